@@ -1,0 +1,306 @@
+//! `.iamlint.toml`: rule selection, severities, path exclusions and ignores, accounts,
+//! console settings, suppressions and the manifest that places raw policy files. Parsed
+//! once, strictly (unknown keys are errors with their position), then compiled into the
+//! form the scan uses.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use serde::Deserialize;
+
+use crate::error::ConfigError;
+use crate::finding::Severity;
+
+/// The file name looked for by walking up from the first scanned path.
+pub const CONFIG_FILE: &str = ".iamlint.toml";
+
+/// The file as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ConfigFile {
+    /// Rule ids, id prefixes (`IAM1`) or names to run; empty means all.
+    #[serde(default)]
+    pub select: Vec<String>,
+    #[serde(default)]
+    pub ignore: Vec<String>,
+    /// Globs of paths not to scan.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    #[serde(alias = "fail_on")]
+    pub fail_on: Option<String>,
+    /// The account of files that name none (raw policy files without an account folder).
+    #[serde(alias = "default_account")]
+    pub default_account: Option<String>,
+    /// Files above this size (bytes) are reported and skipped.
+    #[serde(alias = "max_file_size")]
+    pub max_file_size: Option<u64>,
+    /// Rule id or name -> severity.
+    #[serde(default)]
+    pub severity: BTreeMap<String, String>,
+    /// Glob -> rule ids or names ignored in matching files.
+    #[serde(default, alias = "per_path_ignores")]
+    pub per_path_ignores: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    pub console: ConsoleConfig,
+    #[serde(default)]
+    pub account: Vec<AccountConfig>,
+    #[serde(default)]
+    pub role: Vec<ManifestRole>,
+    #[serde(default)]
+    pub user: Vec<ManifestUser>,
+    #[serde(default)]
+    pub group: Vec<ManifestGroup>,
+    #[serde(default)]
+    pub suppress: Vec<Suppression>,
+}
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ConsoleConfig {
+    /// The console's multi-session support is on: console chains then work.
+    #[serde(default, alias = "multi_session")]
+    pub multi_session: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct AccountConfig {
+    pub id: String,
+    pub alias: Option<String>,
+    /// Globs of files that belong to this account (CloudFormation, raw files).
+    #[serde(default)]
+    pub paths: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ManifestRole {
+    pub arn: String,
+    /// Path of the trust policy file, relative to the config file.
+    pub trust: Option<String>,
+    #[serde(default)]
+    pub policies: Vec<String>,
+    #[serde(alias = "max_session_duration")]
+    pub max_session_duration: Option<u32>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ManifestUser {
+    pub arn: String,
+    #[serde(default)]
+    pub policies: Vec<String>,
+    /// Group ARNs or names.
+    #[serde(default)]
+    pub groups: Vec<String>,
+    pub console: Option<bool>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ManifestGroup {
+    pub arn: String,
+    #[serde(default)]
+    pub policies: Vec<String>,
+}
+
+/// A finding the team decided to accept, with the reason.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Suppression {
+    pub rule: String,
+    /// Glob of the file path.
+    pub path: Option<String>,
+    /// JSON Pointer of the value the finding is on.
+    pub pointer: Option<String>,
+    /// An ARN the finding names.
+    pub arn: Option<String>,
+    pub reason: String,
+}
+
+/// The configuration the scan uses.
+#[derive(Debug)]
+pub struct Config {
+    /// Folder of the config file (manifest paths are relative to it), or the scan root.
+    pub root: PathBuf,
+    pub file: Option<PathBuf>,
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+    pub exclude: GlobSet,
+    /// `--exclude` globs from the command line.
+    pub cli_exclude: GlobSet,
+    pub fail_on: Option<Severity>,
+    /// `fail-on = "never"`.
+    pub fail_on_never: bool,
+    pub default_account: Option<String>,
+    pub max_file_size: u64,
+    pub severity: BTreeMap<String, Severity>,
+    pub per_path_ignores: Vec<(GlobSet, Vec<String>)>,
+    pub console: ConsoleConfig,
+    pub accounts: Vec<(AccountConfig, GlobSet)>,
+    pub roles: Vec<ManifestRole>,
+    pub users: Vec<ManifestUser>,
+    pub groups: Vec<ManifestGroup>,
+    pub suppressions: Vec<(Suppression, Option<GlobSet>)>,
+}
+
+/// 50 MiB: far above any real policy, plan or dump, low enough to keep memory bounded.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 50 * 1024 * 1024;
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            root: PathBuf::from("."),
+            file: None,
+            select: Vec::new(),
+            ignore: Vec::new(),
+            exclude: GlobSet::empty(),
+            cli_exclude: GlobSet::empty(),
+            fail_on: None,
+            fail_on_never: false,
+            default_account: None,
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+            severity: BTreeMap::new(),
+            per_path_ignores: Vec::new(),
+            console: ConsoleConfig::default(),
+            accounts: Vec::new(),
+            roles: Vec::new(),
+            users: Vec::new(),
+            groups: Vec::new(),
+            suppressions: Vec::new(),
+        }
+    }
+}
+
+impl Config {
+    /// Finds `.iamlint.toml` in `start` or a parent folder.
+    pub fn discover(start: &Path) -> Option<PathBuf> {
+        let start = std::fs::canonicalize(start).ok()?;
+        let mut dir = if start.is_dir() {
+            Some(start.as_path())
+        } else {
+            start.parent()
+        };
+        while let Some(d) = dir {
+            let candidate = d.join(CONFIG_FILE);
+            if candidate.is_file() {
+                return Some(candidate);
+            }
+            dir = d.parent();
+        }
+        None
+    }
+
+    /// Reads and compiles a config file.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        let file: ConfigFile = toml::from_str(&text).map_err(|e| ConfigError::Parse {
+            path: path.to_owned(),
+            message: e.message().to_owned(),
+            span: e.span(),
+            src: text.clone(),
+        })?;
+        let root = path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."));
+        Config::compile(file, root, Some(path.to_owned()))
+    }
+
+    /// Compiles a parsed file (globs built, severities parsed).
+    pub fn compile(
+        file: ConfigFile,
+        root: PathBuf,
+        path: Option<PathBuf>,
+    ) -> Result<Config, ConfigError> {
+        let invalid = |message: String| ConfigError::Invalid {
+            path: path.clone().unwrap_or_default(),
+            message,
+        };
+        let glob_set = |globs: &[String]| -> Result<GlobSet, ConfigError> {
+            let mut b = GlobSetBuilder::new();
+            for g in globs {
+                b.add(Glob::new(g).map_err(|e| invalid(format!("bad glob `{g}`: {e}")))?);
+            }
+            b.build().map_err(|e| invalid(e.to_string()))
+        };
+        let severity = file
+            .severity
+            .iter()
+            .map(|(k, v)| Ok((k.clone(), v.parse::<Severity>().map_err(invalid)?)))
+            .collect::<Result<BTreeMap<_, _>, ConfigError>>()?;
+        let fail_on_never = file.fail_on.as_deref() == Some("never");
+        let fail_on = match &file.fail_on {
+            Some(v) if v != "never" => Some(v.parse::<Severity>().map_err(invalid)?),
+            _ => None,
+        };
+        if let Some(acct) = &file.default_account {
+            if !crate::model::arn::is_account_id(acct) {
+                return Err(invalid(format!(
+                    "default-account `{acct}` is not a 12-digit account id"
+                )));
+            }
+        }
+        let mut accounts = Vec::new();
+        for a in &file.account {
+            if !crate::model::arn::is_account_id(&a.id) {
+                return Err(invalid(format!(
+                    "account id `{}` is not a 12-digit account id",
+                    a.id
+                )));
+            }
+            accounts.push((a.clone(), glob_set(&a.paths)?));
+        }
+        let mut per_path_ignores = Vec::new();
+        for (g, ids) in &file.per_path_ignores {
+            per_path_ignores.push((glob_set(std::slice::from_ref(g))?, ids.clone()));
+        }
+        let mut suppressions = Vec::new();
+        for s in &file.suppress {
+            if s.reason.trim().is_empty() {
+                return Err(invalid(format!(
+                    "suppression of `{}` needs a non-empty reason",
+                    s.rule
+                )));
+            }
+            let g = match &s.path {
+                Some(p) => Some(glob_set(std::slice::from_ref(p))?),
+                None => None,
+            };
+            suppressions.push((s.clone(), g));
+        }
+        Ok(Config {
+            root,
+            file: path.clone(),
+            select: file.select,
+            ignore: file.ignore,
+            exclude: glob_set(&file.exclude)?,
+            cli_exclude: GlobSet::empty(),
+            fail_on,
+            fail_on_never,
+            default_account: file.default_account,
+            max_file_size: file.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
+            severity,
+            per_path_ignores,
+            console: file.console,
+            accounts,
+            roles: file.role,
+            users: file.user,
+            groups: file.group,
+            suppressions,
+        })
+    }
+
+    /// The account configured for a file path, if any.
+    pub fn account_for(&self, path: &Path) -> Option<&str> {
+        let rel = path.strip_prefix(&self.root).unwrap_or(path);
+        self.accounts
+            .iter()
+            .find(|(_, g)| g.is_match(rel) || g.is_match(path))
+            .map(|(a, _)| a.id.as_str())
+    }
+}

@@ -1,0 +1,132 @@
+//! Walks the scan paths and returns the sorted list of candidate files. Cheap: it looks at
+//! names only (content sniffing happens in `sources`), never follows symbolic links, and
+//! prunes folders that never hold configuration of ours (VCS metadata, dependencies,
+//! build output).
+
+use std::path::{Path, PathBuf};
+
+use globset::GlobSet;
+use walkdir::WalkDir;
+
+use crate::config::Config;
+
+/// Folders never descended into.
+const PRUNED_DIRS: &[&str] = &[
+    ".git",
+    ".hg",
+    ".svn",
+    "node_modules",
+    ".terraform",
+    "target",
+    ".venv",
+    "venv",
+    "__pycache__",
+    ".tox",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".idea",
+    ".vscode",
+    "cdk.out.cache",
+];
+
+/// A file the walk found, with a problem when it could not be examined.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Candidate {
+    pub path: PathBuf,
+    /// Set when the walk itself failed on this entry (permission denied, symlink loop).
+    pub walk_error: Option<String>,
+}
+
+/// Whether a file name could hold something iamlint reads.
+pub fn is_candidate_name(path: &Path) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    let lower = name.to_ascii_lowercase();
+    lower.ends_with(".json")
+        || lower.ends_with(".template")
+        || lower.ends_with(".tfstate")
+        || lower == "config"
+        || lower == "credentials"
+        || lower.ends_with(".aws-config")
+        || lower == "aws_config"
+}
+
+/// Files under `paths`, sorted and deduplicated. Paths named explicitly are always
+/// candidates, whatever their name; `exclude` globs apply to walked entries.
+pub fn discover(paths: &[PathBuf], config: &Config, root: &Path) -> Vec<Candidate> {
+    let mut out = Vec::new();
+    for top in paths {
+        let meta = std::fs::symlink_metadata(top);
+        if meta.as_ref().is_ok_and(|m| m.is_file()) {
+            out.push(Candidate {
+                path: top.clone(),
+                walk_error: None,
+            });
+            continue;
+        }
+        let walker = WalkDir::new(top)
+            .follow_links(false)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| {
+                !(e.depth() > 0
+                    && e.file_type().is_dir()
+                    && e.file_name()
+                        .to_str()
+                        .is_some_and(|n| PRUNED_DIRS.contains(&n)))
+            });
+        for entry in walker {
+            match entry {
+                Ok(e) => {
+                    let path = e.path();
+                    if is_excluded(path, &config.exclude, root)
+                        || is_excluded(path, &config.cli_exclude, root)
+                    {
+                        continue;
+                    }
+                    if e.file_type().is_file() && is_candidate_name(path) {
+                        out.push(Candidate {
+                            path: path.to_path_buf(),
+                            walk_error: None,
+                        });
+                    } else if !e.file_type().is_file()
+                        && !e.file_type().is_dir()
+                        && !e.file_type().is_symlink()
+                        && is_candidate_name(path)
+                    {
+                        // FIFOs, sockets, devices: never opened (a FIFO would block).
+                        out.push(Candidate {
+                            path: path.to_path_buf(),
+                            walk_error: Some("not a regular file".into()),
+                        });
+                    }
+                }
+                Err(err) => {
+                    if let Some(path) = err.path() {
+                        let reason = err
+                            .io_error()
+                            .map(|e| e.to_string())
+                            .unwrap_or_else(|| err.to_string());
+                        out.push(Candidate {
+                            path: path.to_path_buf(),
+                            walk_error: Some(reason),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    out.sort();
+    out.dedup_by(|a, b| a.path == b.path);
+    out
+}
+
+fn is_excluded(path: &Path, exclude: &GlobSet, root: &Path) -> bool {
+    if exclude.is_empty() {
+        return false;
+    }
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let rel = rel.strip_prefix("./").unwrap_or(rel);
+    exclude.is_match(rel) || exclude.is_match(path)
+}

@@ -1,0 +1,452 @@
+//! iamlint: will these roles, trust policies and CLI profiles let the right people switch
+//! roles — and nobody else?
+//!
+//! The pipeline at a glance: [`discover`] finds candidate files (sorted), [`sources`]
+//! loads them in parallel into one [`model::inventory::Inventory`], [`graph`] works out
+//! who can assume whom, [`rules`] report [`finding::Finding`]s, and [`report`] resolves
+//! their positions, sorts them and prints SARIF, JSON, GitHub annotations or miette
+//! diagnostics. The binary is a thin layer over [`run`].
+
+pub mod baseline;
+pub mod cli;
+pub mod config;
+pub mod discover;
+pub mod docs;
+pub mod error;
+pub mod finding;
+pub mod grammar;
+pub mod graph;
+pub mod inventory_view;
+pub mod model;
+pub mod report;
+pub mod rules;
+pub mod sources;
+pub mod span;
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use crate::cli::{CheckArgs, Cli, ColorChoice, Command, FailOn, OutputFormat, ScanArgs};
+use crate::config::Config;
+use crate::error::RunError;
+use crate::finding::{Finding, Severity};
+use crate::graph::Graph;
+use crate::model::inventory::{Inventory, SourceFile, SourceFormat};
+use crate::report::{Resolved, SourceCache};
+use crate::rules::{registry, Context, Rule};
+
+/// How a run ended, as the process exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// Nothing at or above the fail-on severity.
+    Success,
+    /// Findings at or above the fail-on severity (bad files included).
+    Failure,
+    /// Usage or configuration error.
+    Error,
+}
+
+impl ExitStatus {
+    pub fn code(self) -> i32 {
+        match self {
+            ExitStatus::Success => 0,
+            ExitStatus::Failure => 1,
+            ExitStatus::Error => 2,
+        }
+    }
+}
+
+/// Everything a scan learned.
+pub struct Scan {
+    pub config: Config,
+    pub inventory: Inventory,
+    pub graph: Graph,
+    /// Load findings and rule findings, unresolved and unsorted.
+    pub findings: Vec<Finding>,
+}
+
+/// Reads the config (given, discovered, or none) and applies command-line overrides.
+pub fn load_config(args: &ScanArgs) -> Result<Config, RunError> {
+    let path = if args.no_config {
+        None
+    } else if let Some(p) = &args.config {
+        if !p.is_file() {
+            return Err(RunError::MissingPath(p.clone()));
+        }
+        Some(p.clone())
+    } else {
+        args.paths.first().and_then(|p| Config::discover(p))
+    };
+    let mut config = match &path {
+        Some(p) => Config::load(p)?,
+        None => Config {
+            root: args
+                .paths
+                .first()
+                .filter(|p| p.is_dir())
+                .cloned()
+                .unwrap_or_else(|| PathBuf::from(".")),
+            ..Config::default()
+        },
+    };
+    if let Some(size) = args.max_file_size {
+        config.max_file_size = size;
+    }
+    if !args.exclude.is_empty() {
+        let mut b = globset::GlobSetBuilder::new();
+        for g in &args.exclude {
+            let glob = globset::Glob::new(g)
+                .map_err(|e| RunError::Usage(format!("bad --exclude glob `{g}`: {e}")))?;
+            b.add(glob);
+        }
+        let extra = b.build().map_err(|e| RunError::Usage(e.to_string()))?;
+        config.cli_exclude = extra;
+    }
+    Ok(config)
+}
+
+/// Discovers, loads and checks. `rules` selects what runs.
+pub fn scan(
+    paths: &[PathBuf],
+    config: Config,
+    rules: &[&'static dyn Rule],
+) -> Result<Scan, RunError> {
+    for p in paths {
+        if std::fs::symlink_metadata(p).is_err() {
+            return Err(RunError::MissingPath(p.clone()));
+        }
+    }
+    let candidates = discover::discover(paths, &config, &config.root);
+    let ctx = sources::LoadContext::new(&config);
+    let loaded: Vec<_> = candidates
+        .par_iter()
+        .enumerate()
+        .map(|(i, c)| sources::load_candidate(&ctx, i as u32, c))
+        .collect();
+    let mut files: Vec<SourceFile> = Vec::with_capacity(candidates.len() + 1);
+    let mut parts = Vec::with_capacity(candidates.len() + 1);
+    for (i, (cand, (format, part))) in candidates.iter().zip(loaded).enumerate() {
+        files.push(SourceFile {
+            id: i as u32,
+            path: cand.path.clone(),
+            format,
+        });
+        parts.push(part);
+    }
+    if let Some(cfg_path) = &config.file {
+        let id = files.len() as u32;
+        files.push(SourceFile {
+            id,
+            path: cfg_path.clone(),
+            format: SourceFormat::Config,
+        });
+        parts.push(sources::manifest::manifest_contribution(&config, id));
+    }
+    drop(ctx);
+    let mut inventory = Inventory::merge(files, parts);
+    let graph = Graph::build(&inventory, &config);
+    let load_findings = std::mem::take(&mut inventory.findings);
+    let mut findings: Vec<Finding> = load_findings
+        .into_iter()
+        .filter(|f| rules.iter().any(|r| r.id() == f.rule))
+        .collect();
+    let rctx = Context {
+        inventory: &inventory,
+        graph: &graph,
+        config: &config,
+    };
+    findings.extend(rules::run_rules(rules, &rctx));
+    Ok(Scan {
+        config,
+        inventory,
+        graph,
+        findings,
+    })
+}
+
+/// Scans and returns resolved, sorted findings with the config applied: the library entry
+/// point for tests and embedders.
+pub fn lint(
+    paths: &[PathBuf],
+    config: Config,
+    rules: &[&'static dyn Rule],
+) -> Result<Vec<Resolved>, RunError> {
+    let scan = scan(paths, config, rules)?;
+    let mut cache = SourceCache::new(&scan.inventory);
+    let mut results = report::resolve(scan.findings, &mut cache);
+    apply_config(&mut results, &scan.config)?;
+    Ok(results)
+}
+
+/// Whether a rule id is named by a list entry: the id, an id prefix (`IAM1`), or the name.
+fn names_rule(entry: &str, id: &str) -> bool {
+    let name = docs::get(id).map_or("", |d| d.name);
+    entry.eq_ignore_ascii_case(id)
+        || (!entry.is_empty()
+            && id
+                .to_ascii_uppercase()
+                .starts_with(&entry.to_ascii_uppercase()))
+        || entry == name
+        || entry.eq_ignore_ascii_case("ALL")
+}
+
+/// The rules a run uses: `select` (CLI replaces config), minus `ignore` (both).
+pub fn selected_rules(
+    config: &Config,
+    select: &[String],
+    ignore: &[String],
+) -> Result<Vec<&'static dyn Rule>, RunError> {
+    let select = if select.is_empty() {
+        &config.select
+    } else {
+        select
+    };
+    for entry in select.iter().chain(ignore).chain(&config.ignore) {
+        if !registry().iter().any(|r| names_rule(entry, r.id())) {
+            return Err(RunError::Usage(format!(
+                "`{entry}` names no rule (see `iamlint rules`)"
+            )));
+        }
+    }
+    Ok(registry()
+        .iter()
+        .copied()
+        .filter(|r| select.is_empty() || select.iter().any(|s| names_rule(s, r.id())))
+        .filter(|r| {
+            !ignore
+                .iter()
+                .chain(&config.ignore)
+                .any(|s| names_rule(s, r.id()))
+        })
+        .collect())
+}
+
+/// Applies severity overrides, per-path ignores and suppressions to resolved findings.
+fn apply_config(results: &mut Vec<Resolved>, config: &Config) -> Result<(), RunError> {
+    for r in results.iter_mut() {
+        for (key, sev) in &config.severity {
+            if names_rule(key, r.finding.rule) {
+                r.finding.severity = *sev;
+            }
+        }
+    }
+    let rel = |p: &str| -> PathBuf {
+        let path = Path::new(p);
+        path.strip_prefix(&config.root)
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|_| path.to_path_buf())
+    };
+    results.retain(|r| {
+        let path = rel(&r.primary.path);
+        !config.per_path_ignores.iter().any(|(glob, ids)| {
+            (glob.is_match(&path) || glob.is_match(&r.primary.path))
+                && ids.iter().any(|id| names_rule(id, r.finding.rule))
+        })
+    });
+    for r in results.iter_mut() {
+        let path = rel(&r.primary.path);
+        for (s, glob) in &config.suppressions {
+            let rule_ok = names_rule(&s.rule, r.finding.rule);
+            let path_ok = glob
+                .as_ref()
+                .is_none_or(|g| g.is_match(&path) || g.is_match(&r.primary.path));
+            let pointer_ok = s.pointer.as_ref().is_none_or(|p| {
+                crate::report::pointer_of(&r.finding.primary).is_some_and(|q| q == *p)
+            });
+            let arn_ok = s.arn.as_ref().is_none_or(|a| {
+                r.finding.message.contains(a.as_str()) || r.finding.identity.contains(a.as_str())
+            });
+            if rule_ok && path_ok && pointer_ok && arn_ok {
+                r.suppressed = Some(s.reason.clone());
+                break;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn fail_threshold(arg: Option<FailOn>, config: &Config) -> Option<Severity> {
+    match arg {
+        Some(FailOn::Error) => Some(Severity::Error),
+        Some(FailOn::Warning) => Some(Severity::Warning),
+        Some(FailOn::Note) => Some(Severity::Note),
+        Some(FailOn::Never) => None,
+        None if config.fail_on_never => None,
+        None => Some(config.fail_on.unwrap_or(Severity::Warning)),
+    }
+}
+
+/// Runs a thread pool of the requested size around `f`.
+fn with_threads<T: Send>(
+    threads: Option<usize>,
+    f: impl FnOnce() -> T + Send,
+) -> Result<T, RunError> {
+    match threads {
+        Some(0) => Err(RunError::Usage("--threads must be at least 1".into())),
+        Some(n) => rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .map(|pool| pool.install(f))
+            .map_err(|e| RunError::Usage(format!("cannot start {n} threads: {e}"))),
+        None => Ok(f()),
+    }
+}
+
+/// Writes to the output file or standard output; a closed pipe is not an error.
+fn emit(text: &str, output: Option<&Path>) -> Result<(), RunError> {
+    match output {
+        Some(path) => std::fs::write(path, text).map_err(|source| RunError::Output {
+            path: path.to_owned(),
+            source,
+        }),
+        None => {
+            let mut out = std::io::stdout().lock();
+            match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(RunError::Output {
+                    path: PathBuf::from("<stdout>"),
+                    source: e,
+                }),
+                _ => Ok(()),
+            }
+        }
+    }
+}
+
+/// Runs a whole command.
+pub fn run(cli: Cli) -> Result<ExitStatus, RunError> {
+    match cli.command {
+        None => check(cli.check),
+        Some(Command::Check(args)) => check(args),
+        Some(Command::Rules) => {
+            emit(&inventory_view::rules_table(), None)?;
+            Ok(ExitStatus::Success)
+        }
+        Some(Command::Explain { rule }) => match docs::find(&rule) {
+            Some(doc) => {
+                emit(
+                    &format!(
+                        "{} ({}) — default severity: {}\n{}\n\n{}\n",
+                        doc.id, doc.name, doc.severity, doc.summary, doc.body
+                    ),
+                    None,
+                )?;
+                Ok(ExitStatus::Success)
+            }
+            None => Err(RunError::Usage(format!(
+                "no rule `{rule}` (see `iamlint rules`)"
+            ))),
+        },
+        Some(Command::Inventory(args)) => {
+            let config = load_config(&args.scan)?;
+            let threads = args.scan.threads;
+            let paths = args.scan.paths.clone();
+            let scan = with_threads(threads, || scan(&paths, config, registry()))??;
+            let text = match args.format {
+                cli::InventoryFormat::Json => inventory_view::json(&scan.inventory),
+                cli::InventoryFormat::Human => inventory_view::human(&scan.inventory),
+            };
+            emit(&text, None)?;
+            Ok(ExitStatus::Success)
+        }
+        Some(Command::Graph(args)) => {
+            let config = load_config(&args.scan)?;
+            let threads = args.scan.threads;
+            let paths = args.scan.paths.clone();
+            let scan = with_threads(threads, || scan(&paths, config, &[]))??;
+            let text = scan.graph.render(
+                &scan.inventory,
+                args.format,
+                args.from.as_deref(),
+                args.to.as_deref(),
+            );
+            emit(&text, None)?;
+            Ok(ExitStatus::Success)
+        }
+    }
+}
+
+fn check(args: CheckArgs) -> Result<ExitStatus, RunError> {
+    let started = Instant::now();
+    let config = load_config(&args.scan)?;
+    let rules = selected_rules(&config, &args.select, &args.ignore)?;
+    let threshold = fail_threshold(args.fail_on, &config);
+    let paths = args.scan.paths.clone();
+    let scan = with_threads(args.scan.threads, || scan(&paths, config, &rules))??;
+    let mut cache = SourceCache::new(&scan.inventory);
+    let mut results = report::resolve(scan.findings, &mut cache);
+    apply_config(&mut results, &scan.config)?;
+    if let Some(path) = &args.write_baseline {
+        let text = baseline::write(&results);
+        std::fs::write(path, text).map_err(|source| RunError::Output {
+            path: path.clone(),
+            source,
+        })?;
+        if !args.quiet {
+            eprintln!(
+                "iamlint: recorded {} findings in {}",
+                results.len(),
+                path.display()
+            );
+        }
+        return Ok(ExitStatus::Success);
+    }
+    if let Some(path) = &args.baseline {
+        let known = baseline::read(path)?;
+        results.retain(|r| !known.contains(&r.fingerprint));
+    }
+    let files_scanned = scan
+        .inventory
+        .files
+        .iter()
+        .filter(|f| f.format != SourceFormat::Unknown && f.format != SourceFormat::Config)
+        .count();
+    let text = match args.format {
+        OutputFormat::Sarif => report::sarif::render(&results),
+        OutputFormat::Json => report::json::render(&results, files_scanned),
+        OutputFormat::Github => report::github::render(&results),
+        OutputFormat::Human => {
+            let color = match args.color {
+                ColorChoice::Always => true,
+                ColorChoice::Never => false,
+                ColorChoice::Auto => {
+                    args.output.is_none()
+                        && std::io::stdout().is_terminal()
+                        && std::env::var_os("NO_COLOR").is_none()
+                }
+            };
+            let mut text = report::human::render(
+                &results,
+                &mut cache,
+                color,
+                files_scanned,
+                Some(started.elapsed()),
+            );
+            if args.quiet {
+                text = text
+                    .lines()
+                    .filter(|l| !l.starts_with("iamlint: "))
+                    .map(|l| format!("{l}\n"))
+                    .collect();
+            }
+            text
+        }
+    };
+    let mut text = text;
+    if args.statistics {
+        text.push_str(&inventory_view::statistics(&results));
+    }
+    emit(&text, args.output.as_deref())?;
+    let failed = threshold.is_some_and(|t| {
+        results
+            .iter()
+            .any(|r| r.suppressed.is_none() && r.finding.severity >= t)
+    });
+    Ok(if failed {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    })
+}

@@ -1,0 +1,230 @@
+//! Amazon Resource Names: parsing, validation and the few IAM shapes rules care about
+//! (roles with paths, users, account roots). Parsing never fails silently: [`Arn::parse`]
+//! says what is wrong in plain words so the malformed-ARN rule can report it.
+
+use std::fmt;
+
+/// Partitions AWS documents. A partition outside this list is a typo or a placeholder.
+const PARTITIONS: &[&str] = &[
+    "aws",
+    "aws-cn",
+    "aws-us-gov",
+    "aws-iso",
+    "aws-iso-b",
+    "aws-iso-e",
+    "aws-iso-f",
+    "aws-eusc",
+];
+
+/// A parsed ARN: `arn:partition:service:region:account:resource`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Arn {
+    pub partition: String,
+    pub service: String,
+    pub region: String,
+    pub account: String,
+    pub resource: String,
+}
+
+/// Why a string is not a well-formed ARN.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ArnError {
+    NotAnArn,
+    TooFewParts(usize),
+    UnknownPartition(String),
+    EmptyService,
+    BadAccount(String),
+    EmptyResource,
+}
+
+impl fmt::Display for ArnError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ArnError::NotAnArn => write!(f, "does not start with `arn:`"),
+            ArnError::TooFewParts(n) => write!(
+                f,
+                "has {n} of the 6 colon-separated parts (arn:partition:service:region:account:resource)"
+            ),
+            ArnError::UnknownPartition(p) => write!(f, "has unknown partition `{p}`"),
+            ArnError::EmptyService => write!(f, "has an empty service"),
+            ArnError::BadAccount(a) => {
+                write!(f, "has account `{a}`, which is not a 12-digit account id")
+            }
+            ArnError::EmptyResource => write!(f, "has an empty resource part"),
+        }
+    }
+}
+
+/// Whether the text holds a variable or template placeholder iamlint cannot evaluate:
+/// IAM policy variables (`${aws:username}`), CloudFormation `${AWS::AccountId}`, Terraform
+/// interpolations, or `<ACCOUNT_ID>`-style documentation placeholders.
+pub fn has_placeholder(text: &str) -> bool {
+    text.contains("${") || text.contains('<') || text.contains("{{")
+}
+
+/// Whether the text is a 12-digit AWS account id.
+pub fn is_account_id(text: &str) -> bool {
+    text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit())
+}
+
+impl Arn {
+    /// Parses and validates an ARN. Wildcards are accepted anywhere (resource patterns are
+    /// ARNs with wildcards); placeholders are accepted in the account part.
+    pub fn parse(text: &str) -> Result<Arn, ArnError> {
+        let rest = text.strip_prefix("arn:").ok_or(ArnError::NotAnArn)?;
+        let mut parts = rest.splitn(5, ':');
+        let mut next = || parts.next();
+        let (Some(partition), Some(service), Some(region), Some(account), Some(resource)) =
+            (next(), next(), next(), next(), next())
+        else {
+            return Err(ArnError::TooFewParts(text.split(':').count()));
+        };
+        let wild_or_var = |s: &str| s.contains('*') || s.contains('?') || has_placeholder(s);
+        if !PARTITIONS.contains(&partition) && !wild_or_var(partition) {
+            return Err(ArnError::UnknownPartition(partition.to_owned()));
+        }
+        if service.is_empty() {
+            return Err(ArnError::EmptyService);
+        }
+        // Only IAM and STS ARNs must carry an account; S3 bucket ARNs and AWS managed
+        // policies (`arn:aws:iam::aws:policy/...`) are well-formed without one.
+        if matches!(service, "iam" | "sts")
+            && !(is_account_id(account) || account == "aws" || wild_or_var(account))
+        {
+            return Err(ArnError::BadAccount(account.to_owned()));
+        }
+        if resource.is_empty() {
+            return Err(ArnError::EmptyResource);
+        }
+        Ok(Arn {
+            partition: partition.to_owned(),
+            service: service.to_owned(),
+            region: region.to_owned(),
+            account: account.to_owned(),
+            resource: resource.to_owned(),
+        })
+    }
+
+    /// For `arn:…:iam::ACCT:role/path/Name`: the path (`/path/`) and name.
+    pub fn role_path_and_name(&self) -> Option<(String, String)> {
+        self.iam_entity("role/")
+    }
+
+    /// For `arn:…:iam::ACCT:user/path/Name`: the path and name.
+    pub fn user_path_and_name(&self) -> Option<(String, String)> {
+        self.iam_entity("user/")
+    }
+
+    fn iam_entity(&self, prefix: &str) -> Option<(String, String)> {
+        if self.service != "iam" {
+            return None;
+        }
+        let rest = self.resource.strip_prefix(prefix)?;
+        let (path, name) = match rest.rfind('/') {
+            Some(i) => (format!("/{}/", &rest[..i]), rest[i + 1..].to_owned()),
+            None => ("/".to_owned(), rest.to_owned()),
+        };
+        Some((path, name))
+    }
+
+    /// Whether this is an account principal `arn:aws:iam::ACCT:root`.
+    pub fn is_account_root(&self) -> bool {
+        self.service == "iam" && self.resource == "root"
+    }
+
+    pub fn is_role(&self) -> bool {
+        self.service == "iam" && self.resource.starts_with("role/")
+    }
+
+    pub fn is_user(&self) -> bool {
+        self.service == "iam" && self.resource.starts_with("user/")
+    }
+}
+
+impl fmt::Display for Arn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "arn:{}:{}:{}:{}:{}",
+            self.partition, self.service, self.region, self.account, self.resource
+        )
+    }
+}
+
+/// The ARN of a role from its account, path (`/` or `/a/b/`) and name.
+pub fn role_arn(partition: &str, account: &str, path: &str, name: &str) -> String {
+    format!("arn:{partition}:iam::{account}:role{path}{name}")
+}
+
+/// The ARN of a user from its account, path and name.
+pub fn user_arn(partition: &str, account: &str, path: &str, name: &str) -> String {
+    format!("arn:{partition}:iam::{account}:user{path}{name}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn parses_role_with_path() {
+        let arn = Arn::parse("arn:aws:iam::123456789012:role/division_abc/sub/role_XYZ").unwrap();
+        assert_eq!(arn.account, "123456789012");
+        assert_eq!(
+            arn.role_path_and_name(),
+            Some(("/division_abc/sub/".into(), "role_XYZ".into()))
+        );
+        assert!(arn.is_role());
+    }
+
+    #[test]
+    fn rejects_malformed() {
+        assert_eq!(Arn::parse("something"), Err(ArnError::NotAnArn));
+        assert_eq!(
+            Arn::parse("arn:aws:iam::role/x"),
+            Err(ArnError::TooFewParts(5))
+        );
+        assert!(matches!(
+            Arn::parse("arn:aws:iam::redacted:role/x"),
+            Err(ArnError::BadAccount(_))
+        ));
+        assert!(matches!(
+            Arn::parse("arn:amazon:iam::123456789012:role/x"),
+            Err(ArnError::UnknownPartition(_))
+        ));
+        assert_eq!(Arn::parse("arn:aws:s3:::"), Err(ArnError::EmptyResource));
+    }
+
+    #[test]
+    fn accepts_wildcards_placeholders_and_accountless_services() {
+        assert!(Arn::parse("arn:aws:iam::*:role/*").is_ok());
+        assert!(Arn::parse("arn:*:iam::*:role/*").is_ok());
+        assert!(Arn::parse("arn:aws:iam::${AWS::AccountId}:role/x").is_ok());
+        assert!(Arn::parse("arn:aws:iam::<ACCOUNT_ID>:role/x").is_ok());
+        assert!(Arn::parse("arn:aws:s3:::bucket/*").is_ok());
+        assert!(Arn::parse("arn:aws:iam::aws:policy/ReadOnlyAccess").is_ok());
+        assert!(Arn::parse("arn:aws:iam::123456789012:root")
+            .unwrap()
+            .is_account_root());
+    }
+
+    proptest! {
+        #[test]
+        fn display_round_trips(
+            partition in prop::sample::select(PARTITIONS),
+            service in "[a-z0-9-]{1,12}",
+            region in "[a-z0-9-]{0,12}",
+            account in "[0-9]{12}",
+            resource in "[a-zA-Z0-9/_+=,.@:-]{1,40}",
+        ) {
+            let text = format!("arn:{partition}:{service}:{region}:{account}:{resource}");
+            let arn = Arn::parse(&text).unwrap();
+            prop_assert_eq!(arn.to_string(), text);
+        }
+
+        #[test]
+        fn never_panics(s in ".*") {
+            let _ = Arn::parse(&s);
+        }
+    }
+}

@@ -1,0 +1,382 @@
+//! The one inventory every rule reads: files, policy documents, and the accounts'
+//! users, groups, roles, managed policies and CLI profiles, each with where it came from.
+//! Loaders fill a [`Contribution`] per file; [`Inventory::merge`] joins them in file order
+//! and merges an entity seen in several files by ARN, keeping every place it came from.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use super::location::{FileId, Location, Spanned};
+use super::policy::PolicyDocument;
+use crate::finding::Finding;
+
+/// The formats iamlint reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SourceFormat {
+    PolicyJson,
+    TerraformPlan,
+    TerraformState,
+    TerraformJson,
+    CloudFormation,
+    AccountDump,
+    AwsConfig,
+    AwsCredentials,
+    /// The `.iamlint.toml` (its manifest declares entities).
+    Config,
+    /// A file that looks like ours by name or place but could not be read or parsed.
+    Unknown,
+}
+
+/// One scanned file.
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    pub id: FileId,
+    /// The path as the user gave it, joined with the walk (what outputs show).
+    pub path: PathBuf,
+    pub format: SourceFormat,
+}
+
+/// An AWS account, as far as iamlint knows it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "kind", content = "id")]
+pub enum Account {
+    /// A 12-digit account id.
+    Known(String),
+    /// `${AWS::AccountId}` of one CloudFormation template: one account whose number is not
+    /// known, the same everywhere in that file.
+    Template(FileId),
+    Unknown,
+}
+
+impl Account {
+    pub fn known(&self) -> Option<&str> {
+        match self {
+            Account::Known(id) => Some(id),
+            _ => None,
+        }
+    }
+}
+
+/// An IAM role.
+#[derive(Clone, Debug)]
+pub struct Role {
+    pub arn: String,
+    pub account: Account,
+    pub name: String,
+    /// `/` or `/a/b/`.
+    pub path: String,
+    pub trust: Option<Arc<PolicyDocument>>,
+    /// Inline policies.
+    pub policies: Vec<Arc<PolicyDocument>>,
+    /// Managed policy ARNs.
+    pub attached: Vec<String>,
+    pub max_session_duration: Option<u32>,
+    pub defined_at: Vec<Location>,
+}
+
+/// An IAM user.
+#[derive(Clone, Debug)]
+pub struct User {
+    pub arn: String,
+    pub account: Account,
+    pub name: String,
+    pub path: String,
+    pub policies: Vec<Arc<PolicyDocument>>,
+    pub attached: Vec<String>,
+    /// Group names (same account).
+    pub groups: Vec<String>,
+    /// Some(true) with a login profile, Some(false) when declared without one.
+    pub console: Option<bool>,
+    pub defined_at: Vec<Location>,
+}
+
+/// An IAM group.
+#[derive(Clone, Debug)]
+pub struct Group {
+    pub arn: String,
+    pub account: Account,
+    pub name: String,
+    pub policies: Vec<Arc<PolicyDocument>>,
+    pub attached: Vec<String>,
+    pub defined_at: Vec<Location>,
+}
+
+/// A customer managed policy (or an AWS managed one from a dump).
+#[derive(Clone, Debug)]
+pub struct ManagedPolicy {
+    pub arn: String,
+    pub document: Option<Arc<PolicyDocument>>,
+    pub defined_at: Vec<Location>,
+}
+
+/// A profile of an AWS CLI config or credentials file.
+#[derive(Clone, Debug, Default)]
+pub struct Profile {
+    pub name: String,
+    pub file: FileId,
+    /// Where the `[profile NAME]` header is.
+    pub header: Option<Location>,
+    /// True for `~/.aws/credentials`-style sections.
+    pub from_credentials: bool,
+    pub role_arn: Option<Spanned<String>>,
+    pub source_profile: Option<Spanned<String>>,
+    pub credential_source: Option<Spanned<String>>,
+    pub web_identity_token_file: Option<Spanned<String>>,
+    pub credential_process: Option<Spanned<String>>,
+    pub external_id: Option<Spanned<String>>,
+    pub mfa_serial: Option<Spanned<String>>,
+    pub role_session_name: Option<Spanned<String>>,
+    pub duration_seconds: Option<Spanned<String>>,
+    /// Any `sso_*` key (an IAM Identity Center profile).
+    pub sso: bool,
+    /// Static keys present (`aws_access_key_id`), without their values.
+    pub has_static_keys: bool,
+}
+
+/// Terraform AWS provider `assume_role` blocks, in order: more than one is a chain.
+#[derive(Clone, Debug)]
+pub struct ProviderChain {
+    /// `aws` or `aws.alias`.
+    pub name: String,
+    pub hops: Vec<ProviderHop>,
+}
+
+/// One `assume_role` block of a Terraform provider.
+#[derive(Clone, Debug)]
+pub struct ProviderHop {
+    pub role_arn: Option<Spanned<String>>,
+    pub duration_seconds: Option<Spanned<u64>>,
+    pub external_id: Option<Spanned<String>>,
+    pub session_name: Option<Spanned<String>>,
+    pub at: Location,
+}
+
+/// A console switch-role link found in a file.
+#[derive(Clone, Debug)]
+pub struct SwitchLink {
+    pub account: String,
+    pub role_name: String,
+    pub at: Location,
+}
+
+/// What one file adds to the inventory.
+#[derive(Debug, Default)]
+pub struct Contribution {
+    /// Standalone documents (not owned by an entity in this file).
+    pub documents: Vec<Arc<PolicyDocument>>,
+    pub roles: Vec<Role>,
+    pub users: Vec<User>,
+    pub groups: Vec<Group>,
+    pub managed_policies: Vec<ManagedPolicy>,
+    pub profiles: Vec<Profile>,
+    pub provider_chains: Vec<ProviderChain>,
+    pub switch_links: Vec<SwitchLink>,
+    /// Load diagnostics (bad file, bad shape, secrets found by the INI loader…).
+    pub findings: Vec<Finding>,
+    /// Group memberships declared apart from users (`aws_iam_group_membership`):
+    /// (group ARN or name, user ARN or name).
+    pub memberships: Vec<(String, String)>,
+    /// Policy attachments declared apart from their target
+    /// (`aws_iam_role_policy_attachment`): (entity ARN or name, policy ARN).
+    pub attachments: Vec<(String, String)>,
+}
+
+/// Every file's contribution, merged.
+#[derive(Debug, Default)]
+pub struct Inventory {
+    pub files: Vec<SourceFile>,
+    pub documents: Vec<Arc<PolicyDocument>>,
+    pub roles: Vec<Role>,
+    pub users: Vec<User>,
+    pub groups: Vec<Group>,
+    pub managed_policies: Vec<ManagedPolicy>,
+    pub profiles: Vec<Profile>,
+    pub provider_chains: Vec<ProviderChain>,
+    pub switch_links: Vec<SwitchLink>,
+    pub findings: Vec<Finding>,
+}
+
+impl Inventory {
+    /// Joins contributions in the order given (file order), merging entities by ARN.
+    pub fn merge(files: Vec<SourceFile>, parts: Vec<Contribution>) -> Inventory {
+        let mut inv = Inventory {
+            files,
+            ..Inventory::default()
+        };
+        let mut roles: BTreeMap<String, usize> = BTreeMap::new();
+        let mut users: BTreeMap<String, usize> = BTreeMap::new();
+        let mut groups: BTreeMap<String, usize> = BTreeMap::new();
+        let mut policies: BTreeMap<String, usize> = BTreeMap::new();
+        let mut memberships = Vec::new();
+        let mut attachments = Vec::new();
+        for part in parts {
+            inv.documents.extend(part.documents);
+            for role in part.roles {
+                merge_by_arn(&mut inv.roles, &mut roles, role, |r| &r.arn, merge_role);
+            }
+            for user in part.users {
+                merge_by_arn(&mut inv.users, &mut users, user, |u| &u.arn, merge_user);
+            }
+            for group in part.groups {
+                merge_by_arn(&mut inv.groups, &mut groups, group, |g| &g.arn, merge_group);
+            }
+            for policy in part.managed_policies {
+                merge_by_arn(
+                    &mut inv.managed_policies,
+                    &mut policies,
+                    policy,
+                    |p| &p.arn,
+                    |a, b| {
+                        if a.document.is_none() {
+                            a.document = b.document;
+                        }
+                        a.defined_at.extend(b.defined_at);
+                    },
+                );
+            }
+            inv.profiles.extend(part.profiles);
+            inv.provider_chains.extend(part.provider_chains);
+            inv.switch_links.extend(part.switch_links);
+            inv.findings.extend(part.findings);
+            memberships.extend(part.memberships);
+            attachments.extend(part.attachments);
+        }
+        inv.apply_memberships(memberships);
+        inv.apply_attachments(attachments);
+        inv
+    }
+
+    fn apply_memberships(&mut self, memberships: Vec<(String, String)>) {
+        for (group, user) in memberships {
+            let group_name = group.rsplit('/').next().unwrap_or(&group).to_owned();
+            if let Some(u) = self
+                .users
+                .iter_mut()
+                .find(|u| u.arn == user || u.name == user)
+            {
+                if !u.groups.contains(&group_name) {
+                    u.groups.push(group_name);
+                }
+            }
+        }
+    }
+
+    fn apply_attachments(&mut self, attachments: Vec<(String, String)>) {
+        for (target, policy) in attachments {
+            let push = |list: &mut Vec<String>| {
+                if !list.contains(&policy) {
+                    list.push(policy.clone());
+                }
+            };
+            if let Some(r) = self
+                .roles
+                .iter_mut()
+                .find(|r| r.arn == target || r.name == target)
+            {
+                push(&mut r.attached);
+            } else if let Some(u) = self
+                .users
+                .iter_mut()
+                .find(|u| u.arn == target || u.name == target)
+            {
+                push(&mut u.attached);
+            } else if let Some(g) = self
+                .groups
+                .iter_mut()
+                .find(|g| g.arn == target || g.name == target)
+            {
+                push(&mut g.attached);
+            }
+        }
+    }
+
+    /// Every policy document: standalone ones and those owned by entities, each once.
+    pub fn all_documents(&self) -> Vec<&Arc<PolicyDocument>> {
+        let mut out: Vec<&Arc<PolicyDocument>> = self.documents.iter().collect();
+        for r in &self.roles {
+            out.extend(r.trust.iter());
+            out.extend(r.policies.iter());
+        }
+        for u in &self.users {
+            out.extend(u.policies.iter());
+        }
+        for g in &self.groups {
+            out.extend(g.policies.iter());
+        }
+        for p in &self.managed_policies {
+            out.extend(p.document.iter());
+        }
+        // Merged entities can share a document; keep one of each.
+        let mut seen = std::collections::HashSet::new();
+        out.retain(|d| seen.insert(Arc::as_ptr(d)));
+        out
+    }
+
+    pub fn file_path(&self, id: FileId) -> Option<&std::path::Path> {
+        self.files.get(id as usize).map(|f| f.path.as_path())
+    }
+
+    pub fn role_by_arn(&self, arn: &str) -> Option<&Role> {
+        self.roles.iter().find(|r| r.arn == arn)
+    }
+
+    pub fn managed_policy(&self, arn: &str) -> Option<&ManagedPolicy> {
+        self.managed_policies.iter().find(|p| p.arn == arn)
+    }
+}
+
+fn merge_by_arn<T>(
+    list: &mut Vec<T>,
+    index: &mut BTreeMap<String, usize>,
+    item: T,
+    arn: impl Fn(&T) -> &String,
+    merge: impl Fn(&mut T, T),
+) {
+    let key = arn(&item).clone();
+    match index.get(&key).and_then(|&i| list.get_mut(i)) {
+        Some(existing) => merge(existing, item),
+        None => {
+            index.insert(key, list.len());
+            list.push(item);
+        }
+    }
+}
+
+fn merge_role(a: &mut Role, b: Role) {
+    if a.trust.is_none() {
+        a.trust = b.trust;
+    }
+    a.policies.extend(b.policies);
+    extend_unique(&mut a.attached, b.attached);
+    a.max_session_duration = a.max_session_duration.or(b.max_session_duration);
+    a.defined_at.extend(b.defined_at);
+}
+
+fn merge_user(a: &mut User, b: User) {
+    a.policies.extend(b.policies);
+    extend_unique(&mut a.attached, b.attached);
+    extend_unique(&mut a.groups, b.groups);
+    a.console = match (a.console, b.console) {
+        (Some(true), _) | (_, Some(true)) => Some(true),
+        (x, y) => x.or(y),
+    };
+    a.defined_at.extend(b.defined_at);
+}
+
+fn merge_group(a: &mut Group, b: Group) {
+    a.policies.extend(b.policies);
+    extend_unique(&mut a.attached, b.attached);
+    a.defined_at.extend(b.defined_at);
+}
+
+fn extend_unique(a: &mut Vec<String>, b: Vec<String>) {
+    for x in b {
+        if !a.contains(&x) {
+            a.push(x);
+        }
+    }
+}

@@ -1,0 +1,134 @@
+//! Where a model value came from. A [`Location`] names a file and an [`Anchor`] inside it;
+//! anchors are cheap paths, turned into byte ranges (`crate::span`) only when a finding
+//! that uses them is reported, so a clean scan never pays for positions.
+
+use super::path::JsonPath;
+
+/// Index of a scanned file in the inventory's file table (files are numbered in sorted
+/// path order, so ids are the same whatever the thread count).
+pub type FileId = u32;
+
+/// A place inside one file.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Anchor {
+    /// The file as a whole (unreadable, oversized, binary).
+    File,
+    /// A byte range known at load time (INI lines, JSON syntax errors).
+    Bytes { start: usize, end: usize },
+    /// A value (or, with `key`, the member's key) in the file's JSON.
+    Json { path: JsonPath, key: bool },
+    /// A value inside a JSON document that the file holds as a JSON string at `string_at`
+    /// (Terraform's `"policy": "{\"Statement\":…}"`), percent-encoded too when
+    /// `url_encoded` (account dumps).
+    Embedded {
+        string_at: JsonPath,
+        url_encoded: bool,
+        inner: JsonPath,
+        key: bool,
+    },
+}
+
+/// A file and a place inside it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Location {
+    pub file: FileId,
+    pub anchor: Anchor,
+}
+
+impl Location {
+    pub fn file(file: FileId) -> Self {
+        Location {
+            file,
+            anchor: Anchor::File,
+        }
+    }
+
+    pub fn bytes(file: FileId, start: usize, end: usize) -> Self {
+        Location {
+            file,
+            anchor: Anchor::Bytes { start, end },
+        }
+    }
+
+    pub fn json(file: FileId, path: JsonPath) -> Self {
+        Location {
+            file,
+            anchor: Anchor::Json { path, key: false },
+        }
+    }
+}
+
+/// Where a policy document sits, so that paths relative to the document's root become
+/// [`Location`]s.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum DocOrigin {
+    /// The document is a JSON object at `base` in the file.
+    Json { file: FileId, base: JsonPath },
+    /// The document is a JSON string at `string_at` (percent-encoded when `url_encoded`).
+    Embedded {
+        file: FileId,
+        string_at: JsonPath,
+        url_encoded: bool,
+    },
+}
+
+impl DocOrigin {
+    pub fn file(&self) -> FileId {
+        match self {
+            DocOrigin::Json { file, .. } | DocOrigin::Embedded { file, .. } => *file,
+        }
+    }
+
+    /// The location of the value at `rel` (a path from the document's root).
+    pub fn at(&self, rel: &JsonPath) -> Location {
+        self.anchor(rel, false)
+    }
+
+    /// The location of the key of the member at `rel`.
+    pub fn key_at(&self, rel: &JsonPath) -> Location {
+        self.anchor(rel, true)
+    }
+
+    /// The location of the whole document.
+    pub fn whole(&self) -> Location {
+        self.anchor(&JsonPath::root(), false)
+    }
+
+    fn anchor(&self, rel: &JsonPath, key: bool) -> Location {
+        match self {
+            DocOrigin::Json { file, base } => Location {
+                file: *file,
+                anchor: Anchor::Json {
+                    path: base.join(rel),
+                    key,
+                },
+            },
+            DocOrigin::Embedded {
+                file,
+                string_at,
+                url_encoded,
+            } => Location {
+                file: *file,
+                anchor: Anchor::Embedded {
+                    string_at: string_at.clone(),
+                    url_encoded: *url_encoded,
+                    inner: rel.clone(),
+                    key,
+                },
+            },
+        }
+    }
+}
+
+/// A value with the place it came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub loc: Location,
+}
+
+impl<T> Spanned<T> {
+    pub fn new(value: T, loc: Location) -> Self {
+        Spanned { value, loc }
+    }
+}

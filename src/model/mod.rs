@@ -1,0 +1,9 @@
+//! The one model every rule reads: ARNs, wildcard matching, policies, locations and the
+//! inventory of accounts, principals, roles and profiles.
+
+pub mod arn;
+pub mod inventory;
+pub mod location;
+pub mod matching;
+pub mod path;
+pub mod policy;

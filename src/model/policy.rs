@@ -1,0 +1,496 @@
+//! IAM policy documents, normalised on load: `Statement` as a list, `Action`/`Resource`
+//! and principal values as lists, conditions flattened. Loading is lenient — whatever
+//! is malformed is skipped here and reported by the grammar rule, which validates the raw
+//! JSON kept on the document.
+
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use super::location::{DocOrigin, Location};
+use super::matching::{matches_action, matches_resource};
+use super::path::JsonPath;
+
+/// Allow or Deny. Anything else is kept as `Invalid` (the grammar rule reports it) and
+/// never grants anything.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Effect {
+    Allow,
+    Deny,
+    Invalid,
+}
+
+/// An `Action`/`NotAction` or `Resource`/`NotResource` element, normalised to a list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ValueList {
+    /// True for the `Not…` form.
+    pub negated: bool,
+    /// The key as written (`Action`, `NotResource`), for positions.
+    pub key: &'static str,
+    pub values: Vec<String>,
+    /// Whether the JSON held a list (positions then need the item index).
+    pub is_list: bool,
+}
+
+impl ValueList {
+    /// The path of item `i`, relative to the statement.
+    pub fn item_path(&self, stmt: &JsonPath, i: usize) -> JsonPath {
+        let field = stmt.key(self.key);
+        if self.is_list {
+            field.index(i)
+        } else {
+            field
+        }
+    }
+
+    /// The path of the element itself, relative to the statement's document.
+    pub fn path(&self, stmt: &JsonPath) -> JsonPath {
+        stmt.key(self.key)
+    }
+}
+
+/// The kinds of principal a policy can name.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PrincipalKind {
+    Aws,
+    Service,
+    Federated,
+    CanonicalUser,
+    Other(String),
+}
+
+/// One `"AWS": [...]`-style entry of a principal map.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PrincipalEntry {
+    pub kind: PrincipalKind,
+    /// The key as written, for positions.
+    pub key: String,
+    pub values: Vec<String>,
+    pub is_list: bool,
+}
+
+/// `Principal` or `NotPrincipal`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Principal {
+    pub negated: bool,
+    /// `"Principal": "*"`: everyone, including anonymous callers.
+    pub star: bool,
+    pub entries: Vec<PrincipalEntry>,
+}
+
+impl Principal {
+    pub fn key(&self) -> &'static str {
+        if self.negated {
+            "NotPrincipal"
+        } else {
+            "Principal"
+        }
+    }
+
+    /// Every value with its path relative to the statement.
+    pub fn values<'a>(
+        &'a self,
+        stmt: &'a JsonPath,
+    ) -> impl Iterator<Item = (&'a PrincipalKind, &'a str, JsonPath)> + 'a {
+        let base = stmt.key(self.key());
+        self.entries.iter().flat_map(move |e| {
+            let entry_path = base.key(&e.key);
+            e.values.iter().enumerate().map(move |(i, v)| {
+                let p = if e.is_list {
+                    entry_path.index(i)
+                } else {
+                    entry_path.clone()
+                };
+                (&e.kind, v.as_str(), p)
+            })
+        })
+    }
+
+    /// Whether it names every AWS principal: `"*"` or `{"AWS": "*"}`.
+    pub fn is_everyone(&self) -> bool {
+        self.star
+            || self
+                .entries
+                .iter()
+                .any(|e| e.kind == PrincipalKind::Aws && e.values.iter().any(|v| v == "*"))
+    }
+}
+
+/// One condition: `"StringEquals": {"sts:ExternalId": "x"}` gives operator
+/// `StringEquals`, key `sts:ExternalId`, values `["x"]`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Condition {
+    pub operator: String,
+    pub key: String,
+    pub values: Vec<String>,
+}
+
+/// One statement.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Statement {
+    /// Path from the document root (`/Statement/2`, or `/Statement` for a lone object).
+    pub path: JsonPath,
+    pub sid: Option<String>,
+    pub effect: Effect,
+    pub action: Option<ValueList>,
+    pub resource: Option<ValueList>,
+    pub principal: Option<Principal>,
+    pub conditions: Vec<Condition>,
+}
+
+impl Statement {
+    /// Whether the Action/NotAction element covers `action`.
+    pub fn covers_action(&self, action: &str) -> bool {
+        match &self.action {
+            Some(list) => {
+                let hit = list.values.iter().any(|p| matches_action(p, action));
+                hit != list.negated
+            }
+            None => false,
+        }
+    }
+
+    /// Whether the Resource/NotResource element covers `arn`. A statement without one
+    /// (a trust policy) covers nothing here.
+    pub fn covers_resource(&self, arn: &str) -> bool {
+        match &self.resource {
+            Some(list) => {
+                let hit = list.values.iter().any(|p| matches_resource(p, arn));
+                hit != list.negated
+            }
+            None => false,
+        }
+    }
+
+    /// Whether a condition on `key` (case-insensitive, as IAM compares keys) is present.
+    pub fn has_condition_key(&self, key: &str) -> bool {
+        self.conditions
+            .iter()
+            .any(|c| c.key.eq_ignore_ascii_case(key))
+    }
+
+    /// Conditions on `key`.
+    pub fn conditions_on<'a>(&'a self, key: &'a str) -> impl Iterator<Item = &'a Condition> {
+        self.conditions
+            .iter()
+            .filter(move |c| c.key.eq_ignore_ascii_case(key))
+    }
+}
+
+/// What a document is for, as far as its owner or content says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PolicyKind {
+    /// Attached to a user, group or role, or a managed policy: no Principal.
+    Identity,
+    /// A role's trust policy (`AssumeRolePolicyDocument`).
+    Trust,
+    /// Another resource-based policy (bucket, key, topic) or an RCP.
+    Resource,
+    /// An SCP: identity grammar, but it never grants anything.
+    ServiceControl,
+}
+
+/// A policy document and where it is.
+#[derive(Clone, Debug)]
+pub struct PolicyDocument {
+    pub origin: DocOrigin,
+    pub kind: PolicyKind,
+    /// A short name for messages (`trust policy of role/deploy`, `policy.json`).
+    pub label: String,
+    pub version: Option<String>,
+    pub statements: Vec<Statement>,
+    /// The JSON as loaded (for the grammar rule).
+    pub raw: Arc<Value>,
+    /// An AWS managed policy (from a dump): its content is AWS's, not the user's, so
+    /// per-document rules skip it; the graph still uses it.
+    pub aws_managed: bool,
+}
+
+impl PolicyDocument {
+    /// Normalises a parsed JSON policy. Never fails: malformed parts are skipped.
+    pub fn from_value(raw: Value, origin: DocOrigin, kind: PolicyKind, label: String) -> Self {
+        let version = raw
+            .get("Version")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        let root = JsonPath::root();
+        let statements = match raw.get("Statement") {
+            Some(Value::Array(items)) => items
+                .iter()
+                .enumerate()
+                .filter_map(|(i, v)| parse_statement(v, root.key("Statement").index(i)))
+                .collect(),
+            Some(v @ Value::Object(_)) => parse_statement(v, root.key("Statement"))
+                .into_iter()
+                .collect(),
+            _ => Vec::new(),
+        };
+        PolicyDocument {
+            origin,
+            kind,
+            label,
+            version,
+            statements,
+            raw: Arc::new(raw),
+            aws_managed: false,
+        }
+    }
+
+    /// Location of a path relative to this document.
+    pub fn loc(&self, rel: &JsonPath) -> Location {
+        self.origin.at(rel)
+    }
+
+    /// Allow statements that cover `action`.
+    pub fn allows<'a>(&'a self, action: &'a str) -> impl Iterator<Item = &'a Statement> + 'a {
+        self.statements
+            .iter()
+            .filter(move |s| s.effect == Effect::Allow && s.covers_action(action))
+    }
+
+    /// Whether any statement has a Principal (a resource-style document).
+    pub fn has_principal(&self) -> bool {
+        self.statements.iter().any(|s| s.principal.is_some())
+    }
+}
+
+/// Guesses a standalone document's kind from its content: a Principal with
+/// `sts:AssumeRole*` actions is a trust policy, a Principal otherwise is a resource policy.
+pub fn classify_by_content(raw: &Value) -> PolicyKind {
+    let statements: Vec<&Value> = match raw.get("Statement") {
+        Some(Value::Array(items)) => items.iter().collect(),
+        Some(v) => vec![v],
+        None => Vec::new(),
+    };
+    let with_principal: Vec<&&Value> = statements
+        .iter()
+        .filter(|s| s.get("Principal").is_some() || s.get("NotPrincipal").is_some())
+        .collect();
+    // A resource policy needs a Principal in every statement, an identity policy in none;
+    // a mix is a mistake in one or the other, and the majority says which was meant.
+    if with_principal.len() * 2 < statements.len() || with_principal.is_empty() {
+        return PolicyKind::Identity;
+    }
+    let assumes = with_principal.iter().any(|s| {
+        let (Some(actions), _) = string_list(s.get("Action")) else {
+            return false;
+        };
+        actions
+            .iter()
+            .any(|a| a.to_ascii_lowercase().starts_with("sts:assumerole") || a == "sts:TagSession")
+    });
+    let has_resource = statements
+        .iter()
+        .any(|s| s.get("Resource").is_some() || s.get("NotResource").is_some());
+    if assumes && !has_resource {
+        PolicyKind::Trust
+    } else {
+        PolicyKind::Resource
+    }
+}
+
+fn parse_statement(v: &Value, path: JsonPath) -> Option<Statement> {
+    let obj = v.as_object()?;
+    let effect = match obj.get("Effect").and_then(Value::as_str) {
+        Some("Allow") => Effect::Allow,
+        Some("Deny") => Effect::Deny,
+        _ => Effect::Invalid,
+    };
+    let action = value_list(obj.get("Action"), "Action", false)
+        .or_else(|| value_list(obj.get("NotAction"), "NotAction", true));
+    let resource = value_list(obj.get("Resource"), "Resource", false)
+        .or_else(|| value_list(obj.get("NotResource"), "NotResource", true));
+    let principal = parse_principal(obj.get("Principal"), false)
+        .or_else(|| parse_principal(obj.get("NotPrincipal"), true));
+    let conditions = parse_conditions(obj.get("Condition"));
+    Some(Statement {
+        path,
+        sid: obj.get("Sid").and_then(Value::as_str).map(str::to_owned),
+        effect,
+        action,
+        resource,
+        principal,
+        conditions,
+    })
+}
+
+/// A string or a list of strings; non-string items are dropped (the grammar rule reports
+/// them). Returns the strings and whether the JSON was a list.
+fn string_list(v: Option<&Value>) -> (Option<Vec<String>>, bool) {
+    match v {
+        Some(Value::String(s)) => (Some(vec![s.clone()]), false),
+        Some(Value::Array(items)) => (
+            Some(
+                items
+                    .iter()
+                    .filter_map(|i| i.as_str().map(str::to_owned))
+                    .collect(),
+            ),
+            true,
+        ),
+        _ => (None, false),
+    }
+}
+
+fn value_list(v: Option<&Value>, key: &'static str, negated: bool) -> Option<ValueList> {
+    let (values, is_list) = string_list(v);
+    values.map(|values| ValueList {
+        negated,
+        key,
+        values,
+        is_list,
+    })
+}
+
+fn parse_principal(v: Option<&Value>, negated: bool) -> Option<Principal> {
+    match v? {
+        Value::String(s) => Some(Principal {
+            negated,
+            star: s == "*",
+            entries: Vec::new(),
+        }),
+        Value::Object(map) => {
+            let entries = map
+                .iter()
+                .filter_map(|(k, v)| {
+                    let (values, is_list) = string_list(Some(v));
+                    Some(PrincipalEntry {
+                        kind: match k.as_str() {
+                            "AWS" => PrincipalKind::Aws,
+                            "Service" => PrincipalKind::Service,
+                            "Federated" => PrincipalKind::Federated,
+                            "CanonicalUser" => PrincipalKind::CanonicalUser,
+                            other => PrincipalKind::Other(other.to_owned()),
+                        },
+                        key: k.clone(),
+                        values: values?,
+                        is_list,
+                    })
+                })
+                .collect();
+            Some(Principal {
+                negated,
+                star: false,
+                entries,
+            })
+        }
+        _ => None,
+    }
+}
+
+fn parse_conditions(v: Option<&Value>) -> Vec<Condition> {
+    let Some(Value::Object(ops)) = v else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (operator, keys) in ops {
+        let Value::Object(keys) = keys else { continue };
+        for (key, values) in keys {
+            let values = match values {
+                Value::Array(items) => items.iter().map(scalar_text).collect(),
+                other => vec![scalar_text(other)],
+            };
+            out.push(Condition {
+                operator: operator.clone(),
+                key: key.clone(),
+                values,
+            });
+        }
+    }
+    out
+}
+
+fn scalar_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn doc(v: Value) -> PolicyDocument {
+        let origin = DocOrigin::Json {
+            file: 0,
+            base: JsonPath::root(),
+        };
+        PolicyDocument::from_value(v, origin, PolicyKind::Identity, "t".into())
+    }
+
+    #[test]
+    fn normalises_single_statement_and_strings() {
+        let d = doc(
+            json!({"Statement": {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}}),
+        );
+        assert_eq!(d.statements.len(), 1);
+        let s = &d.statements[0];
+        assert_eq!(s.path.to_string(), "/Statement");
+        assert!(s.covers_action("sts:AssumeRole"));
+        assert!(s.covers_resource("arn:aws:iam::1:role/x"));
+        assert_eq!(
+            s.action.as_ref().unwrap().item_path(&s.path, 0).to_string(),
+            "/Statement/Action"
+        );
+    }
+
+    #[test]
+    fn not_action_allows_everything_else() {
+        let d = doc(
+            json!({"Statement": [{"Effect": "Allow", "NotAction": ["iam:*"], "Resource": "*"}]}),
+        );
+        assert!(d.statements[0].covers_action("sts:AssumeRole"));
+        let d = doc(
+            json!({"Statement": [{"Effect": "Allow", "NotAction": ["sts:*"], "Resource": "*"}]}),
+        );
+        assert!(!d.statements[0].covers_action("sts:AssumeRole"));
+    }
+
+    #[test]
+    fn classifies_by_content() {
+        let trust = json!({"Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "sts:AssumeRole"}]});
+        assert_eq!(classify_by_content(&trust), PolicyKind::Trust);
+        let bucket = json!({"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]});
+        assert_eq!(classify_by_content(&bucket), PolicyKind::Resource);
+        let ident =
+            json!({"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]});
+        assert_eq!(classify_by_content(&ident), PolicyKind::Identity);
+    }
+
+    #[test]
+    fn principal_values_have_paths() {
+        let d = doc(
+            json!({"Statement": [{"Effect": "Allow", "Principal": {"AWS": ["a", "b"], "Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}),
+        );
+        let s = &d.statements[0];
+        let p = s.principal.as_ref().unwrap();
+        let paths: Vec<String> = p.values(&s.path).map(|(_, _, p)| p.to_string()).collect();
+        assert_eq!(
+            paths,
+            vec![
+                "/Statement/0/Principal/AWS/0",
+                "/Statement/0/Principal/AWS/1",
+                "/Statement/0/Principal/Service"
+            ]
+        );
+    }
+
+    #[test]
+    fn conditions_flatten() {
+        let d = doc(
+            json!({"Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"AWS": "*"},
+            "Condition": {"StringEquals": {"sts:ExternalId": "abc"}, "Bool": {"aws:MultiFactorAuthPresent": true}}}]}),
+        );
+        let s = &d.statements[0];
+        assert!(s.has_condition_key("STS:EXTERNALID"));
+        assert_eq!(
+            s.conditions_on("aws:MultiFactorAuthPresent")
+                .next()
+                .unwrap()
+                .values,
+            vec!["true"]
+        );
+    }
+}

@@ -1,0 +1,50 @@
+//! GitHub Actions workflow commands (`::error file=…,line=…,col=…::message`), which show
+//! as annotations on pull requests.
+
+use super::Resolved;
+use crate::finding::Severity;
+
+/// Escapes a property value of a workflow command.
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// Escapes the message of a workflow command.
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// One line per unsuppressed finding.
+pub fn render(results: &[Resolved]) -> String {
+    let mut out = String::new();
+    for r in results.iter().filter(|r| r.suppressed.is_none()) {
+        let f = &r.finding;
+        let kind = match f.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Note => "notice",
+        };
+        let mut message = f.message.clone();
+        if let Some(help) = &f.help {
+            message.push_str("\nhelp: ");
+            message.push_str(help);
+        }
+        out.push_str(&format!(
+            "::{kind} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
+            escape_property(&r.primary.path),
+            r.primary.start.0,
+            r.primary.start.1,
+            r.primary.end.0,
+            r.primary.end.1,
+            escape_property(&format!(
+                "{} {}",
+                f.rule,
+                crate::docs::get(f.rule).map_or("", |d| d.name)
+            )),
+            escape_data(&message)
+        ));
+    }
+    out
+}

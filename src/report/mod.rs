@@ -1,0 +1,250 @@
+//! Turns findings into output. Locations are resolved here, once, into paths, byte
+//! ranges, lines and columns (`crate::span` finds the exact JSON value), then findings are
+//! sorted so that output never depends on the thread count. One module per format.
+
+pub mod github;
+pub mod human;
+pub mod json;
+pub mod sarif;
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::PathBuf;
+
+use crate::finding::{Finding, Severity};
+use crate::model::inventory::Inventory;
+use crate::model::location::{Anchor, FileId, Location};
+use crate::span::{locate_embedded, locate_key, locate_value, LineIndex};
+
+/// A location with its position worked out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Position {
+    pub path: String,
+    /// Byte range in the file; None when the place is the whole file.
+    pub range: Option<Range<usize>>,
+    /// 1-based line and column (columns in characters) of start and end.
+    pub start: (usize, usize),
+    pub end: (usize, usize),
+    /// Columns in UTF-16 code units, for SARIF.
+    pub start_utf16: usize,
+    pub end_utf16: usize,
+}
+
+/// A finding ready to print.
+#[derive(Clone, Debug)]
+pub struct Resolved {
+    pub finding: Finding,
+    pub primary: Position,
+    pub labels: Vec<(Position, String)>,
+    pub flow: Vec<(Position, String)>,
+    /// Stable across line moves: rule, path and the finding's identity.
+    pub fingerprint: String,
+    /// Why the finding is suppressed (config `[[suppress]]`), if it is.
+    pub suppressed: Option<String>,
+}
+
+/// Reads each file once and keeps its text and line index.
+pub struct SourceCache<'a> {
+    inventory: &'a Inventory,
+    texts: HashMap<FileId, Option<(String, LineIndex)>>,
+}
+
+impl<'a> SourceCache<'a> {
+    pub fn new(inventory: &'a Inventory) -> Self {
+        SourceCache {
+            inventory,
+            texts: HashMap::new(),
+        }
+    }
+
+    pub fn path(&self, file: FileId) -> PathBuf {
+        self.inventory
+            .file_path(file)
+            .map(|p| p.to_path_buf())
+            .unwrap_or_default()
+    }
+
+    /// The text of a file, if it is readable UTF-8 (BOM kept: ranges are into the file).
+    pub fn text(&mut self, file: FileId) -> Option<&str> {
+        let path = self.path(file);
+        self.texts
+            .entry(file)
+            .or_insert_with(|| {
+                let text = std::fs::read(&path)
+                    .ok()
+                    .and_then(|b| String::from_utf8(b).ok())?;
+                let index = LineIndex::new(&text);
+                Some((text, index))
+            })
+            .as_ref()
+            .map(|(t, _)| t.as_str())
+    }
+
+    /// Works out a location's position.
+    pub fn position(&mut self, loc: &Location) -> Position {
+        let path = display_path(&self.path(loc.file));
+        let whole = Position {
+            path: path.clone(),
+            range: None,
+            start: (1, 1),
+            end: (1, 1),
+            start_utf16: 1,
+            end_utf16: 1,
+        };
+        if loc.anchor == Anchor::File {
+            return whole;
+        }
+        let Some(text) = self.text(loc.file) else {
+            return whole;
+        };
+        let range = match &loc.anchor {
+            Anchor::File => None,
+            Anchor::Bytes { start, end } => Some(*start..*end),
+            Anchor::Json { path, key: false } => locate_value(text, path),
+            Anchor::Json { path, key: true } => {
+                locate_key(text, path).or_else(|| locate_value(text, path))
+            }
+            Anchor::Embedded {
+                string_at,
+                url_encoded,
+                inner,
+                key,
+            } => locate_embedded(text, string_at, *url_encoded, inner, *key)
+                .or_else(|| locate_embedded(text, string_at, *url_encoded, inner, false))
+                // The inner path may not exist (a shape error); the string itself is
+                // still the right place to point at.
+                .or_else(|| locate_value(text, string_at)),
+        };
+        let Some(range) = range.filter(|r| r.start <= r.end && r.end <= text.len()) else {
+            return whole;
+        };
+        let Some((_, index)) = self.texts.get(&loc.file).and_then(|t| t.as_ref()) else {
+            return whole;
+        };
+        let text = self.texts[&loc.file]
+            .as_ref()
+            .map(|(t, _)| t.as_str())
+            .unwrap_or_default();
+        let start = index.line_col(text, range.start);
+        let end = index.line_col(text, range.end);
+        Position {
+            path,
+            start,
+            end,
+            start_utf16: index.line_col_utf16(text, range.start).1,
+            end_utf16: index.line_col_utf16(text, range.end).1,
+            range: Some(range),
+        }
+    }
+}
+
+/// The JSON Pointer of the value a location names inside its JSON document, if any (for
+/// suppressions by pointer).
+pub fn pointer_of(loc: &Location) -> Option<String> {
+    match &loc.anchor {
+        Anchor::Json { path, .. } => Some(path.to_string()),
+        Anchor::Embedded { inner, .. } => Some(inner.to_string()),
+        _ => None,
+    }
+}
+
+/// Forward slashes whatever the platform, so output is the same everywhere.
+pub fn display_path(path: &std::path::Path) -> String {
+    let s = path.display().to_string().replace('\\', "/");
+    s.strip_prefix("./").map(str::to_owned).unwrap_or(s)
+}
+
+/// FNV-1a, 64-bit: a fingerprint hash that never changes between builds or platforms.
+pub fn stable_hash(parts: &[&str]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for b in part.bytes().chain(std::iter::once(0u8)) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{h:016x}")
+}
+
+/// Resolves and sorts findings (path, start, rule, message).
+pub fn resolve(findings: Vec<Finding>, cache: &mut SourceCache) -> Vec<Resolved> {
+    let mut out: Vec<Resolved> = findings
+        .into_iter()
+        .map(|f| {
+            let primary = cache.position(&f.primary);
+            let labels = f
+                .labels
+                .iter()
+                .map(|l| (cache.position(&l.loc), l.message.clone()))
+                .collect();
+            let flow = f
+                .flow
+                .iter()
+                .map(|l| (cache.position(&l.loc), l.message.clone()))
+                .collect();
+            let identity = if f.identity.is_empty() {
+                f.message.clone()
+            } else {
+                f.identity.clone()
+            };
+            let fingerprint = stable_hash(&[f.rule, &primary.path, &identity]);
+            Resolved {
+                finding: f,
+                primary,
+                labels,
+                flow,
+                fingerprint,
+                suppressed: None,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        (
+            &a.primary.path,
+            a.primary.range.as_ref().map_or(0, |r| r.start),
+            a.finding.rule,
+            &a.finding.message,
+        )
+            .cmp(&(
+                &b.primary.path,
+                b.primary.range.as_ref().map_or(0, |r| r.start),
+                b.finding.rule,
+                &b.finding.message,
+            ))
+    });
+    out.dedup_by(|a, b| {
+        a.finding.rule == b.finding.rule
+            && a.primary == b.primary
+            && a.finding.message == b.finding.message
+    });
+    out
+}
+
+/// Counts of unsuppressed findings by severity.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Counts {
+    pub error: usize,
+    pub warning: usize,
+    pub note: usize,
+}
+
+impl Counts {
+    pub fn of(results: &[Resolved]) -> Counts {
+        let mut c = Counts::default();
+        for r in results.iter().filter(|r| r.suppressed.is_none()) {
+            match r.finding.severity {
+                Severity::Error => c.error += 1,
+                Severity::Warning => c.warning += 1,
+                Severity::Note => c.note += 1,
+            }
+        }
+        c
+    }
+}
+
+/// What a run reports, whatever the format.
+pub struct Report<'a> {
+    pub results: &'a [Resolved],
+    pub files_scanned: usize,
+    pub elapsed: std::time::Duration,
+}

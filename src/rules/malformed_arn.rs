@@ -1,0 +1,124 @@
+//! IAM302: a Resource or Principal value that is not a well-formed ARN (or account id).
+
+use super::{Context, Rule};
+use crate::finding::Finding;
+use crate::model::arn::{has_placeholder, is_account_id, Arn};
+use crate::model::policy::{PolicyDocument, PrincipalKind};
+
+pub struct MalformedArn;
+
+const ID: &str = "IAM302";
+
+/// IAM unique ids (`AROA…`, `AIDA…`) stand in a trust policy for a principal that was
+/// deleted: not malformed, and not this rule's business.
+fn is_unique_id(v: &str) -> bool {
+    v.len() >= 16
+        && v.starts_with('A')
+        && v.bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+}
+
+/// Why an `AWS` principal value is malformed, if it is.
+fn aws_principal_problem(v: &str) -> Option<String> {
+    if v == "*" || is_account_id(v) || has_placeholder(v) || is_unique_id(v) {
+        return None;
+    }
+    if !v.starts_with("arn:") {
+        return Some(format!("`{v}` is not an ARN, a 12-digit account id or `*`"));
+    }
+    match Arn::parse(v) {
+        Err(e) => Some(format!("principal `{v}` {e}")),
+        Ok(arn) if !matches!(arn.service.as_str(), "iam" | "sts") && !arn.service.contains('*') => {
+            Some(format!(
+                "principal `{v}` names service `{}`; an AWS principal is an IAM or STS ARN",
+                arn.service
+            ))
+        }
+        Ok(_) => None,
+    }
+}
+
+/// Why a Resource value is malformed, if it is.
+fn resource_problem(v: &str) -> Option<String> {
+    if v == "*" || has_placeholder(v) {
+        return None;
+    }
+    if !v.starts_with("arn:") {
+        // `*`-prefixed patterns and bare names are rejected by IAM ("Resource must be in
+        // ARN format or \"*\"").
+        return Some(format!("resource `{v}` is not an ARN or `*`"));
+    }
+    Arn::parse(v).err().map(|e| format!("resource `{v}` {e}"))
+}
+
+impl Rule for MalformedArn {
+    fn id(&self) -> &'static str {
+        ID
+    }
+
+    fn check_document(&self, doc: &PolicyDocument, ctx: &Context, out: &mut Vec<Finding>) {
+        if doc.aws_managed {
+            return;
+        }
+        for stmt in &doc.statements {
+            if let Some(res) = &stmt.resource {
+                for (i, v) in res.values.iter().enumerate() {
+                    if let Some(msg) = resource_problem(v) {
+                        let path = res.item_path(&stmt.path, i);
+                        out.push(
+                            ctx.finding(ID, doc.loc(&path), msg)
+                                .with_help(
+                                    "write `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE`, or `*`",
+                                )
+                                .with_identity(format!("{}#{path}", doc.label)),
+                        );
+                    }
+                }
+            }
+            if let Some(principal) = &stmt.principal {
+                for (kind, v, path) in principal.values(&stmt.path) {
+                    let problem = match kind {
+                        PrincipalKind::Aws => aws_principal_problem(v),
+                        PrincipalKind::Federated if v.starts_with("arn:") => Arn::parse(v)
+                            .err()
+                            .filter(|_| !has_placeholder(v))
+                            .map(|e| format!("federated principal `{v}` {e}")),
+                        _ => None,
+                    };
+                    if let Some(msg) = problem {
+                        out.push(
+                            ctx.finding(ID, doc.loc(&path), msg)
+                                .with_help("name an account (`123456789012` or `arn:aws:iam::123456789012:root`), a user or role ARN, or `*` with a condition")
+                                .with_identity(format!("{}#{path}", doc.label)),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn principals() {
+        assert!(aws_principal_problem("something").is_some());
+        assert!(aws_principal_problem("arn:aws:iam::redacted:role/x").is_some());
+        assert!(aws_principal_problem("arn:aws:s3:::bucket").is_some());
+        assert!(aws_principal_problem("111122223333").is_none());
+        assert!(aws_principal_problem("arn:aws:iam::111122223333:root").is_none());
+        assert!(aws_principal_problem("arn:aws:sts::111122223333:assumed-role/r/s").is_none());
+        assert!(aws_principal_problem("AROAEXAMPLEID1234567").is_none());
+        assert!(aws_principal_problem("arn:aws:iam::${AWS::AccountId}:root").is_none());
+    }
+
+    #[test]
+    fn resources() {
+        assert!(resource_problem("my-bucket").is_some());
+        assert!(resource_problem("arn:aws:s3:::").is_some());
+        assert!(resource_problem("arn:aws:s3:::bucket/*").is_none());
+        assert!(resource_problem("arn:aws:iam::*:role/*").is_none());
+    }
+}

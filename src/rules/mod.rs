@@ -1,0 +1,162 @@
+//! The rule registry: the `Rule` trait and the one list that maps ids to rules. A rule
+//! either looks at one policy document at a time (`check_document`, run in parallel over
+//! all documents) or at the whole inventory and graph (`check`, run once). Rules never
+//! read files; names, severities and prose come from `rules/<ID>.md`.
+
+mod assume_role_wildcard_resource;
+mod malformed_arn;
+mod policy_grammar;
+mod trust_any_principal;
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::docs;
+use crate::finding::{Finding, Severity};
+use crate::graph::Graph;
+use crate::model::inventory::Inventory;
+use crate::model::location::Location;
+use crate::model::policy::PolicyDocument;
+
+/// What every rule may read.
+pub struct Context<'a> {
+    pub inventory: &'a Inventory,
+    pub graph: &'a Graph,
+    pub config: &'a Config,
+}
+
+impl Context<'_> {
+    /// A finding of rule `id` at its documented default severity.
+    pub fn finding(&self, id: &'static str, at: Location, message: impl Into<String>) -> Finding {
+        Finding::new(id, default_severity(id), at, message)
+    }
+}
+
+/// The documented default severity of a rule id.
+pub fn default_severity(id: &str) -> Severity {
+    docs::get(id).map_or(Severity::Warning, docs::RuleDoc::default_severity)
+}
+
+/// One check.
+pub trait Rule: Sync {
+    /// The stable id (`IAM101`); name and prose come from `rules/<id>.md`.
+    fn id(&self) -> &'static str;
+
+    /// Checks one policy document.
+    fn check_document(&self, _doc: &PolicyDocument, _ctx: &Context, _out: &mut Vec<Finding>) {}
+
+    /// Checks the whole inventory and graph once.
+    fn check(&self, _ctx: &Context, _out: &mut Vec<Finding>) {}
+}
+
+/// Diagnostics loaders emit for files they cannot use; listed so they have documents,
+/// SARIF rule entries and can be selected or ignored like any rule.
+struct LoadDiagnostic(&'static str);
+
+impl Rule for LoadDiagnostic {
+    fn id(&self) -> &'static str {
+        self.0
+    }
+}
+
+/// Every rule, in id order. Ids are never reused.
+pub fn registry() -> &'static [&'static dyn Rule] {
+    use crate::sources::{FILE_TOO_LARGE, INVALID_JSON, MALFORMED_SOURCE, UNREADABLE_FILE};
+    static RULES: &[&dyn Rule] = &[
+        &LoadDiagnostic(UNREADABLE_FILE),
+        &LoadDiagnostic(INVALID_JSON),
+        &LoadDiagnostic(FILE_TOO_LARGE),
+        &LoadDiagnostic(MALFORMED_SOURCE),
+        &assume_role_wildcard_resource::AssumeRoleWildcardResource,
+        &trust_any_principal::TrustAnyPrincipal,
+        &policy_grammar::PolicyGrammar,
+        &malformed_arn::MalformedArn,
+    ];
+    RULES
+}
+
+/// Runs the given rules: document rules in parallel over documents, inventory rules in
+/// parallel over rules. The caller sorts the result.
+pub fn run_rules(rules: &[&'static dyn Rule], ctx: &Context) -> Vec<Finding> {
+    let docs = ctx.inventory.all_documents();
+    let mut out: Vec<Finding> = docs
+        .par_iter()
+        .fold(Vec::new, |mut acc, doc| {
+            for rule in rules {
+                rule.check_document(doc, ctx, &mut acc);
+            }
+            acc
+        })
+        .reduce(Vec::new, |mut a, b| {
+            a.extend(b);
+            a
+        });
+    let whole: Vec<Finding> = rules
+        .par_iter()
+        .flat_map_iter(|rule| {
+            let mut acc = Vec::new();
+            rule.check(ctx, &mut acc);
+            acc
+        })
+        .collect();
+    out.extend(whole);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn ids_are_unique_and_documented() {
+        let mut seen = HashSet::new();
+        for rule in registry() {
+            assert!(seen.insert(rule.id()), "duplicate rule id {}", rule.id());
+            let doc = docs::get(rule.id())
+                .unwrap_or_else(|| panic!("rule {} has no rules/{}.md", rule.id(), rule.id()));
+            assert!(
+                doc.severity.parse::<Severity>().is_ok(),
+                "{}: bad severity",
+                doc.id
+            );
+            assert!(!doc.summary.is_empty());
+            for heading in ["## What it does", "## Why is this bad?", "## Known limits"] {
+                assert!(doc.body.contains(heading), "{} lacks `{heading}`", doc.id);
+            }
+        }
+        for doc in docs::RULE_DOCS {
+            assert!(
+                seen.contains(doc.id),
+                "rules/{}.md documents no rule",
+                doc.id
+            );
+            assert!(
+                doc.name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                "{}: name must be kebab-case",
+                doc.id
+            );
+        }
+    }
+
+    #[test]
+    fn every_rule_has_fixtures() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/rules");
+        for rule in registry() {
+            for side in ["bad", "good"] {
+                let dir = root.join(rule.id()).join(side);
+                let has_files = std::fs::read_dir(&dir)
+                    .map(|mut d| d.next().is_some())
+                    .unwrap_or(false);
+                assert!(
+                    has_files,
+                    "{} has no fixtures in {}",
+                    rule.id(),
+                    dir.display()
+                );
+            }
+        }
+    }
+}

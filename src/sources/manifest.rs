@@ -1,0 +1,235 @@
+//! Places raw policy files in the inventory: the directory convention
+//! (`[<account>/]roles/<Role>/trust.json`, `users/<User>/*.json`, `groups/<Group>/*.json`)
+//! and the `[[role]]`/`[[user]]`/`[[group]]` manifest of `.iamlint.toml` for layouts that
+//! follow no convention.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::config::Config;
+use crate::model::arn::{is_account_id, Arn};
+use crate::model::inventory::{Account, Contribution, Group, Role, User};
+use crate::model::location::{FileId, Location};
+use crate::model::policy::PolicyDocument;
+
+/// What a file is to an entity.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Placement {
+    RoleTrust { arn: String },
+    RolePolicy { arn: String },
+    UserPolicy { arn: String },
+    GroupPolicy { arn: String },
+}
+
+impl Placement {
+    pub fn is_trust(&self) -> bool {
+        matches!(self, Placement::RoleTrust { .. })
+    }
+}
+
+/// The manifest's files by canonical path.
+#[derive(Debug, Default)]
+pub struct ManifestIndex {
+    by_path: HashMap<PathBuf, Vec<Placement>>,
+}
+
+impl ManifestIndex {
+    pub fn new(config: &Config) -> Self {
+        let mut by_path: HashMap<PathBuf, Vec<Placement>> = HashMap::new();
+        let mut add = |rel: &str, p: Placement| {
+            let full = config.root.join(rel);
+            let key = std::fs::canonicalize(&full).unwrap_or(full);
+            by_path.entry(key).or_default().push(p);
+        };
+        for r in &config.roles {
+            if let Some(t) = &r.trust {
+                add(t, Placement::RoleTrust { arn: r.arn.clone() });
+            }
+            for p in &r.policies {
+                add(p, Placement::RolePolicy { arn: r.arn.clone() });
+            }
+        }
+        for u in &config.users {
+            for p in &u.policies {
+                add(p, Placement::UserPolicy { arn: u.arn.clone() });
+            }
+        }
+        for g in &config.groups {
+            for p in &g.policies {
+                add(p, Placement::GroupPolicy { arn: g.arn.clone() });
+            }
+        }
+        ManifestIndex { by_path }
+    }
+
+    /// Placements the manifest gives a file.
+    pub fn placements(&self, path: &Path) -> Vec<Placement> {
+        if self.by_path.is_empty() {
+            return Vec::new();
+        }
+        let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        self.by_path.get(&key).cloned().unwrap_or_default()
+    }
+}
+
+/// The placement the directory convention gives a file, if any.
+pub fn placement_by_convention(path: &Path, config: &Config) -> Option<Placement> {
+    let parts: Vec<&str> = path
+        .components()
+        .filter_map(|c| c.as_os_str().to_str())
+        .collect();
+    let n = parts.len();
+    if n < 3 {
+        return None;
+    }
+    let (kind, name, file) = (parts.get(n - 3)?, parts.get(n - 2)?, parts.get(n - 1)?);
+    let account = parts
+        .get(n.checked_sub(4)?)
+        .filter(|a| is_account_id(a))
+        .map(|a| a.to_string())
+        .or_else(|| config.account_for(path).map(str::to_owned))
+        .or_else(|| config.default_account.clone())
+        .unwrap_or_else(|| UNKNOWN_ACCOUNT.to_owned());
+    let arn = |what: &str| format!("arn:aws:iam::{account}:{what}/{name}");
+    match *kind {
+        "roles" if file.eq_ignore_ascii_case("trust.json") => {
+            Some(Placement::RoleTrust { arn: arn("role") })
+        }
+        "roles" => Some(Placement::RolePolicy { arn: arn("role") }),
+        "users" => Some(Placement::UserPolicy { arn: arn("user") }),
+        "groups" => Some(Placement::GroupPolicy { arn: arn("group") }),
+        _ => None,
+    }
+}
+
+/// Account part used when a raw file's account cannot be known: a placeholder that the
+/// ARN rule accepts and that matches no real account.
+pub const UNKNOWN_ACCOUNT: &str = "${unknown-account}";
+
+/// Adds the entity a placement describes, owning `doc`, to a contribution.
+pub fn place(
+    out: &mut Contribution,
+    placement: &Placement,
+    doc: Arc<PolicyDocument>,
+    at: Location,
+) {
+    match placement {
+        Placement::RoleTrust { arn } | Placement::RolePolicy { arn } => {
+            let mut role = role_from_arn(arn, at);
+            if placement.is_trust() {
+                role.trust = Some(doc);
+            } else {
+                role.policies.push(doc);
+            }
+            out.roles.push(role);
+        }
+        Placement::UserPolicy { arn } => {
+            let mut user = user_from_arn(arn, at);
+            user.policies.push(doc);
+            out.users.push(user);
+        }
+        Placement::GroupPolicy { arn } => {
+            let (account, _, name) = split_entity_arn(arn, "group/");
+            out.groups.push(Group {
+                arn: arn.clone(),
+                account,
+                name,
+                policies: vec![doc],
+                attached: Vec::new(),
+                defined_at: vec![at],
+            });
+        }
+    }
+}
+
+/// A role with no policies yet, named by its ARN.
+pub fn role_from_arn(arn: &str, at: Location) -> Role {
+    let (account, path, name) = split_entity_arn(arn, "role/");
+    Role {
+        arn: arn.to_owned(),
+        account,
+        name,
+        path,
+        trust: None,
+        policies: Vec::new(),
+        attached: Vec::new(),
+        max_session_duration: None,
+        defined_at: vec![at],
+    }
+}
+
+/// A user with no policies yet, named by its ARN.
+pub fn user_from_arn(arn: &str, at: Location) -> User {
+    let (account, path, name) = split_entity_arn(arn, "user/");
+    User {
+        arn: arn.to_owned(),
+        account,
+        name,
+        path,
+        policies: Vec::new(),
+        attached: Vec::new(),
+        groups: Vec::new(),
+        console: None,
+        defined_at: vec![at],
+    }
+}
+
+/// Account, path and name of `arn:aws:iam::ACCT:<prefix>path/name`.
+pub fn split_entity_arn(arn: &str, prefix: &str) -> (Account, String, String) {
+    let Ok(parsed) = Arn::parse(arn) else {
+        return (
+            Account::Unknown,
+            "/".into(),
+            arn.rsplit('/').next().unwrap_or(arn).into(),
+        );
+    };
+    let account = if is_account_id(&parsed.account) {
+        Account::Known(parsed.account.clone())
+    } else {
+        Account::Unknown
+    };
+    let rest = parsed
+        .resource
+        .strip_prefix(prefix)
+        .unwrap_or(&parsed.resource);
+    let (path, name) = match rest.rfind('/') {
+        Some(i) => (format!("/{}/", &rest[..i]), rest[i + 1..].to_owned()),
+        None => ("/".to_owned(), rest.to_owned()),
+    };
+    (account, path, name)
+}
+
+/// Entities the manifest declares (with their console flags, groups and session limits),
+/// located at the config file.
+pub fn manifest_contribution(config: &Config, config_file: FileId) -> Contribution {
+    let mut out = Contribution::default();
+    let at = || Location::file(config_file);
+    for r in &config.roles {
+        let mut role = role_from_arn(&r.arn, at());
+        role.max_session_duration = r.max_session_duration;
+        out.roles.push(role);
+    }
+    for u in &config.users {
+        let mut user = user_from_arn(&u.arn, at());
+        user.console = u.console;
+        user.groups = u
+            .groups
+            .iter()
+            .map(|g| g.rsplit('/').next().unwrap_or(g).to_owned())
+            .collect();
+        out.users.push(user);
+    }
+    for g in &config.groups {
+        let (account, _, name) = split_entity_arn(&g.arn, "group/");
+        out.groups.push(Group {
+            arn: g.arn.clone(),
+            account,
+            name,
+            policies: Vec::new(),
+            attached: Vec::new(),
+            defined_at: vec![at()],
+        });
+    }
+    out
+}

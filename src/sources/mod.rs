@@ -1,0 +1,371 @@
+//! Reads one candidate file and turns it into model values. Sniffs the format by name and
+//! by content (never by guess alone), dispatches to the loader of that format, and turns
+//! every problem with the file into a load finding (IAM001–IAM004) so the scan goes on.
+//! Loaders never decide what is a rule finding; they only describe what the file holds.
+
+pub mod account_dump;
+pub mod aws_config;
+pub mod aws_ini;
+pub mod cloudformation;
+pub mod manifest;
+pub mod policy_json;
+pub mod terraform;
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::config::Config;
+use crate::discover::Candidate;
+use crate::finding::{Finding, Severity};
+use crate::model::inventory::{Contribution, SourceFormat};
+use crate::model::location::{FileId, Location};
+
+/// Rule ids of load diagnostics.
+pub const UNREADABLE_FILE: &str = "IAM001";
+pub const INVALID_JSON: &str = "IAM002";
+pub const FILE_TOO_LARGE: &str = "IAM003";
+pub const MALFORMED_SOURCE: &str = "IAM004";
+
+/// What every loader gets besides the file.
+pub struct LoadContext<'a> {
+    pub config: &'a Config,
+    pub manifest: manifest::ManifestIndex,
+}
+
+impl<'a> LoadContext<'a> {
+    pub fn new(config: &'a Config) -> Self {
+        LoadContext {
+            config,
+            manifest: manifest::ManifestIndex::new(config),
+        }
+    }
+}
+
+/// A file's text and, for JSON, its parsed value.
+pub struct FileInput<'a> {
+    pub id: FileId,
+    pub path: &'a Path,
+    /// The text without a UTF-8 byte-order mark.
+    pub text: &'a str,
+}
+
+/// Whether the name or place of a file says it holds IAM configuration, so that a file
+/// that cannot be read or parsed is worth a finding (an unrelated broken JSON file is not).
+pub fn looks_ours_by_name(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    if name.contains("policy")
+        || name.contains("trust")
+        || name.ends_with(".tf.json")
+        || name.ends_with(".tfstate")
+        || name.contains("tfplan")
+        || name == "credentials"
+    {
+        return true;
+    }
+    path.parent()
+        .into_iter()
+        .flat_map(|p| p.components())
+        .filter_map(|c| c.as_os_str().to_str())
+        .any(|c| {
+            matches!(
+                c,
+                "policies" | "roles" | "users" | "groups" | "iam" | ".aws"
+            )
+        })
+}
+
+/// Markers that one of our JSON formats is in a file: a cheap byte search lets the scan
+/// skip parsing unrelated JSON (lock files, package manifests).
+const JSON_MARKERS: &[&[u8]] = &[
+    b"\"Statement\"",
+    b"\"format_version\"",
+    b"\"Resources\"",
+    b"\"UserDetailList\"",
+    b"\"RoleDetailList\"",
+    b"\"GroupDetailList\"",
+    b"\"resource\"",
+    b"\"provider\"",
+];
+
+fn has_json_marker(bytes: &[u8]) -> bool {
+    JSON_MARKERS
+        .iter()
+        .any(|m| memchr::memmem::find(bytes, m).is_some())
+}
+
+/// Reads, sniffs and loads one candidate. Never panics, never fails: problems become
+/// findings in the contribution.
+pub fn load_candidate(
+    ctx: &LoadContext,
+    id: FileId,
+    cand: &Candidate,
+) -> (SourceFormat, Contribution) {
+    let path = cand.path.as_path();
+    let ours = looks_ours_by_name(path);
+    let mut out = Contribution::default();
+    let bad = |out: &mut Contribution, rule: &'static str, sev: Severity, msg: String| {
+        out.findings.push(
+            Finding::new(rule, sev, Location::file(id), msg)
+                .with_identity(format!("{rule}:{}", path.display())),
+        );
+    };
+    if let Some(reason) = &cand.walk_error {
+        if ours {
+            bad(
+                &mut out,
+                UNREADABLE_FILE,
+                Severity::Error,
+                format!("cannot read file: {reason}"),
+            );
+        }
+        return (SourceFormat::Unknown, out);
+    }
+    match std::fs::metadata(path) {
+        Ok(m) if m.len() > ctx.config.max_file_size => {
+            bad(
+                &mut out,
+                FILE_TOO_LARGE,
+                Severity::Warning,
+                format!(
+                    "file skipped: {} bytes is over the {}-byte limit (--max-file-size)",
+                    m.len(),
+                    ctx.config.max_file_size
+                ),
+            );
+            return (SourceFormat::Unknown, out);
+        }
+        Ok(m) if !m.is_file() => {
+            if ours {
+                bad(
+                    &mut out,
+                    UNREADABLE_FILE,
+                    Severity::Error,
+                    "not a regular file".into(),
+                );
+            }
+            return (SourceFormat::Unknown, out);
+        }
+        Ok(_) => {}
+        Err(e) => {
+            if ours {
+                bad(
+                    &mut out,
+                    UNREADABLE_FILE,
+                    Severity::Error,
+                    format!("cannot read file: {e}"),
+                );
+            }
+            return (SourceFormat::Unknown, out);
+        }
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            if ours {
+                bad(
+                    &mut out,
+                    UNREADABLE_FILE,
+                    Severity::Error,
+                    format!("cannot read file: {e}"),
+                );
+            }
+            return (SourceFormat::Unknown, out);
+        }
+    };
+    let text = match decode_text(&bytes) {
+        Ok(t) => t,
+        Err(why) => {
+            if ours {
+                bad(&mut out, UNREADABLE_FILE, Severity::Error, why);
+            }
+            return (SourceFormat::Unknown, out);
+        }
+    };
+    let input = FileInput { id, path, text };
+    if is_ini_name(path) {
+        if aws_ini::looks_like_aws_ini(text) {
+            return aws_config::load(ctx, &input);
+        }
+        return (SourceFormat::Unknown, out);
+    }
+    let is_tf_json = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.to_ascii_lowercase().ends_with(".tf.json"));
+    if !ours && !is_tf_json && !has_json_marker(text.as_bytes()) {
+        return (SourceFormat::Unknown, out);
+    }
+    if text.trim().is_empty() {
+        if ours {
+            bad(
+                &mut out,
+                INVALID_JSON,
+                Severity::Error,
+                "file is empty".into(),
+            );
+        }
+        return (SourceFormat::Unknown, out);
+    }
+    let value: Value = match serde_json::from_str(text) {
+        Ok(v) => v,
+        Err(e) => {
+            if ours || has_json_marker(text.as_bytes()) {
+                out.findings.push(json_syntax_finding(id, path, text, &e));
+            }
+            return (SourceFormat::Unknown, out);
+        }
+    };
+    dispatch_json(ctx, &input, value, is_tf_json, ours, out)
+}
+
+fn dispatch_json(
+    ctx: &LoadContext,
+    input: &FileInput,
+    value: Value,
+    is_tf_json: bool,
+    ours: bool,
+    out: Contribution,
+) -> (SourceFormat, Contribution) {
+    let Some(obj) = value.as_object() else {
+        if ours {
+            let mut out = out;
+            out.findings.push(Finding::new(
+                MALFORMED_SOURCE,
+                Severity::Error,
+                Location::json(input.id, Default::default()),
+                "expected a JSON object at the top of the file",
+            ));
+            return (SourceFormat::Unknown, out);
+        }
+        return (SourceFormat::Unknown, out);
+    };
+    if obj.contains_key("format_version")
+        && (obj.contains_key("planned_values") || obj.contains_key("resource_changes"))
+    {
+        return (
+            SourceFormat::TerraformPlan,
+            terraform::load_plan(ctx, input, &value),
+        );
+    }
+    if obj.contains_key("format_version") && obj.contains_key("values") {
+        return (
+            SourceFormat::TerraformState,
+            terraform::load_state(ctx, input, &value),
+        );
+    }
+    if is_tf_json
+        && (obj.contains_key("resource")
+            || obj.contains_key("provider")
+            || obj.contains_key("data"))
+    {
+        return (
+            SourceFormat::TerraformJson,
+            terraform::load_tf_json(ctx, input, &value),
+        );
+    }
+    if obj.contains_key("AWSTemplateFormatVersion")
+        || obj
+            .get("Resources")
+            .and_then(Value::as_object)
+            .is_some_and(|r| r.values().any(|v| v.get("Type").is_some()))
+    {
+        return (
+            SourceFormat::CloudFormation,
+            cloudformation::load(ctx, input, &value),
+        );
+    }
+    if ["UserDetailList", "RoleDetailList", "GroupDetailList"]
+        .iter()
+        .any(|k| obj.contains_key(*k))
+        || obj.get("Policies").is_some_and(Value::is_array)
+    {
+        return (
+            SourceFormat::AccountDump,
+            account_dump::load(ctx, input, &value),
+        );
+    }
+    if obj.contains_key("Statement") || ours {
+        return (
+            SourceFormat::PolicyJson,
+            policy_json::load(ctx, input, value),
+        );
+    }
+    (SourceFormat::Unknown, out)
+}
+
+fn is_ini_name(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    matches!(name.as_str(), "config" | "credentials" | "aws_config")
+        || name.ends_with(".aws-config")
+}
+
+/// UTF-8 text without its byte-order mark, or why the bytes are not text we read.
+fn decode_text(bytes: &[u8]) -> Result<&str, String> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(
+            "file is UTF-16 encoded; iamlint reads UTF-8 (re-save the file as UTF-8)".into(),
+        );
+    }
+    if memchr::memchr(0, bytes.get(..8192).unwrap_or(bytes)).is_some() {
+        return Err("file is binary (it holds NUL bytes), not JSON or INI text".into());
+    }
+    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+    std::str::from_utf8(bytes).map_err(|e| {
+        format!(
+            "file is not valid UTF-8 (first bad byte at offset {})",
+            e.valid_up_to()
+        )
+    })
+}
+
+/// A JSON syntax error as a finding at its line and column.
+pub fn json_syntax_finding(id: FileId, path: &Path, text: &str, e: &serde_json::Error) -> Finding {
+    let offset = offset_of_line_col(text, e.line(), e.column());
+    let end = next_char_boundary(text, offset);
+    let msg = e.to_string();
+    // serde_json appends " at line L column C"; the position is shown separately.
+    let msg = match msg.rfind(" at line ") {
+        Some(i) => msg[..i].to_owned(),
+        None => msg,
+    };
+    Finding::new(
+        INVALID_JSON,
+        Severity::Error,
+        Location::bytes(id, offset, end),
+        format!("invalid JSON: {msg}"),
+    )
+    .with_identity(format!("{INVALID_JSON}:{}", path.display()))
+}
+
+/// Byte offset of a 1-based line and a 1-based column (serde_json counts columns in bytes).
+fn offset_of_line_col(text: &str, line: usize, column: usize) -> usize {
+    let mut start = 0usize;
+    for _ in 1..line.max(1) {
+        match memchr::memchr(b'\n', text.as_bytes().get(start..).unwrap_or_default()) {
+            Some(i) => start += i + 1,
+            None => break,
+        }
+    }
+    let mut off = (start + column.saturating_sub(1)).min(text.len());
+    while off > 0 && !text.is_char_boundary(off) {
+        off -= 1;
+    }
+    off
+}
+
+fn next_char_boundary(text: &str, offset: usize) -> usize {
+    let mut end = (offset + 1).min(text.len());
+    while end < text.len() && !text.is_char_boundary(end) {
+        end += 1;
+    }
+    end
+}

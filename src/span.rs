@@ -1,0 +1,1177 @@
+//! Source positions for findings. The linter keeps only a [`JsonPath`] for each value it
+//! checks; this module turns such a path back into an exact byte range of the original text
+//! (and into line/column) only when a finding is actually reported. It walks the raw text
+//! itself instead of relying on a parser's spans, so it also works for documents embedded as
+//! JSON strings (Terraform) or percent-encoded (`get-account-authorization-details`), mapping
+//! offsets through every layer of escaping back to the bytes in the file.
+
+use std::ops::Range;
+
+use crate::model::path::{JsonPath, PathSeg};
+
+/// Deepest nesting the walker follows; deeper documents are rejected rather than risk
+/// unbounded work or memory (serde_json itself stops at 128).
+const MAX_DEPTH: usize = 512;
+
+const BOM: &[u8] = "\u{feff}".as_bytes();
+
+/// Byte range of the JSON value at `path` inside `text` (a whole JSON document, which may
+/// start with a UTF-8 BOM and use any JSON whitespace, including CRLF).
+///
+/// For an object member the range is the member's value; string literals include their
+/// quotes. With duplicate keys the last occurrence wins, as in serde_json. An
+/// [`PathSeg::Index`] applied to an object matches the key spelled as that decimal number
+/// (RFC 6901 semantics, since [`JsonPath::from_pointer`] turns digit-only segments into
+/// indices). Returns `None` if the path does not exist or the document is not valid JSON.
+pub fn locate_value(text: &str, path: &JsonPath) -> Option<Range<usize>> {
+    locate(text, path.segments(), false)
+}
+
+/// Like [`locate_value`], but when the value at `path` is an object member, returns the
+/// range of its key string literal (with quotes), to point at an unknown or unexpected key.
+/// For an array element or the root it returns the value's range.
+pub fn locate_key(text: &str, path: &JsonPath) -> Option<Range<usize>> {
+    locate(text, path.segments(), true)
+}
+
+/// Locates a value inside a JSON document that is itself embedded as a JSON string in `text`
+/// (Terraform stores policies as `"policy": "{\"Statement\": ...}"`).
+///
+/// `string_at` is the path of the string value in the outer document and `inner` the path
+/// inside the embedded document. If `url_encoded`, the string's content is additionally
+/// percent-encoded (the JSON escapes are undone first, then the URL encoding). With
+/// `want_key` the inner path is resolved like [`locate_key`]. The result is a byte range of
+/// `text`, covering the escaped form of the inner value (e.g. `\"*\"`).
+pub fn locate_embedded(
+    text: &str,
+    string_at: &JsonPath,
+    url_encoded: bool,
+    inner: &JsonPath,
+    want_key: bool,
+) -> Option<Range<usize>> {
+    let outer = locate_value(text, string_at)?;
+    let json = decode_json_string(text.get(outer.clone())?)?;
+    let in_json = if url_encoded {
+        let url = decode_url(&json.text)?;
+        let r = locate(&url.text, inner.segments(), want_key)?;
+        url.raw_range(r)
+    } else {
+        locate(&json.text, inner.segments(), want_key)?
+    };
+    let r = json.raw_range(in_json);
+    Some(outer.start + r.start..outer.start + r.end)
+}
+
+/// Decoded text of a string literal or percent-encoded string, with a map from every byte
+/// of the decoded text back to the offset in the raw text where that byte's source starts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Decoded {
+    /// The decoded text.
+    pub text: String,
+    /// `map[i]` is the raw offset for decoded offset `i`; one extra entry for `text.len()`.
+    map: Vec<usize>,
+}
+
+impl Decoded {
+    /// Raw offset for decoded offset `i`. `i == text.len()` maps to the end of the source
+    /// (a JSON literal's closing quote, or the end of a percent-encoded string); larger
+    /// offsets clamp to the same place.
+    pub fn raw_offset(&self, i: usize) -> usize {
+        self.map
+            .get(i)
+            .or_else(|| self.map.last())
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Maps a decoded range to a raw range. A range ending on a character boundary ends
+    /// right after that character's source (including a whole escape sequence).
+    pub fn raw_range(&self, r: Range<usize>) -> Range<usize> {
+        let start = self.raw_offset(r.start);
+        let end = self.raw_offset(r.end).max(start);
+        start..end
+    }
+}
+
+/// Decodes a JSON string literal; `raw` is the literal including its surrounding quotes.
+///
+/// Handles every JSON escape, including `\uXXXX` surrogate pairs; an unpaired surrogate
+/// decodes to U+FFFD. Returns `None` if `raw` is not exactly one well-formed literal.
+pub fn decode_json_string(raw: &str) -> Option<Decoded> {
+    let b = raw.as_bytes();
+    if b.first() != Some(&b'"') {
+        return None;
+    }
+    let mut text = String::new();
+    let mut map = Vec::new();
+    let mut i = 1;
+    loop {
+        let (c, next) = match *b.get(i)? {
+            b'"' => {
+                if i + 1 != b.len() {
+                    return None;
+                }
+                map.push(i);
+                return Some(Decoded { text, map });
+            }
+            b'\\' => {
+                let (c, next) = escape_at(b, i)?;
+                // All bytes of an escaped char point at the backslash: the escape is one unit.
+                map.resize(map.len() + c.len_utf8(), i);
+                (c, next)
+            }
+            0x00..=0x1f => return None,
+            _ => {
+                let c = raw.get(i..)?.chars().next()?;
+                map.extend(i..i + c.len_utf8());
+                (c, i + c.len_utf8())
+            }
+        };
+        text.push(c);
+        i = next;
+    }
+}
+
+/// Percent-decodes `raw` the way AWS encodes policy documents in
+/// `get-account-authorization-details` (`%XX` sequences, and `+` for a space), keeping a map
+/// back to `raw` like [`decode_json_string`]. A `%` not followed by two hex digits is kept
+/// literally. Returns `None` if the decoded bytes are not valid UTF-8.
+pub fn decode_url(raw: &str) -> Option<Decoded> {
+    let b = raw.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut map = Vec::with_capacity(b.len() + 1);
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        map.push(i);
+        let escaped = match (c, b.get(i + 1), b.get(i + 2)) {
+            (b'%', Some(&h), Some(&l)) => hex_val(h).zip(hex_val(l)).map(|(h, l)| h << 4 | l),
+            _ => None,
+        };
+        match (escaped, c) {
+            (Some(v), _) => {
+                out.push(v);
+                i += 3;
+            }
+            (None, b'+') => {
+                out.push(b' ');
+                i += 1;
+            }
+            (None, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    map.push(b.len());
+    let text = String::from_utf8(out).ok()?;
+    Some(Decoded { text, map })
+}
+
+/// Start offsets of the lines of a text, for turning byte offsets into line and column.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    /// Indexes `text`. `\n`, `\r\n` and a lone `\r` each end a line, as in SARIF.
+    pub fn new(text: &str) -> Self {
+        let b = text.as_bytes();
+        let mut starts = vec![0];
+        for (i, &c) in b.iter().enumerate() {
+            let ends_line = c == b'\n' || (c == b'\r' && b.get(i + 1) != Some(&b'\n'));
+            if ends_line {
+                starts.push(i + 1);
+            }
+        }
+        LineIndex { starts }
+    }
+
+    /// 1-based line and 1-based column (in Unicode scalar values) of byte `offset` in `text`,
+    /// which must be the text this index was built from. Offsets past the end clamp to the
+    /// end; an offset inside a multi-byte char counts as that char's start.
+    pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        let (line, prefix) = self.line_prefix(text, offset);
+        (line, prefix.chars().count() + 1)
+    }
+
+    /// Like [`LineIndex::line_col`], but the column is counted in UTF-16 code units, SARIF's
+    /// default `columnKind`.
+    pub fn line_col_utf16(&self, text: &str, offset: usize) -> (usize, usize) {
+        let (line, prefix) = self.line_prefix(text, offset);
+        (line, prefix.encode_utf16().count() + 1)
+    }
+
+    /// 1-based line of `offset` and the text of that line before it.
+    fn line_prefix<'t>(&self, text: &'t str, offset: usize) -> (usize, &'t str) {
+        let mut offset = offset.min(text.len());
+        while offset > 0 && !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.starts.partition_point(|&s| s <= offset).max(1);
+        let start = self.starts.get(line - 1).copied().unwrap_or(0);
+        (line, text.get(start..offset).unwrap_or(""))
+    }
+}
+
+/// Open containers of the walk, one bit per level (set for objects), in a fixed array so
+/// that skipping values never allocates.
+struct Stack {
+    bits: [u64; MAX_DEPTH / 64],
+    depth: usize,
+}
+
+impl Stack {
+    fn push(&mut self, is_object: bool) -> Option<()> {
+        let word = self.bits.get_mut(self.depth / 64)?;
+        let bit = 1u64 << (self.depth % 64);
+        if is_object {
+            *word |= bit;
+        } else {
+            *word &= !bit;
+        }
+        self.depth += 1;
+        Some(())
+    }
+
+    /// Whether the innermost open container is an object (`None` at the top level).
+    fn top_is_object(&self) -> Option<bool> {
+        let d = self.depth.checked_sub(1)?;
+        let word = self.bits.get(d / 64)?;
+        Some(word & (1u64 << (d % 64)) != 0)
+    }
+}
+
+/// What the walker expects next.
+enum State {
+    /// A value (after `:`, `,` in an array, `[`, or at the start).
+    Value,
+    /// A key or `}` right after `{`.
+    ObjectFirst,
+    /// A value or `]` right after `[`.
+    ArrayFirst,
+    /// `,` or a closing bracket after a value, or the end of the document.
+    After,
+}
+
+/// State of one search for a path, kept in a single forward pass over the document.
+///
+/// The single pass keeps the search O(len) even with the last-duplicate-wins rule: the
+/// outermost `on` open containers are the ones on the path so far, and a later duplicate of
+/// a key on the path simply replaces whatever was found under the earlier one.
+struct Walker<'a> {
+    text: &'a str,
+    segs: &'a [PathSeg],
+    want_key: bool,
+    stack: Stack,
+    /// Number of open containers on the path (always the outermost ones).
+    on: usize,
+    /// Index of the next element of the innermost on-path container when it is an array.
+    next_index: usize,
+    /// Whether the value about to be read is the child selected by the path.
+    selected: bool,
+    /// Range of the key of the member whose value is about to be read.
+    key: Range<usize>,
+    found: Option<Range<usize>>,
+    /// Level and start of the target while it is a container still being read.
+    open_target: Option<(usize, usize)>,
+}
+
+/// Finds the value (or key, with `want_key`) at `segs`, validating the whole document.
+fn locate(text: &str, segs: &[PathSeg], want_key: bool) -> Option<Range<usize>> {
+    if segs.len() > MAX_DEPTH {
+        return None;
+    }
+    Walker {
+        text,
+        segs,
+        want_key,
+        stack: Stack {
+            bits: [0; MAX_DEPTH / 64],
+            depth: 0,
+        },
+        on: 0,
+        next_index: 0,
+        selected: true,
+        key: 0..0,
+        found: None,
+        open_target: None,
+    }
+    .run()
+}
+
+impl Walker<'_> {
+    fn run(mut self) -> Option<Range<usize>> {
+        let b = self.text.as_bytes();
+        let mut i = if b.starts_with(BOM) { BOM.len() } else { 0 };
+        let mut state = State::Value;
+        loop {
+            i = skip_ws(b, i);
+            state = match state {
+                State::Value => {
+                    let (end, next) = self.value(i)?;
+                    i = end;
+                    next
+                }
+                State::ObjectFirst if b.get(i) == Some(&b'}') => {
+                    i = self.close(i + 1);
+                    State::After
+                }
+                State::ArrayFirst if b.get(i) == Some(&b']') => {
+                    i = self.close(i + 1);
+                    State::After
+                }
+                State::ObjectFirst => {
+                    i = self.read_key(i)?;
+                    State::Value
+                }
+                State::ArrayFirst => {
+                    self.select_element();
+                    State::Value
+                }
+                State::After => {
+                    let Some(is_object) = self.stack.top_is_object() else {
+                        // The root value is complete; only whitespace may follow it.
+                        return if i == b.len() { self.found } else { None };
+                    };
+                    match (*b.get(i)?, is_object) {
+                        (b',', true) => {
+                            i = self.read_key(i + 1)?;
+                            State::Value
+                        }
+                        (b',', false) => {
+                            i += 1;
+                            self.select_element();
+                            State::Value
+                        }
+                        (b'}', true) | (b']', false) => {
+                            i = self.close(i + 1);
+                            State::After
+                        }
+                        _ => return None,
+                    }
+                }
+            };
+        }
+    }
+
+    /// Reads the start of a value at `i`: a whole scalar, or just the opening bracket of a
+    /// container. Returns where reading goes on and what is expected there.
+    fn value(&mut self, i: usize) -> Option<(usize, State)> {
+        let b = self.text.as_bytes();
+        let depth = self.stack.depth;
+        let is_target = self.selected && depth == self.segs.len();
+        let key_target = is_target && self.want_key && self.stack.top_is_object() == Some(true);
+        if self.selected {
+            // A later duplicate key supersedes whatever was found under an earlier one.
+            self.found = key_target.then(|| self.key.clone());
+            self.open_target = None;
+        }
+        let end = match *b.get(i)? {
+            c @ (b'{' | b'[') => {
+                self.stack.push(c == b'{')?;
+                if self.selected && depth < self.segs.len() {
+                    self.on = self.stack.depth;
+                    self.next_index = 0;
+                }
+                if is_target && !key_target {
+                    self.open_target = Some((self.stack.depth, i));
+                }
+                let next = if c == b'{' {
+                    State::ObjectFirst
+                } else {
+                    State::ArrayFirst
+                };
+                return Some((i + 1, next));
+            }
+            b'"' => skip_string(b, i)?,
+            b't' => skip_literal(b, i, b"true")?,
+            b'f' => skip_literal(b, i, b"false")?,
+            b'n' => skip_literal(b, i, b"null")?,
+            _ => skip_number(b, i)?,
+        };
+        if is_target && !key_target {
+            self.found = Some(i..end);
+        }
+        Some((end, State::After))
+    }
+
+    /// Pops the innermost container, whose closing bracket ends at `end`, and returns `end`.
+    fn close(&mut self, end: usize) -> usize {
+        let depth = self.stack.depth;
+        if let Some((level, start)) = self.open_target {
+            if level == depth {
+                self.found = Some(start..end);
+                self.open_target = None;
+            }
+        }
+        if self.on == depth && depth > 0 {
+            self.on -= 1;
+            // The closed container was the selected child, and its own counting reused
+            // `next_index`; no later sibling can have the selected index again.
+            self.next_index = usize::MAX;
+        }
+        self.stack.depth = depth.saturating_sub(1);
+        end
+    }
+
+    /// Decides whether the next element of the innermost (array) container is selected.
+    fn select_element(&mut self) {
+        let depth = self.stack.depth;
+        self.selected = false;
+        if depth != self.on {
+            return;
+        }
+        let index = self.next_index;
+        self.next_index = index.saturating_add(1);
+        let seg = depth.checked_sub(1).and_then(|d| self.segs.get(d));
+        self.selected = matches!(seg, Some(PathSeg::Index(n)) if *n == index);
+    }
+
+    /// Reads an object member's key and the `:` after it, starting at or before (whitespace)
+    /// the key's opening quote; returns the offset after the `:`.
+    fn read_key(&mut self, i: usize) -> Option<usize> {
+        let b = self.text.as_bytes();
+        let start = skip_ws(b, i);
+        if b.get(start) != Some(&b'"') {
+            return None;
+        }
+        let end = skip_string(b, start)?;
+        let depth = self.stack.depth;
+        let seg = depth.checked_sub(1).and_then(|d| self.segs.get(d));
+        self.selected = depth == self.on
+            && match seg {
+                Some(PathSeg::Key(k)) => literal_eq(self.text, start..end, k),
+                Some(PathSeg::Index(n)) => {
+                    let mut buf = [0u8; 20];
+                    literal_eq(self.text, start..end, format_usize(*n, &mut buf))
+                }
+                None => false,
+            };
+        self.key = start..end;
+        let colon = skip_ws(b, end);
+        if b.get(colon) != Some(&b':') {
+            return None;
+        }
+        Some(colon + 1)
+    }
+}
+
+/// Writes `n` in decimal into `buf` without allocating.
+fn format_usize(mut n: usize, buf: &mut [u8; 20]) -> &str {
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        if let Some(slot) = buf.get_mut(at) {
+            *slot = b'0' + (n % 10) as u8;
+        }
+        n /= 10;
+        if n == 0 || at == 0 {
+            break;
+        }
+    }
+    std::str::from_utf8(buf.get(at..).unwrap_or(&[])).unwrap_or("")
+}
+
+/// Whether the (already validated) string literal at `lit` decodes to exactly `want`,
+/// compared char by char so that keys are never allocated.
+fn literal_eq(text: &str, lit: Range<usize>, want: &str) -> bool {
+    let b = text.as_bytes();
+    let mut i = lit.start + 1;
+    let end = lit.end.saturating_sub(1);
+    let mut want = want.chars();
+    while i < end {
+        let decoded = match b.get(i) {
+            Some(b'\\') => escape_at(b, i),
+            _ => text
+                .get(i..)
+                .and_then(|s| s.chars().next())
+                .map(|c| (c, i + c.len_utf8())),
+        };
+        let Some((c, next)) = decoded else {
+            return false;
+        };
+        if want.next() != Some(c) {
+            return false;
+        }
+        i = next;
+    }
+    want.next().is_none()
+}
+
+fn skip_ws(b: &[u8], mut i: usize) -> usize {
+    while matches!(b.get(i), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+        i += 1;
+    }
+    i
+}
+
+/// Validates the string literal starting at `i` (its opening quote) and returns the offset
+/// after its closing quote.
+fn skip_string(b: &[u8], i: usize) -> Option<usize> {
+    if b.get(i) != Some(&b'"') {
+        return None;
+    }
+    let mut i = i + 1;
+    loop {
+        match *b.get(i)? {
+            b'"' => return Some(i + 1),
+            b'\\' => i = escape_at(b, i)?.1,
+            0x00..=0x1f => return None,
+            // Bytes of multi-byte chars are >= 0x80, so stepping bytewise is safe here.
+            _ => i += 1,
+        }
+    }
+}
+
+/// Decodes the escape sequence whose backslash is at `i`; returns the char and the offset
+/// after the sequence (after both halves of a surrogate pair).
+fn escape_at(b: &[u8], i: usize) -> Option<(char, usize)> {
+    let c = match *b.get(i + 1)? {
+        b'"' => '"',
+        b'\\' => '\\',
+        b'/' => '/',
+        b'b' => '\u{8}',
+        b'f' => '\u{c}',
+        b'n' => '\n',
+        b'r' => '\r',
+        b't' => '\t',
+        b'u' => {
+            let hi = hex4(b, i + 2)?;
+            return Some(match hi {
+                0xD800..=0xDBFF => {
+                    let lo = (b.get(i + 6) == Some(&b'\\') && b.get(i + 7) == Some(&b'u'))
+                        .then(|| hex4(b, i + 8))
+                        .flatten()
+                        .filter(|lo| (0xDC00..=0xDFFF).contains(lo));
+                    match lo {
+                        Some(lo) => {
+                            let code = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
+                            (char::from_u32(code)?, i + 12)
+                        }
+                        None => (char::REPLACEMENT_CHARACTER, i + 6),
+                    }
+                }
+                _ => (
+                    char::from_u32(hi).unwrap_or(char::REPLACEMENT_CHARACTER),
+                    i + 6,
+                ),
+            });
+        }
+        _ => return None,
+    };
+    Some((c, i + 2))
+}
+
+fn hex4(b: &[u8], i: usize) -> Option<u32> {
+    let digits = b.get(i..i + 4)?;
+    digits
+        .iter()
+        .try_fold(0u32, |acc, &d| Some(acc << 4 | u32::from(hex_val(d)?)))
+}
+
+fn hex_val(d: u8) -> Option<u8> {
+    match d {
+        b'0'..=b'9' => Some(d - b'0'),
+        b'a'..=b'f' => Some(d - b'a' + 10),
+        b'A'..=b'F' => Some(d - b'A' + 10),
+        _ => None,
+    }
+}
+
+fn skip_literal(b: &[u8], i: usize, lit: &[u8]) -> Option<usize> {
+    let end = i + lit.len();
+    (b.get(i..end)? == lit).then_some(end)
+}
+
+/// Validates a JSON number starting at `i` and returns the offset after it.
+fn skip_number(b: &[u8], mut i: usize) -> Option<usize> {
+    let digits = |mut i: usize| {
+        let start = i;
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        (i > start).then_some(i)
+    };
+    if b.get(i) == Some(&b'-') {
+        i += 1;
+    }
+    i = match b.get(i)? {
+        b'0' => i + 1,
+        b'1'..=b'9' => digits(i)?,
+        _ => return None,
+    };
+    if b.get(i) == Some(&b'.') {
+        i = digits(i + 1)?;
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(b.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        i = digits(i)?;
+    }
+    Some(i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn path(pointer: &str) -> JsonPath {
+        JsonPath::from_pointer(pointer)
+    }
+
+    fn keys(keys: &[&str]) -> JsonPath {
+        JsonPath(keys.iter().map(|k| PathSeg::Key((*k).to_owned())).collect())
+    }
+
+    fn value<'t>(text: &'t str, pointer: &str) -> Option<&'t str> {
+        text.get(locate_value(text, &path(pointer))?)
+    }
+
+    fn key<'t>(text: &'t str, pointer: &str) -> Option<&'t str> {
+        text.get(locate_key(text, &path(pointer))?)
+    }
+
+    const POLICY: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:Get*","s3:Put*"],"Resource":"*"},{"Effect":"Deny","Action":[],"Resource":{}}]}"#;
+
+    #[test]
+    fn nested_objects_and_arrays() {
+        assert_eq!(value(POLICY, "/Version"), Some(r#""2012-10-17""#));
+        assert_eq!(value(POLICY, "/Statement/0/Action/1"), Some(r#""s3:Put*""#));
+        assert_eq!(value(POLICY, "/Statement/0/Action/0"), Some(r#""s3:Get*""#));
+        assert_eq!(
+            value(POLICY, "/Statement/1"),
+            Some(r#"{"Effect":"Deny","Action":[],"Resource":{}}"#)
+        );
+        assert_eq!(value(POLICY, "/Statement/1/Action"), Some("[]"));
+        assert_eq!(value(POLICY, "/Statement/1/Resource"), Some("{}"));
+        assert_eq!(value(POLICY, ""), Some(POLICY));
+        assert_eq!(key(POLICY, "/Statement/1/Effect"), Some(r#""Effect""#));
+        // Array elements and the root have no key: locate_key gives the value.
+        assert_eq!(key(POLICY, "/Statement/1"), value(POLICY, "/Statement/1"));
+        assert_eq!(key(POLICY, ""), Some(POLICY));
+    }
+
+    #[test]
+    fn missing_paths() {
+        for pointer in [
+            "/Statement/2",
+            "/Statement/0/Nope",
+            "/Statement/Effect",
+            "/Version/0",
+            "/Version/x",
+            "/Statement/1/Action/0",
+            "/Statement/1/Resource/x",
+            "/nope",
+        ] {
+            assert_eq!(value(POLICY, pointer), None, "{pointer}");
+            assert_eq!(key(POLICY, pointer), None, "{pointer}");
+        }
+    }
+
+    #[test]
+    fn scalars_of_every_kind() {
+        let text = r#"[true,false,null,0,-1.5e+3,"s",-0,12.25E-2]"#;
+        let want = [
+            "true", "false", "null", "0", "-1.5e+3", "\"s\"", "-0", "12.25E-2",
+        ];
+        for (i, w) in want.iter().enumerate() {
+            assert_eq!(value(text, &format!("/{i}")), Some(*w));
+        }
+        assert_eq!(value(" 42 ", ""), Some("42"));
+        assert_eq!(value("\"x\"", ""), Some("\"x\""));
+    }
+
+    #[test]
+    fn duplicate_keys_last_wins() {
+        let text = r#"{"a":1,"b":2,"a":{"c":3},"d":4}"#;
+        assert_eq!(value(text, "/a"), Some(r#"{"c":3}"#));
+        assert_eq!(value(text, "/a/c"), Some("3"));
+        let r = locate_key(text, &path("/a")).unwrap();
+        assert_eq!(r.start, text.rfind("\"a\"").unwrap());
+        assert_eq!(text.get(r), Some("\"a\""));
+
+        // What was under an earlier duplicate is gone, as in serde_json.
+        let text = r#"{"a":{"b":1},"a":{"c":2}}"#;
+        assert_eq!(value(text, "/a/b"), None);
+        assert_eq!(value(text, "/a/c"), Some("2"));
+        let text = r#"{"a":[{"x":1}],"a":[]}"#;
+        assert_eq!(value(text, "/a/0/x"), None);
+        assert_eq!(value(text, "/a/0"), None);
+
+        // Duplicates deeper down, inside the selected element.
+        let text = r#"{"s":[{"k":1,"k":2},{"k":3}]}"#;
+        assert_eq!(value(text, "/s/0/k"), Some("2"));
+        assert_eq!(value(text, "/s/1/k"), Some("3"));
+    }
+
+    #[test]
+    fn agrees_with_serde_json_on_duplicates() {
+        let text = r#"{"a":{"x":[1,2]},"b":0,"a":{"x":[3,{"y":4,"y":5}]}}"#;
+        let parsed: serde_json::Value = serde_json::from_str(text).unwrap();
+        for pointer in ["/a", "/a/x", "/a/x/0", "/a/x/1", "/a/x/1/y", "/b"] {
+            let slice = value(text, pointer).unwrap();
+            let got: serde_json::Value = serde_json::from_str(slice).unwrap();
+            assert_eq!(Some(&got), parsed.pointer(pointer), "{pointer}");
+        }
+    }
+
+    #[test]
+    fn escaped_keys() {
+        let text = r#"{"a\"b": 1, "x\u0041": 2, "\ud83d\ude00": 3, "a\\/b": 4, "a/b": 5}"#;
+        assert_eq!(value(text, "").map(str::len), Some(text.len()));
+        assert_eq!(
+            text.get(locate_value(text, &keys(&["a\"b"])).unwrap()),
+            Some("1")
+        );
+        assert_eq!(
+            text.get(locate_key(text, &keys(&["a\"b"])).unwrap()),
+            Some(r#""a\"b""#)
+        );
+        assert_eq!(
+            text.get(locate_value(text, &keys(&["xA"])).unwrap()),
+            Some("2")
+        );
+        assert_eq!(
+            text.get(locate_value(text, &keys(&["😀"])).unwrap()),
+            Some("3")
+        );
+        assert_eq!(
+            text.get(locate_value(text, &keys(&["a\\/b"])).unwrap()),
+            Some("4")
+        );
+        // "a\/b" and "a/b" are the same key only when spelled with `\/`.
+        assert_eq!(
+            text.get(locate_value(text, &keys(&["a/b"])).unwrap()),
+            Some("5")
+        );
+        assert_eq!(locate_value(text, &keys(&["a"])), None);
+        assert_eq!(locate_value(text, &keys(&["a\"b\""])), None);
+        assert_eq!(locate_value(text, &keys(&["x"])), None);
+    }
+
+    #[test]
+    fn index_segment_matches_numeric_key_of_object() {
+        let text = r#"{"0":"zero","10":"ten"}"#;
+        assert_eq!(value(text, "/0"), Some("\"zero\""));
+        assert_eq!(value(text, "/10"), Some("\"ten\""));
+        assert_eq!(key(text, "/10"), Some("\"10\""));
+        assert_eq!(value(text, "/1"), None);
+    }
+
+    #[test]
+    fn bom_crlf_and_whitespace() {
+        let text =
+            "\u{feff}  \r\n{\r\n  \"a\" :\t[ 1 ,\r\n    2 ] ,\r\n  \"b\"\r\n:\r\n{ } \r\n}\r\n ";
+        assert_eq!(value(text, "/a/1"), Some("2"));
+        assert_eq!(value(text, "/a"), Some("[ 1 ,\r\n    2 ]"));
+        assert_eq!(value(text, "/b"), Some("{ }"));
+        assert_eq!(key(text, "/b"), Some("\"b\""));
+        let r = locate_value(text, &path("/a/1")).unwrap();
+        let lines = LineIndex::new(text);
+        assert_eq!(lines.line_col(text, r.start), (4, 5));
+        // The BOM counts as one char of line 1, like any other.
+        assert_eq!(lines.line_col(text, 3), (1, 2));
+        // A BOM anywhere but the start is not whitespace.
+        assert_eq!(value("{\"a\":\u{feff}1}", "/a"), None);
+    }
+
+    #[test]
+    fn multibyte_chars_before_the_value() {
+        let text = "{\"ü\": \"ä€😀\", \"k\": [\"€\", \"x\"]}";
+        assert_eq!(value(text, "/ü"), Some("\"ä€😀\""));
+        let r = locate_value(text, &path("/k/1")).unwrap();
+        assert_eq!(text.get(r.clone()), Some("\"x\""));
+        let lines = LineIndex::new(text);
+        let chars = text.get(..r.start).unwrap().chars().count();
+        assert_eq!(lines.line_col(text, r.start), (1, chars + 1));
+        // 😀 is two UTF-16 units but one char.
+        assert_eq!(lines.line_col_utf16(text, r.start), (1, chars + 2));
+    }
+
+    #[test]
+    fn line_index_columns() {
+        let text = "a😀b\r\nxy\rz\n\n€";
+        let lines = LineIndex::new(text);
+        let at = |s: &str| text.find(s).unwrap();
+        assert_eq!(lines.line_col(text, 0), (1, 1));
+        assert_eq!(lines.line_col(text, at("b")), (1, 3));
+        assert_eq!(lines.line_col_utf16(text, at("b")), (1, 4));
+        // The `\n` of a CRLF still belongs to the first line.
+        assert_eq!(lines.line_col(text, at("\n")), (1, 5));
+        assert_eq!(lines.line_col(text, at("x")), (2, 1));
+        assert_eq!(lines.line_col(text, at("z")), (3, 1));
+        assert_eq!(lines.line_col(text, at("z") + 2), (4, 1));
+        assert_eq!(lines.line_col(text, at("€")), (5, 1));
+        // Inside a multi-byte char: that char's start. Past the end: the end.
+        assert_eq!(lines.line_col(text, at("€") + 1), (5, 1));
+        assert_eq!(lines.line_col(text, text.len()), (5, 2));
+        assert_eq!(lines.line_col(text, usize::MAX), (5, 2));
+        assert_eq!(lines.line_col_utf16(text, 2), (1, 2));
+        let empty = LineIndex::new("");
+        assert_eq!(empty.line_col("", 7), (1, 1));
+        assert_eq!(empty.line_col_utf16("", 0), (1, 1));
+        assert_eq!(LineIndex::new("\n").line_col("\n", 1), (2, 1));
+    }
+
+    #[test]
+    fn decodes_every_json_escape() {
+        let raw = r#""a\"\\\/\b\f\n\r\t\u00e9\u20AC\ud83d\ude00€z""#;
+        let d = decode_json_string(raw).unwrap();
+        assert_eq!(d.text, "a\"\\/\u{8}\u{c}\n\r\té€😀€z");
+        assert_eq!(d.raw_offset(0), 1);
+        assert_eq!(d.raw_offset(1), 2); // `\"`
+        assert_eq!(d.raw_offset(2), 4); // `\\`
+        let euro = d.text.find('€').unwrap();
+        assert_eq!(raw.get(d.raw_range(euro..euro + 3)), Some(r"\u20AC"));
+        let smile = d.text.find('😀').unwrap();
+        assert_eq!(
+            raw.get(d.raw_range(smile..smile + 4)),
+            Some(r"\ud83d\ude00")
+        );
+        // Every byte of a decoded escape maps to the escape's start.
+        assert_eq!(d.raw_offset(smile + 2), d.raw_offset(smile));
+        let z = d.text.len() - 1;
+        assert_eq!(raw.get(d.raw_range(z - 3..z)), Some("€"));
+        // A raw multi-byte char maps byte for byte.
+        assert_eq!(d.raw_offset(z - 2), d.raw_offset(z - 3) + 1);
+        assert_eq!(d.raw_offset(d.text.len()), raw.len() - 1);
+        assert_eq!(d.raw_offset(d.text.len() + 10), raw.len() - 1);
+        assert_eq!(decode_json_string("\"\"").unwrap().text, "");
+        assert_eq!(decode_json_string("\"\"").unwrap().raw_range(0..0), 1..1);
+    }
+
+    #[test]
+    fn unpaired_surrogates_become_replacement_chars() {
+        for (raw, want) in [
+            (r#""\ud800""#, "\u{fffd}"),
+            (r#""\udc00x""#, "\u{fffd}x"),
+            (r#""\ud800\u0041""#, "\u{fffd}A"),
+            (r#""\ud800\ud800\udc00""#, "\u{fffd}\u{10000}"),
+            (r#""\udbff\udfff""#, "\u{10ffff}"),
+            (r#""\ud800\n""#, "\u{fffd}\n"),
+        ] {
+            assert_eq!(decode_json_string(raw).unwrap().text, want, "{raw}");
+        }
+    }
+
+    #[test]
+    fn rejects_malformed_string_literals() {
+        for raw in [
+            "",
+            "\"",
+            "abc",
+            "\"abc",
+            "\"abc\" ",
+            " \"abc\"",
+            "\"a\"b\"",
+            "\"\\x\"",
+            "\"\\u12\"",
+            "\"\\u12g4\"",
+            "\"\\",
+            "\"\\\"",
+            "\"a\nb\"",
+            "\"\u{0}\"",
+        ] {
+            assert!(decode_json_string(raw).is_none(), "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn url_decoding() {
+        let d = decode_url("a%20b+c%e2%82%ACd%zz%4%").unwrap();
+        assert_eq!(d.text, "a b c€d%zz%4%");
+        assert_eq!(d.raw_offset(1), 1);
+        assert_eq!(d.raw_offset(2), 4);
+        assert_eq!(d.raw_offset(3), 5);
+        assert_eq!(d.raw_offset(4), 6);
+        // Each byte of a percent-encoded char maps to its own `%XX`.
+        assert_eq!(d.raw_offset(5), 7);
+        assert_eq!(d.raw_offset(6), 10);
+        assert_eq!(d.raw_offset(7), 13);
+        assert_eq!(d.raw_range(5..8), 7..16);
+        assert_eq!(d.raw_offset(d.text.len()), 23);
+        assert!(decode_url("%ff").is_none());
+        assert!(decode_url("%e2%82").is_none());
+        assert_eq!(decode_url("").unwrap().raw_offset(0), 0);
+        assert_eq!(decode_url("€").unwrap().raw_range(0..3), 0..3);
+    }
+
+    /// A Terraform-plan-like document whose policy is a JSON string with escapes.
+    const PLAN: &str = r#"{
+  "resource_changes": [
+    {
+      "address": "aws_iam_role.ci",
+      "change": {
+        "after": {
+          "name": "ci",
+          "assume_role_policy": "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\"Effect\": \"Allow\", \"Action\": \"*\", \"Principal\": {\"AWS\": \"arn:aws:iam::1:root\"}, \"Condition\": {\"StringEquals\": {\"sts:ExternalId\": \"a\u0026b\"}}}\n  ]\n}\n"
+        }
+      }
+    }
+  ]
+}"#;
+
+    fn in_plan(inner: &str, want_key: bool) -> Option<&'static str> {
+        let at = path("/resource_changes/0/change/after/assume_role_policy");
+        let r = locate_embedded(PLAN, &at, false, &path(inner), want_key)?;
+        PLAN.get(r)
+    }
+
+    #[test]
+    fn embedded_policy_in_terraform_plan() {
+        assert_eq!(in_plan("/Statement/0/Action", false), Some(r#"\"*\""#));
+        assert_eq!(in_plan("/Statement/0/Action", true), Some(r#"\"Action\""#));
+        assert_eq!(
+            in_plan("/Statement/0/Condition/StringEquals/sts:ExternalId", false),
+            Some(r#"\"a\u0026b\""#)
+        );
+        assert_eq!(
+            in_plan("/Statement/0/Principal", false),
+            Some(r#"{\"AWS\": \"arn:aws:iam::1:root\"}"#)
+        );
+        assert_eq!(in_plan("/Version", false), Some(r#"\"2012-10-17\""#));
+        let whole = in_plan("", false).unwrap();
+        assert!(whole.starts_with(r#"{\n  \"Version\""#));
+        assert!(whole.ends_with(r#"]\n}"#));
+        assert_eq!(in_plan("/Statement/1", false), None);
+        // The outer value is not a string, or not there.
+        let not_string = path("/resource_changes/0/change");
+        assert_eq!(
+            locate_embedded(PLAN, &not_string, false, &path(""), false),
+            None
+        );
+        assert_eq!(
+            locate_embedded(PLAN, &path("/nope"), false, &path(""), false),
+            None
+        );
+
+        let r = locate_embedded(
+            PLAN,
+            &path("/resource_changes/0/change/after/assume_role_policy"),
+            false,
+            &path("/Statement/0/Action"),
+            false,
+        )
+        .unwrap();
+        let lines = LineIndex::new(PLAN);
+        let (line, col) = lines.line_col(PLAN, r.start);
+        assert_eq!(line, 8);
+        assert_eq!(
+            col,
+            PLAN.lines().nth(7).unwrap().find(r#"\"*\""#).unwrap() + 1
+        );
+    }
+
+    #[test]
+    fn embedded_url_encoded_policy() {
+        let text = r#"{"Policies":[{"PolicyDocument":"%7B%22Statement%22%3A+%5B%7B%22Action%22%3A+%22s3%3A*%22%2C%22Resource%22%3A%22arn%3Aaws%3As3%3A%3A%3Ab%2F%E2%82%AC%22%7D%5D%7D"}]}"#;
+        let at = path("/Policies/0/PolicyDocument");
+        let get = |inner: &str, want_key: bool| {
+            text.get(locate_embedded(text, &at, true, &path(inner), want_key)?)
+        };
+        assert_eq!(get("/Statement/0/Action", false), Some("%22s3%3A*%22"));
+        assert_eq!(get("/Statement/0/Action", true), Some("%22Action%22"));
+        assert_eq!(
+            get("/Statement/0/Resource", false),
+            Some("%22arn%3Aaws%3As3%3A%3A%3Ab%2F%E2%82%AC%22")
+        );
+        assert_eq!(get("/Statement/0/Nope", false), None);
+        // Without the URL layer the content is not JSON.
+        assert_eq!(
+            locate_embedded(text, &at, false, &path("/Statement"), false),
+            None
+        );
+    }
+
+    #[test]
+    fn embedded_with_both_layers_of_escaping() {
+        // JSON escapes outside, percent-encoding inside: `\u0025` is `%`.
+        let text = r#"{"d":"\u00257B\"a\"%3A\"x\u002By\"%7D"}"#;
+        let r = locate_embedded(text, &path("/d"), true, &path("/a"), false).unwrap();
+        assert_eq!(text.get(r), Some(r#"\"x\u002By\""#));
+        let r = locate_embedded(text, &path("/d"), true, &path("/a"), true).unwrap();
+        assert_eq!(text.get(r), Some(r#"\"a\""#));
+    }
+
+    #[test]
+    fn garbage_and_truncated_inputs_return_none() {
+        for text in [
+            "",
+            " ",
+            "\u{feff}",
+            "{",
+            "[",
+            "}",
+            "]",
+            "{]",
+            "[}",
+            "{\"a\"}",
+            "{\"a\":}",
+            "{\"a\":1,}",
+            "[1,]",
+            "[1 2]",
+            "{\"a\" 1}",
+            "{a:1}",
+            "{'a':1}",
+            "[01]",
+            "[1.]",
+            "[.5]",
+            "[1e]",
+            "[-]",
+            "[+1]",
+            "[tru]",
+            "[nul]",
+            "[truex]",
+            "[NaN]",
+            "{\"a\":1}}",
+            "{\"a\":1} x",
+            "\"\\q\"",
+            "[\"\t\"]",
+            "\u{feff}\u{feff}{}",
+        ] {
+            for pointer in ["", "/a", "/0", "/a/0"] {
+                assert_eq!(value(text, pointer), None, "{text:?} {pointer}");
+                assert_eq!(key(text, pointer), None, "{text:?} {pointer}");
+            }
+        }
+        // Every proper prefix of a document is invalid.
+        for end in 0..POLICY.len() {
+            let text = POLICY.get(..end).unwrap();
+            assert_eq!(value(text, "/Version"), None, "{text}");
+            assert_eq!(value(text, "/Statement/0/Effect"), None, "{text}");
+        }
+        // Outside the path too: the document as a whole must be valid.
+        assert_eq!(value(r#"{"a":1,"b":[1,}"#, "/a"), None);
+    }
+
+    #[test]
+    fn deep_nesting_is_bounded() {
+        let deep = "[".repeat(100_000);
+        assert_eq!(value(&deep, ""), None);
+        assert_eq!(value(&deep, "/0/0/0"), None);
+        let closed = format!("{}{}", deep, "]".repeat(100_000));
+        assert_eq!(value(&closed, ""), None);
+        let long_path = JsonPath(vec![PathSeg::Index(0); 100_000]);
+        assert_eq!(locate_value(&closed, &long_path), None);
+
+        let ok = format!("{}1{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        let to_one = JsonPath(vec![PathSeg::Index(0); MAX_DEPTH]);
+        assert_eq!(ok.get(locate_value(&ok, &to_one).unwrap()), Some("1"));
+        let too_deep = format!(
+            "{}1{}",
+            "[".repeat(MAX_DEPTH + 1),
+            "]".repeat(MAX_DEPTH + 1)
+        );
+        assert_eq!(value(&too_deep, ""), None);
+        let objects = "{\"a\":".repeat(100_000);
+        assert_eq!(value(&objects, "/a/a"), None);
+    }
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+        use serde_json::Value;
+
+        fn json() -> impl Strategy<Value = Value> {
+            let leaf = prop_oneof![
+                Just(Value::Null),
+                any::<bool>().prop_map(Value::Bool),
+                any::<i64>().prop_map(Value::from),
+                // Dyadic fractions, which print and parse back exactly.
+                (-8000i32..8000).prop_map(|n| Value::from(f64::from(n) / 8.0)),
+                "(\\PC|[\"\\\\/\n\t\u{1}])*".prop_map(Value::String),
+            ];
+            leaf.prop_recursive(4, 48, 6, |inner| {
+                prop_oneof![
+                    prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+                    prop::collection::btree_map("[a-c\"\\\\é😀]{0,3}", inner, 0..6)
+                        .prop_map(|m| Value::Object(m.into_iter().collect())),
+                ]
+            })
+        }
+
+        fn all_paths(v: &Value, at: JsonPath, out: &mut Vec<(JsonPath, Value)>) {
+            out.push((at.clone(), v.clone()));
+            match v {
+                Value::Array(items) => {
+                    for (i, item) in items.iter().enumerate() {
+                        all_paths(item, at.index(i), out);
+                    }
+                }
+                Value::Object(map) => {
+                    for (k, item) in map {
+                        all_paths(item, at.key(k), out);
+                    }
+                }
+                _ => {}
+            }
+        }
+
+        proptest! {
+            #[test]
+            fn never_panics_on_random_bytes(bytes in prop::collection::vec(any::<u8>(), 0..256)) {
+                let text = String::from_utf8_lossy(&bytes);
+                for pointer in ["", "/0", "/a", "/a/0/b"] {
+                    let _ = locate_value(&text, &path(pointer));
+                    let _ = locate_key(&text, &path(pointer));
+                    let _ = locate_embedded(&text, &path(pointer), true, &path("/a"), true);
+                }
+                let _ = decode_json_string(&text);
+                let _ = decode_url(&text);
+                let lines = LineIndex::new(&text);
+                for offset in 0..=text.len() + 1 {
+                    let _ = lines.line_col(&text, offset);
+                    let _ = lines.line_col_utf16(&text, offset);
+                }
+            }
+
+            #[test]
+            fn never_panics_on_json_like_noise(text in "[\\[\\]{}:,\"\\\\ u0-9a\u{feff}\r\n]{0,64}") {
+                let _ = locate_value(&text, &path("/a/0"));
+                let _ = locate_key(&text, &path("/0/a"));
+                let _ = decode_json_string(&text);
+            }
+
+            #[test]
+            fn every_path_slices_back_to_its_value(v in json(), pretty in any::<bool>()) {
+                let text = if pretty {
+                    serde_json::to_string_pretty(&v).unwrap()
+                } else {
+                    serde_json::to_string(&v).unwrap()
+                };
+                let mut paths = Vec::new();
+                all_paths(&v, JsonPath::root(), &mut paths);
+                for (p, want) in paths {
+                    let r = locate_value(&text, &p);
+                    prop_assert!(r.is_some(), "{} in {}", p, text);
+                    let slice = text.get(r.unwrap()).unwrap();
+                    let got: Value = serde_json::from_str(slice).unwrap();
+                    prop_assert_eq!(got, want);
+                    if let Some(PathSeg::Key(k)) = p.segments().last() {
+                        let kr = locate_key(&text, &p).unwrap();
+                        let lit = decode_json_string(text.get(kr).unwrap()).unwrap();
+                        prop_assert_eq!(&lit.text, k);
+                    }
+                }
+            }
+
+            #[test]
+            fn embedded_ranges_are_the_escaped_value(v in json()) {
+                let inner = serde_json::to_string_pretty(&v).unwrap();
+                let outer = serde_json::to_string(&serde_json::json!({"p": inner})).unwrap();
+                let mut paths = Vec::new();
+                all_paths(&v, JsonPath::root(), &mut paths);
+                for (p, _) in paths {
+                    let want = inner.get(locate_value(&inner, &p).unwrap()).unwrap();
+                    let r = locate_embedded(&outer, &path("/p"), false, &p, false).unwrap();
+                    let escaped = format!("\"{}\"", outer.get(r).unwrap());
+                    let decoded = decode_json_string(&escaped).unwrap();
+                    prop_assert_eq!(decoded.text.as_str(), want);
+                }
+            }
+        }
+    }
+}
