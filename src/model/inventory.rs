@@ -216,20 +216,24 @@ impl Inventory {
         for part in parts {
             inv.documents.extend(part.documents);
             for role in part.roles {
-                merge_by_arn(&mut inv.roles, &mut roles, role, |r| &r.arn, merge_role);
+                let key = entity_key(&role.account, &role.arn);
+                merge_by_key(&mut inv.roles, &mut roles, key, role, merge_role);
             }
             for user in part.users {
-                merge_by_arn(&mut inv.users, &mut users, user, |u| &u.arn, merge_user);
+                let key = entity_key(&user.account, &user.arn);
+                merge_by_key(&mut inv.users, &mut users, key, user, merge_user);
             }
             for group in part.groups {
-                merge_by_arn(&mut inv.groups, &mut groups, group, |g| &g.arn, merge_group);
+                let key = entity_key(&group.account, &group.arn);
+                merge_by_key(&mut inv.groups, &mut groups, key, group, merge_group);
             }
             for policy in part.managed_policies {
-                merge_by_arn(
+                let key = policy.arn.clone();
+                merge_by_key(
                     &mut inv.managed_policies,
                     &mut policies,
+                    key,
                     policy,
-                    |p| &p.arn,
                     |a, b| {
                         if a.document.is_none() {
                             a.document = b.document;
@@ -329,14 +333,23 @@ impl Inventory {
     }
 }
 
-fn merge_by_arn<T>(
+/// The merge key of an entity: its ARN within its account. Two CloudFormation templates
+/// that both say `${AWS::AccountId}` are two accounts as far as iamlint knows, so their
+/// roles of the same name stay apart.
+fn entity_key(account: &Account, arn: &str) -> String {
+    match account {
+        Account::Template(file) => format!("template:{file}|{arn}"),
+        _ => arn.to_owned(),
+    }
+}
+
+fn merge_by_key<T>(
     list: &mut Vec<T>,
     index: &mut BTreeMap<String, usize>,
+    key: String,
     item: T,
-    arn: impl Fn(&T) -> &String,
     merge: impl Fn(&mut T, T),
 ) {
-    let key = arn(&item).clone();
     match index.get(&key).and_then(|&i| list.get_mut(i)) {
         Some(existing) => merge(existing, item),
         None => {
