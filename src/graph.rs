@@ -1,27 +1,886 @@
-//! Who can assume whom. Built once from the inventory.
+//! Who can assume whom. Nodes are the users and roles of the inventory; an edge P → R is
+//! every pair where either side says something about P assuming R (P's identity policies
+//! grant `sts:AssumeRole` on R, or R's trust names P or P's account), with the verdict of
+//! both sides, what the trust requires (ExternalId, MFA, session name) and where each
+//! side says so. The rules of IAM-SEMANTICS §1 decide whether an edge holds; wherever an
+//! answer depends on something iamlint cannot see (a managed policy not in the inventory,
+//! a condition it cannot evaluate, an unknown account) the verdict is `Uncertain`, and
+//! rules stay silent on uncertain edges.
+//!
+//! Built once, in time linear in policies plus roles: roles are indexed by ARN and by
+//! account, so literal grants and trusts are hash look-ups and only wildcard patterns
+//! scan the roles of their account.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt::Write as _;
+use std::sync::Arc;
 
 use crate::config::Config;
-use crate::model::inventory::Inventory;
+use crate::model::arn::{is_account_id, Arn};
+use crate::model::inventory::{Account, Inventory};
+use crate::model::location::{FileId, Location};
+use crate::model::matching::{has_wildcard, matches_resource};
+use crate::model::policy::{Effect, PolicyDocument, PrincipalKind, Statement};
 
-/// The who-can-assume-whom graph.
-#[derive(Debug, Default)]
-pub struct Graph {}
+/// The action every edge is about.
+pub const ASSUME_ROLE: &str = "sts:AssumeRole";
 
-impl Graph {
-    pub fn build(_inventory: &Inventory, _config: &Config) -> Graph {
-        Graph {}
+/// Index of a node in [`Graph::nodes`].
+pub type NodeIx = usize;
+
+/// What a node stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum NodeKind {
+    /// Index into `Inventory::users`.
+    User(usize),
+    /// Index into `Inventory::roles`.
+    Role(usize),
+}
+
+/// Whether a principal is someone who signs in to the console.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Console {
+    No,
+    /// An IAM user with no evidence either way (IAM-SEMANTICS §5: warn, do not error).
+    Maybe,
+    /// A user with a login profile, a SAML-federated role, an Identity Center role.
+    Yes,
+}
+
+/// A user or role.
+#[derive(Clone, Debug)]
+pub struct Node {
+    pub kind: NodeKind,
+    pub arn: String,
+    pub account: Account,
+    pub console: Console,
+    /// Short name for messages: `user/alice`, `role/deploy`.
+    pub label: String,
+}
+
+/// What the identity side says about P assuming R.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum IdentitySide {
+    /// An Allow covers it (with the statements' Resource locations). `literal` when a
+    /// Resource names the role's ARN exactly (not through a wildcard); `conditional` when
+    /// a condition (on the Allow, or on a Deny that may apply) makes it uncertain.
+    Allowed {
+        at: Vec<Location>,
+        conditional: bool,
+        literal: bool,
+    },
+    /// An explicit, unconditional Deny covers it.
+    Denied { at: Location },
+    /// Nothing allows it, and every policy of P is known.
+    NotAllowed,
+    /// Nothing known allows it, but some attached policy is not in the inventory.
+    Unknown,
+}
+
+/// What the trust side says about P assuming R.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TrustSide {
+    /// The trust names P's own ARN: enough on its own in P's account.
+    NamesPrincipal { at: Location },
+    /// The trust names P's account: the account delegates to P's identity policies.
+    NamesAccount { at: Location },
+    /// An explicit Deny in the trust covers P.
+    Denied { at: Location },
+    /// The trust admits nobody like P.
+    NotTrusted,
+    /// The trust has no known content (not in the inventory), or admits P only under a
+    /// condition iamlint cannot evaluate (`"AWS": "*"` with `aws:PrincipalOrgID`, …).
+    Unknown,
+}
+
+/// The verdict of an edge.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Verdict {
+    Holds,
+    /// The trust admits P but P's identity policies do not allow it.
+    MissingPermission,
+    /// P's identity policies allow it but the trust does not admit P.
+    MissingTrust,
+    /// An explicit Deny on one side.
+    Denied,
+    Uncertain,
+}
+
+/// What an edge's trust statement requires of the caller (IAM-SEMANTICS §6).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Requirements {
+    /// `sts:ExternalId` values (empty when only its presence is required).
+    pub external_id: Option<Vec<String>>,
+    pub mfa: bool,
+    pub role_session_name: bool,
+    pub source_identity: bool,
+}
+
+impl Requirements {
+    pub fn is_empty(&self) -> bool {
+        self == &Requirements::default()
     }
 }
 
+/// P → R.
+#[derive(Clone, Debug)]
+pub struct Edge {
+    pub from: NodeIx,
+    pub to: NodeIx,
+    pub identity: IdentitySide,
+    pub trust: TrustSide,
+    pub verdict: Verdict,
+    pub requires: Requirements,
+}
+
+/// The who-can-assume-whom graph.
+#[derive(Debug, Default)]
+pub struct Graph {
+    pub nodes: Vec<Node>,
+    pub edges: Vec<Edge>,
+    /// Edges leaving each node.
+    pub out: Vec<Vec<usize>>,
+    by_arn: HashMap<String, Vec<NodeIx>>,
+    by_pair: HashMap<(NodeIx, NodeIx), usize>,
+    /// Index of the first role node.
+    first_role: usize,
+}
+
+/// The identity documents of a principal and whether they are all known.
+pub struct IdentityDocs<'a> {
+    pub docs: Vec<&'a Arc<PolicyDocument>>,
+    pub complete: bool,
+}
+
+/// Every identity document of a user (its own and its groups') or role, and whether all
+/// of them are in the inventory.
+pub fn identity_docs<'a>(inv: &'a Inventory, kind: NodeKind) -> IdentityDocs<'a> {
+    let mut docs = Vec::new();
+    let mut complete = true;
+    // Attached managed policies; false when one is not in the inventory.
+    let attach = |arns: &[String], docs: &mut Vec<&'a Arc<PolicyDocument>>| -> bool {
+        let mut all = true;
+        for arn in arns {
+            match inv.managed_policy(arn).and_then(|p| p.document.as_ref()) {
+                Some(d) => docs.push(d),
+                None => all = false,
+            }
+        }
+        all
+    };
+    match kind {
+        NodeKind::User(i) => {
+            if let Some(u) = inv.users.get(i) {
+                docs.extend(u.policies.iter());
+                complete &= attach(&u.attached, &mut docs);
+                for gname in &u.groups {
+                    let name = gname.rsplit('/').next().unwrap_or(gname);
+                    match inv.group(&u.account, name) {
+                        Some(g) => {
+                            docs.extend(g.policies.iter());
+                            complete &= attach(&g.attached, &mut docs);
+                        }
+                        None => complete = false,
+                    }
+                }
+            }
+        }
+        NodeKind::Role(i) => {
+            if let Some(r) = inv.roles.get(i) {
+                docs.extend(r.policies.iter());
+                complete &= attach(&r.attached, &mut docs);
+            }
+        }
+    }
+    IdentityDocs { docs, complete }
+}
+
+/// The account a principal value of a policy in `file` names, if it names one:
+/// `123456789012`, `arn:aws:iam::123456789012:root`, or the template's own account.
+pub fn account_of_value(value: &str, file: FileId) -> Option<Account> {
+    if is_account_id(value) {
+        return Some(Account::Known(value.to_owned()));
+    }
+    let arn = Arn::parse(value).ok()?;
+    account_of_arn_part(&arn.account, file)
+}
+
+fn account_of_arn_part(account: &str, file: FileId) -> Option<Account> {
+    if is_account_id(account) {
+        Some(Account::Known(account.to_owned()))
+    } else if account == "${AWS::AccountId}" {
+        Some(Account::Template(file))
+    } else {
+        None
+    }
+}
+
+/// Whether two accounts are known to be the same (`Some(true)`), known to differ
+/// (`Some(false)`), or cannot be told apart.
+pub fn same_account(a: &Account, b: &Account) -> Option<bool> {
+    match (a, b) {
+        (Account::Known(x), Account::Known(y)) => Some(x == y),
+        (Account::Template(x), Account::Template(y)) if x == y => Some(true),
+        _ => None,
+    }
+}
+
+/// Whether the text of a resource or principal ARN in `file` can stand for `arn` of an
+/// entity in `account`: the literal, or the template's `${AWS::AccountId}` spelling.
+fn names_entity_arn(pattern: &str, file: FileId, arn: &str, account: &Account) -> bool {
+    pattern == arn
+        && match account {
+            // `${AWS::AccountId}` spelt in another template is another account.
+            Account::Template(f) => *f == file,
+            _ => true,
+        }
+}
+
+/// Condition keys whose presence on an Allow makes iamlint unable to say whether a given
+/// caller is admitted (beyond the requirements it models).
+fn is_modelled_requirement(key: &str) -> bool {
+    let key = key.to_ascii_lowercase();
+    matches!(
+        key.as_str(),
+        "sts:externalid"
+            | "aws:multifactorauthpresent"
+            | "aws:multifactorauthage"
+            | "sts:rolesessionname"
+            | "sts:sourceidentity"
+            | "aws:securetransport"
+    )
+}
+
+/// What a trust statement requires of the caller.
+pub fn requirements_of(stmt: &Statement) -> Requirements {
+    let mut req = Requirements::default();
+    for c in &stmt.conditions {
+        match c.key.to_ascii_lowercase().as_str() {
+            "sts:externalid" => {
+                // `Null: {sts:ExternalId: false}` only requires presence.
+                let values = if c.operator.starts_with("Null") {
+                    Vec::new()
+                } else {
+                    c.values.clone()
+                };
+                req.external_id.get_or_insert_with(Vec::new).extend(values);
+            }
+            "aws:multifactorauthpresent"
+                if c.operator.starts_with("Bool")
+                    && c.values.iter().any(|v| v.eq_ignore_ascii_case("true")) =>
+            {
+                req.mfa = true;
+            }
+            "aws:multifactorauthage" => req.mfa = true,
+            "sts:rolesessionname" => req.role_session_name = true,
+            "sts:sourceidentity" => req.source_identity = true,
+            _ => {}
+        }
+    }
+    req
+}
+
+/// Whether a trust statement is about `sts:AssumeRole` with AWS principals.
+fn is_assume_role_statement(stmt: &Statement) -> bool {
+    stmt.covers_action(ASSUME_ROLE)
+}
+
+/// The trust side for a caller with `arn` in `account` (a role session is named by its
+/// role ARN, or by `arn:aws:sts::ACCT:assumed-role/NAME/...`).
+pub fn trust_side(
+    trust: Option<&Arc<PolicyDocument>>,
+    arn: &str,
+    account: &Account,
+) -> (TrustSide, Requirements) {
+    let Some(trust) = trust else {
+        return (TrustSide::Unknown, Requirements::default());
+    };
+    let file = trust.origin.file();
+    let role_name = Arn::parse(arn)
+        .ok()
+        .and_then(|a| a.role_path_and_name())
+        .map(|(_, n)| n);
+    let mut best = TrustSide::NotTrusted;
+    let mut requires = Requirements::default();
+    let mut uncertain = false;
+    for stmt in &trust.statements {
+        let Some(principal) = &stmt.principal else {
+            continue;
+        };
+        if !is_assume_role_statement(stmt) || principal.negated || principal.star {
+            if principal.negated || principal.star {
+                uncertain |= stmt.effect == Effect::Allow && is_assume_role_statement(stmt);
+            }
+            continue;
+        }
+        for (kind, value, path) in principal.values(&stmt.path) {
+            if *kind != PrincipalKind::Aws {
+                continue;
+            }
+            let at = trust.loc(&path);
+            let names_principal = names_entity_arn(value, file, arn, account)
+                || role_name.as_ref().is_some_and(|n| {
+                    Arn::parse(value).is_ok_and(|v| {
+                        v.service == "sts"
+                            && v.resource.starts_with(&format!("assumed-role/{n}/"))
+                            && account_of_arn_part(&v.account, file).as_ref() == Some(account)
+                    })
+                });
+            let names_account = !names_principal
+                && account_of_value(value, file).is_some_and(|a| &a == account)
+                && (is_account_id(value) || value.ends_with(":root"));
+            let everyone = value == "*";
+            if stmt.effect == Effect::Deny && (names_principal || names_account || everyone) {
+                if stmt.conditions.is_empty() {
+                    return (TrustSide::Denied { at }, Requirements::default());
+                }
+                uncertain = true;
+                continue;
+            }
+            if stmt.effect != Effect::Allow {
+                continue;
+            }
+            let unmodelled = stmt
+                .conditions
+                .iter()
+                .any(|c| !is_modelled_requirement(&c.key));
+            if everyone {
+                // `"AWS": "*"` admits P only under conditions iamlint does not evaluate.
+                uncertain = true;
+                continue;
+            }
+            if !(names_principal || names_account) {
+                continue;
+            }
+            if unmodelled {
+                uncertain = true;
+                continue;
+            }
+            let candidate = if names_principal {
+                TrustSide::NamesPrincipal { at }
+            } else {
+                TrustSide::NamesAccount { at }
+            };
+            let stronger = matches!(
+                (&best, &candidate),
+                (TrustSide::NotTrusted, _)
+                    | (
+                        TrustSide::NamesAccount { .. },
+                        TrustSide::NamesPrincipal { .. }
+                    )
+            );
+            if stronger {
+                best = candidate;
+                requires = requirements_of(stmt);
+            }
+        }
+    }
+    if best == TrustSide::NotTrusted && uncertain {
+        return (TrustSide::Unknown, Requirements::default());
+    }
+    (best, requires)
+}
+
+/// The identity side for principal `kind` assuming `role_arn` (of a role in `role_account`).
+pub fn identity_side(
+    inv: &Inventory,
+    kind: NodeKind,
+    role_arn: &str,
+    role_account: &Account,
+) -> IdentitySide {
+    let IdentityDocs { docs, complete } = identity_docs(inv, kind);
+    let mut allowed = Vec::new();
+    let mut conditional = false;
+    let mut literal = false;
+    for doc in docs {
+        let file = doc.origin.file();
+        for stmt in &doc.statements {
+            if !stmt.covers_action(ASSUME_ROLE) {
+                continue;
+            }
+            let Some(res) = &stmt.resource else { continue };
+            let hit = if res.negated {
+                !res.values
+                    .iter()
+                    .any(|p| resource_names(p, file, role_arn, role_account))
+            } else {
+                res.values
+                    .iter()
+                    .any(|p| resource_names(p, file, role_arn, role_account))
+            };
+            if !hit {
+                continue;
+            }
+            let at = match res
+                .values
+                .iter()
+                .position(|p| resource_names(p, file, role_arn, role_account))
+            {
+                Some(i) if !res.negated => doc.loc(&res.item_path(&stmt.path, i)),
+                _ => doc.loc(&res.path(&stmt.path)),
+            };
+            match stmt.effect {
+                Effect::Deny if stmt.conditions.is_empty() => return IdentitySide::Denied { at },
+                // A conditional Deny may or may not apply: no verdict either way.
+                Effect::Deny => conditional = true,
+                Effect::Allow => {
+                    conditional |= !stmt.conditions.is_empty();
+                    literal |= !res.negated && res.values.iter().any(|p| p == role_arn);
+                    allowed.push(at);
+                }
+                Effect::Invalid => {}
+            }
+        }
+    }
+    if !allowed.is_empty() {
+        IdentitySide::Allowed {
+            at: allowed,
+            conditional,
+            literal,
+        }
+    } else if complete {
+        IdentitySide::NotAllowed
+    } else {
+        IdentitySide::Unknown
+    }
+}
+
+/// Whether a Resource pattern of a policy in `file` covers a role's ARN. A template's
+/// `${AWS::AccountId}` stands for the template's own account only.
+fn resource_names(pattern: &str, file: FileId, role_arn: &str, role_account: &Account) -> bool {
+    if matches_resource(pattern, role_arn) {
+        return match role_account {
+            // A literal `${AWS::AccountId}` pattern only names roles of its own template.
+            Account::Template(f) => *f == file || has_wildcard(pattern),
+            _ => true,
+        };
+    }
+    false
+}
+
+/// Combines both sides (IAM-SEMANTICS §1).
+pub fn verdict(identity: &IdentitySide, trust: &TrustSide, same: Option<bool>) -> Verdict {
+    match (identity, trust) {
+        (IdentitySide::Denied { .. }, _) | (_, TrustSide::Denied { .. }) => Verdict::Denied,
+        (_, TrustSide::Unknown) => Verdict::Uncertain,
+        (
+            IdentitySide::Allowed { conditional, .. },
+            TrustSide::NamesPrincipal { .. } | TrustSide::NamesAccount { .. },
+        ) => {
+            if *conditional {
+                Verdict::Uncertain
+            } else {
+                Verdict::Holds
+            }
+        }
+        // Same account and the trust names the caller itself: the trust alone is enough.
+        (_, TrustSide::NamesPrincipal { .. }) if same == Some(true) => Verdict::Holds,
+        (IdentitySide::Unknown, _) => Verdict::Uncertain,
+        (IdentitySide::NotAllowed, TrustSide::NamesPrincipal { .. }) if same.is_none() => {
+            Verdict::Uncertain
+        }
+        (
+            IdentitySide::NotAllowed,
+            TrustSide::NamesPrincipal { .. } | TrustSide::NamesAccount { .. },
+        ) => Verdict::MissingPermission,
+        (IdentitySide::Allowed { .. }, TrustSide::NotTrusted) => Verdict::MissingTrust,
+        (IdentitySide::NotAllowed, TrustSide::NotTrusted) => Verdict::Uncertain,
+    }
+}
+
+/// Whether a role is a console sign-in role: federated through SAML, or an IAM Identity
+/// Center permission-set role (IAM-SEMANTICS §5).
+pub fn is_console_role(name: &str, path: &str, trust: Option<&Arc<PolicyDocument>>) -> bool {
+    if name.starts_with("AWSReservedSSO_") || path.starts_with("/aws-reserved/sso.amazonaws.com/") {
+        return true;
+    }
+    trust.is_some_and(|t| {
+        t.statements.iter().any(|s| {
+            s.effect == Effect::Allow
+                && s.covers_action("sts:AssumeRoleWithSAML")
+                && s.principal.as_ref().is_some_and(|p| {
+                    p.entries.iter().any(|e| {
+                        e.kind == PrincipalKind::Federated
+                            && e.values.iter().any(|v| v.contains(":saml-provider/"))
+                    })
+                })
+        })
+    })
+}
+
 impl Graph {
-    /// The graph as text in the chosen format.
+    /// Builds the graph.
+    pub fn build(inv: &Inventory, _config: &Config) -> Graph {
+        let mut g = Graph::default();
+        for (i, u) in inv.users.iter().enumerate() {
+            g.add_node(Node {
+                kind: NodeKind::User(i),
+                arn: u.arn.clone(),
+                account: u.account.clone(),
+                console: match u.console {
+                    Some(true) => Console::Yes,
+                    Some(false) => Console::No,
+                    None => Console::Maybe,
+                },
+                label: format!("user/{}", u.name),
+            });
+        }
+        g.first_role = g.nodes.len();
+        for (i, r) in inv.roles.iter().enumerate() {
+            g.add_node(Node {
+                kind: NodeKind::Role(i),
+                arn: r.arn.clone(),
+                account: r.account.clone(),
+                console: if is_console_role(&r.name, &r.path, r.trust.as_ref()) {
+                    Console::Yes
+                } else {
+                    Console::No
+                },
+                label: format!("role/{}", r.name),
+            });
+        }
+        let role_nodes: Vec<NodeIx> = (0..g.nodes.len())
+            .filter(|&n| matches!(g.nodes[n].kind, NodeKind::Role(_)))
+            .collect();
+        let mut roles_by_account: BTreeMap<Option<String>, Vec<NodeIx>> = BTreeMap::new();
+        for &n in &role_nodes {
+            roles_by_account
+                .entry(g.nodes[n].account.known().map(str::to_owned))
+                .or_default()
+                .push(n);
+        }
+        let mut pairs: BTreeSet<(NodeIx, NodeIx)> = BTreeSet::new();
+        // Identity side: grants name roles by ARN or pattern.
+        for p in 0..g.nodes.len() {
+            for doc in identity_docs(inv, g.nodes[p].kind).docs {
+                for stmt in doc.allows(ASSUME_ROLE) {
+                    let Some(res) = &stmt.resource else { continue };
+                    if res.negated {
+                        for &r in &role_nodes {
+                            pairs.insert((p, r));
+                        }
+                        continue;
+                    }
+                    for pattern in &res.values {
+                        if !has_wildcard(pattern) {
+                            for &r in g.by_arn.get(pattern).into_iter().flatten() {
+                                if matches!(g.nodes[r].kind, NodeKind::Role(_)) {
+                                    pairs.insert((p, r));
+                                }
+                            }
+                            continue;
+                        }
+                        let account = Arn::parse(pattern)
+                            .ok()
+                            .map(|a| a.account)
+                            .filter(|a| is_account_id(a));
+                        let candidates: Box<dyn Iterator<Item = &NodeIx>> = match &account {
+                            Some(a) => Box::new(
+                                roles_by_account.get(&Some(a.clone())).into_iter().flatten(),
+                            ),
+                            None => Box::new(role_nodes.iter()),
+                        };
+                        for &r in candidates {
+                            if matches_resource(pattern, &g.nodes[r].arn) {
+                                pairs.insert((p, r));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // Trust side: trusts name principals by ARN (accounts are covered by grants).
+        for &r in &role_nodes {
+            let NodeKind::Role(ri) = g.nodes[r].kind else {
+                continue;
+            };
+            let Some(trust) = inv.roles.get(ri).and_then(|role| role.trust.as_ref()) else {
+                continue;
+            };
+            for stmt in &trust.statements {
+                let Some(principal) = &stmt.principal else {
+                    continue;
+                };
+                for (kind, value, _) in principal.values(&stmt.path) {
+                    if *kind != PrincipalKind::Aws {
+                        continue;
+                    }
+                    for &p in g.by_arn.get(value).into_iter().flatten() {
+                        pairs.insert((p, r));
+                    }
+                }
+            }
+        }
+        for (p, r) in pairs {
+            let NodeKind::Role(ri) = g.nodes[r].kind else {
+                continue;
+            };
+            let Some(role) = inv.roles.get(ri) else {
+                continue;
+            };
+            let from = &g.nodes[p];
+            let identity = identity_side(inv, from.kind, &role.arn, &role.account);
+            let (trust, requires) = trust_side(role.trust.as_ref(), &from.arn, &from.account);
+            let same = same_account(&from.account, &role.account);
+            let verdict = verdict(&identity, &trust, same);
+            g.add_edge(Edge {
+                from: p,
+                to: r,
+                identity,
+                trust,
+                verdict,
+                requires,
+            });
+        }
+        g
+    }
+
+    fn add_node(&mut self, node: Node) {
+        let ix = self.nodes.len();
+        self.by_arn.entry(node.arn.clone()).or_default().push(ix);
+        self.nodes.push(node);
+        self.out.push(Vec::new());
+    }
+
+    fn add_edge(&mut self, edge: Edge) {
+        let ix = self.edges.len();
+        self.by_pair.insert((edge.from, edge.to), ix);
+        if let Some(out) = self.out.get_mut(edge.from) {
+            out.push(ix);
+        }
+        self.edges.push(edge);
+    }
+
+    /// The node of a role or user ARN (the first, when template accounts repeat it).
+    pub fn node_by_arn(&self, arn: &str) -> Option<NodeIx> {
+        self.by_arn.get(arn).and_then(|v| v.first().copied())
+    }
+
+    /// The node of the role at `Inventory::roles[i]`.
+    pub fn role_node(&self, i: usize) -> Option<NodeIx> {
+        // Users come first, then roles, in inventory order (see `build`).
+        let ix = self.first_role + i;
+        self.nodes
+            .get(ix)
+            .filter(|n| n.kind == NodeKind::Role(i))
+            .map(|_| ix)
+    }
+
+    /// The inventory role behind a node.
+    pub fn role<'a>(
+        &self,
+        inv: &'a Inventory,
+        n: NodeIx,
+    ) -> Option<&'a crate::model::inventory::Role> {
+        match self.nodes.get(n)?.kind {
+            NodeKind::Role(i) => inv.roles.get(i),
+            NodeKind::User(_) => None,
+        }
+    }
+
+    /// Where a node's entity is defined (its first place).
+    pub fn defined_at(&self, inv: &Inventory, n: NodeIx) -> Option<Location> {
+        match self.nodes.get(n)?.kind {
+            NodeKind::Role(i) => inv.roles.get(i)?.defined_at.first().cloned(),
+            NodeKind::User(i) => inv.users.get(i)?.defined_at.first().cloned(),
+        }
+    }
+
+    /// The edge P → R, if either side mentions it.
+    pub fn edge(&self, from: NodeIx, to: NodeIx) -> Option<&Edge> {
+        self.by_pair
+            .get(&(from, to))
+            .and_then(|&i| self.edges.get(i))
+    }
+
+    /// Roles reachable from `start` over edges that hold, each with the shortest chain of
+    /// nodes that reaches it (start first).
+    pub fn reachable(&self, start: NodeIx) -> BTreeMap<NodeIx, Vec<NodeIx>> {
+        let mut paths: BTreeMap<NodeIx, Vec<NodeIx>> = BTreeMap::new();
+        let mut queue = std::collections::VecDeque::new();
+        queue.push_back(vec![start]);
+        while let Some(path) = queue.pop_front() {
+            let Some(&last) = path.last() else { continue };
+            for &e in self.out.get(last).into_iter().flatten() {
+                let Some(edge) = self.edges.get(e) else {
+                    continue;
+                };
+                if edge.verdict != Verdict::Holds
+                    || edge.to == start
+                    || paths.contains_key(&edge.to)
+                {
+                    continue;
+                }
+                let mut next = path.clone();
+                next.push(edge.to);
+                paths.insert(edge.to, next.clone());
+                queue.push_back(next);
+            }
+        }
+        paths
+    }
+
+    /// The graph as text: Graphviz dot, Mermaid, or JSON for scripts.
     pub fn render(
         &self,
-        _inventory: &Inventory,
-        _format: crate::cli::GraphFormat,
-        _from: Option<&str>,
-        _to: Option<&str>,
+        inv: &Inventory,
+        format: crate::cli::GraphFormat,
+        from: Option<&str>,
+        to: Option<&str>,
     ) -> String {
-        String::new()
+        let keep_edge = |e: &Edge| {
+            from.is_none_or(|f| self.nodes.get(e.from).is_some_and(|n| n.arn == f))
+                && to.is_none_or(|t| self.nodes.get(e.to).is_some_and(|n| n.arn == t))
+        };
+        let edges: Vec<&Edge> = self.edges.iter().filter(|e| keep_edge(e)).collect();
+        let mut used: BTreeSet<NodeIx> = BTreeSet::new();
+        for e in &edges {
+            used.insert(e.from);
+            used.insert(e.to);
+        }
+        if from.is_none() && to.is_none() {
+            used.extend(0..self.nodes.len());
+        }
+        match format {
+            crate::cli::GraphFormat::Dot => self.render_dot(&edges, &used),
+            crate::cli::GraphFormat::Mermaid => self.render_mermaid(&edges, &used),
+            crate::cli::GraphFormat::Json => self.render_json(inv, &edges, &used),
+        }
     }
+
+    fn render_dot(&self, edges: &[&Edge], used: &BTreeSet<NodeIx>) -> String {
+        let mut out = String::from(
+            "digraph iam {\n  rankdir=LR;\n  node [shape=box, fontname=\"Helvetica\"];\n",
+        );
+        for &n in used {
+            let node = &self.nodes[n];
+            let style = match node.console {
+                Console::Yes => ", style=filled, fillcolor=\"#dbeafe\"",
+                Console::Maybe => ", style=dashed",
+                Console::No => "",
+            };
+            let shape = match node.kind {
+                NodeKind::User(_) => ", shape=ellipse",
+                NodeKind::Role(_) => "",
+            };
+            let _ = writeln!(out, "  n{n} [label={:?}{shape}{style}];", node.arn);
+        }
+        for e in edges {
+            let (style, label) = edge_style(e);
+            let _ = writeln!(out, "  n{} -> n{} [label={label:?}{style}];", e.from, e.to);
+        }
+        out.push_str("}\n");
+        out
+    }
+
+    fn render_mermaid(&self, edges: &[&Edge], used: &BTreeSet<NodeIx>) -> String {
+        let mut out = String::from("flowchart LR\n");
+        for &n in used {
+            let node = &self.nodes[n];
+            let text = node.arn.replace('"', "'");
+            let _ = match node.kind {
+                NodeKind::User(_) => writeln!(out, "  n{n}([\"{text}\"])"),
+                NodeKind::Role(_) => writeln!(out, "  n{n}[\"{text}\"]"),
+            };
+            if node.console == Console::Yes {
+                let _ = writeln!(out, "  class n{n} console");
+            }
+        }
+        for e in edges {
+            let (_, label) = edge_style(e);
+            let arrow = if e.verdict == Verdict::Holds {
+                "-->"
+            } else {
+                "-.->"
+            };
+            let _ = writeln!(out, "  n{} {arrow}|{label}| n{}", e.from, e.to);
+        }
+        out.push_str("  classDef console fill:#dbeafe\n");
+        out
+    }
+
+    fn render_json(&self, inv: &Inventory, edges: &[&Edge], used: &BTreeSet<NodeIx>) -> String {
+        use serde_json::json;
+        let place = |loc: &Location| {
+            json!({
+                "path": inv.file_path(loc.file).map(crate::report::display_path),
+                "pointer": crate::report::pointer_of(loc),
+            })
+        };
+        let nodes: Vec<_> = used
+            .iter()
+            .map(|&n| {
+                let node = &self.nodes[n];
+                json!({
+                    "id": n,
+                    "arn": node.arn,
+                    "kind": match node.kind { NodeKind::User(_) => "user", NodeKind::Role(_) => "role" },
+                    "account": node.account,
+                    "console": format!("{:?}", node.console).to_lowercase(),
+                })
+            })
+            .collect();
+        let edges: Vec<_> = edges
+            .iter()
+            .map(|e| {
+                let identity = match &e.identity {
+                    IdentitySide::Allowed { at, conditional, .. } => json!({"state": "allowed", "conditional": conditional, "at": at.iter().map(place).collect::<Vec<_>>()}),
+                    IdentitySide::Denied { at } => json!({"state": "denied", "at": [place(at)]}),
+                    IdentitySide::NotAllowed => json!({"state": "not-allowed"}),
+                    IdentitySide::Unknown => json!({"state": "unknown"}),
+                };
+                let trust = match &e.trust {
+                    TrustSide::NamesPrincipal { at } => json!({"state": "names-principal", "at": [place(at)]}),
+                    TrustSide::NamesAccount { at } => json!({"state": "names-account", "at": [place(at)]}),
+                    TrustSide::Denied { at } => json!({"state": "denied", "at": [place(at)]}),
+                    TrustSide::NotTrusted => json!({"state": "not-trusted"}),
+                    TrustSide::Unknown => json!({"state": "unknown"}),
+                };
+                json!({
+                    "from": self.nodes[e.from].arn,
+                    "to": self.nodes[e.to].arn,
+                    "verdict": verdict_name(e.verdict),
+                    "identity": identity,
+                    "trust": trust,
+                    "requires": {
+                        "external_id": e.requires.external_id.is_some(),
+                        "mfa": e.requires.mfa,
+                        "role_session_name": e.requires.role_session_name,
+                        "source_identity": e.requires.source_identity,
+                    },
+                })
+            })
+            .collect();
+        let mut text = serde_json::to_string_pretty(&json!({"nodes": nodes, "edges": edges}))
+            .unwrap_or_default();
+        text.push('\n');
+        text
+    }
+}
+
+/// A verdict's name in outputs.
+pub fn verdict_name(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Holds => "holds",
+        Verdict::MissingPermission => "missing-permission",
+        Verdict::MissingTrust => "missing-trust",
+        Verdict::Denied => "denied",
+        Verdict::Uncertain => "uncertain",
+    }
+}
+
+fn edge_style(e: &Edge) -> (&'static str, String) {
+    let mut label = verdict_name(e.verdict).to_owned();
+    if e.requires.external_id.is_some() {
+        label.push_str(", external-id");
+    }
+    if e.requires.mfa {
+        label.push_str(", mfa");
+    }
+    let style = if e.verdict == Verdict::Holds {
+        ""
+    } else {
+        ", style=dashed"
+    };
+    (style, label)
 }

@@ -3,7 +3,7 @@
 //! Loaders fill a [`Contribution`] per file; [`Inventory::merge`] joins them in file order
 //! and merges an entity seen in several files by ARN, keeping every place it came from.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -198,6 +198,16 @@ pub struct Inventory {
     pub provider_chains: Vec<ProviderChain>,
     pub switch_links: Vec<SwitchLink>,
     pub findings: Vec<Finding>,
+    /// Look-up tables built by `merge` (ARN -> index), so the graph is linear to build.
+    index: Index,
+}
+
+#[derive(Debug, Default)]
+struct Index {
+    roles: HashMap<String, usize>,
+    managed_policies: HashMap<String, usize>,
+    /// (account, group name) -> index.
+    groups: HashMap<(Account, String), usize>,
 }
 
 impl Inventory {
@@ -251,17 +261,43 @@ impl Inventory {
         }
         inv.apply_memberships(memberships);
         inv.apply_attachments(attachments);
+        inv.build_index();
         inv
     }
 
+    fn build_index(&mut self) {
+        let mut index = Index::default();
+        for (i, r) in self.roles.iter().enumerate() {
+            index.roles.entry(r.arn.clone()).or_insert(i);
+        }
+        for (i, p) in self.managed_policies.iter().enumerate() {
+            index.managed_policies.entry(p.arn.clone()).or_insert(i);
+        }
+        for (i, g) in self.groups.iter().enumerate() {
+            index
+                .groups
+                .entry((g.account.clone(), g.name.clone()))
+                .or_insert(i);
+        }
+        self.index = index;
+    }
+
+    /// A group by account and name.
+    pub fn group(&self, account: &Account, name: &str) -> Option<&Group> {
+        self.index
+            .groups
+            .get(&(account.clone(), name.to_owned()))
+            .and_then(|&i| self.groups.get(i))
+    }
+
     fn apply_memberships(&mut self, memberships: Vec<(String, String)>) {
+        if memberships.is_empty() {
+            return;
+        }
+        let users = name_or_arn_index(self.users.iter().map(|u| (&u.arn, &u.name)));
         for (group, user) in memberships {
             let group_name = group.rsplit('/').next().unwrap_or(&group).to_owned();
-            if let Some(u) = self
-                .users
-                .iter_mut()
-                .find(|u| u.arn == user || u.name == user)
-            {
+            if let Some(u) = users.get(&user).and_then(|&i| self.users.get_mut(i)) {
                 if !u.groups.contains(&group_name) {
                     u.groups.push(group_name);
                 }
@@ -270,30 +306,24 @@ impl Inventory {
     }
 
     fn apply_attachments(&mut self, attachments: Vec<(String, String)>) {
+        if attachments.is_empty() {
+            return;
+        }
+        let roles = name_or_arn_index(self.roles.iter().map(|r| (&r.arn, &r.name)));
+        let users = name_or_arn_index(self.users.iter().map(|u| (&u.arn, &u.name)));
+        let groups = name_or_arn_index(self.groups.iter().map(|g| (&g.arn, &g.name)));
         for (target, policy) in attachments {
-            let push = |list: &mut Vec<String>| {
-                if !list.contains(&policy) {
-                    list.push(policy.clone());
-                }
+            let list = if let Some(r) = roles.get(&target).and_then(|&i| self.roles.get_mut(i)) {
+                &mut r.attached
+            } else if let Some(u) = users.get(&target).and_then(|&i| self.users.get_mut(i)) {
+                &mut u.attached
+            } else if let Some(g) = groups.get(&target).and_then(|&i| self.groups.get_mut(i)) {
+                &mut g.attached
+            } else {
+                continue;
             };
-            if let Some(r) = self
-                .roles
-                .iter_mut()
-                .find(|r| r.arn == target || r.name == target)
-            {
-                push(&mut r.attached);
-            } else if let Some(u) = self
-                .users
-                .iter_mut()
-                .find(|u| u.arn == target || u.name == target)
-            {
-                push(&mut u.attached);
-            } else if let Some(g) = self
-                .groups
-                .iter_mut()
-                .find(|g| g.arn == target || g.name == target)
-            {
-                push(&mut g.attached);
+            if !list.contains(&policy) {
+                list.push(policy);
             }
         }
     }
@@ -325,11 +355,14 @@ impl Inventory {
     }
 
     pub fn role_by_arn(&self, arn: &str) -> Option<&Role> {
-        self.roles.iter().find(|r| r.arn == arn)
+        self.index.roles.get(arn).and_then(|&i| self.roles.get(i))
     }
 
     pub fn managed_policy(&self, arn: &str) -> Option<&ManagedPolicy> {
-        self.managed_policies.iter().find(|p| p.arn == arn)
+        self.index
+            .managed_policies
+            .get(arn)
+            .and_then(|&i| self.managed_policies.get(i))
     }
 }
 
@@ -384,6 +417,18 @@ fn merge_group(a: &mut Group, b: Group) {
     a.policies.extend(b.policies);
     extend_unique(&mut a.attached, b.attached);
     a.defined_at.extend(b.defined_at);
+}
+
+/// Entities by ARN and by name (attachments and memberships name either).
+fn name_or_arn_index<'a>(
+    items: impl Iterator<Item = (&'a String, &'a String)>,
+) -> HashMap<String, usize> {
+    let mut map = HashMap::new();
+    for (i, (arn, name)) in items.enumerate() {
+        map.entry(arn.clone()).or_insert(i);
+        map.entry(name.clone()).or_insert(i);
+    }
+    map
 }
 
 fn extend_unique(a: &mut Vec<String>, b: Vec<String>) {

@@ -4,9 +4,17 @@
 //! read files; names, severities and prose come from `rules/<ID>.md`.
 
 mod assume_role_wildcard_resource;
+mod chained_duration_over_hour;
+mod console_role_name_too_long;
+mod console_unreachable_chain;
+mod external_id_console_role;
 mod malformed_arn;
+mod permission_without_trust;
 mod policy_grammar;
+mod profile_chain_broken;
+mod profile_missing_trust_requirement;
 mod trust_any_principal;
+mod trust_without_permission;
 
 use rayon::prelude::*;
 
@@ -14,7 +22,7 @@ use crate::config::Config;
 use crate::docs;
 use crate::finding::{Finding, Severity};
 use crate::graph::Graph;
-use crate::model::inventory::Inventory;
+use crate::model::inventory::{Inventory, Profile};
 use crate::model::location::Location;
 use crate::model::policy::PolicyDocument;
 
@@ -30,6 +38,17 @@ impl Context<'_> {
     pub fn finding(&self, id: &'static str, at: Location, message: impl Into<String>) -> Finding {
         Finding::new(id, default_severity(id), at, message)
     }
+}
+
+/// The profiles named `name` that `near` can reach: those of the config and credentials
+/// files in the same folder (`~/.aws/config` and `~/.aws/credentials` form one set).
+pub fn profiles_named<'a>(inv: &'a Inventory, near: &Profile, name: &str) -> Vec<&'a Profile> {
+    let folder = |f: u32| inv.file_path(f).and_then(std::path::Path::parent);
+    let here = folder(near.file);
+    inv.profiles
+        .iter()
+        .filter(|p| p.name == name && folder(p.file) == here)
+        .collect()
 }
 
 /// The documented default severity of a rule id.
@@ -69,8 +88,16 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &LoadDiagnostic(MALFORMED_SOURCE),
         &assume_role_wildcard_resource::AssumeRoleWildcardResource,
         &trust_any_principal::TrustAnyPrincipal,
+        &permission_without_trust::PermissionWithoutTrust,
+        &trust_without_permission::TrustWithoutPermission,
+        &console_unreachable_chain::ConsoleUnreachableChain,
+        &external_id_console_role::ExternalIdConsoleRole,
+        &chained_duration_over_hour::ChainedDurationOverHour,
+        &console_role_name_too_long::ConsoleRoleNameTooLong,
         &policy_grammar::PolicyGrammar,
         &malformed_arn::MalformedArn,
+        &profile_missing_trust_requirement::ProfileMissingTrustRequirement,
+        &profile_chain_broken::ProfileChainBroken,
     ];
     RULES
 }

@@ -1,0 +1,123 @@
+//! IAM104: a trust policy admits a principal that needs an identity-side grant
+//! (cross-account, or the trust names only the account) and no policy gives it.
+
+use std::collections::BTreeSet;
+
+use super::{Context, Rule};
+use crate::finding::Finding;
+use crate::graph::{account_of_value, identity_side, NodeKind, Verdict, ASSUME_ROLE};
+use crate::model::inventory::{Account, SourceFormat};
+use crate::model::policy::{Effect, PrincipalKind};
+
+pub struct TrustWithoutPermission;
+
+const ID: &str = "IAM104";
+
+impl Rule for TrustWithoutPermission {
+    fn id(&self) -> &'static str {
+        ID
+    }
+
+    fn check(&self, ctx: &Context, out: &mut Vec<Finding>) {
+        let (inv, g) = (ctx.inventory, ctx.graph);
+        // An account's principals are only all known when an account dump describes it;
+        // a trust that delegates to a partly known account says nothing wrong.
+        let complete: BTreeSet<&str> = inv
+            .users
+            .iter()
+            .map(|u| (&u.account, &u.defined_at))
+            .chain(inv.roles.iter().map(|r| (&r.account, &r.defined_at)))
+            .filter(|(_, at)| {
+                at.iter().any(|l| {
+                    inv.files
+                        .get(l.file as usize)
+                        .is_some_and(|f| f.format == SourceFormat::AccountDump)
+                })
+            })
+            .filter_map(|(a, _)| a.known())
+            .collect();
+        let mut by_account: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
+        for (n, node) in g.nodes.iter().enumerate() {
+            if let Some(a) = node.account.known().filter(|a| complete.contains(a)) {
+                by_account.entry(a).or_default().push(n);
+            }
+        }
+        for (ri, role) in inv.roles.iter().enumerate() {
+            let Some(trust) = &role.trust else { continue };
+            let Some(r) = g.role_node(ri) else { continue };
+            let file = trust.origin.file();
+            for stmt in &trust.statements {
+                if stmt.effect != Effect::Allow || !stmt.covers_action(ASSUME_ROLE) {
+                    continue;
+                }
+                let Some(principal) = &stmt.principal else {
+                    continue;
+                };
+                if principal.negated {
+                    continue;
+                }
+                for (kind, value, path) in principal.values(&stmt.path) {
+                    if *kind != PrincipalKind::Aws || value == "*" {
+                        continue;
+                    }
+                    if let Some(p) = g.node_by_arn(value) {
+                        // A named principal: only its own edge matters.
+                        let Some(edge) = g.edge(p, r) else { continue };
+                        if edge.verdict != Verdict::MissingPermission {
+                            continue;
+                        }
+                        let from = &g.nodes[p];
+                        out.push(
+                            ctx.finding(
+                                ID,
+                                trust.loc(&path),
+                                format!(
+                                    "trust policy of `role/{}` admits `{}`, but no policy of `{}` allows `sts:AssumeRole` on the role",
+                                    role.name, from.label, from.label
+                                ),
+                            )
+                            .with_help(format!(
+                                "allow `sts:AssumeRole` on `{}` in a policy of `{}` (cross-account, both sides are needed)",
+                                role.arn, from.arn
+                            ))
+                            .with_identity(format!("{}<-{}", role.arn, from.arn)),
+                        );
+                        continue;
+                    }
+                    let Some(Account::Known(acct)) = account_of_value(value, file) else {
+                        continue;
+                    };
+                    if !complete.contains(acct.as_str()) {
+                        continue;
+                    }
+                    let principals = by_account.get(acct.as_str()).map_or(&[][..], Vec::as_slice);
+                    let anyone = principals.iter().any(|&p| {
+                        let kind: NodeKind = g.nodes[p].kind;
+                        !matches!(
+                            identity_side(inv, kind, &role.arn, &role.account),
+                            crate::graph::IdentitySide::NotAllowed
+                        )
+                    });
+                    if principals.is_empty() || anyone {
+                        continue;
+                    }
+                    out.push(
+                        ctx.finding(
+                            ID,
+                            trust.loc(&path),
+                            format!(
+                                "trust policy of `role/{}` delegates to account `{acct}`, but no user or role of that account is allowed to assume it",
+                                role.name
+                            ),
+                        )
+                        .with_help(format!(
+                            "allow `sts:AssumeRole` on `{}` in a policy of the users or roles of `{acct}` that should switch to it, or remove the account from the trust",
+                            role.arn
+                        ))
+                        .with_identity(format!("{}<-{acct}", role.arn)),
+                    );
+                }
+            }
+        }
+    }
+}
