@@ -8,6 +8,7 @@ mod chained_duration_over_hour;
 mod console_role_name_too_long;
 mod console_unreachable_chain;
 mod external_id_console_role;
+mod invalid_trust_policy;
 mod malformed_arn;
 mod permission_without_trust;
 mod policy_grammar;
@@ -96,6 +97,7 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &console_role_name_too_long::ConsoleRoleNameTooLong,
         &policy_grammar::PolicyGrammar,
         &malformed_arn::MalformedArn,
+        &invalid_trust_policy::InvalidTrustPolicy,
         &profile_missing_trust_requirement::ProfileMissingTrustRequirement,
         &profile_chain_broken::ProfileChainBroken,
     ];
