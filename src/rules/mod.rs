@@ -15,6 +15,7 @@ mod policy_grammar;
 mod profile_chain_broken;
 mod profile_missing_trust_requirement;
 mod trust_any_principal;
+mod trust_policy_too_long;
 mod trust_without_permission;
 
 use rayon::prelude::*;
@@ -98,6 +99,7 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &policy_grammar::PolicyGrammar,
         &malformed_arn::MalformedArn,
         &invalid_trust_policy::InvalidTrustPolicy,
+        &trust_policy_too_long::TrustPolicyTooLong,
         &profile_missing_trust_requirement::ProfileMissingTrustRequirement,
         &profile_chain_broken::ProfileChainBroken,
     ];
