@@ -96,6 +96,10 @@ fn render_one(
     // Related places in the same file are labelled in the snippet; others are listed.
     let mut elsewhere = Vec::new();
     for (pos, msg) in r.labels.iter().chain(r.flow.iter()) {
+        if pos == p {
+            // The primary label already marks this place.
+            continue;
+        }
         if pos.path == p.path && pos.range.is_some() {
             labels.extend(label(pos, msg, false));
         } else {
