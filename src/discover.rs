@@ -50,6 +50,7 @@ pub fn is_candidate_name(path: &Path) -> bool {
         || lower == "credentials"
         || lower.ends_with(".aws-config")
         || lower == "aws_config"
+        || crate::sources::switch_links::is_doc_name(&lower)
 }
 
 /// Files under `paths`, sorted and deduplicated. Paths named explicitly are always

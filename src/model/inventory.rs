@@ -27,6 +27,8 @@ pub enum SourceFormat {
     AwsCredentials,
     /// The `.iamlint.toml` (its manifest declares entities).
     Config,
+    /// Markdown or HTML, read for console switch-role links.
+    Documentation,
     /// A file that looks like ours by name or place but could not be read or parsed.
     Unknown,
 }

@@ -9,6 +9,7 @@ pub mod aws_ini;
 pub mod cloudformation;
 pub mod manifest;
 pub mod policy_json;
+pub mod switch_links;
 pub mod terraform;
 
 use std::path::Path;
@@ -187,6 +188,19 @@ pub fn load_candidate(
         }
     };
     let input = FileInput { id, path, text };
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    if switch_links::is_doc_name(name) {
+        let links = switch_links::load(&input);
+        let format = if links.switch_links.is_empty() {
+            SourceFormat::Unknown
+        } else {
+            SourceFormat::Documentation
+        };
+        return (format, links);
+    }
     if is_ini_name(path) {
         if aws_ini::looks_like_aws_ini(text) {
             return aws_config::load(ctx, &input);
