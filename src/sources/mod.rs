@@ -48,6 +48,9 @@ pub struct FileInput<'a> {
     pub path: &'a Path,
     /// The text without a UTF-8 byte-order mark.
     pub text: &'a str,
+    /// Bytes in the file before `text` (3 after a UTF-8 byte-order mark): add it to byte
+    /// offsets into `text` to get offsets into the file, which reporters read.
+    pub offset: usize,
 }
 
 /// Whether the name or place of a file says it holds IAM configuration, so that a file
@@ -186,7 +189,14 @@ pub fn load_candidate(
             return (SourceFormat::Unknown, out);
         }
     };
-    let input = FileInput { id, path, text };
+    // `text` is a suffix of `bytes` (only a byte-order mark is cut off).
+    let offset = bytes.len() - text.len();
+    let input = FileInput {
+        id,
+        path,
+        text,
+        offset,
+    };
     if is_ini_name(path) {
         if aws_ini::looks_like_aws_ini(text) {
             return aws_config::load(ctx, &input);
