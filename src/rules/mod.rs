@@ -4,9 +4,14 @@
 //! read files; names, severities and prose come from `rules/<ID>.md`.
 
 mod assume_role_wildcard_resource;
+mod invalid_duration;
+mod invalid_profile_arn;
 mod malformed_arn;
 mod policy_grammar;
+mod profile_credential_source;
+mod profile_loop;
 mod trust_any_principal;
+mod unknown_source_profile;
 
 use rayon::prelude::*;
 
@@ -71,6 +76,11 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &trust_any_principal::TrustAnyPrincipal,
         &policy_grammar::PolicyGrammar,
         &malformed_arn::MalformedArn,
+        &profile_credential_source::ProfileCredentialSource,
+        &unknown_source_profile::UnknownSourceProfile,
+        &profile_loop::ProfileLoop,
+        &invalid_profile_arn::InvalidProfileArn,
+        &invalid_duration::InvalidDuration,
     ];
     RULES
 }
