@@ -4,6 +4,7 @@
 //! read files; names, severities and prose come from `rules/<ID>.md`.
 
 mod assume_role_wildcard_resource;
+mod committed_secret;
 mod invalid_duration;
 mod invalid_profile_arn;
 mod malformed_arn;
@@ -81,6 +82,7 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &profile_loop::ProfileLoop,
         &invalid_profile_arn::InvalidProfileArn,
         &invalid_duration::InvalidDuration,
+        &committed_secret::CommittedSecret,
     ];
     RULES
 }
