@@ -5,18 +5,24 @@
 
 mod assume_role_wildcard_resource;
 mod chained_duration_over_hour;
+mod committed_secret;
 mod console_role_name_too_long;
 mod console_unreachable_chain;
 mod external_id_console_role;
+mod invalid_duration;
+mod invalid_profile_arn;
 mod invalid_trust_policy;
 mod malformed_arn;
 mod permission_without_trust;
 mod policy_grammar;
 mod profile_chain_broken;
+mod profile_credential_source;
+mod profile_loop;
 mod profile_missing_trust_requirement;
 mod trust_any_principal;
 mod trust_policy_too_long;
 mod trust_without_permission;
+mod unknown_source_profile;
 
 use rayon::prelude::*;
 
@@ -102,6 +108,12 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &trust_policy_too_long::TrustPolicyTooLong,
         &profile_missing_trust_requirement::ProfileMissingTrustRequirement,
         &profile_chain_broken::ProfileChainBroken,
+        &profile_credential_source::ProfileCredentialSource,
+        &unknown_source_profile::UnknownSourceProfile,
+        &profile_loop::ProfileLoop,
+        &invalid_profile_arn::InvalidProfileArn,
+        &invalid_duration::InvalidDuration,
+        &committed_secret::CommittedSecret,
     ];
     RULES
 }

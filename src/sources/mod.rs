@@ -49,6 +49,9 @@ pub struct FileInput<'a> {
     pub path: &'a Path,
     /// The text without a UTF-8 byte-order mark.
     pub text: &'a str,
+    /// Bytes in the file before `text` (3 after a UTF-8 byte-order mark): add it to byte
+    /// offsets into `text` to get offsets into the file, which reporters read.
+    pub offset: usize,
 }
 
 /// Whether the name or place of a file says it holds IAM configuration, so that a file
@@ -187,7 +190,14 @@ pub fn load_candidate(
             return (SourceFormat::Unknown, out);
         }
     };
-    let input = FileInput { id, path, text };
+    // `text` is a suffix of `bytes` (only a byte-order mark is cut off).
+    let offset = bytes.len() - text.len();
+    let input = FileInput {
+        id,
+        path,
+        text,
+        offset,
+    };
     let name = path
         .file_name()
         .and_then(|n| n.to_str())
