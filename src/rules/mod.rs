@@ -30,7 +30,7 @@ use crate::config::Config;
 use crate::docs;
 use crate::finding::{Finding, Severity};
 use crate::graph::Graph;
-use crate::model::inventory::{Inventory, Profile};
+use crate::model::inventory::Inventory;
 use crate::model::location::Location;
 use crate::model::policy::PolicyDocument;
 
@@ -46,17 +46,6 @@ impl Context<'_> {
     pub fn finding(&self, id: &'static str, at: Location, message: impl Into<String>) -> Finding {
         Finding::new(id, default_severity(id), at, message)
     }
-}
-
-/// The profiles named `name` that `near` can reach: those of the config and credentials
-/// files in the same folder (`~/.aws/config` and `~/.aws/credentials` form one set).
-pub fn profiles_named<'a>(inv: &'a Inventory, near: &Profile, name: &str) -> Vec<&'a Profile> {
-    let folder = |f: u32| inv.file_path(f).and_then(std::path::Path::parent);
-    let here = folder(near.file);
-    inv.profiles
-        .iter()
-        .filter(|p| p.name == name && folder(p.file) == here)
-        .collect()
 }
 
 /// The documented default severity of a rule id.
