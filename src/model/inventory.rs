@@ -228,7 +228,7 @@ impl Inventory {
                 merge_by_key(&mut inv.groups, &mut groups, key, group, merge_group);
             }
             for policy in part.managed_policies {
-                let key = policy.arn.clone();
+                let key = managed_policy_key(&policy);
                 merge_by_key(
                     &mut inv.managed_policies,
                     &mut policies,
@@ -340,6 +340,18 @@ fn entity_key(account: &Account, arn: &str) -> String {
     match account {
         Account::Template(file) => format!("template:{file}|{arn}"),
         _ => arn.to_owned(),
+    }
+}
+
+/// The merge key of a managed policy. A policy carries no account of its own: one whose
+/// ARN holds CloudFormation's `${AWS::AccountId}` belongs to its template's unknown
+/// account (as in [`entity_key`]), so same-named policies of two templates stay apart.
+fn managed_policy_key(policy: &ManagedPolicy) -> String {
+    match policy.defined_at.first() {
+        Some(at) if policy.arn.contains("${AWS::AccountId}") => {
+            format!("template:{}|{}", at.file, policy.arn)
+        }
+        _ => policy.arn.clone(),
     }
 }
 
