@@ -694,4 +694,34 @@ mod tests {
         assert_eq!(out.groups.len(), 1);
         assert!(out.findings.iter().all(|f| f.rule == MALFORMED_SOURCE));
     }
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// JSON made of this format's own keys and values, nested at random.
+        fn json() -> impl Strategy<Value = Value> {
+            let leaf = prop_oneof![
+                Just(Value::Null),
+                any::<bool>().prop_map(Value::Bool),
+                any::<i64>().prop_map(Value::from),
+                "arn:aws:iam::111122223333:role/r|arn:aws:iam::aws:policy/x|%7B%22Statement%22%3A%5B%5D%7D|%7B|%E9|\\{\\}|v1|/".prop_map(Value::String),
+            ];
+            leaf.prop_recursive(5, 64, 6, |inner| {
+                prop_oneof![
+                    prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                    prop::collection::btree_map("UserDetailList|GroupDetailList|RoleDetailList|Policies|UserName|GroupName|RoleName|Arn|Path|PolicyName|PolicyDocument|PolicyArn|UserPolicyList|GroupPolicyList|RolePolicyList|AttachedManagedPolicies|GroupList|AssumeRolePolicyDocument|MaxSessionDuration|PolicyVersionList|Document|IsDefaultVersion|DefaultVersionId|VersionId|PasswordLastUsed", inner, 0..5)
+                        .prop_map(|m| Value::Object(m.into_iter().collect())),
+                ]
+            })
+        }
+
+        proptest! {
+            #[test]
+            fn never_panics(v in json()) {
+                let _ = load_value(v.clone());
+                let _ = load_value(json!({"UserDetailList": [v.clone()], "RoleDetailList": [v.clone()], "GroupDetailList": v.clone(), "Policies": [v]}));
+            }
+        }
+    }
 }

@@ -1346,8 +1346,10 @@ mod tests {
             "arn:aws:iam::${AWS::AccountId}:policy/b"
         );
 
-        let mut config = Config::default();
-        config.default_account = Some("444455556666".into());
+        let config = Config {
+            default_account: Some("444455556666".into()),
+            ..Config::default()
+        };
         let out = load_with(&config, &template(resources));
         assert_eq!(
             out.roles[0].arn,
@@ -1481,5 +1483,35 @@ mod tests {
                 "`Resources` must be an object, found a list".to_owned()
             )]
         );
+    }
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// JSON made of this format's own keys and values, nested at random.
+        fn json() -> impl Strategy<Value = Value> {
+            let leaf = prop_oneof![
+                Just(Value::Null),
+                any::<bool>().prop_map(Value::Bool),
+                any::<i64>().prop_map(Value::from),
+                "AWS::IAM::Role|AWS::IAM::User|AWS::IAM::Group|AWS::IAM::Policy|AWS::IAM::ManagedPolicy|AWS::IAM::UserToGroupAddition|AWS::AccountId|R|P|R.Arn|\\$\\{R\\}|\\$\\{!x\\}|\\$\\{R.Arn|/a/|x".prop_map(Value::String),
+            ];
+            leaf.prop_recursive(5, 64, 6, |inner| {
+                prop_oneof![
+                    prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                    prop::collection::btree_map("Resources|Type|Properties|Parameters|Default|Ref|Fn::Sub|Fn::GetAtt|Fn::Join|Fn::If|RoleName|Path|AssumeRolePolicyDocument|Policies|PolicyName|PolicyDocument|Roles|Users|Groups|ManagedPolicyArns|LoginProfile|GroupName|MaxSessionDuration|Statement|R|P", inner, 0..5)
+                        .prop_map(|m| Value::Object(m.into_iter().collect())),
+                ]
+            })
+        }
+
+        proptest! {
+            #[test]
+            fn never_panics(v in json()) {
+                let _ = load_value(v.clone());
+                let _ = load_value(json!({"AWSTemplateFormatVersion": "2010-09-09", "Resources": v.clone(), "Parameters": v}));
+            }
+        }
     }
 }
