@@ -405,3 +405,40 @@ fn extend_unique(a: &mut Vec<String>, b: Vec<String>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn policy(arn: &str, file: FileId) -> Contribution {
+        Contribution {
+            managed_policies: vec![ManagedPolicy {
+                arn: arn.to_owned(),
+                document: None,
+                defined_at: vec![Location::file(file)],
+            }],
+            ..Contribution::default()
+        }
+    }
+
+    #[test]
+    fn template_managed_policies_stay_apart_and_known_ones_merge() {
+        let template = "arn:aws:iam::${AWS::AccountId}:policy/<Readers>";
+        let known = "arn:aws:iam::111122223333:policy/Readers";
+        let inv = Inventory::merge(
+            Vec::new(),
+            vec![
+                policy(template, 0),
+                policy(template, 1),
+                policy(known, 2),
+                policy(known, 3),
+            ],
+        );
+        let arns: Vec<(&str, usize)> = inv
+            .managed_policies
+            .iter()
+            .map(|p| (p.arn.as_str(), p.defined_at.len()))
+            .collect();
+        assert_eq!(arns, vec![(template, 1), (template, 1), (known, 2)]);
+    }
+}
