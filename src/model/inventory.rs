@@ -296,7 +296,7 @@ impl Inventory {
                 merge_by_key(&mut inv.groups, &mut groups, key, group, merge_group);
             }
             for policy in part.managed_policies {
-                let key = policy.arn.clone();
+                let key = managed_policy_key(&policy);
                 merge_by_key(
                     &mut inv.managed_policies,
                     &mut policies,
@@ -437,6 +437,18 @@ fn entity_key(account: &Account, arn: &str) -> String {
     }
 }
 
+/// The merge key of a managed policy. A policy carries no account of its own: one whose
+/// ARN holds CloudFormation's `${AWS::AccountId}` belongs to its template's unknown
+/// account (as in [`entity_key`]), so same-named policies of two templates stay apart.
+fn managed_policy_key(policy: &ManagedPolicy) -> String {
+    match policy.defined_at.first() {
+        Some(at) if policy.arn.contains("${AWS::AccountId}") => {
+            format!("template:{}|{}", at.file, policy.arn)
+        }
+        _ => policy.arn.clone(),
+    }
+}
+
 fn merge_by_key<T>(
     list: &mut Vec<T>,
     index: &mut BTreeMap<String, usize>,
@@ -497,5 +509,42 @@ fn extend_unique(a: &mut Vec<String>, b: Vec<String>) {
         if !a.contains(&x) {
             a.push(x);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn policy(arn: &str, file: FileId) -> Contribution {
+        Contribution {
+            managed_policies: vec![ManagedPolicy {
+                arn: arn.to_owned(),
+                document: None,
+                defined_at: vec![Location::file(file)],
+            }],
+            ..Contribution::default()
+        }
+    }
+
+    #[test]
+    fn template_managed_policies_stay_apart_and_known_ones_merge() {
+        let template = "arn:aws:iam::${AWS::AccountId}:policy/<Readers>";
+        let known = "arn:aws:iam::111122223333:policy/Readers";
+        let inv = Inventory::merge(
+            Vec::new(),
+            vec![
+                policy(template, 0),
+                policy(template, 1),
+                policy(known, 2),
+                policy(known, 3),
+            ],
+        );
+        let arns: Vec<(&str, usize)> = inv
+            .managed_policies
+            .iter()
+            .map(|p| (p.arn.as_str(), p.defined_at.len()))
+            .collect();
+        assert_eq!(arns, vec![(template, 1), (template, 1), (known, 2)]);
     }
 }

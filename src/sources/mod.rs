@@ -224,6 +224,11 @@ pub fn load_candidate(
     if !ours && !is_tf_json && !has_json_marker(text.as_bytes()) {
         return (SourceFormat::Unknown, out);
     }
+    if is_yaml_template(path, text) {
+        // A YAML CloudFormation template: not read (only JSON templates are), and not a
+        // broken JSON file either.
+        return (SourceFormat::Unknown, out);
+    }
     if text.trim().is_empty() {
         if ours {
             bad(
@@ -320,6 +325,15 @@ fn dispatch_json(
         );
     }
     (SourceFormat::Unknown, out)
+}
+
+/// Whether a `.template` file holds YAML rather than JSON (CloudFormation takes both).
+fn is_yaml_template(path: &Path, text: &str) -> bool {
+    let is_template = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("template"));
+    is_template && !text.trim_start().starts_with('{')
 }
 
 fn is_ini_name(path: &Path) -> bool {
