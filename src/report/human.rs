@@ -4,10 +4,11 @@
 //! loaders marked are masked, and a finding marked `redact` is shown without source.
 
 use miette::{
-    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report,
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, Report,
     Severity as MietteSeverity,
 };
 
+use super::snippet::CroppedSource;
 use super::{Counts, Position, Resolved, SourceCache};
 use crate::docs;
 use crate::finding::Severity;
@@ -120,7 +121,7 @@ fn render_one(
     let report = match text {
         Some(text) => {
             diag = diag.with_labels(labels);
-            Report::new(diag).with_source_code(NamedSource::new(p.path.clone(), text))
+            Report::new(diag).with_source_code(CroppedSource::new(p.path.clone(), text))
         }
         None => Report::new(diag),
     };
