@@ -110,7 +110,7 @@ mod tests {
         let c = src.read_span(&SourceSpan::from((at, 1)), 1, 1).unwrap();
         assert_eq!(
             std::str::from_utf8(c.data()).unwrap(),
-            "  \"a\": 1,\n  \"b\": 2\n}"
+            "  \"a\": 1,\n  \"b\": 2\n}\n"
         );
     }
 }
