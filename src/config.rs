@@ -295,9 +295,38 @@ impl Config {
         })
     }
 
+    /// A scanned path relative to the config's folder, for matching the config's globs.
+    /// The config folder is absolute when discovered; scanned paths are as the user typed
+    /// them, so relative ones are anchored at the working directory first.
+    pub fn relative(&self, path: &Path) -> PathBuf {
+        let path = path.strip_prefix("./").unwrap_or(path);
+        if let Ok(rel) = path.strip_prefix(&self.root) {
+            return rel.to_path_buf();
+        }
+        if path.is_relative() && self.root.is_absolute() {
+            if let Ok(cwd) = std::env::current_dir() {
+                if let Ok(rel) = cwd.join(path).strip_prefix(&self.root) {
+                    return rel.to_path_buf();
+                }
+            }
+        }
+        if self.root.is_relative() && path.is_absolute() {
+            if let Ok(root) = std::fs::canonicalize(&self.root) {
+                if let Ok(rel) = path.strip_prefix(root) {
+                    return rel.to_path_buf();
+                }
+            }
+        }
+        path.to_path_buf()
+    }
+
     /// The account configured for a file path, if any.
     pub fn account_for(&self, path: &Path) -> Option<&str> {
-        let rel = path.strip_prefix(&self.root).unwrap_or(path);
+        if self.accounts.is_empty() {
+            return None;
+        }
+        let rel = self.relative(path);
+        let rel = rel.as_path();
         self.accounts
             .iter()
             .find(|(_, g)| g.is_match(rel) || g.is_match(path))

@@ -50,11 +50,12 @@ pub fn is_candidate_name(path: &Path) -> bool {
         || lower == "credentials"
         || lower.ends_with(".aws-config")
         || lower == "aws_config"
+        || crate::sources::switch_links::is_doc_name(&lower)
 }
 
 /// Files under `paths`, sorted and deduplicated. Paths named explicitly are always
 /// candidates, whatever their name; `exclude` globs apply to walked entries.
-pub fn discover(paths: &[PathBuf], config: &Config, root: &Path) -> Vec<Candidate> {
+pub fn discover(paths: &[PathBuf], config: &Config) -> Vec<Candidate> {
     let mut out = Vec::new();
     for top in paths {
         let meta = std::fs::symlink_metadata(top);
@@ -80,8 +81,8 @@ pub fn discover(paths: &[PathBuf], config: &Config, root: &Path) -> Vec<Candidat
             match entry {
                 Ok(e) => {
                     let path = e.path();
-                    if is_excluded(path, &config.exclude, root)
-                        || is_excluded(path, &config.cli_exclude, root)
+                    if is_excluded(path, &config.exclude, config)
+                        || is_excluded(path, &config.cli_exclude, config)
                     {
                         continue;
                     }
@@ -135,11 +136,9 @@ pub fn discover(paths: &[PathBuf], config: &Config, root: &Path) -> Vec<Candidat
     out
 }
 
-fn is_excluded(path: &Path, exclude: &GlobSet, root: &Path) -> bool {
+fn is_excluded(path: &Path, exclude: &GlobSet, config: &Config) -> bool {
     if exclude.is_empty() {
         return false;
     }
-    let rel = path.strip_prefix(root).unwrap_or(path);
-    let rel = rel.strip_prefix("./").unwrap_or(rel);
-    exclude.is_match(rel) || exclude.is_match(path)
+    exclude.is_match(config.relative(path)) || exclude.is_match(path)
 }

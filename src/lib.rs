@@ -119,7 +119,7 @@ pub fn scan(
             return Err(RunError::MissingPath(p.clone()));
         }
     }
-    let candidates = discover::discover(paths, &config, &config.root);
+    let candidates = discover::discover(paths, &config);
     let ctx = sources::LoadContext::new(&config);
     let loaded: Vec<_> = candidates
         .par_iter()
@@ -233,12 +233,7 @@ fn apply_config(results: &mut Vec<Resolved>, config: &Config) -> Result<(), RunE
             }
         }
     }
-    let rel = |p: &str| -> PathBuf {
-        let path = Path::new(p);
-        path.strip_prefix(&config.root)
-            .map(Path::to_path_buf)
-            .unwrap_or_else(|_| path.to_path_buf())
-    };
+    let rel = |p: &str| config.relative(Path::new(p));
     results.retain(|r| {
         let path = rel(&r.primary.path);
         !config.per_path_ignores.iter().any(|(glob, ids)| {

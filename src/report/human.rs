@@ -1,12 +1,14 @@
 //! Human output: one miette diagnostic per finding, with the source snippet, a label on the
 //! exact value, related places, the rule id and name, and the help line; then a summary.
-//! Colour only on a terminal (the caller decides).
+//! Colour only on a terminal (the caller decides). Snippets never show secrets: values the
+//! loaders marked are masked, and a finding marked `redact` is shown without source.
 
 use miette::{
-    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report,
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, Report,
     Severity as MietteSeverity,
 };
 
+use super::snippet::CroppedSource;
 use super::{Counts, Position, Resolved, SourceCache};
 use crate::docs;
 use crate::finding::Severity;
@@ -96,6 +98,10 @@ fn render_one(
     // Related places in the same file are labelled in the snippet; others are listed.
     let mut elsewhere = Vec::new();
     for (pos, msg) in r.labels.iter().chain(r.flow.iter()) {
+        if pos == p {
+            // The primary label already marks this place.
+            continue;
+        }
         if pos.path == p.path && pos.range.is_some() {
             labels.extend(label(pos, msg, false));
         } else {
@@ -105,15 +111,17 @@ fn render_one(
             ));
         }
     }
-    let text = if p.range.is_some() {
-        cache.text(file).map(str::to_owned)
+    // A finding whose own span may be secret shows no source at all; any other snippet
+    // comes with secret values masked (they can sit on the context lines).
+    let text = if p.range.is_some() && !f.redact {
+        cache.snippet_text(file)
     } else {
         None
     };
     let report = match text {
         Some(text) => {
             diag = diag.with_labels(labels);
-            Report::new(diag).with_source_code(NamedSource::new(p.path.clone(), text))
+            Report::new(diag).with_source_code(CroppedSource::new(p.path.clone(), text))
         }
         None => Report::new(diag),
     };

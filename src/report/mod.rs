@@ -6,6 +6,7 @@ pub mod github;
 pub mod human;
 pub mod json;
 pub mod sarif;
+pub mod snippet;
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -78,6 +79,25 @@ impl<'a> SourceCache<'a> {
             })
             .as_ref()
             .map(|(t, _)| t.as_str())
+    }
+
+    /// The text of a file for showing to people: every byte range a loader marked as
+    /// possibly secret ([`Inventory::redactions`]) is overwritten with `*`, line breaks
+    /// kept, so byte offsets and lines stay where they were. None when the file cannot be
+    /// read (or a range does not fall on character boundaries).
+    pub fn snippet_text(&mut self, file: FileId) -> Option<String> {
+        let mut bytes = self.text(file)?.as_bytes().to_vec();
+        for loc in self.inventory.redactions.iter().filter(|l| l.file == file) {
+            let Anchor::Bytes { start, end } = loc.anchor else {
+                continue;
+            };
+            for b in bytes.get_mut(start..end).into_iter().flatten() {
+                if *b != b'\n' && *b != b'\r' {
+                    *b = b'*';
+                }
+            }
+        }
+        String::from_utf8(bytes).ok()
     }
 
     /// Works out a location's position.

@@ -54,5 +54,22 @@ impl Rule for ConsoleRoleNameTooLong {
                 .with_identity(role.arn.clone()),
             );
         }
+        // A link is a console switch by definition, whether or not the role was scanned.
+        for link in &ctx.inventory.switch_links {
+            let full = link.role_name.trim_start_matches('/');
+            let len = full.chars().count();
+            if len <= MAX_CONSOLE_ROLE_NAME {
+                continue;
+            }
+            out.push(
+                ctx.finding(
+                    ID,
+                    link.at.clone(),
+                    format!("switch-role link names `{full}`, {len} characters, over the console's {MAX_CONSOLE_ROLE_NAME}"),
+                )
+                .with_help("shorten the role's path or name to 64 characters or fewer")
+                .with_identity(format!("link:{}:{full}", link.account)),
+            );
+        }
     }
 }

@@ -4,7 +4,9 @@
 
 use super::{Context, Rule};
 use crate::finding::Finding;
-use crate::graph::{Console, IdentitySide, TrustSide, Verdict};
+use crate::graph::{requirements_of, Console, IdentitySide, TrustSide, Verdict, ASSUME_ROLE};
+use crate::model::inventory::{Role, SwitchLink};
+use crate::model::policy::Effect;
 
 pub struct ExternalIdConsoleRole;
 
@@ -62,5 +64,55 @@ impl Rule for ExternalIdConsoleRole {
             }
             out.push(finding);
         }
+        for link in &ctx.inventory.switch_links {
+            let Some(role) = linked_role(ctx, link) else {
+                continue;
+            };
+            let Some(trust) = &role.trust else { continue };
+            let reqs: Vec<_> = trust
+                .statements
+                .iter()
+                .filter(|s| {
+                    s.effect == Effect::Allow
+                        && s.covers_action(ASSUME_ROLE)
+                        && s.principal.as_ref().is_some_and(|p| !p.negated)
+                })
+                .map(requirements_of)
+                .collect();
+            if reqs.is_empty() || !reqs.iter().all(|r| r.external_id.is_some()) {
+                continue;
+            }
+            out.push(
+                ctx.finding(
+                    ID,
+                    link.at.clone(),
+                    format!(
+                        "switch-role link names `role/{}`, whose trust policy requires `sts:ExternalId`, which the console cannot pass",
+                        role.name
+                    ),
+                )
+                .with_label(trust.origin.whole(), format!("trust policy of role/{}", role.name))
+                .with_help("link to a role without the ExternalId condition, or tell people to use the CLI with `external_id`")
+                .with_identity(format!("link=>{}", role.arn)),
+            );
+        }
     }
+}
+
+/// The role a switch-role link names (account id, or an alias from the config).
+pub(crate) fn linked_role<'a>(ctx: &Context<'a>, link: &SwitchLink) -> Option<&'a Role> {
+    let account = if crate::model::arn::is_account_id(&link.account) {
+        link.account.clone()
+    } else {
+        ctx.config
+            .accounts
+            .iter()
+            .find(|(a, _)| a.alias.as_deref() == Some(link.account.as_str()))
+            .map(|(a, _)| a.id.clone())?
+    };
+    let name = link.role_name.trim_start_matches('/');
+    ["aws", "aws-us-gov", "aws-cn"].iter().find_map(|p| {
+        ctx.inventory
+            .role_by_arn(&format!("arn:{p}:iam::{account}:role/{name}"))
+    })
 }

@@ -1,18 +1,1543 @@
-//! Terraform JSON: `terraform show -json` plans and state, and `.tf.json` files.
+//! Terraform JSON: `terraform show -json` plans and state, and `.tf.json` files. Reads the
+//! AWS IAM resource types (roles, users, groups, managed policies, their inline policies,
+//! attachments, memberships and login profiles) and the `assume_role` blocks of AWS
+//! providers into the model. Policies are JSON strings in Terraform, so each document keeps
+//! the path of its string and findings inside it point at the exact escaped characters.
+//! What Terraform does not know yet (`(known after apply)`, `${…}` templates) stays unknown:
+//! it is never guessed and never a finding. References between resources are not followed.
 
-use serde_json::Value;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
-use super::{FileInput, LoadContext};
-use crate::model::inventory::Contribution;
+use serde_json::{Map, Value};
 
-pub fn load_plan(_ctx: &LoadContext, _input: &FileInput, _value: &Value) -> Contribution {
-    Contribution::default()
+use super::manifest::{split_entity_arn, UNKNOWN_ACCOUNT};
+use super::{FileInput, LoadContext, MALFORMED_SOURCE};
+use crate::finding::{Finding, Severity};
+use crate::model::arn::{is_account_id, Arn};
+use crate::model::inventory::{
+    Account, Contribution, Group, ManagedPolicy, ProviderChain, ProviderHop, Role, User,
+};
+use crate::model::location::{DocOrigin, Location, Spanned};
+use crate::model::path::JsonPath;
+use crate::model::policy::{PolicyDocument, PolicyKind};
+
+/// Loads a `terraform show -json` plan: `planned_values` (every resource that will exist,
+/// with its address), the `resource_changes` missing from it, `after_unknown` for what is
+/// not known yet, `prior_state` data sources for the account, and the AWS providers'
+/// `assume_role` blocks from `configuration`.
+pub fn load_plan(ctx: &LoadContext, input: &FileInput, value: &Value) -> Contribution {
+    let mut loader = Loader::new(ctx, input);
+    let root = JsonPath::root();
+    let changes_path = root.key("resource_changes");
+    let changes: Vec<&Value> = match value.get("resource_changes") {
+        Some(Value::Array(items)) => items.iter().collect(),
+        None | Some(Value::Null) => Vec::new(),
+        Some(_) => {
+            loader.shape(&changes_path, "`resource_changes` is not a list");
+            Vec::new()
+        }
+    };
+    // `after_unknown` by address: planned_values omits unknown attributes, and this says
+    // which omissions (and nulls) are unknown rather than unset.
+    let unknowns: HashMap<&str, &Value> = changes
+        .iter()
+        .filter_map(|rc| {
+            let address = rc.get("address")?.as_str()?;
+            Some((address, rc.pointer("/change/after_unknown")?))
+        })
+        .collect();
+    let mut resources = Vec::new();
+    if let Some(module) = value.pointer("/planned_values/root_module") {
+        let path = root.key("planned_values").key("root_module");
+        loader.collect_module(module, path, "", Flavor::Plan, &unknowns, &mut resources);
+    }
+    // A resource in both planned_values and resource_changes is read once, from
+    // planned_values; resource_changes adds only what planned_values lacks. Deleted
+    // resources (`after: null`) will not exist and are left out.
+    let mut seen: HashSet<String> = resources.iter().map(|r| r.address.clone()).collect();
+    for (i, rc) in changes.iter().enumerate() {
+        let Some(rc_obj) = rc.as_object() else {
+            loader.shape(&changes_path.index(i), "resource change is not an object");
+            continue;
+        };
+        let Some(after) = rc.pointer("/change/after").and_then(Value::as_object) else {
+            continue;
+        };
+        let (Some(kind), Some(address)) = (
+            rc_obj.get("type").and_then(Value::as_str),
+            rc_obj.get("address").and_then(Value::as_str),
+        ) else {
+            continue;
+        };
+        if !seen.insert(address.to_owned()) {
+            continue;
+        }
+        let path = changes_path.index(i);
+        resources.push(Resource {
+            address: address.to_owned(),
+            module: rc_obj
+                .get("module_address")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned(),
+            kind,
+            data: is_data(rc_obj, address),
+            attrs: Attrs {
+                obj: after,
+                path: path.key("change").key("after"),
+                unknown: rc.pointer("/change/after_unknown"),
+                flavor: Flavor::Plan,
+            },
+            at: path,
+        });
+    }
+    // The prior state is the old world: only its data sources (the caller's account) count.
+    if let Some(module) = value.pointer("/prior_state/values/root_module") {
+        let path = root.key("prior_state").key("values").key("root_module");
+        let mut prior = Vec::new();
+        loader.collect_module(module, path, "", Flavor::State, &HashMap::new(), &mut prior);
+        loader.add_identities(prior.iter().filter(|r| r.data));
+    }
+    loader.add_identities(resources.iter().filter(|r| r.data));
+    loader.load_resources(&resources);
+    if let Some(Value::Object(providers)) = value.pointer("/configuration/provider_config") {
+        let base = root.key("configuration").key("provider_config");
+        for (key, config) in providers {
+            loader.load_plan_provider(key, config, base.key(key));
+        }
+    }
+    loader.out
 }
 
-pub fn load_state(_ctx: &LoadContext, _input: &FileInput, _value: &Value) -> Contribution {
-    Contribution::default()
+/// Loads `terraform show -json` state: `values.root_module` and its child modules.
+pub fn load_state(ctx: &LoadContext, input: &FileInput, value: &Value) -> Contribution {
+    let mut loader = Loader::new(ctx, input);
+    let mut resources = Vec::new();
+    if let Some(module) = value.pointer("/values/root_module") {
+        let path = JsonPath::root().key("values").key("root_module");
+        loader.collect_module(
+            module,
+            path,
+            "",
+            Flavor::State,
+            &HashMap::new(),
+            &mut resources,
+        );
+    }
+    loader.add_identities(resources.iter().filter(|r| r.data));
+    loader.load_resources(&resources);
+    loader.out
 }
 
-pub fn load_tf_json(_ctx: &LoadContext, _input: &FileInput, _value: &Value) -> Contribution {
-    Contribution::default()
+/// Loads a `.tf.json` file: `resource.<type>.<name>` blocks and `provider.aws` blocks.
+pub fn load_tf_json(ctx: &LoadContext, input: &FileInput, value: &Value) -> Contribution {
+    let mut loader = Loader::new(ctx, input);
+    let root = JsonPath::root();
+    let mut resources = Vec::new();
+    if let Some(v) = value.get("resource") {
+        let mut blocks = Vec::new();
+        json_blocks(v, root.key("resource"), 2, Vec::new(), &mut blocks);
+        for (labels, body, path) in blocks {
+            let (Some(kind), Some(name)) = (labels.first(), labels.get(1)) else {
+                continue;
+            };
+            resources.push(Resource {
+                address: format!("{kind}.{name}"),
+                module: String::new(),
+                kind,
+                data: false,
+                attrs: Attrs {
+                    obj: body,
+                    path: path.clone(),
+                    unknown: None,
+                    flavor: Flavor::TfJson,
+                },
+                at: path,
+            });
+        }
+    }
+    loader.load_resources(&resources);
+    if let Some(v) = value.get("provider") {
+        let mut blocks = Vec::new();
+        json_blocks(v, root.key("provider"), 1, Vec::new(), &mut blocks);
+        for (labels, body, path) in blocks {
+            if labels.first() != Some(&"aws") {
+                continue;
+            }
+            let attrs = Attrs {
+                obj: body,
+                path: path.clone(),
+                unknown: None,
+                flavor: Flavor::TfJson,
+            };
+            let name = match attrs.text("alias") {
+                Field::Known(alias, _) => format!("aws.{alias}"),
+                _ => "aws".to_owned(),
+            };
+            loader.load_provider(name, &attrs);
+        }
+    }
+    loader.out
+}
+
+/// How a file marks values it does not know.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Flavor {
+    /// Plan values: an attribute left out, or marked `true` in `after_unknown`, is unknown.
+    Plan,
+    /// State values: everything is known; a missing attribute is unset.
+    State,
+    /// `.tf.json`: a string holding a `${…}` or `%{…}` template is unknown.
+    TfJson,
+    /// Plan `configuration` expressions: `{"constant_value": …}` is known, anything else
+    /// (`references`, an empty expression) is unknown.
+    Config,
+}
+
+/// One attribute as far as the file knows it.
+enum Field<'a, T> {
+    Known(T, JsonPath),
+    Unknown,
+    /// Absent, null or an empty string.
+    Unset,
+    /// Present but of the wrong JSON type.
+    Wrong(&'a Value, JsonPath),
+}
+
+/// The attributes of one resource instance or block, with where they are and which of
+/// them are unknown.
+#[derive(Clone)]
+struct Attrs<'a> {
+    obj: &'a Map<String, Value>,
+    path: JsonPath,
+    /// The matching `after_unknown` object (plans).
+    unknown: Option<&'a Value>,
+    flavor: Flavor,
+}
+
+impl<'a> Attrs<'a> {
+    fn marked_unknown(&self, key: &str) -> bool {
+        self.unknown.and_then(|u| u.get(key)) == Some(&Value::Bool(true))
+    }
+
+    /// The raw value of an attribute.
+    fn get(&self, key: &str) -> Field<'a, &'a Value> {
+        if self.marked_unknown(key) {
+            return Field::Unknown;
+        }
+        let value = self.obj.get(key);
+        if self.flavor == Flavor::Config {
+            return match value {
+                None => Field::Unset,
+                Some(Value::Object(expr)) => match expr.get("constant_value") {
+                    Some(Value::Null) => Field::Unset,
+                    Some(v) => Field::Known(v, self.path.key(key).key("constant_value")),
+                    None => Field::Unknown,
+                },
+                Some(v) => Field::Wrong(v, self.path.key(key)),
+            };
+        }
+        match value {
+            None if self.flavor == Flavor::Plan => Field::Unknown,
+            None | Some(Value::Null) => Field::Unset,
+            Some(Value::String(s)) if self.flavor == Flavor::TfJson && is_template(s) => {
+                Field::Unknown
+            }
+            Some(v) => Field::Known(v, self.path.key(key)),
+        }
+    }
+
+    /// A string attribute; an empty string is unset (Terraform writes `""` for values a
+    /// provider left empty).
+    fn text(&self, key: &str) -> Field<'a, &'a str> {
+        match self.get(key) {
+            Field::Known(Value::String(s), _) if s.is_empty() => Field::Unset,
+            Field::Known(Value::String(s), p) => Field::Known(s.as_str(), p),
+            Field::Known(v, p) | Field::Wrong(v, p) => Field::Wrong(v, p),
+            Field::Unknown => Field::Unknown,
+            Field::Unset => Field::Unset,
+        }
+    }
+
+    /// A known string, or None.
+    fn known_text(&self, key: &str) -> Option<(&'a str, JsonPath)> {
+        match self.text(key) {
+            Field::Known(s, p) => Some((s, p)),
+            _ => None,
+        }
+    }
+
+    /// A whole number given as a JSON number or a numeric string.
+    fn number(&self, key: &str) -> Option<(u64, JsonPath)> {
+        match self.get(key) {
+            Field::Known(Value::Number(n), p) => n.as_u64().map(|n| (n, p)),
+            Field::Known(Value::String(s), p) => s.trim().parse().ok().map(|n| (n, p)),
+            _ => None,
+        }
+    }
+
+    /// The known strings of a list attribute (a lone string counts as a list of one);
+    /// unknown items are left out.
+    fn strings(&self, key: &str) -> Vec<(&'a str, JsonPath)> {
+        let item_unknown = |i: usize| {
+            self.unknown.and_then(|u| u.get(key)).and_then(|u| u.get(i)) == Some(&Value::Bool(true))
+        };
+        match self.get(key) {
+            Field::Known(Value::String(s), p) if !s.is_empty() => vec![(s.as_str(), p)],
+            Field::Known(Value::Array(items), p) => items
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !item_unknown(*i))
+                .filter_map(|(i, v)| match v {
+                    Value::String(s) if s.is_empty() => None,
+                    Value::String(s) if self.flavor == Flavor::TfJson && is_template(s) => None,
+                    Value::String(s) => Some((s.as_str(), p.index(i))),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The nested blocks of a block type (one object or a list of objects).
+    fn blocks(&self, key: &str) -> Vec<Attrs<'a>> {
+        if self.marked_unknown(key) {
+            return Vec::new();
+        }
+        let unknown = self.unknown.and_then(|u| u.get(key));
+        let block =
+            |obj: &'a Map<String, Value>, path: JsonPath, unknown: Option<&'a Value>| Attrs {
+                obj,
+                path,
+                unknown,
+                flavor: self.flavor,
+            };
+        let path = self.path.key(key);
+        match self.obj.get(key) {
+            Some(Value::Object(obj)) => vec![block(obj, path, unknown)],
+            Some(Value::Array(items)) => items
+                .iter()
+                .enumerate()
+                .filter_map(|(i, v)| {
+                    let obj = v.as_object()?;
+                    Some(block(obj, path.index(i), unknown.and_then(|u| u.get(i))))
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// Whether a `.tf.json` string is a template Terraform evaluates (`${…}` or `%{…}`);
+/// `$${` and `%%{` are escapes for the literal text.
+fn is_template(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        if (c == b'$' || c == b'%') && b.get(i + 1) == Some(&c) && b.get(i + 2) == Some(&b'{') {
+            i += 3;
+            continue;
+        }
+        if (c == b'$' || c == b'%') && b.get(i + 1) == Some(&b'{') {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
+/// One resource instance.
+struct Resource<'a> {
+    /// `module.x.aws_iam_role.y["k"]`: the label of its documents.
+    address: String,
+    /// `module.x` (empty at the root).
+    module: String,
+    kind: &'a str,
+    data: bool,
+    attrs: Attrs<'a>,
+    /// The resource object in the file.
+    at: JsonPath,
+}
+
+fn is_data(obj: &Map<String, Value>, address: &str) -> bool {
+    match obj.get("mode").and_then(Value::as_str) {
+        Some(mode) => mode == "data",
+        None => address.starts_with("data.") || address.contains(".data."),
+    }
+}
+
+/// The bodies of `.tf.json` blocks with `labels` label levels. At every level the JSON
+/// syntax allows one object or a list of objects.
+fn json_blocks<'a>(
+    v: &'a Value,
+    path: JsonPath,
+    labels: usize,
+    prefix: Vec<&'a str>,
+    out: &mut Vec<(Vec<&'a str>, &'a Map<String, Value>, JsonPath)>,
+) {
+    let objects: Vec<(&'a Map<String, Value>, JsonPath)> = match v {
+        Value::Object(obj) => vec![(obj, path)],
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, item)| Some((item.as_object()?, path.index(i))))
+            .collect(),
+        _ => Vec::new(),
+    };
+    for (obj, path) in objects {
+        if labels == 0 {
+            out.push((prefix.clone(), obj, path));
+            continue;
+        }
+        for (label, sub) in obj {
+            // `"//"` keys are comments in Terraform's JSON syntax.
+            if label == "//" {
+                continue;
+            }
+            let mut labels_so_far = prefix.clone();
+            labels_so_far.push(label.as_str());
+            json_blocks(sub, path.key(label), labels - 1, labels_so_far, out);
+        }
+    }
+}
+
+/// Whether `outer` is `inner` or one of its ancestor modules.
+fn is_module_ancestor(outer: &str, inner: &str) -> bool {
+    outer.is_empty()
+        || outer == inner
+        || inner
+            .strip_prefix(outer)
+            .is_some_and(|rest| rest.starts_with(".module."))
+}
+
+/// Seconds of a Go duration (`1h30m`, `3600s`, `90m`, `1.5h`), as the AWS provider's
+/// `duration` takes it. None if it is not one, or is negative.
+pub fn parse_go_duration(s: &str) -> Option<u64> {
+    let s = s.strip_prefix('+').unwrap_or(s);
+    if s == "0" {
+        return Some(0);
+    }
+    if s.is_empty() {
+        return None;
+    }
+    let mut total_ns: u128 = 0;
+    let mut rest = s;
+    while !rest.is_empty() {
+        let num_end = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
+        let (num, tail) = rest.split_at(num_end);
+        let unit_end = tail
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(tail.len());
+        let (unit, tail) = tail.split_at(unit_end);
+        rest = tail;
+        let per: u128 = match unit {
+            "ns" => 1,
+            "us" | "µs" | "μs" => 1_000,
+            "ms" => 1_000_000,
+            "s" => 1_000_000_000,
+            "m" => 60_000_000_000,
+            "h" => 3_600_000_000_000,
+            _ => return None,
+        };
+        let (int, frac) = num.split_once('.').unwrap_or((num, ""));
+        if int.is_empty() && frac.is_empty() {
+            return None;
+        }
+        let int: u128 = if int.is_empty() { 0 } else { int.parse().ok()? };
+        // Digits past the 18th cannot change whole seconds.
+        let frac: String = frac.chars().take(18).collect();
+        let frac_ns = if frac.is_empty() {
+            0
+        } else {
+            let digits: u128 = frac.parse().ok()?;
+            digits.checked_mul(per)? / 10u128.checked_pow(frac.len() as u32)?
+        };
+        total_ns = total_ns.checked_add(int.checked_mul(per)?.checked_add(frac_ns)?)?;
+    }
+    u64::try_from(total_ns / 1_000_000_000).ok()
+}
+
+/// An account as ARNs and the model spell it.
+struct AccountRef {
+    partition: String,
+    text: String,
+    account: Account,
+}
+
+/// The IAM entities of the file by name, to join inline policies, attachments and login
+/// profiles to them.
+#[derive(Default)]
+struct Names {
+    roles: HashMap<String, Vec<usize>>,
+    users: HashMap<String, Vec<usize>>,
+    groups: HashMap<String, Vec<usize>>,
+}
+
+/// What one Terraform file contributes, built up resource by resource.
+struct Loader<'x> {
+    ctx: &'x LoadContext<'x>,
+    input: &'x FileInput<'x>,
+    out: Contribution,
+    /// `data.aws_caller_identity`: (module, account id, partition).
+    identities: Vec<(String, String, String)>,
+}
+
+impl<'x> Loader<'x> {
+    fn new(ctx: &'x LoadContext<'x>, input: &'x FileInput<'x>) -> Self {
+        Loader {
+            ctx,
+            input,
+            out: Contribution::default(),
+            identities: Vec::new(),
+        }
+    }
+
+    fn loc(&self, path: &JsonPath) -> Location {
+        Location::json(self.input.id, path.clone())
+    }
+
+    /// A shape error at `path`.
+    fn shape(&mut self, path: &JsonPath, message: &str) {
+        self.out.findings.push(
+            Finding::new(MALFORMED_SOURCE, Severity::Error, self.loc(path), message)
+                .with_identity(format!("{MALFORMED_SOURCE}:{path}")),
+        );
+    }
+
+    /// Resource instances of a `root_module`-style module and its child modules.
+    fn collect_module<'a>(
+        &mut self,
+        module: &'a Value,
+        path: JsonPath,
+        module_address: &str,
+        flavor: Flavor,
+        unknowns: &HashMap<&str, &'a Value>,
+        out: &mut Vec<Resource<'a>>,
+    ) {
+        let Some(module) = module.as_object() else {
+            self.shape(&path, "module is not an object");
+            return;
+        };
+        match module.get("resources") {
+            Some(Value::Array(items)) => {
+                for (i, item) in items.iter().enumerate() {
+                    let at = path.key("resources").index(i);
+                    let Some(obj) = item.as_object() else {
+                        self.shape(&at, "resource is not an object");
+                        continue;
+                    };
+                    let Some(kind) = obj.get("type").and_then(Value::as_str) else {
+                        self.shape(&at, "resource has no `type`");
+                        continue;
+                    };
+                    let address = match obj.get("address").and_then(Value::as_str) {
+                        Some(a) => a.to_owned(),
+                        None => {
+                            let name = obj.get("name").and_then(Value::as_str).unwrap_or("?");
+                            let local = if is_data(obj, "") {
+                                format!("data.{kind}.{name}")
+                            } else {
+                                format!("{kind}.{name}")
+                            };
+                            if module_address.is_empty() {
+                                local
+                            } else {
+                                format!("{module_address}.{local}")
+                            }
+                        }
+                    };
+                    let values = match obj.get("values") {
+                        Some(Value::Object(values)) => values,
+                        None | Some(Value::Null) => continue,
+                        Some(_) => {
+                            self.shape(&at.key("values"), "resource `values` is not an object");
+                            continue;
+                        }
+                    };
+                    out.push(Resource {
+                        module: module_address.to_owned(),
+                        kind,
+                        data: is_data(obj, &address),
+                        attrs: Attrs {
+                            obj: values,
+                            path: at.key("values"),
+                            unknown: unknowns.get(address.as_str()).copied(),
+                            flavor,
+                        },
+                        address,
+                        at,
+                    });
+                }
+            }
+            None | Some(Value::Null) => {}
+            Some(_) => self.shape(&path.key("resources"), "`resources` is not a list"),
+        }
+        match module.get("child_modules") {
+            Some(Value::Array(children)) => {
+                for (i, child) in children.iter().enumerate() {
+                    let child_address = child
+                        .get("address")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default();
+                    self.collect_module(
+                        child,
+                        path.key("child_modules").index(i),
+                        child_address,
+                        flavor,
+                        unknowns,
+                        out,
+                    );
+                }
+            }
+            None | Some(Value::Null) => {}
+            Some(_) => self.shape(&path.key("child_modules"), "`child_modules` is not a list"),
+        }
+    }
+
+    /// Records the accounts `data.aws_caller_identity` sources give.
+    fn add_identities<'r, 'a: 'r>(&mut self, data: impl Iterator<Item = &'r Resource<'a>>) {
+        for r in data.filter(|r| r.kind == "aws_caller_identity") {
+            let Some((account, _)) = r.attrs.known_text("account_id") else {
+                continue;
+            };
+            if !is_account_id(account) {
+                continue;
+            }
+            let partition = r
+                .attrs
+                .known_text("arn")
+                .and_then(|(arn, _)| Arn::parse(arn).ok())
+                .map_or_else(|| "aws".to_owned(), |a| a.partition);
+            self.identities
+                .push((r.module.clone(), account.to_owned(), partition));
+        }
+    }
+
+    /// The account of a resource in `module` whose ARN is not known: the caller identity
+    /// of its module (or the nearest ancestor), the one account all caller identities of
+    /// the file agree on, the configuration's account for the file, or unknown.
+    fn account_for(&self, module: &str) -> AccountRef {
+        let nearest = self
+            .identities
+            .iter()
+            .filter(|(m, _, _)| is_module_ancestor(m, module))
+            .max_by_key(|(m, _, _)| m.len());
+        let agreed = || {
+            let first = self.identities.first()?;
+            self.identities
+                .iter()
+                .all(|(_, a, _)| *a == first.1)
+                .then_some(first)
+        };
+        if let Some((_, account, partition)) = nearest.or_else(agreed) {
+            return AccountRef {
+                partition: partition.clone(),
+                text: account.clone(),
+                account: Account::Known(account.clone()),
+            };
+        }
+        let configured = self
+            .ctx
+            .config
+            .account_for(self.input.path)
+            .or(self.ctx.config.default_account.as_deref())
+            .filter(|a| is_account_id(a));
+        match configured {
+            Some(a) => AccountRef {
+                partition: "aws".into(),
+                text: a.to_owned(),
+                account: Account::Known(a.to_owned()),
+            },
+            None => AccountRef {
+                partition: "aws".into(),
+                text: UNKNOWN_ACCOUNT.into(),
+                account: Account::Unknown,
+            },
+        }
+    }
+
+    /// ARN, account, path and name of an IAM entity: from its `arn` when known, else built
+    /// from its name and path. None when neither is known.
+    fn identify(&self, r: &Resource, what: &str) -> Option<(String, Account, String, String)> {
+        if let Some((arn, _)) = r.attrs.known_text("arn") {
+            let prefix = format!("{what}/");
+            if Arn::parse(arn).is_ok_and(|a| a.resource.starts_with(&prefix)) {
+                let (account, path, name) = split_entity_arn(arn, &prefix);
+                return Some((arn.to_owned(), account, path, name));
+            }
+        }
+        let Field::Known(name, _) = r.attrs.text("name") else {
+            return None;
+        };
+        let path = match r.attrs.text("path") {
+            Field::Known(p, _) => p.to_owned(),
+            Field::Unset => "/".to_owned(),
+            Field::Unknown | Field::Wrong(..) => return None,
+        };
+        let acct = self.account_for(&r.module);
+        let arn = format!(
+            "arn:{}:iam::{}:{what}{path}{name}",
+            acct.partition, acct.text
+        );
+        Some((arn, acct.account, path, name.to_owned()))
+    }
+
+    /// The policy document in string attribute `key`: None when unset, unknown, empty or
+    /// not JSON (then with an IAM004 finding at the string).
+    fn policy(
+        &mut self,
+        attrs: &Attrs,
+        key: &str,
+        kind: PolicyKind,
+        label: &str,
+    ) -> Option<Arc<PolicyDocument>> {
+        let (text, path) = match attrs.text(key) {
+            Field::Known(text, path) => (text, path),
+            Field::Unknown | Field::Unset => return None,
+            Field::Wrong(_, path) => {
+                self.out.findings.push(
+                    Finding::new(
+                        MALFORMED_SOURCE,
+                        Severity::Error,
+                        self.loc(&path),
+                        format!("`{key}` of `{label}` is not a string"),
+                    )
+                    .with_help("Terraform takes a policy as a JSON string: wrap it in `jsonencode(…)` or a heredoc")
+                    .with_identity(format!("{MALFORMED_SOURCE}:{label}.{key}")),
+                );
+                return None;
+            }
+        };
+        if text.trim().is_empty() {
+            return None;
+        }
+        let problem = match serde_json::from_str::<Value>(text) {
+            Ok(value @ Value::Object(_)) => {
+                let origin = DocOrigin::Embedded {
+                    file: self.input.id,
+                    string_at: path,
+                    url_encoded: false,
+                };
+                return Some(Arc::new(PolicyDocument::from_value(
+                    value,
+                    origin,
+                    kind,
+                    label.to_owned(),
+                )));
+            }
+            Ok(_) => "is JSON but not a policy object".to_owned(),
+            Err(e) => {
+                let msg = e.to_string();
+                let msg = msg.rfind(" at line ").map_or(msg.as_str(), |i| &msg[..i]);
+                format!(
+                    "is not valid JSON: {msg} (line {}, column {} of the policy)",
+                    e.line(),
+                    e.column()
+                )
+            }
+        };
+        self.out.findings.push(
+            Finding::new(
+                MALFORMED_SOURCE,
+                Severity::Error,
+                self.loc(&path),
+                format!("`{key}` of `{label}` {problem}"),
+            )
+            .with_help("AWS rejects the policy and Terraform fails at apply; `jsonencode(…)` or `data.aws_iam_policy_document` write valid JSON")
+            .with_identity(format!("{MALFORMED_SOURCE}:{label}.{key}")),
+        );
+        None
+    }
+
+    /// Reads the IAM resources: entities first, then what joins to them by name.
+    fn load_resources(&mut self, resources: &[Resource]) {
+        let mut names = Names::default();
+        let managed = || resources.iter().filter(|r| !r.data);
+        for r in managed() {
+            match r.kind {
+                "aws_iam_role" => self.load_role(r, &mut names),
+                "aws_iam_user" => self.load_user(r, &mut names),
+                "aws_iam_group" => self.load_group(r, &mut names),
+                "aws_iam_policy" => self.load_managed_policy(r),
+                _ => {}
+            }
+        }
+        for r in managed() {
+            match r.kind {
+                "aws_iam_role_policy" => self.load_inline(r, "role", &names),
+                "aws_iam_user_policy" => self.load_inline(r, "user", &names),
+                "aws_iam_group_policy" => self.load_inline(r, "group", &names),
+                "aws_iam_role_policy_attachment" => {
+                    if let Some((policy, _)) = r.attrs.known_text("policy_arn") {
+                        for (role, _) in r.attrs.strings("role") {
+                            self.attach("role", role, policy, &names);
+                        }
+                    }
+                }
+                "aws_iam_user_policy_attachment" => {
+                    if let Some((policy, _)) = r.attrs.known_text("policy_arn") {
+                        for (user, _) in r.attrs.strings("user") {
+                            self.attach("user", user, policy, &names);
+                        }
+                    }
+                }
+                "aws_iam_group_policy_attachment" => {
+                    if let Some((policy, _)) = r.attrs.known_text("policy_arn") {
+                        for (group, _) in r.attrs.strings("group") {
+                            self.attach("group", group, policy, &names);
+                        }
+                    }
+                }
+                "aws_iam_policy_attachment" => {
+                    if let Some((policy, _)) = r.attrs.known_text("policy_arn") {
+                        for (what, key) in
+                            [("user", "users"), ("role", "roles"), ("group", "groups")]
+                        {
+                            for (target, _) in r.attrs.strings(key) {
+                                self.attach(what, target, policy, &names);
+                            }
+                        }
+                    }
+                }
+                "aws_iam_group_membership" => {
+                    if let Some((group, _)) = r.attrs.known_text("group") {
+                        for (user, _) in r.attrs.strings("users") {
+                            self.out
+                                .memberships
+                                .push((group.to_owned(), user.to_owned()));
+                        }
+                    }
+                }
+                "aws_iam_user_group_membership" => {
+                    if let Some((user, _)) = r.attrs.known_text("user") {
+                        for (group, _) in r.attrs.strings("groups") {
+                            self.out
+                                .memberships
+                                .push((group.to_owned(), user.to_owned()));
+                        }
+                    }
+                }
+                "aws_iam_user_login_profile" => {
+                    // Only a user of this file can be marked: one elsewhere is known by
+                    // ARN, which needs a path this resource does not give.
+                    if let Some((user, _)) = r.attrs.known_text("user") {
+                        for &i in names.users.get(user).into_iter().flatten() {
+                            if let Some(u) = self.out.users.get_mut(i) {
+                                u.console = Some(true);
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn load_role(&mut self, r: &Resource, names: &mut Names) {
+        let trust = self.policy(
+            &r.attrs,
+            "assume_role_policy",
+            PolicyKind::Trust,
+            &r.address,
+        );
+        let mut policies = Vec::new();
+        for (i, block) in r.attrs.blocks("inline_policy").iter().enumerate() {
+            let label = format!("{}.inline_policy[{i}]", r.address);
+            policies.extend(self.policy(block, "policy", PolicyKind::Identity, &label));
+        }
+        let Some((arn, account, path, name)) = self.identify(r, "role") else {
+            // Not knowing which role it is, its documents still get per-document rules.
+            self.out.documents.extend(trust);
+            self.out.documents.extend(policies);
+            return;
+        };
+        names
+            .roles
+            .entry(name.clone())
+            .or_default()
+            .push(self.out.roles.len());
+        self.out.roles.push(Role {
+            arn,
+            account,
+            name,
+            path,
+            trust,
+            policies,
+            attached: r
+                .attrs
+                .strings("managed_policy_arns")
+                .into_iter()
+                .map(|(a, _)| a.to_owned())
+                .collect(),
+            max_session_duration: r
+                .attrs
+                .number("max_session_duration")
+                .and_then(|(n, _)| u32::try_from(n).ok()),
+            defined_at: vec![self.loc(&r.at)],
+        });
+    }
+
+    fn load_user(&mut self, r: &Resource, names: &mut Names) {
+        let Some((arn, account, path, name)) = self.identify(r, "user") else {
+            return;
+        };
+        names
+            .users
+            .entry(name.clone())
+            .or_default()
+            .push(self.out.users.len());
+        self.out.users.push(User {
+            arn,
+            account,
+            name,
+            path,
+            policies: Vec::new(),
+            attached: Vec::new(),
+            groups: Vec::new(),
+            // No login profile in this file is no evidence: one may be managed elsewhere.
+            console: None,
+            defined_at: vec![self.loc(&r.at)],
+        });
+    }
+
+    fn load_group(&mut self, r: &Resource, names: &mut Names) {
+        let Some((arn, account, _, name)) = self.identify(r, "group") else {
+            return;
+        };
+        names
+            .groups
+            .entry(name.clone())
+            .or_default()
+            .push(self.out.groups.len());
+        self.out.groups.push(Group {
+            arn,
+            account,
+            name,
+            policies: Vec::new(),
+            attached: Vec::new(),
+            defined_at: vec![self.loc(&r.at)],
+        });
+    }
+
+    fn load_managed_policy(&mut self, r: &Resource) {
+        let document = self.policy(&r.attrs, "policy", PolicyKind::Identity, &r.address);
+        match self.identify(r, "policy") {
+            Some((arn, ..)) => self.out.managed_policies.push(ManagedPolicy {
+                arn,
+                document,
+                defined_at: vec![self.loc(&r.at)],
+            }),
+            None => self.out.documents.extend(document),
+        }
+    }
+
+    /// `aws_iam_role_policy` and friends: the policy joins its owner when the owner is in
+    /// this file; otherwise it is a standalone document (per-document rules still run).
+    fn load_inline(&mut self, r: &Resource, owner: &str, names: &Names) {
+        let Some(doc) = self.policy(&r.attrs, "policy", PolicyKind::Identity, &r.address) else {
+            return;
+        };
+        let owners: Vec<usize> = match r.attrs.known_text(owner) {
+            Some((name, _)) => {
+                let by_name = match owner {
+                    "role" => &names.roles,
+                    "user" => &names.users,
+                    _ => &names.groups,
+                };
+                by_name.get(name).cloned().unwrap_or_default()
+            }
+            None => Vec::new(),
+        };
+        if owners.is_empty() {
+            self.out.documents.push(doc);
+            return;
+        }
+        for i in owners {
+            let list = match owner {
+                "role" => self.out.roles.get_mut(i).map(|e| &mut e.policies),
+                "user" => self.out.users.get_mut(i).map(|e| &mut e.policies),
+                _ => self.out.groups.get_mut(i).map(|e| &mut e.policies),
+            };
+            if let Some(list) = list {
+                list.push(doc.clone());
+            }
+        }
+    }
+
+    /// A policy attachment: straight onto an entity of this file (so a role and a user of
+    /// the same name stay apart), else by name for the merge to resolve.
+    fn attach(&mut self, what: &str, target: &str, policy: &str, names: &Names) {
+        let indices: Vec<usize> = match what {
+            "role" => names.roles.get(target),
+            "user" => names.users.get(target),
+            _ => names.groups.get(target),
+        }
+        .cloned()
+        .unwrap_or_default();
+        if indices.is_empty() {
+            self.out
+                .attachments
+                .push((target.to_owned(), policy.to_owned()));
+            return;
+        }
+        for i in indices {
+            let list = match what {
+                "role" => self.out.roles.get_mut(i).map(|e| &mut e.attached),
+                "user" => self.out.users.get_mut(i).map(|e| &mut e.attached),
+                _ => self.out.groups.get_mut(i).map(|e| &mut e.attached),
+            };
+            if let Some(list) = list {
+                if !list.iter().any(|p| p == policy) {
+                    list.push(policy.to_owned());
+                }
+            }
+        }
+    }
+
+    /// One entry of a plan's `configuration.provider_config`.
+    fn load_plan_provider(&mut self, key: &str, config: &Value, path: JsonPath) {
+        let Some(obj) = config.as_object() else {
+            return;
+        };
+        let provider = obj
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or_else(|| key.rsplit(':').next().unwrap_or(key));
+        if provider != "aws" {
+            return;
+        }
+        let mut name = match obj.get("alias").and_then(Value::as_str) {
+            Some(alias) => format!("aws.{alias}"),
+            None => "aws".to_owned(),
+        };
+        // A provider configured inside a module is keyed `module.x:aws`.
+        if let Some(module) = obj
+            .get("module_address")
+            .and_then(Value::as_str)
+            .filter(|m| !m.is_empty())
+        {
+            name = format!("{module}:{name}");
+        }
+        let Some(expressions) = obj.get("expressions").and_then(Value::as_object) else {
+            return;
+        };
+        let attrs = Attrs {
+            obj: expressions,
+            path: path.key("expressions"),
+            unknown: None,
+            flavor: Flavor::Config,
+        };
+        self.load_provider(name, &attrs);
+    }
+
+    /// A provider's `assume_role` blocks, in order, as a chain (providers without one
+    /// assume nothing and are not recorded).
+    fn load_provider(&mut self, name: String, provider: &Attrs) {
+        let mut hops = Vec::new();
+        for block in provider.blocks("assume_role") {
+            let spanned = |field: Field<&str>| match field {
+                Field::Known(v, p) => Some(Spanned::new(v.to_owned(), self.loc(&p))),
+                _ => None,
+            };
+            let role_arn = spanned(block.text("role_arn"));
+            let external_id = spanned(block.text("external_id"));
+            let session_name = spanned(block.text("session_name"));
+            let duration_seconds = match block.text("duration") {
+                Field::Known(text, path) => {
+                    match parse_go_duration(text) {
+                        Some(secs) => Some(Spanned::new(secs, self.loc(&path))),
+                        None => {
+                            self.out.findings.push(
+                            Finding::new(
+                                MALFORMED_SOURCE,
+                                Severity::Error,
+                                self.loc(&path),
+                                format!("`duration` of provider `{name}` is `{text}`, not a duration"),
+                            )
+                            .with_help("write a Go duration such as `1h`, `45m` or `3600s`")
+                            .with_identity(format!("{MALFORMED_SOURCE}:provider.{name}.duration")),
+                        );
+                            None
+                        }
+                    }
+                }
+                _ => block
+                    .number("duration_seconds")
+                    .map(|(secs, path)| Spanned::new(secs, self.loc(&path))),
+            };
+            hops.push(ProviderHop {
+                role_arn,
+                duration_seconds,
+                external_id,
+                session_name,
+                at: self.loc(&block.path),
+            });
+        }
+        if !hops.is_empty() {
+            self.out.provider_chains.push(ProviderChain { name, hops });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use super::*;
+    use crate::config::Config;
+    use crate::model::location::Anchor;
+
+    fn fixture(name: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("testdata/sources/terraform")
+            .join(name)
+    }
+
+    /// Loads `text` as the Terraform format its content (or `.tf.json` name) says.
+    fn load_text(config: &Config, path: &Path, text: &str) -> Contribution {
+        let value: Value = serde_json::from_str(text).expect("test input is JSON");
+        let ctx = LoadContext::new(config);
+        let input = FileInput {
+            id: 0,
+            path,
+            text,
+            offset: 0,
+        };
+        if path.to_string_lossy().ends_with(".tf.json") {
+            load_tf_json(&ctx, &input, &value)
+        } else if value.get("values").is_some() {
+            load_state(&ctx, &input, &value)
+        } else {
+            load_plan(&ctx, &input, &value)
+        }
+    }
+
+    fn load(name: &str) -> Contribution {
+        let path = fixture(name);
+        let text = std::fs::read_to_string(&path).expect("fixture exists");
+        load_text(&Config::default(), &path, &text)
+    }
+
+    fn load_plan_text(text: &str) -> Contribution {
+        load_text(&Config::default(), Path::new("tfplan.json"), text)
+    }
+
+    fn role<'a>(c: &'a Contribution, name: &str) -> &'a Role {
+        c.roles
+            .iter()
+            .find(|r| r.name == name)
+            .unwrap_or_else(|| panic!("role {name} loaded"))
+    }
+
+    fn json_at(loc: &Location) -> String {
+        match &loc.anchor {
+            Anchor::Json { path, .. } => path.to_string(),
+            other => panic!("expected a JSON anchor, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn plan_reads_roles_of_root_and_nested_modules_once() {
+        let c = load("plan.json");
+        let mut arns: Vec<&str> = c.roles.iter().map(|r| r.arn.as_str()).collect();
+        arns.sort_unstable();
+        // planned_values and resource_changes hold each role; the destroyed
+        // `aws_iam_role.legacy` (only in resource_changes and prior_state) is not loaded.
+        assert_eq!(
+            arns,
+            vec![
+                "arn:aws:iam::111122223333:role/build",
+                "arn:aws:iam::111122223333:role/ci/deploy",
+                "arn:aws:iam::111122223333:role/team/team-api",
+                "arn:aws:iam::111122223333:role/team/team-web",
+            ]
+        );
+        assert!(c.findings.is_empty(), "{:?}", c.findings);
+
+        let deploy = role(&c, "deploy");
+        assert_eq!(deploy.account, Account::Known("111122223333".into()));
+        assert_eq!(deploy.path, "/ci/");
+        assert_eq!(deploy.max_session_duration, Some(7200));
+        assert_eq!(
+            deploy.attached,
+            vec!["arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPowerUser"]
+        );
+        assert_eq!(
+            json_at(&deploy.defined_at[0]),
+            "/planned_values/root_module/resources/5"
+        );
+        let trust = deploy.trust.as_ref().expect("trust loaded");
+        assert_eq!(trust.kind, PolicyKind::Trust);
+        assert_eq!(trust.label, "aws_iam_role.deploy");
+        assert_eq!(
+            trust.origin,
+            DocOrigin::Embedded {
+                file: 0,
+                string_at: JsonPath::from_pointer(
+                    "/planned_values/root_module/resources/5/values/assume_role_policy"
+                ),
+                url_encoded: false,
+            }
+        );
+        assert!(trust.statements[0].has_condition_key("sts:ExternalId"));
+        let inline: Vec<&str> = deploy.policies.iter().map(|d| d.label.as_str()).collect();
+        assert_eq!(inline, vec!["aws_iam_role.deploy.inline_policy[0]"]);
+
+        // for_each instances in module.team, each with its own address as label; the
+        // CRLF-laden trust strings parse.
+        let api = role(&c, "team-api");
+        assert_eq!(
+            api.trust.as_ref().map(|d| d.label.as_str()),
+            Some("module.team.aws_iam_role.app[\"api\"]")
+        );
+        assert_eq!(api.trust.as_ref().map(|d| d.statements.len()), Some(1));
+        assert_eq!(
+            api.attached,
+            vec!["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"]
+        );
+    }
+
+    #[test]
+    fn plan_unknown_values_are_left_out_without_findings() {
+        let c = load("plan.json");
+        // `build`'s trust is `(known after apply)`: no document, no finding; its separate
+        // `aws_iam_role_policy` still joins it by name.
+        let build = role(&c, "build");
+        assert!(build.trust.is_none());
+        let labels: Vec<&str> = build.policies.iter().map(|d| d.label.as_str()).collect();
+        assert_eq!(labels, vec!["aws_iam_role_policy.build_readonly"]);
+        // The auditor role's name is generated at apply: not an entity, but its documents
+        // (and those of the role policy whose role is unknown) are still checked.
+        assert!(c.roles.iter().all(|r| !r.arn.contains("auditor")));
+        let standalone: Vec<(&str, PolicyKind)> = c
+            .documents
+            .iter()
+            .map(|d| (d.label.as_str(), d.kind))
+            .collect();
+        assert_eq!(
+            standalone,
+            vec![
+                (
+                    "module.team.module.audit.aws_iam_role.auditor",
+                    PolicyKind::Trust
+                ),
+                (
+                    "module.team.module.audit.aws_iam_role_policy.auditor",
+                    PolicyKind::Identity
+                ),
+            ]
+        );
+        // The user attachment's policy_arn is unknown: nothing attached, nothing guessed.
+        let alice = c.users.iter().find(|u| u.name == "alice").expect("alice");
+        assert!(alice.attached.is_empty());
+    }
+
+    #[test]
+    fn plan_reads_users_groups_memberships_and_policies() {
+        let c = load("plan.json");
+        let alice = c.users.iter().find(|u| u.name == "alice").expect("alice");
+        assert_eq!(alice.arn, "arn:aws:iam::111122223333:user/people/alice");
+        assert_eq!(alice.console, Some(true));
+        let group = c
+            .groups
+            .iter()
+            .find(|g| g.name == "admins")
+            .expect("admins");
+        assert_eq!(group.arn, "arn:aws:iam::111122223333:group/admins");
+        assert_eq!(
+            group.attached,
+            vec!["arn:aws:iam::aws:policy/ReadOnlyAccess"]
+        );
+        assert_eq!(
+            c.memberships,
+            vec![
+                ("admins".to_owned(), "alice".to_owned()),
+                ("operators".to_owned(), "alice".to_owned())
+            ]
+        );
+        assert!(c.attachments.is_empty());
+        let arns: Vec<&str> = c.managed_policies.iter().map(|p| p.arn.as_str()).collect();
+        assert_eq!(arns, vec!["arn:aws:iam::111122223333:policy/switch-roles"]);
+        // The KMS key policy is not an IAM resource.
+        assert!(c
+            .managed_policies
+            .iter()
+            .filter_map(|p| p.document.as_ref())
+            .chain(&c.documents)
+            .all(|d| !d.label.contains("kms")));
+    }
+
+    #[test]
+    fn plan_provider_with_two_assume_role_blocks_is_a_chain() {
+        let c = load("plan.json");
+        assert_eq!(c.provider_chains.len(), 1, "aws.audit assumes nothing");
+        let chain = &c.provider_chains[0];
+        assert_eq!(chain.name, "aws");
+        let [first, second] = chain.hops.as_slice() else {
+            panic!("two hops, got {}", chain.hops.len());
+        };
+        assert_eq!(
+            first.role_arn.as_ref().map(|s| s.value.as_str()),
+            Some("arn:aws:iam::111122223333:role/terraform/bootstrap")
+        );
+        assert_eq!(first.duration_seconds.as_ref().map(|s| s.value), Some(5400));
+        assert_eq!(
+            first.session_name.as_ref().map(|s| s.value.as_str()),
+            Some("terraform")
+        );
+        assert_eq!(
+            json_at(&first.duration_seconds.as_ref().expect("duration").loc),
+            "/configuration/provider_config/aws/expressions/assume_role/0/duration/constant_value"
+        );
+        assert_eq!(
+            json_at(&first.at),
+            "/configuration/provider_config/aws/expressions/assume_role/0"
+        );
+        // A role_arn from a variable is a reference: unknown.
+        assert!(second.role_arn.is_none());
+        assert_eq!(
+            second.external_id.as_ref().map(|s| s.value.as_str()),
+            Some("tf-7781")
+        );
+        assert_eq!(
+            second.duration_seconds.as_ref().map(|s| s.value),
+            Some(3600)
+        );
+    }
+
+    #[test]
+    fn state_reads_arns_attachments_and_modules() {
+        let c = load("state.json");
+        assert!(c.findings.is_empty(), "{:?}", c.findings);
+        let op = role(&c, "operator");
+        assert_eq!(op.arn, "arn:aws:iam::111122223333:role/ops/operator");
+        assert_eq!(op.path, "/ops/");
+        assert_eq!(op.account, Account::Known("111122223333".into()));
+        assert_eq!(op.max_session_duration, Some(14400));
+        // managed_policy_arns and the attachment resource name the same policy once; the
+        // empty inline policy the provider records is no document.
+        assert_eq!(op.attached, vec!["arn:aws:iam::aws:policy/ReadOnlyAccess"]);
+        assert!(op.policies.is_empty());
+        assert!(op.trust.is_some());
+        let policy = &c.managed_policies[0];
+        assert_eq!(
+            policy.arn,
+            "arn:aws:iam::111122223333:policy/ops/ops-switch"
+        );
+        assert!(policy.document.is_some());
+        let ops = "arn:aws:iam::111122223333:policy/ops/ops-switch".to_owned();
+        assert_eq!(c.groups[0].attached, vec![ops.clone()]);
+        assert_eq!(c.users[0].attached, vec![ops]);
+        assert!(c.attachments.is_empty());
+        assert!(c.provider_chains.is_empty());
+    }
+
+    #[test]
+    fn tf_json_reads_resources_providers_and_templates() {
+        let c = load("main.tf.json");
+        assert!(c.findings.is_empty(), "{:?}", c.findings);
+        // No caller identity and no configured account: the placeholder account.
+        let reporting = role(&c, "reporting");
+        assert_eq!(
+            reporting.arn,
+            format!("arn:aws:iam::{UNKNOWN_ACCOUNT}:role/services/reporting")
+        );
+        assert_eq!(reporting.account, Account::Unknown);
+        assert_eq!(reporting.policies.len(), 1);
+        assert_eq!(
+            reporting.attached,
+            vec!["arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess"]
+        );
+        // `${var.prefix}-worker` and `${data….json}` are templates: unknown.
+        assert_eq!(c.roles.len(), 1);
+        // The role policy's `role` is a reference: its document stands alone.
+        let labels: Vec<&str> = c.documents.iter().map(|d| d.label.as_str()).collect();
+        assert_eq!(labels, vec!["aws_iam_role_policy.reporting_queue"]);
+
+        let chains: Vec<(&str, Vec<Option<u64>>)> = c
+            .provider_chains
+            .iter()
+            .map(|ch| {
+                (
+                    ch.name.as_str(),
+                    ch.hops
+                        .iter()
+                        .map(|h| h.duration_seconds.as_ref().map(|d| d.value))
+                        .collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            chains,
+            vec![
+                ("aws", vec![Some(3600)]),
+                ("aws.prod", vec![Some(3600), Some(7200)])
+            ]
+        );
+        let prod = &c.provider_chains[1].hops[1];
+        assert!(
+            prod.external_id.is_none(),
+            "`${{var.external_id}}` is unknown"
+        );
+        assert_eq!(
+            json_at(&prod.role_arn.as_ref().expect("role_arn").loc),
+            "/provider/aws/1/assume_role/1/role_arn"
+        );
+    }
+
+    #[test]
+    fn account_comes_from_the_configuration_when_the_file_names_none() {
+        let path = fixture("main.tf.json");
+        let text = std::fs::read_to_string(&path).expect("fixture exists");
+        let config = Config {
+            default_account: Some("999988887777".into()),
+            ..Config::default()
+        };
+        let c = load_text(&config, &path, &text);
+        assert_eq!(
+            c.roles[0].arn,
+            "arn:aws:iam::999988887777:role/services/reporting"
+        );
+        assert_eq!(c.roles[0].account, Account::Known("999988887777".into()));
+    }
+
+    #[test]
+    fn policy_that_is_not_json_is_reported_and_the_scan_goes_on() {
+        let c = load_plan_text(
+            r#"{"format_version": "1.2", "planned_values": {"root_module": {"resources": [
+              {"address": "aws_iam_role.a", "mode": "managed", "type": "aws_iam_role", "name": "a",
+               "values": {"name": "a", "path": "/", "assume_role_policy": "{\"Version\": \"2012-10-17\", Statement: []}"}},
+              {"address": "aws_iam_policy.p", "mode": "managed", "type": "aws_iam_policy", "name": "p",
+               "values": {"name": "p", "path": "/", "policy": "[]"}},
+              {"address": "aws_iam_role.b", "mode": "managed", "type": "aws_iam_role", "name": "b",
+               "values": {"name": "b", "path": "/", "assume_role_policy": "  \r\n"}}
+            ]}}}"#,
+        );
+        let messages: Vec<(&str, String)> = c
+            .findings
+            .iter()
+            .map(|f| (f.rule, f.message.clone()))
+            .collect();
+        assert_eq!(
+            messages,
+            vec![
+                (
+                    MALFORMED_SOURCE,
+                    "`assume_role_policy` of `aws_iam_role.a` is not valid JSON: key must be a string (line 1, column 27 of the policy)".to_owned()
+                ),
+                (
+                    MALFORMED_SOURCE,
+                    "`policy` of `aws_iam_policy.p` is JSON but not a policy object".to_owned()
+                ),
+            ]
+        );
+        assert_eq!(
+            json_at(&c.findings[0].primary),
+            "/planned_values/root_module/resources/0/values/assume_role_policy"
+        );
+        // Both roles are still there, without trust; the blank policy is skipped silently.
+        assert_eq!(c.roles.len(), 2);
+        assert!(c.roles.iter().all(|r| r.trust.is_none()));
+        assert!(c.managed_policies[0].document.is_none());
+    }
+
+    #[test]
+    fn resource_changes_fill_in_what_planned_values_lack() {
+        let c = load_plan_text(
+            r#"{"format_version": "0.1", "resource_changes": [
+              {"address": "aws_iam_role.x", "mode": "managed", "type": "aws_iam_role", "name": "x",
+               "change": {"actions": ["create"], "before": null,
+                 "after": {"name": "x", "path": "/", "assume_role_policy": null, "arn": null},
+                 "after_unknown": {"assume_role_policy": true, "arn": true}}},
+              {"address": "aws_iam_user.gone", "mode": "managed", "type": "aws_iam_user", "name": "gone",
+               "change": {"actions": ["delete"], "before": {"name": "gone", "path": "/"}, "after": null}}
+            ]}"#,
+        );
+        assert_eq!(c.roles.len(), 1);
+        assert_eq!(
+            c.roles[0].arn,
+            format!("arn:aws:iam::{UNKNOWN_ACCOUNT}:role/x")
+        );
+        assert!(c.roles[0].trust.is_none());
+        assert!(c.users.is_empty());
+        assert!(c.findings.is_empty());
+    }
+
+    #[test]
+    fn bad_shapes_and_durations_are_findings_not_panics() {
+        let c = load_plan_text(
+            r#"{"format_version": "1.0", "planned_values": {"root_module": {"resources": 5,
+                "child_modules": [{"resources": [7, {"type": "aws_iam_role", "values": []}]}]}},
+              "resource_changes": {},
+              "configuration": {"provider_config": {"aws": {"name": "aws", "expressions": {
+                "assume_role": [{"role_arn": {"constant_value": "arn:aws:iam::111122223333:role/a"},
+                                 "duration": {"constant_value": "an hour"}}]}}}}}"#,
+        );
+        let at: Vec<String> = c.findings.iter().map(|f| json_at(&f.primary)).collect();
+        assert_eq!(
+            at,
+            vec![
+                "/resource_changes",
+                "/planned_values/root_module/resources",
+                "/planned_values/root_module/child_modules/0/resources/0",
+                "/planned_values/root_module/child_modules/0/resources/1/values",
+                "/configuration/provider_config/aws/expressions/assume_role/0/duration/constant_value",
+            ]
+        );
+        assert!(c.findings.iter().all(|f| f.rule == MALFORMED_SOURCE));
+        // The hop is still recorded, without the duration it could not read.
+        assert_eq!(c.provider_chains[0].hops.len(), 1);
+        assert!(c.provider_chains[0].hops[0].duration_seconds.is_none());
+    }
+
+    #[test]
+    fn tf_json_policy_given_as_an_object_is_reported() {
+        let c = load_text(
+            &Config::default(),
+            Path::new("iam.tf.json"),
+            r#"{"resource": [{"aws_iam_policy": {"p": [{"name": "p",
+                "policy": {"Version": "2012-10-17", "Statement": []}}]}}]}"#,
+        );
+        assert_eq!(c.findings.len(), 1);
+        assert_eq!(
+            c.findings[0].message,
+            "`policy` of `aws_iam_policy.p` is not a string"
+        );
+        assert_eq!(
+            json_at(&c.findings[0].primary),
+            "/resource/0/aws_iam_policy/p/0/policy"
+        );
+    }
+
+    #[test]
+    fn go_durations() {
+        assert_eq!(parse_go_duration("1h"), Some(3600));
+        assert_eq!(parse_go_duration("1h30m"), Some(5400));
+        assert_eq!(parse_go_duration("3600s"), Some(3600));
+        assert_eq!(parse_go_duration("1.5h"), Some(5400));
+        assert_eq!(parse_go_duration("90m0s"), Some(5400));
+        assert_eq!(parse_go_duration(".5m"), Some(30));
+        assert_eq!(parse_go_duration("1500ms"), Some(1));
+        assert_eq!(parse_go_duration("0"), Some(0));
+        for bad in ["", "1", "h", "1x", "-1h", "1h-", ".h", "an hour", "1 h"] {
+            assert_eq!(parse_go_duration(bad), None, "{bad}");
+        }
+        assert_eq!(parse_go_duration(&"9".repeat(60)), None);
+        assert_eq!(parse_go_duration(&format!("{}h", "9".repeat(40))), None);
+    }
+
+    #[test]
+    fn templates() {
+        assert!(is_template("${var.x}"));
+        assert!(is_template("arn:aws:iam::${local.acct}:role/x"));
+        assert!(is_template("%{ if x }a%{ endif }"));
+        assert!(!is_template("arn:aws:s3:::b/$${aws:username}/*"));
+        assert!(!is_template("%%{literal}"));
+        assert!(!is_template("50% off {x}"));
+        // HCL reads `$$${` as a literal `$` then the `$${` escape.
+        assert!(!is_template("$$${var.x}"));
+    }
 }

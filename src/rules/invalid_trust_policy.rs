@@ -1,0 +1,117 @@
+//! IAM303: a role trust policy uses elements IAM rejects in trust policies, or pairs a
+//! federated principal with the wrong action (IAM-SEMANTICS §8; Access Analyzer's policy
+//! validation).
+
+use super::{Context, Rule};
+use crate::finding::Finding;
+use crate::model::policy::{PolicyDocument, PolicyKind, PrincipalKind, Statement};
+
+pub struct InvalidTrustPolicy;
+
+const ID: &str = "IAM303";
+
+/// Actions that may stand beside any principal's assume action in a trust statement.
+fn is_session_action(action: &str) -> bool {
+    ["sts:tagsession", "sts:setsourceidentity", "sts:setcontext"]
+        .contains(&action.to_ascii_lowercase().as_str())
+}
+
+/// The assume action a federated principal needs, if iamlint can tell.
+fn federated_action(value: &str) -> Option<&'static str> {
+    if value.contains(":saml-provider/") {
+        Some("sts:AssumeRoleWithSAML")
+    } else if value.contains(":oidc-provider/")
+        || matches!(
+            value,
+            "cognito-identity.amazonaws.com"
+                | "accounts.google.com"
+                | "graph.facebook.com"
+                | "www.amazon.com"
+        )
+    {
+        Some("sts:AssumeRoleWithWebIdentity")
+    } else {
+        None
+    }
+}
+
+fn check_federated(doc: &PolicyDocument, stmt: &Statement, ctx: &Context, out: &mut Vec<Finding>) {
+    let (Some(principal), Some(actions)) = (&stmt.principal, &stmt.action) else {
+        return;
+    };
+    if actions.negated {
+        return;
+    }
+    for (kind, value, _) in principal.values(&stmt.path) {
+        if *kind != PrincipalKind::Federated {
+            continue;
+        }
+        let Some(needed) = federated_action(value) else {
+            continue;
+        };
+        for (i, action) in actions.values.iter().enumerate() {
+            let wildcard = action.contains('*') || action.contains('?');
+            if wildcard || action.eq_ignore_ascii_case(needed) || is_session_action(action) {
+                continue;
+            }
+            let path = actions.item_path(&stmt.path, i);
+            out.push(
+                ctx.finding(
+                    ID,
+                    doc.loc(&path),
+                    format!("federated principal `{value}` is paired with `{action}`; it can only use `{needed}`"),
+                )
+                .with_help(format!("use `{needed}` for this principal, in a statement of its own"))
+                .with_identity(format!("{}#{path}", doc.label)),
+            );
+        }
+    }
+}
+
+impl Rule for InvalidTrustPolicy {
+    fn id(&self) -> &'static str {
+        ID
+    }
+
+    fn check_document(&self, doc: &PolicyDocument, ctx: &Context, out: &mut Vec<Finding>) {
+        if doc.kind != PolicyKind::Trust {
+            return;
+        }
+        for stmt in &doc.statements {
+            if let Some(res) = &stmt.resource {
+                let path = res.path(&stmt.path);
+                out.push(
+                    ctx.finding(
+                        ID,
+                        doc.origin.key_at(&path),
+                        format!("a trust policy has no `{}` element", res.key),
+                    )
+                    .with_help("remove it: the resource of a trust policy is the role itself")
+                    .with_identity(format!("{}#{path}", doc.label)),
+                );
+            }
+            if let Some(principal) = &stmt.principal {
+                if principal.negated {
+                    let path = stmt.path.key("NotPrincipal");
+                    out.push(
+                        ctx.finding(
+                            ID,
+                            doc.origin.key_at(&path),
+                            "a trust policy cannot use `NotPrincipal`",
+                        )
+                        .with_help("name the trusted principals in `Principal` instead")
+                        .with_identity(format!("{}#{path}", doc.label)),
+                    );
+                } else if principal.star {
+                    let path = stmt.path.key("Principal");
+                    out.push(
+                        ctx.finding(ID, doc.loc(&path), "a trust policy cannot use `\"Principal\": \"*\"`")
+                            .with_help("write `{\"AWS\": \"*\"}` with a condition such as `aws:PrincipalOrgID`, or name the trusted principals")
+                            .with_identity(format!("{}#{path}", doc.label)),
+                    );
+                }
+            }
+            check_federated(doc, stmt, ctx, out);
+        }
+    }
+}

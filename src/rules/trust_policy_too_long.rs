@@ -1,0 +1,56 @@
+//! IAM304: a role trust policy is longer than the role trust policy length quota
+//! (IAM-SEMANTICS §8: 2,048 characters by default, 4,096 at most).
+
+use super::{Context, Rule};
+use crate::finding::{Finding, Severity};
+use crate::model::policy::{PolicyDocument, PolicyKind};
+
+pub struct TrustPolicyTooLong;
+
+const ID: &str = "IAM304";
+
+/// The default quota, which can be raised on request.
+const DEFAULT_QUOTA: usize = 2048;
+/// The highest quota AWS grants.
+const MAX_QUOTA: usize = 4096;
+
+/// Characters IAM counts: it ignores white space (IAM quotas, "IAM doesn't count white
+/// space"), so every white-space character of the compact JSON is left out.
+fn counted_length(doc: &PolicyDocument) -> usize {
+    serde_json::to_string(doc.raw.as_ref())
+        .map(|s| s.chars().filter(|c| !c.is_whitespace()).count())
+        .unwrap_or(0)
+}
+
+impl Rule for TrustPolicyTooLong {
+    fn id(&self) -> &'static str {
+        ID
+    }
+
+    fn check_document(&self, doc: &PolicyDocument, ctx: &Context, out: &mut Vec<Finding>) {
+        if doc.kind != PolicyKind::Trust {
+            return;
+        }
+        let len = counted_length(doc);
+        if len <= DEFAULT_QUOTA {
+            return;
+        }
+        let (severity, message) = if len > MAX_QUOTA {
+            (
+                Severity::Error,
+                format!("trust policy is {len} characters, over the highest quota AWS grants ({MAX_QUOTA})"),
+            )
+        } else {
+            (
+                super::default_severity(ID),
+                format!("trust policy is {len} characters, over the default quota of {DEFAULT_QUOTA} (the account's quota must have been raised)"),
+            )
+        };
+        let mut finding = ctx
+            .finding(ID, doc.origin.whole(), message)
+            .with_help("trust fewer principals by account or with a condition on `aws:PrincipalOrgID`/`aws:PrincipalArn` instead of listing each ARN")
+            .with_identity(doc.label.clone());
+        finding.severity = severity;
+        out.push(finding);
+    }
+}
