@@ -314,6 +314,8 @@ struct RolePlan {
 struct UserPlan {
     name: String,
     policies: Vec<(String, Value)>,
+    /// Signs in to the console (a login profile where the format can say so).
+    console: bool,
 }
 
 fn policy(statements: Vec<Value>) -> Value {
@@ -497,7 +499,11 @@ impl AccountPlan {
                         })]),
                     ));
                 }
-                UserPlan { name, policies }
+                UserPlan {
+                    name,
+                    policies,
+                    console: false,
+                }
             })
             .collect();
         for j in 0..console_chains {
@@ -505,6 +511,7 @@ impl AccountPlan {
             let first = format!("{a}-hop-{j}-1");
             let second = format!("{a}-hop-{j}-2");
             users.push(UserPlan {
+                console: true,
                 name: user.clone(),
                 policies: vec![(
                     "switch".to_owned(),
@@ -707,7 +714,7 @@ fn write_dump(w: &mut Writer, plan: &AccountPlan) {
         .iter()
         .enumerate()
         .map(|(i, u)| {
-            json!({
+            let mut user = json!({
                 "Path": "/",
                 "UserName": u.name,
                 "UserId": format!("AIDA{:017}", plan.index * 1000 + i),
@@ -717,7 +724,12 @@ fn write_dump(w: &mut Writer, plan: &AccountPlan) {
                 "GroupList": [],
                 "AttachedManagedPolicies": [],
                 "Tags": [],
-            })
+            });
+            if u.console {
+                // As in a dump enriched with `get-user` output.
+                user["PasswordLastUsed"] = json!(date);
+            }
+            user
         })
         .collect();
     let mut managed = Vec::new();
@@ -813,6 +825,14 @@ fn write_terraform(w: &mut Writer, plan: &AccountPlan) {
                 "aws_iam_user_policy",
                 &tf_name(&format!("{}-{pname}", u.name)),
                 json!({"name": pname, "user": u.name, "policy": text(d)}),
+            ));
+        }
+        if u.console {
+            r.push(tf_resource(
+                "",
+                "aws_iam_user_login_profile",
+                &tf_name(&u.name),
+                json!({"user": u.name, "password_reset_required": true, "pgp_key": null}),
             ));
         }
     }
@@ -923,9 +943,14 @@ fn write_cloudformation(w: &mut Writer, plan: &AccountPlan) {
             .collect()
     };
     for u in &plan.users {
+        let mut props = json!({"UserName": u.name, "Policies": inline(&u.policies)});
+        if u.console {
+            props["LoginProfile"] =
+                json!({"Password": {"Ref": "InitialPassword"}, "PasswordResetRequired": true});
+        }
         resources.insert(
             cfn_id(&u.name),
-            json!({"Type": "AWS::IAM::User", "Properties": {"UserName": u.name, "Policies": inline(&u.policies)}}),
+            json!({"Type": "AWS::IAM::User", "Properties": props}),
         );
     }
     for r in &plan.roles {
@@ -948,6 +973,7 @@ fn write_cloudformation(w: &mut Writer, plan: &AccountPlan) {
     let template = json!({
         "AWSTemplateFormatVersion": "2010-09-09",
         "Description": format!("IAM for account a{}", plan.index),
+        "Parameters": {"InitialPassword": {"Type": "String", "NoEcho": true}},
         "Resources": resources,
         "Outputs": {"CiRoleArn": {"Value": {"Fn::Sub": format!("arn:aws:iam::${{AWS::AccountId}}:role/a{}-ci", plan.index)}}},
     });
