@@ -7,9 +7,9 @@
 //! a condition it cannot evaluate, an unknown account) the verdict is `Uncertain`, and
 //! rules stay silent on uncertain edges.
 //!
-//! Built once, in time linear in policies plus roles: roles are indexed by ARN and by
-//! account, so literal grants and trusts are hash look-ups and only wildcard patterns
-//! scan the roles of their account.
+//! Built once, in time linear in policies plus roles: roles are indexed by ARN (hashed
+//! and sorted), so literal grants and trusts are hash look-ups and a wildcard pattern scans
+//! only the roles whose ARN starts with its literal prefix.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
@@ -311,10 +311,11 @@ pub fn trust_side(
         return (TrustSide::Unknown, Requirements::default());
     };
     let file = trust.origin.file();
-    let role_name = Arn::parse(arn)
+    // Worked out once: this runs for every pair of the graph.
+    let session_prefix = Arn::parse(arn)
         .ok()
         .and_then(|a| a.role_path_and_name())
-        .map(|(_, n)| n);
+        .map(|(_, n)| format!("assumed-role/{n}/"));
     let mut best = TrustSide::NotTrusted;
     let mut requires = Requirements::default();
     let mut uncertain = false;
@@ -328,18 +329,32 @@ pub fn trust_side(
             }
             continue;
         }
-        for (kind, value, path) in principal.values(&stmt.path) {
-            if *kind != PrincipalKind::Aws {
-                continue;
-            }
-            let at = trust.loc(&path);
+        // The entries are walked directly, not through `Principal::values`, so the path
+        // of a value is built only for the entry that decides the side: this runs for
+        // every pair of the graph.
+        let aws_values = principal
+            .entries
+            .iter()
+            .filter(|e| e.kind == PrincipalKind::Aws)
+            .flat_map(|e| e.values.iter().enumerate().map(move |(i, v)| (e, i, v)));
+        for (entry, i, value) in aws_values {
+            let value = value.as_str();
+            let at = || {
+                let entry_path = stmt.path.key(principal.key()).key(&entry.key);
+                trust.loc(&if entry.is_list {
+                    entry_path.index(i)
+                } else {
+                    entry_path
+                })
+            };
             let names_principal = names_entity_arn(value, file, arn, account)
-                || role_name.as_ref().is_some_and(|n| {
-                    Arn::parse(value).is_ok_and(|v| {
-                        v.service == "sts"
-                            && v.resource.starts_with(&format!("assumed-role/{n}/"))
-                            && account_of_arn_part(&v.account, file).as_ref() == Some(account)
-                    })
+                || session_prefix.as_ref().is_some_and(|prefix| {
+                    value.contains("assumed-role/")
+                        && Arn::parse(value).is_ok_and(|v| {
+                            v.service == "sts"
+                                && v.resource.starts_with(prefix.as_str())
+                                && account_of_arn_part(&v.account, file).as_ref() == Some(account)
+                        })
                 });
             let is_account_value = is_account_id(value) || value.ends_with(":root");
             let account_match = if is_account_value {
@@ -360,7 +375,7 @@ pub fn trust_side(
             let everyone = value == "*";
             if stmt.effect == Effect::Deny && (names_principal || names_account || everyone) {
                 if stmt.conditions.is_empty() {
-                    return (TrustSide::Denied { at }, Requirements::default());
+                    return (TrustSide::Denied { at: at() }, Requirements::default());
                 }
                 uncertain = true;
                 continue;
@@ -384,21 +399,16 @@ pub fn trust_side(
                 uncertain = true;
                 continue;
             }
-            let candidate = if names_principal {
-                TrustSide::NamesPrincipal { at }
-            } else {
-                TrustSide::NamesAccount { at }
-            };
             let stronger = matches!(
-                (&best, &candidate),
-                (TrustSide::NotTrusted, _)
-                    | (
-                        TrustSide::NamesAccount { .. },
-                        TrustSide::NamesPrincipal { .. }
-                    )
+                (&best, names_principal),
+                (TrustSide::NotTrusted, _) | (TrustSide::NamesAccount { .. }, true)
             );
             if stronger {
-                best = candidate;
+                best = if names_principal {
+                    TrustSide::NamesPrincipal { at: at() }
+                } else {
+                    TrustSide::NamesAccount { at: at() }
+                };
                 requires = requirements_of(stmt);
             }
         }
@@ -570,13 +580,13 @@ impl Graph {
         let role_nodes: Vec<NodeIx> = (0..g.nodes.len())
             .filter(|&n| matches!(g.nodes[n].kind, NodeKind::Role(_)))
             .collect();
-        let mut roles_by_account: BTreeMap<Option<String>, Vec<NodeIx>> = BTreeMap::new();
-        for &n in &role_nodes {
-            roles_by_account
-                .entry(g.nodes[n].account.known().map(str::to_owned))
-                .or_default()
-                .push(n);
-        }
+        // Role nodes sorted by ARN: a pattern can only match ARNs that start with its
+        // literal prefix (the text before its first wildcard, compared case-sensitively
+        // like every ARN), which is one contiguous run of this list. A pattern of one
+        // account (or one template's `${AWS::AccountId}`) so scans that account's roles,
+        // not the organisation's.
+        let mut roles_by_arn: Vec<NodeIx> = role_nodes.clone();
+        roles_by_arn.sort_by(|&a, &b| g.nodes[a].arn.cmp(&g.nodes[b].arn));
         let mut pairs: BTreeSet<(NodeIx, NodeIx)> = BTreeSet::new();
         // Identity side: grants name roles by ARN or pattern.
         for p in 0..g.nodes.len() {
@@ -598,18 +608,18 @@ impl Graph {
                             }
                             continue;
                         }
-                        let account = Arn::parse(pattern)
-                            .ok()
-                            .map(|a| a.account)
-                            .filter(|a| is_account_id(a));
-                        let candidates: Box<dyn Iterator<Item = &NodeIx>> = match &account {
-                            Some(a) => Box::new(
-                                roles_by_account.get(&Some(a.clone())).into_iter().flatten(),
-                            ),
-                            None => Box::new(role_nodes.iter()),
-                        };
-                        for &r in candidates {
-                            if matches_resource(pattern, &g.nodes[r].arn) {
+                        let prefix = pattern
+                            .find(['*', '?'])
+                            .and_then(|i| pattern.get(..i))
+                            .unwrap_or(pattern);
+                        let start =
+                            roles_by_arn.partition_point(|&r| g.nodes[r].arn.as_str() < prefix);
+                        for &r in roles_by_arn.get(start..).unwrap_or_default() {
+                            let arn = g.nodes[r].arn.as_str();
+                            if !arn.starts_with(prefix) {
+                                break;
+                            }
+                            if matches_resource(pattern, arn) {
                                 pairs.insert((p, r));
                             }
                         }
@@ -629,10 +639,12 @@ impl Graph {
                 let Some(principal) = &stmt.principal else {
                     continue;
                 };
-                for (kind, value, _) in principal.values(&stmt.path) {
-                    if *kind != PrincipalKind::Aws {
-                        continue;
-                    }
+                let aws_values = principal
+                    .entries
+                    .iter()
+                    .filter(|e| e.kind == PrincipalKind::Aws)
+                    .flat_map(|e| e.values.iter());
+                for value in aws_values {
                     for &p in g.by_arn.get(value).into_iter().flatten() {
                         pairs.insert((p, r));
                     }

@@ -43,7 +43,10 @@ fn no_network_crate_in_the_dependency_graph() {
         .filter_map(|l| l.strip_suffix('"'))
         .collect();
     assert!(names.contains(&"jsonschema"), "Cargo.lock looks wrong");
-    let found: Vec<&&str> = names.iter().filter(|n| NETWORK_CRATES.contains(n)).collect();
+    let found: Vec<&&str> = names
+        .iter()
+        .filter(|n| NETWORK_CRATES.contains(n))
+        .collect();
     assert!(
         found.is_empty(),
         "network crates in Cargo.lock: {found:?} (keep jsonschema at default-features = false)"
@@ -76,7 +79,8 @@ fn no_source_file_uses_std_net() {
         let entry = entry.expect("walk src");
         if entry.path().extension().is_some_and(|e| e == "rs") {
             let text = std::fs::read_to_string(entry.path()).expect("read source");
-            if text.contains("std::net") || text.contains("TcpStream") || text.contains("UdpSocket") {
+            if text.contains("std::net") || text.contains("TcpStream") || text.contains("UdpSocket")
+            {
                 offenders.push(entry.path().display().to_string());
             }
         }

@@ -1,7 +1,7 @@
 //! IAM403: role profiles whose `source_profile`s lead back to where they started, so that
 //! no profile on the loop ever supplies credentials (IAM-SEMANTICS §7).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use super::{Context, Rule};
 use crate::finding::{Finding, Label};
@@ -40,30 +40,65 @@ impl Rule for ProfileLoop {
 
     fn check(&self, ctx: &Context, out: &mut Vec<Finding>) {
         for set in profile_sets(ctx.inventory) {
-            let index = |name: &str| set.profiles.iter().position(|p| p.name == name);
+            // Each profile's next hop, worked out once through a name index (the first
+            // profile of a name, as the SDKs read it): linear in the number of profiles,
+            // where a search per hop per starting profile was cubic (a 4,000-profile
+            // chain took 90 s; see tests/hostile.rs).
+            let mut first_by_name: HashMap<&str, usize> = HashMap::new();
+            for (i, p) in set.profiles.iter().enumerate() {
+                first_by_name.entry(p.name.as_str()).or_insert(i);
+            }
+            let next: Vec<Option<usize>> = set
+                .profiles
+                .iter()
+                .map(|p| next_of(p).and_then(|n| first_by_name.get(n).copied()))
+                .collect();
             let mut reported: BTreeSet<Vec<usize>> = BTreeSet::new();
+            // Walk state: never seen, on the current walk (at that position), or done.
+            #[derive(Clone, Copy, PartialEq)]
+            enum State {
+                New,
+                OnWalk(usize),
+                Done,
+            }
+            let mut state = vec![State::New; set.profiles.len()];
             for start in 0..set.profiles.len() {
                 // Walk `source_profile` links (each profile has at most one) until the
-                // walk ends or comes back to a profile it has seen.
+                // walk ends, reaches a profile an earlier walk finished, or comes back to
+                // a profile of this walk: a loop, found once, from its first profile seen.
                 let mut path: Vec<usize> = Vec::new();
                 let mut at = Some(start);
                 while let Some(i) = at {
-                    if let Some(pos) = path.iter().position(|&j| j == i) {
-                        let mut cycle = path.split_off(pos);
-                        // One finding per loop, whichever profile the walk started from.
-                        let min_pos = cycle
-                            .iter()
-                            .enumerate()
-                            .min_by_key(|(_, &j)| j)
-                            .map_or(0, |(k, _)| k);
-                        cycle.rotate_left(min_pos);
-                        if reported.insert(cycle.clone()) {
-                            report(ctx, &set.profiles, &cycle, out);
+                    match state.get(i).copied() {
+                        None | Some(State::Done) => break,
+                        Some(State::OnWalk(pos)) => {
+                            let mut cycle = path.split_off(pos);
+                            // One finding per loop, whichever profile the walk started from.
+                            let min_pos = cycle
+                                .iter()
+                                .enumerate()
+                                .min_by_key(|(_, &j)| j)
+                                .map_or(0, |(k, _)| k);
+                            cycle.rotate_left(min_pos);
+                            if reported.insert(cycle.clone()) {
+                                report(ctx, &set.profiles, &cycle, out);
+                            }
+                            path.extend(cycle);
+                            break;
                         }
-                        break;
+                        Some(State::New) => {
+                            if let Some(s) = state.get_mut(i) {
+                                *s = State::OnWalk(path.len());
+                            }
+                            path.push(i);
+                            at = next.get(i).copied().flatten();
+                        }
                     }
-                    path.push(i);
-                    at = set.profiles.get(i).and_then(next_of).and_then(index);
+                }
+                for i in path {
+                    if let Some(s) = state.get_mut(i) {
+                        *s = State::Done;
+                    }
                 }
             }
         }
