@@ -67,6 +67,9 @@ pub struct Finding {
     /// profile name): with the rule id and file path it makes the stable fingerprint, so
     /// baselines survive lines moving.
     pub identity: String,
+    /// The primary span may hold a secret: reporters show where it is, never its text
+    /// (the human report prints no source snippet for it).
+    pub redact: bool,
 }
 
 impl Finding {
@@ -85,6 +88,7 @@ impl Finding {
             help: None,
             flow: Vec::new(),
             identity: String::new(),
+            redact: false,
         }
     }
 
@@ -103,6 +107,12 @@ impl Finding {
 
     pub fn with_identity(mut self, identity: impl Into<String>) -> Self {
         self.identity = identity.into();
+        self
+    }
+
+    /// Marks the primary span as possibly secret: no reporter prints its text.
+    pub fn redacted(mut self) -> Self {
+        self.redact = true;
         self
     }
 

@@ -236,6 +236,21 @@ fn names_entity_arn(pattern: &str, file: FileId, arn: &str, account: &Account) -
         }
 }
 
+/// Whether a principal ARN of a trust in `file` names the caller's entity (same resource
+/// part) in an account that cannot be compared with the caller's.
+fn same_entity_other_account(value: &str, arn: &str, account: &Account, file: FileId) -> bool {
+    let (Ok(v), Ok(c)) = (Arn::parse(value), Arn::parse(arn)) else {
+        return false;
+    };
+    if v.resource != c.resource || v.service != c.service {
+        return false;
+    }
+    match account_of_arn_part(&v.account, file) {
+        Some(a) => same_account(&a, account).is_none(),
+        None => true,
+    }
+}
+
 /// Condition keys whose presence on an Allow makes iamlint unable to say whether a given
 /// caller is admitted (beyond the requirements it models).
 fn is_modelled_requirement(key: &str) -> bool {
@@ -326,9 +341,22 @@ pub fn trust_side(
                             && account_of_arn_part(&v.account, file).as_ref() == Some(account)
                     })
                 });
-            let names_account = !names_principal
-                && account_of_value(value, file).is_some_and(|a| &a == account)
-                && (is_account_id(value) || value.ends_with(":root"));
+            let is_account_value = is_account_id(value) || value.ends_with(":root");
+            let account_match = if is_account_value {
+                account_of_value(value, file).map(|a| same_account(&a, account))
+            } else {
+                None
+            };
+            let names_account = !names_principal && account_match == Some(Some(true));
+            // The trust names an account, or the caller's ARN, in an account iamlint cannot
+            // compare with the caller's (a template's unknown account): it may be the one.
+            let maybe_same = !names_principal
+                && (account_match == Some(None)
+                    || (!is_account_value && same_entity_other_account(value, arn, account, file)));
+            if maybe_same && stmt.effect == Effect::Allow {
+                uncertain = true;
+                continue;
+            }
             let everyone = value == "*";
             if stmt.effect == Effect::Deny && (names_principal || names_account || everyone) {
                 if stmt.conditions.is_empty() {

@@ -128,15 +128,60 @@ pub struct Profile {
     pub source_profile: Option<Spanned<String>>,
     pub credential_source: Option<Spanned<String>>,
     pub web_identity_token_file: Option<Spanned<String>>,
+    /// Where `credential_process` is; its value is left empty, because the command line
+    /// can embed credentials.
     pub credential_process: Option<Spanned<String>>,
     pub external_id: Option<Spanned<String>>,
     pub mfa_serial: Option<Spanned<String>>,
     pub role_session_name: Option<Spanned<String>>,
     pub duration_seconds: Option<Spanned<String>>,
+    /// `sso_session`: the `[sso-session NAME]` this profile signs in with.
+    pub sso_session: Option<Spanned<String>>,
     /// Any `sso_*` key (an IAM Identity Center profile).
     pub sso: bool,
     /// Static keys present (`aws_access_key_id`), without their values.
     pub has_static_keys: bool,
+}
+
+/// What a section of an AWS CLI config or credentials file that is not a profile is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConfigSectionKind {
+    /// `[sso-session NAME]` (config file).
+    SsoSession,
+    /// `[services NAME]` (config file).
+    Services,
+    /// A section the SDKs do not read as a profile: `[NAME]` in a config file, a name
+    /// with characters the SDKs reject, `[profile NAME]` in a credentials file.
+    Other,
+}
+
+/// A section of an AWS CLI config or credentials file that is not a profile.
+#[derive(Clone, Debug)]
+pub struct ConfigSection {
+    pub file: FileId,
+    pub kind: ConfigSectionKind,
+    /// The session or services name; for [`ConfigSectionKind::Other`] the whole text
+    /// between the brackets (`profile in valid`).
+    pub name: String,
+    /// Where the `[...]` header is.
+    pub header: Location,
+}
+
+/// A key that holds a credential (`aws_access_key_id`, `aws_secret_access_key`,
+/// `aws_session_token`) in an AWS CLI config or credentials file: what and where, never
+/// the value.
+#[derive(Clone, Debug)]
+pub struct SecretKey {
+    /// The key, lower case (`aws_secret_access_key`).
+    pub key: String,
+    /// The section it is in, as the loader names it (a profile name, or the bracket text).
+    pub section: String,
+    pub key_at: Location,
+    pub value_at: Location,
+    /// False for values that cannot be a real credential: empty, a placeholder
+    /// (`${…}`, `<…>`), AWS's documentation examples (`…EXAMPLE…`), or shorter than 16
+    /// characters (`FAKE`).
+    pub looks_real: bool,
 }
 
 /// Terraform AWS provider `assume_role` blocks, in order: more than one is a chain.
@@ -175,6 +220,13 @@ pub struct Contribution {
     pub groups: Vec<Group>,
     pub managed_policies: Vec<ManagedPolicy>,
     pub profiles: Vec<Profile>,
+    /// Non-profile sections of CLI config files (`[sso-session x]`, …).
+    pub config_sections: Vec<ConfigSection>,
+    /// Credential keys of CLI config files (where they are, never their values).
+    pub secrets: Vec<SecretKey>,
+    /// Byte ranges whose text may be secret (credential values, lines the INI parser
+    /// refused): reporters never print their text.
+    pub redactions: Vec<Location>,
     pub provider_chains: Vec<ProviderChain>,
     pub switch_links: Vec<SwitchLink>,
     /// Load diagnostics (bad file, bad shape, secrets found by the INI loader…).
@@ -197,6 +249,10 @@ pub struct Inventory {
     pub groups: Vec<Group>,
     pub managed_policies: Vec<ManagedPolicy>,
     pub profiles: Vec<Profile>,
+    pub config_sections: Vec<ConfigSection>,
+    pub secrets: Vec<SecretKey>,
+    /// Byte ranges whose text reporters must never print (see [`Contribution::redactions`]).
+    pub redactions: Vec<Location>,
     pub provider_chains: Vec<ProviderChain>,
     pub switch_links: Vec<SwitchLink>,
     pub findings: Vec<Finding>,
@@ -240,7 +296,7 @@ impl Inventory {
                 merge_by_key(&mut inv.groups, &mut groups, key, group, merge_group);
             }
             for policy in part.managed_policies {
-                let key = policy.arn.clone();
+                let key = managed_policy_key(&policy);
                 merge_by_key(
                     &mut inv.managed_policies,
                     &mut policies,
@@ -255,6 +311,9 @@ impl Inventory {
                 );
             }
             inv.profiles.extend(part.profiles);
+            inv.config_sections.extend(part.config_sections);
+            inv.secrets.extend(part.secrets);
+            inv.redactions.extend(part.redactions);
             inv.provider_chains.extend(part.provider_chains);
             inv.switch_links.extend(part.switch_links);
             inv.findings.extend(part.findings);
@@ -378,6 +437,18 @@ fn entity_key(account: &Account, arn: &str) -> String {
     }
 }
 
+/// The merge key of a managed policy. A policy carries no account of its own: one whose
+/// ARN holds CloudFormation's `${AWS::AccountId}` belongs to its template's unknown
+/// account (as in [`entity_key`]), so same-named policies of two templates stay apart.
+fn managed_policy_key(policy: &ManagedPolicy) -> String {
+    match policy.defined_at.first() {
+        Some(at) if policy.arn.contains("${AWS::AccountId}") => {
+            format!("template:{}|{}", at.file, policy.arn)
+        }
+        _ => policy.arn.clone(),
+    }
+}
+
 fn merge_by_key<T>(
     list: &mut Vec<T>,
     index: &mut BTreeMap<String, usize>,
@@ -438,5 +509,42 @@ fn extend_unique(a: &mut Vec<String>, b: Vec<String>) {
         if !a.contains(&x) {
             a.push(x);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn policy(arn: &str, file: FileId) -> Contribution {
+        Contribution {
+            managed_policies: vec![ManagedPolicy {
+                arn: arn.to_owned(),
+                document: None,
+                defined_at: vec![Location::file(file)],
+            }],
+            ..Contribution::default()
+        }
+    }
+
+    #[test]
+    fn template_managed_policies_stay_apart_and_known_ones_merge() {
+        let template = "arn:aws:iam::${AWS::AccountId}:policy/<Readers>";
+        let known = "arn:aws:iam::111122223333:policy/Readers";
+        let inv = Inventory::merge(
+            Vec::new(),
+            vec![
+                policy(template, 0),
+                policy(template, 1),
+                policy(known, 2),
+                policy(known, 3),
+            ],
+        );
+        let arns: Vec<(&str, usize)> = inv
+            .managed_policies
+            .iter()
+            .map(|p| (p.arn.as_str(), p.defined_at.len()))
+            .collect();
+        assert_eq!(arns, vec![(template, 1), (template, 1), (known, 2)]);
     }
 }

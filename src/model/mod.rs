@@ -7,3 +7,4 @@ pub mod location;
 pub mod matching;
 pub mod path;
 pub mod policy;
+pub mod profile_set;

@@ -204,6 +204,11 @@ pub struct PolicyDocument {
     /// An AWS managed policy (from a dump): its content is AWS's, not the user's, so
     /// per-document rules skip it; the graph still uses it.
     pub aws_managed: bool,
+    /// Paths (from the document's root) of values a template left unresolved, such as a
+    /// CloudFormation `Fn::If` or a `Ref` to a parameter without a default. The loader put
+    /// a `${…}` placeholder string there, one value for one value, so paths and positions
+    /// are unchanged; rules must not guess what the value would have been.
+    pub unresolved: Vec<JsonPath>,
 }
 
 impl PolicyDocument {
@@ -233,7 +238,23 @@ impl PolicyDocument {
             statements,
             raw: Arc::new(raw),
             aws_managed: false,
+            unresolved: Vec::new(),
         }
+    }
+
+    /// Whether the value at `rel` is unresolved or holds an unresolved value somewhere
+    /// inside (an `Action` list with one `Fn::If` item, a `Condition` that is a `Ref`).
+    pub fn has_unresolved(&self, rel: &JsonPath) -> bool {
+        self.unresolved
+            .iter()
+            .any(|u| u.segments().starts_with(rel.segments()))
+    }
+
+    /// Whether the value at `rel` is unresolved or sits inside an unresolved value.
+    pub fn is_unresolved(&self, rel: &JsonPath) -> bool {
+        self.unresolved
+            .iter()
+            .any(|u| rel.segments().starts_with(u.segments()))
     }
 
     /// Location of a path relative to this document.

@@ -1,6 +1,7 @@
 //! Human output: one miette diagnostic per finding, with the source snippet, a label on the
 //! exact value, related places, the rule id and name, and the help line; then a summary.
-//! Colour only on a terminal (the caller decides).
+//! Colour only on a terminal (the caller decides). Snippets never show secrets: values the
+//! loaders marked are masked, and a finding marked `redact` is shown without source.
 
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report,
@@ -109,8 +110,10 @@ fn render_one(
             ));
         }
     }
-    let text = if p.range.is_some() {
-        cache.text(file).map(str::to_owned)
+    // A finding whose own span may be secret shows no source at all; any other snippet
+    // comes with secret values masked (they can sit on the context lines).
+    let text = if p.range.is_some() && !f.redact {
+        cache.snippet_text(file)
     } else {
         None
     };

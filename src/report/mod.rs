@@ -80,6 +80,25 @@ impl<'a> SourceCache<'a> {
             .map(|(t, _)| t.as_str())
     }
 
+    /// The text of a file for showing to people: every byte range a loader marked as
+    /// possibly secret ([`Inventory::redactions`]) is overwritten with `*`, line breaks
+    /// kept, so byte offsets and lines stay where they were. None when the file cannot be
+    /// read (or a range does not fall on character boundaries).
+    pub fn snippet_text(&mut self, file: FileId) -> Option<String> {
+        let mut bytes = self.text(file)?.as_bytes().to_vec();
+        for loc in self.inventory.redactions.iter().filter(|l| l.file == file) {
+            let Anchor::Bytes { start, end } = loc.anchor else {
+                continue;
+            };
+            for b in bytes.get_mut(start..end).into_iter().flatten() {
+                if *b != b'\n' && *b != b'\r' {
+                    *b = b'*';
+                }
+            }
+        }
+        String::from_utf8(bytes).ok()
+    }
+
     /// Works out a location's position.
     pub fn position(&mut self, loc: &Location) -> Position {
         let path = display_path(&self.path(loc.file));

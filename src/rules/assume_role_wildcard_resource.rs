@@ -33,6 +33,18 @@ fn is_narrowed(stmt: &Statement) -> bool {
     })
 }
 
+/// Whether a part that could limit the grant was left unresolved by a template: a
+/// `Condition` (it may narrow the resource), or a `NotAction`/`NotResource` list (its
+/// unknown item may be the very action or `*`). Unknown values are never guessed.
+fn has_unknown_limit(doc: &PolicyDocument, stmt: &Statement) -> bool {
+    let negated_unknown = |list: Option<&crate::model::policy::ValueList>| {
+        list.is_some_and(|l| l.negated && doc.has_unresolved(&l.path(&stmt.path)))
+    };
+    doc.has_unresolved(&stmt.path.key("Condition"))
+        || negated_unknown(stmt.action.as_ref())
+        || negated_unknown(stmt.resource.as_ref())
+}
+
 /// Whether a Resource pattern matches every role in every account.
 pub fn is_wide_role_pattern(pattern: &str) -> bool {
     PROBES.iter().all(|arn| matches_resource(pattern, arn))
@@ -51,6 +63,7 @@ impl Rule for AssumeRoleWildcardResource {
             if stmt.effect != Effect::Allow
                 || !stmt.covers_action("sts:AssumeRole")
                 || is_narrowed(stmt)
+                || has_unknown_limit(doc, stmt)
             {
                 continue;
             }

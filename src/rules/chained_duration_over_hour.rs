@@ -2,8 +2,9 @@
 //! more than one hour; AWS caps chained sessions at one hour and the call fails
 //! (IAM-SEMANTICS §3).
 
-use super::{profiles_named, Context, Rule};
+use super::{Context, Rule};
 use crate::finding::Finding;
+use crate::model::profile_set::profile_sets;
 
 pub struct ChainedDurationOverHour;
 
@@ -19,36 +20,38 @@ impl Rule for ChainedDurationOverHour {
 
     fn check(&self, ctx: &Context, out: &mut Vec<Finding>) {
         let inv = ctx.inventory;
-        for p in &inv.profiles {
-            let (Some(role), Some(duration)) = (&p.role_arn, &p.duration_seconds) else {
-                continue;
-            };
-            let Ok(seconds) = duration.value.trim().parse::<u64>() else {
-                continue;
-            };
-            if seconds <= CHAINED_MAX {
-                continue;
-            }
-            let source = if let Some(src) = &p.source_profile {
-                // The source is a role session when the source profile assumes a role
-                // itself. SSO sources are left alone: whether AWS counts them as chained
-                // is not documented (see rules/IAM203.md).
-                profiles_named(inv, p, &src.value)
-                    .iter()
-                    .find(|s| s.role_arn.is_some() && s.name != p.name)
-                    .map(|s| format!("source profile `{}` is itself a role session", s.name))
-            } else {
-                p.credential_source.as_ref().and_then(|c| {
-                    matches!(c.value.as_str(), "Ec2InstanceMetadata" | "EcsContainer").then(|| {
-                        format!(
+        for set in profile_sets(inv) {
+            for p in &set.profiles {
+                let (Some(role), Some(duration)) = (&p.role_arn, &p.duration_seconds) else {
+                    continue;
+                };
+                let Ok(seconds) = duration.value.trim().parse::<u64>() else {
+                    continue;
+                };
+                if seconds <= CHAINED_MAX {
+                    continue;
+                }
+                let source = if let Some(src) = &p.source_profile {
+                    // The source is a role session when the source profile assumes a role
+                    // itself. SSO sources are left alone: whether AWS counts them as chained
+                    // is not documented (see rules/IAM203.md).
+                    set.get(&src.value)
+                        .filter(|s| s.role_arn.is_some() && s.name != p.name)
+                        .map(|s| format!("source profile `{}` is itself a role session", s.name))
+                } else {
+                    p.credential_source.as_ref().and_then(|c| {
+                        matches!(c.value.as_str(), "Ec2InstanceMetadata" | "EcsContainer").then(
+                            || {
+                                format!(
                             "`credential_source = {}` is a role session (instance or task role)",
                             c.value
                         )
+                            },
+                        )
                     })
-                })
-            };
-            let Some(why) = source else { continue };
-            out.push(
+                };
+                let Some(why) = source else { continue };
+                out.push(
                 ctx.finding(
                     ID,
                     duration.loc.clone(),
@@ -60,6 +63,7 @@ impl Rule for ChainedDurationOverHour {
                 .with_help("set `duration_seconds` to 3600 or less, or assume the role from long-term credentials")
                 .with_identity(format!("profile:{}", p.name)),
             );
+            }
         }
         for chain in &inv.provider_chains {
             for (i, hop) in chain.hops.iter().enumerate().skip(1) {

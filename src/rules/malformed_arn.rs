@@ -2,7 +2,7 @@
 
 use super::{Context, Rule};
 use crate::finding::Finding;
-use crate::model::arn::{has_placeholder, is_account_id, Arn};
+use crate::model::arn::{has_placeholder, is_account_id, Arn, ArnError};
 use crate::model::policy::{PolicyDocument, PrincipalKind};
 
 pub struct MalformedArn;
@@ -48,7 +48,13 @@ fn resource_problem(v: &str) -> Option<String> {
         // ARN format or \"*\"").
         return Some(format!("resource `{v}` is not an ARN or `*`"));
     }
-    Arn::parse(v).err().map(|e| format!("resource `{v}` {e}"))
+    match Arn::parse(v) {
+        // A `*` that ends a segment matches across the colons after it (IAM user guide,
+        // "Using wildcards in resource ARNs"): `arn:aws:logs:*` covers every log ARN. The
+        // service segment takes no wildcard, so partition and service must be there.
+        Err(ArnError::TooFewParts(n)) if n >= 4 && v.ends_with('*') => None,
+        r => r.err().map(|e| format!("resource `{v}` {e}")),
+    }
 }
 
 impl Rule for MalformedArn {
@@ -120,5 +126,8 @@ mod tests {
         assert!(resource_problem("arn:aws:s3:::").is_some());
         assert!(resource_problem("arn:aws:s3:::bucket/*").is_none());
         assert!(resource_problem("arn:aws:iam::*:role/*").is_none());
+        assert!(resource_problem("arn:aws:logs:*").is_none());
+        assert!(resource_problem("arn:aws:logs").is_some());
+        assert!(resource_problem("arn:aws:logs:us-east-1").is_some());
     }
 }

@@ -5,18 +5,24 @@
 
 mod assume_role_wildcard_resource;
 mod chained_duration_over_hour;
+mod committed_secret;
 mod console_role_name_too_long;
 mod console_unreachable_chain;
 mod external_id_console_role;
+mod invalid_duration;
+mod invalid_profile_arn;
 mod invalid_trust_policy;
 mod malformed_arn;
 mod permission_without_trust;
 mod policy_grammar;
 mod profile_chain_broken;
+mod profile_credential_source;
+mod profile_loop;
 mod profile_missing_trust_requirement;
 mod trust_any_principal;
 mod trust_policy_too_long;
 mod trust_without_permission;
+mod unknown_source_profile;
 
 use rayon::prelude::*;
 
@@ -24,7 +30,7 @@ use crate::config::Config;
 use crate::docs;
 use crate::finding::{Finding, Severity};
 use crate::graph::Graph;
-use crate::model::inventory::{Inventory, Profile};
+use crate::model::inventory::Inventory;
 use crate::model::location::Location;
 use crate::model::policy::PolicyDocument;
 
@@ -40,17 +46,6 @@ impl Context<'_> {
     pub fn finding(&self, id: &'static str, at: Location, message: impl Into<String>) -> Finding {
         Finding::new(id, default_severity(id), at, message)
     }
-}
-
-/// The profiles named `name` that `near` can reach: those of the config and credentials
-/// files in the same folder (`~/.aws/config` and `~/.aws/credentials` form one set).
-pub fn profiles_named<'a>(inv: &'a Inventory, near: &Profile, name: &str) -> Vec<&'a Profile> {
-    let folder = |f: u32| inv.file_path(f).and_then(std::path::Path::parent);
-    let here = folder(near.file);
-    inv.profiles
-        .iter()
-        .filter(|p| p.name == name && folder(p.file) == here)
-        .collect()
 }
 
 /// The documented default severity of a rule id.
@@ -102,6 +97,12 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &trust_policy_too_long::TrustPolicyTooLong,
         &profile_missing_trust_requirement::ProfileMissingTrustRequirement,
         &profile_chain_broken::ProfileChainBroken,
+        &profile_credential_source::ProfileCredentialSource,
+        &unknown_source_profile::UnknownSourceProfile,
+        &profile_loop::ProfileLoop,
+        &invalid_profile_arn::InvalidProfileArn,
+        &invalid_duration::InvalidDuration,
+        &committed_secret::CommittedSecret,
     ];
     RULES
 }

@@ -1,5 +1,6 @@
 //! IAM301: the policy does not follow the IAM policy grammar, checked against the JSON
-//! Schemas in `schemas/` (see `crate::grammar`).
+//! Schemas in `schemas/` (see `crate::grammar`). Values a template left unresolved
+//! (`PolicyDocument::unresolved`) are skipped.
 
 use super::{Context, Rule};
 use crate::finding::Finding;
@@ -24,6 +25,11 @@ impl Rule for PolicyGrammar {
             PolicyKind::Trust | PolicyKind::Resource => PolicyShape::Resource,
         };
         for err in grammar().check(&doc.raw, shape) {
+            // A value a template left unresolved holds a placeholder, not what the template
+            // would give: its shape is unknown, so say nothing about it.
+            if doc.is_unresolved(&err.path) {
+                continue;
+            }
             let loc = if err.on_key {
                 doc.origin.key_at(&err.path)
             } else {

@@ -2,9 +2,10 @@
 //! role profile) fails, because the source role may not assume the target, or the
 //! target's trust does not admit the source role (IAM-SEMANTICS §1, §3).
 
-use super::{profiles_named, Context, Rule};
+use super::{Context, Rule};
 use crate::finding::Finding;
 use crate::graph::{identity_side, same_account, trust_side, verdict, Verdict};
+use crate::model::profile_set::profile_sets;
 
 pub struct ProfileChainBroken;
 
@@ -17,18 +18,21 @@ impl Rule for ProfileChainBroken {
 
     fn check(&self, ctx: &Context, out: &mut Vec<Finding>) {
         let (inv, g) = (ctx.inventory, ctx.graph);
-        for p in &inv.profiles {
+        let sets = profile_sets(inv);
+        for (set, p) in sets
+            .iter()
+            .flat_map(|set| set.profiles.iter().map(move |p| (set, p)))
+        {
             let (Some(role_arn), Some(src)) = (&p.role_arn, &p.source_profile) else {
                 continue;
             };
             let Some(target) = inv.role_by_arn(&role_arn.value) else {
                 continue;
             };
-            let sources = profiles_named(inv, p, &src.value);
-            let Some(source_role_arn) = sources
-                .iter()
+            let Some(source_role_arn) = set
+                .get(&src.value)
                 .filter(|s| s.name != p.name)
-                .find_map(|s| s.role_arn.as_ref())
+                .and_then(|s| s.role_arn.as_ref())
             else {
                 continue;
             };

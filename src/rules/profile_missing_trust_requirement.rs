@@ -1,11 +1,12 @@
 //! IAM406: a CLI profile targets a role whose trust requires an ExternalId, MFA or a
 //! session name, and the profile does not provide it (IAM-SEMANTICS §6).
 
-use super::{profiles_named, Context, Rule};
+use super::{Context, Rule};
 use crate::finding::Finding;
 use crate::graph::{requirements_of, Requirements, ASSUME_ROLE};
-use crate::model::inventory::{Inventory, Profile};
+use crate::model::inventory::Profile;
 use crate::model::policy::{Effect, PrincipalKind};
+use crate::model::profile_set::{profile_sets, ProfileSet};
 
 pub struct ProfileMissingTrustRequirement;
 
@@ -14,21 +15,21 @@ const ID: &str = "IAM406";
 /// Whether the chain of source profiles ends in long-term keys: only then can the
 /// profile's own `mfa_serial` supply the MFA context (a session from SSO or an instance
 /// role carries whatever context it has, which iamlint cannot see).
-fn ends_in_static_keys(inv: &Inventory, p: &Profile) -> bool {
+fn ends_in_static_keys(set: &ProfileSet, p: &Profile) -> bool {
     let mut current = p;
+    // Bounded: a loop of profiles is IAM403's, not a reason to spin here.
     for _ in 0..16 {
         let Some(src) = &current.source_profile else {
             return false;
         };
-        let sources = profiles_named(inv, current, &src.value);
-        if let Some(next) = sources
-            .iter()
-            .find(|s| s.role_arn.is_some() && s.name != current.name)
-        {
-            current = next;
+        let Some(source) = set.get(&src.value) else {
+            return false;
+        };
+        if source.role_arn.is_some() && source.name != current.name {
+            current = source;
             continue;
         }
-        return sources.iter().any(|s| s.has_static_keys);
+        return source.has_static_keys;
     }
     false
 }
@@ -70,7 +71,11 @@ impl Rule for ProfileMissingTrustRequirement {
 
     fn check(&self, ctx: &Context, out: &mut Vec<Finding>) {
         let inv = ctx.inventory;
-        for p in &inv.profiles {
+        let sets = profile_sets(inv);
+        for (set, p) in sets
+            .iter()
+            .flat_map(|set| set.profiles.iter().map(move |p| (set, p)))
+        {
             let Some(role_arn) = &p.role_arn else {
                 continue;
             };
@@ -136,7 +141,7 @@ impl Rule for ProfileMissingTrustRequirement {
                     Some(_) => {}
                 }
             }
-            if req.mfa && p.mfa_serial.is_none() && ends_in_static_keys(inv, p) {
+            if req.mfa && p.mfa_serial.is_none() && ends_in_static_keys(set, p) {
                 push(
                     role_arn.loc.clone(),
                     "MFA (`aws:MultiFactorAuthPresent`), but the profile sets no `mfa_serial`",

@@ -42,7 +42,11 @@ impl Rule for TrustAnyPrincipal {
             let Some(principal) = &stmt.principal else {
                 continue;
             };
-            if stmt.effect != Effect::Allow || !is_unconditioned(stmt) {
+            // A condition a template left unresolved may narrow who: not guessed.
+            if stmt.effect != Effect::Allow
+                || !is_unconditioned(stmt)
+                || doc.has_unresolved(&stmt.path.key("Condition"))
+            {
                 continue;
             }
             let (path, what) = if principal.negated {

@@ -1,8 +1,371 @@
-//! AWS CLI config and credentials files.
+//! AWS CLI `config` and `credentials` files: each `[default]` / `[profile NAME]` (config) or
+//! `[NAME]` (credentials) becomes a [`Profile`] whose values keep their exact byte spans;
+//! `[sso-session]`, `[services]` and sections the SDKs ignore are kept as
+//! [`ConfigSection`]s; lines the parser refuses become IAM004 findings. Credential keys are
+//! recorded by position only ([`SecretKey`]), and every byte range that may hold a secret is
+//! listed in [`Contribution::redactions`] so that no reporter prints it. This module never
+//! puts a credential value into the model, a message or a `Debug` string.
 
-use super::{FileInput, LoadContext};
-use crate::model::inventory::{Contribution, SourceFormat};
+use std::ops::Range;
+use std::path::Path;
 
-pub fn load(_ctx: &LoadContext, _input: &FileInput) -> (SourceFormat, Contribution) {
-    (SourceFormat::AwsConfig, Contribution::default())
+use super::aws_ini::{parse_ini, FileKind, IniEntry, IniSection, SectionKind};
+use super::{FileInput, LoadContext, MALFORMED_SOURCE};
+use crate::finding::{Finding, Severity};
+use crate::model::inventory::{
+    ConfigSection, ConfigSectionKind, Contribution, Profile, SecretKey, SourceFormat,
+};
+use crate::model::location::{FileId, Location, Spanned};
+
+/// Keys whose values are AWS credentials (AWS CLI user guide, "Configuration and credential
+/// file settings"; IAM-SEMANTICS §7).
+pub const SECRET_KEYS: [&str; 3] = [
+    "aws_access_key_id",
+    "aws_secret_access_key",
+    "aws_session_token",
+];
+
+/// Which of the two shared files a path is: only a file named `credentials` is read with
+/// the credentials-file section rules (`[NAME]`); `config`, `aws_config` and
+/// `*.aws-config` are config files (`[profile NAME]`).
+pub fn file_kind(path: &Path) -> FileKind {
+    let is_credentials = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.eq_ignore_ascii_case("credentials"));
+    if is_credentials {
+        FileKind::Credentials
+    } else {
+        FileKind::Config
+    }
+}
+
+/// Whether a key's value is worth hiding from snippets: credentials, and anything named
+/// like a secret (tool-specific keys such as `saml_password`), and `credential_process`,
+/// whose command line can embed credentials. Hiding a harmless value costs nothing.
+fn is_sensitive_key(key: &str) -> bool {
+    let key = key.to_ascii_lowercase();
+    SECRET_KEYS.contains(&key.as_str())
+        || key.contains("secret")
+        || key.contains("password")
+        || key.contains("passwd")
+        || (key.contains("token") && !key.ends_with("_file"))
+        || key == "credential_process"
+}
+
+/// Loads one config or credentials file.
+pub fn load(_ctx: &LoadContext, input: &FileInput) -> (SourceFormat, Contribution) {
+    let kind = file_kind(input.path);
+    let format = match kind {
+        FileKind::Config => SourceFormat::AwsConfig,
+        FileKind::Credentials => SourceFormat::AwsCredentials,
+    };
+    let ini = parse_ini(input.text, kind);
+    let at = Spans {
+        file: input.id,
+        offset: input.offset,
+    };
+    let mut out = Contribution::default();
+
+    // One error per refused line; the same message twice in a file is told apart by its
+    // ordinal, so fingerprints do not depend on line numbers.
+    let mut seen: Vec<&str> = Vec::new();
+    for err in &ini.errors {
+        let n = seen.iter().filter(|m| **m == err.message).count();
+        seen.push(&err.message);
+        let loc = at.loc(&err.span);
+        // The refused line may be a pasted credential: never show its text.
+        out.redactions.push(loc.clone());
+        out.findings.push(
+            Finding::new(
+                MALFORMED_SOURCE,
+                Severity::Error,
+                loc,
+                err.message.clone(),
+            )
+            .with_help("the AWS CLI and SDKs read `[section]` headers, `key = value` lines and indented continuation lines only")
+            .with_identity(format!("{}#{n}", err.message))
+            .redacted(),
+        );
+    }
+
+    // `[profile default]` wins over `[default]` in a config file (the SDKs' shared
+    // profile-file rules); keep one profile named `default`.
+    let has_profile_default = kind == FileKind::Config
+        && ini
+            .sections
+            .iter()
+            .any(|s| s.kind == SectionKind::Profile && s.name == "default");
+    for section in &ini.sections {
+        collect_secrets(section, input.text, &at, &mut out);
+        let is_profile = match section.kind {
+            SectionKind::Default => !has_profile_default,
+            SectionKind::Profile | SectionKind::Credentials => true,
+            SectionKind::SsoSession | SectionKind::Services | SectionKind::Other => false,
+        };
+        if is_profile {
+            out.profiles
+                .push(profile(section, &at, kind == FileKind::Credentials));
+            continue;
+        }
+        let section_kind = match section.kind {
+            SectionKind::SsoSession => ConfigSectionKind::SsoSession,
+            SectionKind::Services => ConfigSectionKind::Services,
+            _ => ConfigSectionKind::Other,
+        };
+        out.config_sections.push(ConfigSection {
+            file: input.id,
+            kind: section_kind,
+            name: section.name.clone(),
+            header: at.loc(&section.header_span),
+        });
+    }
+    (format, out)
+}
+
+/// Turns parser spans (relative to the text without its byte-order mark) into locations
+/// in the file.
+struct Spans {
+    file: FileId,
+    offset: usize,
+}
+
+impl Spans {
+    fn loc(&self, span: &Range<usize>) -> Location {
+        Location::bytes(self.file, span.start + self.offset, span.end + self.offset)
+    }
+
+    fn value(&self, entry: &IniEntry) -> Spanned<String> {
+        Spanned::new(entry.value.clone(), self.loc(&entry.value_span))
+    }
+}
+
+fn profile(section: &IniSection, at: &Spans, from_credentials: bool) -> Profile {
+    let get = |key: &str| section.get(key).map(|e| at.value(e));
+    let has = |key: &str| section.get(key).is_some();
+    Profile {
+        name: section.name.clone(),
+        file: at.file,
+        header: Some(at.loc(&section.header_span)),
+        from_credentials,
+        role_arn: get("role_arn"),
+        source_profile: get("source_profile"),
+        credential_source: get("credential_source"),
+        web_identity_token_file: get("web_identity_token_file"),
+        credential_process: get("credential_process").map(|s| Spanned::new(String::new(), s.loc)),
+        external_id: get("external_id"),
+        mfa_serial: get("mfa_serial"),
+        role_session_name: get("role_session_name"),
+        duration_seconds: get("duration_seconds"),
+        sso_session: get("sso_session"),
+        sso: section
+            .entries
+            .iter()
+            .any(|e| e.key.to_ascii_lowercase().starts_with("sso_")),
+        has_static_keys: has("aws_access_key_id") || has("aws_secret_access_key"),
+    }
+}
+
+/// Records every credential key of a section (sub-properties too) by position, and every
+/// sensitive value as a redaction.
+fn collect_secrets(section: &IniSection, text: &str, at: &Spans, out: &mut Contribution) {
+    let entries = section
+        .entries
+        .iter()
+        .flat_map(|e| std::iter::once(e).chain(e.sub.iter()));
+    for entry in entries {
+        if !is_sensitive_key(&entry.key) {
+            // An indented line under an ordinary key continues its value; AWS settings
+            // never need one, so it may well be a pasted credential: hide it.
+            let first_break = text
+                .get(entry.value_span.clone())
+                .and_then(|v| v.find('\n'))
+                .map(|i| entry.value_span.start + i);
+            if let Some(start) = first_break {
+                out.redactions.push(at.loc(&(start..entry.value_span.end)));
+            }
+            continue;
+        }
+        let value_at = at.loc(&entry.value_span);
+        if !entry.value_span.is_empty() {
+            out.redactions.push(value_at.clone());
+        }
+        let key = entry.key.to_ascii_lowercase();
+        if SECRET_KEYS.contains(&key.as_str()) {
+            out.secrets.push(SecretKey {
+                key,
+                section: section.name.clone(),
+                key_at: at.loc(&entry.key_span),
+                value_at,
+                looks_real: looks_like_credential(&entry.value),
+            });
+        }
+    }
+}
+
+/// Whether a credential value could be a real one: not empty, not a template placeholder,
+/// not AWS's documentation example (`AKIAIOSFODNN7EXAMPLE`), and at least 16 characters
+/// (the shortest access key id the IAM API allows; secret keys are 40). Test fixtures'
+/// `FAKE` or `xxx` are not credentials.
+fn looks_like_credential(value: &str) -> bool {
+    let v = value.trim();
+    v.chars().count() >= 16 && !crate::model::arn::has_placeholder(v) && !v.contains("EXAMPLE")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::model::location::Anchor;
+
+    fn load_text(name: &str, text: &str, offset: usize) -> (SourceFormat, Contribution) {
+        let config = Config::default();
+        let ctx = LoadContext::new(&config);
+        let path = std::path::PathBuf::from(format!("home/.aws/{name}"));
+        let input = FileInput {
+            id: 7,
+            path: &path,
+            text,
+            offset,
+        };
+        load(&ctx, &input)
+    }
+
+    fn slice<'a>(text: &'a str, loc: &Location) -> &'a str {
+        match loc.anchor {
+            Anchor::Bytes { start, end } => text.get(start..end).unwrap_or("<out of range>"),
+            _ => "<not bytes>",
+        }
+    }
+
+    #[test]
+    fn config_profiles_and_sections() {
+        let text = "[default]\nregion = us-east-1\n\
+                    [profile dev]\nrole_arn = arn:aws:iam::111122223333:role/dev\n\
+                    source_profile = default\nduration_seconds = 7200\nmfa_serial = GAHT12345678\n\
+                    [profile sso]\nsso_session = corp\nsso_account_id = 111122223333\n\
+                    [sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\n\
+                    [stray]\nregion = x\n";
+        let (format, out) = load_text("config", text, 0);
+        assert_eq!(format, SourceFormat::AwsConfig);
+        assert!(out.findings.is_empty());
+        let names: Vec<&str> = out.profiles.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["default", "dev", "sso"]);
+        let dev = &out.profiles[1];
+        assert!(!dev.from_credentials);
+        let role = dev.role_arn.as_ref().map(|s| slice(text, &s.loc));
+        assert_eq!(role, Some("arn:aws:iam::111122223333:role/dev"));
+        assert_eq!(
+            dev.source_profile.as_ref().map(|s| s.value.as_str()),
+            Some("default")
+        );
+        assert_eq!(
+            dev.header.as_ref().map(|l| slice(text, l)),
+            Some("[profile dev]")
+        );
+        let sso = &out.profiles[2];
+        assert!(sso.sso);
+        assert_eq!(
+            sso.sso_session.as_ref().map(|s| s.value.as_str()),
+            Some("corp")
+        );
+        let sections: Vec<(ConfigSectionKind, &str)> = out
+            .config_sections
+            .iter()
+            .map(|s| (s.kind, s.name.as_str()))
+            .collect();
+        assert_eq!(
+            sections,
+            [
+                (ConfigSectionKind::SsoSession, "corp"),
+                (ConfigSectionKind::Other, "stray")
+            ]
+        );
+    }
+
+    #[test]
+    fn profile_default_wins_over_default() {
+        let text = "[default]\nregion = a\n[profile default]\nrole_arn = x\n";
+        let (_, out) = load_text("config", text, 0);
+        assert_eq!(out.profiles.len(), 1);
+        assert!(out.profiles[0].role_arn.is_some());
+    }
+
+    #[test]
+    fn credentials_file_keeps_secrets_out() {
+        let secret = "Zq9vL2mX8pR4tY6wB1nC3dF5gH7jK0sA2eU4iO6q";
+        let key_id = "AKIAZZZZTESTKEYID123";
+        let text = format!(
+            "[ci]\naws_access_key_id = {key_id}\naws_secret_access_key = {secret}\n\
+             [profile ci]\naws_secret_access_key = {secret}\n\
+             [short]\naws_secret_access_key = FAKE\n\
+             {secret}\n"
+        );
+        let (format, out) = load_text("credentials", &text, 0);
+        assert_eq!(format, SourceFormat::AwsCredentials);
+        assert!(out.profiles[0].from_credentials);
+        assert!(out.profiles[0].has_static_keys);
+        let keys: Vec<(&str, &str, bool)> = out
+            .secrets
+            .iter()
+            .map(|s| (s.key.as_str(), s.section.as_str(), s.looks_real))
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                ("aws_access_key_id", "ci", true),
+                ("aws_secret_access_key", "ci", true),
+                ("aws_secret_access_key", "profile ci", true),
+                ("aws_secret_access_key", "short", false),
+            ]
+        );
+        assert_eq!(
+            slice(&text, &out.secrets[1].key_at),
+            "aws_secret_access_key"
+        );
+        assert_eq!(slice(&text, &out.secrets[1].value_at), secret);
+        // The refused line (a bare secret) is an IAM004 finding that shows no text.
+        assert_eq!(out.findings.len(), 1);
+        assert!(out.findings[0].redact);
+        assert_eq!(slice(&text, &out.findings[0].primary), secret);
+        for loc in [&out.secrets[0].value_at, &out.findings[0].primary] {
+            assert!(out.redactions.contains(loc));
+        }
+        let shown = format!("{out:?}");
+        assert!(
+            !shown.contains(secret) && !shown.contains(key_id),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn continuation_lines_are_redacted() {
+        let text = "[profile a]\nregion = eu-west-1\n  PASTEDSECRET\n";
+        let (_, out) = load_text("config", text, 0);
+        let hidden: Vec<&str> = out.redactions.iter().map(|l| slice(text, l)).collect();
+        assert_eq!(hidden, ["\n  PASTEDSECRET"]);
+    }
+
+    #[test]
+    fn byte_order_mark_shifts_spans() {
+        let body = "[profile a]\nrole_arn = arn:aws:iam::111122223333:role/a\n";
+        let file = format!("\u{feff}{body}");
+        let (_, out) = load_text("config", body, 3);
+        let role = out.profiles[0]
+            .role_arn
+            .as_ref()
+            .map(|s| slice(&file, &s.loc));
+        assert_eq!(role, Some("arn:aws:iam::111122223333:role/a"));
+    }
+
+    #[test]
+    fn parse_errors_are_iam004() {
+        let text = "[default]\n= us-east-1\n";
+        let (_, out) = load_text("config", text, 0);
+        assert_eq!(out.findings.len(), 1);
+        let f = &out.findings[0];
+        assert_eq!(f.rule, MALFORMED_SOURCE);
+        assert_eq!(slice(text, &f.primary), "= us-east-1");
+        assert!(!f.message.contains("us-east-1"));
+    }
 }

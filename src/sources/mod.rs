@@ -49,6 +49,9 @@ pub struct FileInput<'a> {
     pub path: &'a Path,
     /// The text without a UTF-8 byte-order mark.
     pub text: &'a str,
+    /// Bytes in the file before `text` (3 after a UTF-8 byte-order mark): add it to byte
+    /// offsets into `text` to get offsets into the file, which reporters read.
+    pub offset: usize,
 }
 
 /// Whether the name or place of a file says it holds IAM configuration, so that a file
@@ -187,7 +190,14 @@ pub fn load_candidate(
             return (SourceFormat::Unknown, out);
         }
     };
-    let input = FileInput { id, path, text };
+    // `text` is a suffix of `bytes` (only a byte-order mark is cut off).
+    let offset = bytes.len() - text.len();
+    let input = FileInput {
+        id,
+        path,
+        text,
+        offset,
+    };
     let name = path
         .file_name()
         .and_then(|n| n.to_str())
@@ -212,6 +222,11 @@ pub fn load_candidate(
         .and_then(|n| n.to_str())
         .is_some_and(|n| n.to_ascii_lowercase().ends_with(".tf.json"));
     if !ours && !is_tf_json && !has_json_marker(text.as_bytes()) {
+        return (SourceFormat::Unknown, out);
+    }
+    if is_yaml_template(path, text) {
+        // A YAML CloudFormation template: not read (only JSON templates are), and not a
+        // broken JSON file either.
         return (SourceFormat::Unknown, out);
     }
     if text.trim().is_empty() {
@@ -310,6 +325,15 @@ fn dispatch_json(
         );
     }
     (SourceFormat::Unknown, out)
+}
+
+/// Whether a `.template` file holds YAML rather than JSON (CloudFormation takes both).
+fn is_yaml_template(path: &Path, text: &str) -> bool {
+    let is_template = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("template"));
+    is_template && !text.trim_start().starts_with('{')
 }
 
 fn is_ini_name(path: &Path) -> bool {

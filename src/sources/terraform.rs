@@ -1394,7 +1394,12 @@ mod tests {
     fn load_text(config: &Config, path: &Path, text: &str) -> Contribution {
         let value: Value = serde_json::from_str(text).expect("test input is JSON");
         let ctx = LoadContext::new(config);
-        let input = FileInput { id: 0, path, text };
+        let input = FileInput {
+            id: 0,
+            path,
+            text,
+            offset: 0,
+        };
         if path.to_string_lossy().ends_with(".tf.json") {
             load_tf_json(&ctx, &input, &value)
         } else if value.get("values").is_some() {

@@ -1,0 +1,190 @@
+//! CLI profiles as the AWS CLI and SDKs see them: the `config` file and the `credentials`
+//! file of one folder (`~/.aws/config` + `~/.aws/credentials`) form one set of profiles, in
+//! which a profile named in both files has the properties of both, the credentials file's
+//! winning on conflicts (AWS SDKs and Tools reference guide, "Shared config and credentials
+//! files"). Rules about `source_profile`, `sso_session` and chains read these sets, never
+//! single files. This module only groups and merges; it judges nothing.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use super::inventory::{ConfigSection, ConfigSectionKind, Inventory, Profile, SourceFormat};
+use super::location::FileId;
+
+/// The profiles one AWS CLI installation would see: one config file and the credentials
+/// file beside it (either may be missing).
+#[derive(Clone, Debug, Default)]
+pub struct ProfileSet {
+    pub config: Option<FileId>,
+    pub credentials: Option<FileId>,
+    /// Merged profiles: config-file profiles in file order, then credentials-only ones.
+    pub profiles: Vec<Profile>,
+    /// `[sso-session]`, `[services]` and ignored sections of both files.
+    pub sections: Vec<ConfigSection>,
+}
+
+impl ProfileSet {
+    /// The merged profile of that name.
+    pub fn get(&self, name: &str) -> Option<&Profile> {
+        self.profiles.iter().find(|p| p.name == name)
+    }
+
+    /// Whether the config file declares `[sso-session NAME]`.
+    pub fn has_sso_session(&self, name: &str) -> bool {
+        self.sections
+            .iter()
+            .any(|s| s.kind == ConfigSectionKind::SsoSession && s.name == name)
+    }
+}
+
+/// Every profile set of the inventory, in file order. A folder with several config-style
+/// files (`config`, `aws_config`) gives one set per config file, each with the folder's
+/// credentials file; a credentials file with no config beside it is a set of its own.
+pub fn profile_sets(inv: &Inventory) -> Vec<ProfileSet> {
+    let mut folders: BTreeMap<PathBuf, (Vec<FileId>, Vec<FileId>)> = BTreeMap::new();
+    for f in &inv.files {
+        let folder = f.path.parent().map(PathBuf::from).unwrap_or_default();
+        match f.format {
+            SourceFormat::AwsConfig => folders.entry(folder).or_default().0.push(f.id),
+            SourceFormat::AwsCredentials => folders.entry(folder).or_default().1.push(f.id),
+            _ => {}
+        }
+    }
+    let mut sets = Vec::new();
+    for (_, (configs, creds)) in folders {
+        let first_creds = creds.first().copied();
+        for &config in &configs {
+            sets.push(build(inv, Some(config), first_creds));
+        }
+        // Credentials files that no config file was paired with.
+        let skip = usize::from(!configs.is_empty());
+        for &c in creds.iter().skip(skip) {
+            sets.push(build(inv, None, Some(c)));
+        }
+    }
+    sets.sort_by_key(|s| (s.config.or(s.credentials), s.credentials));
+    sets
+}
+
+fn build(inv: &Inventory, config: Option<FileId>, credentials: Option<FileId>) -> ProfileSet {
+    let mut profiles: Vec<Profile> = inv
+        .profiles
+        .iter()
+        .filter(|p| Some(p.file) == config)
+        .cloned()
+        .collect();
+    for cred in inv.profiles.iter().filter(|p| Some(p.file) == credentials) {
+        match profiles.iter_mut().find(|p| p.name == cred.name) {
+            Some(p) => merge(p, cred),
+            None => profiles.push(cred.clone()),
+        }
+    }
+    let sections = inv
+        .config_sections
+        .iter()
+        .filter(|s| Some(s.file) == config || Some(s.file) == credentials)
+        .cloned()
+        .collect();
+    ProfileSet {
+        config,
+        credentials,
+        profiles,
+        sections,
+    }
+}
+
+/// Adds a credentials-file profile's properties to the config-file profile of the same
+/// name: a property set in the credentials file wins.
+fn merge(into: &mut Profile, cred: &Profile) {
+    let pick = |a: &mut Option<_>, b: &Option<_>| {
+        if b.is_some() {
+            a.clone_from(b);
+        }
+    };
+    pick(&mut into.role_arn, &cred.role_arn);
+    pick(&mut into.source_profile, &cred.source_profile);
+    pick(&mut into.credential_source, &cred.credential_source);
+    pick(
+        &mut into.web_identity_token_file,
+        &cred.web_identity_token_file,
+    );
+    pick(&mut into.credential_process, &cred.credential_process);
+    pick(&mut into.external_id, &cred.external_id);
+    pick(&mut into.mfa_serial, &cred.mfa_serial);
+    pick(&mut into.role_session_name, &cred.role_session_name);
+    pick(&mut into.duration_seconds, &cred.duration_seconds);
+    pick(&mut into.sso_session, &cred.sso_session);
+    into.sso |= cred.sso;
+    into.has_static_keys |= cred.has_static_keys;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::inventory::SourceFile;
+    use crate::model::location::{Location, Spanned};
+
+    fn file(id: FileId, path: &str, format: SourceFormat) -> SourceFile {
+        SourceFile {
+            id,
+            path: PathBuf::from(path),
+            format,
+        }
+    }
+
+    fn value(file: FileId, v: &str) -> Option<Spanned<String>> {
+        Some(Spanned::new(v.to_owned(), Location::file(file)))
+    }
+
+    #[test]
+    fn one_folder_is_one_set_and_credentials_win() {
+        let mut inv = Inventory::default();
+        inv.files = vec![
+            file(0, "a/.aws/config", SourceFormat::AwsConfig),
+            file(1, "a/.aws/credentials", SourceFormat::AwsCredentials),
+            file(2, "b/credentials", SourceFormat::AwsCredentials),
+            file(3, "b/policy.json", SourceFormat::PolicyJson),
+        ];
+        inv.profiles = vec![
+            Profile {
+                name: "dev".into(),
+                file: 0,
+                role_arn: value(0, "config-arn"),
+                duration_seconds: value(0, "3600"),
+                ..Profile::default()
+            },
+            Profile {
+                name: "dev".into(),
+                file: 1,
+                role_arn: value(1, "creds-arn"),
+                has_static_keys: true,
+                ..Profile::default()
+            },
+            Profile {
+                name: "base".into(),
+                file: 1,
+                ..Profile::default()
+            },
+            Profile {
+                name: "other".into(),
+                file: 2,
+                ..Profile::default()
+            },
+        ];
+        let sets = profile_sets(&inv);
+        assert_eq!(sets.len(), 2);
+        let a = &sets[0];
+        assert_eq!((a.config, a.credentials), (Some(0), Some(1)));
+        let names: Vec<&str> = a.profiles.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["dev", "base"]);
+        let dev = a.get("dev").expect("merged profile");
+        assert_eq!(
+            dev.role_arn.as_ref().map(|s| s.value.as_str()),
+            Some("creds-arn")
+        );
+        assert_eq!(dev.duration_seconds.as_ref().map(|s| s.loc.file), Some(0));
+        assert!(dev.has_static_keys);
+        assert_eq!((sets[1].config, sets[1].credentials), (None, Some(2)));
+        assert!(sets[1].get("dev").is_none());
+    }
+}

@@ -1,0 +1,134 @@
+//! IAM403: role profiles whose `source_profile`s lead back to where they started, so that
+//! no profile on the loop ever supplies credentials (IAM-SEMANTICS §7).
+
+use std::collections::BTreeSet;
+
+use super::{Context, Rule};
+use crate::finding::{Finding, Label};
+use crate::model::inventory::Profile;
+use crate::model::profile_set::profile_sets;
+
+pub struct ProfileLoop;
+
+const ID: &str = "IAM403";
+
+/// The profile `p` hands on to, when the SDKs follow its `source_profile`: only a role
+/// profile whose one credential source is `source_profile`. A profile with another source
+/// too is IAM401's business, and one without `role_arn` is not followed at all.
+fn next_of(p: &Profile) -> Option<&str> {
+    if p.role_arn.is_none() || p.credential_source.is_some() || p.web_identity_token_file.is_some()
+    {
+        return None;
+    }
+    p.source_profile
+        .as_ref()
+        .map(|s| s.value.trim())
+        .filter(|s| !s.is_empty())
+}
+
+/// Whether a profile could supply credentials of its own. The SDKs disagree on whether
+/// such a profile ends a chain that reaches it (the AWS CLI and the Rust SDK take static
+/// keys first; the Java SDK follows `role_arn` first), so a loop through one is left alone.
+fn has_own_credentials(p: &Profile) -> bool {
+    p.has_static_keys || p.sso || p.credential_process.is_some()
+}
+
+impl Rule for ProfileLoop {
+    fn id(&self) -> &'static str {
+        ID
+    }
+
+    fn check(&self, ctx: &Context, out: &mut Vec<Finding>) {
+        for set in profile_sets(ctx.inventory) {
+            let index = |name: &str| set.profiles.iter().position(|p| p.name == name);
+            let mut reported: BTreeSet<Vec<usize>> = BTreeSet::new();
+            for start in 0..set.profiles.len() {
+                // Walk `source_profile` links (each profile has at most one) until the
+                // walk ends or comes back to a profile it has seen.
+                let mut path: Vec<usize> = Vec::new();
+                let mut at = Some(start);
+                while let Some(i) = at {
+                    if let Some(pos) = path.iter().position(|&j| j == i) {
+                        let mut cycle = path.split_off(pos);
+                        // One finding per loop, whichever profile the walk started from.
+                        let min_pos = cycle
+                            .iter()
+                            .enumerate()
+                            .min_by_key(|(_, &j)| j)
+                            .map_or(0, |(k, _)| k);
+                        cycle.rotate_left(min_pos);
+                        if reported.insert(cycle.clone()) {
+                            report(ctx, &set.profiles, &cycle, out);
+                        }
+                        break;
+                    }
+                    path.push(i);
+                    at = set.profiles.get(i).and_then(next_of).and_then(index);
+                }
+            }
+        }
+    }
+}
+
+fn report(ctx: &Context, profiles: &[Profile], cycle: &[usize], out: &mut Vec<Finding>) {
+    let members: Vec<&Profile> = cycle.iter().filter_map(|&i| profiles.get(i)).collect();
+    let Some(first) = members.first() else {
+        return;
+    };
+    let Some(source) = &first.source_profile else {
+        return;
+    };
+    if let [only] = members.as_slice() {
+        // A profile may name itself to assume its role with its own static keys (AWS SDKs
+        // and Tools reference guide, `source_profile`); without them the chain has no end.
+        if has_own_credentials(only) {
+            return;
+        }
+        out.push(
+            ctx.finding(
+                ID,
+                source.loc.clone(),
+                format!(
+                    "profile `{}` names itself as `source_profile` but has no access keys to start from",
+                    only.name
+                ),
+            )
+            .with_help("a profile may be its own `source_profile` only to assume its role with its own `aws_access_key_id` and `aws_secret_access_key`; add them, or name a profile with credentials")
+            .with_identity(format!("profile:{}#loop", only.name)),
+        );
+        return;
+    }
+    if members.iter().any(|p| has_own_credentials(p)) {
+        return;
+    }
+    let mut names: Vec<&str> = members.iter().map(|p| p.name.as_str()).collect();
+    names.push(first.name.as_str());
+    let shown: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    let flow: Vec<Label> = members
+        .iter()
+        .filter_map(|p| {
+            let s = p.source_profile.as_ref()?;
+            Some(Label {
+                loc: s.loc.clone(),
+                message: format!(
+                    "`{}` takes its credentials from `{}`",
+                    p.name,
+                    s.value.trim()
+                ),
+            })
+        })
+        .collect();
+    out.push(
+        ctx.finding(
+            ID,
+            source.loc.clone(),
+            format!(
+                "`source_profile` loops without reaching credentials: {}",
+                shown.join(" → ")
+            ),
+        )
+        .with_help("end the chain at a profile that has credentials: access keys, `credential_source`, `web_identity_token_file` or SSO")
+        .with_identity(format!("loop:{}", names.join(">")))
+        .with_flow(flow),
+    );
+}

@@ -1,0 +1,118 @@
+//! Credentials in a scanned AWS CLI credentials or config file never reach any output: every
+//! report format, the inventory views, statistics and baselines are checked against the
+//! real binary on a temporary tree.
+
+use std::path::Path;
+use std::process::Command;
+
+/// Distinctive fake values: no output may contain them, or any long piece of them.
+const SECRET: &str = "zQ7iamlintLeakCanary/SecretValue+Kx9Wq3Vb7Np";
+const KEY_ID: &str = "iamlintLeakCanaryKeyIdPoIu";
+const TOKEN: &str = "iamlintLeakCanarySessionTokenValueQwErTyZxCvBn";
+const PASTED: &str = "iamlintLeakCanaryPastedLineMnBvCxZlKj";
+
+fn tree() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let aws = dir.path().join("home").join(".aws");
+    std::fs::create_dir_all(&aws).expect("mkdir");
+    // Findings sit right next to the secrets, so a source snippet with context lines
+    // would show them: a bad role ARN, a role profile without a source, a refused line
+    // that is itself a pasted secret.
+    std::fs::write(
+        aws.join("credentials"),
+        format!(
+            "[ci]\n\
+             aws_access_key_id = {KEY_ID}\n\
+             aws_secret_access_key = {SECRET}\n\
+             role_arn = arn:aws:iam::123456789:role/deploy\n\
+             aws_session_token = {TOKEN}\n\
+             {PASTED}\n\
+             [other]\n\
+             aws_secret_access_key={SECRET}\n"
+        ),
+    )
+    .expect("write credentials");
+    std::fs::write(
+        aws.join("config"),
+        format!(
+            "[profile ci]\n\
+             region = eu-west-1\n\
+             [profile temp]\n\
+             aws_session_token = {TOKEN}\n\
+             role_arn = arn:aws:iam::123456789012:role/x\n\
+             duration_seconds = 60\n"
+        ),
+    )
+    .expect("write config");
+    dir
+}
+
+fn run(args: &[&str], cwd: &Path) -> (String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_iamlint"))
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("iamlint runs");
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn assert_no_secret(what: &str, text: &str) {
+    for secret in [SECRET, KEY_ID, TOKEN, PASTED] {
+        // Any 12-character piece would be a leak too (a cut-off snippet, a wrapped line).
+        let chars: Vec<char> = secret.chars().collect();
+        for piece in chars.windows(12) {
+            let piece: String = piece.iter().collect();
+            assert!(
+                !text.contains(&piece),
+                "{what} leaks `{piece}` of a secret:\n{text}"
+            );
+        }
+    }
+}
+
+#[test]
+fn no_output_format_shows_a_credential() {
+    let dir = tree();
+    let cwd = dir.path();
+    for format in ["human", "json", "sarif", "github"] {
+        let (stdout, stderr) = run(
+            &["check", "home", "--format", format, "--color", "never"],
+            cwd,
+        );
+        assert!(
+            stdout.contains("IAM501"),
+            "{format}: no IAM501 finding:\n{stdout}{stderr}"
+        );
+        assert!(
+            stdout.contains("IAM004") && stdout.contains("IAM404"),
+            "{format}: the findings beside the secrets are missing:\n{stdout}"
+        );
+        assert_no_secret(&format!("--format {format} stdout"), &stdout);
+        assert_no_secret(&format!("--format {format} stderr"), &stderr);
+        if format == "human" {
+            // The snippet of the neighbouring IAM404 finding is shown, masked.
+            assert!(
+                stdout.contains("aws_secret_access_key = ****"),
+                "no masked snippet:\n{stdout}"
+            );
+        }
+    }
+    let (stdout, stderr) = run(&["check", "home", "--statistics"], cwd);
+    assert_no_secret("--statistics", &format!("{stdout}{stderr}"));
+    for format in ["json", "human"] {
+        let (stdout, stderr) = run(&["inventory", "home", "--format", format], cwd);
+        assert!(stdout.contains("ci"), "inventory {format} lists no profile");
+        assert_no_secret(&format!("inventory --format {format}"), &stdout);
+        assert_no_secret(&format!("inventory --format {format} stderr"), &stderr);
+    }
+    let baseline = cwd.join("baseline.json");
+    let baseline_arg = baseline.display().to_string();
+    let (stdout, stderr) = run(&["check", "home", "--write-baseline", &baseline_arg], cwd);
+    assert_no_secret("--write-baseline", &format!("{stdout}{stderr}"));
+    let written = std::fs::read_to_string(&baseline).expect("baseline written");
+    assert_no_secret("baseline file", &written);
+}
