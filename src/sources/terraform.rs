@@ -501,8 +501,8 @@ struct Names {
     groups: HashMap<String, Vec<usize>>,
     /// The entity each resource instance became.
     by_address: HashMap<String, Entity>,
-    /// The instance keys of each resource, by (module instance, `type.name`): `None` for
-    /// a resource without `count` or `for_each`.
+    /// The instance keys of each resource, sorted, by (module instance, `type.name`):
+    /// `None` for a resource without `count` or `for_each`.
     instances: HashMap<(String, String), Vec<Option<String>>>,
 }
 
@@ -541,12 +541,9 @@ enum Owner {
 /// the same instance keys.
 fn resolve(r: &Resource, target: &Target, names: &Names) -> Option<Entity> {
     let instances = |resource: &str| {
-        let mut keys = names
+        names
             .instances
-            .get(&(r.module.clone(), resource.to_owned()))?
-            .clone();
-        keys.sort_unstable();
-        Some(keys)
+            .get(&(r.module.clone(), resource.to_owned()))
     };
     let (resource, key) = match target {
         Target::Keyed(resource, key) => (resource, Some(key.clone())),
@@ -557,10 +554,7 @@ fn resolve(r: &Resource, target: &Target, names: &Names) -> Option<Entity> {
         Target::SameKey(resource) => {
             let (own, own_key) = local_instance(r)?;
             let own_key = own_key?;
-            let (mut mine, mut theirs) = (instances(own)?, instances(resource)?);
-            mine.dedup();
-            theirs.dedup();
-            if mine != theirs {
+            if instances(own)? != instances(resource)? {
                 return None;
             }
             (resource, Some(own_key.to_owned()))
@@ -933,6 +927,9 @@ impl<'x> Loader<'x> {
                 "aws_iam_policy" => self.load_managed_policy(r, &mut names),
                 _ => {}
             }
+        }
+        for keys in names.instances.values_mut() {
+            keys.sort_unstable();
         }
         for r in managed() {
             match r.kind {
@@ -1936,6 +1933,22 @@ mod tests {
             vec!["aws_iam_role_policy.keyed", "aws_iam_role_policy.each[1]"]
         );
         assert_eq!(labels(&c.documents), vec!["aws_iam_role_policy.all"]);
+    }
+
+    #[test]
+    fn odd_configuration_shapes_are_no_references() {
+        let c = load_plan_text(
+            r#"{"format_version": "1.2", "planned_values": {"root_module": {"resources": [
+                {"address": "aws_iam_role.r", "type": "aws_iam_role", "name": "r", "values": {"name": "r", "path": "/"}},
+                {"address": "aws_iam_role_policy.p", "type": "aws_iam_role_policy", "name": "p", "values": {"policy": "{}"}}]}},
+              "configuration": {"root_module": {"module_calls": [1], "resources": [
+                {"address": 5, "expressions": {"role": {"references": ["aws_iam_role.r.id"]}}},
+                {"address": "aws_iam_role_policy.p", "expressions": {"role": {"references": "aws_iam_role.r.id"}}},
+                {"address": "aws_iam_role_policy.p", "expressions": {"role": {"references": [null, "aws_iam_role.r"]}}}]}}}"#,
+        );
+        assert!(c.findings.is_empty(), "{:?}", c.findings);
+        assert!(role(&c, "r").policies.is_empty());
+        assert_eq!(labels(&c.documents), vec!["aws_iam_role_policy.p"]);
     }
 
     #[test]

@@ -42,9 +42,13 @@ enum Ref<'a> {
 /// read is one of `attrs`.
 ///
 /// Terraform lists each reference with its prefixes (`aws_iam_role.x.id`,
-/// `aws_iam_role.x`); before Terraform 1.1 or so only the resource. An index that is not a
+/// `aws_iam_role.x`); older versions (1.0 still) only the resource. An index that is not a
 /// literal hides what follows it: `aws_iam_role.x[each.key].id` is listed as
-/// `aws_iam_role.x` and `each.key`.
+/// `aws_iam_role.x` and `each.key`. Where the attribute is hidden, in a plan that applies
+/// it is one the argument takes: IAM rejects a role ARN where it takes a role name, and a
+/// name where it takes a policy ARN. A plan cannot show a function or template around the
+/// one reference (`lower(aws_iam_role.x.id)` is listed as the plain reference is): such a
+/// transform is read as the plain reference.
 pub(super) fn plan_target(references: &[Value], kind: &str, attrs: &[&str]) -> Option<Target> {
     let mut resource: Option<&str> = None;
     let mut key: Option<&str> = None;
