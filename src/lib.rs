@@ -78,7 +78,16 @@ pub fn load_config(args: &ScanArgs) -> Result<Config, RunError> {
         }
         Some(p.clone())
     } else {
-        args.paths.first().and_then(|p| Config::discover(p))
+        // Discovery canonicalises; outputs show paths as the user would type them.
+        args.paths
+            .first()
+            .and_then(|p| Config::discover(p))
+            .map(|found| {
+                std::env::current_dir()
+                    .ok()
+                    .and_then(|cwd| found.strip_prefix(cwd).ok().map(Path::to_path_buf))
+                    .unwrap_or(found)
+            })
     };
     let mut config = match &path {
         Some(p) => Config::load(p)?,
