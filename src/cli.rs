@@ -114,6 +114,11 @@ pub struct CheckArgs {
     /// Print counts per rule after the findings.
     #[arg(long)]
     pub statistics: bool,
+    /// Scan the whole current folder, but report only findings in the files given as
+    /// paths (for pre-commit, which passes the files that changed: rules that need other
+    /// files, such as a trust policy and the grant that uses it, still see them).
+    #[arg(long)]
+    pub only_files: bool,
     /// When to colour human output.
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorChoice,
