@@ -871,3 +871,101 @@ fn no_progress_output_when_stderr_is_not_a_terminal() {
     let run = examples(&["--format", "json"]);
     assert_eq!(run.stderr, "");
 }
+
+// ---------------------------------------------------------------- GitHub Action
+
+/// Runs scripts/action-run.sh as action.yml does, in a workspace, with a GITHUB_OUTPUT file.
+fn action(workspace: &Path, inputs: &[(&str, &str)]) -> (Run, String) {
+    let output = workspace.join("github-output.txt");
+    let _ = std::fs::remove_file(&output);
+    let mut cmd = Command::new("bash");
+    cmd.arg(manifest_dir().join("scripts/action-run.sh"))
+        .current_dir(workspace)
+        .env("IAMLINT", env!("CARGO_BIN_EXE_iamlint"))
+        .env("GITHUB_WORKSPACE", workspace)
+        .env("GITHUB_OUTPUT", &output);
+    for (k, v) in inputs {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("bash runs");
+    let run = Run {
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        code: out.status.code().expect("exited"),
+    };
+    run.assert_no_panic();
+    (run, std::fs::read_to_string(output).unwrap_or_default())
+}
+
+#[test]
+fn action_writes_sarif_annotates_and_outputs_the_exit_code() {
+    let ws = three_findings();
+    let (run, outputs) = action(ws.path(), &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(outputs, "exit-code=1\nsarif-file=iamlint.sarif\n");
+    assert!(run
+        .stdout
+        .contains("::error file=iam/roles/Public/trust.json,line=4"));
+    assert!(run
+        .stdout
+        .contains("::warning file=iam/users/alice/switch-policy.json"));
+    let sarif = std::fs::read_to_string(ws.path().join("iamlint.sarif")).expect("SARIF written");
+    assert_valid_sarif(&sarif);
+    let results = serde_json::from_str::<Value>(&sarif).unwrap()["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(results, 3);
+}
+
+#[test]
+fn action_inputs() {
+    let ws = three_findings();
+    write(ws.path(), "ci/iamlint.toml", b"ignore = [\"IAM102\"]\n");
+    let (run, outputs) = action(
+        ws.path(),
+        &[
+            ("INPUT_PATHS", "iam/users\niam/roles"),
+            ("INPUT_CONFIG", "ci/iamlint.toml"),
+            ("INPUT_FAIL_ON", "never"),
+            ("INPUT_FORMAT", "json"),
+            ("INPUT_SARIF_FILE", "out.sarif"),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(outputs, "exit-code=0\nsarif-file=out.sarif\n");
+    assert_eq!(run.rules(), ["IAM101", "IAM301"]);
+    assert_valid_sarif(&std::fs::read_to_string(ws.path().join("out.sarif")).unwrap());
+
+    let clean = tree(&[("iam/users/bob/policy.json", CLEAN)]);
+    let (run, outputs) = action(clean.path(), &[("INPUT_SARIF_FILE", "")]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(outputs, "exit-code=0\nsarif-file=\n");
+    assert!(!clean.path().join("iamlint.sarif").exists());
+
+    let (run, outputs) = action(clean.path(), &[("INPUT_CONFIG", "missing.toml")]);
+    assert_eq!(run.code, 2);
+    assert!(outputs.starts_with("exit-code=2\n"));
+}
+
+#[test]
+fn action_yml_passes_every_input_to_the_script() {
+    let yml = std::fs::read_to_string(manifest_dir().join("action.yml")).unwrap();
+    let script = std::fs::read_to_string(manifest_dir().join("scripts/action-run.sh")).unwrap();
+    for input in ["paths", "config", "fail-on", "format", "sarif-file"] {
+        let var = format!("INPUT_{}", input.to_uppercase().replace('-', "_"));
+        assert!(
+            yml.contains(&format!("  {input}:\n")),
+            "input {input} declared"
+        );
+        assert!(
+            yml.contains(&format!("{var}: ${{{{ inputs.{input} }}}}")),
+            "{var} passed"
+        );
+        assert!(
+            script.contains(&format!("${{{var}")),
+            "{var} read by the script"
+        );
+    }
+    assert!(yml.contains("cargo install --path \"$GITHUB_ACTION_PATH\" --locked"));
+}
