@@ -111,12 +111,11 @@ pub struct CheckArgs {
     /// Print nothing but findings (no summary line).
     #[arg(long, short = 'q')]
     pub quiet: bool,
-    /// Print counts per rule after the findings.
+    /// Print counts per rule after the findings (on standard error with SARIF or JSON).
     #[arg(long)]
     pub statistics: bool,
-    /// Scan the whole current folder, but report only findings in the files given as
-    /// paths (for pre-commit, which passes the files that changed: rules that need other
-    /// files, such as a trust policy and the grant that uses it, still see them).
+    /// Report only findings in the files given as paths, but scan the whole current
+    /// folder (for pre-commit: rules that join files still see every file).
     #[arg(long)]
     pub only_files: bool,
     /// When to colour human output.

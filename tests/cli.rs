@@ -969,3 +969,147 @@ fn action_yml_passes_every_input_to_the_script() {
     }
     assert!(yml.contains("cargo install --path \"$GITHUB_ACTION_PATH\" --locked"));
 }
+
+// ---------------------------------------------------------------- README
+
+fn readme() -> String {
+    std::fs::read_to_string(manifest_dir().join("README.md")).expect("README.md")
+}
+
+/// The body of the first fenced block of `lang` after `heading`.
+fn readme_block(heading: &str, lang: &str) -> String {
+    let text = readme();
+    let from = text
+        .find(heading)
+        .unwrap_or_else(|| panic!("README has `{heading}`"));
+    let rest = &text[from..];
+    let open = format!("```{lang}\n");
+    let start = rest.find(&open).expect("fenced block") + open.len();
+    let len = rest[start..].find("\n```").expect("closed block");
+    rest[start..start + len + 1].to_owned()
+}
+
+#[test]
+fn readme_first_commands() {
+    let text = readme();
+    let first = readme_block("# iamlint", "sh");
+    assert!(first.starts_with("cargo run --release -- testdata/examples "));
+    assert!(first.contains("\ncargo test --all-targets "));
+    // .ci/run runs the README's test command.
+    let ci = std::fs::read_to_string(manifest_dir().join(".ci/run")).unwrap();
+    assert!(ci.contains("\ncargo test --all-targets\n"));
+    assert!(ci.contains("cargo run --release -- testdata/examples"));
+    assert!(text.find(&first).unwrap() < 300, "the commands come first");
+}
+
+#[test]
+fn readme_rule_table_is_the_rule_list() {
+    let text = readme();
+    let rows: Vec<String> = text
+        .lines()
+        .filter(|l| l.starts_with("| IAM") && l.as_bytes().get(5).is_some_and(u8::is_ascii_digit))
+        .map(|l| {
+            let cells: Vec<&str> = l.trim_matches('|').split(" | ").map(str::trim).collect();
+            format!("{} {} {} {}", cells[0], cells[1], cells[2], cells[3])
+        })
+        .collect();
+    let listed: Vec<String> = iamlint::docs::RULE_DOCS
+        .iter()
+        .map(|d| format!("{} {} {} {}", d.id, d.name, d.severity, d.summary))
+        .collect();
+    assert_eq!(
+        rows, listed,
+        "the README's rule table must list every rule of `iamlint rules`, in order"
+    );
+}
+
+#[test]
+fn readme_config_example_is_a_valid_config() {
+    let config = readme_block("## Configuration", "toml");
+    assert!(config.contains("[[suppress]]"));
+    let dir = tree(&[
+        (".iamlint.toml", config.as_bytes()),
+        ("iam/111122223333/users/bob/policy.json", CLEAN),
+    ]);
+    let run = iamlint(dir.path(), &["--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // Its one suppression matches nothing in this tree, and is reported.
+    assert_eq!(run.rules(), ["IAM005"]);
+}
+
+#[test]
+fn readme_json_example_is_real_output() {
+    let example: Value = serde_json::from_str(&readme_block("### JSON", "json")).unwrap();
+    let real = examples(&["--format", "json"]).json();
+    assert_eq!(example["version"], real["version"]);
+    assert_eq!(example["tool"]["name"], real["tool"]["name"]);
+    assert_eq!(example["summary"], real["summary"]);
+    let shown = &example["findings"][0];
+    let same = real["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == shown["rule"])
+        .expect("the example's finding is reported");
+    assert_eq!(shown, same);
+}
+
+#[test]
+fn readme_usage_names_real_options() {
+    let help = iamlint(&manifest_dir(), &["check", "--help"]).stdout;
+    let text = readme();
+    let usage = &text[text.find("## Usage").unwrap()..text.find("### Exit codes").unwrap()];
+    for word in usage.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-')) {
+        if word.starts_with("--") && word.as_bytes().get(2).is_some_and(u8::is_ascii_lowercase) {
+            assert!(
+                help.contains(word),
+                "README shows {word}, `check --help` lacks it"
+            );
+        }
+    }
+    for cmd in [
+        &["rules"][..],
+        &["explain", "IAM101"],
+        &["inventory", "testdata/examples"],
+    ] {
+        assert_eq!(iamlint(&manifest_dir(), cmd).code, 0, "{cmd:?}");
+    }
+    let inventory = iamlint(&manifest_dir(), &["inventory", "testdata/examples"]).stdout;
+    assert!(inventory.contains("role  arn:aws:iam::111122223333:role/Deploy"));
+    let json = iamlint(
+        &manifest_dir(),
+        &["inventory", "-f", "json", "testdata/examples"],
+    );
+    serde_json::from_str::<Value>(&json.stdout).expect("inventory JSON");
+    assert_eq!(iamlint(&manifest_dir(), &["--no-such-option"]).code, 2);
+}
+
+#[test]
+fn readme_action_and_pre_commit_match_their_files() {
+    let text = readme();
+    let action = std::fs::read_to_string(manifest_dir().join("action.yml")).unwrap();
+    let workflow = readme_block("## GitHub Action", "yaml");
+    let with = &workflow[workflow.find("uses: iamlint/iamlint@main").unwrap()..];
+    let with = &with[..with.find("- if:").unwrap()];
+    for line in with.lines().skip(2).filter(|l| !l.trim().is_empty()) {
+        let key = line.trim().split(':').next().unwrap();
+        assert!(action.contains(&format!("\n  {key}:\n")), "input {key}");
+    }
+    for row in text
+        .lines()
+        .filter(|l| l.starts_with("| `") && l.contains("` | "))
+    {
+        let name = row.trim_start_matches("| `").split('`').next().unwrap();
+        if !name.starts_with('-') {
+            assert!(action.contains(&format!("\n  {name}:\n")), "input {name}");
+        }
+    }
+    assert!(action.contains("default: iamlint.sarif"));
+    assert!(action.contains("default: github"));
+    let hooks = std::fs::read_to_string(manifest_dir().join(".pre-commit-hooks.yaml")).unwrap();
+    let config = readme_block("## pre-commit", "yaml");
+    assert!(config.contains("- id: iamlint"));
+    assert!(hooks.contains("- id: iamlint\n"));
+    assert!(hooks.contains("entry: iamlint check --only-files\n"));
+    assert!(hooks.contains("language: rust\n"));
+}
