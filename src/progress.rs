@@ -22,8 +22,8 @@ pub(crate) fn file_read() {
 
 /// The running indicator; dropping it stops and erases it.
 pub struct Progress {
-    stop: Option<mpsc::Sender<()>>,
-    thread: Option<JoinHandle<()>>,
+    /// The channel whose closing stops the thread, and the thread; None when not shown.
+    running: Option<(mpsc::Sender<()>, JoinHandle<()>)>,
 }
 
 impl Progress {
@@ -31,10 +31,7 @@ impl Progress {
     pub fn start(enabled: bool) -> Progress {
         let wanted = enabled && std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
         if !wanted {
-            return Progress {
-                stop: None,
-                thread: None,
-            };
+            return Progress { running: None };
         }
         FILES_READ.store(0, Ordering::Relaxed);
         let (tx, rx) = mpsc::channel::<()>();
@@ -61,18 +58,17 @@ impl Progress {
             }
         });
         Progress {
-            stop: Some(tx),
-            thread: Some(thread),
+            running: Some((tx, thread)),
         }
     }
 }
 
 impl Drop for Progress {
     fn drop(&mut self) {
-        // Dropping the sender wakes the thread, which erases its line and ends.
-        self.stop.take();
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
+        if let Some((stop, thread)) = self.running.take() {
+            // Closing the channel wakes the thread, which erases its line and ends.
+            drop(stop);
+            let _ = thread.join();
         }
     }
 }
