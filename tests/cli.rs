@@ -54,11 +54,16 @@ fn iamlint_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     for (k, v) in env {
         cmd.env(k, v);
     }
-    let out = cmd.output().expect("iamlint runs");
+    capture(cmd)
+}
+
+/// Runs a command and captures what it printed and its exit code; nothing may panic.
+fn capture(mut cmd: Command) -> Run {
+    let out = cmd.output().expect("the command runs");
     let run = Run {
         stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
         stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
-        code: out.status.code().expect("iamlint exited, not killed"),
+        code: out.status.code().expect("exited, not killed"),
     };
     run.assert_no_panic();
     run
@@ -67,6 +72,13 @@ fn iamlint_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
 /// Runs iamlint in `dir` with `args`.
 fn iamlint(dir: &Path, args: &[&str]) -> Run {
     iamlint_env(dir, args, &[])
+}
+
+/// Rule ids reported by `--format json` with `args` in `dir`.
+fn json_rules(dir: &Path, args: &[&str]) -> Vec<String> {
+    let mut all = vec!["--format", "json"];
+    all.extend_from_slice(args);
+    iamlint(dir, &all).rules()
 }
 
 /// A temporary tree of files (parents created).
@@ -395,11 +407,7 @@ fn explain_an_unknown_rule_is_a_usage_error() {
 #[test]
 fn select_by_id_prefix_and_name() {
     let dir = three_findings();
-    let rules = |args: &[&str]| {
-        let mut all = vec!["--format", "json"];
-        all.extend_from_slice(args);
-        iamlint(dir.path(), &all).rules()
-    };
+    let rules = |args: &[&str]| json_rules(dir.path(), args);
     assert_eq!(rules(&[]), ["IAM102", "IAM101", "IAM301"]);
     assert_eq!(rules(&["--select", "IAM101"]), ["IAM101"]);
     assert_eq!(rules(&["--select", "iam1"]), ["IAM102", "IAM101"]);
@@ -423,11 +431,7 @@ fn cli_select_replaces_config_select_and_ignores_add_up() {
         ".iamlint.toml",
         b"select = [\"IAM3\"]\nignore = [\"trust-any-principal\"]\n",
     );
-    let rules = |args: &[&str]| {
-        let mut all = vec!["--format", "json"];
-        all.extend_from_slice(args);
-        iamlint(dir.path(), &all).rules()
-    };
+    let rules = |args: &[&str]| json_rules(dir.path(), args);
     assert_eq!(rules(&[]), ["IAM301"]);
     assert_eq!(rules(&["--select", "IAM1"]), ["IAM101"]);
     assert_eq!(
@@ -450,11 +454,7 @@ fn selecting_an_unknown_rule_is_a_usage_error() {
 #[test]
 fn exclude_globs_from_config_and_command_line() {
     let dir = three_findings();
-    let rules = |args: &[&str]| {
-        let mut all = vec!["--format", "json"];
-        all.extend_from_slice(args);
-        iamlint(dir.path(), &all).rules()
-    };
+    let rules = |args: &[&str]| json_rules(dir.path(), args);
     assert_eq!(rules(&["--exclude", "iam/roles/**"]), ["IAM101", "IAM301"]);
     assert_eq!(
         rules(&["--exclude", "iam/roles/**", "--exclude", "**/bob/**"]),
@@ -887,13 +887,7 @@ fn action(workspace: &Path, inputs: &[(&str, &str)]) -> (Run, String) {
     for (k, v) in inputs {
         cmd.env(k, v);
     }
-    let out = cmd.output().expect("bash runs");
-    let run = Run {
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        code: out.status.code().expect("exited"),
-    };
-    run.assert_no_panic();
+    let run = capture(cmd);
     (run, std::fs::read_to_string(output).unwrap_or_default())
 }
 
