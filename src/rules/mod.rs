@@ -65,8 +65,9 @@ pub trait Rule: Sync {
     fn check(&self, _ctx: &Context, _out: &mut Vec<Finding>) {}
 }
 
-/// Diagnostics loaders emit for files they cannot use; listed so they have documents,
-/// SARIF rule entries and can be selected or ignored like any rule.
+/// Diagnostics that come from outside the rules (loaders, for files they cannot use; the
+/// config, for suppressions that matched nothing); listed so they have documents, SARIF
+/// rule entries and can be selected or ignored like any rule.
 struct LoadDiagnostic(&'static str);
 
 impl Rule for LoadDiagnostic {
@@ -83,6 +84,7 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &LoadDiagnostic(INVALID_JSON),
         &LoadDiagnostic(FILE_TOO_LARGE),
         &LoadDiagnostic(MALFORMED_SOURCE),
+        &LoadDiagnostic(crate::config::UNUSED_SUPPRESSION),
         &assume_role_wildcard_resource::AssumeRoleWildcardResource,
         &trust_any_principal::TrustAnyPrincipal,
         &permission_without_trust::PermissionWithoutTrust,
