@@ -1,7 +1,7 @@
 //! Walks the scan paths and returns the sorted list of candidate files. Cheap: it looks at
-//! names only (content sniffing happens in `sources`), never follows symbolic links, and
-//! prunes folders that never hold configuration of ours (VCS metadata, dependencies,
-//! build output).
+//! names only (content sniffing happens in `sources`), never follows symbolic links to
+//! folders (so link loops cannot trap it), reads a link to a file as that file, and prunes
+//! folders that never hold configuration of ours (VCS metadata, dependencies, build output).
 
 use std::path::{Path, PathBuf};
 
@@ -90,6 +90,19 @@ pub fn discover(paths: &[PathBuf], config: &Config) -> Vec<Candidate> {
                         out.push(Candidate {
                             path: path.to_path_buf(),
                             walk_error: None,
+                        });
+                    } else if e.file_type().is_symlink() && is_candidate_name(path) {
+                        // A shared policy linked into a role's folder is that role's policy:
+                        // read it. A loop or a dangling link is reported, not skipped.
+                        let walk_error = match std::fs::metadata(path) {
+                            Ok(m) if m.is_file() => None,
+                            Ok(m) if m.is_dir() => continue,
+                            Ok(_) => Some("not a regular file".to_owned()),
+                            Err(e) => Some(format!("broken symbolic link: {e}")),
+                        };
+                        out.push(Candidate {
+                            path: path.to_path_buf(),
+                            walk_error,
                         });
                     } else if !e.file_type().is_file()
                         && !e.file_type().is_dir()
