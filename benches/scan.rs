@@ -102,7 +102,11 @@ fn child(kind: &str, dir: &Path, extra: &[String]) {
                 edges = g.edges.len();
             }
             println!("ms={}", best.as_secs_f64() * 1000.0);
-            println!("roles={}\nusers={}\nedges={edges}", scan.inventory.roles.len(), scan.inventory.users.len());
+            println!(
+                "roles={}\nusers={}\nedges={edges}",
+                scan.inventory.roles.len(),
+                scan.inventory.users.len()
+            );
         }
         "idle" => println!("ms=0"),
         other => panic!("unknown measurement {other}"),
@@ -115,20 +119,21 @@ fn child(kind: &str, dir: &Path, extra: &[String]) {
 #[derive(Debug, Default, Clone)]
 struct Sample {
     ms: f64,
-    wall_ms: f64,
     hwm_kib: u64,
     fields: Vec<(String, String)>,
 }
 
 impl Sample {
     fn get(&self, key: &str) -> Option<&str> {
-        self.fields.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+        self.fields
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
     }
 }
 
 fn run_child(kind: &str, dir: &Path, extra: &[&str]) -> Sample {
     let exe = std::env::current_exe().expect("bench binary path");
-    let t = Instant::now();
     let out = Command::new(exe)
         .arg("--child")
         .arg(kind)
@@ -136,16 +141,12 @@ fn run_child(kind: &str, dir: &Path, extra: &[&str]) -> Sample {
         .args(extra)
         .output()
         .expect("run child");
-    let wall_ms = t.elapsed().as_secs_f64() * 1000.0;
     assert!(
         out.status.success(),
         "child {kind} failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let mut s = Sample {
-        wall_ms,
-        ..Sample::default()
-    };
+    let mut s = Sample::default();
     for line in String::from_utf8_lossy(&out.stdout).lines() {
         if let Some((k, v)) = line.split_once('=') {
             match k {
@@ -234,14 +235,26 @@ fn main() {
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-trees"));
     std::fs::create_dir_all(&base).expect("create bench dir");
-    let reps = env_list("IAMLINT_BENCH_REPS", "5").first().copied().unwrap_or(5).max(1);
+    let reps = env_list("IAMLINT_BENCH_REPS", "5")
+        .first()
+        .copied()
+        .unwrap_or(5)
+        .max(1);
     let sizes = env_list("IAMLINT_BENCH_SIZES", "1000,10000");
     let graph_sizes = env_list("IAMLINT_BENCH_GRAPH", "1000,2500,5000,10000");
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     println!("# iamlint scan benchmark");
     println!();
-    println!("machine: {} ({threads} threads available), load average at start: {}", cpu_model(),
-        std::fs::read_to_string("/proc/loadavg").unwrap_or_default().split_whitespace().take(3).collect::<Vec<_>>().join(" "));
+    println!(
+        "machine: {} ({threads} threads available), load average at start: {}",
+        cpu_model(),
+        std::fs::read_to_string("/proc/loadavg")
+            .unwrap_or_default()
+            .split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
     println!("reps: {reps} per measurement (floor and scan interleaved); times are in-process, min and median");
     let empty = base.join("empty");
     std::fs::create_dir_all(&empty).expect("empty dir");
@@ -294,9 +307,16 @@ fn main() {
     println!("| roles | users | edges | graph build ms (min of 5) | µs per role |");
     println!("|---|---|---|---|---|");
     for &roles in &graph_sizes {
-        let dir = tree(&base, &format!("roles-{roles}"), &synth::OrgSpec::with_roles(roles));
+        let dir = tree(
+            &base,
+            &format!("roles-{roles}"),
+            &synth::OrgSpec::with_roles(roles),
+        );
         let g = run_child("graph", &dir, &[]);
-        let r: f64 = g.get("roles").and_then(|v| v.parse().ok()).unwrap_or(f64::NAN);
+        let r: f64 = g
+            .get("roles")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(f64::NAN);
         println!(
             "| {} | {} | {} | {:.1} | {:.2} |",
             g.get("roles").unwrap_or("?"),

@@ -27,7 +27,9 @@ impl Run {
     fn find(&self, rule: &str, suffix: &str) -> Vec<&Value> {
         self.findings
             .iter()
-            .filter(|f| f["rule"] == rule && f["path"].as_str().is_some_and(|p| p.ends_with(suffix)))
+            .filter(|f| {
+                f["rule"] == rule && f["path"].as_str().is_some_and(|p| p.ends_with(suffix))
+            })
             .collect()
     }
 
@@ -113,7 +115,10 @@ fn run(root: &Path, extra: &[&str]) -> Run {
         if start.elapsed() > Duration::from_secs(120) {
             let _ = child.kill();
             let _ = child.wait();
-            panic!("iamlint did not finish within two minutes on {}", root.display());
+            panic!(
+                "iamlint did not finish within two minutes on {}",
+                root.display()
+            );
         }
         std::thread::sleep(Duration::from_millis(20));
     };
@@ -133,7 +138,11 @@ fn run(root: &Path, extra: &[&str]) -> Run {
 #[test]
 fn invalid_json_is_reported_at_its_position() {
     let dir = tree();
-    write(dir.path(), "iam/policy.json", b"{\n  \"Statement\": [\n    {\"Effect\": \"Allow\",,}\n");
+    write(
+        dir.path(),
+        "iam/policy.json",
+        b"{\n  \"Statement\": [\n    {\"Effect\": \"Allow\",,}\n",
+    );
     let r = run(dir.path(), &[]);
     r.assert_scanned_on();
     let f = r.find("IAM002", "iam/policy.json");
@@ -144,10 +153,18 @@ fn invalid_json_is_reported_at_its_position() {
 #[test]
 fn invalid_json_that_is_not_ours_is_silent() {
     let dir = tree();
-    write(dir.path(), "web/tsconfig.json", b"{ // comment\n \"a\": 1, }");
+    write(
+        dir.path(),
+        "web/tsconfig.json",
+        b"{ // comment\n \"a\": 1, }",
+    );
     let r = run(dir.path(), &[]);
     r.assert_scanned_on();
-    assert!(r.find("IAM002", "tsconfig.json").is_empty(), "{:?}", r.rules());
+    assert!(
+        r.find("IAM002", "tsconfig.json").is_empty(),
+        "{:?}",
+        r.rules()
+    );
 }
 
 #[test]
@@ -157,21 +174,38 @@ fn empty_file() {
     write(dir.path(), "roles/app/blank-policy.json", b" \n\t\r\n");
     let r = run(dir.path(), &[]);
     r.assert_scanned_on();
-    assert!(r.message("IAM002", "roles/app/trust.json").contains("empty"));
-    assert!(r.message("IAM002", "roles/app/blank-policy.json").contains("empty"));
+    assert!(r
+        .message("IAM002", "roles/app/trust.json")
+        .contains("empty"));
+    assert!(r
+        .message("IAM002", "roles/app/blank-policy.json")
+        .contains("empty"));
 }
 
 #[test]
 fn binary_file() {
     let dir = tree();
-    let bytes: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    let bytes: Vec<u8> = (0..4096u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
     write(dir.path(), "policies/policy.json", &bytes);
     // A PNG with a JSON name.
-    write(dir.path(), "policies/logo-policy.json", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10");
+    write(
+        dir.path(),
+        "policies/logo-policy.json",
+        b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10",
+    );
     let r = run(dir.path(), &[]);
     r.assert_scanned_on();
-    assert!(r.message("IAM001", "policies/policy.json").contains("binary"), "{:?}", r.rules());
-    assert!(r.message("IAM001", "policies/logo-policy.json").contains("binary"));
+    assert!(
+        r.message("IAM001", "policies/policy.json")
+            .contains("binary"),
+        "{:?}",
+        r.rules()
+    );
+    assert!(r
+        .message("IAM001", "policies/logo-policy.json")
+        .contains("binary"));
 }
 
 #[test]
@@ -185,8 +219,18 @@ fn nul_bytes_inside_json() {
     write(dir.path(), "roles/b/trust.json", &late);
     let r = run(dir.path(), &[]);
     r.assert_scanned_on();
-    assert_eq!(r.find("IAM001", "roles/a/trust.json").len(), 1, "{:?}", r.rules());
-    assert_eq!(r.find("IAM002", "roles/b/trust.json").len(), 1, "{:?}", r.rules());
+    assert_eq!(
+        r.find("IAM001", "roles/a/trust.json").len(),
+        1,
+        "{:?}",
+        r.rules()
+    );
+    assert_eq!(
+        r.find("IAM002", "roles/b/trust.json").len(),
+        1,
+        "{:?}",
+        r.rules()
+    );
 }
 
 #[test]
@@ -239,7 +283,11 @@ fn utf16_file() {
     write(dir.path(), "roles/z/trust.json", &bare);
     let r = run(dir.path(), &[]);
     r.assert_scanned_on();
-    assert!(r.message("IAM001", "roles/x/trust.json").contains("UTF-16"), "{:?}", r.rules());
+    assert!(
+        r.message("IAM001", "roles/x/trust.json").contains("UTF-16"),
+        "{:?}",
+        r.rules()
+    );
     assert!(r.message("IAM001", "roles/y/trust.json").contains("UTF-16"));
     assert_eq!(r.find("IAM001", "roles/z/trust.json").len(), 1);
 }
@@ -253,15 +301,23 @@ fn five_megabyte_policy() {
                 "Resource": [format!("arn:aws:s3:::bucket-{i}/*"), format!("arn:aws:s3:::bucket-{i}")]})
         })
         .collect();
-    statements.push(serde_json::json!({"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}));
-    let text = serde_json::to_string_pretty(&serde_json::json!({"Version": "2012-10-17", "Statement": statements}))
-        .expect("json");
+    statements
+        .push(serde_json::json!({"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}));
+    let text = serde_json::to_string_pretty(
+        &serde_json::json!({"Version": "2012-10-17", "Statement": statements}),
+    )
+    .expect("json");
     assert!(text.len() > 5_000_000, "{} bytes", text.len());
     write(dir.path(), "users/big/policy.json", text.as_bytes());
     let r = run(dir.path(), &[]);
     r.assert_scanned_on();
     // The one bad statement at the very end is found.
-    assert_eq!(r.find("IAM101", "users/big/policy.json").len(), 1, "{:?}", r.rules());
+    assert_eq!(
+        r.find("IAM101", "users/big/policy.json").len(),
+        1,
+        "{:?}",
+        r.rules()
+    );
 }
 
 #[test]
@@ -274,15 +330,31 @@ fn ten_thousand_deep_nesting() {
         s.push('}');
         s
     };
-    write(dir.path(), "policies/arrays-policy.json", deep("[", "]").as_bytes());
-    write(dir.path(), "policies/objects-policy.json", deep("{\"a\":", "}").as_bytes());
+    write(
+        dir.path(),
+        "policies/arrays-policy.json",
+        deep("[", "]").as_bytes(),
+    );
+    write(
+        dir.path(),
+        "policies/objects-policy.json",
+        deep("{\"a\":", "}").as_bytes(),
+    );
     // Not ours by name, but it says `"Statement"`: still reported.
     write(dir.path(), "misc/deep.json", deep("[", "]").as_bytes());
     let r = run(dir.path(), &[]);
     r.assert_scanned_on();
-    for p in ["policies/arrays-policy.json", "policies/objects-policy.json", "misc/deep.json"] {
+    for p in [
+        "policies/arrays-policy.json",
+        "policies/objects-policy.json",
+        "misc/deep.json",
+    ] {
         let msg = r.message("IAM002", p);
-        assert!(msg.contains("recursion limit"), "{p}: {msg:?} {:?}", r.rules());
+        assert!(
+            msg.contains("recursion limit"),
+            "{p}: {msg:?} {:?}",
+            r.rules()
+        );
     }
 }
 
@@ -305,7 +377,12 @@ fn million_element_array() {
     write(dir.path(), "users/erin/policy.json", res.as_bytes());
     let r = run(dir.path(), &[]);
     r.assert_scanned_on();
-    assert_eq!(r.find("IAM101", "users/dave/policy.json").len(), 1, "{:?}", r.rules());
+    assert_eq!(
+        r.find("IAM101", "users/dave/policy.json").len(),
+        1,
+        "{:?}",
+        r.rules()
+    );
     let grammar = r.find("IAM301", "users/dave/policy.json");
     assert!(
         !grammar.is_empty() && grammar.len() <= 50,
@@ -357,14 +434,28 @@ fn symlink_loops_and_dangling_links() {
         br#"{"Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]}"#,
     );
     std::fs::create_dir_all(dir.path().join("roles/linked")).expect("mkdir");
-    symlink("../../shared/open-trust.json", dir.path().join("roles/linked/trust.json")).expect("symlink");
+    symlink(
+        "../../shared/open-trust.json",
+        dir.path().join("roles/linked/trust.json"),
+    )
+    .expect("symlink");
     let r = run(dir.path(), &[]);
     r.assert_scanned_on();
-    for p in ["roles/loop/trust.json", "roles/loop/a-policy.json", "roles/loop/b-policy.json", "roles/loop/gone-policy.json"] {
+    for p in [
+        "roles/loop/trust.json",
+        "roles/loop/a-policy.json",
+        "roles/loop/b-policy.json",
+        "roles/loop/gone-policy.json",
+    ] {
         assert_eq!(r.find("IAM001", p).len(), 1, "{p}: {:?}", r.rules());
     }
     // The link to a real file is read like the file.
-    assert_eq!(r.find("IAM102", "roles/linked/trust.json").len(), 1, "{:?}", r.rules());
+    assert_eq!(
+        r.find("IAM102", "roles/linked/trust.json").len(),
+        1,
+        "{:?}",
+        r.rules()
+    );
 }
 
 #[cfg(unix)]
@@ -377,16 +468,28 @@ fn unreadable_file() {
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o000)).expect("chmod");
     let locked = std::fs::create_dir_all(dir.path().join("roles/locked")).and_then(|_| {
         write(dir.path(), "roles/locked/trust.json", b"{}");
-        std::fs::set_permissions(dir.path().join("roles/locked"), std::fs::Permissions::from_mode(0o000))
+        std::fs::set_permissions(
+            dir.path().join("roles/locked"),
+            std::fs::Permissions::from_mode(0o000),
+        )
     });
     locked.expect("chmod folder");
     // Root reads anything whatever the mode bits: then there is nothing to deny.
     let denied = std::fs::read(&path).is_err();
     let r = run(dir.path(), &[]);
-    std::fs::set_permissions(dir.path().join("roles/locked"), std::fs::Permissions::from_mode(0o755)).expect("chmod back");
+    std::fs::set_permissions(
+        dir.path().join("roles/locked"),
+        std::fs::Permissions::from_mode(0o755),
+    )
+    .expect("chmod back");
     r.assert_scanned_on();
     if denied {
-        assert!(r.message("IAM001", "roles/secret/trust.json").contains("ermission denied"), "{:?}", r.rules());
+        assert!(
+            r.message("IAM001", "roles/secret/trust.json")
+                .contains("ermission denied"),
+            "{:?}",
+            r.rules()
+        );
         assert_eq!(r.find("IAM001", "roles/locked").len(), 1, "{:?}", r.rules());
     }
 }
@@ -403,15 +506,34 @@ fn fifo_does_not_block() {
         return;
     }
     // A link to the FIFO must not block either.
-    std::os::unix::fs::symlink("trust.json", dir.path().join("roles/pipe/linked-policy.json")).expect("symlink");
+    std::os::unix::fs::symlink(
+        "trust.json",
+        dir.path().join("roles/pipe/linked-policy.json"),
+    )
+    .expect("symlink");
     let r = run(dir.path(), &[]);
     r.assert_scanned_on();
-    assert!(r.message("IAM001", "roles/pipe/trust.json").contains("not a regular file"), "{:?}", r.rules());
-    assert!(r.message("IAM001", "roles/pipe/linked-policy.json").contains("not a regular file"), "{:?}", r.rules());
+    assert!(
+        r.message("IAM001", "roles/pipe/trust.json")
+            .contains("not a regular file"),
+        "{:?}",
+        r.rules()
+    );
+    assert!(
+        r.message("IAM001", "roles/pipe/linked-policy.json")
+            .contains("not a regular file"),
+        "{:?}",
+        r.rules()
+    );
     // Named on the command line too.
     let r = run(&fifo, &[]);
     assert!(!r.stderr.contains("panicked"));
-    assert!(r.message("IAM001", "roles/pipe/trust.json").contains("not a regular file"), "{:?}", r.rules());
+    assert!(
+        r.message("IAM001", "roles/pipe/trust.json")
+            .contains("not a regular file"),
+        "{:?}",
+        r.rules()
+    );
 }
 
 #[test]
@@ -426,8 +548,17 @@ fn directory_named_like_a_policy() {
     let r = run(dir.path(), &[]);
     r.assert_scanned_on();
     // The folder is walked like any other; the file in it is read.
-    assert_eq!(r.find("IAM102", "iam/policy.json/trust.json").len(), 1, "{:?}", r.rules());
-    assert!(r.find("IAM001", "iam/policy.json").is_empty(), "{:?}", r.rules());
+    assert_eq!(
+        r.find("IAM102", "iam/policy.json/trust.json").len(),
+        1,
+        "{:?}",
+        r.rules()
+    );
+    assert!(
+        r.find("IAM001", "iam/policy.json").is_empty(),
+        "{:?}",
+        r.rules()
+    );
 }
 
 #[test]
@@ -455,25 +586,43 @@ fn top_level_not_an_object() {
     write(dir.path(), "roles/num/trust.json", b"1e999999");
     let r = run(dir.path(), &[]);
     r.assert_scanned_on();
-    assert_eq!(r.find("IAM004", "roles/list/trust.json").len(), 1, "{:?}", r.rules());
-    assert_eq!(r.find("IAM002", "roles/num/trust.json").len(), 1, "{:?}", r.rules());
+    assert_eq!(
+        r.find("IAM004", "roles/list/trust.json").len(),
+        1,
+        "{:?}",
+        r.rules()
+    );
+    assert_eq!(
+        r.find("IAM002", "roles/num/trust.json").len(),
+        1,
+        "{:?}",
+        r.rules()
+    );
 }
 
 #[test]
 fn hostile_aws_config() {
     let dir = tree();
-    let mut text = b"[profile a]\nrole_arn = arn:aws:iam::111122223333:role/x\nsource_profile = ".to_vec();
+    let mut text =
+        b"[profile a]\nrole_arn = arn:aws:iam::111122223333:role/x\nsource_profile = ".to_vec();
     text.extend(std::iter::repeat_n(b'[', 100_000));
     text.extend(b"\n[profile \xff\xfe]\n\0\n");
     write(dir.path(), ".aws/config", &text);
     let mut deep = String::from("[default]\n");
     for i in 0..50_000 {
-        deep.push_str(&format!("[profile p{i}]\nsource_profile = p{}\nrole_arn = arn:aws:iam::111122223333:role/r\n", i + 1));
+        deep.push_str(&format!(
+            "[profile p{i}]\nsource_profile = p{}\nrole_arn = arn:aws:iam::111122223333:role/r\n",
+            i + 1
+        ));
     }
     write(dir.path(), "tools/aws/config", deep.as_bytes());
     let r = run(dir.path(), &[]);
     r.assert_scanned_on();
-    assert!(!r.find("IAM001", ".aws/config").is_empty(), "{:?}", r.rules());
+    assert!(
+        !r.find("IAM001", ".aws/config").is_empty(),
+        "{:?}",
+        r.rules()
+    );
 }
 
 #[test]

@@ -56,7 +56,10 @@ fn small_organisation_reports_exactly_the_planted_problems() {
     assert_eq!(got, want, "findings per rule differ:\n{listing}");
     // Every plant counts: the small spec plants each kind at least twice in loaded formats.
     for rule in ["IAM101", "IAM102", "IAM201"] {
-        assert!(want.get(rule).copied().unwrap_or(0) >= 1, "{rule} not planted");
+        assert!(
+            want.get(rule).copied().unwrap_or(0) >= 1,
+            "{rule} not planted"
+        );
     }
 }
 
@@ -73,7 +76,10 @@ fn tree_digest(root: &Path) -> String {
     for f in &files {
         let rel = f.strip_prefix(root).unwrap_or(f).display().to_string();
         let bytes = std::fs::read(f).unwrap_or_default();
-        parts.push(format!("{rel}:{}", iamlint::report::stable_hash(&[&String::from_utf8_lossy(&bytes)])));
+        parts.push(format!(
+            "{rel}:{}",
+            iamlint::report::stable_hash(&[&String::from_utf8_lossy(&bytes)])
+        ));
     }
     let refs: Vec<&str> = parts.iter().map(String::as_str).collect();
     iamlint::report::stable_hash(&refs)
@@ -90,7 +96,14 @@ fn generation_is_deterministic() {
     assert_eq!(ga.bytes, gb.bytes);
     assert_eq!(tree_digest(a.path()), tree_digest(b.path()));
     // Every kind of file is there.
-    for kind in ["raw", "dump", "terraform", "cloudformation", "profiles", "noise"] {
+    for kind in [
+        "raw",
+        "dump",
+        "terraform",
+        "cloudformation",
+        "profiles",
+        "noise",
+    ] {
         assert!(
             ga.files_by_kind.get(kind).copied().unwrap_or(0) > 0,
             "no {kind} files"
@@ -103,10 +116,8 @@ fn sized_monorepo_has_the_requested_number_of_files() {
     let dir = tempfile::tempdir().expect("temp dir");
     let org = synth::generate(dir.path(), &OrgSpec::with_files(1000));
     assert_eq!(org.files, 1000, "{:?}", org.files_by_kind);
-    let candidates = iamlint::discover::discover(
-        &[dir.path().to_path_buf()],
-        &config_for(dir.path()),
-    );
+    let candidates =
+        iamlint::discover::discover(&[dir.path().to_path_buf()], &config_for(dir.path()));
     assert_eq!(candidates.len(), 1000);
 }
 
@@ -118,7 +129,8 @@ fn graph_of_ten_thousand_roles() {
     let all_roles = org.roles(&Format::ALL);
     assert!(all_roles >= 10_000, "{all_roles} roles generated");
     let root = dir.path().to_path_buf();
-    let scan = iamlint::scan(std::slice::from_ref(&root), config_for(&root), &[]).expect("scan runs");
+    let scan =
+        iamlint::scan(std::slice::from_ref(&root), config_for(&root), &[]).expect("scan runs");
     assert_eq!(scan.inventory.roles.len(), org.roles(LOADED), "roles");
     assert_eq!(scan.inventory.users.len(), org.users(LOADED), "users");
     let graph = Graph::build(&scan.inventory, &scan.config);

@@ -5,7 +5,7 @@
 //! files"). Rules about `source_profile`, `sso_session` and chains read these sets, never
 //! single files. This module only groups and merges; it judges nothing.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 use super::inventory::{ConfigSection, ConfigSectionKind, Inventory, Profile, SourceFormat};
@@ -21,12 +21,19 @@ pub struct ProfileSet {
     pub profiles: Vec<Profile>,
     /// `[sso-session]`, `[services]` and ignored sections of both files.
     pub sections: Vec<ConfigSection>,
+    /// Profile name -> index in `profiles`, so following chains stays linear.
+    by_name: HashMap<String, usize>,
 }
 
 impl ProfileSet {
     /// The merged profile of that name.
     pub fn get(&self, name: &str) -> Option<&Profile> {
-        self.profiles.iter().find(|p| p.name == name)
+        self.index_of(name).and_then(|i| self.profiles.get(i))
+    }
+
+    /// The index in `profiles` of the profile of that name.
+    pub fn index_of(&self, name: &str) -> Option<usize> {
+        self.by_name.get(name).copied()
     }
 
     /// Whether the config file declares `[sso-session NAME]`.
@@ -73,10 +80,17 @@ fn build(inv: &Inventory, config: Option<FileId>, credentials: Option<FileId>) -
         .filter(|p| Some(p.file) == config)
         .cloned()
         .collect();
+    let mut by_name: HashMap<String, usize> = HashMap::new();
+    for (i, p) in profiles.iter().enumerate() {
+        by_name.entry(p.name.clone()).or_insert(i);
+    }
     for cred in inv.profiles.iter().filter(|p| Some(p.file) == credentials) {
-        match profiles.iter_mut().find(|p| p.name == cred.name) {
+        match by_name.get(&cred.name).and_then(|&i| profiles.get_mut(i)) {
             Some(p) => merge(p, cred),
-            None => profiles.push(cred.clone()),
+            None => {
+                by_name.insert(cred.name.clone(), profiles.len());
+                profiles.push(cred.clone());
+            }
         }
     }
     let sections = inv
@@ -90,6 +104,7 @@ fn build(inv: &Inventory, config: Option<FileId>, credentials: Option<FileId>) -
         credentials,
         profiles,
         sections,
+        by_name,
     }
 }
 

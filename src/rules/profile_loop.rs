@@ -1,8 +1,6 @@
 //! IAM403: role profiles whose `source_profile`s lead back to where they started, so that
 //! no profile on the loop ever supplies credentials (IAM-SEMANTICS §7).
 
-use std::collections::BTreeSet;
-
 use super::{Context, Rule};
 use crate::finding::{Finding, Label};
 use crate::model::inventory::Profile;
@@ -40,30 +38,48 @@ impl Rule for ProfileLoop {
 
     fn check(&self, ctx: &Context, out: &mut Vec<Finding>) {
         for set in profile_sets(ctx.inventory) {
-            let index = |name: &str| set.profiles.iter().position(|p| p.name == name);
-            let mut reported: BTreeSet<Vec<usize>> = BTreeSet::new();
-            for start in 0..set.profiles.len() {
-                // Walk `source_profile` links (each profile has at most one) until the
-                // walk ends or comes back to a profile it has seen.
+            let n = set.profiles.len();
+            let next: Vec<Option<usize>> = set
+                .profiles
+                .iter()
+                .map(|p| next_of(p).and_then(|name| set.index_of(name)))
+                .collect();
+            // Each profile has at most one successor: walk every chain once, marking
+            // profiles as on the current walk (1) or finished (2), so a set of N
+            // profiles costs O(N) however long its chains are.
+            let mut state = vec![0u8; n];
+            let mut pos = vec![0usize; n];
+            for start in 0..n {
                 let mut path: Vec<usize> = Vec::new();
                 let mut at = Some(start);
                 while let Some(i) = at {
-                    if let Some(pos) = path.iter().position(|&j| j == i) {
-                        let mut cycle = path.split_off(pos);
-                        // One finding per loop, whichever profile the walk started from.
-                        let min_pos = cycle
-                            .iter()
-                            .enumerate()
-                            .min_by_key(|(_, &j)| j)
-                            .map_or(0, |(k, _)| k);
-                        cycle.rotate_left(min_pos);
-                        if reported.insert(cycle.clone()) {
-                            report(ctx, &set.profiles, &cycle, out);
+                    match state.get(i).copied() {
+                        Some(0) => {
+                            state[i] = 1;
+                            pos[i] = path.len();
+                            path.push(i);
+                            at = next.get(i).copied().flatten();
                         }
-                        break;
+                        Some(1) => {
+                            let mut cycle = path
+                                .get(pos[i]..)
+                                .map(<[usize]>::to_vec)
+                                .unwrap_or_default();
+                            // One finding per loop, starting from its first profile.
+                            let min_pos = cycle
+                                .iter()
+                                .enumerate()
+                                .min_by_key(|(_, &j)| j)
+                                .map_or(0, |(k, _)| k);
+                            cycle.rotate_left(min_pos);
+                            report(ctx, &set.profiles, &cycle, out);
+                            break;
+                        }
+                        _ => break,
                     }
-                    path.push(i);
-                    at = set.profiles.get(i).and_then(next_of).and_then(index);
+                }
+                for &i in &path {
+                    state[i] = 2;
                 }
             }
         }

@@ -395,7 +395,11 @@ impl AccountPlan {
                 2 => {
                     let name = format!("{a}-deploy-{k}");
                     let source = if format.literal_account() {
-                        arn("role", &format!("a{deploy_source}-ci"), &account_id(deploy_source))
+                        arn(
+                            "role",
+                            &format!("a{deploy_source}-ci"),
+                            &account_id(deploy_source),
+                        )
                     } else {
                         role_arn(&format!("{a}-ci"))
                     };
@@ -407,7 +411,8 @@ impl AccountPlan {
                 ),
             };
             let work = work_policy(&mut rng, &a, &id, 1 + k % 3);
-            let managed = (k % 4 == 1).then(|| (format!("{a}-data-{k}"), work_policy(&mut rng, &a, &id, 4)));
+            let managed =
+                (k % 4 == 1).then(|| (format!("{a}-data-{k}"), work_policy(&mut rng, &a, &id, 4)));
             roles.push(RolePlan {
                 name,
                 trust,
@@ -448,7 +453,8 @@ impl AccountPlan {
             managed: None,
         });
         // Planted problems, spread over the accounts in turn.
-        let share = |total: usize| total / spec.accounts + usize::from(index < total % spec.accounts);
+        let share =
+            |total: usize| total / spec.accounts + usize::from(index < total % spec.accounts);
         let wildcard_grants = share(spec.wildcard_grants);
         let open_trusts = share(spec.open_trusts);
         let console_chains = share(spec.console_chains);
@@ -589,11 +595,22 @@ impl AccountPlan {
 fn work_policy(rng: &mut Rng, a: &str, id: &str, n: usize) -> Value {
     let statements = (0..n)
         .map(|s| {
-            let actions: Vec<&str> = (0..1 + rng.below(4)).map(|_| *rng.pick(WORK_ACTIONS)).collect();
+            let actions: Vec<&str> = (0..1 + rng.below(4))
+                .map(|_| *rng.pick(WORK_ACTIONS))
+                .collect();
             let resource = match rng.below(3) {
-                0 => json!([format!("arn:aws:s3:::{a}-bucket-{s}"), format!("arn:aws:s3:::{a}-bucket-{s}/*")]),
-                1 => json!(format!("arn:aws:dynamodb:us-east-1:{id}:table/{a}-table-{}", rng.below(50))),
-                _ => json!(format!("arn:aws:sqs:eu-west-1:{id}:{a}-queue-{}", rng.below(50))),
+                0 => json!([
+                    format!("arn:aws:s3:::{a}-bucket-{s}"),
+                    format!("arn:aws:s3:::{a}-bucket-{s}/*")
+                ]),
+                1 => json!(format!(
+                    "arn:aws:dynamodb:us-east-1:{id}:table/{a}-table-{}",
+                    rng.below(50)
+                )),
+                _ => json!(format!(
+                    "arn:aws:sqs:eu-west-1:{id}:{a}-queue-{}",
+                    rng.below(50)
+                )),
             };
             let mut st = json!({
                 "Sid": format!("Work{s}"),
@@ -818,7 +835,12 @@ fn write_terraform(w: &mut Writer, plan: &AccountPlan) {
     let mut modules: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
     for u in &plan.users {
         let r = &mut root;
-        r.push(tf_resource("", "aws_iam_user", &tf_name(&u.name), json!({"name": u.name, "path": "/", "force_destroy": false, "tags": null})));
+        r.push(tf_resource(
+            "",
+            "aws_iam_user",
+            &tf_name(&u.name),
+            json!({"name": u.name, "path": "/", "force_destroy": false, "tags": null}),
+        ));
         for (pname, d) in &u.policies {
             r.push(tf_resource(
                 "",
@@ -1004,8 +1026,8 @@ fn write_profiles(w: &mut Writer, plan: &AccountPlan) {
 }
 
 const WORDS: &[&str] = &[
-    "account", "balance", "transfer", "settings", "profile", "welcome", "logout", "error",
-    "retry", "confirm", "cancel", "payment", "history", "search", "filter", "export",
+    "account", "balance", "transfer", "settings", "profile", "welcome", "logout", "error", "retry",
+    "confirm", "cancel", "payment", "history", "search", "filter", "export",
 ];
 
 const LANGS: &[&str] = &["en", "de", "fr", "es", "ja", "pt-BR"];
@@ -1017,7 +1039,12 @@ fn write_noise(w: &mut Writer, spec: &OrgSpec) {
         match n % 10 {
             0 => {
                 let deps: serde_json::Map<String, Value> = (0..5 + rng.below(20))
-                    .map(|d| (format!("@corp/lib-{}", (pkg + d * 7) % 500), json!(format!("^{}.{}.0", rng.below(5), rng.below(20)))))
+                    .map(|d| {
+                        (
+                            format!("@corp/lib-{}", (pkg + d * 7) % 500),
+                            json!(format!("^{}.{}.0", rng.below(5), rng.below(20))),
+                        )
+                    })
                     .collect();
                 w.json(
                     "noise",
@@ -1063,7 +1090,8 @@ fn write_noise(w: &mut Writer, spec: &OrgSpec) {
                 for s in 0..3 + rng.below(6) {
                     let section: serde_json::Map<String, Value> = (0..10 + rng.below(40))
                         .map(|k| {
-                            let words: Vec<&str> = (0..2 + rng.below(8)).map(|_| *rng.pick(WORDS)).collect();
+                            let words: Vec<&str> =
+                                (0..2 + rng.below(8)).map(|_| *rng.pick(WORDS)).collect();
                             (format!("{}_{k}", rng.pick(WORDS)), json!(words.join(" ")))
                         })
                         .collect();
@@ -1073,7 +1101,11 @@ fn write_noise(w: &mut Writer, spec: &OrgSpec) {
                 if n % 7 == 0 {
                     bundle.insert("resource".into(), json!({"notFound": "not found"}));
                 }
-                w.json("noise", &format!("packages/pkg-{pkg}/locales/{lang}-{n}.json"), &Value::Object(bundle));
+                w.json(
+                    "noise",
+                    &format!("packages/pkg-{pkg}/locales/{lang}-{n}.json"),
+                    &Value::Object(bundle),
+                );
             }
         }
     }
