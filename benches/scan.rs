@@ -236,17 +236,32 @@ fn main() {
         return;
     }
     // `cargo bench` passes `--bench`; a filter argument is not supported (one suite).
+    // Without it (`cargo test --all-targets` runs this binary too) only a small smoke run
+    // is made, so the test suite stays fast and still exercises every measurement.
+    let smoke = !args.iter().any(|a| a == "--bench");
     let base = std::env::var_os("IAMLINT_BENCH_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-trees"));
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR")).join(if smoke {
+                "target/bench-trees-smoke"
+            } else {
+                "target/bench-trees"
+            })
+        });
     std::fs::create_dir_all(&base).expect("create bench dir");
-    let reps = env_list("IAMLINT_BENCH_REPS", "5")
-        .first()
-        .copied()
-        .unwrap_or(5)
-        .max(1);
-    let sizes = env_list("IAMLINT_BENCH_SIZES", "1000,10000");
-    let graph_sizes = env_list("IAMLINT_BENCH_GRAPH", "1000,2500,5000,10000");
+    let (reps, sizes, graph_sizes) = if smoke {
+        (1, vec![200], vec![200])
+    } else {
+        (
+            env_list("IAMLINT_BENCH_REPS", "5")
+                .first()
+                .copied()
+                .unwrap_or(5)
+                .max(1),
+            env_list("IAMLINT_BENCH_SIZES", "1000,10000"),
+            env_list("IAMLINT_BENCH_GRAPH", "1000,2500,5000,10000"),
+        )
+    };
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     println!("# iamlint scan benchmark");
     println!();

@@ -111,9 +111,13 @@ pub struct CheckArgs {
     /// Print nothing but findings (no summary line).
     #[arg(long, short = 'q')]
     pub quiet: bool,
-    /// Print counts per rule after the findings.
+    /// Print counts per rule after the findings (on standard error with SARIF or JSON).
     #[arg(long)]
     pub statistics: bool,
+    /// Report only findings in the files given as paths, but scan the whole current
+    /// folder (for pre-commit: rules that join files still see every file).
+    #[arg(long)]
+    pub only_files: bool,
     /// When to colour human output.
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorChoice,

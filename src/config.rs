@@ -12,6 +12,9 @@ use serde::Deserialize;
 use crate::error::ConfigError;
 use crate::finding::Severity;
 
+/// Rule id of a `[[suppress]]` entry that matched no finding (like ruff's RUF100).
+pub const UNUSED_SUPPRESSION: &str = "IAM005";
+
 /// The file name looked for by walking up from the first scanned path.
 pub const CONFIG_FILE: &str = ".iamlint.toml";
 
@@ -51,8 +54,9 @@ pub struct ConfigFile {
     pub user: Vec<ManifestUser>,
     #[serde(default)]
     pub group: Vec<ManifestGroup>,
+    /// Spanned so that a suppression matching nothing can be reported where it is written.
     #[serde(default)]
-    pub suppress: Vec<Suppression>,
+    pub suppress: Vec<toml::Spanned<Suppression>>,
 }
 
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -119,6 +123,16 @@ pub struct Suppression {
     pub reason: String,
 }
 
+/// A suppression ready to match: its path glob built, and where it is written in the
+/// config file (for the unused-suppression report).
+#[derive(Debug, Clone)]
+pub struct CompiledSuppression {
+    pub entry: Suppression,
+    pub path: Option<GlobSet>,
+    /// Byte range of the `[[suppress]]` entry in the config file.
+    pub span: Option<std::ops::Range<usize>>,
+}
+
 /// The configuration the scan uses.
 #[derive(Debug)]
 pub struct Config {
@@ -142,7 +156,7 @@ pub struct Config {
     pub roles: Vec<ManifestRole>,
     pub users: Vec<ManifestUser>,
     pub groups: Vec<ManifestGroup>,
-    pub suppressions: Vec<(Suppression, Option<GlobSet>)>,
+    pub suppressions: Vec<CompiledSuppression>,
 }
 
 /// 50 MiB: far above any real policy, plan or dump, low enough to keep memory bounded.
@@ -185,6 +199,12 @@ impl Config {
         while let Some(d) = dir {
             let candidate = d.join(CONFIG_FILE);
             if candidate.is_file() {
+                // Relative to the working folder when inside it, so that findings in the
+                // config file show the same kind of path as every other finding.
+                let cwd = std::env::current_dir().and_then(std::fs::canonicalize);
+                if let Some(rel) = cwd.ok().and_then(|c| candidate.strip_prefix(c).ok()) {
+                    return Some(rel.to_path_buf());
+                }
                 return Some(candidate);
             }
             dir = d.parent();
@@ -206,6 +226,7 @@ impl Config {
         })?;
         let root = path
             .parent()
+            .filter(|p| !p.as_os_str().is_empty())
             .map(Path::to_path_buf)
             .unwrap_or_else(|| PathBuf::from("."));
         Config::compile(file, root, Some(path.to_owned()))
@@ -260,7 +281,8 @@ impl Config {
             per_path_ignores.push((glob_set(std::slice::from_ref(g))?, ids.clone()));
         }
         let mut suppressions = Vec::new();
-        for s in &file.suppress {
+        for spanned in &file.suppress {
+            let s = spanned.get_ref();
             if s.reason.trim().is_empty() {
                 return Err(invalid(format!(
                     "suppression of `{}` needs a non-empty reason",
@@ -271,7 +293,11 @@ impl Config {
                 Some(p) => Some(glob_set(std::slice::from_ref(p))?),
                 None => None,
             };
-            suppressions.push((s.clone(), g));
+            suppressions.push(CompiledSuppression {
+                entry: s.clone(),
+                path: g,
+                span: Some(spanned.span()),
+            });
         }
         Ok(Config {
             root,

@@ -18,6 +18,7 @@ pub mod grammar;
 pub mod graph;
 pub mod inventory_view;
 pub mod model;
+pub mod progress;
 pub mod report;
 pub mod rules;
 pub mod sources;
@@ -35,6 +36,7 @@ use crate::error::RunError;
 use crate::finding::{Finding, Severity};
 use crate::graph::Graph;
 use crate::model::inventory::{Inventory, SourceFile, SourceFormat};
+use crate::model::location::Location;
 use crate::report::{Resolved, SourceCache};
 use crate::rules::{registry, Context, Rule};
 
@@ -78,7 +80,16 @@ pub fn load_config(args: &ScanArgs) -> Result<Config, RunError> {
         }
         Some(p.clone())
     } else {
-        args.paths.first().and_then(|p| Config::discover(p))
+        // Discovery canonicalises; outputs show paths as the user would type them.
+        args.paths
+            .first()
+            .and_then(|p| Config::discover(p))
+            .map(|found| {
+                std::env::current_dir()
+                    .ok()
+                    .and_then(|cwd| found.strip_prefix(cwd).ok().map(Path::to_path_buf))
+                    .unwrap_or(found)
+            })
     };
     let mut config = match &path {
         Some(p) => Config::load(p)?,
@@ -124,7 +135,11 @@ pub fn scan(
     let loaded: Vec<_> = candidates
         .par_iter()
         .enumerate()
-        .map(|(i, c)| sources::load_candidate(&ctx, i as u32, c))
+        .map(|(i, c)| {
+            let loaded = sources::load_candidate(&ctx, i as u32, c);
+            progress::file_read();
+            loaded
+        })
         .collect();
     let mut files: Vec<SourceFile> = Vec::with_capacity(candidates.len() + 1);
     let mut parts = Vec::with_capacity(candidates.len() + 1);
@@ -174,11 +189,30 @@ pub fn lint(
     config: Config,
     rules: &[&'static dyn Rule],
 ) -> Result<Vec<Resolved>, RunError> {
-    let scan = scan(paths, config, rules)?;
+    let mut scan = scan(paths, config, rules)?;
+    let findings = std::mem::take(&mut scan.findings);
     let mut cache = SourceCache::new(&scan.inventory);
-    let mut results = report::resolve(scan.findings, &mut cache);
-    apply_config(&mut results, &scan.config)?;
-    Ok(results)
+    Ok(resolve_with_config(findings, &scan, rules, &mut cache))
+}
+
+/// Resolves and sorts findings, applies the config to them, and adds an unused-suppression
+/// finding for each `[[suppress]]` entry that matched none of them.
+fn resolve_with_config(
+    findings: Vec<Finding>,
+    scan: &Scan,
+    rules: &[&'static dyn Rule],
+    cache: &mut SourceCache,
+) -> Vec<Resolved> {
+    let mut results = report::resolve(findings, cache);
+    let used = apply_config(&mut results, &scan.config);
+    let unused = unused_suppressions(&scan.config, &scan.inventory, rules, &used);
+    if !unused.is_empty() {
+        let mut extra = report::resolve(unused, cache);
+        apply_config(&mut extra, &scan.config);
+        results.extend(extra);
+        report::sort(&mut results);
+    }
+    results
 }
 
 /// Whether a rule id is named by a list entry: the id, an id prefix (`IAM1`), or the name.
@@ -225,7 +259,8 @@ pub fn selected_rules(
 }
 
 /// Applies severity overrides, per-path ignores and suppressions to resolved findings.
-fn apply_config(results: &mut Vec<Resolved>, config: &Config) -> Result<(), RunError> {
+/// Returns, for each configured suppression, whether it matched a finding.
+fn apply_config(results: &mut Vec<Resolved>, config: &Config) -> Vec<bool> {
     for r in results.iter_mut() {
         for (key, sev) in &config.severity {
             if names_rule(key, r.finding.rule) {
@@ -241,11 +276,14 @@ fn apply_config(results: &mut Vec<Resolved>, config: &Config) -> Result<(), RunE
                 && ids.iter().any(|id| names_rule(id, r.finding.rule))
         })
     });
+    let mut used = vec![false; config.suppressions.len()];
     for r in results.iter_mut() {
         let path = rel(&r.primary.path);
-        for (s, glob) in &config.suppressions {
+        for (i, cs) in config.suppressions.iter().enumerate() {
+            let s = &cs.entry;
             let rule_ok = names_rule(&s.rule, r.finding.rule);
-            let path_ok = glob
+            let path_ok = cs
+                .path
                 .as_ref()
                 .is_none_or(|g| g.is_match(&path) || g.is_match(&r.primary.path));
             let pointer_ok = s.pointer.as_ref().is_none_or(|p| {
@@ -256,11 +294,73 @@ fn apply_config(results: &mut Vec<Resolved>, config: &Config) -> Result<(), RunE
             });
             if rule_ok && path_ok && pointer_ok && arn_ok {
                 r.suppressed = Some(s.reason.clone());
+                if let Some(u) = used.get_mut(i) {
+                    *u = true;
+                }
                 break;
             }
         }
     }
-    Ok(())
+    used
+}
+
+/// An unused-suppression finding for each `[[suppress]]` entry that matched nothing while
+/// its rule ran, or that names no rule at all. Entries for rules that did not run are not
+/// judged: no finding of theirs could have matched.
+fn unused_suppressions(
+    config: &Config,
+    inventory: &Inventory,
+    rules: &[&'static dyn Rule],
+    used: &[bool],
+) -> Vec<Finding> {
+    if !rules.iter().any(|r| r.id() == config::UNUSED_SUPPRESSION) {
+        return Vec::new();
+    }
+    let Some(file) = inventory
+        .files
+        .iter()
+        .find(|f| f.format == SourceFormat::Config)
+    else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (cs, _) in config.suppressions.iter().zip(used).filter(|(_, u)| !**u) {
+        let s = &cs.entry;
+        let known = registry().iter().any(|r| names_rule(&s.rule, r.id()));
+        let ran = rules.iter().any(|r| names_rule(&s.rule, r.id()));
+        let mut what = format!("`{}`", s.rule);
+        for (key, value) in [("path", &s.path), ("pointer", &s.pointer), ("arn", &s.arn)] {
+            if let Some(v) = value {
+                what.push_str(&format!(" {key} `{v}`"));
+            }
+        }
+        let message = if !known {
+            format!("suppression names no rule: {what}")
+        } else if ran {
+            format!("suppression of {what} matched no finding")
+        } else {
+            continue;
+        };
+        let at = match &cs.span {
+            Some(span) => Location::bytes(file.id, span.start, span.end),
+            None => Location::file(file.id),
+        };
+        out.push(
+            Finding::new(
+                config::UNUSED_SUPPRESSION,
+                rules::default_severity(config::UNUSED_SUPPRESSION),
+                at,
+                message,
+            )
+            .with_help(if known {
+                "delete the entry, or correct its `path`, `pointer` or `arn`"
+            } else {
+                "use a rule id, id prefix or name that `iamlint rules` lists"
+            })
+            .with_identity(what),
+        );
+    }
+    out
 }
 
 fn fail_threshold(arg: Option<FailOn>, config: &Config) -> Option<Severity> {
@@ -272,6 +372,12 @@ fn fail_threshold(arg: Option<FailOn>, config: &Config) -> Option<Severity> {
         None if config.fail_on_never => None,
         None => Some(config.fail_on.unwrap_or(Severity::Warning)),
     }
+}
+
+/// Whether `path` is inside folder `dir` (both as displayed: forward slashes, no `./`).
+fn is_under(path: &str, dir: &str) -> bool {
+    path.strip_prefix(dir.trim_end_matches('/'))
+        .is_some_and(|rest| rest.starts_with('/'))
 }
 
 /// Runs a thread pool of the requested size around `f`.
@@ -373,16 +479,29 @@ pub fn run(cli: Cli) -> Result<ExitStatus, RunError> {
     }
 }
 
-fn check(args: CheckArgs) -> Result<ExitStatus, RunError> {
+fn check(mut args: CheckArgs) -> Result<ExitStatus, RunError> {
     let started = Instant::now();
+    // `--only-files`: the given paths only filter what is reported; the scan covers `.`.
+    let only: Option<Vec<String>> = args.only_files.then(|| {
+        let given = std::mem::replace(&mut args.scan.paths, vec![PathBuf::from(".")]);
+        given.iter().map(|p| report::display_path(p)).collect()
+    });
     let config = load_config(&args.scan)?;
     let rules = selected_rules(&config, &args.select, &args.ignore)?;
     let threshold = fail_threshold(args.fail_on, &config);
     let paths = args.scan.paths.clone();
-    let scan = with_threads(args.scan.threads, || scan(&paths, config, &rules))??;
+    let progress = progress::Progress::start(!args.quiet);
+    let mut scan = with_threads(args.scan.threads, || scan(&paths, config, &rules))??;
+    let findings = std::mem::take(&mut scan.findings);
     let mut cache = SourceCache::new(&scan.inventory);
-    let mut results = report::resolve(scan.findings, &mut cache);
-    apply_config(&mut results, &scan.config)?;
+    let mut results = resolve_with_config(findings, &scan, &rules, &mut cache);
+    drop(progress);
+    if let Some(only) = &only {
+        results.retain(|r| {
+            only.iter()
+                .any(|p| p == "." || r.primary.path == *p || is_under(&r.primary.path, p))
+        });
+    }
     if let Some(path) = &args.write_baseline {
         let text = baseline::write(&results);
         std::fs::write(path, text).map_err(|source| RunError::Output {
@@ -441,7 +560,12 @@ fn check(args: CheckArgs) -> Result<ExitStatus, RunError> {
     };
     let mut text = text;
     if args.statistics {
-        text.push_str(&inventory_view::statistics(&results));
+        let stats = inventory_view::statistics(&results);
+        match args.format {
+            OutputFormat::Human | OutputFormat::Github => text.push_str(&stats),
+            // SARIF and JSON must stay parseable: the counts go to standard error.
+            OutputFormat::Sarif | OutputFormat::Json => eprint!("{stats}"),
+        }
     }
     emit(&text, args.output.as_deref())?;
     let failed = threshold.is_some_and(|t| {

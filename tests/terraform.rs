@@ -33,3 +33,53 @@ fn finding_inside_a_plan_policy_string_has_the_exact_position() {
         found.finding.identity
     );
 }
+
+/// A console user created by one plan and the roles created by another: every grant joins
+/// its entity only through a reference (`user = aws_iam_user.alice.id`, `role =
+/// aws_iam_role.hub.id`, `policy_arn = aws_iam_policy.hop.arn`), so the chain is seen only
+/// when references are followed.
+#[test]
+fn console_chain_across_two_plans_joined_by_references() {
+    let dir = PathBuf::from("testdata/sources/terraform/console-chain");
+    let config = Config {
+        root: dir.clone(),
+        ..Config::default()
+    };
+    let rules: Vec<_> = registry().to_vec();
+    let results = iamlint::lint(std::slice::from_ref(&dir), config, &rules).expect("scan runs");
+    let [found] = results.as_slice() else {
+        panic!("expected one finding, got {results:#?}");
+    };
+    assert_eq!(found.finding.rule, "IAM201");
+    assert_eq!(
+        found.primary.path,
+        "testdata/sources/terraform/console-chain/platform.tfplan.json"
+    );
+    assert!(
+        found
+            .finding
+            .message
+            .contains("user/alice -> role/hub -> role/target"),
+        "{}",
+        found.finding.message
+    );
+    // The login profile (by reference) makes alice a console user; the identity side of
+    // each hop is alice's user policy, then the managed policy attached to hub.
+    let steps: Vec<(&str, &str)> = found
+        .flow
+        .iter()
+        .map(|(pos, msg)| (pos.path.rsplit('/').next().unwrap_or(""), msg.as_str()))
+        .collect();
+    assert_eq!(
+        steps,
+        vec![
+            ("people.tfplan.json", "user/alice signs in to the console"),
+            ("people.tfplan.json", "user/alice may assume role/hub"),
+            ("platform.tfplan.json", "role/hub trusts user/alice"),
+            ("platform.tfplan.json", "role/hub may assume role/target"),
+            ("platform.tfplan.json", "role/target trusts role/hub"),
+        ],
+        "{:#?}",
+        found.flow
+    );
+}

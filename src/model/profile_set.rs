@@ -21,15 +21,19 @@ pub struct ProfileSet {
     pub profiles: Vec<Profile>,
     /// `[sso-session]`, `[services]` and ignored sections of both files.
     pub sections: Vec<ConfigSection>,
-    /// Name -> index of the first profile of that name in `profiles`: rules look up a
-    /// name per profile, and a linear search made a 50,000-profile file quadratic.
+    /// Profile name -> index in `profiles`, so following chains stays linear.
     by_name: HashMap<String, usize>,
 }
 
 impl ProfileSet {
     /// The merged profile of that name.
     pub fn get(&self, name: &str) -> Option<&Profile> {
-        self.by_name.get(name).and_then(|&i| self.profiles.get(i))
+        self.index_of(name).and_then(|i| self.profiles.get(i))
+    }
+
+    /// The index in `profiles` of the profile of that name.
+    pub fn index_of(&self, name: &str) -> Option<usize> {
+        self.by_name.get(name).copied()
     }
 
     /// Whether the config file declares `[sso-session NAME]`.

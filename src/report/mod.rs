@@ -186,7 +186,7 @@ pub fn stable_hash(parts: &[&str]) -> String {
     format!("{h:016x}")
 }
 
-/// Resolves and sorts findings (path, start, rule, message).
+/// Resolves and sorts findings (see [`sort`]).
 pub fn resolve(findings: Vec<Finding>, cache: &mut SourceCache) -> Vec<Resolved> {
     let mut out: Vec<Resolved> = findings
         .into_iter()
@@ -218,7 +218,14 @@ pub fn resolve(findings: Vec<Finding>, cache: &mut SourceCache) -> Vec<Resolved>
             }
         })
         .collect();
-    out.sort_by(|a, b| {
+    sort(&mut out);
+    out
+}
+
+/// Sorts resolved findings (path, start, rule, message) and drops exact duplicates, so
+/// output never depends on the order rules or threads produced them.
+pub fn sort(results: &mut Vec<Resolved>) {
+    results.sort_by(|a, b| {
         (
             &a.primary.path,
             a.primary.range.as_ref().map_or(0, |r| r.start),
@@ -232,12 +239,11 @@ pub fn resolve(findings: Vec<Finding>, cache: &mut SourceCache) -> Vec<Resolved>
                 &b.finding.message,
             ))
     });
-    out.dedup_by(|a, b| {
+    results.dedup_by(|a, b| {
         a.finding.rule == b.finding.rule
             && a.primary == b.primary
             && a.finding.message == b.finding.message
     });
-    out
 }
 
 /// Counts of unsuppressed findings by severity.

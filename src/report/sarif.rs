@@ -65,8 +65,19 @@ fn location(pos: &Position, message: Option<&str>, id: Option<i64>) -> Location 
                 .region(region)
                 .build()
         }
+        // A finding about the whole file (unreadable, empty, too large): GitHub code
+        // scanning and the SARIF multitool want a region on every result location, so
+        // point at the start of the file.
         None => PhysicalLocation::builder()
             .artifact_location(artifact)
+            .region(
+                Region::builder()
+                    .start_line(1)
+                    .start_column(1)
+                    .end_line(1)
+                    .end_column(1)
+                    .build(),
+            )
             .build(),
     };
     match (message, id) {

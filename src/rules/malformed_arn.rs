@@ -49,10 +49,11 @@ fn resource_problem(v: &str) -> Option<String> {
         return Some(format!("resource `{v}` is not an ARN or `*`"));
     }
     match Arn::parse(v) {
-        // A `*` that ends a segment matches across the colons after it (IAM user guide,
-        // "Using wildcards in resource ARNs"): `arn:aws:logs:*` covers every log ARN. The
-        // service segment takes no wildcard, so partition and service must be there.
-        Err(ArnError::TooFewParts(n)) if n >= 4 && v.ends_with('*') => None,
+        // A `*` that is a whole segment matches across the colons after it (IAM user
+        // guide, "Using wildcards in resource ARNs"): `arn:aws:logs:*` covers every log
+        // ARN. The service segment takes no wildcard, so partition and service must be
+        // there. A `*` inside a segment (`arn:aws:s3::bucket/*`) covers no missing colon.
+        Err(ArnError::TooFewParts(n)) if n >= 4 && v.rsplit(':').next() == Some("*") => None,
         r => r.err().map(|e| format!("resource `{v}` {e}")),
     }
 }

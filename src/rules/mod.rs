@@ -65,8 +65,9 @@ pub trait Rule: Sync {
     fn check(&self, _ctx: &Context, _out: &mut Vec<Finding>) {}
 }
 
-/// Diagnostics loaders emit for files they cannot use; listed so they have documents,
-/// SARIF rule entries and can be selected or ignored like any rule.
+/// Diagnostics that come from outside the rules (loaders, for files they cannot use; the
+/// config, for suppressions that matched nothing); listed so they have documents, SARIF
+/// rule entries and can be selected or ignored like any rule.
 struct LoadDiagnostic(&'static str);
 
 impl Rule for LoadDiagnostic {
@@ -75,7 +76,7 @@ impl Rule for LoadDiagnostic {
     }
 }
 
-/// Every rule, in id order. Ids are never reused.
+/// Every rule, in id order (a test checks it). Ids are never reused.
 pub fn registry() -> &'static [&'static dyn Rule] {
     use crate::sources::{FILE_TOO_LARGE, INVALID_JSON, MALFORMED_SOURCE, UNREADABLE_FILE};
     static RULES: &[&dyn Rule] = &[
@@ -83,25 +84,31 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &LoadDiagnostic(INVALID_JSON),
         &LoadDiagnostic(FILE_TOO_LARGE),
         &LoadDiagnostic(MALFORMED_SOURCE),
+        &LoadDiagnostic(crate::config::UNUSED_SUPPRESSION),
+        // 1xx: trust and permission pairs
         &assume_role_wildcard_resource::AssumeRoleWildcardResource,
         &trust_any_principal::TrustAnyPrincipal,
         &permission_without_trust::PermissionWithoutTrust,
         &trust_without_permission::TrustWithoutPermission,
+        // 2xx: chaining and the console
         &console_unreachable_chain::ConsoleUnreachableChain,
         &external_id_console_role::ExternalIdConsoleRole,
         &chained_duration_over_hour::ChainedDurationOverHour,
         &console_role_name_too_long::ConsoleRoleNameTooLong,
+        // 3xx: grammar and ARNs
         &policy_grammar::PolicyGrammar,
         &malformed_arn::MalformedArn,
         &invalid_trust_policy::InvalidTrustPolicy,
         &trust_policy_too_long::TrustPolicyTooLong,
-        &profile_missing_trust_requirement::ProfileMissingTrustRequirement,
-        &profile_chain_broken::ProfileChainBroken,
+        // 4xx: CLI profiles
         &profile_credential_source::ProfileCredentialSource,
         &unknown_source_profile::UnknownSourceProfile,
         &profile_loop::ProfileLoop,
         &invalid_profile_arn::InvalidProfileArn,
         &invalid_duration::InvalidDuration,
+        &profile_missing_trust_requirement::ProfileMissingTrustRequirement,
+        &profile_chain_broken::ProfileChainBroken,
+        // 5xx: secrets
         &committed_secret::CommittedSecret,
     ];
     RULES
@@ -142,6 +149,10 @@ mod tests {
 
     #[test]
     fn ids_are_unique_and_documented() {
+        let ids: Vec<&str> = registry().iter().map(|r| r.id()).collect();
+        let mut sorted = ids.clone();
+        sorted.sort_unstable();
+        assert_eq!(ids, sorted, "the registry lists rules in id order");
         let mut seen = HashSet::new();
         for rule in registry() {
             assert!(seen.insert(rule.id()), "duplicate rule id {}", rule.id());

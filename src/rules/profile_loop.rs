@@ -1,8 +1,6 @@
 //! IAM403: role profiles whose `source_profile`s lead back to where they started, so that
 //! no profile on the loop ever supplies credentials (IAM-SEMANTICS §7).
 
-use std::collections::{BTreeSet, HashMap};
-
 use super::{Context, Rule};
 use crate::finding::{Finding, Label};
 use crate::model::inventory::Profile;
@@ -40,65 +38,48 @@ impl Rule for ProfileLoop {
 
     fn check(&self, ctx: &Context, out: &mut Vec<Finding>) {
         for set in profile_sets(ctx.inventory) {
-            // Each profile's next hop, worked out once through a name index (the first
-            // profile of a name, as the SDKs read it): linear in the number of profiles,
-            // where a search per hop per starting profile was cubic (a 4,000-profile
-            // chain took 90 s; see tests/hostile.rs).
-            let mut first_by_name: HashMap<&str, usize> = HashMap::new();
-            for (i, p) in set.profiles.iter().enumerate() {
-                first_by_name.entry(p.name.as_str()).or_insert(i);
-            }
+            let n = set.profiles.len();
             let next: Vec<Option<usize>> = set
                 .profiles
                 .iter()
-                .map(|p| next_of(p).and_then(|n| first_by_name.get(n).copied()))
+                .map(|p| next_of(p).and_then(|name| set.index_of(name)))
                 .collect();
-            let mut reported: BTreeSet<Vec<usize>> = BTreeSet::new();
-            // Walk state: never seen, on the current walk (at that position), or done.
-            #[derive(Clone, Copy, PartialEq)]
-            enum State {
-                New,
-                OnWalk(usize),
-                Done,
-            }
-            let mut state = vec![State::New; set.profiles.len()];
-            for start in 0..set.profiles.len() {
-                // Walk `source_profile` links (each profile has at most one) until the
-                // walk ends, reaches a profile an earlier walk finished, or comes back to
-                // a profile of this walk: a loop, found once, from its first profile seen.
+            // Each profile has at most one successor: walk every chain once, marking
+            // profiles as on the current walk (1) or finished (2), so a set of N
+            // profiles costs O(N) however long its chains are.
+            let mut state = vec![0u8; n];
+            let mut pos = vec![0usize; n];
+            for start in 0..n {
                 let mut path: Vec<usize> = Vec::new();
                 let mut at = Some(start);
                 while let Some(i) = at {
                     match state.get(i).copied() {
-                        None | Some(State::Done) => break,
-                        Some(State::OnWalk(pos)) => {
-                            let mut cycle = path.split_off(pos);
-                            // One finding per loop, whichever profile the walk started from.
+                        Some(0) => {
+                            state[i] = 1;
+                            pos[i] = path.len();
+                            path.push(i);
+                            at = next.get(i).copied().flatten();
+                        }
+                        Some(1) => {
+                            let mut cycle = path
+                                .get(pos[i]..)
+                                .map(<[usize]>::to_vec)
+                                .unwrap_or_default();
+                            // One finding per loop, starting from its first profile.
                             let min_pos = cycle
                                 .iter()
                                 .enumerate()
                                 .min_by_key(|(_, &j)| j)
                                 .map_or(0, |(k, _)| k);
                             cycle.rotate_left(min_pos);
-                            if reported.insert(cycle.clone()) {
-                                report(ctx, &set.profiles, &cycle, out);
-                            }
-                            path.extend(cycle);
+                            report(ctx, &set.profiles, &cycle, out);
                             break;
                         }
-                        Some(State::New) => {
-                            if let Some(s) = state.get_mut(i) {
-                                *s = State::OnWalk(path.len());
-                            }
-                            path.push(i);
-                            at = next.get(i).copied().flatten();
-                        }
+                        _ => break,
                     }
                 }
-                for i in path {
-                    if let Some(s) = state.get_mut(i) {
-                        *s = State::Done;
-                    }
+                for &i in &path {
+                    state[i] = 2;
                 }
             }
         }

@@ -4,7 +4,13 @@
 //! providers into the model. Policies are JSON strings in Terraform, so each document keeps
 //! the path of its string and findings inside it point at the exact escaped characters.
 //! What Terraform does not know yet (`(known after apply)`, `${…}` templates) stays unknown:
-//! it is never guessed and never a finding. References between resources are not followed.
+//! it is never guessed and never a finding. One kind of reference is followed: an owner
+//! (`role`, `user`, `group`, `users`, `roles`, `groups`) or `policy_arn` not known yet
+//! whose expression names exactly one IAM resource of that type in the same module
+//! (`role = aws_iam_role.deploy.id`), so the grants of infrastructure a plan creates join
+//! the entities it creates (see [`references`]).
+
+mod references;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -21,6 +27,8 @@ use crate::model::inventory::{
 use crate::model::location::{DocOrigin, Location, Spanned};
 use crate::model::path::JsonPath;
 use crate::model::policy::{PolicyDocument, PolicyKind};
+
+use references::{module_call_path, plan_target, split_instance, template_target, Target};
 
 /// Loads a `terraform show -json` plan: `planned_values` (every resource that will exist,
 /// with its address), the `resource_changes` missing from it, `after_unknown` for what is
@@ -100,7 +108,11 @@ pub fn load_plan(ctx: &LoadContext, input: &FileInput, value: &Value) -> Contrib
         loader.add_identities(prior.iter().filter(|r| r.data));
     }
     loader.add_identities(resources.iter().filter(|r| r.data));
-    loader.load_resources(&resources);
+    let mut config = ConfigIndex::new();
+    if let Some(module) = value.pointer("/configuration/root_module") {
+        collect_config(module, String::new(), &mut config);
+    }
+    loader.load_resources(&resources, &config);
     if let Some(Value::Object(providers)) = value.pointer("/configuration/provider_config") {
         let base = root.key("configuration").key("provider_config");
         for (key, config) in providers {
@@ -126,7 +138,7 @@ pub fn load_state(ctx: &LoadContext, input: &FileInput, value: &Value) -> Contri
         );
     }
     loader.add_identities(resources.iter().filter(|r| r.data));
-    loader.load_resources(&resources);
+    loader.load_resources(&resources, &ConfigIndex::new());
     loader.out
 }
 
@@ -157,7 +169,7 @@ pub fn load_tf_json(ctx: &LoadContext, input: &FileInput, value: &Value) -> Cont
             });
         }
     }
-    loader.load_resources(&resources);
+    loader.load_resources(&resources, &ConfigIndex::new());
     if let Some(v) = value.get("provider") {
         let mut blocks = Vec::new();
         json_blocks(v, root.key("provider"), 1, Vec::new(), &mut blocks);
@@ -219,6 +231,19 @@ struct Attrs<'a> {
 impl<'a> Attrs<'a> {
     fn marked_unknown(&self, key: &str) -> bool {
         self.unknown.and_then(|u| u.get(key)) == Some(&Value::Bool(true))
+    }
+
+    /// Whether a plan does not know the attribute yet, or some item of it.
+    fn is_unknown(&self, key: &str) -> bool {
+        match self.get(key) {
+            Field::Unknown => true,
+            Field::Known(Value::Array(_), _) => self
+                .unknown
+                .and_then(|u| u.get(key))
+                .and_then(Value::as_array)
+                .is_some_and(|items| items.contains(&Value::Bool(true))),
+            _ => false,
+        }
     }
 
     /// The raw value of an attribute.
@@ -467,13 +492,139 @@ struct AccountRef {
     account: Account,
 }
 
-/// The IAM entities of the file by name, to join inline policies, attachments and login
-/// profiles to them.
+/// The IAM entities of the file by name and by address, and the instances of every
+/// resource, to join inline policies, attachments, memberships and login profiles to them.
 #[derive(Default)]
 struct Names {
     roles: HashMap<String, Vec<usize>>,
     users: HashMap<String, Vec<usize>>,
     groups: HashMap<String, Vec<usize>>,
+    /// The entity each resource instance became.
+    by_address: HashMap<String, Entity>,
+    /// The instance keys of each resource, sorted, by (module instance, `type.name`):
+    /// `None` for a resource without `count` or `for_each`.
+    instances: HashMap<(String, String), Vec<Option<String>>>,
+}
+
+/// An entity of this file's contribution, by index.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Entity {
+    Role(usize),
+    User(usize),
+    Group(usize),
+    Policy(usize),
+}
+
+impl Entity {
+    fn resource_type(self) -> &'static str {
+        match self {
+            Entity::Role(_) => "aws_iam_role",
+            Entity::User(_) => "aws_iam_user",
+            Entity::Group(_) => "aws_iam_group",
+            Entity::Policy(_) => "aws_iam_policy",
+        }
+    }
+}
+
+/// Who an owner attribute names.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum Owner {
+    /// An entity of this file.
+    Entity(Entity),
+    /// A name (or ARN) the file does not define, for the merge to resolve.
+    Name(String),
+}
+
+/// The entity of the instance that `target`, read by instance `r`, stands for: in `r`'s
+/// module instance, the one instance of a resource without a key, the instance with the
+/// literal key, or, key to key, the instance with `r`'s own key when both resources have
+/// the same instance keys.
+fn resolve(r: &Resource, target: &Target, names: &Names) -> Option<Entity> {
+    let instances = |resource: &str| {
+        names
+            .instances
+            .get(&(r.module.clone(), resource.to_owned()))
+    };
+    let (resource, key) = match target {
+        Target::Keyed(resource, key) => (resource, Some(key.clone())),
+        Target::Only(resource) => match instances(resource)?.as_slice() {
+            [only] => (resource, only.clone()),
+            _ => return None,
+        },
+        Target::SameKey(resource) => {
+            let (own, own_key) = local_instance(r)?;
+            let own_key = own_key?;
+            if instances(own)? != instances(resource)? {
+                return None;
+            }
+            (resource, Some(own_key.to_owned()))
+        }
+    };
+    let local = format!("{resource}{}", key.as_deref().unwrap_or_default());
+    let address = if r.module.is_empty() {
+        local
+    } else {
+        format!("{}.{local}", r.module)
+    };
+    names.by_address.get(&address).copied()
+}
+
+/// A plan's `configuration` resources by (module call path, `type.name`): their
+/// `expressions`.
+type ConfigIndex<'a> = HashMap<(String, String), &'a Map<String, Value>>;
+
+/// The `expressions` of a `configuration` module's resources and of its module calls'.
+/// The configuration only explains planned values, so a shape it does not have is
+/// skipped, not reported.
+fn collect_config<'a>(module: &'a Value, call: String, out: &mut ConfigIndex<'a>) {
+    if let Some(Value::Array(resources)) = module.get("resources") {
+        for r in resources {
+            let Some(Value::Object(expressions)) = r.get("expressions") else {
+                continue;
+            };
+            let address = match r.get("address").and_then(Value::as_str) {
+                Some(a) => a.to_owned(),
+                None => {
+                    let (Some(kind), Some(name)) = (
+                        r.get("type").and_then(Value::as_str),
+                        r.get("name").and_then(Value::as_str),
+                    ) else {
+                        continue;
+                    };
+                    format!("{kind}.{name}")
+                }
+            };
+            out.insert((call.clone(), address), expressions);
+        }
+    }
+    if let Some(Value::Object(calls)) = module.get("module_calls") {
+        for (name, c) in calls {
+            if let Some(child) = c.get("module") {
+                let path = if call.is_empty() {
+                    format!("module.{name}")
+                } else {
+                    format!("{call}.module.{name}")
+                };
+                collect_config(child, path, out);
+            }
+        }
+    }
+}
+
+/// A managed resource's `type.name` and instance key within its module.
+fn local_instance<'r>(r: &'r Resource) -> Option<(&'r str, Option<&'r str>)> {
+    let local = if r.module.is_empty() {
+        r.address.as_str()
+    } else {
+        r.address
+            .strip_prefix(r.module.as_str())?
+            .strip_prefix('.')?
+    };
+    let (resource, key) = split_instance(local);
+    resource
+        .strip_prefix(r.kind)?
+        .starts_with('.')
+        .then_some((resource, key))
 }
 
 /// What one Terraform file contributes, built up resource by resource.
@@ -752,79 +903,67 @@ impl<'x> Loader<'x> {
         None
     }
 
-    /// Reads the IAM resources: entities first, then what joins to them by name.
-    fn load_resources(&mut self, resources: &[Resource]) {
+    /// Reads the IAM resources: entities first, then what joins to them by name, or by a
+    /// reference when the name is not known yet.
+    fn load_resources(&mut self, resources: &[Resource], config: &ConfigIndex) {
         let mut names = Names::default();
         let managed = || resources.iter().filter(|r| !r.data);
         for r in managed() {
+            // A `.tf.json` block with `count` or `for_each` stands for instances this
+            // file does not show: nothing refers to one of them for sure.
+            let expanded = r.attrs.flavor == Flavor::TfJson
+                && (r.attrs.obj.contains_key("count") || r.attrs.obj.contains_key("for_each"));
+            if let (Some((resource, key)), false) = (local_instance(r), expanded) {
+                names
+                    .instances
+                    .entry((r.module.clone(), resource.to_owned()))
+                    .or_default()
+                    .push(key.map(str::to_owned));
+            }
             match r.kind {
                 "aws_iam_role" => self.load_role(r, &mut names),
                 "aws_iam_user" => self.load_user(r, &mut names),
                 "aws_iam_group" => self.load_group(r, &mut names),
-                "aws_iam_policy" => self.load_managed_policy(r),
+                "aws_iam_policy" => self.load_managed_policy(r, &mut names),
                 _ => {}
             }
         }
+        for keys in names.instances.values_mut() {
+            keys.sort_unstable();
+        }
         for r in managed() {
             match r.kind {
-                "aws_iam_role_policy" => self.load_inline(r, "role", &names),
-                "aws_iam_user_policy" => self.load_inline(r, "user", &names),
-                "aws_iam_group_policy" => self.load_inline(r, "group", &names),
+                "aws_iam_role_policy" => self.load_inline(r, "role", &names, config),
+                "aws_iam_user_policy" => self.load_inline(r, "user", &names, config),
+                "aws_iam_group_policy" => self.load_inline(r, "group", &names, config),
                 "aws_iam_role_policy_attachment" => {
-                    if let Some((policy, _)) = r.attrs.known_text("policy_arn") {
-                        for (role, _) in r.attrs.strings("role") {
-                            self.attach("role", role, policy, &names);
-                        }
-                    }
+                    self.load_attachment(r, &[("role", "role")], &names, config);
                 }
                 "aws_iam_user_policy_attachment" => {
-                    if let Some((policy, _)) = r.attrs.known_text("policy_arn") {
-                        for (user, _) in r.attrs.strings("user") {
-                            self.attach("user", user, policy, &names);
-                        }
-                    }
+                    self.load_attachment(r, &[("user", "user")], &names, config);
                 }
                 "aws_iam_group_policy_attachment" => {
-                    if let Some((policy, _)) = r.attrs.known_text("policy_arn") {
-                        for (group, _) in r.attrs.strings("group") {
-                            self.attach("group", group, policy, &names);
-                        }
-                    }
+                    self.load_attachment(r, &[("group", "group")], &names, config);
                 }
                 "aws_iam_policy_attachment" => {
-                    if let Some((policy, _)) = r.attrs.known_text("policy_arn") {
-                        for (what, key) in
-                            [("user", "users"), ("role", "roles"), ("group", "groups")]
-                        {
-                            for (target, _) in r.attrs.strings(key) {
-                                self.attach(what, target, policy, &names);
-                            }
-                        }
-                    }
+                    let targets = [("user", "users"), ("role", "roles"), ("group", "groups")];
+                    self.load_attachment(r, &targets, &names, config);
                 }
                 "aws_iam_group_membership" => {
-                    if let Some((group, _)) = r.attrs.known_text("group") {
-                        for (user, _) in r.attrs.strings("users") {
-                            self.out
-                                .memberships
-                                .push((group.to_owned(), user.to_owned()));
-                        }
-                    }
+                    let groups = self.owners(r, "group", "group", &names, config);
+                    let users = self.owners(r, "users", "user", &names, config);
+                    self.add_memberships(&groups, &users);
                 }
                 "aws_iam_user_group_membership" => {
-                    if let Some((user, _)) = r.attrs.known_text("user") {
-                        for (group, _) in r.attrs.strings("groups") {
-                            self.out
-                                .memberships
-                                .push((group.to_owned(), user.to_owned()));
-                        }
-                    }
+                    let users = self.owners(r, "user", "user", &names, config);
+                    let groups = self.owners(r, "groups", "group", &names, config);
+                    self.add_memberships(&groups, &users);
                 }
                 "aws_iam_user_login_profile" => {
                     // Only a user of this file can be marked: one elsewhere is known by
                     // ARN, which needs a path this resource does not give.
-                    if let Some((user, _)) = r.attrs.known_text("user") {
-                        for &i in names.users.get(user).into_iter().flatten() {
+                    for owner in self.owners(r, "user", "user", &names, config) {
+                        if let Owner::Entity(Entity::User(i)) = owner {
                             if let Some(u) = self.out.users.get_mut(i) {
                                 u.console = Some(true);
                             }
@@ -854,11 +993,11 @@ impl<'x> Loader<'x> {
             self.out.documents.extend(policies);
             return;
         };
+        let index = self.out.roles.len();
+        names.roles.entry(name.clone()).or_default().push(index);
         names
-            .roles
-            .entry(name.clone())
-            .or_default()
-            .push(self.out.roles.len());
+            .by_address
+            .insert(r.address.clone(), Entity::Role(index));
         self.out.roles.push(Role {
             arn,
             account,
@@ -884,11 +1023,11 @@ impl<'x> Loader<'x> {
         let Some((arn, account, path, name)) = self.identify(r, "user") else {
             return;
         };
+        let index = self.out.users.len();
+        names.users.entry(name.clone()).or_default().push(index);
         names
-            .users
-            .entry(name.clone())
-            .or_default()
-            .push(self.out.users.len());
+            .by_address
+            .insert(r.address.clone(), Entity::User(index));
         self.out.users.push(User {
             arn,
             account,
@@ -907,11 +1046,11 @@ impl<'x> Loader<'x> {
         let Some((arn, account, _, name)) = self.identify(r, "group") else {
             return;
         };
+        let index = self.out.groups.len();
+        names.groups.entry(name.clone()).or_default().push(index);
         names
-            .groups
-            .entry(name.clone())
-            .or_default()
-            .push(self.out.groups.len());
+            .by_address
+            .insert(r.address.clone(), Entity::Group(index));
         self.out.groups.push(Group {
             arn,
             account,
@@ -922,44 +1061,155 @@ impl<'x> Loader<'x> {
         });
     }
 
-    fn load_managed_policy(&mut self, r: &Resource) {
+    /// A customer managed policy, under its ARN when that is known or can be built in a
+    /// known account. Otherwise under `terraform:<file>:<address>`: an ARN in the
+    /// placeholder account would merge with a same-named policy of another file, and a
+    /// policy whose name is not known yet has no ARN at all; the key lets what this file
+    /// attaches by reference find the document, and nothing else.
+    fn load_managed_policy(&mut self, r: &Resource, names: &mut Names) {
         let document = self.policy(&r.attrs, "policy", PolicyKind::Identity, &r.address);
-        match self.identify(r, "policy") {
-            Some((arn, ..)) => self.out.managed_policies.push(ManagedPolicy {
-                arn,
-                document,
-                defined_at: vec![self.loc(&r.at)],
-            }),
-            None => self.out.documents.extend(document),
+        let arn = match self.identify(r, "policy") {
+            Some((arn, account, ..))
+                if account != Account::Unknown || r.attrs.known_text("arn").is_some() =>
+            {
+                arn
+            }
+            _ => format!("terraform:{}:{}", self.input.path.display(), r.address),
+        };
+        names.by_address.insert(
+            r.address.clone(),
+            Entity::Policy(self.out.managed_policies.len()),
+        );
+        self.out.managed_policies.push(ManagedPolicy {
+            arn,
+            document,
+            defined_at: vec![self.loc(&r.at)],
+        });
+    }
+
+    /// Who attribute `key` of `r` names, an entity of type `aws_iam_<what>`: its known
+    /// names (an entity of this file by that name, else the name for the merge to
+    /// resolve), or, where the value is not known yet, the entity of this file its
+    /// expression plainly refers to.
+    fn owners(
+        &self,
+        r: &Resource,
+        key: &str,
+        what: &str,
+        names: &Names,
+        config: &ConfigIndex,
+    ) -> Vec<Owner> {
+        let by_name = match what {
+            "role" => &names.roles,
+            "user" => &names.users,
+            _ => &names.groups,
+        };
+        let entity = |i: usize| match what {
+            "role" => Entity::Role(i),
+            "user" => Entity::User(i),
+            _ => Entity::Group(i),
+        };
+        let mut out = Vec::new();
+        for (name, _) in r.attrs.strings(key) {
+            match by_name.get(name) {
+                Some(indices) => out.extend(indices.iter().map(|&i| Owner::Entity(entity(i)))),
+                None => out.push(Owner::Name(name.to_owned())),
+            }
         }
+        for e in self.referenced(r, key, &format!("aws_iam_{what}"), names, config) {
+            out.push(Owner::Entity(e));
+        }
+        let mut seen = HashSet::new();
+        out.retain(|o| seen.insert(o.clone()));
+        out
+    }
+
+    /// The entities of type `kind` of this file that attribute `key` of `r` refers to
+    /// while its value is not known: a plan's configuration expression, or `.tf.json`
+    /// `${…}` strings, that name one such resource of the same module and nothing else.
+    ///
+    /// Owners are read through `id` or `name` only: the IAM API takes a role, user or
+    /// group name there and rejects an ARN at apply (hashicorp/terraform-provider-aws
+    /// issues 3087 and 26081), so a plan reading another attribute grants nothing. A
+    /// policy is read through `arn` or `id` (its `id` is the ARN).
+    fn referenced(
+        &self,
+        r: &Resource,
+        key: &str,
+        kind: &str,
+        names: &Names,
+        config: &ConfigIndex,
+    ) -> Vec<Entity> {
+        let attrs: &[&str] = if kind == "aws_iam_policy" {
+            &["arn", "id"]
+        } else {
+            &["id", "name"]
+        };
+        let targets: Vec<Target> = match r.attrs.flavor {
+            Flavor::Plan if r.attrs.is_unknown(key) => {
+                let Some((resource, _)) = local_instance(r) else {
+                    return Vec::new();
+                };
+                config
+                    .get(&(module_call_path(&r.module), resource.to_owned()))
+                    .and_then(|expressions| expressions.get(key)?.get("references")?.as_array())
+                    .and_then(|refs| plan_target(refs, kind, attrs))
+                    .into_iter()
+                    .collect()
+            }
+            Flavor::TfJson => match r.attrs.obj.get(key) {
+                Some(Value::String(s)) => template_target(s, kind, attrs).into_iter().collect(),
+                Some(Value::Array(items)) => items
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .filter_map(|s| template_target(s, kind, attrs))
+                    .collect(),
+                _ => Vec::new(),
+            },
+            _ => Vec::new(),
+        };
+        let mut out = Vec::new();
+        for target in targets {
+            if let Some(e) = resolve(r, &target, names).filter(|e| e.resource_type() == kind) {
+                if !out.contains(&e) {
+                    out.push(e);
+                }
+            }
+        }
+        out
     }
 
     /// `aws_iam_role_policy` and friends: the policy joins its owner when the owner is in
     /// this file; otherwise it is a standalone document (per-document rules still run).
-    fn load_inline(&mut self, r: &Resource, owner: &str, names: &Names) {
+    fn load_inline(&mut self, r: &Resource, owner: &str, names: &Names, config: &ConfigIndex) {
         let Some(doc) = self.policy(&r.attrs, "policy", PolicyKind::Identity, &r.address) else {
             return;
         };
-        let owners: Vec<usize> = match r.attrs.known_text(owner) {
-            Some((name, _)) => {
-                let by_name = match owner {
-                    "role" => &names.roles,
-                    "user" => &names.users,
-                    _ => &names.groups,
-                };
-                by_name.get(name).cloned().unwrap_or_default()
-            }
-            None => Vec::new(),
-        };
+        // A policy names one owner: by its known name, or by reference.
+        let owners: Vec<Entity> = match r.attrs.known_text(owner) {
+            Some(_) => self.owners(r, owner, owner, names, config),
+            None => self
+                .referenced(r, owner, &format!("aws_iam_{owner}"), names, config)
+                .into_iter()
+                .map(Owner::Entity)
+                .collect(),
+        }
+        .into_iter()
+        .filter_map(|o| match o {
+            Owner::Entity(e) => Some(e),
+            Owner::Name(_) => None,
+        })
+        .collect();
         if owners.is_empty() {
             self.out.documents.push(doc);
             return;
         }
-        for i in owners {
-            let list = match owner {
-                "role" => self.out.roles.get_mut(i).map(|e| &mut e.policies),
-                "user" => self.out.users.get_mut(i).map(|e| &mut e.policies),
-                _ => self.out.groups.get_mut(i).map(|e| &mut e.policies),
+        for e in owners {
+            let list = match e {
+                Entity::Role(i) => self.out.roles.get_mut(i).map(|e| &mut e.policies),
+                Entity::User(i) => self.out.users.get_mut(i).map(|e| &mut e.policies),
+                Entity::Group(i) => self.out.groups.get_mut(i).map(|e| &mut e.policies),
+                Entity::Policy(_) => None,
             };
             if let Some(list) = list {
                 list.push(doc.clone());
@@ -967,34 +1217,75 @@ impl<'x> Loader<'x> {
         }
     }
 
-    /// A policy attachment: straight onto an entity of this file (so a role and a user of
-    /// the same name stay apart), else by name for the merge to resolve.
-    fn attach(&mut self, what: &str, target: &str, policy: &str, names: &Names) {
-        let indices: Vec<usize> = match what {
-            "role" => names.roles.get(target),
-            "user" => names.users.get(target),
-            _ => names.groups.get(target),
-        }
-        .cloned()
-        .unwrap_or_default();
-        if indices.is_empty() {
-            self.out
-                .attachments
-                .push((target.to_owned(), policy.to_owned()));
+    /// A policy attachment: the policy (its known ARN, or the key of the managed policy
+    /// of this file it refers to) goes straight onto each entity of this file it names
+    /// (so a role and a user of the same name stay apart), or by name for the merge to
+    /// resolve. `targets` are (entity kind, attribute) pairs.
+    fn load_attachment(
+        &mut self,
+        r: &Resource,
+        targets: &[(&str, &str)],
+        names: &Names,
+        config: &ConfigIndex,
+    ) {
+        let policies: Vec<String> = match r.attrs.known_text("policy_arn") {
+            Some((policy, _)) => vec![policy.to_owned()],
+            None => self
+                .referenced(r, "policy_arn", "aws_iam_policy", names, config)
+                .into_iter()
+                .filter_map(|e| match e {
+                    Entity::Policy(i) => self.out.managed_policies.get(i).map(|p| p.arn.clone()),
+                    _ => None,
+                })
+                .collect(),
+        };
+        if policies.is_empty() {
             return;
         }
-        for i in indices {
-            let list = match what {
-                "role" => self.out.roles.get_mut(i).map(|e| &mut e.attached),
-                "user" => self.out.users.get_mut(i).map(|e| &mut e.attached),
-                _ => self.out.groups.get_mut(i).map(|e| &mut e.attached),
-            };
-            if let Some(list) = list {
-                if !list.iter().any(|p| p == policy) {
-                    list.push(policy.to_owned());
-                }
+        let owners: Vec<Owner> = targets
+            .iter()
+            .flat_map(|(what, key)| self.owners(r, key, what, names, config))
+            .collect();
+        for policy in &policies {
+            for owner in &owners {
+                self.attach(owner, policy);
             }
         }
+    }
+
+    fn attach(&mut self, owner: &Owner, policy: &str) {
+        let list = match owner {
+            Owner::Name(name) => {
+                self.out.attachments.push((name.clone(), policy.to_owned()));
+                return;
+            }
+            Owner::Entity(Entity::Role(i)) => self.out.roles.get_mut(*i).map(|e| &mut e.attached),
+            Owner::Entity(Entity::User(i)) => self.out.users.get_mut(*i).map(|e| &mut e.attached),
+            Owner::Entity(Entity::Group(i)) => self.out.groups.get_mut(*i).map(|e| &mut e.attached),
+            Owner::Entity(Entity::Policy(_)) => None,
+        };
+        if let Some(list) = list {
+            if !list.iter().any(|p| p == policy) {
+                list.push(policy.to_owned());
+            }
+        }
+    }
+
+    /// Group memberships for the merge: (group, user) as names, or as the ARNs of the
+    /// entities of this file they refer to.
+    fn add_memberships(&mut self, groups: &[Owner], users: &[Owner]) {
+        let text = |o: &Owner| match o {
+            Owner::Name(name) => Some(name.clone()),
+            Owner::Entity(Entity::Group(i)) => self.out.groups.get(*i).map(|g| g.arn.clone()),
+            Owner::Entity(Entity::User(i)) => self.out.users.get(*i).map(|u| u.arn.clone()),
+            Owner::Entity(_) => None,
+        };
+        let pairs: Vec<(String, String)> = groups
+            .iter()
+            .filter_map(text)
+            .flat_map(|g| users.iter().filter_map(text).map(move |u| (g.clone(), u)))
+            .collect();
+        self.out.memberships.extend(pairs);
     }
 
     /// One entry of a plan's `configuration.provider_config`.
@@ -1251,11 +1542,19 @@ mod tests {
             group.attached,
             vec!["arn:aws:iam::aws:policy/ReadOnlyAccess"]
         );
+        // Entities of this file go by ARN (so another file's `alice` is not confused with
+        // this one); the `operators` group is not in the file and goes by name.
         assert_eq!(
             c.memberships,
             vec![
-                ("admins".to_owned(), "alice".to_owned()),
-                ("operators".to_owned(), "alice".to_owned())
+                (
+                    "arn:aws:iam::111122223333:group/admins".to_owned(),
+                    "arn:aws:iam::111122223333:user/people/alice".to_owned()
+                ),
+                (
+                    "operators".to_owned(),
+                    "arn:aws:iam::111122223333:user/people/alice".to_owned()
+                )
             ]
         );
         assert!(c.attachments.is_empty());
@@ -1346,16 +1645,27 @@ mod tests {
             format!("arn:aws:iam::{UNKNOWN_ACCOUNT}:role/services/reporting")
         );
         assert_eq!(reporting.account, Account::Unknown);
-        assert_eq!(reporting.policies.len(), 1);
+        // The inline block, and the role policy whose `role` is the plain reference
+        // `${aws_iam_role.reporting.name}`.
+        let labels: Vec<&str> = reporting
+            .policies
+            .iter()
+            .map(|d| d.label.as_str())
+            .collect();
+        assert_eq!(
+            labels,
+            vec![
+                "aws_iam_role.reporting.inline_policy[0]",
+                "aws_iam_role_policy.reporting_queue"
+            ]
+        );
         assert_eq!(
             reporting.attached,
             vec!["arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess"]
         );
         // `${var.prefix}-worker` and `${data….json}` are templates: unknown.
         assert_eq!(c.roles.len(), 1);
-        // The role policy's `role` is a reference: its document stands alone.
-        let labels: Vec<&str> = c.documents.iter().map(|d| d.label.as_str()).collect();
-        assert_eq!(labels, vec!["aws_iam_role_policy.reporting_queue"]);
+        assert!(c.documents.is_empty());
 
         let chains: Vec<(&str, Vec<Option<u64>>)> = c
             .provider_chains
@@ -1512,6 +1822,214 @@ mod tests {
         );
     }
 
+    fn labels(docs: &[Arc<PolicyDocument>]) -> Vec<&str> {
+        docs.iter().map(|d| d.label.as_str()).collect()
+    }
+
+    #[test]
+    fn plan_references_join_policies_to_the_entities_the_plan_creates() {
+        let c = load("plan_references.json");
+        assert!(c.findings.is_empty(), "{:?}", c.findings);
+        let extra = "arn:aws:iam::111122223333:policy/deploy-extra";
+        // `role = aws_iam_role.deploy.id`, `policy_arn = aws_iam_policy.deploy_extra.arn`.
+        let deploy = role(&c, "deploy");
+        assert_eq!(
+            labels(&deploy.policies),
+            vec!["aws_iam_role_policy.deploy_logs"]
+        );
+        assert_eq!(deploy.attached, vec![extra]);
+        let policy = &c.managed_policies[0];
+        assert_eq!(policy.arn, extra);
+        assert_eq!(
+            policy.document.as_ref().map(|d| d.label.as_str()),
+            Some("aws_iam_policy.deploy_extra")
+        );
+        // `user = aws_iam_user.ci.id` on the policy and the login profile; the attachment
+        // names the user by its known name and the policy by `.id` (its ARN).
+        let ci = c.users.iter().find(|u| u.name == "ci").expect("ci");
+        assert_eq!(labels(&ci.policies), vec!["aws_iam_user_policy.ci"]);
+        assert_eq!(ci.attached, vec![extra]);
+        assert_eq!(ci.console, Some(true));
+        assert_eq!(
+            c.memberships,
+            vec![(
+                "arn:aws:iam::111122223333:group/ops".to_owned(),
+                "arn:aws:iam::111122223333:user/bots/ci".to_owned()
+            )]
+        );
+        assert!(c.attachments.is_empty());
+        // for_each key to key, and a literal key, inside module.team["blue"].
+        assert_eq!(
+            labels(&role(&c, "blue-api").policies),
+            vec!["module.team[\"blue\"].aws_iam_role_policy.app[\"api\"]"]
+        );
+        assert_eq!(
+            labels(&role(&c, "blue-web").policies),
+            vec![
+                "module.team[\"blue\"].aws_iam_role_policy.app[\"web\"]",
+                "module.team[\"blue\"].aws_iam_role_policy.pinned"
+            ]
+        );
+        // Not followed: the role's ARN (IAM takes names), a template with a variable, a
+        // resource of two instances read without a key, keys that differ, and a name
+        // that is no resource of the policy's own module.
+        assert_eq!(
+            labels(&c.documents),
+            vec![
+                "aws_iam_role_policy.by_arn",
+                "aws_iam_role_policy.templated",
+                "module.team[\"blue\"].aws_iam_role_policy.any_app",
+                "module.team[\"blue\"].aws_iam_role_policy.mismatch[\"api\"]",
+                "module.team[\"blue\"].aws_iam_role_policy.mismatch[\"db\"]",
+                "module.team[\"blue\"].aws_iam_role_policy.outer",
+            ]
+        );
+    }
+
+    /// A plan of `resources` (planned_values) and `configuration` resources.
+    fn plan_with(resources: &str, config: &str) -> Contribution {
+        load_plan_text(&format!(
+            r#"{{"format_version": "1.2",
+              "planned_values": {{"root_module": {{"resources": [{resources}]}}}},
+              "configuration": {{"root_module": {{"resources": [{config}]}}}}}}"#
+        ))
+    }
+
+    #[test]
+    fn plan_references_to_counted_resources_and_old_formats() {
+        let doc =
+            r#"{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"}]}"#;
+        let c = plan_with(
+            &format!(
+                r#"{{"address": "aws_iam_role.one[0]", "type": "aws_iam_role", "name": "one", "index": 0, "values": {{"name": "one", "path": "/"}}}},
+                {{"address": "aws_iam_role.two[0]", "type": "aws_iam_role", "name": "two", "index": 0, "values": {{"name": "two-0", "path": "/"}}}},
+                {{"address": "aws_iam_role.two[1]", "type": "aws_iam_role", "name": "two", "index": 1, "values": {{"name": "two-1", "path": "/"}}}},
+                {{"address": "aws_iam_role_policy.bare", "type": "aws_iam_role_policy", "name": "bare", "values": {{"policy": "{doc}"}}}},
+                {{"address": "aws_iam_role_policy.keyed", "type": "aws_iam_role_policy", "name": "keyed", "values": {{"policy": "{doc}"}}}},
+                {{"address": "aws_iam_role_policy.each[0]", "type": "aws_iam_role_policy", "name": "each", "index": 0, "values": {{"policy": "{doc}"}}}},
+                {{"address": "aws_iam_role_policy.each[1]", "type": "aws_iam_role_policy", "name": "each", "index": 1, "values": {{"policy": "{doc}"}}}},
+                {{"address": "aws_iam_role_policy.all", "type": "aws_iam_role_policy", "name": "all", "values": {{"policy": "{doc}"}}}}"#
+            ),
+            r#"{"address": "aws_iam_role_policy.bare", "type": "aws_iam_role_policy", "name": "bare",
+                "expressions": {"role": {"references": ["aws_iam_role.one"]}}},
+               {"address": "aws_iam_role_policy.keyed", "type": "aws_iam_role_policy", "name": "keyed",
+                "expressions": {"role": {"references": ["aws_iam_role.two[1].id", "aws_iam_role.two[1]", "aws_iam_role.two"]}}},
+               {"address": "aws_iam_role_policy.each", "type": "aws_iam_role_policy", "name": "each",
+                "expressions": {"role": {"references": ["aws_iam_role.two", "count.index"]}}},
+               {"address": "aws_iam_role_policy.all", "type": "aws_iam_role_policy", "name": "all",
+                "expressions": {"role": {"references": ["aws_iam_role.two"]}}}"#,
+        );
+        // Terraform before 1.1 lists only `aws_iam_role.one`: its one instance.
+        assert_eq!(
+            labels(&role(&c, "one").policies),
+            vec!["aws_iam_role_policy.bare"]
+        );
+        assert_eq!(
+            labels(&role(&c, "two-0").policies),
+            vec!["aws_iam_role_policy.each[0]"]
+        );
+        assert_eq!(
+            labels(&role(&c, "two-1").policies),
+            vec!["aws_iam_role_policy.keyed", "aws_iam_role_policy.each[1]"]
+        );
+        assert_eq!(labels(&c.documents), vec!["aws_iam_role_policy.all"]);
+    }
+
+    #[test]
+    fn odd_configuration_shapes_are_no_references() {
+        let c = load_plan_text(
+            r#"{"format_version": "1.2", "planned_values": {"root_module": {"resources": [
+                {"address": "aws_iam_role.r", "type": "aws_iam_role", "name": "r", "values": {"name": "r", "path": "/"}},
+                {"address": "aws_iam_role_policy.p", "type": "aws_iam_role_policy", "name": "p", "values": {"policy": "{}"}}]}},
+              "configuration": {"root_module": {"module_calls": [1], "resources": [
+                {"address": 5, "expressions": {"role": {"references": ["aws_iam_role.r.id"]}}},
+                {"address": "aws_iam_role_policy.p", "expressions": {"role": {"references": "aws_iam_role.r.id"}}},
+                {"address": "aws_iam_role_policy.p", "expressions": {"role": {"references": [null, "aws_iam_role.r"]}}}]}}}"#,
+        );
+        assert!(c.findings.is_empty(), "{:?}", c.findings);
+        assert!(role(&c, "r").policies.is_empty());
+        assert_eq!(labels(&c.documents), vec!["aws_iam_role_policy.p"]);
+    }
+
+    #[test]
+    fn policy_without_a_known_arn_meets_its_attachment_under_a_file_key() {
+        // No caller identity: neither policy has an ARN, one has no name yet either.
+        let c = plan_with(
+            r#"{"address": "aws_iam_role.r", "type": "aws_iam_role", "name": "r", "values": {"name": "r", "path": "/"}},
+               {"address": "aws_iam_policy.named", "type": "aws_iam_policy", "name": "named", "values": {"name": "named", "path": "/", "policy": "{\"Statement\":[]}"}},
+               {"address": "aws_iam_policy.generated", "type": "aws_iam_policy", "name": "generated", "values": {"path": "/", "policy": "{\"Statement\":[]}"}},
+               {"address": "aws_iam_role_policy_attachment.named", "type": "aws_iam_role_policy_attachment", "name": "named", "values": {"role": "r"}},
+               {"address": "aws_iam_role_policy_attachment.generated", "type": "aws_iam_role_policy_attachment", "name": "generated", "values": {"role": "elsewhere"}}"#,
+            r#"{"address": "aws_iam_role_policy_attachment.named", "type": "aws_iam_role_policy_attachment", "name": "named",
+                "expressions": {"role": {"references": ["aws_iam_role.r.name", "aws_iam_role.r"]},
+                                "policy_arn": {"references": ["aws_iam_policy.named.arn", "aws_iam_policy.named"]}}},
+               {"address": "aws_iam_role_policy_attachment.generated", "type": "aws_iam_role_policy_attachment", "name": "generated",
+                "expressions": {"role": {"constant_value": "elsewhere"},
+                                "policy_arn": {"references": ["aws_iam_policy.generated.id", "aws_iam_policy.generated"]}}}"#,
+        );
+        let keys: Vec<&str> = c.managed_policies.iter().map(|p| p.arn.as_str()).collect();
+        assert_eq!(
+            keys,
+            vec![
+                "terraform:tfplan.json:aws_iam_policy.named",
+                "terraform:tfplan.json:aws_iam_policy.generated"
+            ]
+        );
+        assert!(c.managed_policies.iter().all(|p| p.document.is_some()));
+        assert_eq!(
+            role(&c, "r").attached,
+            vec!["terraform:tfplan.json:aws_iam_policy.named"]
+        );
+        // A role of another file, by name: the merge joins it to the same key.
+        assert_eq!(
+            c.attachments,
+            vec![(
+                "elsewhere".to_owned(),
+                "terraform:tfplan.json:aws_iam_policy.generated".to_owned()
+            )]
+        );
+        assert!(c.documents.is_empty());
+    }
+
+    #[test]
+    fn tf_json_plain_references() {
+        let c = load_text(
+            &Config::default(),
+            Path::new("iam.tf.json"),
+            r#"{"resource": {
+              "aws_iam_role": {
+                "r": {"name": "r"},
+                "fixed": {"count": 1, "name": "fixed"}
+              },
+              "aws_iam_policy": {"p": {"name": "p", "policy": "{\"Statement\":[]}"}},
+              "aws_iam_role_policy": {
+                "by_id": {"role": "${aws_iam_role.r.id}", "policy": "{\"Statement\":[]}"},
+                "by_arn": {"role": "${aws_iam_role.r.arn}", "policy": "{\"Statement\":[]}"},
+                "suffixed": {"role": "${aws_iam_role.r.name}-x", "policy": "{\"Statement\":[]}"},
+                "counted": {"role": "${aws_iam_role.fixed.name}", "policy": "{\"Statement\":[]}"}
+              },
+              "aws_iam_policy_attachment": {
+                "p": {"name": "p", "policy_arn": "${aws_iam_policy.p.arn}",
+                      "roles": ["${aws_iam_role.r.name}", "legacy", "${var.more}"]}
+              }
+            }}"#,
+        );
+        let key = "terraform:iam.tf.json:aws_iam_policy.p";
+        let r = role(&c, "r");
+        assert_eq!(labels(&r.policies), vec!["aws_iam_role_policy.by_id"]);
+        assert_eq!(r.attached, vec![key]);
+        assert_eq!(c.managed_policies[0].arn, key);
+        assert_eq!(c.attachments, vec![("legacy".to_owned(), key.to_owned())]);
+        // `fixed` has `count`: which instance the file means is not shown.
+        assert_eq!(
+            labels(&c.documents),
+            vec![
+                "aws_iam_role_policy.by_arn",
+                "aws_iam_role_policy.suffixed",
+                "aws_iam_role_policy.counted"
+            ]
+        );
+    }
     #[test]
     fn go_durations() {
         assert_eq!(parse_go_duration("1h"), Some(3600));

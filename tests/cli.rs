@@ -1,0 +1,1109 @@
+//! CLI tests: run the real `iamlint` binary on temporary trees (and on the shipped
+//! `testdata/examples`) and check stdout, stderr and the exit code together. Each test is a
+//! few lines thanks to `tree` (make a temp tree) and `iamlint` (run, capture).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+/// What a run printed and how it exited.
+#[derive(Debug)]
+struct Run {
+    stdout: String,
+    stderr: String,
+    code: i32,
+}
+
+impl Run {
+    /// The JSON document printed by `--format json` or `--format sarif`.
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
+    }
+
+    /// Rule ids of `--format json` findings, in output order (suppressed ones included).
+    fn rules(&self) -> Vec<String> {
+        self.json()["findings"]
+            .as_array()
+            .expect("findings is a list")
+            .iter()
+            .map(|f| f["rule"].as_str().expect("rule is a string").to_owned())
+            .collect()
+    }
+
+    fn assert_no_panic(&self) {
+        assert!(
+            !self.stderr.contains("panicked"),
+            "iamlint panicked:\n{}",
+            self.stderr
+        );
+    }
+}
+
+fn manifest_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs iamlint in `dir` with `args` and extra environment variables.
+fn iamlint_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_iamlint"));
+    cmd.args(args)
+        .current_dir(dir)
+        .env_remove("RAYON_NUM_THREADS");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    capture(cmd)
+}
+
+/// Runs a command and captures what it printed and its exit code; nothing may panic.
+fn capture(mut cmd: Command) -> Run {
+    let out = cmd.output().expect("the command runs");
+    let run = Run {
+        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+        code: out.status.code().expect("exited, not killed"),
+    };
+    run.assert_no_panic();
+    run
+}
+
+/// Runs iamlint in `dir` with `args`.
+fn iamlint(dir: &Path, args: &[&str]) -> Run {
+    iamlint_env(dir, args, &[])
+}
+
+/// Rule ids reported by `--format json` with `args` in `dir`.
+fn json_rules(dir: &Path, args: &[&str]) -> Vec<String> {
+    let mut all = vec!["--format", "json"];
+    all.extend_from_slice(args);
+    iamlint(dir, &all).rules()
+}
+
+/// A temporary tree of files (parents created).
+fn tree(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (path, body) in files {
+        write(dir.path(), path, body);
+    }
+    dir
+}
+
+fn write(root: &Path, path: &str, body: &[u8]) {
+    let full = root.join(path);
+    std::fs::create_dir_all(full.parent().expect("file has a parent")).expect("mkdir");
+    std::fs::write(full, body).expect("write file");
+}
+
+/// Drops the time from the human summary line (`... 0 notes in 0.01s`).
+fn without_time(text: &str) -> String {
+    text.lines()
+        .map(|l| match l.rfind(" in ") {
+            Some(i) if l.starts_with("iamlint: ") && l.ends_with('s') => &l[..i],
+            _ => l,
+        })
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
+/// An identity policy letting its holder assume any role anywhere (IAM101, a warning).
+const ASSUME_ANY: &[u8] = br#"{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Sid": "SwitchToAnything",
+      "Effect": "Allow",
+      "Action": "sts:AssumeRole",
+      "Resource": "*"
+    }
+  ]
+}
+"#;
+
+/// A trust policy trusting every AWS account (IAM102, an error).
+const TRUST_ANYONE: &[u8] = br#"{
+  "Version": "2012-10-17",
+  "Statement": [
+    { "Effect": "Allow", "Principal": { "AWS": "*" }, "Action": "sts:AssumeRole" }
+  ]
+}
+"#;
+
+/// A policy with a grammar error (IAM301, an error).
+const LOWERCASE_EFFECT: &[u8] = br#"{
+  "Version": "2012-10-17",
+  "Statement": [
+    { "Effect": "allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::reports/*" }
+  ]
+}
+"#;
+
+/// A policy with nothing to report.
+const CLEAN: &[u8] = br#"{
+  "Version": "2012-10-17",
+  "Statement": [
+    { "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::reports/*" }
+  ]
+}
+"#;
+
+/// A tree with one finding of each of IAM101, IAM102 and IAM301.
+fn three_findings() -> tempfile::TempDir {
+    tree(&[
+        ("iam/users/alice/switch-policy.json", ASSUME_ANY),
+        ("iam/roles/Public/trust.json", TRUST_ANYONE),
+        ("iam/users/bob/reports-policy.json", LOWERCASE_EFFECT),
+        ("iam/users/bob/clean-policy.json", CLEAN),
+    ])
+}
+
+// ---------------------------------------------------------------- bad files, exit codes
+
+#[test]
+fn bad_files_are_findings_and_the_scan_goes_on() {
+    let dir = tree(&[
+        (
+            "iam/policy.json",
+            b"{ \"Version\": \"2012-10-17\", \"Statement\": [ }",
+        ),
+        ("iam/empty-policy.json", b""),
+        ("iam/trust.json", b"\x00\x01\x02\xff\xfe binary"),
+        ("iam/users/alice/switch-policy.json", ASSUME_ANY),
+    ]);
+    let run = iamlint(dir.path(), &["--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(run.rules(), ["IAM002", "IAM002", "IAM001", "IAM101"]);
+    let findings = run.json()["findings"].clone();
+    let paths: Vec<&str> = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "iam/empty-policy.json",
+            "iam/policy.json",
+            "iam/trust.json",
+            "iam/users/alice/switch-policy.json"
+        ]
+    );
+}
+
+#[test]
+fn exit_0_on_a_clean_tree() {
+    let dir = tree(&[("iam/users/bob/policy.json", CLEAN)]);
+    let run = iamlint(dir.path(), &[]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(without_time(&run.stdout)
+        .contains("iamlint: 1 file scanned: 0 errors, 0 warnings, 0 notes"));
+}
+
+#[test]
+fn exit_1_on_findings() {
+    let run = iamlint(three_findings().path(), &[]);
+    assert_eq!(run.code, 1);
+}
+
+#[test]
+fn exit_2_on_a_missing_path() {
+    let dir = tree(&[]);
+    let run = iamlint(dir.path(), &["no/such/folder"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("path does not exist: no/such/folder"));
+    assert!(run.stdout.is_empty());
+}
+
+#[test]
+fn exit_2_on_an_unknown_config_key_with_its_position() {
+    let dir = tree(&[
+        (
+            ".iamlint.toml",
+            b"select = [\"IAM1\"]\nfail-onn = \"error\"\n",
+        ),
+        ("iam/users/bob/policy.json", CLEAN),
+    ]);
+    let run = iamlint(dir.path(), &["--color", "never"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("unknown field `fail-onn`"),
+        "{}",
+        run.stderr
+    );
+    // The miette snippet shows the line and underlines the key.
+    assert!(run.stderr.contains(".iamlint.toml:2:1"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("2 │ fail-onn = \"error\""),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn fail_on_error_ignores_warnings_and_never_never_fails() {
+    let dir = tree(&[("iam/users/alice/switch-policy.json", ASSUME_ANY)]);
+    assert_eq!(iamlint(dir.path(), &[]).code, 1, "warnings fail by default");
+    assert_eq!(iamlint(dir.path(), &["--fail-on", "error"]).code, 0);
+    assert_eq!(iamlint(dir.path(), &["--fail-on", "note"]).code, 1);
+    let all = three_findings();
+    assert_eq!(iamlint(all.path(), &["--fail-on", "error"]).code, 1);
+    assert_eq!(iamlint(all.path(), &["--fail-on", "never"]).code, 0);
+}
+
+#[test]
+fn fail_on_from_the_config() {
+    let dir = tree(&[
+        (".iamlint.toml", b"fail-on = \"error\"\n"),
+        ("iam/users/alice/switch-policy.json", ASSUME_ANY),
+    ]);
+    assert_eq!(iamlint(dir.path(), &[]).code, 0);
+    assert_eq!(iamlint(dir.path(), &["--fail-on", "warning"]).code, 1);
+}
+
+// ---------------------------------------------------------------- examples: determinism, snapshots
+
+fn examples(args: &[&str]) -> Run {
+    let mut all = vec!["testdata/examples"];
+    all.extend_from_slice(args);
+    iamlint(&manifest_dir(), &all)
+}
+
+#[test]
+fn output_does_not_depend_on_the_thread_count() {
+    let one = examples(&["--format", "sarif", "--threads", "1"]);
+    let two = examples(&["--format", "sarif", "--threads", "2"]);
+    assert_eq!(one.code, 1);
+    assert_eq!(one.stdout, two.stdout);
+    let dir = manifest_dir();
+    let args = ["testdata/examples", "--format", "sarif"];
+    let env1 = iamlint_env(&dir, &args, &[("RAYON_NUM_THREADS", "1")]);
+    let env2 = iamlint_env(&dir, &args, &[("RAYON_NUM_THREADS", "2")]);
+    assert_eq!(env1.stdout, one.stdout);
+    assert_eq!(env2.stdout, one.stdout);
+}
+
+#[test]
+fn examples_sarif_snapshot() {
+    let run = examples(&["--format", "sarif"]);
+    assert_eq!(run.code, 1);
+    insta::assert_snapshot!("examples_sarif", run.stdout);
+}
+
+#[test]
+fn examples_json_snapshot() {
+    let run = examples(&["--format", "json"]);
+    assert_eq!(run.code, 1);
+    insta::assert_snapshot!("examples_json", run.stdout);
+}
+
+#[test]
+fn examples_github_snapshot() {
+    let run = examples(&["--format", "github"]);
+    assert_eq!(run.code, 1);
+    insta::assert_snapshot!("examples_github", run.stdout);
+}
+
+#[test]
+fn examples_human_snapshot() {
+    let run = examples(&["--color", "never"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.is_empty(), "{}", run.stderr);
+    insta::assert_snapshot!("examples_human", without_time(&run.stdout));
+}
+
+// ---------------------------------------------------------------- SARIF schema
+
+fn sarif_validator() -> jsonschema::Validator {
+    let path = manifest_dir().join("testdata/schemas/sarif-schema-2.1.0.json");
+    let schema: Value =
+        serde_json::from_str(&std::fs::read_to_string(path).expect("schema is vendored"))
+            .expect("schema is JSON");
+    jsonschema::draft202012::new(&schema).expect("SARIF schema compiles")
+}
+
+fn assert_valid_sarif(text: &str) {
+    let instance: Value = serde_json::from_str(text).expect("SARIF is JSON");
+    let validator = sarif_validator();
+    let errors: Vec<String> = validator
+        .iter_errors(&instance)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "invalid SARIF:\n{}", errors.join("\n"));
+}
+
+#[test]
+fn examples_sarif_is_valid_sarif_2_1_0() {
+    assert_valid_sarif(&examples(&["--format", "sarif"]).stdout);
+}
+
+#[test]
+fn sarif_with_bad_files_and_suppressions_is_valid() {
+    let dir = tree(&[
+        (
+            ".iamlint.toml",
+            b"[[suppress]]\nrule = \"IAM102\"\npath = \"iam/roles/Public/trust.json\"\nreason = \"demo\"\n",
+        ),
+        ("iam/policy.json", b"{ oops"),
+        ("iam/empty-policy.json", b""),
+        ("iam/roles/Public/trust.json", TRUST_ANYONE),
+        ("iam/users/alice/switch-policy.json", ASSUME_ANY),
+    ]);
+    let run = iamlint(dir.path(), &["--format", "sarif"]);
+    assert_valid_sarif(&run.stdout);
+    // Whole-file findings still carry a region (GitHub code scanning wants one).
+    for result in run.json()["runs"][0]["results"].as_array().unwrap() {
+        let region = &result["locations"][0]["physicalLocation"]["region"];
+        assert!(region["startLine"].as_u64().is_some(), "{result}");
+    }
+}
+
+// ---------------------------------------------------------------- rules and explain
+
+#[test]
+fn rules_lists_every_rule() {
+    let run = iamlint(&manifest_dir(), &["rules"]);
+    assert_eq!(run.code, 0);
+    let ids: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    let expected: Vec<&str> = iamlint::rules::registry().iter().map(|r| r.id()).collect();
+    assert_eq!(ids, expected);
+    assert!(run.stdout.contains("IAM101  assume-role-wildcard-resource"));
+    assert!(run.stdout.contains("IAM005  unused-suppression"));
+}
+
+#[test]
+fn explain_by_id_and_by_name() {
+    let by_id = iamlint(&manifest_dir(), &["explain", "IAM101"]);
+    assert_eq!(by_id.code, 0);
+    assert!(by_id
+        .stdout
+        .starts_with("IAM101 (assume-role-wildcard-resource) — default severity: warning"));
+    assert!(by_id.stdout.contains("## What it does"));
+    assert!(by_id.stdout.contains("## Known limits"));
+    let by_name = iamlint(
+        &manifest_dir(),
+        &["explain", "assume-role-wildcard-resource"],
+    );
+    assert_eq!(by_name.code, 0);
+    assert_eq!(by_name.stdout, by_id.stdout);
+    let lower = iamlint(&manifest_dir(), &["explain", "iam101"]);
+    assert_eq!(lower.stdout, by_id.stdout);
+}
+
+#[test]
+fn explain_an_unknown_rule_is_a_usage_error() {
+    let run = iamlint(&manifest_dir(), &["explain", "NOPE"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("no rule `NOPE`"), "{}", run.stderr);
+}
+
+// ---------------------------------------------------------------- config: selection
+
+#[test]
+fn select_by_id_prefix_and_name() {
+    let dir = three_findings();
+    let rules = |args: &[&str]| json_rules(dir.path(), args);
+    assert_eq!(rules(&[]), ["IAM102", "IAM101", "IAM301"]);
+    assert_eq!(rules(&["--select", "IAM101"]), ["IAM101"]);
+    assert_eq!(rules(&["--select", "iam1"]), ["IAM102", "IAM101"]);
+    assert_eq!(rules(&["--select", "trust-any-principal"]), ["IAM102"]);
+    assert_eq!(
+        rules(&["--select", "IAM101,policy-grammar"]),
+        ["IAM101", "IAM301"]
+    );
+    assert_eq!(rules(&["--ignore", "IAM1"]), ["IAM301"]);
+    assert_eq!(
+        rules(&["--select", "IAM1", "--ignore", "IAM102"]),
+        ["IAM101"]
+    );
+}
+
+#[test]
+fn cli_select_replaces_config_select_and_ignores_add_up() {
+    let dir = three_findings();
+    write(
+        dir.path(),
+        ".iamlint.toml",
+        b"select = [\"IAM3\"]\nignore = [\"trust-any-principal\"]\n",
+    );
+    let rules = |args: &[&str]| json_rules(dir.path(), args);
+    assert_eq!(rules(&[]), ["IAM301"]);
+    assert_eq!(rules(&["--select", "IAM1"]), ["IAM101"]);
+    assert_eq!(
+        rules(&["--select", "ALL", "--ignore", "IAM101"]),
+        ["IAM301"]
+    );
+}
+
+#[test]
+fn selecting_an_unknown_rule_is_a_usage_error() {
+    let run = iamlint(three_findings().path(), &["--select", "IAM999"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("`IAM999` names no rule"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn exclude_globs_from_config_and_command_line() {
+    let dir = three_findings();
+    let rules = |args: &[&str]| json_rules(dir.path(), args);
+    assert_eq!(rules(&["--exclude", "iam/roles/**"]), ["IAM101", "IAM301"]);
+    assert_eq!(
+        rules(&["--exclude", "iam/roles/**", "--exclude", "**/bob/**"]),
+        ["IAM101"]
+    );
+    write(
+        dir.path(),
+        ".iamlint.toml",
+        b"exclude = [\"iam/users/**\"]\n",
+    );
+    assert_eq!(rules(&[]), ["IAM102"]);
+    assert_eq!(rules(&["--exclude", "iam/roles/**"]), Vec::<String>::new());
+}
+
+#[test]
+fn severity_override() {
+    let dir = tree(&[
+        (
+            ".iamlint.toml",
+            b"[severity]\nassume-role-wildcard-resource = \"error\"\n",
+        ),
+        ("iam/users/alice/switch-policy.json", ASSUME_ANY),
+    ]);
+    let run = iamlint(dir.path(), &["--format", "json", "--fail-on", "error"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(run.json()["findings"][0]["severity"], "error");
+    write(
+        dir.path(),
+        ".iamlint.toml",
+        b"[severity]\nIAM1 = \"note\"\n",
+    );
+    let run = iamlint(dir.path(), &["--format", "json"]);
+    assert_eq!(run.code, 0, "a note does not fail the default threshold");
+    assert_eq!(run.json()["findings"][0]["severity"], "note");
+}
+
+#[test]
+fn per_path_ignores() {
+    let dir = three_findings();
+    write(
+        dir.path(),
+        ".iamlint.toml",
+        b"[per-path-ignores]\n\"iam/users/**\" = [\"IAM101\", \"policy-grammar\"]\n\"iam/roles/*/trust.json\" = [\"IAM3\"]\n",
+    );
+    let run = iamlint(dir.path(), &["--format", "json"]);
+    assert_eq!(run.rules(), ["IAM102"]);
+}
+
+// ---------------------------------------------------------------- config: suppressions
+
+const SUPPRESS_BY_POINTER: &[u8] = br#"[[suppress]]
+rule = "IAM101"
+path = "iam/users/alice/*.json"
+pointer = "/Statement/0/Resource"
+reason = "break-glass user, reviewed in SEC-7"
+"#;
+
+#[test]
+fn suppressed_findings_are_in_sarif_but_not_in_human_output_or_the_exit_code() {
+    let dir = tree(&[
+        (".iamlint.toml", SUPPRESS_BY_POINTER),
+        ("iam/users/alice/switch-policy.json", ASSUME_ANY),
+    ]);
+    let human = iamlint(dir.path(), &["--color", "never"]);
+    assert_eq!(human.code, 0, "{}", human.stdout);
+    assert_eq!(
+        without_time(&human.stdout),
+        "iamlint: 1 file scanned: 0 errors, 0 warnings, 0 notes (1 suppressed)\n"
+    );
+    let sarif = iamlint(dir.path(), &["--format", "sarif"]);
+    assert_eq!(sarif.code, 0);
+    assert_valid_sarif(&sarif.stdout);
+    let result = &sarif.json()["runs"][0]["results"][0];
+    assert_eq!(result["ruleId"], "IAM101");
+    assert_eq!(
+        result["suppressions"],
+        serde_json::json!([{ "kind": "external", "justification": "break-glass user, reviewed in SEC-7" }])
+    );
+    let json = iamlint(dir.path(), &["--format", "json"]);
+    assert_eq!(json.json()["summary"]["suppressed"], 1);
+    assert_eq!(
+        json.json()["findings"][0]["suppressed"],
+        "break-glass user, reviewed in SEC-7"
+    );
+    let github = iamlint(dir.path(), &["--format", "github"]);
+    assert_eq!(github.stdout, "");
+}
+
+#[test]
+fn a_suppression_needs_rule_path_and_pointer_to_match() {
+    let other_pointer = String::from_utf8_lossy(SUPPRESS_BY_POINTER)
+        .replace("/Statement/0/Resource", "/Statement/0/Action");
+    let other_path =
+        String::from_utf8_lossy(SUPPRESS_BY_POINTER).replace("users/alice", "users/bob");
+    let other_rule = String::from_utf8_lossy(SUPPRESS_BY_POINTER).replace("IAM101", "IAM102");
+    for config in [other_pointer, other_path, other_rule] {
+        let dir = tree(&[
+            (".iamlint.toml", config.as_bytes()),
+            ("iam/users/alice/switch-policy.json", ASSUME_ANY),
+        ]);
+        let run = iamlint(dir.path(), &["--format", "json"]);
+        assert_eq!(run.code, 1, "{config}");
+        let findings = run.json()["findings"].clone();
+        let ours: Vec<&Value> = findings
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "IAM101")
+            .collect();
+        assert_eq!(ours.len(), 1, "{config}");
+        assert_eq!(ours[0]["suppressed"], Value::Null, "{config}");
+    }
+}
+
+#[test]
+fn a_suppression_needs_a_reason() {
+    for config in [
+        "[[suppress]]\nrule = \"IAM101\"\n",
+        "[[suppress]]\nrule = \"IAM101\"\nreason = \"  \"\n",
+    ] {
+        let dir = tree(&[
+            (".iamlint.toml", config.as_bytes()),
+            ("iam/users/alice/switch-policy.json", ASSUME_ANY),
+        ]);
+        let run = iamlint(dir.path(), &["--color", "never"]);
+        assert_eq!(run.code, 2, "{config}");
+        assert!(run.stderr.contains("reason"), "{}", run.stderr);
+    }
+}
+
+#[test]
+fn unused_suppressions_are_reported_as_notes() {
+    let config = br#"[[suppress]]
+rule = "IAM101"
+path = "iam/users/alice/*.json"
+reason = "break-glass user"
+
+[[suppress]]
+rule = "IAM102"
+path = "iam/roles/Old/trust.json"
+reason = "the Old role was deleted long ago"
+
+[[suppress]]
+rule = "IAM1O1"
+reason = "a typo: letter O"
+"#;
+    let dir = tree(&[
+        (".iamlint.toml", config),
+        ("iam/users/alice/switch-policy.json", ASSUME_ANY),
+    ]);
+    let run = iamlint(dir.path(), &["--format", "json"]);
+    assert_eq!(run.code, 0, "notes do not fail the default threshold");
+    let json = run.json();
+    let findings = json["findings"].as_array().unwrap();
+    let unused: Vec<(String, u64, String)> = findings
+        .iter()
+        .filter(|f| f["rule"] == "IAM005")
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().to_owned(),
+                f["start"]["line"].as_u64().unwrap(),
+                f["message"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        unused,
+        [
+            (
+                ".iamlint.toml".to_owned(),
+                6,
+                "suppression of `IAM102` path `iam/roles/Old/trust.json` matched no finding"
+                    .to_owned()
+            ),
+            (
+                ".iamlint.toml".to_owned(),
+                11,
+                "suppression names no rule: `IAM1O1`".to_owned()
+            ),
+        ]
+    );
+    assert_eq!(json["findings"][0]["severity"], "note");
+    // A suppression whose rule did not run is not judged.
+    let only_101 = iamlint(
+        dir.path(),
+        &["--format", "json", "--select", "IAM101,IAM005"],
+    );
+    assert_eq!(
+        only_101.rules().iter().filter(|r| *r == "IAM005").count(),
+        1,
+        "only the typo is reported"
+    );
+    // And the report can be switched off like any rule.
+    let off = iamlint(
+        dir.path(),
+        &["--format", "json", "--ignore", "unused-suppression"],
+    );
+    assert_eq!(off.rules(), ["IAM101"]);
+}
+
+// ---------------------------------------------------------------- baseline
+
+#[test]
+fn baseline_reports_only_new_findings_and_survives_moved_lines() {
+    let dir = tree(&[
+        ("iam/users/alice/switch-policy.json", ASSUME_ANY),
+        ("iam/roles/Public/trust.json", TRUST_ANYONE),
+    ]);
+    let write_run = iamlint(dir.path(), &["--write-baseline", "baseline.json"]);
+    assert_eq!(write_run.code, 0);
+    assert!(write_run
+        .stderr
+        .contains("recorded 2 findings in baseline.json"));
+    let with_baseline = ["--baseline", "baseline.json", "--format", "json"];
+    let run = iamlint(dir.path(), &with_baseline);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(run.rules(), Vec::<String>::new());
+
+    // Blank lines and reordered statements above the finding move it down the file.
+    write(
+        dir.path(),
+        "iam/users/alice/switch-policy.json",
+        br#"{
+  "Version": "2012-10-17",
+
+
+  "Statement": [
+    {
+      "Resource": "*",
+      "Action": "sts:AssumeRole",
+
+      "Effect": "Allow",
+      "Sid": "SwitchToAnything"
+    }
+  ]
+}
+"#,
+    );
+    let run = iamlint(dir.path(), &with_baseline);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(run.rules(), Vec::<String>::new());
+    let moved = iamlint(dir.path(), &["--format", "json"]);
+    assert_eq!(moved.json()["findings"][1]["start"]["line"], 7);
+
+    // A new finding is reported; the known ones stay quiet.
+    write(
+        dir.path(),
+        "iam/users/bob/reports-policy.json",
+        LOWERCASE_EFFECT,
+    );
+    let run = iamlint(dir.path(), &with_baseline);
+    assert_eq!(run.code, 1);
+    assert_eq!(run.rules(), ["IAM301"]);
+}
+
+#[test]
+fn baseline_keeps_statement_order_changes_above_the_finding() {
+    let before = br#"{
+  "Version": "2012-10-17",
+  "Statement": [
+    { "Sid": "A", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::a/*" },
+    { "Sid": "B", "Effect": "Allow", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::b/*" },
+    { "Sid": "Switch", "Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*" }
+  ]
+}
+"#;
+    let after = br#"{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Sid": "B",
+      "Effect": "Allow",
+      "Action": "s3:PutObject",
+      "Resource": "arn:aws:s3:::b/*"
+    },
+    { "Sid": "A", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::a/*" },
+    { "Sid": "Switch", "Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*" }
+  ]
+}
+"#;
+    let dir = tree(&[("iam/users/alice/policy.json", before)]);
+    assert_eq!(iamlint(dir.path(), &["--write-baseline", "b.json"]).code, 0);
+    write(dir.path(), "iam/users/alice/policy.json", after);
+    let run = iamlint(dir.path(), &["--baseline", "b.json", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(run.rules(), Vec::<String>::new());
+}
+
+#[test]
+fn a_broken_baseline_is_a_usage_error() {
+    let dir = three_findings();
+    write(dir.path(), "b.json", b"not json");
+    let run = iamlint(dir.path(), &["--baseline", "b.json"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("is not an iamlint baseline"),
+        "{}",
+        run.stderr
+    );
+}
+
+// ---------------------------------------------------------------- output options
+
+#[test]
+fn github_annotations() {
+    let dir = tree(&[
+        ("iam/users/alice/switch-policy.json", ASSUME_ANY),
+        ("iam/roles/Public/trust.json", TRUST_ANYONE),
+    ]);
+    let run = iamlint(dir.path(), &["--format", "github"]);
+    assert_eq!(run.code, 1);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", run.stdout);
+    assert!(
+        lines[0].starts_with("::error file=iam/roles/Public/trust.json,line=4,col=48,endLine=4,endColumn=51,title=IAM102 trust-any-principal::"),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[1].starts_with("::warning file=iam/users/alice/switch-policy.json,line=8,col=19,endLine=8,endColumn=22,title=IAM101 assume-role-wildcard-resource::"),
+        "{}",
+        lines[1]
+    );
+    // The help goes on an escaped second line of the same annotation.
+    assert!(lines[1].contains("%0Ahelp: "), "{}", lines[1]);
+}
+
+#[test]
+fn quiet_drops_the_summary() {
+    let dir = tree(&[("iam/users/bob/policy.json", CLEAN)]);
+    let run = iamlint(dir.path(), &["--quiet"]);
+    assert_eq!(run.code, 0);
+    assert_eq!(run.stdout, "");
+    let dir = three_findings();
+    let run = iamlint(dir.path(), &["-q", "--color", "never"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stdout.contains("IAM102(trust-any-principal)"));
+    assert!(!run.stdout.contains("iamlint: "), "{}", run.stdout);
+}
+
+#[test]
+fn statistics_counts_per_rule() {
+    let dir = three_findings();
+    write(dir.path(), "iam/users/carol/switch-policy.json", ASSUME_ANY);
+    let run = iamlint(dir.path(), &["--statistics", "--quiet", "--color", "never"]);
+    assert_eq!(run.code, 1);
+    let tail: Vec<&str> = run.stdout.lines().rev().take(3).collect();
+    assert_eq!(
+        tail,
+        [
+            "     1  IAM301  policy-grammar",
+            "     1  IAM102  trust-any-principal",
+            "     2  IAM101  assume-role-wildcard-resource",
+        ]
+    );
+    // Machine-readable output stays parseable: the counts go to standard error.
+    let sarif = iamlint(dir.path(), &["--statistics", "--format", "sarif"]);
+    assert_valid_sarif(&sarif.stdout);
+    assert!(sarif
+        .stderr
+        .contains("     2  IAM101  assume-role-wildcard-resource"));
+}
+
+#[test]
+fn output_file() {
+    let dir = three_findings();
+    let run = iamlint(
+        dir.path(),
+        &["--format", "sarif", "--output", "out/report.sarif"],
+    );
+    assert_eq!(run.code, 2, "the folder must exist");
+    std::fs::create_dir(dir.path().join("out")).unwrap();
+    let run = iamlint(
+        dir.path(),
+        &["--format", "sarif", "--output", "out/report.sarif"],
+    );
+    assert_eq!(run.code, 1);
+    assert_eq!(run.stdout, "");
+    let written = std::fs::read_to_string(dir.path().join("out/report.sarif")).unwrap();
+    assert_valid_sarif(&written);
+    let stdout = iamlint(dir.path(), &["--format", "sarif"]);
+    assert_eq!(written, stdout.stdout);
+}
+
+#[test]
+fn only_files_reports_findings_in_the_given_files_only() {
+    let dir = three_findings();
+    let run = iamlint(
+        dir.path(),
+        &[
+            "--only-files",
+            "--format",
+            "json",
+            "iam/users/alice/switch-policy.json",
+            "iam/users/bob/clean-policy.json",
+        ],
+    );
+    assert_eq!(run.code, 1);
+    assert_eq!(run.rules(), ["IAM101"]);
+    let clean = iamlint(
+        dir.path(),
+        &["--only-files", "iam/users/bob/clean-policy.json"],
+    );
+    assert_eq!(clean.code, 0, "{}", clean.stdout);
+    let folder = iamlint(
+        dir.path(),
+        &["--only-files", "--format", "json", "iam/users"],
+    );
+    assert_eq!(folder.rules(), ["IAM101", "IAM301"]);
+}
+
+#[test]
+fn no_progress_output_when_stderr_is_not_a_terminal() {
+    let run = examples(&["--format", "json"]);
+    assert_eq!(run.stderr, "");
+}
+
+// ---------------------------------------------------------------- GitHub Action
+
+/// Runs scripts/action-run.sh as action.yml does, in a workspace, with a GITHUB_OUTPUT file.
+fn action(workspace: &Path, inputs: &[(&str, &str)]) -> (Run, String) {
+    let output = workspace.join("github-output.txt");
+    let _ = std::fs::remove_file(&output);
+    let mut cmd = Command::new("bash");
+    cmd.arg(manifest_dir().join("scripts/action-run.sh"))
+        .current_dir(workspace)
+        .env("IAMLINT", env!("CARGO_BIN_EXE_iamlint"))
+        .env("GITHUB_WORKSPACE", workspace)
+        .env("GITHUB_OUTPUT", &output);
+    for (k, v) in inputs {
+        cmd.env(k, v);
+    }
+    let run = capture(cmd);
+    (run, std::fs::read_to_string(output).unwrap_or_default())
+}
+
+#[test]
+fn action_writes_sarif_annotates_and_outputs_the_exit_code() {
+    let ws = three_findings();
+    let (run, outputs) = action(ws.path(), &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(outputs, "exit-code=1\nsarif-file=iamlint.sarif\n");
+    assert!(run
+        .stdout
+        .contains("::error file=iam/roles/Public/trust.json,line=4"));
+    assert!(run
+        .stdout
+        .contains("::warning file=iam/users/alice/switch-policy.json"));
+    let sarif = std::fs::read_to_string(ws.path().join("iamlint.sarif")).expect("SARIF written");
+    assert_valid_sarif(&sarif);
+    let results = serde_json::from_str::<Value>(&sarif).unwrap()["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(results, 3);
+}
+
+#[test]
+fn action_inputs() {
+    let ws = three_findings();
+    write(ws.path(), "ci/iamlint.toml", b"ignore = [\"IAM102\"]\n");
+    let (run, outputs) = action(
+        ws.path(),
+        &[
+            ("INPUT_PATHS", "iam/users\niam/roles"),
+            ("INPUT_CONFIG", "ci/iamlint.toml"),
+            ("INPUT_FAIL_ON", "never"),
+            ("INPUT_FORMAT", "json"),
+            ("INPUT_SARIF_FILE", "out.sarif"),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(outputs, "exit-code=0\nsarif-file=out.sarif\n");
+    assert_eq!(run.rules(), ["IAM101", "IAM301"]);
+    assert_valid_sarif(&std::fs::read_to_string(ws.path().join("out.sarif")).unwrap());
+
+    let clean = tree(&[("iam/users/bob/policy.json", CLEAN)]);
+    let (run, outputs) = action(clean.path(), &[("INPUT_SARIF_FILE", "")]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(outputs, "exit-code=0\nsarif-file=\n");
+    assert!(!clean.path().join("iamlint.sarif").exists());
+
+    let (run, outputs) = action(clean.path(), &[("INPUT_CONFIG", "missing.toml")]);
+    assert_eq!(run.code, 2);
+    assert!(outputs.starts_with("exit-code=2\n"));
+}
+
+#[test]
+fn action_yml_passes_every_input_to_the_script() {
+    let yml = std::fs::read_to_string(manifest_dir().join("action.yml")).unwrap();
+    let script = std::fs::read_to_string(manifest_dir().join("scripts/action-run.sh")).unwrap();
+    for input in ["paths", "config", "fail-on", "format", "sarif-file"] {
+        let var = format!("INPUT_{}", input.to_uppercase().replace('-', "_"));
+        assert!(
+            yml.contains(&format!("  {input}:\n")),
+            "input {input} declared"
+        );
+        assert!(
+            yml.contains(&format!("{var}: ${{{{ inputs.{input} }}}}")),
+            "{var} passed"
+        );
+        assert!(
+            script.contains(&format!("${{{var}")),
+            "{var} read by the script"
+        );
+    }
+    assert!(yml.contains("cargo install --path \"$GITHUB_ACTION_PATH\" --locked"));
+}
+
+// ---------------------------------------------------------------- README
+
+fn readme() -> String {
+    std::fs::read_to_string(manifest_dir().join("README.md")).expect("README.md")
+}
+
+/// The body of the first fenced block of `lang` after `heading`.
+fn readme_block(heading: &str, lang: &str) -> String {
+    let text = readme();
+    let from = text
+        .find(heading)
+        .unwrap_or_else(|| panic!("README has `{heading}`"));
+    let rest = &text[from..];
+    let open = format!("```{lang}\n");
+    let start = rest.find(&open).expect("fenced block") + open.len();
+    let len = rest[start..].find("\n```").expect("closed block");
+    rest[start..start + len + 1].to_owned()
+}
+
+#[test]
+fn readme_first_commands() {
+    let text = readme();
+    let first = readme_block("# iamlint", "sh");
+    assert!(first.starts_with("cargo run --release -- testdata/examples "));
+    assert!(first.contains("\ncargo test --all-targets "));
+    // .ci/run runs the README's test command.
+    let ci = std::fs::read_to_string(manifest_dir().join(".ci/run")).unwrap();
+    assert!(ci.contains("\ncargo test --all-targets\n"));
+    assert!(ci.contains("cargo run --release -- testdata/examples"));
+    assert!(text.find(&first).unwrap() < 300, "the commands come first");
+}
+
+#[test]
+fn readme_rule_table_is_the_rule_list() {
+    let text = readme();
+    let rows: Vec<String> = text
+        .lines()
+        .filter(|l| l.starts_with("| IAM") && l.as_bytes().get(5).is_some_and(u8::is_ascii_digit))
+        .map(|l| {
+            let cells: Vec<&str> = l.trim_matches('|').split(" | ").map(str::trim).collect();
+            format!("{} {} {} {}", cells[0], cells[1], cells[2], cells[3])
+        })
+        .collect();
+    let listed: Vec<String> = iamlint::docs::RULE_DOCS
+        .iter()
+        .map(|d| format!("{} {} {} {}", d.id, d.name, d.severity, d.summary))
+        .collect();
+    assert_eq!(
+        rows, listed,
+        "the README's rule table must list every rule of `iamlint rules`, in order"
+    );
+}
+
+#[test]
+fn readme_config_example_is_a_valid_config() {
+    let config = readme_block("## Configuration", "toml");
+    assert!(config.contains("[[suppress]]"));
+    let dir = tree(&[
+        (".iamlint.toml", config.as_bytes()),
+        ("iam/111122223333/users/bob/policy.json", CLEAN),
+    ]);
+    let run = iamlint(dir.path(), &["--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // Its one suppression matches nothing in this tree, and is reported.
+    assert_eq!(run.rules(), ["IAM005"]);
+}
+
+#[test]
+fn readme_json_example_is_real_output() {
+    let example: Value = serde_json::from_str(&readme_block("### JSON", "json")).unwrap();
+    let real = examples(&["--format", "json"]).json();
+    assert_eq!(example["version"], real["version"]);
+    assert_eq!(example["tool"]["name"], real["tool"]["name"]);
+    assert_eq!(example["summary"], real["summary"]);
+    let shown = &example["findings"][0];
+    let same = real["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == shown["rule"])
+        .expect("the example's finding is reported");
+    assert_eq!(shown, same);
+}
+
+#[test]
+fn readme_usage_names_real_options() {
+    let help = iamlint(&manifest_dir(), &["check", "--help"]).stdout;
+    let text = readme();
+    let usage = &text[text.find("## Usage").unwrap()..text.find("### Exit codes").unwrap()];
+    for word in usage.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-')) {
+        if word.starts_with("--") && word.as_bytes().get(2).is_some_and(u8::is_ascii_lowercase) {
+            assert!(
+                help.contains(word),
+                "README shows {word}, `check --help` lacks it"
+            );
+        }
+    }
+    for cmd in [
+        &["rules"][..],
+        &["explain", "IAM101"],
+        &["inventory", "testdata/examples"],
+    ] {
+        assert_eq!(iamlint(&manifest_dir(), cmd).code, 0, "{cmd:?}");
+    }
+    let inventory = iamlint(&manifest_dir(), &["inventory", "testdata/examples"]).stdout;
+    assert!(inventory.contains("role  arn:aws:iam::111122223333:role/Deploy"));
+    let json = iamlint(
+        &manifest_dir(),
+        &["inventory", "-f", "json", "testdata/examples"],
+    );
+    serde_json::from_str::<Value>(&json.stdout).expect("inventory JSON");
+    assert_eq!(iamlint(&manifest_dir(), &["--no-such-option"]).code, 2);
+}
+
+#[test]
+fn readme_action_and_pre_commit_match_their_files() {
+    let text = readme();
+    let action = std::fs::read_to_string(manifest_dir().join("action.yml")).unwrap();
+    let workflow = readme_block("## GitHub Action", "yaml");
+    let with = &workflow[workflow.find("uses: iamlint/iamlint@main").unwrap()..];
+    let with = &with[..with.find("- if:").unwrap()];
+    for line in with.lines().skip(2).filter(|l| !l.trim().is_empty()) {
+        let key = line.trim().split(':').next().unwrap();
+        assert!(action.contains(&format!("\n  {key}:\n")), "input {key}");
+    }
+    for row in text
+        .lines()
+        .filter(|l| l.starts_with("| `") && l.contains("` | "))
+    {
+        let name = row.trim_start_matches("| `").split('`').next().unwrap();
+        if !name.starts_with('-') {
+            assert!(action.contains(&format!("\n  {name}:\n")), "input {name}");
+        }
+    }
+    assert!(action.contains("default: iamlint.sarif"));
+    assert!(action.contains("default: github"));
+    let hooks = std::fs::read_to_string(manifest_dir().join(".pre-commit-hooks.yaml")).unwrap();
+    let config = readme_block("## pre-commit", "yaml");
+    assert!(config.contains("- id: iamlint"));
+    assert!(hooks.contains("- id: iamlint\n"));
+    assert!(hooks.contains("entry: iamlint check --only-files\n"));
+    assert!(hooks.contains("language: rust\n"));
+}
