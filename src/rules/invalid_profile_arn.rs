@@ -21,6 +21,25 @@ fn is_role_name(s: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b"_+=,.@-".contains(&b))
 }
 
+/// `v` parsed as a concrete IAM ARN of a 12-digit account, or what is wrong with it
+/// (`wildcard` says why a wildcard is wrong for this key).
+fn iam_arn(v: &str, wildcard: &str) -> Result<Arn, String> {
+    let arn = Arn::parse(v).map_err(|e| e.to_string())?;
+    if has_wildcard(v) {
+        return Err(wildcard.to_owned());
+    }
+    if arn.service != "iam" {
+        return Err(format!("names service `{}`, not `iam`", arn.service));
+    }
+    if !is_account_id(&arn.account) {
+        return Err(format!(
+            "has account `{}`, which is not a 12-digit account id",
+            arn.account
+        ));
+    }
+    Ok(arn)
+}
+
 /// Why a `role_arn` value is not the ARN of a role STS can assume, if it is not.
 fn role_arn_problem(v: &str) -> Option<String> {
     if v.is_empty() {
@@ -29,22 +48,10 @@ fn role_arn_problem(v: &str) -> Option<String> {
     if has_placeholder(v) {
         return None;
     }
-    let arn = match Arn::parse(v) {
+    let arn = match iam_arn(v, "holds a wildcard: a profile assumes one role") {
         Ok(arn) => arn,
-        Err(e) => return Some(e.to_string()),
+        Err(problem) => return Some(problem),
     };
-    if has_wildcard(v) {
-        return Some("holds a wildcard: a profile assumes one role".into());
-    }
-    if arn.service != "iam" {
-        return Some(format!("names service `{}`, not `iam`", arn.service));
-    }
-    if !is_account_id(&arn.account) {
-        return Some(format!(
-            "has account `{}`, which is not a 12-digit account id",
-            arn.account
-        ));
-    }
     let Some(rest) = arn.resource.strip_prefix("role/") else {
         let kind = arn.resource.split('/').next().unwrap_or_default();
         return Some(format!("names a `{kind}`, not a role (`role/NAME`)"));
@@ -66,22 +73,10 @@ fn mfa_serial_problem(v: &str) -> Option<String> {
         return None;
     }
     if v.starts_with("arn:") {
-        let arn = match Arn::parse(v) {
+        let arn = match iam_arn(v, "holds a wildcard") {
             Ok(arn) => arn,
-            Err(e) => return Some(e.to_string()),
+            Err(problem) => return Some(problem),
         };
-        if has_wildcard(v) {
-            return Some("holds a wildcard".into());
-        }
-        if arn.service != "iam" {
-            return Some(format!("names service `{}`, not `iam`", arn.service));
-        }
-        if !is_account_id(&arn.account) {
-            return Some(format!(
-                "has account `{}`, which is not a 12-digit account id",
-                arn.account
-            ));
-        }
         let kind = arn.resource.split('/').next().unwrap_or_default();
         return match kind {
             "mfa" if arn.resource.len() > "mfa/".len() => None,
