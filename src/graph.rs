@@ -15,6 +15,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use crate::config::Config;
 use crate::model::arn::{is_account_id, Arn};
 use crate::model::inventory::{Account, Inventory};
@@ -587,46 +589,17 @@ impl Graph {
         // not the organisation's.
         let mut roles_by_arn: Vec<NodeIx> = role_nodes.clone();
         roles_by_arn.sort_by(|&a, &b| g.nodes[a].arn.cmp(&g.nodes[b].arn));
-        let mut pairs: BTreeSet<(NodeIx, NodeIx)> = BTreeSet::new();
-        // Identity side: grants name roles by ARN or pattern.
-        for p in 0..g.nodes.len() {
-            for doc in identity_docs(inv, g.nodes[p].kind).docs {
-                for stmt in doc.allows(ASSUME_ROLE) {
-                    let Some(res) = &stmt.resource else { continue };
-                    if res.negated {
-                        for &r in &role_nodes {
-                            pairs.insert((p, r));
-                        }
-                        continue;
-                    }
-                    for pattern in &res.values {
-                        if !has_wildcard(pattern) {
-                            for &r in g.by_arn.get(pattern).into_iter().flatten() {
-                                if matches!(g.nodes[r].kind, NodeKind::Role(_)) {
-                                    pairs.insert((p, r));
-                                }
-                            }
-                            continue;
-                        }
-                        let prefix = pattern
-                            .find(['*', '?'])
-                            .and_then(|i| pattern.get(..i))
-                            .unwrap_or(pattern);
-                        let start =
-                            roles_by_arn.partition_point(|&r| g.nodes[r].arn.as_str() < prefix);
-                        for &r in roles_by_arn.get(start..).unwrap_or_default() {
-                            let arn = g.nodes[r].arn.as_str();
-                            if !arn.starts_with(prefix) {
-                                break;
-                            }
-                            if matches_resource(pattern, arn) {
-                                pairs.insert((p, r));
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        // Every pair either side mentions, found per principal in parallel, then sorted so
+        // edges are numbered the same whatever the thread count.
+        let g_ref = &g;
+        let mut pairs: Vec<(NodeIx, NodeIx)> = (0..g.nodes.len())
+            .into_par_iter()
+            .flat_map_iter(|p| {
+                let mut found = Vec::new();
+                g_ref.granted_roles(inv, p, &role_nodes, &roles_by_arn, &mut found);
+                found.into_iter().map(move |r| (p, r))
+            })
+            .collect();
         // Trust side: trusts name principals by ARN (accounts are covered by grants).
         for &r in &role_nodes {
             let NodeKind::Role(ri) = g.nodes[r].kind else {
@@ -646,33 +619,91 @@ impl Graph {
                     .flat_map(|e| e.values.iter());
                 for value in aws_values {
                     for &p in g.by_arn.get(value).into_iter().flatten() {
-                        pairs.insert((p, r));
+                        pairs.push((p, r));
                     }
                 }
             }
         }
-        for (p, r) in pairs {
-            let NodeKind::Role(ri) = g.nodes[r].kind else {
-                continue;
-            };
-            let Some(role) = inv.roles.get(ri) else {
-                continue;
-            };
-            let from = &g.nodes[p];
-            let identity = identity_side(inv, from.kind, &role.arn, &role.account);
-            let (trust, requires) = trust_side(role.trust.as_ref(), &from.arn, &from.account);
-            let same = same_account(&from.account, &role.account);
-            let verdict = verdict(&identity, &trust, same);
-            g.add_edge(Edge {
-                from: p,
-                to: r,
-                identity,
-                trust,
-                verdict,
-                requires,
-            });
+        pairs.par_sort_unstable();
+        pairs.dedup();
+        // Both sides of every pair, in parallel: the bulk of the work.
+        let edges: Vec<Edge> = pairs
+            .par_iter()
+            .filter_map(|&(p, r)| {
+                let NodeKind::Role(ri) = g_ref.nodes[r].kind else {
+                    return None;
+                };
+                let role = inv.roles.get(ri)?;
+                let from = &g_ref.nodes[p];
+                let identity = identity_side(inv, from.kind, &role.arn, &role.account);
+                let (trust, requires) = trust_side(role.trust.as_ref(), &from.arn, &from.account);
+                let same = same_account(&from.account, &role.account);
+                let verdict = verdict(&identity, &trust, same);
+                Some(Edge {
+                    from: p,
+                    to: r,
+                    identity,
+                    trust,
+                    verdict,
+                    requires,
+                })
+            })
+            .collect();
+        g.edges = edges;
+        g.by_pair.reserve(g.edges.len());
+        for (ix, edge) in g.edges.iter().enumerate() {
+            g.by_pair.insert((edge.from, edge.to), ix);
+            if let Some(out) = g.out.get_mut(edge.from) {
+                out.push(ix);
+            }
         }
         g
+    }
+
+    /// The roles principal `p`'s identity policies grant `sts:AssumeRole` on, by ARN or
+    /// pattern (with repeats; the caller sorts and deduplicates).
+    fn granted_roles(
+        &self,
+        inv: &Inventory,
+        p: NodeIx,
+        role_nodes: &[NodeIx],
+        roles_by_arn: &[NodeIx],
+        found: &mut Vec<NodeIx>,
+    ) {
+        for doc in identity_docs(inv, self.nodes[p].kind).docs {
+            for stmt in doc.allows(ASSUME_ROLE) {
+                let Some(res) = &stmt.resource else { continue };
+                if res.negated {
+                    found.extend_from_slice(role_nodes);
+                    continue;
+                }
+                for pattern in &res.values {
+                    if !has_wildcard(pattern) {
+                        for &r in self.by_arn.get(pattern).into_iter().flatten() {
+                            if matches!(self.nodes[r].kind, NodeKind::Role(_)) {
+                                found.push(r);
+                            }
+                        }
+                        continue;
+                    }
+                    let prefix = pattern
+                        .find(['*', '?'])
+                        .and_then(|i| pattern.get(..i))
+                        .unwrap_or(pattern);
+                    let start =
+                        roles_by_arn.partition_point(|&r| self.nodes[r].arn.as_str() < prefix);
+                    for &r in roles_by_arn.get(start..).unwrap_or_default() {
+                        let arn = self.nodes[r].arn.as_str();
+                        if !arn.starts_with(prefix) {
+                            break;
+                        }
+                        if matches_resource(pattern, arn) {
+                            found.push(r);
+                        }
+                    }
+                }
+            }
+        }
     }
 
     fn add_node(&mut self, node: Node) {
@@ -680,15 +711,6 @@ impl Graph {
         self.by_arn.entry(node.arn.clone()).or_default().push(ix);
         self.nodes.push(node);
         self.out.push(Vec::new());
-    }
-
-    fn add_edge(&mut self, edge: Edge) {
-        let ix = self.edges.len();
-        self.by_pair.insert((edge.from, edge.to), ix);
-        if let Some(out) = self.out.get_mut(edge.from) {
-            out.push(ix);
-        }
-        self.edges.push(edge);
     }
 
     /// The node of a role or user ARN (the first, when template accounts repeat it).

@@ -23,6 +23,7 @@ pub mod report;
 pub mod rules;
 pub mod sources;
 pub mod span;
+pub mod timings;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -130,7 +131,9 @@ pub fn scan(
             return Err(RunError::MissingPath(p.clone()));
         }
     }
+    let mut timings = timings::Timings::start();
     let candidates = discover::discover(paths, &config);
+    timings.phase("discover");
     let ctx = sources::LoadContext::new(&config);
     let loaded: Vec<_> = candidates
         .par_iter()
@@ -161,8 +164,11 @@ pub fn scan(
         parts.push(sources::manifest::manifest_contribution(&config, id));
     }
     drop(ctx);
+    timings.phase("load");
     let mut inventory = Inventory::merge(files, parts);
+    timings.phase("merge");
     let graph = Graph::build(&inventory, &config);
+    timings.phase("graph");
     let load_findings = std::mem::take(&mut inventory.findings);
     let mut findings: Vec<Finding> = load_findings
         .into_iter()
@@ -174,6 +180,7 @@ pub fn scan(
         config: &config,
     };
     findings.extend(rules::run_rules(rules, &rctx));
+    timings.phase("rules");
     Ok(Scan {
         config,
         inventory,
@@ -492,9 +499,11 @@ fn check(mut args: CheckArgs) -> Result<ExitStatus, RunError> {
     let paths = args.scan.paths.clone();
     let progress = progress::Progress::start(!args.quiet);
     let mut scan = with_threads(args.scan.threads, || scan(&paths, config, &rules))??;
+    let mut timings = timings::Timings::start();
     let findings = std::mem::take(&mut scan.findings);
     let mut cache = SourceCache::new(&scan.inventory);
     let mut results = resolve_with_config(findings, &scan, &rules, &mut cache);
+    timings.phase("resolve");
     drop(progress);
     if let Some(only) = &only {
         results.retain(|r| {
@@ -558,6 +567,7 @@ fn check(mut args: CheckArgs) -> Result<ExitStatus, RunError> {
             text
         }
     };
+    timings.phase("render");
     let mut text = text;
     if args.statistics {
         let stats = inventory_view::statistics(&results);
@@ -568,6 +578,7 @@ fn check(mut args: CheckArgs) -> Result<ExitStatus, RunError> {
         }
     }
     emit(&text, args.output.as_deref())?;
+    timings.phase("write");
     let failed = threshold.is_some_and(|t| {
         results
             .iter()

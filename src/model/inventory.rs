@@ -5,12 +5,13 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use serde::Serialize;
 
 use super::location::{FileId, Location, Spanned};
 use super::policy::PolicyDocument;
+use super::profile_set::ProfileSet;
 use crate::finding::Finding;
 
 /// The formats iamlint reads.
@@ -258,6 +259,8 @@ pub struct Inventory {
     pub findings: Vec<Finding>,
     /// Look-up tables built by `merge` (ARN -> index), so the graph is linear to build.
     index: Index,
+    /// The CLI profile sets, grouped and merged once on first use (several rules read them).
+    profile_sets: OnceLock<Vec<ProfileSet>>,
 }
 
 #[derive(Debug, Default)]
@@ -269,6 +272,13 @@ struct Index {
 }
 
 impl Inventory {
+    /// Every CLI profile set (a config file with the credentials file beside it), in file
+    /// order; see [`super::profile_set`].
+    pub fn profile_sets(&self) -> &[ProfileSet] {
+        self.profile_sets
+            .get_or_init(|| super::profile_set::profile_sets(self))
+    }
+
     /// Joins contributions in the order given (file order), merging entities by ARN.
     pub fn merge(files: Vec<SourceFile>, parts: Vec<Contribution>) -> Inventory {
         let mut inv = Inventory {

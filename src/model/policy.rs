@@ -1,11 +1,14 @@
 //! IAM policy documents, normalised on load: `Statement` as a list, `Action`/`Resource`
 //! and principal values as lists, conditions flattened. Loading is lenient — whatever
-//! is malformed is skipped here and reported by the grammar rule, which validates the raw
-//! JSON kept on the document.
-
-use std::sync::Arc;
+//! is malformed is skipped here. The parsed JSON itself is not kept (with serde_json's
+//! `preserve_order` a small object costs about ten times its text, and a monorepo holds
+//! tens of thousands of documents): what the rules need from it, the grammar errors and
+//! the length IAM counts, is worked out once while the document is built, on the loader's
+//! thread.
 
 use serde_json::Value;
+
+use crate::grammar::{grammar, GrammarError, PolicyShape};
 
 use super::location::{DocOrigin, Location};
 use super::matching::{matches_action, matches_resource};
@@ -199,8 +202,13 @@ pub struct PolicyDocument {
     pub label: String,
     pub version: Option<String>,
     pub statements: Vec<Statement>,
-    /// The JSON as loaded (for the grammar rule).
-    pub raw: Arc<Value>,
+    /// Where the document breaks the IAM policy grammar for its kind (checked against the
+    /// JSON as loaded; empty for a valid document). The grammar rule reports them.
+    pub grammar_errors: Vec<GrammarError>,
+    /// For a trust policy, its length as IAM counts it for the quota: the characters of
+    /// the compact JSON, white space left out ("IAM doesn't count white space"). `None`
+    /// for other kinds, which have no such per-document quota rule.
+    pub quota_length: Option<usize>,
     /// An AWS managed policy (from a dump): its content is AWS's, not the user's, so
     /// per-document rules skip it; the graph still uses it.
     pub aws_managed: bool,
@@ -212,8 +220,9 @@ pub struct PolicyDocument {
 }
 
 impl PolicyDocument {
-    /// Normalises a parsed JSON policy. Never fails: malformed parts are skipped.
-    pub fn from_value(raw: Value, origin: DocOrigin, kind: PolicyKind, label: String) -> Self {
+    /// Normalises a parsed JSON policy. Never fails: malformed parts are skipped (and are
+    /// in `grammar_errors`).
+    pub fn from_value(raw: &Value, origin: DocOrigin, kind: PolicyKind, label: String) -> Self {
         let version = raw
             .get("Version")
             .and_then(Value::as_str)
@@ -230,13 +239,18 @@ impl PolicyDocument {
                 .collect(),
             _ => Vec::new(),
         };
+        let shape = match kind {
+            PolicyKind::Identity | PolicyKind::ServiceControl => PolicyShape::Identity,
+            PolicyKind::Trust | PolicyKind::Resource => PolicyShape::Resource,
+        };
         PolicyDocument {
             origin,
             kind,
             label,
             version,
             statements,
-            raw: Arc::new(raw),
+            grammar_errors: grammar().check(raw, shape),
+            quota_length: (kind == PolicyKind::Trust).then(|| quota_length(raw)),
             aws_managed: false,
             unresolved: Vec::new(),
         }
@@ -273,6 +287,14 @@ impl PolicyDocument {
     pub fn has_principal(&self) -> bool {
         self.statements.iter().any(|s| s.principal.is_some())
     }
+}
+
+/// The characters of the compact JSON that are not white space: what IAM counts against
+/// the length quotas.
+fn quota_length(raw: &Value) -> usize {
+    serde_json::to_string(raw)
+        .map(|s| s.chars().filter(|c| !c.is_whitespace()).count())
+        .unwrap_or(0)
 }
 
 /// Guesses a standalone document's kind from its content: a Principal with
@@ -438,7 +460,7 @@ mod tests {
             file: 0,
             base: JsonPath::root(),
         };
-        PolicyDocument::from_value(v, origin, PolicyKind::Identity, "t".into())
+        PolicyDocument::from_value(&v, origin, PolicyKind::Identity, "t".into())
     }
 
     #[test]

@@ -47,7 +47,34 @@ impl ProfileSet {
 /// Every profile set of the inventory, in file order. A folder with several config-style
 /// files (`config`, `aws_config`) gives one set per config file, each with the folder's
 /// credentials file; a credentials file with no config beside it is a set of its own.
+/// Rules read them through [`Inventory::profile_sets`], which builds them once.
 pub fn profile_sets(inv: &Inventory) -> Vec<ProfileSet> {
+    // Profiles and sections by file, so each set is built from its own files only (a
+    // monorepo can hold thousands of config files).
+    let mut profiles_of: HashMap<FileId, Vec<&Profile>> = HashMap::new();
+    for p in &inv.profiles {
+        profiles_of.entry(p.file).or_default().push(p);
+    }
+    let mut sections_of: HashMap<FileId, Vec<&ConfigSection>> = HashMap::new();
+    for s in &inv.config_sections {
+        sections_of.entry(s.file).or_default().push(s);
+    }
+    let of = |file: Option<FileId>| file.and_then(|f| profiles_of.get(&f)).map(Vec::as_slice);
+    let sections = |file: Option<FileId>| {
+        file.and_then(|f| sections_of.get(&f))
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    };
+    let build = |config: Option<FileId>, credentials: Option<FileId>| {
+        build(
+            config,
+            credentials,
+            of(config).unwrap_or_default(),
+            of(credentials).unwrap_or_default(),
+            sections(config),
+            sections(credentials),
+        )
+    };
     let mut folders: BTreeMap<PathBuf, (Vec<FileId>, Vec<FileId>)> = BTreeMap::new();
     for f in &inv.files {
         let folder = f.path.parent().map(PathBuf::from).unwrap_or_default();
@@ -61,30 +88,32 @@ pub fn profile_sets(inv: &Inventory) -> Vec<ProfileSet> {
     for (_, (configs, creds)) in folders {
         let first_creds = creds.first().copied();
         for &config in &configs {
-            sets.push(build(inv, Some(config), first_creds));
+            sets.push(build(Some(config), first_creds));
         }
         // Credentials files that no config file was paired with.
         let skip = usize::from(!configs.is_empty());
         for &c in creds.iter().skip(skip) {
-            sets.push(build(inv, None, Some(c)));
+            sets.push(build(None, Some(c)));
         }
     }
     sets.sort_by_key(|s| (s.config.or(s.credentials), s.credentials));
     sets
 }
 
-fn build(inv: &Inventory, config: Option<FileId>, credentials: Option<FileId>) -> ProfileSet {
-    let mut profiles: Vec<Profile> = inv
-        .profiles
-        .iter()
-        .filter(|p| Some(p.file) == config)
-        .cloned()
-        .collect();
+fn build(
+    config: Option<FileId>,
+    credentials: Option<FileId>,
+    config_profiles: &[&Profile],
+    credentials_profiles: &[&Profile],
+    config_sections: &[&ConfigSection],
+    credentials_sections: &[&ConfigSection],
+) -> ProfileSet {
+    let mut profiles: Vec<Profile> = config_profiles.iter().map(|&p| p.clone()).collect();
     let mut by_name: HashMap<String, usize> = HashMap::new();
     for (i, p) in profiles.iter().enumerate() {
         by_name.entry(p.name.clone()).or_insert(i);
     }
-    for cred in inv.profiles.iter().filter(|p| Some(p.file) == credentials) {
+    for &cred in credentials_profiles {
         match by_name.get(&cred.name).and_then(|&i| profiles.get_mut(i)) {
             Some(p) => merge(p, cred),
             None => {
@@ -93,12 +122,13 @@ fn build(inv: &Inventory, config: Option<FileId>, credentials: Option<FileId>) -
             }
         }
     }
-    let sections = inv
-        .config_sections
+    // Sections in file order, as the inventory lists them.
+    let mut sections: Vec<ConfigSection> = config_sections
         .iter()
-        .filter(|s| Some(s.file) == config || Some(s.file) == credentials)
-        .cloned()
+        .chain(credentials_sections)
+        .map(|&s| s.clone())
         .collect();
+    sections.sort_by_key(|s| s.file);
     ProfileSet {
         config,
         credentials,

@@ -4,7 +4,6 @@
 
 use super::{Context, Rule};
 use crate::finding::Finding;
-use crate::model::profile_set::profile_sets;
 
 pub struct ChainedDurationOverHour;
 
@@ -20,7 +19,7 @@ impl Rule for ChainedDurationOverHour {
 
     fn check(&self, ctx: &Context, out: &mut Vec<Finding>) {
         let inv = ctx.inventory;
-        for set in profile_sets(inv) {
+        for set in inv.profile_sets() {
             for p in &set.profiles {
                 let (Some(role), Some(duration)) = (&p.role_arn, &p.duration_seconds) else {
                     continue;

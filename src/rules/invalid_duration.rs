@@ -5,7 +5,6 @@
 
 use super::{Context, Rule};
 use crate::finding::Finding;
-use crate::model::profile_set::profile_sets;
 
 pub struct InvalidDuration;
 
@@ -21,7 +20,7 @@ impl Rule for InvalidDuration {
     }
 
     fn check(&self, ctx: &Context, out: &mut Vec<Finding>) {
-        for set in profile_sets(ctx.inventory) {
+        for set in ctx.inventory.profile_sets() {
             for p in &set.profiles {
                 // Without `role_arn` nothing reads `duration_seconds`.
                 let (Some(role), Some(duration)) = (&p.role_arn, &p.duration_seconds) else {

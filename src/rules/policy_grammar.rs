@@ -1,11 +1,11 @@
 //! IAM301: the policy does not follow the IAM policy grammar, checked against the JSON
-//! Schemas in `schemas/` (see `crate::grammar`). Values a template left unresolved
+//! Schemas in `schemas/` (see `crate::grammar`) when the document is built
+//! (`PolicyDocument::grammar_errors`). Values a template left unresolved
 //! (`PolicyDocument::unresolved`) are skipped.
 
 use super::{Context, Rule};
 use crate::finding::Finding;
-use crate::grammar::{grammar, PolicyShape};
-use crate::model::policy::{PolicyDocument, PolicyKind};
+use crate::model::policy::PolicyDocument;
 
 pub struct PolicyGrammar;
 
@@ -20,11 +20,7 @@ impl Rule for PolicyGrammar {
         if doc.aws_managed {
             return;
         }
-        let shape = match doc.kind {
-            PolicyKind::Identity | PolicyKind::ServiceControl => PolicyShape::Identity,
-            PolicyKind::Trust | PolicyKind::Resource => PolicyShape::Resource,
-        };
-        for err in grammar().check(&doc.raw, shape) {
+        for err in &doc.grammar_errors {
             // A value a template left unresolved holds a placeholder, not what the template
             // would give: its shape is unknown, so say nothing about it.
             if doc.is_unresolved(&err.path) {

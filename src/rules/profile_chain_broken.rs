@@ -5,7 +5,6 @@
 use super::{Context, Rule};
 use crate::finding::Finding;
 use crate::graph::{identity_side, same_account, trust_side, verdict, Verdict};
-use crate::model::profile_set::profile_sets;
 
 pub struct ProfileChainBroken;
 
@@ -18,7 +17,7 @@ impl Rule for ProfileChainBroken {
 
     fn check(&self, ctx: &Context, out: &mut Vec<Finding>) {
         let (inv, g) = (ctx.inventory, ctx.graph);
-        let sets = profile_sets(inv);
+        let sets = inv.profile_sets();
         for (set, p) in sets
             .iter()
             .flat_map(|set| set.profiles.iter().map(move |p| (set, p)))

@@ -5,7 +5,6 @@
 use super::{Context, Rule};
 use crate::finding::Finding;
 use crate::model::location::Spanned;
-use crate::model::profile_set::profile_sets;
 
 pub struct ProfileCredentialSource;
 
@@ -33,7 +32,7 @@ impl Rule for ProfileCredentialSource {
     }
 
     fn check(&self, ctx: &Context, out: &mut Vec<Finding>) {
-        for set in profile_sets(ctx.inventory) {
+        for set in ctx.inventory.profile_sets() {
             for p in &set.profiles {
                 if let Some(source) = &p.credential_source {
                     let v = source.value.trim();

@@ -4,7 +4,6 @@
 use super::{Context, Rule};
 use crate::finding::{Finding, Label};
 use crate::model::inventory::Profile;
-use crate::model::profile_set::profile_sets;
 
 pub struct ProfileLoop;
 
@@ -37,7 +36,7 @@ impl Rule for ProfileLoop {
     }
 
     fn check(&self, ctx: &Context, out: &mut Vec<Finding>) {
-        for set in profile_sets(ctx.inventory) {
+        for set in ctx.inventory.profile_sets() {
             let n = set.profiles.len();
             let next: Vec<Option<usize>> = set
                 .profiles

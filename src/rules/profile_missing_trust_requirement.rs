@@ -6,7 +6,7 @@ use crate::finding::Finding;
 use crate::graph::{requirements_of, Requirements, ASSUME_ROLE};
 use crate::model::inventory::Profile;
 use crate::model::policy::{Effect, PrincipalKind};
-use crate::model::profile_set::{profile_sets, ProfileSet};
+use crate::model::profile_set::ProfileSet;
 
 pub struct ProfileMissingTrustRequirement;
 
@@ -71,7 +71,7 @@ impl Rule for ProfileMissingTrustRequirement {
 
     fn check(&self, ctx: &Context, out: &mut Vec<Finding>) {
         let inv = ctx.inventory;
-        let sets = profile_sets(inv);
+        let sets = inv.profile_sets();
         for (set, p) in sets
             .iter()
             .flat_map(|set| set.profiles.iter().map(move |p| (set, p)))

@@ -14,24 +14,17 @@ const DEFAULT_QUOTA: usize = 2048;
 /// The highest quota AWS grants.
 const MAX_QUOTA: usize = 4096;
 
-/// Characters IAM counts: it ignores white space (IAM quotas, "IAM doesn't count white
-/// space"), so every white-space character of the compact JSON is left out.
-fn counted_length(doc: &PolicyDocument) -> usize {
-    serde_json::to_string(doc.raw.as_ref())
-        .map(|s| s.chars().filter(|c| !c.is_whitespace()).count())
-        .unwrap_or(0)
-}
-
 impl Rule for TrustPolicyTooLong {
     fn id(&self) -> &'static str {
         ID
     }
 
     fn check_document(&self, doc: &PolicyDocument, ctx: &Context, out: &mut Vec<Finding>) {
-        if doc.kind != PolicyKind::Trust {
+        // Characters IAM counts (white space left out), measured when the document was
+        // built.
+        let (PolicyKind::Trust, Some(len)) = (doc.kind, doc.quota_length) else {
             return;
-        }
-        let len = counted_length(doc);
+        };
         if len <= DEFAULT_QUOTA {
             return;
         }

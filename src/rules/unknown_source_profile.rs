@@ -5,7 +5,7 @@
 use super::{Context, Rule};
 use crate::finding::{Finding, Severity};
 use crate::model::inventory::{ConfigSectionKind, SourceFormat};
-use crate::model::profile_set::{profile_sets, ProfileSet};
+use crate::model::profile_set::ProfileSet;
 
 pub struct UnknownSourceProfile;
 
@@ -59,7 +59,7 @@ impl Rule for UnknownSourceProfile {
     }
 
     fn check(&self, ctx: &Context, out: &mut Vec<Finding>) {
-        for set in profile_sets(ctx.inventory) {
+        for set in ctx.inventory.profile_sets() {
             for p in &set.profiles {
                 // Without `role_arn` the SDKs do not follow `source_profile`.
                 if let (Some(_), Some(source)) = (&p.role_arn, &p.source_profile) {

@@ -145,9 +145,11 @@ impl Dump {
         kind: PolicyKind,
         label: String,
     ) -> Option<PolicyDocument> {
+        // A document held as a string is parsed here; one held as an object is borrowed.
+        let decoded: Value;
         let (raw, origin) = match v {
             Value::Object(_) => (
-                v.clone(),
+                v,
                 DocOrigin::Json {
                     file: self.file,
                     base: path.clone(),
@@ -174,7 +176,10 @@ impl Dump {
                 };
                 match serde_json::from_str::<Value>(&text) {
                     Ok(raw) => (
-                        raw,
+                        {
+                            decoded = raw;
+                            &decoded
+                        },
                         DocOrigin::Embedded {
                             file: self.file,
                             string_at: path.clone(),

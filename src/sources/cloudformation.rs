@@ -462,7 +462,7 @@ impl<'v> Template<'v> {
                     file: self.file,
                     base: path.clone(),
                 };
-                let mut doc = PolicyDocument::from_value(raw, origin, kind, label);
+                let mut doc = PolicyDocument::from_value(&raw, origin, kind, label);
                 doc.unresolved = unresolved;
                 doc
             }
@@ -474,7 +474,7 @@ impl<'v> Template<'v> {
                         string_at: path.clone(),
                         url_encoded: false,
                     };
-                    PolicyDocument::from_value(raw, origin, kind, label)
+                    PolicyDocument::from_value(&raw, origin, kind, label)
                 }
                 Err(e) => {
                     self.malformed(
@@ -1271,11 +1271,13 @@ mod tests {
                 base: JsonPath::from_pointer("/Resources/Role/Properties/AssumeRolePolicyDocument")
             }
         );
+        let principal = trust.statements[0].principal.as_ref().unwrap();
         assert_eq!(
-            trust.raw["Statement"][0]["Principal"]["AWS"],
-            json!("arn:aws:iam::111122223333:root")
+            principal.entries[0].values,
+            vec!["arn:aws:iam::111122223333:root"]
         );
-        assert_eq!(trust.raw["Statement"][0]["Condition"], json!("${Fn::If}"));
+        // The unresolved condition holds a placeholder string, which is no condition map.
+        assert!(trust.statements[0].conditions.is_empty());
         assert_eq!(
             trust.unresolved,
             vec![JsonPath::from_pointer("/Statement/0/Condition")]

@@ -30,7 +30,7 @@ pub fn load(ctx: &LoadContext, input: &FileInput, value: Value) -> Contribution 
         base: JsonPath::root(),
     };
     let doc = Arc::new(PolicyDocument::from_value(
-        value,
+        &value,
         origin,
         kind,
         input.path.display().to_string(),

@@ -873,7 +873,7 @@ impl<'x> Loader<'x> {
                     url_encoded: false,
                 };
                 return Some(Arc::new(PolicyDocument::from_value(
-                    value,
+                    &value,
                     origin,
                     kind,
                     label.to_owned(),
