@@ -75,7 +75,7 @@ impl Rule for UnknownSourceProfile {
                             .with_identity(format!("profile:{}#source_profile", p.name)),
                         );
                     } else if set.get(name).is_none() {
-                        let help = match lookalike(&set, name, ctx) {
+                        let help = match lookalike(set, name, ctx) {
                             Lookalike::Uncertain => continue,
                             Lookalike::BareConfigSection => format!(
                                 "`[{name}]` in a config file is not a profile: write `[profile {name}]`"
