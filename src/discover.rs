@@ -53,87 +53,98 @@ pub fn is_candidate_name(path: &Path) -> bool {
         || crate::sources::switch_links::is_doc_name(&lower)
 }
 
-/// Files under `paths`, sorted and deduplicated. Paths named explicitly are always
-/// candidates, whatever their name; `exclude` globs apply to walked entries.
+/// Files under `paths`. One path is walked in a fixed order (names sorted at every
+/// level), which is also sorted path order; several are sorted and deduplicated. Paths
+/// named explicitly are always candidates, whatever their name; `exclude` globs apply to
+/// walked entries.
 pub fn discover(paths: &[PathBuf], config: &Config) -> Vec<Candidate> {
     let mut out = Vec::new();
     for top in paths {
-        let meta = std::fs::symlink_metadata(top);
-        if meta.as_ref().is_ok_and(|m| m.is_file()) {
-            out.push(Candidate {
-                path: top.clone(),
-                walk_error: None,
-            });
-            continue;
-        }
-        let walker = WalkDir::new(top)
-            .follow_links(false)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| {
-                !(e.depth() > 0
-                    && e.file_type().is_dir()
-                    && e.file_name()
-                        .to_str()
-                        .is_some_and(|n| PRUNED_DIRS.contains(&n)))
-            });
-        for entry in walker {
-            match entry {
-                Ok(e) => {
-                    let path = e.path();
-                    if is_excluded(path, &config.exclude, config)
-                        || is_excluded(path, &config.cli_exclude, config)
-                    {
-                        continue;
-                    }
-                    if e.file_type().is_file() && is_candidate_name(path) {
-                        out.push(Candidate {
-                            path: path.to_path_buf(),
-                            walk_error: None,
-                        });
-                    } else if e.file_type().is_symlink() && is_candidate_name(path) {
-                        // A shared policy linked into a role's folder is that role's policy:
-                        // read it. A loop or a dangling link is reported, not skipped.
-                        let walk_error = match std::fs::metadata(path) {
-                            Ok(m) if m.is_file() => None,
-                            Ok(m) if m.is_dir() => continue,
-                            Ok(_) => Some("not a regular file".to_owned()),
-                            Err(e) => Some(format!("broken symbolic link: {e}")),
-                        };
-                        out.push(Candidate {
-                            path: path.to_path_buf(),
-                            walk_error,
-                        });
-                    } else if !e.file_type().is_file()
-                        && !e.file_type().is_dir()
-                        && !e.file_type().is_symlink()
-                        && is_candidate_name(path)
-                    {
-                        // FIFOs, sockets, devices: never opened (a FIFO would block).
-                        out.push(Candidate {
-                            path: path.to_path_buf(),
-                            walk_error: Some("not a regular file".into()),
-                        });
-                    }
+        walk(top, config, &mut |c| out.push(c));
+    }
+    if paths.len() > 1 {
+        out.sort();
+        out.dedup_by(|a, b| a.path == b.path);
+    }
+    out
+}
+
+/// Walks one scan path and hands each candidate to `emit` as it is found, in the order
+/// [`discover`] returns them for that path alone, so loading can start before the walk
+/// ends.
+pub fn walk(top: &Path, config: &Config, emit: &mut dyn FnMut(Candidate)) {
+    let meta = std::fs::symlink_metadata(top);
+    if meta.as_ref().is_ok_and(|m| m.is_file()) {
+        emit(Candidate {
+            path: top.to_path_buf(),
+            walk_error: None,
+        });
+        return;
+    }
+    let walker = WalkDir::new(top)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            !(e.depth() > 0
+                && e.file_type().is_dir()
+                && e.file_name()
+                    .to_str()
+                    .is_some_and(|n| PRUNED_DIRS.contains(&n)))
+        });
+    for entry in walker {
+        match entry {
+            Ok(e) => {
+                let path = e.path();
+                if is_excluded(path, &config.exclude, config)
+                    || is_excluded(path, &config.cli_exclude, config)
+                {
+                    continue;
                 }
-                Err(err) => {
-                    if let Some(path) = err.path() {
-                        let reason = err
-                            .io_error()
-                            .map(|e| e.to_string())
-                            .unwrap_or_else(|| err.to_string());
-                        out.push(Candidate {
-                            path: path.to_path_buf(),
-                            walk_error: Some(reason),
-                        });
-                    }
+                if e.file_type().is_file() && is_candidate_name(path) {
+                    emit(Candidate {
+                        path: path.to_path_buf(),
+                        walk_error: None,
+                    });
+                } else if e.file_type().is_symlink() && is_candidate_name(path) {
+                    // A shared policy linked into a role's folder is that role's policy:
+                    // read it. A loop or a dangling link is reported, not skipped.
+                    let walk_error = match std::fs::metadata(path) {
+                        Ok(m) if m.is_file() => None,
+                        Ok(m) if m.is_dir() => continue,
+                        Ok(_) => Some("not a regular file".to_owned()),
+                        Err(e) => Some(format!("broken symbolic link: {e}")),
+                    };
+                    emit(Candidate {
+                        path: path.to_path_buf(),
+                        walk_error,
+                    });
+                } else if !e.file_type().is_file()
+                    && !e.file_type().is_dir()
+                    && !e.file_type().is_symlink()
+                    && is_candidate_name(path)
+                {
+                    // FIFOs, sockets, devices: never opened (a FIFO would block).
+                    emit(Candidate {
+                        path: path.to_path_buf(),
+                        walk_error: Some("not a regular file".into()),
+                    });
+                }
+            }
+            Err(err) => {
+                if let Some(path) = err.path() {
+                    let reason = err
+                        .io_error()
+                        .map(|e| e.to_string())
+                        .unwrap_or_else(|| err.to_string());
+                    emit(Candidate {
+                        path: path.to_path_buf(),
+                        walk_error: Some(reason),
+                    });
                 }
             }
         }
     }
-    out.sort();
-    out.dedup_by(|a, b| a.path == b.path);
-    out
 }
 
 fn is_excluded(path: &Path, exclude: &GlobSet, config: &Config) -> bool {

@@ -120,6 +120,55 @@ pub fn load_config(args: &ScanArgs) -> Result<Config, RunError> {
     Ok(config)
 }
 
+/// A candidate file and what loading it gave.
+type Loaded = (
+    discover::Candidate,
+    (SourceFormat, model::inventory::Contribution),
+);
+
+/// Walks the scan paths and loads every candidate on the thread pool, numbering files in
+/// discovery order (deterministic whatever the thread count). With one scan path, loading
+/// starts while the walk goes on: a walker thread feeds the pool, so the walk's time hides
+/// behind the loading instead of coming before it.
+fn discover_and_load(
+    paths: &[PathBuf],
+    config: &Config,
+    ctx: &sources::LoadContext,
+) -> Vec<Loaded> {
+    let load = |i: usize, c: discover::Candidate| {
+        let loaded = sources::load_candidate(ctx, i as u32, &c);
+        progress::file_read();
+        (c, loaded)
+    };
+    let [top] = paths else {
+        let candidates = discover::discover(paths, config);
+        return candidates
+            .into_par_iter()
+            .enumerate()
+            .map(|(i, c)| load(i, c))
+            .collect();
+    };
+    // Bounded, so a walk far ahead of the loaders does not hold every path at once.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, discover::Candidate)>(4096);
+    let mut loaded: Vec<(usize, Loaded)> = std::thread::scope(|s| {
+        s.spawn(move || {
+            let mut next = 0usize;
+            discover::walk(top, config, &mut |c| {
+                // The receiver only goes away when loading panicked; stop walking then.
+                if tx.send((next, c)).is_ok() {
+                    next += 1;
+                }
+            });
+        });
+        rx.into_iter()
+            .par_bridge()
+            .map(|(i, c)| (i, load(i, c)))
+            .collect()
+    });
+    loaded.par_sort_unstable_by_key(|(i, _)| *i);
+    loaded.into_iter().map(|(_, l)| l).collect()
+}
+
 /// Discovers, loads and checks. `rules` selects what runs.
 pub fn scan(
     paths: &[PathBuf],
@@ -132,24 +181,15 @@ pub fn scan(
         }
     }
     let mut timings = timings::Timings::start();
-    let candidates = discover::discover(paths, &config);
-    timings.phase("discover");
     let ctx = sources::LoadContext::new(&config);
-    let loaded: Vec<_> = candidates
-        .par_iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let loaded = sources::load_candidate(&ctx, i as u32, c);
-            progress::file_read();
-            loaded
-        })
-        .collect();
-    let mut files: Vec<SourceFile> = Vec::with_capacity(candidates.len() + 1);
-    let mut parts = Vec::with_capacity(candidates.len() + 1);
-    for (i, (cand, (format, part))) in candidates.iter().zip(loaded).enumerate() {
+    let loaded = discover_and_load(paths, &config, &ctx);
+    timings.phase("load");
+    let mut files: Vec<SourceFile> = Vec::with_capacity(loaded.len() + 1);
+    let mut parts = Vec::with_capacity(loaded.len() + 1);
+    for (i, (cand, (format, part))) in loaded.into_iter().enumerate() {
         files.push(SourceFile {
             id: i as u32,
-            path: cand.path.clone(),
+            path: cand.path,
             format,
         });
         parts.push(part);
@@ -164,7 +204,6 @@ pub fn scan(
         parts.push(sources::manifest::manifest_contribution(&config, id));
     }
     drop(ctx);
-    timings.phase("load");
     let mut inventory = Inventory::merge(files, parts);
     timings.phase("merge");
     let graph = Graph::build(&inventory, &config);

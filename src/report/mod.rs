@@ -12,6 +12,8 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::path::PathBuf;
 
+use rayon::prelude::*;
+
 use crate::finding::{Finding, Severity};
 use crate::model::inventory::Inventory;
 use crate::model::location::{Anchor, FileId, Location};
@@ -67,17 +69,45 @@ impl<'a> SourceCache<'a> {
 
     /// The text of a file, if it is readable UTF-8 (BOM kept: ranges are into the file).
     pub fn text(&mut self, file: FileId) -> Option<&str> {
-        let path = self.path(file);
-        self.texts
-            .entry(file)
-            .or_insert_with(|| {
-                let text = std::fs::read(&path)
-                    .ok()
-                    .and_then(|b| String::from_utf8(b).ok())?;
-                let index = LineIndex::new(&text);
-                Some((text, index))
+        self.load(std::iter::once(file));
+        self.loaded_text(file)
+    }
+
+    /// Reads the files not read yet, in parallel.
+    pub fn load(&mut self, files: impl IntoIterator<Item = FileId>) {
+        let mut wanted: Vec<FileId> = files
+            .into_iter()
+            .filter(|f| !self.texts.contains_key(f))
+            .collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        let read: Vec<(FileId, Option<(String, LineIndex)>)> = wanted
+            .into_par_iter()
+            .map(|file| {
+                let path = self.path(file);
+                // Only regular files: a FIFO would block the read.
+                let regular = std::fs::metadata(&path).is_ok_and(|m| m.is_file());
+                let text = regular
+                    .then(|| std::fs::read(&path).ok())
+                    .flatten()
+                    .and_then(|b| String::from_utf8(b).ok());
+                (
+                    file,
+                    text.map(|t| {
+                        let index = LineIndex::new(&t);
+                        (t, index)
+                    }),
+                )
             })
-            .as_ref()
+            .collect();
+        self.texts.extend(read);
+    }
+
+    /// The text of a file already read by [`SourceCache::load`].
+    fn loaded_text(&self, file: FileId) -> Option<&str> {
+        self.texts
+            .get(&file)
+            .and_then(|t| t.as_ref())
             .map(|(t, _)| t.as_str())
     }
 
@@ -102,6 +132,15 @@ impl<'a> SourceCache<'a> {
 
     /// Works out a location's position.
     pub fn position(&mut self, loc: &Location) -> Position {
+        if loc.anchor != Anchor::File {
+            self.load(std::iter::once(loc.file));
+        }
+        self.loaded_position(loc)
+    }
+
+    /// Works out a location's position in a file already read by [`SourceCache::load`]
+    /// (any other file gives the file as a whole).
+    fn loaded_position(&self, loc: &Location) -> Position {
         let path = display_path(&self.path(loc.file));
         let whole = Position {
             path: path.clone(),
@@ -114,7 +153,7 @@ impl<'a> SourceCache<'a> {
         if loc.anchor == Anchor::File {
             return whole;
         }
-        let Some(text) = self.text(loc.file) else {
+        let Some(text) = self.loaded_text(loc.file) else {
             return whole;
         };
         let range = match &loc.anchor {
@@ -186,21 +225,35 @@ pub fn stable_hash(parts: &[&str]) -> String {
     format!("{h:016x}")
 }
 
-/// Resolves and sorts findings (see [`sort`]).
+/// Resolves and sorts findings (see [`sort`]). Finding a position reads the file's JSON
+/// up to its end, so the files are read, and the positions worked out, in parallel.
 pub fn resolve(findings: Vec<Finding>, cache: &mut SourceCache) -> Vec<Resolved> {
+    cache.load(
+        findings
+            .iter()
+            .flat_map(|f| {
+                std::iter::once(&f.primary)
+                    .chain(f.labels.iter().map(|l| &l.loc))
+                    .chain(f.flow.iter().map(|l| &l.loc))
+            })
+            // A file as a whole needs no text (and may be a FIFO, or unreadable).
+            .filter(|loc| loc.anchor != Anchor::File)
+            .map(|loc| loc.file),
+    );
+    let cache = &*cache;
     let mut out: Vec<Resolved> = findings
-        .into_iter()
+        .into_par_iter()
         .map(|f| {
-            let primary = cache.position(&f.primary);
+            let primary = cache.loaded_position(&f.primary);
             let labels = f
                 .labels
                 .iter()
-                .map(|l| (cache.position(&l.loc), l.message.clone()))
+                .map(|l| (cache.loaded_position(&l.loc), l.message.clone()))
                 .collect();
             let flow = f
                 .flow
                 .iter()
-                .map(|l| (cache.position(&l.loc), l.message.clone()))
+                .map(|l| (cache.loaded_position(&l.loc), l.message.clone()))
                 .collect();
             let identity = if f.identity.is_empty() {
                 f.message.clone()

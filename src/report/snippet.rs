@@ -38,6 +38,40 @@ fn ceil_boundary(text: &str, mut i: usize) -> usize {
     i
 }
 
+/// The start of the line `n` lines above the one holding `at` (or of the text).
+fn nth_line_start_before(text: &str, at: usize, n: usize) -> usize {
+    let mut from = at.min(text.len());
+    for _ in 0..=n {
+        match memchr::memrchr(b'\n', text.as_bytes().get(..from).unwrap_or_default()) {
+            Some(i) if from > 0 => from = i,
+            _ => return 0,
+        }
+    }
+    from + 1
+}
+
+/// The end (after the line break) of the line `n` lines below the one holding `at` (or
+/// of the text).
+fn nth_line_end_after(text: &str, at: usize, n: usize) -> usize {
+    let mut to = at.min(text.len());
+    for _ in 0..=n {
+        match memchr::memchr(b'\n', text.as_bytes().get(to..).unwrap_or_default()) {
+            Some(i) => to += i + 1,
+            None => return text.len(),
+        }
+    }
+    to
+}
+
+/// How many lines miette counts before offset `at`, which starts a line: a `\n`, or a
+/// `\r` on its own, ends a line (`\r\n` is one break).
+fn lines_before(text: &str, at: usize) -> usize {
+    let b = text.as_bytes().get(..at).unwrap_or_default();
+    memchr::memchr2_iter(b'\n', b'\r', b)
+        .filter(|&i| b[i] == b'\n' || b.get(i + 1) != Some(&b'\n'))
+        .count()
+}
+
 impl SourceCode for CroppedSource {
     fn read_span<'a>(
         &'a self,
@@ -58,21 +92,34 @@ impl SourceCode for CroppedSource {
             .map_or(text.len(), |i| end + i);
         let one_line = !text.get(start..end).unwrap_or_default().contains('\n');
         if !one_line || line_end - line_start <= MAX_LINE {
-            let inner = text.read_span(span, before, after)?;
+            // miette finds line numbers by reading from the start of the source: hand it a
+            // window of a few lines around the span (enough for its context lines), then
+            // put the window's offset and line count back. Files of megabytes then cost
+            // what their snippet costs.
+            let from = nth_line_start_before(text, start, before + 2);
+            let to = nth_line_end_after(text, end, after + 2);
+            let window = text.get(from..to).unwrap_or_default();
+            let inner = window.read_span(
+                &SourceSpan::from((start - from, end - start)),
+                before,
+                after,
+            )?;
             let data = inner.data();
+            let skipped = lines_before(text, from);
             return Ok(Box::new(MietteSpanContents::new_named(
                 self.name.clone(),
                 data,
-                *inner.span(),
-                inner.line(),
+                SourceSpan::from((inner.span().offset() + from, inner.span().len())),
+                inner.line() + skipped,
                 inner.column(),
-                inner.line_count(),
+                // miette counts the lines it read from the start of the source.
+                inner.line_count() + skipped,
             )));
         }
         // One long line: show only the span and a margin around it.
         let from = floor_boundary(text, start.saturating_sub(MARGIN).max(line_start));
         let to = ceil_boundary(text, (end + MARGIN).min(line_end));
-        let line = text.get(..from).map_or(0, |t| t.matches('\n').count());
+        let line = lines_before(text, from);
         let column = text.get(line_start..from).map_or(0, |t| t.chars().count());
         let data = text.get(from..to).unwrap_or_default().as_bytes();
         Ok(Box::new(MietteSpanContents::new_named(
@@ -100,6 +147,28 @@ mod tests {
         assert_eq!(c.span().offset() + (at - c.span().offset()), at);
         assert_eq!(c.line(), 0);
         assert!(std::str::from_utf8(c.data()).unwrap().contains("target"));
+    }
+
+    #[test]
+    fn windows_give_what_the_whole_text_gives() {
+        let mut text = String::new();
+        for i in 0..40 {
+            let end = if i % 3 == 0 { "\r\n" } else { "\n" };
+            text.push_str(&format!("  \"key{i}\": \"value {i}\",{end}"));
+        }
+        let src = CroppedSource::new("f".into(), text.clone());
+        for (at, len) in [(0, 1), (5, 3), (200, 40), (431, 2), (text.len() - 3, 2)] {
+            for (before, after) in [(0, 0), (1, 1), (2, 3), (3, 0)] {
+                let span = SourceSpan::from((at, len));
+                let whole = text.as_str().read_span(&span, before, after).unwrap();
+                let got = src.read_span(&span, before, after).unwrap();
+                assert_eq!(got.data(), whole.data(), "{at} {before} {after}");
+                assert_eq!(got.span(), whole.span());
+                assert_eq!(got.line(), whole.line());
+                assert_eq!(got.column(), whole.column());
+                assert_eq!(got.line_count(), whole.line_count());
+            }
+        }
     }
 
     #[test]
