@@ -18,7 +18,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::model::arn::{is_account_id, Arn};
+use crate::model::arn::{is_account_id, ArnRef};
 use crate::model::inventory::{Account, Inventory};
 use crate::model::location::{FileId, Location};
 use crate::model::matching::{has_wildcard, matches_resource};
@@ -60,6 +60,71 @@ pub struct Node {
     pub label: String,
 }
 
+/// Where one side of an edge says so: a `Resource` element or item, or a principal value,
+/// of one statement. Kept as indices into the document and made a [`Location`] only when a
+/// finding reports it: the graph has an edge for every pair, and few are ever reported.
+#[derive(Clone, Debug)]
+pub struct Place {
+    doc: Arc<PolicyDocument>,
+    stmt: u32,
+    what: PlaceKind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum PlaceKind {
+    /// The `Resource`/`NotResource` element as a whole.
+    Resource,
+    /// One item of it.
+    ResourceItem(u32),
+    /// One value of the principal's entry.
+    Principal { entry: u32, item: u32 },
+}
+
+impl PartialEq for Place {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.doc, &other.doc) && self.stmt == other.stmt && self.what == other.what
+    }
+}
+
+impl Eq for Place {}
+
+impl Place {
+    fn new(doc: &Arc<PolicyDocument>, stmt: usize, what: PlaceKind) -> Place {
+        Place {
+            doc: Arc::clone(doc),
+            stmt: u32::try_from(stmt).unwrap_or(u32::MAX),
+            what,
+        }
+    }
+
+    /// Where it is.
+    pub fn location(&self) -> Location {
+        let doc = &self.doc;
+        let Some(stmt) = doc.statements.get(self.stmt as usize) else {
+            return doc.origin.whole();
+        };
+        let path = match (self.what, &stmt.resource, &stmt.principal) {
+            (PlaceKind::Resource, Some(res), _) => res.path(&stmt.path),
+            (PlaceKind::ResourceItem(i), Some(res), _) => res.item_path(&stmt.path, i as usize),
+            (PlaceKind::Principal { entry, item }, _, Some(principal)) => {
+                match principal.entries.get(entry as usize) {
+                    Some(e) => {
+                        let entry_path = stmt.path.key(principal.key()).key(&e.key);
+                        if e.is_list {
+                            entry_path.index(item as usize)
+                        } else {
+                            entry_path
+                        }
+                    }
+                    None => stmt.path.clone(),
+                }
+            }
+            _ => stmt.path.clone(),
+        };
+        doc.loc(&path)
+    }
+}
+
 /// What the identity side says about P assuming R.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum IdentitySide {
@@ -67,12 +132,12 @@ pub enum IdentitySide {
     /// Resource names the role's ARN exactly (not through a wildcard); `conditional` when
     /// a condition (on the Allow, or on a Deny that may apply) makes it uncertain.
     Allowed {
-        at: Vec<Location>,
+        at: Vec<Place>,
         conditional: bool,
         literal: bool,
     },
     /// An explicit, unconditional Deny covers it.
-    Denied { at: Location },
+    Denied { at: Place },
     /// Nothing allows it, and every policy of P is known.
     NotAllowed,
     /// Nothing known allows it, but some attached policy is not in the inventory.
@@ -83,11 +148,11 @@ pub enum IdentitySide {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TrustSide {
     /// The trust names P's own ARN: enough on its own in P's account.
-    NamesPrincipal { at: Location },
+    NamesPrincipal { at: Place },
     /// The trust names P's account: the account delegates to P's identity policies.
-    NamesAccount { at: Location },
+    NamesAccount { at: Place },
     /// An explicit Deny in the trust covers P.
-    Denied { at: Location },
+    Denied { at: Place },
     /// The trust admits nobody like P.
     NotTrusted,
     /// The trust has no known content (not in the inventory), or admits P only under a
@@ -203,8 +268,8 @@ pub fn account_of_value(value: &str, file: FileId) -> Option<Account> {
     if is_account_id(value) {
         return Some(Account::Known(value.to_owned()));
     }
-    let arn = Arn::parse(value).ok()?;
-    account_of_arn_part(&arn.account, file)
+    let arn = ArnRef::parse(value).ok()?;
+    account_of_arn_part(arn.account, file)
 }
 
 fn account_of_arn_part(account: &str, file: FileId) -> Option<Account> {
@@ -241,13 +306,13 @@ fn names_entity_arn(pattern: &str, file: FileId, arn: &str, account: &Account) -
 /// Whether a principal ARN of a trust in `file` names the caller's entity (same resource
 /// part) in an account that cannot be compared with the caller's.
 fn same_entity_other_account(value: &str, arn: &str, account: &Account, file: FileId) -> bool {
-    let (Ok(v), Ok(c)) = (Arn::parse(value), Arn::parse(arn)) else {
+    let (Ok(v), Ok(c)) = (ArnRef::parse(value), ArnRef::parse(arn)) else {
         return false;
     };
     if v.resource != c.resource || v.service != c.service {
         return false;
     }
-    match account_of_arn_part(&v.account, file) {
+    match account_of_arn_part(v.account, file) {
         Some(a) => same_account(&a, account).is_none(),
         None => true,
     }
@@ -314,14 +379,14 @@ pub fn trust_side(
     };
     let file = trust.origin.file();
     // Worked out once: this runs for every pair of the graph.
-    let session_prefix = Arn::parse(arn)
+    let session_prefix = ArnRef::parse(arn)
         .ok()
         .and_then(|a| a.role_path_and_name())
         .map(|(_, n)| format!("assumed-role/{n}/"));
     let mut best = TrustSide::NotTrusted;
     let mut requires = Requirements::default();
     let mut uncertain = false;
-    for stmt in &trust.statements {
+    for (si, stmt) in trust.statements.iter().enumerate() {
         let Some(principal) = &stmt.principal else {
             continue;
         };
@@ -337,25 +402,25 @@ pub fn trust_side(
         let aws_values = principal
             .entries
             .iter()
-            .filter(|e| e.kind == PrincipalKind::Aws)
-            .flat_map(|e| e.values.iter().enumerate().map(move |(i, v)| (e, i, v)));
+            .enumerate()
+            .filter(|(_, e)| e.kind == PrincipalKind::Aws)
+            .flat_map(|(ei, e)| e.values.iter().enumerate().map(move |(i, v)| (ei, i, v)));
         for (entry, i, value) in aws_values {
             let value = value.as_str();
             let at = || {
-                let entry_path = stmt.path.key(principal.key()).key(&entry.key);
-                trust.loc(&if entry.is_list {
-                    entry_path.index(i)
-                } else {
-                    entry_path
-                })
+                let what = PlaceKind::Principal {
+                    entry: u32::try_from(entry).unwrap_or(u32::MAX),
+                    item: u32::try_from(i).unwrap_or(u32::MAX),
+                };
+                Place::new(trust, si, what)
             };
             let names_principal = names_entity_arn(value, file, arn, account)
                 || session_prefix.as_ref().is_some_and(|prefix| {
                     value.contains("assumed-role/")
-                        && Arn::parse(value).is_ok_and(|v| {
+                        && ArnRef::parse(value).is_ok_and(|v| {
                             v.service == "sts"
                                 && v.resource.starts_with(prefix.as_str())
-                                && account_of_arn_part(&v.account, file).as_ref() == Some(account)
+                                && account_of_arn_part(v.account, file).as_ref() == Some(account)
                         })
                 });
             let is_account_value = is_account_id(value) || value.ends_with(":root");
@@ -434,7 +499,7 @@ pub fn identity_side(
     let mut literal = false;
     for doc in docs {
         let file = doc.origin.file();
-        for stmt in &doc.statements {
+        for (si, stmt) in doc.statements.iter().enumerate() {
             if !stmt.covers_action(ASSUME_ROLE) {
                 continue;
             }
@@ -456,8 +521,12 @@ pub fn identity_side(
                 .iter()
                 .position(|p| resource_names(p, file, role_arn, role_account))
             {
-                Some(i) if !res.negated => doc.loc(&res.item_path(&stmt.path, i)),
-                _ => doc.loc(&res.path(&stmt.path)),
+                Some(i) if !res.negated => Place::new(
+                    doc,
+                    si,
+                    PlaceKind::ResourceItem(u32::try_from(i).unwrap_or(u32::MAX)),
+                ),
+                _ => Place::new(doc, si, PlaceKind::Resource),
             };
             match stmt.effect {
                 Effect::Deny if stmt.conditions.is_empty() => return IdentitySide::Denied { at },
@@ -863,7 +932,8 @@ impl Graph {
 
     fn render_json(&self, inv: &Inventory, edges: &[&Edge], used: &BTreeSet<NodeIx>) -> String {
         use serde_json::json;
-        let place = |loc: &Location| {
+        let place = |at: &Place| {
+            let loc = &at.location();
             json!({
                 "path": inv.file_path(loc.file).map(crate::report::display_path),
                 "pointer": crate::report::pointer_of(loc),

@@ -67,10 +67,21 @@ pub fn is_account_id(text: &str) -> bool {
     text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit())
 }
 
-impl Arn {
+/// A parsed ARN that borrows its text: what hot paths (the graph, per-document rules) use
+/// to look at an ARN without allocating. [`Arn`] is its owned form.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ArnRef<'a> {
+    pub partition: &'a str,
+    pub service: &'a str,
+    pub region: &'a str,
+    pub account: &'a str,
+    pub resource: &'a str,
+}
+
+impl<'a> ArnRef<'a> {
     /// Parses and validates an ARN. Wildcards are accepted anywhere (resource patterns are
     /// ARNs with wildcards); placeholders are accepted in the account part.
-    pub fn parse(text: &str) -> Result<Arn, ArnError> {
+    pub fn parse(text: &'a str) -> Result<ArnRef<'a>, ArnError> {
         let rest = text.strip_prefix("arn:").ok_or(ArnError::NotAnArn)?;
         let mut parts = rest.splitn(5, ':');
         let mut next = || parts.next();
@@ -96,35 +107,47 @@ impl Arn {
         if resource.is_empty() {
             return Err(ArnError::EmptyResource);
         }
-        Ok(Arn {
-            partition: partition.to_owned(),
-            service: service.to_owned(),
-            region: region.to_owned(),
-            account: account.to_owned(),
-            resource: resource.to_owned(),
+        Ok(ArnRef {
+            partition,
+            service,
+            region,
+            account,
+            resource,
         })
     }
 
+    pub fn to_arn(&self) -> Arn {
+        Arn {
+            partition: self.partition.to_owned(),
+            service: self.service.to_owned(),
+            region: self.region.to_owned(),
+            account: self.account.to_owned(),
+            resource: self.resource.to_owned(),
+        }
+    }
+
     /// For `arn:…:iam::ACCT:role/path/Name`: the path (`/path/`) and name.
-    pub fn role_path_and_name(&self) -> Option<(String, String)> {
+    pub fn role_path_and_name(&self) -> Option<(&'a str, &'a str)> {
         self.iam_entity("role/")
     }
 
     /// For `arn:…:iam::ACCT:user/path/Name`: the path and name.
-    pub fn user_path_and_name(&self) -> Option<(String, String)> {
+    pub fn user_path_and_name(&self) -> Option<(&'a str, &'a str)> {
         self.iam_entity("user/")
     }
 
-    fn iam_entity(&self, prefix: &str) -> Option<(String, String)> {
+    /// The path is returned with its slashes (`/` or `/a/b/`): it is the resource text
+    /// between the prefix's slash and the name.
+    fn iam_entity(&self, prefix: &str) -> Option<(&'a str, &'a str)> {
         if self.service != "iam" {
             return None;
         }
-        let rest = self.resource.strip_prefix(prefix)?;
-        let (path, name) = match rest.rfind('/') {
-            Some(i) => (format!("/{}/", &rest[..i]), rest[i + 1..].to_owned()),
-            None => ("/".to_owned(), rest.to_owned()),
-        };
-        Some((path, name))
+        let with_slash = self.resource.get(prefix.len() - 1..)?;
+        if !self.resource.starts_with(prefix) {
+            return None;
+        }
+        let i = with_slash.rfind('/')?;
+        Some((&with_slash[..=i], &with_slash[i + 1..]))
     }
 
     /// Whether this is an account principal `arn:aws:iam::ACCT:root`.
@@ -138,6 +161,50 @@ impl Arn {
 
     pub fn is_user(&self) -> bool {
         self.service == "iam" && self.resource.starts_with("user/")
+    }
+}
+
+impl Arn {
+    /// Parses and validates an ARN (see [`ArnRef::parse`]).
+    pub fn parse(text: &str) -> Result<Arn, ArnError> {
+        ArnRef::parse(text).map(|a| a.to_arn())
+    }
+
+    pub fn as_ref(&self) -> ArnRef<'_> {
+        ArnRef {
+            partition: &self.partition,
+            service: &self.service,
+            region: &self.region,
+            account: &self.account,
+            resource: &self.resource,
+        }
+    }
+
+    /// For `arn:…:iam::ACCT:role/path/Name`: the path (`/path/`) and name.
+    pub fn role_path_and_name(&self) -> Option<(String, String)> {
+        self.as_ref()
+            .role_path_and_name()
+            .map(|(p, n)| (p.to_owned(), n.to_owned()))
+    }
+
+    /// For `arn:…:iam::ACCT:user/path/Name`: the path and name.
+    pub fn user_path_and_name(&self) -> Option<(String, String)> {
+        self.as_ref()
+            .user_path_and_name()
+            .map(|(p, n)| (p.to_owned(), n.to_owned()))
+    }
+
+    /// Whether this is an account principal `arn:aws:iam::ACCT:root`.
+    pub fn is_account_root(&self) -> bool {
+        self.as_ref().is_account_root()
+    }
+
+    pub fn is_role(&self) -> bool {
+        self.as_ref().is_role()
+    }
+
+    pub fn is_user(&self) -> bool {
+        self.as_ref().is_user()
     }
 }
 

@@ -90,22 +90,20 @@ impl Principal {
         }
     }
 
-    /// Every value with its path relative to the statement.
-    pub fn values<'a>(
-        &'a self,
-        stmt: &'a JsonPath,
-    ) -> impl Iterator<Item = (&'a PrincipalKind, &'a str, JsonPath)> + 'a {
-        let base = stmt.key(self.key());
+    /// Every value, in order; [`PrincipalValue::path`] finds its place when needed.
+    pub fn values(&self) -> impl Iterator<Item = PrincipalValue<'_>> + '_ {
+        let key = self.key();
         self.entries.iter().flat_map(move |e| {
-            let entry_path = base.key(&e.key);
-            e.values.iter().enumerate().map(move |(i, v)| {
-                let p = if e.is_list {
-                    entry_path.index(i)
-                } else {
-                    entry_path.clone()
-                };
-                (&e.kind, v.as_str(), p)
-            })
+            e.values
+                .iter()
+                .enumerate()
+                .map(move |(i, v)| PrincipalValue {
+                    kind: &e.kind,
+                    value: v.as_str(),
+                    principal_key: key,
+                    entry: e,
+                    item: i,
+                })
         })
     }
 
@@ -116,6 +114,29 @@ impl Principal {
                 .entries
                 .iter()
                 .any(|e| e.kind == PrincipalKind::Aws && e.values.iter().any(|v| v == "*"))
+    }
+}
+
+/// One value of a principal entry (`"AWS": ["a", "b"]` has two).
+#[derive(Clone, Copy, Debug)]
+pub struct PrincipalValue<'a> {
+    pub kind: &'a PrincipalKind,
+    pub value: &'a str,
+    principal_key: &'static str,
+    entry: &'a PrincipalEntry,
+    item: usize,
+}
+
+impl PrincipalValue<'_> {
+    /// The value's path relative to the statement's document (built only for values that
+    /// end up in a finding).
+    pub fn path(&self, stmt: &JsonPath) -> JsonPath {
+        let entry = stmt.key(self.principal_key).key(&self.entry.key);
+        if self.entry.is_list {
+            entry.index(self.item)
+        } else {
+            entry
+        }
     }
 }
 
@@ -509,7 +530,7 @@ mod tests {
         );
         let s = &d.statements[0];
         let p = s.principal.as_ref().unwrap();
-        let paths: Vec<String> = p.values(&s.path).map(|(_, _, p)| p.to_string()).collect();
+        let paths: Vec<String> = p.values().map(|v| v.path(&s.path).to_string()).collect();
         assert_eq!(
             paths,
             vec![

@@ -37,6 +37,9 @@ fn is_narrowed(stmt: &Statement) -> bool {
 /// `Condition` (it may narrow the resource), or a `NotAction`/`NotResource` list (its
 /// unknown item may be the very action or `*`). Unknown values are never guessed.
 fn has_unknown_limit(doc: &PolicyDocument, stmt: &Statement) -> bool {
+    if doc.unresolved.is_empty() {
+        return false;
+    }
     let negated_unknown = |list: Option<&crate::model::policy::ValueList>| {
         list.is_some_and(|l| l.negated && doc.has_unresolved(&l.path(&stmt.path)))
     };

@@ -20,14 +20,14 @@ fn hop_labels(g: &Graph, inv: &Inventory, from: NodeIx, to: NodeIx, out: &mut Ve
     if let IdentitySide::Allowed { at, .. } = &edge.identity {
         if let Some(loc) = at.first() {
             out.push(Label {
-                loc: loc.clone(),
+                loc: loc.location(),
                 message: format!("{a} may assume {b}"),
             });
         }
     }
     match &edge.trust {
         TrustSide::NamesPrincipal { at } | TrustSide::NamesAccount { at } => out.push(Label {
-            loc: at.clone(),
+            loc: at.location(),
             message: format!("{b} trusts {a}"),
         }),
         _ => {
@@ -84,7 +84,7 @@ impl Rule for ConsoleUnreachableChain {
                 .and_then(|&prev| g.edge(prev, target))
                 .and_then(|e| match &e.trust {
                     TrustSide::NamesPrincipal { at } | TrustSide::NamesAccount { at } => {
-                        Some(at.clone())
+                        Some(at.location())
                     }
                     _ => None,
                 });

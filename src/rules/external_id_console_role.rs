@@ -45,7 +45,7 @@ impl Rule for ExternalIdConsoleRole {
             let mut finding = ctx
                 .finding(
                     ID,
-                    at.clone(),
+                    at.location(),
                     format!(
                         "`{}` requires `sts:ExternalId`, which the console cannot pass, yet console identity `{}` is granted it",
                         to.label, from.label
@@ -55,7 +55,7 @@ impl Rule for ExternalIdConsoleRole {
                 .with_identity(format!("{}=>{}", from.arn, to.arn));
             if let Some(g0) = grants.first() {
                 finding = finding.with_label(
-                    g0.clone(),
+                    g0.location(),
                     format!("{} is granted the role here", from.label),
                 );
             }

@@ -42,8 +42,9 @@ fn check_federated(doc: &PolicyDocument, stmt: &Statement, ctx: &Context, out: &
     if actions.negated {
         return;
     }
-    for (kind, value, _) in principal.values(&stmt.path) {
-        if *kind != PrincipalKind::Federated {
+    for pv in principal.values() {
+        let value = pv.value;
+        if *pv.kind != PrincipalKind::Federated {
             continue;
         }
         let Some(needed) = federated_action(value) else {

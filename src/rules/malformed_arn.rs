@@ -2,7 +2,7 @@
 
 use super::{Context, Rule};
 use crate::finding::Finding;
-use crate::model::arn::{has_placeholder, is_account_id, Arn, ArnError};
+use crate::model::arn::{has_placeholder, is_account_id, ArnError, ArnRef};
 use crate::model::policy::{PolicyDocument, PrincipalKind};
 
 pub struct MalformedArn;
@@ -26,9 +26,9 @@ fn aws_principal_problem(v: &str) -> Option<String> {
     if !v.starts_with("arn:") {
         return Some(format!("`{v}` is not an ARN, a 12-digit account id or `*`"));
     }
-    match Arn::parse(v) {
+    match ArnRef::parse(v) {
         Err(e) => Some(format!("principal `{v}` {e}")),
-        Ok(arn) if !matches!(arn.service.as_str(), "iam" | "sts") && !arn.service.contains('*') => {
+        Ok(arn) if !matches!(arn.service, "iam" | "sts") && !arn.service.contains('*') => {
             Some(format!(
                 "principal `{v}` names service `{}`; an AWS principal is an IAM or STS ARN",
                 arn.service
@@ -48,7 +48,7 @@ fn resource_problem(v: &str) -> Option<String> {
         // ARN format or \"*\"").
         return Some(format!("resource `{v}` is not an ARN or `*`"));
     }
-    match Arn::parse(v) {
+    match ArnRef::parse(v) {
         // A `*` that is a whole segment matches across the colons after it (IAM user
         // guide, "Using wildcards in resource ARNs"): `arn:aws:logs:*` covers every log
         // ARN. The service segment takes no wildcard, so partition and service must be
@@ -83,16 +83,18 @@ impl Rule for MalformedArn {
                 }
             }
             if let Some(principal) = &stmt.principal {
-                for (kind, v, path) in principal.values(&stmt.path) {
-                    let problem = match kind {
+                for pv in principal.values() {
+                    let v = pv.value;
+                    let problem = match pv.kind {
                         PrincipalKind::Aws => aws_principal_problem(v),
-                        PrincipalKind::Federated if v.starts_with("arn:") => Arn::parse(v)
+                        PrincipalKind::Federated if v.starts_with("arn:") => ArnRef::parse(v)
                             .err()
                             .filter(|_| !has_placeholder(v))
                             .map(|e| format!("federated principal `{v}` {e}")),
                         _ => None,
                     };
                     if let Some(msg) = problem {
+                        let path = pv.path(&stmt.path);
                         out.push(
                             ctx.finding(ID, doc.loc(&path), msg)
                                 .with_help("name an account (`123456789012` or `arn:aws:iam::123456789012:root`), a user or role ARN, or `*` with a condition")

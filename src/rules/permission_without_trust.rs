@@ -42,7 +42,7 @@ impl Rule for PermissionWithoutTrust {
                 out.push(
                     ctx.finding(
                         ID,
-                        loc.clone(),
+                        loc.location(),
                         format!(
                             "`{}` is allowed to assume `{}`, but the role's trust policy does not trust `{}`{account}",
                             from.label, to.label, from.arn

@@ -45,7 +45,7 @@ impl Rule for TrustAnyPrincipal {
             // A condition a template left unresolved may narrow who: not guessed.
             if stmt.effect != Effect::Allow
                 || !is_unconditioned(stmt)
-                || doc.has_unresolved(&stmt.path.key("Condition"))
+                || (!doc.unresolved.is_empty() && doc.has_unresolved(&stmt.path.key("Condition")))
             {
                 continue;
             }
@@ -59,12 +59,12 @@ impl Rule for TrustAnyPrincipal {
                     stmt.path.key("Principal"),
                     "`Principal: \"*\"` trusts every principal in every AWS account".to_owned(),
                 )
-            } else if let Some((_, _, path)) = principal
-                .values(&stmt.path)
-                .find(|(k, v, _)| **k == crate::model::policy::PrincipalKind::Aws && *v == "*")
+            } else if let Some(pv) = principal
+                .values()
+                .find(|v| *v.kind == crate::model::policy::PrincipalKind::Aws && v.value == "*")
             {
                 (
-                    path,
+                    pv.path(&stmt.path),
                     "`\"AWS\": \"*\"` trusts every principal in every AWS account".to_owned(),
                 )
             } else {

@@ -56,7 +56,8 @@ impl Rule for TrustWithoutPermission {
                 if principal.negated {
                     continue;
                 }
-                for (kind, value, path) in principal.values(&stmt.path) {
+                for pv in principal.values() {
+                    let (kind, value) = (pv.kind, pv.value);
                     if *kind != PrincipalKind::Aws || value == "*" {
                         continue;
                     }
@@ -70,7 +71,7 @@ impl Rule for TrustWithoutPermission {
                         out.push(
                             ctx.finding(
                                 ID,
-                                trust.loc(&path),
+                                trust.loc(&pv.path(&stmt.path)),
                                 format!(
                                     "trust policy of `role/{}` admits `{}`, but no policy of `{}` allows `sts:AssumeRole` on the role",
                                     role.name, from.label, from.label
@@ -104,7 +105,7 @@ impl Rule for TrustWithoutPermission {
                     out.push(
                         ctx.finding(
                             ID,
-                            trust.loc(&path),
+                            trust.loc(&pv.path(&stmt.path)),
                             format!(
                                 "trust policy of `role/{}` delegates to account `{acct}`, but no user or role of that account is allowed to assume it",
                                 role.name
