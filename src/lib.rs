@@ -129,16 +129,19 @@ type Loaded = (
 /// Walks the scan paths and loads every candidate on the thread pool, numbering files in
 /// discovery order (deterministic whatever the thread count). With one scan path, loading
 /// starts while the walk goes on: a walker thread feeds the pool, so the walk's time hides
-/// behind the loading instead of coming before it.
+/// behind the loading instead of coming before it. The document rules run on each file's
+/// documents right after it is loaded.
 fn discover_and_load(
     paths: &[PathBuf],
     config: &Config,
     ctx: &sources::LoadContext,
+    rules: &[&'static dyn Rule],
 ) -> Vec<Loaded> {
     let load = |i: usize, c: discover::Candidate| {
-        let loaded = sources::load_candidate(ctx, i as u32, &c);
+        let (format, mut part) = sources::load_candidate(ctx, i as u32, &c);
+        rules::check_documents(rules, &mut part);
         progress::file_read();
-        (c, loaded)
+        (c, (format, part))
     };
     let [top] = paths else {
         let candidates = discover::discover(paths, config);
@@ -182,7 +185,7 @@ pub fn scan(
     }
     let mut timings = timings::Timings::start();
     let ctx = sources::LoadContext::new(&config);
-    let loaded = discover_and_load(paths, &config, &ctx);
+    let loaded = discover_and_load(paths, &config, &ctx, rules);
     timings.phase("load");
     let mut files: Vec<SourceFile> = Vec::with_capacity(loaded.len() + 1);
     let mut parts = Vec::with_capacity(loaded.len() + 1);
@@ -201,7 +204,9 @@ pub fn scan(
             path: cfg_path.clone(),
             format: SourceFormat::Config,
         });
-        parts.push(sources::manifest::manifest_contribution(&config, id));
+        let mut part = sources::manifest::manifest_contribution(&config, id);
+        rules::check_documents(rules, &mut part);
+        parts.push(part);
     }
     drop(ctx);
     let mut inventory = Inventory::merge(files, parts);

@@ -94,8 +94,8 @@ fn dumps_of_two_accounts_merge_with_cross_account_trust() {
         .principal
         .as_ref()
         .expect("principal")
-        .values(&trust.statements[0].path)
-        .map(|(_, v, _)| v)
+        .values()
+        .map(|v| v.value)
         .collect();
     assert_eq!(principals, vec!["arn:aws:iam::111122223333:root"]);
     assert!(trust.statements[0].has_condition_key("aws:MultiFactorAuthPresent"));

@@ -240,6 +240,23 @@ pub struct Contribution {
     pub attachments: Vec<(String, String)>,
 }
 
+impl Contribution {
+    /// Every policy document the file holds: standalone and entities' (a document placed
+    /// on several entities comes once per place).
+    pub fn documents_held(&self) -> impl Iterator<Item = &Arc<PolicyDocument>> {
+        self.documents
+            .iter()
+            .chain(
+                self.roles
+                    .iter()
+                    .flat_map(|r| r.trust.iter().chain(&r.policies)),
+            )
+            .chain(self.users.iter().flat_map(|u| &u.policies))
+            .chain(self.groups.iter().flat_map(|g| &g.policies))
+            .chain(self.managed_policies.iter().flat_map(|p| &p.document))
+    }
+}
+
 /// Every file's contribution, merged.
 #[derive(Debug, Default)]
 pub struct Inventory {

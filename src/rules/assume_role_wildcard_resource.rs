@@ -1,6 +1,6 @@
 //! IAM101: an identity policy lets its holder assume any role in any account.
 
-use super::{Context, Rule};
+use super::Rule;
 use crate::finding::Finding;
 use crate::model::matching::matches_resource;
 use crate::model::policy::{Effect, PolicyDocument, PolicyKind, Statement};
@@ -58,7 +58,7 @@ impl Rule for AssumeRoleWildcardResource {
         ID
     }
 
-    fn check_document(&self, doc: &PolicyDocument, ctx: &Context, out: &mut Vec<Finding>) {
+    fn check_document(&self, doc: &PolicyDocument, out: &mut Vec<Finding>) {
         if doc.kind != PolicyKind::Identity || doc.aws_managed {
             return;
         }
@@ -86,7 +86,7 @@ impl Rule for AssumeRoleWildcardResource {
             if resource.negated {
                 let loc = doc.loc(&resource.path(&stmt.path));
                 out.push(
-                    ctx.finding(
+                    super::finding(
                         ID,
                         loc,
                         format!("`Allow` with `NotResource` grants `sts:AssumeRole` {how} on every role not listed, in any account"),
@@ -102,7 +102,7 @@ impl Rule for AssumeRoleWildcardResource {
                 }
                 let path = resource.item_path(&stmt.path, i);
                 out.push(
-                    ctx.finding(
+                    super::finding(
                         ID,
                         doc.loc(&path),
                         format!("grants `sts:AssumeRole` {how} on `{pattern}`: any role in any account that trusts this account"),

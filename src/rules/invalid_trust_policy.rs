@@ -2,7 +2,7 @@
 //! federated principal with the wrong action (IAM-SEMANTICS §8; Access Analyzer's policy
 //! validation).
 
-use super::{Context, Rule};
+use super::Rule;
 use crate::finding::Finding;
 use crate::model::policy::{PolicyDocument, PolicyKind, PrincipalKind, Statement};
 
@@ -35,7 +35,7 @@ fn federated_action(value: &str) -> Option<&'static str> {
     }
 }
 
-fn check_federated(doc: &PolicyDocument, stmt: &Statement, ctx: &Context, out: &mut Vec<Finding>) {
+fn check_federated(doc: &PolicyDocument, stmt: &Statement, out: &mut Vec<Finding>) {
     let (Some(principal), Some(actions)) = (&stmt.principal, &stmt.action) else {
         return;
     };
@@ -57,7 +57,7 @@ fn check_federated(doc: &PolicyDocument, stmt: &Statement, ctx: &Context, out: &
             }
             let path = actions.item_path(&stmt.path, i);
             out.push(
-                ctx.finding(
+                super::finding(
                     ID,
                     doc.loc(&path),
                     format!("federated principal `{value}` is paired with `{action}`; it can only use `{needed}`"),
@@ -74,7 +74,7 @@ impl Rule for InvalidTrustPolicy {
         ID
     }
 
-    fn check_document(&self, doc: &PolicyDocument, ctx: &Context, out: &mut Vec<Finding>) {
+    fn check_document(&self, doc: &PolicyDocument, out: &mut Vec<Finding>) {
         if doc.kind != PolicyKind::Trust {
             return;
         }
@@ -82,7 +82,7 @@ impl Rule for InvalidTrustPolicy {
             if let Some(res) = &stmt.resource {
                 let path = res.path(&stmt.path);
                 out.push(
-                    ctx.finding(
+                    super::finding(
                         ID,
                         doc.origin.key_at(&path),
                         format!("a trust policy has no `{}` element", res.key),
@@ -95,7 +95,7 @@ impl Rule for InvalidTrustPolicy {
                 if principal.negated {
                     let path = stmt.path.key("NotPrincipal");
                     out.push(
-                        ctx.finding(
+                        super::finding(
                             ID,
                             doc.origin.key_at(&path),
                             "a trust policy cannot use `NotPrincipal`",
@@ -106,13 +106,13 @@ impl Rule for InvalidTrustPolicy {
                 } else if principal.star {
                     let path = stmt.path.key("Principal");
                     out.push(
-                        ctx.finding(ID, doc.loc(&path), "a trust policy cannot use `\"Principal\": \"*\"`")
+                        super::finding(ID, doc.loc(&path), "a trust policy cannot use `\"Principal\": \"*\"`")
                             .with_help("write `{\"AWS\": \"*\"}` with a condition such as `aws:PrincipalOrgID`, or name the trusted principals")
                             .with_identity(format!("{}#{path}", doc.label)),
                     );
                 }
             }
-            check_federated(doc, stmt, ctx, out);
+            check_federated(doc, stmt, out);
         }
     }
 }

@@ -1,6 +1,6 @@
 //! IAM302: a Resource or Principal value that is not a well-formed ARN (or account id).
 
-use super::{Context, Rule};
+use super::Rule;
 use crate::finding::Finding;
 use crate::model::arn::{has_placeholder, is_account_id, ArnError, ArnRef};
 use crate::model::policy::{PolicyDocument, PrincipalKind};
@@ -63,7 +63,7 @@ impl Rule for MalformedArn {
         ID
     }
 
-    fn check_document(&self, doc: &PolicyDocument, ctx: &Context, out: &mut Vec<Finding>) {
+    fn check_document(&self, doc: &PolicyDocument, out: &mut Vec<Finding>) {
         if doc.aws_managed {
             return;
         }
@@ -73,7 +73,7 @@ impl Rule for MalformedArn {
                     if let Some(msg) = resource_problem(v) {
                         let path = res.item_path(&stmt.path, i);
                         out.push(
-                            ctx.finding(ID, doc.loc(&path), msg)
+                            super::finding(ID, doc.loc(&path), msg)
                                 .with_help(
                                     "write `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE`, or `*`",
                                 )
@@ -96,7 +96,7 @@ impl Rule for MalformedArn {
                     if let Some(msg) = problem {
                         let path = pv.path(&stmt.path);
                         out.push(
-                            ctx.finding(ID, doc.loc(&path), msg)
+                            super::finding(ID, doc.loc(&path), msg)
                                 .with_help("name an account (`123456789012` or `arn:aws:iam::123456789012:root`), a user or role ARN, or `*` with a condition")
                                 .with_identity(format!("{}#{path}", doc.label)),
                         );

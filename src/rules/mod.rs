@@ -1,6 +1,7 @@
 //! The rule registry: the `Rule` trait and the one list that maps ids to rules. A rule
-//! either looks at one policy document at a time (`check_document`, run in parallel over
-//! all documents) or at the whole inventory and graph (`check`, run once). Rules never
+//! either looks at one policy document at a time (`check_document`: it sees nothing else,
+//! so it runs on the loader's thread as soon as the file is loaded, while the document is
+//! still in cache) or at the whole inventory and graph (`check`, run once). Rules never
 //! read files; names, severities and prose come from `rules/<ID>.md`.
 
 mod assume_role_wildcard_resource;
@@ -24,13 +25,15 @@ mod trust_policy_too_long;
 mod trust_without_permission;
 mod unknown_source_profile;
 
+use std::sync::Arc;
+
 use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::docs;
 use crate::finding::{Finding, Severity};
 use crate::graph::Graph;
-use crate::model::inventory::Inventory;
+use crate::model::inventory::{Contribution, Inventory};
 use crate::model::location::Location;
 use crate::model::policy::PolicyDocument;
 
@@ -44,8 +47,13 @@ pub struct Context<'a> {
 impl Context<'_> {
     /// A finding of rule `id` at its documented default severity.
     pub fn finding(&self, id: &'static str, at: Location, message: impl Into<String>) -> Finding {
-        Finding::new(id, default_severity(id), at, message)
+        finding(id, at, message)
     }
+}
+
+/// A finding of rule `id` at its documented default severity.
+pub fn finding(id: &'static str, at: Location, message: impl Into<String>) -> Finding {
+    Finding::new(id, default_severity(id), at, message)
 }
 
 /// The documented default severity of a rule id.
@@ -58,8 +66,8 @@ pub trait Rule: Sync {
     /// The stable id (`IAM101`); name and prose come from `rules/<id>.md`.
     fn id(&self) -> &'static str;
 
-    /// Checks one policy document.
-    fn check_document(&self, _doc: &PolicyDocument, _ctx: &Context, _out: &mut Vec<Finding>) {}
+    /// Checks one policy document, and nothing else.
+    fn check_document(&self, _doc: &PolicyDocument, _out: &mut Vec<Finding>) {}
 
     /// Checks the whole inventory and graph once.
     fn check(&self, _ctx: &Context, _out: &mut Vec<Finding>) {}
@@ -117,29 +125,29 @@ pub fn registry() -> &'static [&'static dyn Rule] {
 /// Runs the given rules: document rules in parallel over documents, inventory rules in
 /// parallel over rules. The caller sorts the result.
 pub fn run_rules(rules: &[&'static dyn Rule], ctx: &Context) -> Vec<Finding> {
-    let docs = ctx.inventory.all_documents();
-    let mut out: Vec<Finding> = docs
-        .par_iter()
-        .fold(Vec::new, |mut acc, doc| {
-            for rule in rules {
-                rule.check_document(doc, ctx, &mut acc);
-            }
-            acc
-        })
-        .reduce(Vec::new, |mut a, b| {
-            a.extend(b);
-            a
-        });
-    let whole: Vec<Finding> = rules
+    rules
         .par_iter()
         .flat_map_iter(|rule| {
             let mut acc = Vec::new();
             rule.check(ctx, &mut acc);
             acc
         })
-        .collect();
-    out.extend(whole);
-    out
+        .collect()
+}
+
+/// Runs the document rules over the documents one file contributed (each once, though
+/// several entities may hold it), adding their findings to the contribution.
+pub fn check_documents(rules: &[&'static dyn Rule], part: &mut Contribution) {
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for doc in part.documents_held() {
+        if seen.insert(Arc::as_ptr(doc)) {
+            for rule in rules {
+                rule.check_document(doc, &mut out);
+            }
+        }
+    }
+    part.findings.extend(out);
 }
 
 #[cfg(test)]

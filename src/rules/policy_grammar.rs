@@ -3,7 +3,7 @@
 //! (`PolicyDocument::grammar_errors`). Values a template left unresolved
 //! (`PolicyDocument::unresolved`) are skipped.
 
-use super::{Context, Rule};
+use super::Rule;
 use crate::finding::Finding;
 use crate::model::policy::PolicyDocument;
 
@@ -16,7 +16,7 @@ impl Rule for PolicyGrammar {
         ID
     }
 
-    fn check_document(&self, doc: &PolicyDocument, ctx: &Context, out: &mut Vec<Finding>) {
+    fn check_document(&self, doc: &PolicyDocument, out: &mut Vec<Finding>) {
         if doc.aws_managed {
             return;
         }
@@ -32,7 +32,7 @@ impl Rule for PolicyGrammar {
                 doc.loc(&err.path)
             };
             out.push(
-                ctx.finding(ID, loc, err.message.clone())
+                super::finding(ID, loc, err.message.clone())
                     .with_identity(format!("{}#{}:{}", doc.label, err.path, err.message)),
             );
         }

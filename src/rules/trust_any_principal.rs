@@ -1,6 +1,6 @@
 //! IAM102: a trust policy lets every AWS account (or everyone) assume the role.
 
-use super::{Context, Rule};
+use super::Rule;
 use crate::finding::Finding;
 use crate::model::policy::{Effect, PolicyDocument, PolicyKind, Statement};
 
@@ -34,7 +34,7 @@ impl Rule for TrustAnyPrincipal {
         ID
     }
 
-    fn check_document(&self, doc: &PolicyDocument, ctx: &Context, out: &mut Vec<Finding>) {
+    fn check_document(&self, doc: &PolicyDocument, out: &mut Vec<Finding>) {
         if doc.kind != PolicyKind::Trust {
             return;
         }
@@ -76,7 +76,7 @@ impl Rule for TrustAnyPrincipal {
                 format!("{what}; its conditions (MFA, transport, time) do not narrow who")
             };
             out.push(
-                ctx.finding(ID, doc.loc(&path), message)
+                super::finding(ID, doc.loc(&path), message)
                     .with_help("name the trusted accounts or roles, or add a condition on `aws:PrincipalOrgID`, `aws:PrincipalArn` or `sts:ExternalId`")
                     .with_identity(format!("{}#{path}", doc.label)),
             );

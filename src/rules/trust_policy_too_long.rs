@@ -1,7 +1,7 @@
 //! IAM304: a role trust policy is longer than the role trust policy length quota
 //! (IAM-SEMANTICS §8: 2,048 characters by default, 4,096 at most).
 
-use super::{Context, Rule};
+use super::Rule;
 use crate::finding::{Finding, Severity};
 use crate::model::policy::{PolicyDocument, PolicyKind};
 
@@ -19,7 +19,7 @@ impl Rule for TrustPolicyTooLong {
         ID
     }
 
-    fn check_document(&self, doc: &PolicyDocument, ctx: &Context, out: &mut Vec<Finding>) {
+    fn check_document(&self, doc: &PolicyDocument, out: &mut Vec<Finding>) {
         // Characters IAM counts (white space left out), measured when the document was
         // built.
         let (PolicyKind::Trust, Some(len)) = (doc.kind, doc.quota_length) else {
@@ -39,8 +39,7 @@ impl Rule for TrustPolicyTooLong {
                 format!("trust policy is {len} characters, over the default quota of {DEFAULT_QUOTA} (the account's quota must have been raised)"),
             )
         };
-        let mut finding = ctx
-            .finding(ID, doc.origin.whole(), message)
+        let mut finding = super::finding(ID, doc.origin.whole(), message)
             .with_help("trust fewer principals by account or with a condition on `aws:PrincipalOrgID`/`aws:PrincipalArn` instead of listing each ARN")
             .with_identity(doc.label.clone());
         finding.severity = severity;
