@@ -104,22 +104,22 @@ impl Place {
             return doc.origin.whole();
         };
         let path = match (self.what, &stmt.resource, &stmt.principal) {
-            (PlaceKind::Resource, Some(res), _) => res.path(&stmt.path),
-            (PlaceKind::ResourceItem(i), Some(res), _) => res.item_path(&stmt.path, i as usize),
+            (PlaceKind::Resource, Some(res), _) => res.path(&stmt.path()),
+            (PlaceKind::ResourceItem(i), Some(res), _) => res.item_path(&stmt.path(), i as usize),
             (PlaceKind::Principal { entry, item }, _, Some(principal)) => {
                 match principal.entries.get(entry as usize) {
                     Some(e) => {
-                        let entry_path = stmt.path.key(principal.key()).key(&e.key);
+                        let entry_path = stmt.path().key(principal.key()).key(&e.key);
                         if e.is_list {
                             entry_path.index(item as usize)
                         } else {
                             entry_path
                         }
                     }
-                    None => stmt.path.clone(),
+                    None => stmt.path(),
                 }
             }
-            _ => stmt.path.clone(),
+            _ => stmt.path(),
         };
         doc.loc(&path)
     }
@@ -621,32 +621,37 @@ impl Graph {
     /// Builds the graph.
     pub fn build(inv: &Inventory, _config: &Config) -> Graph {
         let mut g = Graph::default();
-        for (i, u) in inv.users.iter().enumerate() {
-            g.add_node(Node {
-                kind: NodeKind::User(i),
-                arn: u.arn.clone(),
-                account: u.account.clone(),
-                console: match u.console {
-                    Some(true) => Console::Yes,
-                    Some(false) => Console::No,
-                    None => Console::Maybe,
-                },
-                label: format!("user/{}", u.name),
-            });
-        }
-        g.first_role = g.nodes.len();
-        for (i, r) in inv.roles.iter().enumerate() {
-            g.add_node(Node {
-                kind: NodeKind::Role(i),
-                arn: r.arn.clone(),
-                account: r.account.clone(),
-                console: if is_console_role(&r.name, &r.path, r.trust.as_ref()) {
-                    Console::Yes
-                } else {
-                    Console::No
-                },
-                label: format!("role/{}", r.name),
-            });
+        // Nodes are made in parallel (a role's console evidence reads its trust policy),
+        // then numbered in inventory order: users first, then roles.
+        let users = inv.users.par_iter().enumerate().map(|(i, u)| Node {
+            kind: NodeKind::User(i),
+            arn: u.arn.clone(),
+            account: u.account.clone(),
+            console: match u.console {
+                Some(true) => Console::Yes,
+                Some(false) => Console::No,
+                None => Console::Maybe,
+            },
+            label: format!("user/{}", u.name),
+        });
+        let roles = inv.roles.par_iter().enumerate().map(|(i, r)| Node {
+            kind: NodeKind::Role(i),
+            arn: r.arn.clone(),
+            account: r.account.clone(),
+            console: if is_console_role(&r.name, &r.path, r.trust.as_ref()) {
+                Console::Yes
+            } else {
+                Console::No
+            },
+            label: format!("role/{}", r.name),
+        });
+        let nodes: Vec<Node> = users.chain(roles).collect();
+        g.first_role = inv.users.len();
+        g.by_arn.reserve(nodes.len());
+        g.out.reserve(nodes.len());
+        g.nodes.reserve(nodes.len());
+        for node in nodes {
+            g.add_node(node);
         }
         let role_nodes: Vec<NodeIx> = (0..g.nodes.len())
             .filter(|&n| matches!(g.nodes[n].kind, NodeKind::Role(_)))

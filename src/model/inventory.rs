@@ -3,7 +3,7 @@
 //! Loaders fill a [`Contribution`] per file; [`Inventory::merge`] joins them in file order
 //! and merges an entity seen in several files by ARN, keeping every place it came from.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
@@ -302,10 +302,22 @@ impl Inventory {
             files,
             ..Inventory::default()
         };
-        let mut roles: BTreeMap<String, usize> = BTreeMap::new();
-        let mut users: BTreeMap<String, usize> = BTreeMap::new();
-        let mut groups: BTreeMap<String, usize> = BTreeMap::new();
-        let mut policies: BTreeMap<String, usize> = BTreeMap::new();
+        // Sized up front: a monorepo contributes tens of thousands of items, and growing
+        // by doubling copies them and leaves half-empty buffers behind.
+        let total = |f: fn(&Contribution) -> usize| parts.iter().map(f).sum::<usize>();
+        inv.documents.reserve_exact(total(|p| p.documents.len()));
+        inv.roles.reserve_exact(total(|p| p.roles.len()));
+        inv.users.reserve_exact(total(|p| p.users.len()));
+        inv.groups.reserve_exact(total(|p| p.groups.len()));
+        inv.managed_policies
+            .reserve_exact(total(|p| p.managed_policies.len()));
+        inv.profiles.reserve_exact(total(|p| p.profiles.len()));
+        inv.findings.reserve_exact(total(|p| p.findings.len()));
+        let mut roles: HashMap<String, usize> = HashMap::with_capacity(inv.roles.capacity());
+        let mut users: HashMap<String, usize> = HashMap::with_capacity(inv.users.capacity());
+        let mut groups: HashMap<String, usize> = HashMap::with_capacity(inv.groups.capacity());
+        let mut policies: HashMap<String, usize> =
+            HashMap::with_capacity(inv.managed_policies.capacity());
         let mut memberships = Vec::new();
         let mut attachments = Vec::new();
         for part in parts {
@@ -354,7 +366,11 @@ impl Inventory {
     }
 
     fn build_index(&mut self) {
-        let mut index = Index::default();
+        let mut index = Index {
+            roles: HashMap::with_capacity(self.roles.len()),
+            managed_policies: HashMap::with_capacity(self.managed_policies.len()),
+            groups: HashMap::with_capacity(self.groups.len()),
+        };
         for (i, r) in self.roles.iter().enumerate() {
             index.roles.entry(r.arn.clone()).or_insert(i);
         }
@@ -478,7 +494,7 @@ fn managed_policy_key(policy: &ManagedPolicy) -> String {
 
 fn merge_by_key<T>(
     list: &mut Vec<T>,
-    index: &mut BTreeMap<String, usize>,
+    index: &mut HashMap<String, usize>,
     key: String,
     item: T,
     merge: impl Fn(&mut T, T),

@@ -152,8 +152,8 @@ pub struct Condition {
 /// One statement.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Statement {
-    /// Path from the document root (`/Statement/2`, or `/Statement` for a lone object).
-    pub path: JsonPath,
+    /// Index in the `Statement` array; `None` when `Statement` is a lone object.
+    pub index: Option<u32>,
     pub sid: Option<String>,
     pub effect: Effect,
     pub action: Option<ValueList>,
@@ -163,6 +163,16 @@ pub struct Statement {
 }
 
 impl Statement {
+    /// Path from the document root (`/Statement/2`, or `/Statement` for a lone object),
+    /// built when a position is needed rather than kept on every statement.
+    pub fn path(&self) -> JsonPath {
+        let statement = JsonPath::root().key("Statement");
+        match self.index {
+            Some(i) => statement.index(i as usize),
+            None => statement,
+        }
+    }
+
     /// Whether the Action/NotAction element covers `action`.
     pub fn covers_action(&self, action: &str) -> bool {
         match &self.action {
@@ -248,16 +258,13 @@ impl PolicyDocument {
             .get("Version")
             .and_then(Value::as_str)
             .map(str::to_owned);
-        let root = JsonPath::root();
         let statements = match raw.get("Statement") {
             Some(Value::Array(items)) => items
                 .iter()
                 .enumerate()
-                .filter_map(|(i, v)| parse_statement(v, root.key("Statement").index(i)))
+                .filter_map(|(i, v)| parse_statement(v, Some(u32::try_from(i).ok()?)))
                 .collect(),
-            Some(v @ Value::Object(_)) => parse_statement(v, root.key("Statement"))
-                .into_iter()
-                .collect(),
+            Some(v @ Value::Object(_)) => parse_statement(v, None).into_iter().collect(),
             _ => Vec::new(),
         };
         let shape = match kind {
@@ -353,7 +360,7 @@ pub fn classify_by_content(raw: &Value) -> PolicyKind {
     }
 }
 
-fn parse_statement(v: &Value, path: JsonPath) -> Option<Statement> {
+fn parse_statement(v: &Value, index: Option<u32>) -> Option<Statement> {
     let obj = v.as_object()?;
     let effect = match obj.get("Effect").and_then(Value::as_str) {
         Some("Allow") => Effect::Allow,
@@ -368,7 +375,7 @@ fn parse_statement(v: &Value, path: JsonPath) -> Option<Statement> {
         .or_else(|| parse_principal(obj.get("NotPrincipal"), true));
     let conditions = parse_conditions(obj.get("Condition"));
     Some(Statement {
-        path,
+        index,
         sid: obj.get("Sid").and_then(Value::as_str).map(str::to_owned),
         effect,
         action,
@@ -491,11 +498,15 @@ mod tests {
         );
         assert_eq!(d.statements.len(), 1);
         let s = &d.statements[0];
-        assert_eq!(s.path.to_string(), "/Statement");
+        assert_eq!(s.path().to_string(), "/Statement");
         assert!(s.covers_action("sts:AssumeRole"));
         assert!(s.covers_resource("arn:aws:iam::1:role/x"));
         assert_eq!(
-            s.action.as_ref().unwrap().item_path(&s.path, 0).to_string(),
+            s.action
+                .as_ref()
+                .unwrap()
+                .item_path(&s.path(), 0)
+                .to_string(),
             "/Statement/Action"
         );
     }
@@ -530,7 +541,7 @@ mod tests {
         );
         let s = &d.statements[0];
         let p = s.principal.as_ref().unwrap();
-        let paths: Vec<String> = p.values().map(|v| v.path(&s.path).to_string()).collect();
+        let paths: Vec<String> = p.values().map(|v| v.path(&s.path()).to_string()).collect();
         assert_eq!(
             paths,
             vec![

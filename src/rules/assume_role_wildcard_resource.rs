@@ -41,9 +41,9 @@ fn has_unknown_limit(doc: &PolicyDocument, stmt: &Statement) -> bool {
         return false;
     }
     let negated_unknown = |list: Option<&crate::model::policy::ValueList>| {
-        list.is_some_and(|l| l.negated && doc.has_unresolved(&l.path(&stmt.path)))
+        list.is_some_and(|l| l.negated && doc.has_unresolved(&l.path(&stmt.path())))
     };
-    doc.has_unresolved(&stmt.path.key("Condition"))
+    doc.has_unresolved(&stmt.path().key("Condition"))
         || negated_unknown(stmt.action.as_ref())
         || negated_unknown(stmt.resource.as_ref())
 }
@@ -84,7 +84,7 @@ impl Rule for AssumeRoleWildcardResource {
                 None => String::new(),
             };
             if resource.negated {
-                let loc = doc.loc(&resource.path(&stmt.path));
+                let loc = doc.loc(&resource.path(&stmt.path()));
                 out.push(
                     super::finding(
                         ID,
@@ -92,7 +92,7 @@ impl Rule for AssumeRoleWildcardResource {
                         format!("`Allow` with `NotResource` grants `sts:AssumeRole` {how} on every role not listed, in any account"),
                     )
                     .with_help("list the role ARNs this identity may assume in `Resource` instead")
-                    .with_identity(format!("{}#{}", doc.label, resource.path(&stmt.path))),
+                    .with_identity(format!("{}#{}", doc.label, resource.path(&stmt.path()))),
                 );
                 continue;
             }
@@ -100,7 +100,7 @@ impl Rule for AssumeRoleWildcardResource {
                 if !is_wide_role_pattern(pattern) {
                     continue;
                 }
-                let path = resource.item_path(&stmt.path, i);
+                let path = resource.item_path(&stmt.path(), i);
                 out.push(
                     super::finding(
                         ID,

@@ -55,7 +55,7 @@ fn check_federated(doc: &PolicyDocument, stmt: &Statement, out: &mut Vec<Finding
             if wildcard || action.eq_ignore_ascii_case(needed) || is_session_action(action) {
                 continue;
             }
-            let path = actions.item_path(&stmt.path, i);
+            let path = actions.item_path(&stmt.path(), i);
             out.push(
                 super::finding(
                     ID,
@@ -80,7 +80,7 @@ impl Rule for InvalidTrustPolicy {
         }
         for stmt in &doc.statements {
             if let Some(res) = &stmt.resource {
-                let path = res.path(&stmt.path);
+                let path = res.path(&stmt.path());
                 out.push(
                     super::finding(
                         ID,
@@ -93,7 +93,7 @@ impl Rule for InvalidTrustPolicy {
             }
             if let Some(principal) = &stmt.principal {
                 if principal.negated {
-                    let path = stmt.path.key("NotPrincipal");
+                    let path = stmt.path().key("NotPrincipal");
                     out.push(
                         super::finding(
                             ID,
@@ -104,7 +104,7 @@ impl Rule for InvalidTrustPolicy {
                         .with_identity(format!("{}#{path}", doc.label)),
                     );
                 } else if principal.star {
-                    let path = stmt.path.key("Principal");
+                    let path = stmt.path().key("Principal");
                     out.push(
                         super::finding(ID, doc.loc(&path), "a trust policy cannot use `\"Principal\": \"*\"`")
                             .with_help("write `{\"AWS\": \"*\"}` with a condition such as `aws:PrincipalOrgID`, or name the trusted principals")

@@ -71,7 +71,7 @@ impl Rule for MalformedArn {
             if let Some(res) = &stmt.resource {
                 for (i, v) in res.values.iter().enumerate() {
                     if let Some(msg) = resource_problem(v) {
-                        let path = res.item_path(&stmt.path, i);
+                        let path = res.item_path(&stmt.path(), i);
                         out.push(
                             super::finding(ID, doc.loc(&path), msg)
                                 .with_help(
@@ -94,7 +94,7 @@ impl Rule for MalformedArn {
                         _ => None,
                     };
                     if let Some(msg) = problem {
-                        let path = pv.path(&stmt.path);
+                        let path = pv.path(&stmt.path());
                         out.push(
                             super::finding(ID, doc.loc(&path), msg)
                                 .with_help("name an account (`123456789012` or `arn:aws:iam::123456789012:root`), a user or role ARN, or `*` with a condition")

@@ -45,18 +45,18 @@ impl Rule for TrustAnyPrincipal {
             // A condition a template left unresolved may narrow who: not guessed.
             if stmt.effect != Effect::Allow
                 || !is_unconditioned(stmt)
-                || (!doc.unresolved.is_empty() && doc.has_unresolved(&stmt.path.key("Condition")))
+                || (!doc.unresolved.is_empty() && doc.has_unresolved(&stmt.path().key("Condition")))
             {
                 continue;
             }
             let (path, what) = if principal.negated {
                 (
-                    stmt.path.key("NotPrincipal"),
+                    stmt.path().key("NotPrincipal"),
                     "`NotPrincipal` with `Allow` trusts every principal not listed, in every AWS account".to_owned(),
                 )
             } else if principal.star {
                 (
-                    stmt.path.key("Principal"),
+                    stmt.path().key("Principal"),
                     "`Principal: \"*\"` trusts every principal in every AWS account".to_owned(),
                 )
             } else if let Some(pv) = principal
@@ -64,7 +64,7 @@ impl Rule for TrustAnyPrincipal {
                 .find(|v| *v.kind == crate::model::policy::PrincipalKind::Aws && v.value == "*")
             {
                 (
-                    pv.path(&stmt.path),
+                    pv.path(&stmt.path()),
                     "`\"AWS\": \"*\"` trusts every principal in every AWS account".to_owned(),
                 )
             } else {

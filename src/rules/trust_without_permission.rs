@@ -71,7 +71,7 @@ impl Rule for TrustWithoutPermission {
                         out.push(
                             ctx.finding(
                                 ID,
-                                trust.loc(&pv.path(&stmt.path)),
+                                trust.loc(&pv.path(&stmt.path())),
                                 format!(
                                     "trust policy of `role/{}` admits `{}`, but no policy of `{}` allows `sts:AssumeRole` on the role",
                                     role.name, from.label, from.label
@@ -105,7 +105,7 @@ impl Rule for TrustWithoutPermission {
                     out.push(
                         ctx.finding(
                             ID,
-                            trust.loc(&pv.path(&stmt.path)),
+                            trust.loc(&pv.path(&stmt.path())),
                             format!(
                                 "trust policy of `role/{}` delegates to account `{acct}`, but no user or role of that account is allowed to assume it",
                                 role.name
