@@ -172,8 +172,8 @@ fn cloudformation_entities_take_the_configured_account() {
         .find(|s| s.sid.as_deref() == Some("PassOwnRole"))
         .expect("statement");
     assert_eq!(
-        pass.resource.as_ref().expect("resource").values,
-        vec![deploy.arn.clone()]
+        *pass.resource.as_ref().expect("resource").values,
+        [deploy.arn.as_str()]
     );
     let trust = deploy.trust.as_ref().expect("trust");
     assert_eq!(

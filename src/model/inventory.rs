@@ -241,6 +241,26 @@ pub struct Contribution {
 }
 
 impl Contribution {
+    /// Gives back the spare room of every list. Loaders push one item at a time (a list
+    /// of one role gets room for four); every file's contribution is held until all are
+    /// merged, so the slack would add up to megabytes on a monorepo.
+    pub fn shrink_to_fit(&mut self) {
+        self.documents.shrink_to_fit();
+        self.roles.shrink_to_fit();
+        self.users.shrink_to_fit();
+        self.groups.shrink_to_fit();
+        self.managed_policies.shrink_to_fit();
+        self.profiles.shrink_to_fit();
+        self.config_sections.shrink_to_fit();
+        self.secrets.shrink_to_fit();
+        self.redactions.shrink_to_fit();
+        self.provider_chains.shrink_to_fit();
+        self.switch_links.shrink_to_fit();
+        self.findings.shrink_to_fit();
+        self.memberships.shrink_to_fit();
+        self.attachments.shrink_to_fit();
+    }
+
     /// Every policy document the file holds: standalone and entities' (a document placed
     /// on several entities comes once per place).
     pub fn documents_held(&self) -> impl Iterator<Item = &Arc<PolicyDocument>> {
@@ -297,14 +317,14 @@ impl Inventory {
     }
 
     /// Joins contributions in the order given (file order), merging entities by ARN.
-    pub fn merge(files: Vec<SourceFile>, parts: Vec<Contribution>) -> Inventory {
+    pub fn merge(files: Vec<SourceFile>, parts: Vec<Box<Contribution>>) -> Inventory {
         let mut inv = Inventory {
             files,
             ..Inventory::default()
         };
         // Sized up front: a monorepo contributes tens of thousands of items, and growing
         // by doubling copies them and leaves half-empty buffers behind.
-        let total = |f: fn(&Contribution) -> usize| parts.iter().map(f).sum::<usize>();
+        let total = |f: fn(&Contribution) -> usize| parts.iter().map(|p| f(p)).sum::<usize>();
         inv.documents.reserve_exact(total(|p| p.documents.len()));
         inv.roles.reserve_exact(total(|p| p.roles.len()));
         inv.users.reserve_exact(total(|p| p.users.len()));
@@ -321,6 +341,7 @@ impl Inventory {
         let mut memberships = Vec::new();
         let mut attachments = Vec::new();
         for part in parts {
+            let part = *part;
             inv.documents.extend(part.documents);
             for role in part.roles {
                 let key = entity_key(&role.account, &role.arn);
@@ -577,10 +598,10 @@ mod tests {
         let inv = Inventory::merge(
             Vec::new(),
             vec![
-                policy(template, 0),
-                policy(template, 1),
-                policy(known, 2),
-                policy(known, 3),
+                Box::new(policy(template, 0)),
+                Box::new(policy(template, 1)),
+                Box::new(policy(known, 2)),
+                Box::new(policy(known, 3)),
             ],
         );
         let arns: Vec<(&str, usize)> = inv

@@ -23,14 +23,41 @@ pub enum Effect {
     Invalid,
 }
 
+/// The key of a [`ValueList`] as written (a byte, not a string: there are tens of
+/// thousands of statements in a monorepo).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ListKey {
+    Action,
+    NotAction,
+    Resource,
+    NotResource,
+}
+
+impl ListKey {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ListKey::Action => "Action",
+            ListKey::NotAction => "NotAction",
+            ListKey::Resource => "Resource",
+            ListKey::NotResource => "NotResource",
+        }
+    }
+}
+
+impl std::fmt::Display for ListKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// An `Action`/`NotAction` or `Resource`/`NotResource` element, normalised to a list.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ValueList {
     /// True for the `Not…` form.
     pub negated: bool,
     /// The key as written (`Action`, `NotResource`), for positions.
-    pub key: &'static str,
-    pub values: Vec<String>,
+    pub key: ListKey,
+    pub values: Box<[String]>,
     /// Whether the JSON held a list (positions then need the item index).
     pub is_list: bool,
 }
@@ -38,7 +65,7 @@ pub struct ValueList {
 impl ValueList {
     /// The path of item `i`, relative to the statement.
     pub fn item_path(&self, stmt: &JsonPath, i: usize) -> JsonPath {
-        let field = stmt.key(self.key);
+        let field = stmt.key(self.key.as_str());
         if self.is_list {
             field.index(i)
         } else {
@@ -48,7 +75,7 @@ impl ValueList {
 
     /// The path of the element itself, relative to the statement's document.
     pub fn path(&self, stmt: &JsonPath) -> JsonPath {
-        stmt.key(self.key)
+        stmt.key(self.key.as_str())
     }
 }
 
@@ -68,7 +95,7 @@ pub struct PrincipalEntry {
     pub kind: PrincipalKind,
     /// The key as written, for positions.
     pub key: String,
-    pub values: Vec<String>,
+    pub values: Box<[String]>,
     pub is_list: bool,
 }
 
@@ -78,7 +105,7 @@ pub struct Principal {
     pub negated: bool,
     /// `"Principal": "*"`: everyone, including anonymous callers.
     pub star: bool,
-    pub entries: Vec<PrincipalEntry>,
+    pub entries: Box<[PrincipalEntry]>,
 }
 
 impl Principal {
@@ -154,12 +181,12 @@ pub struct Condition {
 pub struct Statement {
     /// Index in the `Statement` array; `None` when `Statement` is a lone object.
     pub index: Option<u32>,
-    pub sid: Option<String>,
+    pub sid: Option<Box<str>>,
     pub effect: Effect,
     pub action: Option<ValueList>,
     pub resource: Option<ValueList>,
     pub principal: Option<Principal>,
-    pub conditions: Vec<Condition>,
+    pub conditions: Box<[Condition]>,
 }
 
 impl Statement {
@@ -367,29 +394,29 @@ fn parse_statement(v: &Value, index: Option<u32>) -> Option<Statement> {
         Some("Deny") => Effect::Deny,
         _ => Effect::Invalid,
     };
-    let action = value_list(obj.get("Action"), "Action", false)
-        .or_else(|| value_list(obj.get("NotAction"), "NotAction", true));
-    let resource = value_list(obj.get("Resource"), "Resource", false)
-        .or_else(|| value_list(obj.get("NotResource"), "NotResource", true));
+    let action = value_list(obj.get("Action"), ListKey::Action, false)
+        .or_else(|| value_list(obj.get("NotAction"), ListKey::NotAction, true));
+    let resource = value_list(obj.get("Resource"), ListKey::Resource, false)
+        .or_else(|| value_list(obj.get("NotResource"), ListKey::NotResource, true));
     let principal = parse_principal(obj.get("Principal"), false)
         .or_else(|| parse_principal(obj.get("NotPrincipal"), true));
     let conditions = parse_conditions(obj.get("Condition"));
     Some(Statement {
         index,
-        sid: obj.get("Sid").and_then(Value::as_str).map(str::to_owned),
+        sid: obj.get("Sid").and_then(Value::as_str).map(Box::from),
         effect,
         action,
         resource,
         principal,
-        conditions,
+        conditions: conditions.into_boxed_slice(),
     })
 }
 
 /// A string or a list of strings; non-string items are dropped (the grammar rule reports
 /// them). Returns the strings and whether the JSON was a list.
-fn string_list(v: Option<&Value>) -> (Option<Vec<String>>, bool) {
+fn string_list(v: Option<&Value>) -> (Option<Box<[String]>>, bool) {
     match v {
-        Some(Value::String(s)) => (Some(vec![s.clone()]), false),
+        Some(Value::String(s)) => (Some(Box::new([s.clone()])), false),
         Some(Value::Array(items)) => (
             Some(
                 items
@@ -403,7 +430,7 @@ fn string_list(v: Option<&Value>) -> (Option<Vec<String>>, bool) {
     }
 }
 
-fn value_list(v: Option<&Value>, key: &'static str, negated: bool) -> Option<ValueList> {
+fn value_list(v: Option<&Value>, key: ListKey, negated: bool) -> Option<ValueList> {
     let (values, is_list) = string_list(v);
     values.map(|values| ValueList {
         negated,
@@ -418,7 +445,7 @@ fn parse_principal(v: Option<&Value>, negated: bool) -> Option<Principal> {
         Value::String(s) => Some(Principal {
             negated,
             star: s == "*",
-            entries: Vec::new(),
+            entries: Box::new([]),
         }),
         Value::Object(map) => {
             let entries = map

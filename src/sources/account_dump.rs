@@ -605,8 +605,8 @@ mod tests {
             }
         ));
         assert_eq!(
-            doc.statements[0].resource.as_ref().unwrap().values,
-            vec!["arn:aws:s3:::a+b/*"]
+            *doc.statements[0].resource.as_ref().unwrap().values,
+            ["arn:aws:s3:::a+b/*"]
         );
     }
 

@@ -1273,8 +1273,8 @@ mod tests {
         );
         let principal = trust.statements[0].principal.as_ref().unwrap();
         assert_eq!(
-            principal.entries[0].values,
-            vec!["arn:aws:iam::111122223333:root"]
+            *principal.entries[0].values,
+            ["arn:aws:iam::111122223333:root"]
         );
         // The unresolved condition holds a placeholder string, which is no condition map.
         assert!(trust.statements[0].conditions.is_empty());
@@ -1292,7 +1292,7 @@ mod tests {
         );
         let action = inline.statements[0].action.as_ref().unwrap();
         // One value for one value: indices (and so positions) are unchanged.
-        assert_eq!(action.values, vec!["s3:GetObject", "${Fn::If}"]);
+        assert_eq!(*action.values, ["s3:GetObject", "${Fn::If}"]);
         assert!(inline.is_unresolved(&JsonPath::from_pointer("/Statement/0/Action/1")));
     }
 
