@@ -305,8 +305,13 @@ fn names_entity_arn(pattern: &str, file: FileId, arn: &str, account: &Account) -
 
 /// Whether a principal ARN of a trust in `file` names the caller's entity (same resource
 /// part) in an account that cannot be compared with the caller's.
-fn same_entity_other_account(value: &str, arn: &str, account: &Account, file: FileId) -> bool {
-    let (Ok(v), Ok(c)) = (ArnRef::parse(value), ArnRef::parse(arn)) else {
+fn same_entity_other_account(
+    value: &str,
+    caller: Option<&ArnRef>,
+    account: &Account,
+    file: FileId,
+) -> bool {
+    let (Ok(v), Some(c)) = (ArnRef::parse(value), caller) else {
         return false;
     };
     if v.resource != c.resource || v.service != c.service {
@@ -321,16 +326,41 @@ fn same_entity_other_account(value: &str, arn: &str, account: &Account, file: Fi
 /// Condition keys whose presence on an Allow makes iamlint unable to say whether a given
 /// caller is admitted (beyond the requirements it models).
 fn is_modelled_requirement(key: &str) -> bool {
-    let key = key.to_ascii_lowercase();
-    matches!(
-        key.as_str(),
-        "sts:externalid"
-            | "aws:multifactorauthpresent"
-            | "aws:multifactorauthage"
-            | "sts:rolesessionname"
-            | "sts:sourceidentity"
-            | "aws:securetransport"
-    )
+    [
+        "sts:externalid",
+        "aws:multifactorauthpresent",
+        "aws:multifactorauthage",
+        "sts:rolesessionname",
+        "sts:sourceidentity",
+        "aws:securetransport",
+    ]
+    .iter()
+    .any(|k| key.eq_ignore_ascii_case(k))
+}
+
+/// Whether the account a principal value of a trust in `file` names (`123456789012`,
+/// `arn:aws:iam::123456789012:root`, the template's own) is `account`, as
+/// [`same_account`] tells; `None` when the value names no account. Allocates nothing:
+/// this runs for every value of every trust of every pair.
+fn value_names_same_account(value: &str, file: FileId, account: &Account) -> Option<Option<bool>> {
+    let part = if is_account_id(value) {
+        value
+    } else {
+        ArnRef::parse(value).ok()?.account
+    };
+    if is_account_id(part) {
+        Some(match account {
+            Account::Known(id) => Some(id == part),
+            _ => None,
+        })
+    } else if part == "${AWS::AccountId}" {
+        Some(match account {
+            Account::Template(f) if *f == file => Some(true),
+            _ => None,
+        })
+    } else {
+        None
+    }
 }
 
 /// What a trust statement requires of the caller.
@@ -379,8 +409,8 @@ pub fn trust_side(
     };
     let file = trust.origin.file();
     // Worked out once: this runs for every pair of the graph.
-    let session_prefix = ArnRef::parse(arn)
-        .ok()
+    let caller = ArnRef::parse(arn).ok();
+    let session_prefix = caller
         .and_then(|a| a.role_path_and_name())
         .map(|(_, n)| format!("assumed-role/{n}/"));
     let mut best = TrustSide::NotTrusted;
@@ -425,7 +455,7 @@ pub fn trust_side(
                 });
             let is_account_value = is_account_id(value) || value.ends_with(":root");
             let account_match = if is_account_value {
-                account_of_value(value, file).map(|a| same_account(&a, account))
+                value_names_same_account(value, file, account)
             } else {
                 None
             };
@@ -434,7 +464,8 @@ pub fn trust_side(
             // compare with the caller's (a template's unknown account): it may be the one.
             let maybe_same = !names_principal
                 && (account_match == Some(None)
-                    || (!is_account_value && same_entity_other_account(value, arn, account, file)));
+                    || (!is_account_value
+                        && same_entity_other_account(value, caller.as_ref(), account, file)));
             if maybe_same && stmt.effect == Effect::Allow {
                 uncertain = true;
                 continue;
@@ -450,10 +481,6 @@ pub fn trust_side(
             if stmt.effect != Effect::Allow {
                 continue;
             }
-            let unmodelled = stmt
-                .conditions
-                .iter()
-                .any(|c| !is_modelled_requirement(&c.key));
             if everyone {
                 // `"AWS": "*"` admits P only under conditions iamlint does not evaluate.
                 uncertain = true;
@@ -462,6 +489,10 @@ pub fn trust_side(
             if !(names_principal || names_account) {
                 continue;
             }
+            let unmodelled = stmt
+                .conditions
+                .iter()
+                .any(|c| !is_modelled_requirement(&c.key));
             if unmodelled {
                 uncertain = true;
                 continue;
@@ -493,7 +524,13 @@ pub fn identity_side(
     role_arn: &str,
     role_account: &Account,
 ) -> IdentitySide {
-    let IdentityDocs { docs, complete } = identity_docs(inv, kind);
+    identity_side_of(&identity_docs(inv, kind), role_arn, role_account)
+}
+
+/// The identity side of a principal whose documents are already gathered.
+fn identity_side_of(ids: &IdentityDocs, role_arn: &str, role_account: &Account) -> IdentitySide {
+    let IdentityDocs { docs, complete } = ids;
+    let complete = *complete;
     let mut allowed = Vec::new();
     let mut conditional = false;
     let mut literal = false;
@@ -700,26 +737,32 @@ impl Graph {
         }
         pairs.par_sort_unstable();
         pairs.dedup();
-        // Both sides of every pair, in parallel: the bulk of the work.
+        // Both sides of every pair, in parallel: the bulk of the work. Pairs are sorted by
+        // principal, so each principal's documents are gathered once for all its pairs.
         let edges: Vec<Edge> = pairs
-            .par_iter()
-            .filter_map(|&(p, r)| {
-                let NodeKind::Role(ri) = g_ref.nodes[r].kind else {
-                    return None;
-                };
-                let role = inv.roles.get(ri)?;
+            .par_chunk_by(|a, b| a.0 == b.0)
+            .flat_map_iter(|run| {
+                let p = run.first().map_or(0, |&(p, _)| p);
                 let from = &g_ref.nodes[p];
-                let identity = identity_side(inv, from.kind, &role.arn, &role.account);
-                let (trust, requires) = trust_side(role.trust.as_ref(), &from.arn, &from.account);
-                let same = same_account(&from.account, &role.account);
-                let verdict = verdict(&identity, &trust, same);
-                Some(Edge {
-                    from: p,
-                    to: r,
-                    identity,
-                    trust,
-                    verdict,
-                    requires,
+                let docs = identity_docs(inv, from.kind);
+                run.iter().filter_map(move |&(_, r)| {
+                    let NodeKind::Role(ri) = g_ref.nodes[r].kind else {
+                        return None;
+                    };
+                    let role = inv.roles.get(ri)?;
+                    let identity = identity_side_of(&docs, &role.arn, &role.account);
+                    let (trust, requires) =
+                        trust_side(role.trust.as_ref(), &from.arn, &from.account);
+                    let same = same_account(&from.account, &role.account);
+                    let verdict = verdict(&identity, &trust, same);
+                    Some(Edge {
+                        from: p,
+                        to: r,
+                        identity,
+                        trust,
+                        verdict,
+                        requires,
+                    })
                 })
             })
             .collect();

@@ -43,8 +43,14 @@ use super::{FileInput, LoadContext, MALFORMED_SOURCE};
 use crate::finding::{Finding, Severity};
 use crate::model::inventory::{Account, Contribution, Group, ManagedPolicy, Role, User};
 use crate::model::location::{DocOrigin, FileId, Location};
-use crate::model::path::JsonPath;
+use crate::model::path::{JsonPath, PathSeg};
 use crate::model::policy::{PolicyDocument, PolicyKind};
+
+/// One step of a path being walked, borrowing its key from the document.
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
 
 /// The text CloudFormation substitutes for `AWS::AccountId` when no account is known.
 pub const TEMPLATE_ACCOUNT: &str = "${AWS::AccountId}";
@@ -417,25 +423,46 @@ impl<'v> Template<'v> {
 
     /// The resolved copy of a value inside a policy document; `unresolved` collects the
     /// paths (relative to the document) of values left unknown.
-    fn resolve_doc(&self, v: &Value, path: &JsonPath, unresolved: &mut Vec<JsonPath>) -> Value {
+    /// `path` is where `v` is, as a stack the walk pushes to and pops from: a path is only
+    /// built for the (few) values left unresolved.
+    fn resolve_doc<'d>(
+        &self,
+        v: &'d Value,
+        path: &mut Vec<Step<'d>>,
+        unresolved: &mut Vec<JsonPath>,
+    ) -> Value {
         if intrinsic(v).is_some() {
             let t = self.scalar(v, 0);
             if !t.known {
-                unresolved.push(path.clone());
+                let segs = path.iter().map(|s| match s {
+                    Step::Key(k) => PathSeg::Key((*k).to_owned()),
+                    Step::Index(i) => PathSeg::Index(*i),
+                });
+                unresolved.push(JsonPath(segs.collect()));
             }
             return Value::String(t.text);
         }
         match v {
             Value::Object(map) => Value::Object(
                 map.iter()
-                    .map(|(k, x)| (k.clone(), self.resolve_doc(x, &path.key(k), unresolved)))
+                    .map(|(k, x)| {
+                        path.push(Step::Key(k));
+                        let resolved = self.resolve_doc(x, path, unresolved);
+                        path.pop();
+                        (k.clone(), resolved)
+                    })
                     .collect(),
             ),
             Value::Array(items) => Value::Array(
                 items
                     .iter()
                     .enumerate()
-                    .map(|(i, x)| self.resolve_doc(x, &path.index(i), unresolved))
+                    .map(|(i, x)| {
+                        path.push(Step::Index(i));
+                        let resolved = self.resolve_doc(x, path, unresolved);
+                        path.pop();
+                        resolved
+                    })
                     .collect(),
             ),
             other => other.clone(),
@@ -457,7 +484,7 @@ impl<'v> Template<'v> {
         let doc = match v {
             Value::Object(_) => {
                 let mut unresolved = Vec::new();
-                let raw = self.resolve_doc(v, &JsonPath::root(), &mut unresolved);
+                let raw = self.resolve_doc(v, &mut Vec::new(), &mut unresolved);
                 let origin = DocOrigin::Json {
                     file: self.file,
                     base: path.clone(),
