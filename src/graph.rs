@@ -700,14 +700,21 @@ impl Graph {
         // not the organisation's.
         let mut roles_by_arn: Vec<NodeIx> = role_nodes.clone();
         roles_by_arn.sort_by(|&a, &b| g.nodes[a].arn.cmp(&g.nodes[b].arn));
+        // Each principal's identity documents, gathered once for both passes below.
+        let docs_of: Vec<IdentityDocs> = g
+            .nodes
+            .par_iter()
+            .map(|n| identity_docs(inv, n.kind))
+            .collect();
         // Every pair either side mentions, found per principal in parallel, then sorted so
         // edges are numbered the same whatever the thread count.
         let g_ref = &g;
-        let mut pairs: Vec<(NodeIx, NodeIx)> = (0..g.nodes.len())
-            .into_par_iter()
-            .flat_map_iter(|p| {
+        let mut pairs: Vec<(NodeIx, NodeIx)> = docs_of
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(p, docs)| {
                 let mut found = Vec::new();
-                g_ref.granted_roles(inv, p, &role_nodes, &roles_by_arn, &mut found);
+                g_ref.granted_roles(&docs.docs, &role_nodes, &roles_by_arn, &mut found);
                 found.into_iter().map(move |r| (p, r))
             })
             .collect();
@@ -737,20 +744,20 @@ impl Graph {
         }
         pairs.par_sort_unstable();
         pairs.dedup();
-        // Both sides of every pair, in parallel: the bulk of the work. Pairs are sorted by
-        // principal, so each principal's documents are gathered once for all its pairs.
+        // Both sides of every pair, in parallel: the bulk of the work.
+        let docs_of = &docs_of;
         let edges: Vec<Edge> = pairs
             .par_chunk_by(|a, b| a.0 == b.0)
             .flat_map_iter(|run| {
                 let p = run.first().map_or(0, |&(p, _)| p);
                 let from = &g_ref.nodes[p];
-                let docs = identity_docs(inv, from.kind);
+                let docs = &docs_of[p];
                 run.iter().filter_map(move |&(_, r)| {
                     let NodeKind::Role(ri) = g_ref.nodes[r].kind else {
                         return None;
                     };
                     let role = inv.roles.get(ri)?;
-                    let identity = identity_side_of(&docs, &role.arn, &role.account);
+                    let identity = identity_side_of(docs, &role.arn, &role.account);
                     let (trust, requires) =
                         trust_side(role.trust.as_ref(), &from.arn, &from.account);
                     let same = same_account(&from.account, &role.account);
@@ -777,17 +784,16 @@ impl Graph {
         g
     }
 
-    /// The roles principal `p`'s identity policies grant `sts:AssumeRole` on, by ARN or
+    /// The roles identity documents `docs` grant `sts:AssumeRole` on, by ARN or
     /// pattern (with repeats; the caller sorts and deduplicates).
     fn granted_roles(
         &self,
-        inv: &Inventory,
-        p: NodeIx,
+        docs: &[&Arc<PolicyDocument>],
         role_nodes: &[NodeIx],
         roles_by_arn: &[NodeIx],
         found: &mut Vec<NodeIx>,
     ) {
-        for doc in identity_docs(inv, self.nodes[p].kind).docs {
+        for doc in docs {
             for stmt in doc.allows(ASSUME_ROLE) {
                 let Some(res) = &stmt.resource else { continue };
                 if res.negated {

@@ -304,8 +304,8 @@ pub struct Inventory {
 struct Index {
     roles: HashMap<String, usize>,
     managed_policies: HashMap<String, usize>,
-    /// (account, group name) -> index.
-    groups: HashMap<(Account, String), usize>,
+    /// account -> group name -> index (two levels, so a look-up borrows its keys).
+    groups: HashMap<Account, HashMap<String, usize>>,
 }
 
 impl Inventory {
@@ -390,7 +390,7 @@ impl Inventory {
         let mut index = Index {
             roles: HashMap::with_capacity(self.roles.len()),
             managed_policies: HashMap::with_capacity(self.managed_policies.len()),
-            groups: HashMap::with_capacity(self.groups.len()),
+            groups: HashMap::new(),
         };
         for (i, r) in self.roles.iter().enumerate() {
             index.roles.entry(r.arn.clone()).or_insert(i);
@@ -401,7 +401,9 @@ impl Inventory {
         for (i, g) in self.groups.iter().enumerate() {
             index
                 .groups
-                .entry((g.account.clone(), g.name.clone()))
+                .entry(g.account.clone())
+                .or_default()
+                .entry(g.name.clone())
                 .or_insert(i);
         }
         self.index = index;
@@ -411,7 +413,8 @@ impl Inventory {
     pub fn group(&self, account: &Account, name: &str) -> Option<&Group> {
         self.index
             .groups
-            .get(&(account.clone(), name.to_owned()))
+            .get(account)
+            .and_then(|names| names.get(name))
             .and_then(|&i| self.groups.get(i))
     }
 

@@ -278,9 +278,23 @@ pub struct PolicyDocument {
 }
 
 impl PolicyDocument {
+    /// An AWS managed policy (from a dump): normalised like any other for the graph, but
+    /// its grammar is AWS's business, so it is not checked (real dumps hold hundreds of
+    /// them, some of many kilobytes).
+    pub fn aws_managed(raw: &Value, origin: DocOrigin, label: String) -> Self {
+        PolicyDocument {
+            aws_managed: true,
+            ..Self::build(raw, origin, PolicyKind::Identity, label, false)
+        }
+    }
+
     /// Normalises a parsed JSON policy. Never fails: malformed parts are skipped (and are
     /// in `grammar_errors`).
     pub fn from_value(raw: &Value, origin: DocOrigin, kind: PolicyKind, label: String) -> Self {
+        Self::build(raw, origin, kind, label, true)
+    }
+
+    fn build(raw: &Value, origin: DocOrigin, kind: PolicyKind, label: String, check: bool) -> Self {
         let version = raw
             .get("Version")
             .and_then(Value::as_str)
@@ -304,7 +318,11 @@ impl PolicyDocument {
             label,
             version,
             statements,
-            grammar_errors: grammar().check(raw, shape),
+            grammar_errors: if check {
+                grammar().check(raw, shape)
+            } else {
+                Vec::new()
+            },
             quota_length: (kind == PolicyKind::Trust).then(|| quota_length(raw)),
             aws_managed: false,
             unresolved: Vec::new(),

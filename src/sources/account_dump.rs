@@ -144,6 +144,7 @@ impl Dump {
         path: &JsonPath,
         kind: PolicyKind,
         label: String,
+        aws_managed: bool,
     ) -> Option<PolicyDocument> {
         // A document held as a string is parsed here; one held as an object is borrowed.
         let decoded: Value;
@@ -208,7 +209,11 @@ impl Dump {
                 return None;
             }
         };
-        Some(PolicyDocument::from_value(raw, origin, kind, label))
+        Some(if aws_managed {
+            PolicyDocument::aws_managed(raw, origin, label)
+        } else {
+            PolicyDocument::from_value(raw, origin, kind, label)
+        })
     }
 
     /// `UserPolicyList`-style lists of `{PolicyName, PolicyDocument}`.
@@ -242,8 +247,14 @@ impl Dump {
             };
             let label = format!("policy {name} of {owner}");
             docs.extend(
-                self.document(doc, &at.key("PolicyDocument"), PolicyKind::Identity, label)
-                    .map(Arc::new),
+                self.document(
+                    doc,
+                    &at.key("PolicyDocument"),
+                    PolicyKind::Identity,
+                    label,
+                    false,
+                )
+                .map(Arc::new),
             );
         }
         docs
@@ -343,6 +354,7 @@ impl Dump {
                     &path.key("AssumeRolePolicyDocument"),
                     PolicyKind::Trust,
                     format!("trust policy of {owner}"),
+                    false,
                 )
                 .map(Arc::new),
             None => None,
@@ -404,11 +416,8 @@ impl Dump {
                     "managed policy {}",
                     resource_of(&arn).trim_start_matches("policy/")
                 );
-                self.document(doc, &at, PolicyKind::Identity, label)
-                    .map(|mut d| {
-                        d.aws_managed = aws_managed;
-                        Arc::new(d)
-                    })
+                self.document(doc, &at, PolicyKind::Identity, label, aws_managed)
+                    .map(Arc::new)
             }
             None => None,
         };
