@@ -129,46 +129,13 @@ pub fn load_candidate(
         }
         return (SourceFormat::Unknown, out);
     }
-    match std::fs::metadata(path) {
-        Ok(m) if m.len() > ctx.config.max_file_size => {
-            bad(
-                &mut out,
-                FILE_TOO_LARGE,
-                Severity::Warning,
-                format!(
-                    "file skipped: {} bytes is over the {}-byte limit (--max-file-size)",
-                    m.len(),
-                    ctx.config.max_file_size
-                ),
-            );
-            return (SourceFormat::Unknown, out);
-        }
-        Ok(m) if !m.is_file() => {
-            if ours {
-                bad(
-                    &mut out,
-                    UNREADABLE_FILE,
-                    Severity::Error,
-                    "not a regular file".into(),
-                );
-            }
-            return (SourceFormat::Unknown, out);
-        }
-        Ok(_) => {}
-        Err(e) => {
-            if ours {
-                bad(
-                    &mut out,
-                    UNREADABLE_FILE,
-                    Severity::Error,
-                    format!("cannot read file: {e}"),
-                );
-            }
-            return (SourceFormat::Unknown, out);
-        }
-    }
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
+    // Open once and ask the open file for its size and type (no second path look-up).
+    let opened = open_for_reading(path).and_then(|f| {
+        let meta = f.metadata()?;
+        Ok((f, meta))
+    });
+    let (mut file, meta) = match opened {
+        Ok(opened) => opened,
         Err(e) => {
             if ours {
                 bad(
@@ -181,6 +148,43 @@ pub fn load_candidate(
             return (SourceFormat::Unknown, out);
         }
     };
+    if meta.len() > ctx.config.max_file_size {
+        bad(
+            &mut out,
+            FILE_TOO_LARGE,
+            Severity::Warning,
+            format!(
+                "file skipped: {} bytes is over the {}-byte limit (--max-file-size)",
+                meta.len(),
+                ctx.config.max_file_size
+            ),
+        );
+        return (SourceFormat::Unknown, out);
+    }
+    if !meta.is_file() {
+        if ours {
+            bad(
+                &mut out,
+                UNREADABLE_FILE,
+                Severity::Error,
+                "not a regular file".into(),
+            );
+        }
+        return (SourceFormat::Unknown, out);
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0).saturating_add(1));
+    if let Err(e) = std::io::Read::read_to_end(&mut file, &mut bytes) {
+        if ours {
+            bad(
+                &mut out,
+                UNREADABLE_FILE,
+                Severity::Error,
+                format!("cannot read file: {e}"),
+            );
+        }
+        return (SourceFormat::Unknown, out);
+    }
+    drop(file);
     let text = match decode_text(&bytes) {
         Ok(t) => t,
         Err(why) => {
@@ -328,6 +332,17 @@ fn dispatch_json(
 }
 
 /// Whether a `.template` file holds YAML rather than JSON (CloudFormation takes both).
+/// Opens a file for reading. On Unix without blocking: the walk never hands over a FIFO,
+/// but one put in a file's place after the walk must not hang the scan (the type check
+/// after opening then reports it).
+fn open_for_reading(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+    options.open(path)
+}
+
 fn is_yaml_template(path: &Path, text: &str) -> bool {
     let is_template = path
         .extension()
