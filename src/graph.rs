@@ -11,7 +11,7 @@
 //! and sorted), so literal grants and trusts are hash look-ups and a wildcard pattern scans
 //! only the roles whose ARN starts with its literal prefix.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::sync::Arc;
 
@@ -207,8 +207,9 @@ pub struct Graph {
     pub edges: Vec<Edge>,
     /// Edges leaving each node.
     pub out: Vec<Vec<usize>>,
-    by_arn: HashMap<String, Vec<NodeIx>>,
-    by_pair: HashMap<(NodeIx, NodeIx), usize>,
+    /// Every node, sorted by ARN (then index): ARN look-ups are binary searches, so the
+    /// index costs one sort, not a hash map of copied ARNs.
+    by_arn: Vec<NodeIx>,
     /// Index of the first role node.
     first_role: usize,
 }
@@ -684,12 +685,12 @@ impl Graph {
         });
         let nodes: Vec<Node> = users.chain(roles).collect();
         g.first_role = inv.users.len();
-        g.by_arn.reserve(nodes.len());
-        g.out.reserve(nodes.len());
-        g.nodes.reserve(nodes.len());
-        for node in nodes {
-            g.add_node(node);
-        }
+        g.out = vec![Vec::new(); nodes.len()];
+        g.nodes = nodes;
+        let mut by_arn: Vec<NodeIx> = (0..g.nodes.len()).collect();
+        by_arn
+            .par_sort_by(|&a, &b| (g.nodes[a].arn.as_str(), a).cmp(&(g.nodes[b].arn.as_str(), b)));
+        g.by_arn = by_arn;
         let role_nodes: Vec<NodeIx> = (0..g.nodes.len())
             .filter(|&n| matches!(g.nodes[n].kind, NodeKind::Role(_)))
             .collect();
@@ -698,8 +699,12 @@ impl Graph {
         // like every ARN), which is one contiguous run of this list. A pattern of one
         // account (or one template's `${AWS::AccountId}`) so scans that account's roles,
         // not the organisation's.
-        let mut roles_by_arn: Vec<NodeIx> = role_nodes.clone();
-        roles_by_arn.sort_by(|&a, &b| g.nodes[a].arn.cmp(&g.nodes[b].arn));
+        let roles_by_arn: Vec<NodeIx> = g
+            .by_arn
+            .iter()
+            .copied()
+            .filter(|&n| matches!(g.nodes[n].kind, NodeKind::Role(_)))
+            .collect();
         // Each principal's identity documents, gathered once for both passes below.
         let docs_of: Vec<IdentityDocs> = g
             .nodes
@@ -736,7 +741,7 @@ impl Graph {
                     .filter(|e| e.kind == PrincipalKind::Aws)
                     .flat_map(|e| e.values.iter());
                 for value in aws_values {
-                    for &p in g.by_arn.get(value).into_iter().flatten() {
+                    for &p in g.nodes_with_arn(value) {
                         pairs.push((p, r));
                     }
                 }
@@ -773,10 +778,9 @@ impl Graph {
                 })
             })
             .collect();
+        // Edges come in pair order (sorted by from, then to): `edge` binary-searches them.
         g.edges = edges;
-        g.by_pair.reserve(g.edges.len());
         for (ix, edge) in g.edges.iter().enumerate() {
-            g.by_pair.insert((edge.from, edge.to), ix);
             if let Some(out) = g.out.get_mut(edge.from) {
                 out.push(ix);
             }
@@ -802,7 +806,7 @@ impl Graph {
                 }
                 for pattern in &res.values {
                     if !has_wildcard(pattern) {
-                        for &r in self.by_arn.get(pattern).into_iter().flatten() {
+                        for &r in self.nodes_with_arn(pattern) {
                             if matches!(self.nodes[r].kind, NodeKind::Role(_)) {
                                 found.push(r);
                             }
@@ -829,16 +833,23 @@ impl Graph {
         }
     }
 
-    fn add_node(&mut self, node: Node) {
-        let ix = self.nodes.len();
-        self.by_arn.entry(node.arn.clone()).or_default().push(ix);
-        self.nodes.push(node);
-        self.out.push(Vec::new());
+    /// The nodes whose ARN is `arn`, in index order (several when template accounts
+    /// repeat an ARN).
+    fn nodes_with_arn(&self, arn: &str) -> &[NodeIx] {
+        let start = self
+            .by_arn
+            .partition_point(|&n| self.nodes[n].arn.as_str() < arn);
+        let len = self
+            .by_arn
+            .get(start..)
+            .unwrap_or_default()
+            .partition_point(|&n| self.nodes[n].arn == arn);
+        self.by_arn.get(start..start + len).unwrap_or_default()
     }
 
     /// The node of a role or user ARN (the first, when template accounts repeat it).
     pub fn node_by_arn(&self, arn: &str) -> Option<NodeIx> {
-        self.by_arn.get(arn).and_then(|v| v.first().copied())
+        self.nodes_with_arn(arn).first().copied()
     }
 
     /// The node of the role at `Inventory::roles[i]`.
@@ -873,9 +884,10 @@ impl Graph {
 
     /// The edge P → R, if either side mentions it.
     pub fn edge(&self, from: NodeIx, to: NodeIx) -> Option<&Edge> {
-        self.by_pair
-            .get(&(from, to))
-            .and_then(|&i| self.edges.get(i))
+        self.edges
+            .binary_search_by(|e| (e.from, e.to).cmp(&(from, to)))
+            .ok()
+            .and_then(|i| self.edges.get(i))
     }
 
     /// Roles reachable from `start` over edges that hold, each with the shortest chain of
