@@ -11,7 +11,7 @@
 //! and sorted), so literal grants and trusts are hash look-ups and a wildcard pattern scans
 //! only the roles whose ARN starts with its literal prefix.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 use std::sync::Arc;
 
@@ -37,6 +37,12 @@ pub enum NodeKind {
     User(usize),
     /// Index into `Inventory::roles`.
     Role(usize),
+}
+
+fn hash_arn(arn: &str) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+    // A fixed-key hasher: the index is rebuilt every run and never leaves the process.
+    BuildHasherDefault::<DefaultHasher>::default().hash_one(arn)
 }
 
 /// Whether a principal is someone who signs in to the console.
@@ -207,9 +213,11 @@ pub struct Graph {
     pub edges: Vec<Edge>,
     /// Edges leaving each node.
     pub out: Vec<Vec<usize>>,
-    /// Every node, sorted by ARN (then index): ARN look-ups are binary searches, so the
-    /// index costs one sort, not a hash map of copied ARNs.
+    /// Every node, sorted by ARN (then index).
     by_arn: Vec<NodeIx>,
+    /// Hash of an ARN -> position in `by_arn` of the first node with that hash: ARN
+    /// look-ups are one hash probe, without a map of copied ARNs (see `nodes_with_arn`).
+    arn_hashes: HashMap<u64, usize>,
     /// Index of the first role node.
     first_role: usize,
 }
@@ -690,7 +698,12 @@ impl Graph {
         let mut by_arn: Vec<NodeIx> = (0..g.nodes.len()).collect();
         by_arn
             .par_sort_by(|&a, &b| (g.nodes[a].arn.as_str(), a).cmp(&(g.nodes[b].arn.as_str(), b)));
+        let mut arn_hashes = HashMap::with_capacity(by_arn.len());
+        for (pos, &n) in by_arn.iter().enumerate() {
+            arn_hashes.entry(hash_arn(&g.nodes[n].arn)).or_insert(pos);
+        }
         g.by_arn = by_arn;
+        g.arn_hashes = arn_hashes;
         let role_nodes: Vec<NodeIx> = (0..g.nodes.len())
             .filter(|&n| matches!(g.nodes[n].kind, NodeKind::Role(_)))
             .collect();
@@ -836,9 +849,17 @@ impl Graph {
     /// The nodes whose ARN is `arn`, in index order (several when template accounts
     /// repeat an ARN).
     fn nodes_with_arn(&self, arn: &str) -> &[NodeIx] {
-        let start = self
-            .by_arn
-            .partition_point(|&n| self.nodes[n].arn.as_str() < arn);
+        // Every node's hash is in the map, so a miss means no node has the ARN. A hit on
+        // another ARN (two ARNs with one 64-bit hash) falls back to a binary search.
+        let Some(&hit) = self.arn_hashes.get(&hash_arn(arn)) else {
+            return &[];
+        };
+        let start = if self.by_arn.get(hit).is_some_and(|&n| self.nodes[n].arn == arn) {
+            hit
+        } else {
+            self.by_arn
+                .partition_point(|&n| self.nodes[n].arn.as_str() < arn)
+        };
         let len = self
             .by_arn
             .get(start..)
