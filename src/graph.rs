@@ -737,29 +737,25 @@ impl Graph {
             })
             .collect();
         // Trust side: trusts name principals by ARN (accounts are covered by grants).
-        for &r in &role_nodes {
-            let NodeKind::Role(ri) = g.nodes[r].kind else {
-                continue;
-            };
-            let Some(trust) = inv.roles.get(ri).and_then(|role| role.trust.as_ref()) else {
-                continue;
-            };
-            for stmt in &trust.statements {
-                let Some(principal) = &stmt.principal else {
-                    continue;
+        let trusted: Vec<(NodeIx, NodeIx)> = role_nodes
+            .par_iter()
+            .flat_map_iter(|&r| {
+                let trust = match g_ref.nodes[r].kind {
+                    NodeKind::Role(ri) => inv.roles.get(ri).and_then(|role| role.trust.as_ref()),
+                    NodeKind::User(_) => None,
                 };
-                let aws_values = principal
-                    .entries
-                    .iter()
+                trust
+                    .into_iter()
+                    .flat_map(|t| t.statements.iter())
+                    .filter_map(|stmt| stmt.principal.as_ref())
+                    .flat_map(|principal| principal.entries.iter())
                     .filter(|e| e.kind == PrincipalKind::Aws)
-                    .flat_map(|e| e.values.iter());
-                for value in aws_values {
-                    for &p in g.nodes_with_arn(value) {
-                        pairs.push((p, r));
-                    }
-                }
-            }
-        }
+                    .flat_map(|e| e.values.iter())
+                    .flat_map(|value| g_ref.nodes_with_arn(value))
+                    .map(move |&p| (p, r))
+            })
+            .collect();
+        pairs.extend(trusted);
         pairs.par_sort_unstable();
         pairs.dedup();
         // Both sides of every pair, in parallel: the bulk of the work.
@@ -854,7 +850,11 @@ impl Graph {
         let Some(&hit) = self.arn_hashes.get(&hash_arn(arn)) else {
             return &[];
         };
-        let start = if self.by_arn.get(hit).is_some_and(|&n| self.nodes[n].arn == arn) {
+        let start = if self
+            .by_arn
+            .get(hit)
+            .is_some_and(|&n| self.nodes[n].arn == arn)
+        {
             hit
         } else {
             self.by_arn
