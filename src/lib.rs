@@ -213,7 +213,11 @@ pub fn scan(
     drop(ctx);
     let mut inventory = Inventory::merge(files, parts);
     timings.phase("merge");
-    let graph = Graph::build(&inventory, &config);
+    // The profile sets (read by several rules) are grouped while the graph is built.
+    let (graph, _) = rayon::join(
+        || Graph::build(&inventory, &config),
+        || inventory.profile_sets(),
+    );
     timings.phase("graph");
     let load_findings = std::mem::take(&mut inventory.findings);
     let mut findings: Vec<Finding> = load_findings

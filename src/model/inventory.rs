@@ -298,6 +298,9 @@ pub struct Inventory {
     index: Index,
     /// The CLI profile sets, grouped and merged once on first use (several rules read them).
     profile_sets: OnceLock<Vec<ProfileSet>>,
+    /// Memberships and attachments declared apart, held while the merge runs.
+    pending_memberships: Vec<(String, String)>,
+    pending_attachments: Vec<(String, String)>,
 }
 
 #[derive(Debug, Default)]
@@ -318,69 +321,19 @@ impl Inventory {
 
     /// Joins contributions in the order given (file order), merging entities by ARN.
     pub fn merge(files: Vec<SourceFile>, parts: Vec<Box<Contribution>>) -> Inventory {
-        let mut inv = Inventory {
-            files,
-            ..Inventory::default()
-        };
-        // Sized up front: a monorepo contributes tens of thousands of items, and growing
-        // by doubling copies them and leaves half-empty buffers behind.
-        let total = |f: fn(&Contribution) -> usize| parts.iter().map(|p| f(p)).sum::<usize>();
-        inv.documents.reserve_exact(total(|p| p.documents.len()));
-        inv.roles.reserve_exact(total(|p| p.roles.len()));
-        inv.users.reserve_exact(total(|p| p.users.len()));
-        inv.groups.reserve_exact(total(|p| p.groups.len()));
-        inv.managed_policies
-            .reserve_exact(total(|p| p.managed_policies.len()));
-        inv.profiles.reserve_exact(total(|p| p.profiles.len()));
-        inv.findings.reserve_exact(total(|p| p.findings.len()));
-        let mut roles: HashMap<String, usize> = HashMap::with_capacity(inv.roles.capacity());
-        let mut users: HashMap<String, usize> = HashMap::with_capacity(inv.users.capacity());
-        let mut groups: HashMap<String, usize> = HashMap::with_capacity(inv.groups.capacity());
-        let mut policies: HashMap<String, usize> =
-            HashMap::with_capacity(inv.managed_policies.capacity());
-        let mut memberships = Vec::new();
-        let mut attachments = Vec::new();
-        for part in parts {
-            let part = *part;
-            inv.documents.extend(part.documents);
-            for role in part.roles {
-                let key = entity_key(&role.account, &role.arn);
-                merge_by_key(&mut inv.roles, &mut roles, key, role, merge_role);
-            }
-            for user in part.users {
-                let key = entity_key(&user.account, &user.arn);
-                merge_by_key(&mut inv.users, &mut users, key, user, merge_user);
-            }
-            for group in part.groups {
-                let key = entity_key(&group.account, &group.arn);
-                merge_by_key(&mut inv.groups, &mut groups, key, group, merge_group);
-            }
-            for policy in part.managed_policies {
-                let key = managed_policy_key(&policy);
-                merge_by_key(
-                    &mut inv.managed_policies,
-                    &mut policies,
-                    key,
-                    policy,
-                    |a, b| {
-                        if a.document.is_none() {
-                            a.document = b.document;
-                        }
-                        a.defined_at.extend(b.defined_at);
-                    },
-                );
-            }
-            inv.profiles.extend(part.profiles);
-            inv.config_sections.extend(part.config_sections);
-            inv.secrets.extend(part.secrets);
-            inv.redactions.extend(part.redactions);
-            inv.provider_chains.extend(part.provider_chains);
-            inv.switch_links.extend(part.switch_links);
-            inv.findings.extend(part.findings);
-            memberships.extend(part.memberships);
-            attachments.extend(part.attachments);
+        // Roles (the bulk of a monorepo's entities) merge on one thread while everything
+        // else merges on another; each side keeps file order, so the result is the same.
+        let mut role_parts = Vec::with_capacity(parts.len());
+        let mut rest = Vec::with_capacity(parts.len());
+        for mut part in parts {
+            role_parts.push(std::mem::take(&mut part.roles));
+            rest.push(part);
         }
+        let (roles, mut inv) = rayon::join(|| merge_roles(role_parts), || merge_rest(files, rest));
+        inv.roles = roles;
+        let memberships = std::mem::take(&mut inv.pending_memberships);
         inv.apply_memberships(memberships);
+        let attachments = std::mem::take(&mut inv.pending_attachments);
         inv.apply_attachments(attachments);
         inv.build_index();
         inv
@@ -497,6 +450,79 @@ impl Inventory {
 /// The merge key of an entity: its ARN within its account. Two CloudFormation templates
 /// that both say `${AWS::AccountId}` are two accounts as far as iamlint knows, so their
 /// roles of the same name stay apart.
+/// Merges the roles of every file, in file order (see [`Inventory::merge`]).
+fn merge_roles(parts: Vec<Vec<Role>>) -> Vec<Role> {
+    let mut out = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    let mut keys: HashMap<String, usize> = HashMap::with_capacity(out.capacity());
+    for role in parts.into_iter().flatten() {
+        let key = entity_key(&role.account, &role.arn);
+        merge_by_key(&mut out, &mut keys, key, role, merge_role);
+    }
+    out
+}
+
+/// Merges everything but roles, in file order; memberships and attachments are kept for
+/// when the roles are in too. (Boxed as they were loaded: splitting them off the roles
+/// then moves pointers, not contributions.)
+#[allow(clippy::vec_box)]
+fn merge_rest(files: Vec<SourceFile>, parts: Vec<Box<Contribution>>) -> Inventory {
+    let mut inv = Inventory {
+        files,
+        ..Inventory::default()
+    };
+    // Sized up front: a monorepo contributes tens of thousands of items, and growing by
+    // doubling copies them and leaves half-empty buffers behind.
+    let total = |f: fn(&Contribution) -> usize| parts.iter().map(|p| f(p)).sum::<usize>();
+    inv.documents.reserve_exact(total(|p| p.documents.len()));
+    inv.users.reserve_exact(total(|p| p.users.len()));
+    inv.groups.reserve_exact(total(|p| p.groups.len()));
+    inv.managed_policies
+        .reserve_exact(total(|p| p.managed_policies.len()));
+    inv.profiles.reserve_exact(total(|p| p.profiles.len()));
+    inv.findings.reserve_exact(total(|p| p.findings.len()));
+    let mut users: HashMap<String, usize> = HashMap::with_capacity(inv.users.capacity());
+    let mut groups: HashMap<String, usize> = HashMap::with_capacity(inv.groups.capacity());
+    let mut policies: HashMap<String, usize> =
+        HashMap::with_capacity(inv.managed_policies.capacity());
+    for part in parts {
+        let part = *part;
+        inv.documents.extend(part.documents);
+        for user in part.users {
+            let key = entity_key(&user.account, &user.arn);
+            merge_by_key(&mut inv.users, &mut users, key, user, merge_user);
+        }
+        for group in part.groups {
+            let key = entity_key(&group.account, &group.arn);
+            merge_by_key(&mut inv.groups, &mut groups, key, group, merge_group);
+        }
+        for policy in part.managed_policies {
+            let key = managed_policy_key(&policy);
+            merge_by_key(
+                &mut inv.managed_policies,
+                &mut policies,
+                key,
+                policy,
+                |a, b| {
+                    if a.document.is_none() {
+                        a.document = b.document;
+                    }
+                    a.defined_at.extend(b.defined_at);
+                },
+            );
+        }
+        inv.profiles.extend(part.profiles);
+        inv.config_sections.extend(part.config_sections);
+        inv.secrets.extend(part.secrets);
+        inv.redactions.extend(part.redactions);
+        inv.provider_chains.extend(part.provider_chains);
+        inv.switch_links.extend(part.switch_links);
+        inv.findings.extend(part.findings);
+        inv.pending_memberships.extend(part.memberships);
+        inv.pending_attachments.extend(part.attachments);
+    }
+    inv
+}
+
 fn entity_key(account: &Account, arn: &str) -> String {
     match account {
         Account::Template(file) => format!("template:{file}|{arn}"),

@@ -1,12 +1,14 @@
 //! IAM104: a trust policy admits a principal that needs an identity-side grant
 //! (cross-account, or the trust names only the account) and no policy gives it.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+
+use rayon::prelude::*;
 
 use super::{Context, Rule};
 use crate::finding::Finding;
 use crate::graph::{account_of_value, identity_side, NodeKind, Verdict, ASSUME_ROLE};
-use crate::model::inventory::{Account, SourceFormat};
+use crate::model::inventory::{Account, Role, SourceFormat};
 use crate::model::policy::{Effect, PrincipalKind};
 
 pub struct TrustWithoutPermission;
@@ -36,88 +38,114 @@ impl Rule for TrustWithoutPermission {
             })
             .filter_map(|(a, _)| a.known())
             .collect();
-        let mut by_account: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
+        let mut by_account: BTreeMap<&str, Vec<usize>> = Default::default();
         for (n, node) in g.nodes.iter().enumerate() {
             if let Some(a) = node.account.known().filter(|a| complete.contains(a)) {
                 by_account.entry(a).or_default().push(n);
             }
         }
-        for (ri, role) in inv.roles.iter().enumerate() {
-            let Some(trust) = &role.trust else { continue };
-            let Some(r) = g.role_node(ri) else { continue };
-            let file = trust.origin.file();
-            for stmt in &trust.statements {
-                if stmt.effect != Effect::Allow || !stmt.covers_action(ASSUME_ROLE) {
+        // Each role's trust is judged on its own: in parallel (an organisation has tens of
+        // thousands); the report sorts findings, so their order here does not matter.
+        let found: Vec<Vec<Finding>> = inv
+            .roles
+            .par_iter()
+            .enumerate()
+            .map(|(ri, role)| {
+                let mut out = Vec::new();
+                self.check_role(ctx, ri, role, &complete, &by_account, &mut out);
+                out
+            })
+            .collect();
+        out.extend(found.into_iter().flatten());
+    }
+}
+
+impl TrustWithoutPermission {
+    /// The findings of one role's trust policy.
+    fn check_role(
+        &self,
+        ctx: &Context,
+        ri: usize,
+        role: &Role,
+        complete: &BTreeSet<&str>,
+        by_account: &BTreeMap<&str, Vec<usize>>,
+        out: &mut Vec<Finding>,
+    ) {
+        let (inv, g) = (ctx.inventory, ctx.graph);
+        let Some(trust) = &role.trust else { return };
+        let Some(r) = g.role_node(ri) else { return };
+        let file = trust.origin.file();
+        for stmt in &trust.statements {
+            if stmt.effect != Effect::Allow || !stmt.covers_action(ASSUME_ROLE) {
+                continue;
+            }
+            let Some(principal) = &stmt.principal else {
+                continue;
+            };
+            if principal.negated {
+                continue;
+            }
+            for pv in principal.values() {
+                let (kind, value) = (pv.kind, pv.value);
+                if *kind != PrincipalKind::Aws || value == "*" {
                     continue;
                 }
-                let Some(principal) = &stmt.principal else {
-                    continue;
-                };
-                if principal.negated {
-                    continue;
-                }
-                for pv in principal.values() {
-                    let (kind, value) = (pv.kind, pv.value);
-                    if *kind != PrincipalKind::Aws || value == "*" {
+                if let Some(p) = g.node_by_arn(value) {
+                    // A named principal: only its own edge matters.
+                    let Some(edge) = g.edge(p, r) else { continue };
+                    if edge.verdict != Verdict::MissingPermission {
                         continue;
                     }
-                    if let Some(p) = g.node_by_arn(value) {
-                        // A named principal: only its own edge matters.
-                        let Some(edge) = g.edge(p, r) else { continue };
-                        if edge.verdict != Verdict::MissingPermission {
-                            continue;
-                        }
-                        let from = &g.nodes[p];
-                        out.push(
-                            ctx.finding(
-                                ID,
-                                trust.loc(&pv.path(&stmt.path())),
-                                format!(
-                                    "trust policy of `role/{}` admits `{}`, but no policy of `{}` allows `sts:AssumeRole` on the role",
-                                    role.name, from.label, from.label
-                                ),
-                            )
-                            .with_help(format!(
-                                "allow `sts:AssumeRole` on `{}` in a policy of `{}` (cross-account, both sides are needed)",
-                                role.arn, from.arn
-                            ))
-                            .with_identity(format!("{}<-{}", role.arn, from.arn)),
-                        );
-                        continue;
-                    }
-                    let Some(Account::Known(acct)) = account_of_value(value, file) else {
-                        continue;
-                    };
-                    if !complete.contains(acct.as_str()) {
-                        continue;
-                    }
-                    let principals = by_account.get(acct.as_str()).map_or(&[][..], Vec::as_slice);
-                    let anyone = principals.iter().any(|&p| {
-                        let kind: NodeKind = g.nodes[p].kind;
-                        !matches!(
-                            identity_side(inv, kind, &role.arn, &role.account),
-                            crate::graph::IdentitySide::NotAllowed
-                        )
-                    });
-                    if principals.is_empty() || anyone {
-                        continue;
-                    }
+                    let from = &g.nodes[p];
                     out.push(
                         ctx.finding(
                             ID,
                             trust.loc(&pv.path(&stmt.path())),
                             format!(
-                                "trust policy of `role/{}` delegates to account `{acct}`, but no user or role of that account is allowed to assume it",
-                                role.name
+                                "trust policy of `role/{}` admits `{}`, but no policy of `{}` allows `sts:AssumeRole` on the role",
+                                role.name, from.label, from.label
                             ),
                         )
                         .with_help(format!(
-                            "allow `sts:AssumeRole` on `{}` in a policy of the users or roles of `{acct}` that should switch to it, or remove the account from the trust",
-                            role.arn
+                            "allow `sts:AssumeRole` on `{}` in a policy of `{}` (cross-account, both sides are needed)",
+                            role.arn, from.arn
                         ))
-                        .with_identity(format!("{}<-{acct}", role.arn)),
+                        .with_identity(format!("{}<-{}", role.arn, from.arn)),
                     );
+                    continue;
                 }
+                let Some(Account::Known(acct)) = account_of_value(value, file) else {
+                    continue;
+                };
+                if !complete.contains(acct.as_str()) {
+                    continue;
+                }
+                let principals = by_account.get(acct.as_str()).map_or(&[][..], Vec::as_slice);
+                let anyone = principals.iter().any(|&p| {
+                    let kind: NodeKind = g.nodes[p].kind;
+                    !matches!(
+                        identity_side(inv, kind, &role.arn, &role.account),
+                        crate::graph::IdentitySide::NotAllowed
+                    )
+                });
+                if principals.is_empty() || anyone {
+                    continue;
+                }
+                out.push(
+                    ctx.finding(
+                        ID,
+                        trust.loc(&pv.path(&stmt.path())),
+                        format!(
+                            "trust policy of `role/{}` delegates to account `{acct}`, but no user or role of that account is allowed to assume it",
+                            role.name
+                        ),
+                    )
+                    .with_help(format!(
+                        "allow `sts:AssumeRole` on `{}` in a policy of the users or roles of `{acct}` that should switch to it, or remove the account from the trust",
+                        role.arn
+                    ))
+                    .with_identity(format!("{}<-{acct}", role.arn)),
+                );
             }
         }
     }
