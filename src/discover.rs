@@ -153,3 +153,40 @@ fn is_excluded(path: &Path, exclude: &GlobSet, config: &Config) -> bool {
     }
     exclude.is_match(config.relative(path)) || exclude.is_match(path)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Loading numbers files in walk order (`lib::discover_and_load`); that is only the
+    /// same as sorted path order, which `discover` gives for several paths, if the walk
+    /// yields paths sorted. Names that sort differently as strings and as paths
+    /// (`a/b.json` against `a-b.json` and `a.json`) are the ones that could break it.
+    #[test]
+    fn one_walk_yields_sorted_paths() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let files = [
+            "a/b.json",
+            "a/c/policy.json",
+            "a-b.json",
+            "a.json",
+            "a b/trust.json",
+            "A/config",
+            "_x/credentials",
+            "b.json",
+            "a/b/c.json",
+            "ab.json",
+        ];
+        for f in files {
+            let path = dir.path().join(f);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+            std::fs::write(&path, "{}").expect("write");
+        }
+        let mut walked = Vec::new();
+        walk(dir.path(), &Config::default(), &mut |c| walked.push(c.path));
+        let mut sorted = walked.clone();
+        sorted.sort();
+        assert_eq!(walked.len(), files.len());
+        assert_eq!(walked, sorted);
+    }
+}
