@@ -129,62 +129,27 @@ pub fn load_candidate(
         }
         return (SourceFormat::Unknown, out);
     }
-    // Open once and ask the open file for its size and type (no second path look-up).
-    let opened = open_for_reading(path).and_then(|f| {
-        let meta = f.metadata()?;
-        Ok((f, meta))
-    });
-    let (mut file, meta) = match opened {
-        Ok(opened) => opened,
-        Err(e) => {
+    let bytes = match read_file(path, ctx.config.max_file_size) {
+        Ok(bytes) => bytes,
+        Err(ReadProblem::TooLarge(len)) => {
+            bad(
+                &mut out,
+                FILE_TOO_LARGE,
+                Severity::Warning,
+                format!(
+                    "file skipped: {len} bytes is over the {}-byte limit (--max-file-size)",
+                    ctx.config.max_file_size
+                ),
+            );
+            return (SourceFormat::Unknown, out);
+        }
+        Err(ReadProblem::Unreadable(why)) => {
             if ours {
-                bad(
-                    &mut out,
-                    UNREADABLE_FILE,
-                    Severity::Error,
-                    format!("cannot read file: {e}"),
-                );
+                bad(&mut out, UNREADABLE_FILE, Severity::Error, why);
             }
             return (SourceFormat::Unknown, out);
         }
     };
-    if meta.len() > ctx.config.max_file_size {
-        bad(
-            &mut out,
-            FILE_TOO_LARGE,
-            Severity::Warning,
-            format!(
-                "file skipped: {} bytes is over the {}-byte limit (--max-file-size)",
-                meta.len(),
-                ctx.config.max_file_size
-            ),
-        );
-        return (SourceFormat::Unknown, out);
-    }
-    if !meta.is_file() {
-        if ours {
-            bad(
-                &mut out,
-                UNREADABLE_FILE,
-                Severity::Error,
-                "not a regular file".into(),
-            );
-        }
-        return (SourceFormat::Unknown, out);
-    }
-    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0).saturating_add(1));
-    if let Err(e) = std::io::Read::read_to_end(&mut file, &mut bytes) {
-        if ours {
-            bad(
-                &mut out,
-                UNREADABLE_FILE,
-                Severity::Error,
-                format!("cannot read file: {e}"),
-            );
-        }
-        return (SourceFormat::Unknown, out);
-    }
-    drop(file);
     let text = match decode_text(&bytes) {
         Ok(t) => t,
         Err(why) => {
@@ -332,6 +297,31 @@ fn dispatch_json(
 }
 
 /// Whether a `.template` file holds YAML rather than JSON (CloudFormation takes both).
+/// Why a file's bytes could not be had.
+enum ReadProblem {
+    /// Over the size limit: its size.
+    TooLarge(u64),
+    /// Why it cannot be read, for the message.
+    Unreadable(String),
+}
+
+/// Reads a regular file of at most `max` bytes. The file is opened once and its size and
+/// type are asked of the open file (one path look-up, not two).
+fn read_file(path: &Path, max: u64) -> Result<Vec<u8>, ReadProblem> {
+    let unreadable = |e: std::io::Error| ReadProblem::Unreadable(format!("cannot read file: {e}"));
+    let mut file = open_for_reading(path).map_err(unreadable)?;
+    let meta = file.metadata().map_err(unreadable)?;
+    if meta.len() > max {
+        return Err(ReadProblem::TooLarge(meta.len()));
+    }
+    if !meta.is_file() {
+        return Err(ReadProblem::Unreadable("not a regular file".into()));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0).saturating_add(1));
+    std::io::Read::read_to_end(&mut file, &mut bytes).map_err(unreadable)?;
+    Ok(bytes)
+}
+
 /// Opens a file for reading. On Unix without blocking: the walk never hands over a FIFO,
 /// but one put in a file's place after the walk must not hang the scan (the type check
 /// after opening then reports it).
