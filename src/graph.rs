@@ -222,6 +222,13 @@ pub struct Graph {
     first_role: usize,
 }
 
+/// One pair while the graph is built, with its trust side once worked out.
+struct PairWork {
+    from: NodeIx,
+    to: NodeIx,
+    trust: Option<(TrustSide, Requirements)>,
+}
+
 /// The identity documents of a principal and whether they are all known.
 pub struct IdentityDocs<'a> {
     pub docs: Vec<&'a Arc<PolicyDocument>>,
@@ -758,27 +765,48 @@ impl Graph {
         pairs.extend(trusted);
         pairs.par_sort_unstable();
         pairs.dedup();
-        // Both sides of every pair, in parallel: the bulk of the work.
+        // Both sides of every pair, in parallel: the bulk of the work. Trust sides are
+        // worked out in role order, so the pairs of one role read its trust policy while it
+        // is in cache (the heap is far larger than the cache); identity sides in principal
+        // order, for the same reason with the principal's documents.
+        let mut work: Vec<PairWork> = pairs
+            .iter()
+            .map(|&(p, r)| PairWork {
+                from: p,
+                to: r,
+                trust: None,
+            })
+            .collect();
+        let mut role_order: Vec<usize> = (0..work.len()).collect();
+        role_order.par_sort_unstable_by_key(|&i| (work[i].to, work[i].from));
+        let trusts: Vec<Option<(TrustSide, Requirements)>> = role_order
+            .par_iter()
+            .map(|&i| {
+                let (from, role) = (&g_ref.nodes[work[i].from], g_ref.role(inv, work[i].to)?);
+                Some(trust_side(role.trust.as_ref(), &from.arn, &from.account))
+            })
+            .collect();
+        for (&i, trust) in role_order.iter().zip(trusts) {
+            if let Some(w) = work.get_mut(i) {
+                w.trust = trust;
+            }
+        }
         let docs_of = &docs_of;
-        let edges: Vec<Edge> = pairs
-            .par_chunk_by(|a, b| a.0 == b.0)
+        let edges: Vec<Edge> = work
+            .par_chunk_by_mut(|a, b| a.from == b.from)
             .flat_map_iter(|run| {
-                let p = run.first().map_or(0, |&(p, _)| p);
+                let p = run.first().map_or(0, |w| w.from);
                 let from = &g_ref.nodes[p];
                 let docs = &docs_of[p];
-                run.iter().filter_map(move |&(_, r)| {
-                    let NodeKind::Role(ri) = g_ref.nodes[r].kind else {
-                        return None;
-                    };
-                    let role = inv.roles.get(ri)?;
+                run.iter_mut().filter_map(move |w| {
+                    let (trust, requires) = w.trust.take()?;
+                    let role = g_ref.role(inv, w.to)?;
                     let identity = identity_side_of(docs, &role.arn, &role.account);
-                    let (trust, requires) =
-                        trust_side(role.trust.as_ref(), &from.arn, &from.account);
                     let same = same_account(&from.account, &role.account);
                     let verdict = verdict(&identity, &trust, same);
                     Some(Edge {
                         from: p,
-                        to: r,
+                        to: w.to,
                         identity,
                         trust,
                         verdict,
