@@ -8,6 +8,8 @@ use miette::{
     Severity as MietteSeverity,
 };
 
+use rayon::prelude::*;
+
 use super::snippet::CroppedSource;
 use super::{Counts, Position, Resolved, SourceCache};
 use crate::docs;
@@ -43,10 +45,27 @@ pub fn render(
         GraphicalTheme::unicode_nocolor()
     };
     let handler = GraphicalReportHandler::new_themed(theme).with_context_lines(1);
-    let mut out = String::new();
-    for r in results.iter().filter(|r| r.suppressed.is_none()) {
-        render_one(r, cache, &handler, &mut out);
-    }
+    // Findings are rendered in parallel (miette's layout is the cost on large reports),
+    // then joined in order; the files their snippets show are read first.
+    let shown: Vec<&Resolved> = results.iter().filter(|r| r.suppressed.is_none()).collect();
+    cache.load(
+        shown
+            .iter()
+            // Only findings that show a snippet (not a file as a whole, which may be
+            // oversized or unreadable).
+            .filter(|r| r.primary.range.is_some() && !r.finding.redact)
+            .map(|r| r.finding.primary.file),
+    );
+    let cache = &*cache;
+    let parts: Vec<String> = shown
+        .par_iter()
+        .map(|r| {
+            let mut one = String::new();
+            render_one(r, cache, &handler, &mut one);
+            one
+        })
+        .collect();
+    let mut out = parts.concat();
     let counts = Counts::of(results);
     let suppressed = results.iter().filter(|r| r.suppressed.is_some()).count();
     let mut summary = format!(
@@ -79,7 +98,7 @@ fn label(pos: &Position, message: &str, primary: bool) -> Option<LabeledSpan> {
 
 fn render_one(
     r: &Resolved,
-    cache: &mut SourceCache,
+    cache: &SourceCache,
     handler: &GraphicalReportHandler,
     out: &mut String,
 ) {

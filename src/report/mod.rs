@@ -115,8 +115,10 @@ impl<'a> SourceCache<'a> {
     /// possibly secret ([`Inventory::redactions`]) is overwritten with `*`, line breaks
     /// kept, so byte offsets and lines stay where they were. None when the file cannot be
     /// read (or a range does not fall on character boundaries).
-    pub fn snippet_text(&mut self, file: FileId) -> Option<String> {
-        let mut bytes = self.text(file)?.as_bytes().to_vec();
+    ///
+    /// Only files already read by [`SourceCache::load`] have text here.
+    pub fn snippet_text(&self, file: FileId) -> Option<String> {
+        let mut bytes = self.loaded_text(file)?.as_bytes().to_vec();
         for loc in self.inventory.redactions.iter().filter(|l| l.file == file) {
             let Anchor::Bytes { start, end } = loc.anchor else {
                 continue;
