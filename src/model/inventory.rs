@@ -264,16 +264,13 @@ impl Contribution {
     /// Every policy document the file holds: standalone and entities' (a document placed
     /// on several entities comes once per place).
     pub fn documents_held(&self) -> impl Iterator<Item = &Arc<PolicyDocument>> {
-        self.documents
-            .iter()
-            .chain(
-                self.roles
-                    .iter()
-                    .flat_map(|r| r.trust.iter().chain(&r.policies)),
-            )
-            .chain(self.users.iter().flat_map(|u| &u.policies))
-            .chain(self.groups.iter().flat_map(|g| &g.policies))
-            .chain(self.managed_policies.iter().flat_map(|p| &p.document))
+        documents_held(
+            &self.documents,
+            &self.roles,
+            &self.users,
+            &self.groups,
+            &self.managed_policies,
+        )
     }
 }
 
@@ -298,9 +295,6 @@ pub struct Inventory {
     index: Index,
     /// The CLI profile sets, grouped and merged once on first use (several rules read them).
     profile_sets: OnceLock<Vec<ProfileSet>>,
-    /// Memberships and attachments declared apart, held while the merge runs.
-    pending_memberships: Vec<(String, String)>,
-    pending_attachments: Vec<(String, String)>,
 }
 
 #[derive(Debug, Default)]
@@ -329,11 +323,10 @@ impl Inventory {
             role_parts.push(std::mem::take(&mut part.roles));
             rest.push(part);
         }
-        let (roles, mut inv) = rayon::join(|| merge_roles(role_parts), || merge_rest(files, rest));
+        let (roles, (mut inv, memberships, attachments)) =
+            rayon::join(|| merge_roles(role_parts), || merge_rest(files, rest));
         inv.roles = roles;
-        let memberships = std::mem::take(&mut inv.pending_memberships);
         inv.apply_memberships(memberships);
-        let attachments = std::mem::take(&mut inv.pending_attachments);
         inv.apply_attachments(attachments);
         inv.build_index();
         inv
@@ -411,24 +404,17 @@ impl Inventory {
 
     /// Every policy document: standalone ones and those owned by entities, each once.
     pub fn all_documents(&self) -> Vec<&Arc<PolicyDocument>> {
-        let mut out: Vec<&Arc<PolicyDocument>> = self.documents.iter().collect();
-        for r in &self.roles {
-            out.extend(r.trust.iter());
-            out.extend(r.policies.iter());
-        }
-        for u in &self.users {
-            out.extend(u.policies.iter());
-        }
-        for g in &self.groups {
-            out.extend(g.policies.iter());
-        }
-        for p in &self.managed_policies {
-            out.extend(p.document.iter());
-        }
         // Merged entities can share a document; keep one of each.
         let mut seen = std::collections::HashSet::new();
-        out.retain(|d| seen.insert(Arc::as_ptr(d)));
-        out
+        documents_held(
+            &self.documents,
+            &self.roles,
+            &self.users,
+            &self.groups,
+            &self.managed_policies,
+        )
+        .filter(|d| seen.insert(Arc::as_ptr(d)))
+        .collect()
     }
 
     pub fn file_path(&self, id: FileId) -> Option<&std::path::Path> {
@@ -447,9 +433,23 @@ impl Inventory {
     }
 }
 
-/// The merge key of an entity: its ARN within its account. Two CloudFormation templates
-/// that both say `${AWS::AccountId}` are two accounts as far as iamlint knows, so their
-/// roles of the same name stay apart.
+/// Standalone documents, then those of roles (trust first), users, groups and managed
+/// policies: what a contribution or the inventory holds, in that order.
+fn documents_held<'a>(
+    documents: &'a [Arc<PolicyDocument>],
+    roles: &'a [Role],
+    users: &'a [User],
+    groups: &'a [Group],
+    managed_policies: &'a [ManagedPolicy],
+) -> impl Iterator<Item = &'a Arc<PolicyDocument>> {
+    documents
+        .iter()
+        .chain(roles.iter().flat_map(|r| r.trust.iter().chain(&r.policies)))
+        .chain(users.iter().flat_map(|u| &u.policies))
+        .chain(groups.iter().flat_map(|g| &g.policies))
+        .chain(managed_policies.iter().flat_map(|p| &p.document))
+}
+
 /// Merges the roles of every file, in file order (see [`Inventory::merge`]).
 fn merge_roles(parts: Vec<Vec<Role>>) -> Vec<Role> {
     let mut out = Vec::with_capacity(parts.iter().map(Vec::len).sum());
@@ -461,11 +461,11 @@ fn merge_roles(parts: Vec<Vec<Role>>) -> Vec<Role> {
     out
 }
 
-/// Merges everything but roles, in file order; memberships and attachments are kept for
-/// when the roles are in too. (Boxed as they were loaded: splitting them off the roles
-/// then moves pointers, not contributions.)
+/// Merges everything but roles, in file order, and returns the memberships and
+/// attachments declared apart, to apply once the roles are in too. (Boxed as they were
+/// loaded: splitting them off the roles then moves pointers, not contributions.)
 #[allow(clippy::vec_box)]
-fn merge_rest(files: Vec<SourceFile>, parts: Vec<Box<Contribution>>) -> Inventory {
+fn merge_rest(files: Vec<SourceFile>, parts: Vec<Box<Contribution>>) -> (Inventory, Pairs, Pairs) {
     let mut inv = Inventory {
         files,
         ..Inventory::default()
@@ -484,6 +484,8 @@ fn merge_rest(files: Vec<SourceFile>, parts: Vec<Box<Contribution>>) -> Inventor
     let mut groups: HashMap<String, usize> = HashMap::with_capacity(inv.groups.capacity());
     let mut policies: HashMap<String, usize> =
         HashMap::with_capacity(inv.managed_policies.capacity());
+    let mut memberships = Vec::new();
+    let mut attachments = Vec::new();
     for part in parts {
         let part = *part;
         inv.documents.extend(part.documents);
@@ -517,12 +519,18 @@ fn merge_rest(files: Vec<SourceFile>, parts: Vec<Box<Contribution>>) -> Inventor
         inv.provider_chains.extend(part.provider_chains);
         inv.switch_links.extend(part.switch_links);
         inv.findings.extend(part.findings);
-        inv.pending_memberships.extend(part.memberships);
-        inv.pending_attachments.extend(part.attachments);
+        memberships.extend(part.memberships);
+        attachments.extend(part.attachments);
     }
-    inv
+    (inv, memberships, attachments)
 }
 
+/// (entity, other) name pairs declared apart: memberships and attachments.
+type Pairs = Vec<(String, String)>;
+
+/// The merge key of an entity: its ARN within its account. Two CloudFormation templates
+/// that both say `${AWS::AccountId}` are two accounts as far as iamlint knows, so their
+/// roles of the same name stay apart.
 fn entity_key(account: &Account, arn: &str) -> String {
     match account {
         Account::Template(file) => format!("template:{file}|{arn}"),

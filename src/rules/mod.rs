@@ -122,8 +122,9 @@ pub fn registry() -> &'static [&'static dyn Rule] {
     RULES
 }
 
-/// Runs the given rules: document rules in parallel over documents, inventory rules in
-/// parallel over rules. The caller sorts the result.
+/// Runs the given rules' whole-inventory checks, in parallel over rules (their document
+/// checks ran as files were loaded: see [`check_documents`]). The caller sorts the
+/// result.
 pub fn run_rules(rules: &[&'static dyn Rule], ctx: &Context) -> Vec<Finding> {
     rules
         .par_iter()
