@@ -67,13 +67,9 @@ impl<'a> SourceCache<'a> {
             .unwrap_or_default()
     }
 
-    /// The text of a file, if it is readable UTF-8 (BOM kept: ranges are into the file).
-    pub fn text(&mut self, file: FileId) -> Option<&str> {
-        self.load(std::iter::once(file));
-        self.loaded_text(file)
-    }
-
-    /// Reads the files not read yet, in parallel.
+    /// Reads the files not read yet, in parallel: only regular files, as the loaders read
+    /// them (a FIFO would block), and only readable UTF-8 (BOM kept: ranges are into the
+    /// file).
     pub fn load(&mut self, files: impl IntoIterator<Item = FileId>) {
         let mut wanted: Vec<FileId> = files
             .into_iter()
@@ -84,12 +80,8 @@ impl<'a> SourceCache<'a> {
         let read: Vec<(FileId, Option<(String, LineIndex)>)> = wanted
             .into_par_iter()
             .map(|file| {
-                let path = self.path(file);
-                // Only regular files: a FIFO would block the read.
-                let regular = std::fs::metadata(&path).is_ok_and(|m| m.is_file());
-                let text = regular
-                    .then(|| std::fs::read(&path).ok())
-                    .flatten()
+                let text = crate::sources::read_file(&self.path(file), u64::MAX)
+                    .ok()
                     .and_then(|b| String::from_utf8(b).ok());
                 (
                     file,
@@ -103,8 +95,8 @@ impl<'a> SourceCache<'a> {
         self.texts.extend(read);
     }
 
-    /// The text of a file already read by [`SourceCache::load`].
-    fn loaded_text(&self, file: FileId) -> Option<&str> {
+    /// The text of a file read by [`SourceCache::load`].
+    pub fn text(&self, file: FileId) -> Option<&str> {
         self.texts
             .get(&file)
             .and_then(|t| t.as_ref())
@@ -118,7 +110,7 @@ impl<'a> SourceCache<'a> {
     ///
     /// Only files already read by [`SourceCache::load`] have text here.
     pub fn snippet_text(&self, file: FileId) -> Option<String> {
-        let mut bytes = self.loaded_text(file)?.as_bytes().to_vec();
+        let mut bytes = self.text(file)?.as_bytes().to_vec();
         for loc in self.inventory.redactions.iter().filter(|l| l.file == file) {
             let Anchor::Bytes { start, end } = loc.anchor else {
                 continue;
@@ -132,17 +124,9 @@ impl<'a> SourceCache<'a> {
         String::from_utf8(bytes).ok()
     }
 
-    /// Works out a location's position.
-    pub fn position(&mut self, loc: &Location) -> Position {
-        if loc.anchor != Anchor::File {
-            self.load(std::iter::once(loc.file));
-        }
-        self.loaded_position(loc)
-    }
-
-    /// Works out a location's position in a file already read by [`SourceCache::load`]
-    /// (any other file gives the file as a whole).
-    fn loaded_position(&self, loc: &Location) -> Position {
+    /// Works out a location's position in a file read by [`SourceCache::load`] (any
+    /// other file gives the file as a whole).
+    pub fn position(&self, loc: &Location) -> Position {
         let path = display_path(&self.path(loc.file));
         let whole = Position {
             path: path.clone(),
@@ -155,7 +139,7 @@ impl<'a> SourceCache<'a> {
         if loc.anchor == Anchor::File {
             return whole;
         }
-        let Some(text) = self.loaded_text(loc.file) else {
+        let Some(text) = self.text(loc.file) else {
             return whole;
         };
         let range = match &loc.anchor {
@@ -246,16 +230,16 @@ pub fn resolve(findings: Vec<Finding>, cache: &mut SourceCache) -> Vec<Resolved>
     let mut out: Vec<Resolved> = findings
         .into_par_iter()
         .map(|f| {
-            let primary = cache.loaded_position(&f.primary);
+            let primary = cache.position(&f.primary);
             let labels = f
                 .labels
                 .iter()
-                .map(|l| (cache.loaded_position(&l.loc), l.message.clone()))
+                .map(|l| (cache.position(&l.loc), l.message.clone()))
                 .collect();
             let flow = f
                 .flow
                 .iter()
-                .map(|l| (cache.loaded_position(&l.loc), l.message.clone()))
+                .map(|l| (cache.position(&l.loc), l.message.clone()))
                 .collect();
             let identity = if f.identity.is_empty() {
                 f.message.clone()

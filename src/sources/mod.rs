@@ -298,7 +298,7 @@ fn dispatch_json(
 
 /// Whether a `.template` file holds YAML rather than JSON (CloudFormation takes both).
 /// Why a file's bytes could not be had.
-enum ReadProblem {
+pub(crate) enum ReadProblem {
     /// Over the size limit: its size.
     TooLarge(u64),
     /// Why it cannot be read, for the message.
@@ -307,7 +307,7 @@ enum ReadProblem {
 
 /// Reads a regular file of at most `max` bytes. The file is opened once and its size and
 /// type are asked of the open file (one path look-up, not two).
-fn read_file(path: &Path, max: u64) -> Result<Vec<u8>, ReadProblem> {
+pub(crate) fn read_file(path: &Path, max: u64) -> Result<Vec<u8>, ReadProblem> {
     let unreadable = |e: std::io::Error| ReadProblem::Unreadable(format!("cannot read file: {e}"));
     let mut file = open_for_reading(path).map_err(unreadable)?;
     let meta = file.metadata().map_err(unreadable)?;
