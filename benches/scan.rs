@@ -29,15 +29,7 @@ use serde_json::Value;
 
 /// Peak resident set size of this process so far, in KiB.
 fn vm_hwm_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse().ok())
-        })
-        .unwrap_or(0)
+    iamlint::timings::memory_kib("VmHWM").unwrap_or(0)
 }
 
 /// The parse floor: walk, read, parse. Returns (files, JSON files parsed, bytes).

@@ -23,21 +23,20 @@ impl Timings {
         let Some(last) = self.last else { return };
         let now = Instant::now();
         let ms = now.duration_since(last).as_secs_f64() * 1000.0;
-        eprintln!(
-            "iamlint timing: {name:<10} {ms:8.1} ms  rss {}",
-            resident_memory()
-        );
+        let rss = memory_kib("VmRSS").map_or_else(|| "?".to_owned(), |k| format!("{k} kB"));
+        eprintln!("iamlint timing: {name:<10} {ms:8.1} ms  rss {rss}");
         self.last = Some(now);
     }
 }
 
-/// `VmRSS` of this process (Linux), or `?` where it cannot be read.
-fn resident_memory() -> String {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("VmRSS:").map(|v| v.trim().to_owned()))
-        })
-        .unwrap_or_else(|| "?".to_owned())
+/// A memory figure of this process from `/proc/self/status` (Linux), in KiB: `VmRSS`
+/// (resident now) or `VmHWM` (peak resident, what the benchmark reports). None where it
+/// cannot be read.
+pub fn memory_kib(field: &str) -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
 }
