@@ -33,6 +33,16 @@ impl Run {
             .collect()
     }
 
+    /// Exactly one finding of `rule` in a file whose path ends with `suffix`.
+    fn assert_once(&self, rule: &str, suffix: &str) {
+        assert_eq!(
+            self.find(rule, suffix).len(),
+            1,
+            "{rule} {suffix}: {:?}",
+            self.rules()
+        );
+    }
+
     fn message(&self, rule: &str, suffix: &str) -> String {
         self.find(rule, suffix)
             .first()
@@ -219,18 +229,8 @@ fn nul_bytes_inside_json() {
     write(dir.path(), "roles/b/trust.json", &late);
     let r = run(dir.path(), &[]);
     r.assert_scanned_on();
-    assert_eq!(
-        r.find("IAM001", "roles/a/trust.json").len(),
-        1,
-        "{:?}",
-        r.rules()
-    );
-    assert_eq!(
-        r.find("IAM002", "roles/b/trust.json").len(),
-        1,
-        "{:?}",
-        r.rules()
-    );
+    r.assert_once("IAM001", "roles/a/trust.json");
+    r.assert_once("IAM002", "roles/b/trust.json");
 }
 
 #[test]
@@ -312,12 +312,7 @@ fn five_megabyte_policy() {
     let r = run(dir.path(), &[]);
     r.assert_scanned_on();
     // The one bad statement at the very end is found.
-    assert_eq!(
-        r.find("IAM101", "users/big/policy.json").len(),
-        1,
-        "{:?}",
-        r.rules()
-    );
+    r.assert_once("IAM101", "users/big/policy.json");
 }
 
 #[test]
@@ -377,12 +372,7 @@ fn million_element_array() {
     write(dir.path(), "users/erin/policy.json", res.as_bytes());
     let r = run(dir.path(), &[]);
     r.assert_scanned_on();
-    assert_eq!(
-        r.find("IAM101", "users/dave/policy.json").len(),
-        1,
-        "{:?}",
-        r.rules()
-    );
+    r.assert_once("IAM101", "users/dave/policy.json");
     let grammar = r.find("IAM301", "users/dave/policy.json");
     assert!(
         !grammar.is_empty() && grammar.len() <= 50,
@@ -450,12 +440,7 @@ fn symlink_loops_and_dangling_links() {
         assert_eq!(r.find("IAM001", p).len(), 1, "{p}: {:?}", r.rules());
     }
     // The link to a real file is read like the file.
-    assert_eq!(
-        r.find("IAM102", "roles/linked/trust.json").len(),
-        1,
-        "{:?}",
-        r.rules()
-    );
+    r.assert_once("IAM102", "roles/linked/trust.json");
 }
 
 #[cfg(unix)]
@@ -548,12 +533,7 @@ fn directory_named_like_a_policy() {
     let r = run(dir.path(), &[]);
     r.assert_scanned_on();
     // The folder is walked like any other; the file in it is read.
-    assert_eq!(
-        r.find("IAM102", "iam/policy.json/trust.json").len(),
-        1,
-        "{:?}",
-        r.rules()
-    );
+    r.assert_once("IAM102", "iam/policy.json/trust.json");
     assert!(
         r.find("IAM001", "iam/policy.json").is_empty(),
         "{:?}",
@@ -586,18 +566,8 @@ fn top_level_not_an_object() {
     write(dir.path(), "roles/num/trust.json", b"1e999999");
     let r = run(dir.path(), &[]);
     r.assert_scanned_on();
-    assert_eq!(
-        r.find("IAM004", "roles/list/trust.json").len(),
-        1,
-        "{:?}",
-        r.rules()
-    );
-    assert_eq!(
-        r.find("IAM002", "roles/num/trust.json").len(),
-        1,
-        "{:?}",
-        r.rules()
-    );
+    r.assert_once("IAM004", "roles/list/trust.json");
+    r.assert_once("IAM002", "roles/num/trust.json");
 }
 
 #[test]
