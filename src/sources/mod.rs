@@ -84,16 +84,15 @@ pub fn looks_ours_by_name(path: &Path) -> bool {
 }
 
 /// Markers that one of our JSON formats is in a file: a cheap byte search lets the scan
-/// skip parsing unrelated JSON (lock files, package manifests).
+/// skip parsing unrelated JSON (lock files, package manifests, translations). A file
+/// without any is searched once per marker, so there are as few as can tell: one suffix
+/// stands for the three lists of an account dump, and Terraform's `resource` and
+/// `provider` need none (only `.tf.json` files hold them, and those are always parsed).
 const JSON_MARKERS: &[&[u8]] = &[
     b"\"Statement\"",
     b"\"format_version\"",
     b"\"Resources\"",
-    b"\"UserDetailList\"",
-    b"\"RoleDetailList\"",
-    b"\"GroupDetailList\"",
-    b"\"resource\"",
-    b"\"provider\"",
+    b"DetailList\"",
 ];
 
 fn has_json_marker(bytes: &[u8]) -> bool {
