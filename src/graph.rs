@@ -11,7 +11,9 @@
 //! and sorted), so literal grants and trusts are hash look-ups and a wildcard pattern scans
 //! only the roles whose ARN starts with its literal prefix.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+use foldhash::{HashMap, HashMapExt};
 use std::fmt::Write as _;
 use std::sync::Arc;
 

@@ -3,7 +3,7 @@
 //! Loaders fill a [`Contribution`] per file; [`Inventory::merge`] joins them in file order
 //! and merges an entity seen in several files by ARN, keeping every place it came from.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
@@ -405,7 +405,7 @@ impl Inventory {
     /// Every policy document: standalone ones and those owned by entities, each once.
     pub fn all_documents(&self) -> Vec<&Arc<PolicyDocument>> {
         // Merged entities can share a document; keep one of each.
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = foldhash::HashSet::default();
         documents_held(
             &self.documents,
             &self.roles,

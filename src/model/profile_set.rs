@@ -5,7 +5,9 @@
 //! files"). Rules about `source_profile`, `sso_session` and chains read these sets, never
 //! single files. This module only groups and merges; it judges nothing.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use foldhash::{HashMap, HashMapExt};
 use std::path::PathBuf;
 
 use super::inventory::{ConfigSection, ConfigSectionKind, Inventory, Profile, SourceFormat};

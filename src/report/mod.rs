@@ -8,7 +8,7 @@ pub mod json;
 pub mod sarif;
 pub mod snippet;
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::ops::Range;
 use std::path::PathBuf;
 

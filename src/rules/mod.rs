@@ -139,7 +139,7 @@ pub fn run_rules(rules: &[&'static dyn Rule], ctx: &Context) -> Vec<Finding> {
 /// Runs the document rules over the documents one file contributed (each once, though
 /// several entities may hold it), adding their findings to the contribution.
 pub fn check_documents(rules: &[&'static dyn Rule], part: &mut Contribution) {
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = foldhash::HashSet::default();
     let mut out = Vec::new();
     for doc in part.documents_held() {
         if seen.insert(Arc::as_ptr(doc)) {

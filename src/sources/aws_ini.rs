@@ -15,7 +15,7 @@
 //! output of an entry nor any error message ever contains a value or a
 //! line's text.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::fmt;
 use std::ops::Range;
 

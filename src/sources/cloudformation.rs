@@ -32,8 +32,8 @@
 //! role without `AssumeRolePolicyDocument`, `Properties` that is not an object) gives an
 //! IAM004 finding at the position, and the rest still loads.
 
+use foldhash::HashMap;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde_json::{Map, Value};

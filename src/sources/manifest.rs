@@ -3,7 +3,7 @@
 //! and the `[[role]]`/`[[user]]`/`[[group]]` manifest of `.iamlint.toml` for layouts that
 //! follow no convention.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 

@@ -12,7 +12,7 @@
 
 mod references;
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::sync::Arc;
 
 use serde_json::{Map, Value};
