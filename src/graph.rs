@@ -27,7 +27,7 @@ use crate::model::matching::{has_wildcard, matches_resource};
 use crate::model::policy::{Effect, PolicyDocument, PrincipalKind, Statement};
 
 /// The action every edge is about.
-pub const ASSUME_ROLE: &str = "sts:AssumeRole";
+pub use crate::model::policy::ASSUME_ROLE;
 
 /// Index of a node in [`Graph::nodes`].
 pub type NodeIx = usize;
@@ -428,9 +428,8 @@ pub fn trust_side(
     let file = trust.origin.file();
     // Worked out once: this runs for every pair of the graph.
     let caller = ArnRef::parse(arn).ok();
-    let session_prefix = caller
-        .and_then(|a| a.role_path_and_name())
-        .map(|(_, n)| format!("assumed-role/{n}/"));
+    // A role caller may be named by a session of it: `assumed-role/NAME/...`.
+    let session_of = caller.and_then(|a| a.role_path_and_name()).map(|(_, n)| n);
     let mut best = TrustSide::NotTrusted;
     let mut requires = Requirements::default();
     let mut uncertain = false;
@@ -463,11 +462,14 @@ pub fn trust_side(
                 Place::new(trust, si, what)
             };
             let names_principal = names_entity_arn(value, file, arn, account)
-                || session_prefix.as_ref().is_some_and(|prefix| {
+                || session_of.is_some_and(|name| {
                     value.contains("assumed-role/")
                         && ArnRef::parse(value).is_ok_and(|v| {
                             v.service == "sts"
-                                && v.resource.starts_with(prefix.as_str())
+                                && v.resource
+                                    .strip_prefix("assumed-role/")
+                                    .and_then(|r| r.strip_prefix(name))
+                                    .is_some_and(|r| r.starts_with('/'))
                                 && account_of_arn_part(v.account, file).as_ref() == Some(account)
                         })
                 });

@@ -187,7 +187,13 @@ pub struct Statement {
     pub resource: Option<ValueList>,
     pub principal: Option<Principal>,
     pub conditions: Box<[Condition]>,
+    /// Whether Action/NotAction covers [`ASSUME_ROLE`], worked out once when the statement
+    /// is built: the graph asks it of every statement of both sides of every pair.
+    assume_role: bool,
 }
+
+/// The action of switching roles, which the graph and most rules ask about.
+pub const ASSUME_ROLE: &str = "sts:AssumeRole";
 
 impl Statement {
     /// Path from the document root (`/Statement/2`, or `/Statement` for a lone object),
@@ -202,6 +208,13 @@ impl Statement {
 
     /// Whether the Action/NotAction element covers `action`.
     pub fn covers_action(&self, action: &str) -> bool {
+        if action == ASSUME_ROLE {
+            return self.assume_role;
+        }
+        self.matches_action(action)
+    }
+
+    fn matches_action(&self, action: &str) -> bool {
         match &self.action {
             Some(list) => {
                 let hit = list.values.iter().any(|p| matches_action(p, action));
@@ -419,7 +432,7 @@ fn parse_statement(v: &Value, index: Option<u32>) -> Option<Statement> {
     let principal = parse_principal(obj.get("Principal"), false)
         .or_else(|| parse_principal(obj.get("NotPrincipal"), true));
     let conditions = parse_conditions(obj.get("Condition"));
-    Some(Statement {
+    let mut statement = Statement {
         index,
         sid: obj.get("Sid").and_then(Value::as_str).map(Box::from),
         effect,
@@ -427,7 +440,10 @@ fn parse_statement(v: &Value, index: Option<u32>) -> Option<Statement> {
         resource,
         principal,
         conditions: conditions.into_boxed_slice(),
-    })
+        assume_role: false,
+    };
+    statement.assume_role = statement.matches_action(ASSUME_ROLE);
+    Some(statement)
 }
 
 /// A string or a list of strings; non-string items are dropped (the grammar rule reports
