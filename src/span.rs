@@ -514,12 +514,19 @@ fn skip_string(b: &[u8], i: usize) -> Option<usize> {
     }
     let mut i = i + 1;
     loop {
+        // Jump to the next quote or backslash (policies embedded in Terraform plans and
+        // dumps make most of a large file string content, and every finding's position
+        // reads its file up to the end); the bytes jumped over must hold no control
+        // character. Bytes of multi-byte chars are >= 0x80, so searching bytes is safe.
+        let rest = b.get(i..)?;
+        let n = memchr::memchr2(b'"', b'\\', rest)?;
+        if rest.get(..n)?.iter().any(|&c| c < 0x20) {
+            return None;
+        }
+        i += n;
         match *b.get(i)? {
             b'"' => return Some(i + 1),
-            b'\\' => i = escape_at(b, i)?.1,
-            0x00..=0x1f => return None,
-            // Bytes of multi-byte chars are >= 0x80, so stepping bytewise is safe here.
-            _ => i += 1,
+            _ => i = escape_at(b, i)?.1,
         }
     }
 }
