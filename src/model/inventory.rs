@@ -4,6 +4,7 @@
 //! and merges an entity seen in several files by ARN, keeping every place it came from.
 
 use foldhash::{HashMap, HashMapExt};
+use hashbrown::HashTable;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
@@ -299,10 +300,59 @@ pub struct Inventory {
 
 #[derive(Debug, Default)]
 struct Index {
-    roles: HashMap<String, usize>,
-    managed_policies: HashMap<String, usize>,
+    /// Roles and managed policies by ARN: positions in their lists, the ARN read from the
+    /// entity itself (a monorepo has tens of thousands; a map of copied ARNs was a
+    /// megabyte of strings and as many allocations).
+    roles: ByArn,
+    managed_policies: ByArn,
     /// account -> group name -> index (two levels, so a look-up borrows its keys).
     groups: HashMap<Account, HashMap<String, usize>>,
+}
+
+/// Positions in a list, found by a string key that each item holds (see [`Index`]).
+#[derive(Default)]
+struct ByArn {
+    table: HashTable<usize>,
+}
+
+impl std::fmt::Debug for ByArn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ByArn({} entries)", self.table.len())
+    }
+}
+
+impl ByArn {
+    /// Indexes `items` by `arn`; the first of items with the same ARN wins.
+    fn build<T>(items: &[T], arn: impl Fn(&T) -> &str) -> ByArn {
+        let mut table = HashTable::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            let key = arn(item);
+            let hash = hash_key(None, key);
+            let entry = table.entry(
+                hash,
+                |&j: &usize| items.get(j).is_some_and(|o| arn(o) == key),
+                |&j: &usize| items.get(j).map_or(0, |o| hash_key(None, arn(o))),
+            );
+            if let hashbrown::hash_table::Entry::Vacant(v) = entry {
+                v.insert(i);
+            }
+        }
+        ByArn { table }
+    }
+
+    fn get<'a, T>(&self, items: &'a [T], key: &str, arn: impl Fn(&T) -> &str) -> Option<&'a T> {
+        let hash = hash_key(None, key);
+        self.table
+            .find(hash, |&j| items.get(j).is_some_and(|o| arn(o) == key))
+            .and_then(|&j| items.get(j))
+    }
+}
+
+/// The hash of a merge key (see [`entity_key`]): the template an unknown account belongs
+/// to, if any, and the ARN. Fixed, so merging gives the same result in every run.
+fn hash_key(template: Option<FileId>, arn: &str) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::with_seed(0x1a4e_11a7).hash_one((template, arn))
 }
 
 impl Inventory {
@@ -323,36 +373,37 @@ impl Inventory {
             role_parts.push(std::mem::take(&mut part.roles));
             rest.push(part);
         }
-        let (roles, (mut inv, memberships, attachments)) =
-            rayon::join(|| merge_roles(role_parts), || merge_rest(files, rest));
+        // Each side indexes its own lists by ARN before they meet.
+        let ((roles, role_index), (mut inv, memberships, attachments)) = rayon::join(
+            || {
+                let roles = merge_roles(role_parts);
+                let index = ByArn::build(&roles, |r| &r.arn);
+                (roles, index)
+            },
+            || {
+                let (mut inv, memberships, attachments) = merge_rest(files, rest);
+                inv.index.managed_policies = ByArn::build(&inv.managed_policies, |p| &p.arn);
+                (inv, memberships, attachments)
+            },
+        );
         inv.roles = roles;
+        inv.index.roles = role_index;
         inv.apply_memberships(memberships);
         inv.apply_attachments(attachments);
-        inv.build_index();
+        inv.index_groups();
         inv
     }
 
-    fn build_index(&mut self) {
-        let mut index = Index {
-            roles: HashMap::with_capacity(self.roles.len()),
-            managed_policies: HashMap::with_capacity(self.managed_policies.len()),
-            groups: HashMap::new(),
-        };
-        for (i, r) in self.roles.iter().enumerate() {
-            index.roles.entry(r.arn.clone()).or_insert(i);
-        }
-        for (i, p) in self.managed_policies.iter().enumerate() {
-            index.managed_policies.entry(p.arn.clone()).or_insert(i);
-        }
+    fn index_groups(&mut self) {
+        let mut groups: HashMap<Account, HashMap<String, usize>> = HashMap::new();
         for (i, g) in self.groups.iter().enumerate() {
-            index
-                .groups
+            groups
                 .entry(g.account.clone())
                 .or_default()
                 .entry(g.name.clone())
                 .or_insert(i);
         }
-        self.index = index;
+        self.index.groups = groups;
     }
 
     /// A group by account and name.
@@ -422,14 +473,13 @@ impl Inventory {
     }
 
     pub fn role_by_arn(&self, arn: &str) -> Option<&Role> {
-        self.index.roles.get(arn).and_then(|&i| self.roles.get(i))
+        self.index.roles.get(&self.roles, arn, |r| &r.arn)
     }
 
     pub fn managed_policy(&self, arn: &str) -> Option<&ManagedPolicy> {
         self.index
             .managed_policies
-            .get(arn)
-            .and_then(|&i| self.managed_policies.get(i))
+            .get(&self.managed_policies, arn, |p| &p.arn)
     }
 }
 
@@ -452,13 +502,11 @@ fn documents_held<'a>(
 
 /// Merges the roles of every file, in file order (see [`Inventory::merge`]).
 fn merge_roles(parts: Vec<Vec<Role>>) -> Vec<Role> {
-    let mut out = Vec::with_capacity(parts.iter().map(Vec::len).sum());
-    let mut keys: HashMap<String, usize> = HashMap::with_capacity(out.capacity());
+    let mut out = Keyed::with_capacity(parts.iter().map(Vec::len).sum());
     for role in parts.into_iter().flatten() {
-        let key = entity_key(&role.account, &role.arn);
-        merge_by_key(&mut out, &mut keys, key, role, merge_role);
+        out.merge(role, |r| entity_key(&r.account, &r.arn), merge_role);
     }
-    out
+    out.items
 }
 
 /// Merges everything but roles, in file order, and returns the memberships and
@@ -474,43 +522,29 @@ fn merge_rest(files: Vec<SourceFile>, parts: Vec<Box<Contribution>>) -> (Invento
     // doubling copies them and leaves half-empty buffers behind.
     let total = |f: fn(&Contribution) -> usize| parts.iter().map(|p| f(p)).sum::<usize>();
     inv.documents.reserve_exact(total(|p| p.documents.len()));
-    inv.users.reserve_exact(total(|p| p.users.len()));
-    inv.groups.reserve_exact(total(|p| p.groups.len()));
-    inv.managed_policies
-        .reserve_exact(total(|p| p.managed_policies.len()));
     inv.profiles.reserve_exact(total(|p| p.profiles.len()));
     inv.findings.reserve_exact(total(|p| p.findings.len()));
-    let mut users: HashMap<String, usize> = HashMap::with_capacity(inv.users.capacity());
-    let mut groups: HashMap<String, usize> = HashMap::with_capacity(inv.groups.capacity());
-    let mut policies: HashMap<String, usize> =
-        HashMap::with_capacity(inv.managed_policies.capacity());
+    let mut users = Keyed::with_capacity(total(|p| p.users.len()));
+    let mut groups = Keyed::with_capacity(total(|p| p.groups.len()));
+    let mut policies = Keyed::with_capacity(total(|p| p.managed_policies.len()));
     let mut memberships = Vec::new();
     let mut attachments = Vec::new();
     for part in parts {
         let part = *part;
         inv.documents.extend(part.documents);
         for user in part.users {
-            let key = entity_key(&user.account, &user.arn);
-            merge_by_key(&mut inv.users, &mut users, key, user, merge_user);
+            users.merge(user, |u| entity_key(&u.account, &u.arn), merge_user);
         }
         for group in part.groups {
-            let key = entity_key(&group.account, &group.arn);
-            merge_by_key(&mut inv.groups, &mut groups, key, group, merge_group);
+            groups.merge(group, |g| entity_key(&g.account, &g.arn), merge_group);
         }
         for policy in part.managed_policies {
-            let key = managed_policy_key(&policy);
-            merge_by_key(
-                &mut inv.managed_policies,
-                &mut policies,
-                key,
-                policy,
-                |a, b| {
-                    if a.document.is_none() {
-                        a.document = b.document;
-                    }
-                    a.defined_at.extend(b.defined_at);
-                },
-            );
+            policies.merge(policy, managed_policy_key, |a, b| {
+                if a.document.is_none() {
+                    a.document = b.document;
+                }
+                a.defined_at.extend(b.defined_at);
+            });
         }
         inv.profiles.extend(part.profiles);
         inv.config_sections.extend(part.config_sections);
@@ -522,6 +556,9 @@ fn merge_rest(files: Vec<SourceFile>, parts: Vec<Box<Contribution>>) -> (Invento
         memberships.extend(part.memberships);
         attachments.extend(part.attachments);
     }
+    inv.users = users.items;
+    inv.groups = groups.items;
+    inv.managed_policies = policies.items;
     (inv, memberships, attachments)
 }
 
@@ -531,37 +568,64 @@ type Pairs = Vec<(String, String)>;
 /// The merge key of an entity: its ARN within its account. Two CloudFormation templates
 /// that both say `${AWS::AccountId}` are two accounts as far as iamlint knows, so their
 /// roles of the same name stay apart.
-fn entity_key(account: &Account, arn: &str) -> String {
+fn entity_key<'a>(account: &Account, arn: &'a str) -> (Option<FileId>, &'a str) {
     match account {
-        Account::Template(file) => format!("template:{file}|{arn}"),
-        _ => arn.to_owned(),
+        Account::Template(file) => (Some(*file), arn),
+        _ => (None, arn),
     }
 }
 
 /// The merge key of a managed policy. A policy carries no account of its own: one whose
 /// ARN holds CloudFormation's `${AWS::AccountId}` belongs to its template's unknown
 /// account (as in [`entity_key`]), so same-named policies of two templates stay apart.
-fn managed_policy_key(policy: &ManagedPolicy) -> String {
+fn managed_policy_key(policy: &ManagedPolicy) -> (Option<FileId>, &str) {
     match policy.defined_at.first() {
-        Some(at) if policy.arn.contains("${AWS::AccountId}") => {
-            format!("template:{}|{}", at.file, policy.arn)
-        }
-        _ => policy.arn.clone(),
+        Some(at) if policy.arn.contains("${AWS::AccountId}") => (Some(at.file), &policy.arn),
+        _ => (None, &policy.arn),
     }
 }
 
-fn merge_by_key<T>(
-    list: &mut Vec<T>,
-    index: &mut HashMap<String, usize>,
-    key: String,
-    item: T,
-    merge: impl Fn(&mut T, T),
-) {
-    match index.get(&key).and_then(|&i| list.get_mut(i)) {
-        Some(existing) => merge(existing, item),
-        None => {
-            index.insert(key, list.len());
-            list.push(item);
+/// Entities merged by key, in the order they first came: the key is read from the
+/// entities themselves, so merging copies no ARN.
+struct Keyed<T> {
+    items: Vec<T>,
+    table: HashTable<usize>,
+}
+
+impl<T> Keyed<T> {
+    fn with_capacity(n: usize) -> Self {
+        Keyed {
+            items: Vec::with_capacity(n),
+            table: HashTable::with_capacity(n),
+        }
+    }
+
+    /// Adds `item`, or merges it into the entity with the same key.
+    fn merge(
+        &mut self,
+        item: T,
+        key: impl Fn(&T) -> (Option<FileId>, &str),
+        merge: impl Fn(&mut T, T),
+    ) {
+        let Keyed { items, table } = self;
+        let (template, arn) = key(&item);
+        let hash = hash_key(template, arn);
+        let found = table
+            .find(hash, |&j| {
+                items.get(j).is_some_and(|o| key(o) == (template, arn))
+            })
+            .copied();
+        match found.and_then(|j| items.get_mut(j)) {
+            Some(existing) => merge(existing, item),
+            None => {
+                table.insert_unique(hash, items.len(), |&j| {
+                    items.get(j).map_or(0, |o| {
+                        let (t, a) = key(o);
+                        hash_key(t, a)
+                    })
+                });
+                items.push(item);
+            }
         }
     }
 }
