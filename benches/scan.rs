@@ -186,6 +186,13 @@ fn env_list(name: &str, default: &str) -> Vec<usize> {
         .collect()
 }
 
+/// Reps for a tree of `files`: up to ten times `reps` below 10,000 files, so every size
+/// gets about as much measuring time and a small tree's minimum is not one lucky or
+/// unlucky draw.
+fn reps_for(reps: usize, files: usize) -> usize {
+    reps * (10_000 / files.max(1)).clamp(1, 10)
+}
+
 /// Generates a tree once per spec (a stamp file records that it is complete).
 fn tree(base: &Path, name: &str, spec: &synth::OrgSpec) -> PathBuf {
     let dir = base.join(name);
@@ -267,7 +274,7 @@ fn main() {
             .collect::<Vec<_>>()
             .join(" ")
     );
-    println!("reps: {reps} per measurement (floor and scan interleaved); times are in-process, min and median");
+    println!("reps: {reps} per measurement (floor and scan interleaved), more for trees under 10,000 files (see the reps column: a small tree's few milliseconds move most with the host's noise); times are in-process, min and median");
     let empty = base.join("empty");
     std::fs::create_dir_all(&empty).expect("empty dir");
     let idle = run_child("idle", &empty, &[]);
@@ -277,8 +284,8 @@ fn main() {
         idle.hwm_kib, empty_scan.hwm_kib
     );
     println!();
-    println!("| files | input MB | floor ms (min / med) | scan ms (min / med) | scan/floor (min) | binary wall ms (min) | floor peak MB | scan peak MB | scan peak / input | (scan peak − empty scan) / input |");
-    println!("|---|---|---|---|---|---|---|---|---|---|");
+    println!("| files | reps | input MB | floor ms (min / med) | scan ms (min / med) | scan/floor (min / med) | binary wall ms (min) | floor peak MB | scan peak MB | scan peak / input | (scan peak − empty scan) / input |");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|");
     for &n in &sizes {
         let dir = tree(&base, &format!("files-{n}"), &synth::OrgSpec::with_files(n));
         // Warm the page cache once so the first rep is not a cold read.
@@ -287,6 +294,7 @@ fn main() {
         let mut scans = Vec::new();
         let mut bins = Vec::new();
         let (mut floor_hwm, mut scan_hwm, mut input) = (0u64, 0u64, 0u64);
+        let reps = if smoke { reps } else { reps_for(reps, n) };
         for _ in 0..reps {
             let f = run_child("floor", &dir, &[]);
             let s = run_child("scan", &dir, &[]);
@@ -301,13 +309,14 @@ fn main() {
         }
         let input_kib = (input / 1024).max(1);
         println!(
-            "| {n} | {:.1} | {:.0} / {:.0} | {:.0} / {:.0} | {:.2} | {} | {:.1} | {:.1} | {:.2} | {:.2} |",
+            "| {n} | {reps} | {:.1} | {:.0} / {:.0} | {:.0} / {:.0} | {:.2} / {:.2} | {} | {:.1} | {:.1} | {:.2} | {:.2} |",
             input as f64 / 1e6,
             min(&floors),
             median(floors.clone()),
             min(&scans),
             median(scans.clone()),
             min(&scans) / min(&floors),
+            median(scans.clone()) / median(floors.clone()),
             if bins.is_empty() { "-".to_owned() } else { format!("{:.0}", min(&bins)) },
             floor_hwm as f64 / 1024.0,
             scan_hwm as f64 / 1024.0,
