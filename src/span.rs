@@ -50,6 +50,18 @@ pub fn locate_embedded(
     want_key: bool,
 ) -> Option<Range<usize>> {
     let outer = locate_value(text, string_at)?;
+    locate_in_string(text, outer, url_encoded, inner, want_key)
+}
+
+/// [`locate_embedded`] once the string literal holding the document is known to be at
+/// `outer` (its range in `text`, quotes included).
+pub fn locate_in_string(
+    text: &str,
+    outer: Range<usize>,
+    url_encoded: bool,
+    inner: &JsonPath,
+    want_key: bool,
+) -> Option<Range<usize>> {
     let json = decode_json_string(text.get(outer.clone())?)?;
     let in_json = if url_encoded {
         let url = decode_url(&json.text)?;
@@ -259,11 +271,9 @@ enum State {
 /// The single pass keeps the search O(len) even with the last-duplicate-wins rule: the
 /// outermost `on` open containers are the ones on the path so far, and a later duplicate of
 /// a key on the path simply replaces whatever was found under the earlier one.
-struct Walker<'a> {
-    text: &'a str,
+struct Tracker<'a> {
     segs: &'a [PathSeg],
     want_key: bool,
-    stack: Stack,
     /// Number of open containers on the path (always the outermost ones).
     on: usize,
     /// Index of the next element of the innermost on-path container when it is an array.
@@ -277,128 +287,53 @@ struct Walker<'a> {
     open_target: Option<(usize, usize)>,
 }
 
-/// Finds the value (or key, with `want_key`) at `segs`, validating the whole document.
-fn locate(text: &str, segs: &[PathSeg], want_key: bool) -> Option<Range<usize>> {
-    if segs.len() > MAX_DEPTH {
-        return None;
-    }
-    Walker {
-        text,
-        segs,
-        want_key,
-        stack: Stack {
-            bits: [0; MAX_DEPTH / 64],
-            depth: 0,
-        },
-        on: 0,
-        next_index: 0,
-        selected: true,
-        key: 0..0,
-        found: None,
-        open_target: None,
-    }
-    .run()
-}
-
-impl Walker<'_> {
-    fn run(mut self) -> Option<Range<usize>> {
-        let b = self.text.as_bytes();
-        let mut i = if b.starts_with(BOM) { BOM.len() } else { 0 };
-        let mut state = State::Value;
-        loop {
-            i = skip_ws(b, i);
-            state = match state {
-                State::Value => {
-                    let (end, next) = self.value(i)?;
-                    i = end;
-                    next
-                }
-                State::ObjectFirst if b.get(i) == Some(&b'}') => {
-                    i = self.close(i + 1);
-                    State::After
-                }
-                State::ArrayFirst if b.get(i) == Some(&b']') => {
-                    i = self.close(i + 1);
-                    State::After
-                }
-                State::ObjectFirst => {
-                    i = self.read_key(i)?;
-                    State::Value
-                }
-                State::ArrayFirst => {
-                    self.select_element();
-                    State::Value
-                }
-                State::After => {
-                    let Some(is_object) = self.stack.top_is_object() else {
-                        // The root value is complete; only whitespace may follow it.
-                        return if i == b.len() { self.found } else { None };
-                    };
-                    match (*b.get(i)?, is_object) {
-                        (b',', true) => {
-                            i = self.read_key(i + 1)?;
-                            State::Value
-                        }
-                        (b',', false) => {
-                            i += 1;
-                            self.select_element();
-                            State::Value
-                        }
-                        (b'}', true) | (b']', false) => {
-                            i = self.close(i + 1);
-                            State::After
-                        }
-                        _ => return None,
-                    }
-                }
-            };
+impl<'a> Tracker<'a> {
+    fn new(segs: &'a [PathSeg], want_key: bool) -> Self {
+        Tracker {
+            segs,
+            want_key,
+            on: 0,
+            next_index: 0,
+            selected: true,
+            key: 0..0,
+            found: None,
+            open_target: None,
         }
     }
 
-    /// Reads the start of a value at `i`: a whole scalar, or just the opening bracket of a
-    /// container. Returns where reading goes on and what is expected there.
-    fn value(&mut self, i: usize) -> Option<(usize, State)> {
-        let b = self.text.as_bytes();
-        let depth = self.stack.depth;
+    /// A value starts at `depth` (inside an object when `in_object`). Returns whether the
+    /// value itself (not its key) is what the path names.
+    fn begin_value(&mut self, depth: usize, in_object: bool) -> bool {
         let is_target = self.selected && depth == self.segs.len();
-        let key_target = is_target && self.want_key && self.stack.top_is_object() == Some(true);
+        let key_target = is_target && self.want_key && in_object;
         if self.selected {
             // A later duplicate key supersedes whatever was found under an earlier one.
             self.found = key_target.then(|| self.key.clone());
             self.open_target = None;
         }
-        let end = match *b.get(i)? {
-            c @ (b'{' | b'[') => {
-                self.stack.push(c == b'{')?;
-                if self.selected && depth < self.segs.len() {
-                    self.on = self.stack.depth;
-                    self.next_index = 0;
-                }
-                if is_target && !key_target {
-                    self.open_target = Some((self.stack.depth, i));
-                }
-                let next = if c == b'{' {
-                    State::ObjectFirst
-                } else {
-                    State::ArrayFirst
-                };
-                return Some((i + 1, next));
-            }
-            b'"' => skip_string(b, i)?,
-            b't' => skip_literal(b, i, b"true")?,
-            b'f' => skip_literal(b, i, b"false")?,
-            b'n' => skip_literal(b, i, b"null")?,
-            _ => skip_number(b, i)?,
-        };
-        if is_target && !key_target {
-            self.found = Some(i..end);
-        }
-        Some((end, State::After))
+        is_target && !key_target
     }
 
-    /// Pops the innermost container, whose closing bracket ends at `end`, and returns `end`.
-    fn close(&mut self, end: usize) -> usize {
-        let depth = self.stack.depth;
+    /// The value begun at `depth` is a container opening at `i` (now `depth + 1` deep).
+    fn open(&mut self, depth: usize, i: usize, value_target: bool) {
+        if self.selected && depth < self.segs.len() {
+            self.on = depth + 1;
+            self.next_index = 0;
+        }
+        if value_target {
+            self.open_target = Some((depth + 1, i));
+        }
+    }
+
+    /// The value begun is the scalar `i..end`.
+    fn scalar(&mut self, range: Range<usize>, value_target: bool) {
+        if value_target {
+            self.found = Some(range);
+        }
+    }
+
+    /// The innermost container, `depth` deep, closes with its bracket ending at `end`.
+    fn close(&mut self, depth: usize, end: usize) {
         if let Some((level, start)) = self.open_target {
             if level == depth {
                 self.found = Some(start..end);
@@ -411,13 +346,11 @@ impl Walker<'_> {
             // `next_index`; no later sibling can have the selected index again.
             self.next_index = usize::MAX;
         }
-        self.stack.depth = depth.saturating_sub(1);
-        end
     }
 
-    /// Decides whether the next element of the innermost (array) container is selected.
-    fn select_element(&mut self) {
-        let depth = self.stack.depth;
+    /// Decides whether the next element of the innermost (array) container, `depth` deep,
+    /// is selected.
+    fn select_element(&mut self, depth: usize) {
         self.selected = false;
         if depth != self.on {
             return;
@@ -428,33 +361,171 @@ impl Walker<'_> {
         self.selected = matches!(seg, Some(PathSeg::Index(n)) if *n == index);
     }
 
-    /// Reads an object member's key and the `:` after it, starting at or before (whitespace)
-    /// the key's opening quote; returns the offset after the `:`.
-    fn read_key(&mut self, i: usize) -> Option<usize> {
-        let b = self.text.as_bytes();
-        let start = skip_ws(b, i);
-        if b.get(start) != Some(&b'"') {
-            return None;
-        }
-        let end = skip_string(b, start)?;
-        let depth = self.stack.depth;
+    /// An object member's key, the string literal `key`, was read `depth` deep.
+    fn member(&mut self, text: &str, depth: usize, key: Range<usize>) {
         let seg = depth.checked_sub(1).and_then(|d| self.segs.get(d));
         self.selected = depth == self.on
             && match seg {
-                Some(PathSeg::Key(k)) => literal_eq(self.text, start..end, k),
+                Some(PathSeg::Key(k)) => literal_eq(text, key.clone(), k),
                 Some(PathSeg::Index(n)) => {
                     let mut buf = [0u8; 20];
-                    literal_eq(self.text, start..end, format_usize(*n, &mut buf))
+                    literal_eq(text, key.clone(), format_usize(*n, &mut buf))
                 }
                 None => false,
             };
-        self.key = start..end;
-        let colon = skip_ws(b, end);
-        if b.get(colon) != Some(&b':') {
-            return None;
-        }
-        Some(colon + 1)
+        self.key = key;
     }
+}
+
+/// Finds the value (or key, with `want_key`) at `segs`, validating the whole document.
+fn locate(text: &str, segs: &[PathSeg], want_key: bool) -> Option<Range<usize>> {
+    let mut trackers = [Tracker::new(segs, want_key)];
+    walk(text, &mut trackers)?;
+    let [tracker] = trackers;
+    tracker.found
+}
+
+/// Finds several paths in one document with one pass over it: each query is a path and
+/// whether its key is wanted (as [`locate_key`]) rather than its value (as
+/// [`locate_value`]). A finding's position reads its file to the end, and a file with
+/// many findings (a Terraform plan that chains pass through) is read once, not once each.
+pub fn locate_many(text: &str, queries: &[(&JsonPath, bool)]) -> Vec<Option<Range<usize>>> {
+    let mut trackers: Vec<Tracker> = queries
+        .iter()
+        .map(|(path, want_key)| Tracker::new(path.segments(), *want_key))
+        .collect();
+    if walk(text, &mut trackers).is_none() {
+        return vec![None; queries.len()];
+    }
+    trackers.into_iter().map(|t| t.found).collect()
+}
+
+/// Reads the whole document once, telling every tracker what it meets; None when it is not
+/// valid JSON (or nests deeper than [`MAX_DEPTH`], or a path is deeper than that).
+fn walk(text: &str, trackers: &mut [Tracker]) -> Option<()> {
+    if trackers.iter().any(|t| t.segs.len() > MAX_DEPTH) {
+        return None;
+    }
+    let b = text.as_bytes();
+    let mut stack = Stack {
+        bits: [0; MAX_DEPTH / 64],
+        depth: 0,
+    };
+    let mut i = if b.starts_with(BOM) { BOM.len() } else { 0 };
+    let mut state = State::Value;
+    // Whether each tracker's value about to be read is its target (reused, no allocation
+    // per value).
+    let mut targets = vec![false; trackers.len()];
+    loop {
+        i = skip_ws(b, i);
+        state = match state {
+            State::Value => {
+                let depth = stack.depth;
+                let in_object = stack.top_is_object() == Some(true);
+                for (t, target) in trackers.iter_mut().zip(targets.iter_mut()) {
+                    *target = t.begin_value(depth, in_object);
+                }
+                match *b.get(i)? {
+                    c @ (b'{' | b'[') => {
+                        stack.push(c == b'{')?;
+                        for (t, &target) in trackers.iter_mut().zip(&targets) {
+                            t.open(depth, i, target);
+                        }
+                        i += 1;
+                        if c == b'{' {
+                            State::ObjectFirst
+                        } else {
+                            State::ArrayFirst
+                        }
+                    }
+                    c => {
+                        let end = match c {
+                            b'"' => skip_string(b, i)?,
+                            b't' => skip_literal(b, i, b"true")?,
+                            b'f' => skip_literal(b, i, b"false")?,
+                            b'n' => skip_literal(b, i, b"null")?,
+                            _ => skip_number(b, i)?,
+                        };
+                        for (t, &target) in trackers.iter_mut().zip(&targets) {
+                            t.scalar(i..end, target);
+                        }
+                        i = end;
+                        State::After
+                    }
+                }
+            }
+            State::ObjectFirst if b.get(i) == Some(&b'}') => {
+                i = close(&mut stack, trackers, i + 1);
+                State::After
+            }
+            State::ArrayFirst if b.get(i) == Some(&b']') => {
+                i = close(&mut stack, trackers, i + 1);
+                State::After
+            }
+            State::ObjectFirst => {
+                i = read_key(text, stack.depth, trackers, i)?;
+                State::Value
+            }
+            State::ArrayFirst => {
+                for t in trackers.iter_mut() {
+                    t.select_element(stack.depth);
+                }
+                State::Value
+            }
+            State::After => {
+                let Some(is_object) = stack.top_is_object() else {
+                    // The root value is complete; only whitespace may follow it.
+                    return (i == b.len()).then_some(());
+                };
+                match (*b.get(i)?, is_object) {
+                    (b',', true) => {
+                        i = read_key(text, stack.depth, trackers, i + 1)?;
+                        State::Value
+                    }
+                    (b',', false) => {
+                        i += 1;
+                        for t in trackers.iter_mut() {
+                            t.select_element(stack.depth);
+                        }
+                        State::Value
+                    }
+                    (b'}', true) | (b']', false) => {
+                        i = close(&mut stack, trackers, i + 1);
+                        State::After
+                    }
+                    _ => return None,
+                }
+            }
+        };
+    }
+}
+
+/// Pops the innermost container, whose closing bracket ends at `end`, and returns `end`.
+fn close(stack: &mut Stack, trackers: &mut [Tracker], end: usize) -> usize {
+    for t in trackers.iter_mut() {
+        t.close(stack.depth, end);
+    }
+    stack.depth = stack.depth.saturating_sub(1);
+    end
+}
+
+/// Reads an object member's key and the `:` after it, starting at or before (whitespace)
+/// the key's opening quote; returns the offset after the `:`.
+fn read_key(text: &str, depth: usize, trackers: &mut [Tracker], i: usize) -> Option<usize> {
+    let b = text.as_bytes();
+    let start = skip_ws(b, i);
+    if b.get(start) != Some(&b'"') {
+        return None;
+    }
+    let end = skip_string(b, start)?;
+    for t in trackers.iter_mut() {
+        t.member(text, depth, start..end);
+    }
+    let colon = skip_ws(b, end);
+    if b.get(colon) != Some(&b':') {
+        return None;
+    }
+    Some(colon + 1)
 }
 
 /// Writes `n` in decimal into `buf` without allocating.
@@ -1161,6 +1232,34 @@ mod tests {
                         let kr = locate_key(&text, &p).unwrap();
                         let lit = decode_json_string(text.get(kr).unwrap()).unwrap();
                         prop_assert_eq!(&lit.text, k);
+                    }
+                }
+            }
+
+            #[test]
+            fn one_pass_for_many_paths_finds_what_one_pass_each_finds(
+                v in json(),
+                text_noise in "[ \\[\\]{}:,\"a0]{0,3}",
+            ) {
+                // Every path of the document plus some that are not in it, as values and as
+                // keys, on the document and on a broken copy of it.
+                let mut paths = Vec::new();
+                all_paths(&v, JsonPath::root(), &mut paths);
+                let mut queries: Vec<(JsonPath, bool)> = Vec::new();
+                for (p, _) in &paths {
+                    queries.push((p.clone(), false));
+                    queries.push((p.clone(), true));
+                    queries.push((p.key("missing"), false));
+                    queries.push((p.index(7), true));
+                }
+                let text = serde_json::to_string_pretty(&v).unwrap();
+                for text in [text.clone(), format!("{text}{text_noise}")] {
+                    let refs: Vec<(&JsonPath, bool)> = queries.iter().map(|(p, k)| (p, *k)).collect();
+                    let many = locate_many(&text, &refs);
+                    prop_assert_eq!(many.len(), queries.len());
+                    for ((p, want_key), got) in queries.iter().zip(many) {
+                        let one = if *want_key { locate_key(&text, p) } else { locate_value(&text, p) };
+                        prop_assert_eq!(got, one, "{} (key: {}) in {}", p, want_key, text);
                     }
                 }
             }

@@ -17,7 +17,8 @@ use rayon::prelude::*;
 use crate::finding::{Finding, Severity};
 use crate::model::inventory::Inventory;
 use crate::model::location::{Anchor, FileId, Location};
-use crate::span::{locate_embedded, locate_key, locate_value, LineIndex};
+use crate::model::path::JsonPath;
+use crate::span::{locate_in_string, locate_key, locate_many, locate_value, LineIndex};
 
 /// A location with its position worked out.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -50,13 +51,79 @@ pub struct Resolved {
 pub struct SourceCache<'a> {
     inventory: &'a Inventory,
     texts: HashMap<FileId, Option<(String, LineIndex)>>,
+    /// Ranges of JSON paths (as values, or as keys when the flag is set) found ahead by
+    /// [`SourceCache::locate_ahead`]: one pass over a file for all of them.
+    located: HashMap<PathQuery, Option<Range<usize>>>,
 }
+
+/// A JSON path looked for in a file: as a value, or as a key when the flag is set.
+type PathQuery = (FileId, JsonPath, bool);
 
 impl<'a> SourceCache<'a> {
     pub fn new(inventory: &'a Inventory) -> Self {
         SourceCache {
             inventory,
             texts: HashMap::new(),
+            located: HashMap::new(),
+        }
+    }
+
+    /// Finds, in one pass over each file (files in parallel), every JSON path that
+    /// [`SourceCache::position`] will look for in `locs`. Finding a path reads its file to
+    /// the end, and a large file (a Terraform plan that many chains pass through) can have
+    /// tens of positions in it.
+    pub fn locate_ahead<'l>(&mut self, locs: impl IntoIterator<Item = &'l Location>) {
+        let mut wanted: HashMap<FileId, Vec<(JsonPath, bool)>> = HashMap::new();
+        for loc in locs {
+            let queries = wanted.entry(loc.file).or_default();
+            match &loc.anchor {
+                Anchor::Json { path, key } => {
+                    queries.push((path.clone(), false));
+                    if *key {
+                        queries.push((path.clone(), true));
+                    }
+                }
+                Anchor::Embedded { string_at, .. } => queries.push((string_at.clone(), false)),
+                Anchor::File | Anchor::Bytes { .. } => {}
+            }
+        }
+        let mut wanted: Vec<(FileId, Vec<(JsonPath, bool)>)> = wanted
+            .into_iter()
+            .map(|(file, mut queries)| {
+                queries.sort();
+                queries.dedup();
+                queries.retain(|(p, k)| !self.located.contains_key(&(file, p.clone(), *k)));
+                (file, queries)
+            })
+            .filter(|(_, queries)| !queries.is_empty())
+            .collect();
+        wanted.sort_by_key(|(file, _)| *file);
+        let this = &*self;
+        let found: Vec<(PathQuery, Option<Range<usize>>)> = wanted
+            .into_par_iter()
+            .flat_map_iter(|(file, queries)| {
+                let refs: Vec<(&JsonPath, bool)> = queries.iter().map(|(p, k)| (p, *k)).collect();
+                let ranges = match this.text(file) {
+                    Some(text) => locate_many(text, &refs),
+                    None => vec![None; refs.len()],
+                };
+                queries
+                    .into_iter()
+                    .zip(ranges)
+                    .map(move |((path, key), range)| ((file, path, key), range))
+            })
+            .collect();
+        self.located.extend(found);
+    }
+
+    /// The range of `path` in a file's `text`: found ahead, or looked for now.
+    fn locate(&self, file: FileId, text: &str, path: &JsonPath, key: bool) -> Option<Range<usize>> {
+        // Keyed by reference would need a borrowed tuple; a path clone is cheap beside a
+        // pass over the file.
+        match self.located.get(&(file, path.clone(), key)) {
+            Some(found) => found.clone(),
+            None if key => locate_key(text, path),
+            None => locate_value(text, path),
         }
     }
 
@@ -145,20 +212,26 @@ impl<'a> SourceCache<'a> {
         let range = match &loc.anchor {
             Anchor::File => None,
             Anchor::Bytes { start, end } => Some(*start..*end),
-            Anchor::Json { path, key: false } => locate_value(text, path),
-            Anchor::Json { path, key: true } => {
-                locate_key(text, path).or_else(|| locate_value(text, path))
-            }
+            Anchor::Json { path, key: false } => self.locate(loc.file, text, path, false),
+            Anchor::Json { path, key: true } => self
+                .locate(loc.file, text, path, true)
+                .or_else(|| self.locate(loc.file, text, path, false)),
             Anchor::Embedded {
                 string_at,
                 url_encoded,
                 inner,
                 key,
-            } => locate_embedded(text, string_at, *url_encoded, inner, *key)
-                .or_else(|| locate_embedded(text, string_at, *url_encoded, inner, false))
-                // The inner path may not exist (a shape error); the string itself is
-                // still the right place to point at.
-                .or_else(|| locate_value(text, string_at)),
+            } => self
+                .locate(loc.file, text, string_at, false)
+                .and_then(|outer| {
+                    locate_in_string(text, outer.clone(), *url_encoded, inner, *key)
+                        .or_else(|| {
+                            locate_in_string(text, outer.clone(), *url_encoded, inner, false)
+                        })
+                        // The inner path may not exist (a shape error); the string itself
+                        // is still the right place to point at.
+                        .or(Some(outer))
+                }),
         };
         let Some(range) = range.filter(|r| r.start <= r.end && r.end <= text.len()) else {
             return whole;
@@ -217,15 +290,12 @@ pub fn resolve(findings: Vec<Finding>, cache: &mut SourceCache) -> Vec<Resolved>
     cache.load(
         findings
             .iter()
-            .flat_map(|f| {
-                std::iter::once(&f.primary)
-                    .chain(f.labels.iter().map(|l| &l.loc))
-                    .chain(f.flow.iter().map(|l| &l.loc))
-            })
+            .flat_map(places)
             // A file as a whole needs no text (and may be a FIFO, or unreadable).
             .filter(|loc| loc.anchor != Anchor::File)
             .map(|loc| loc.file),
     );
+    cache.locate_ahead(findings.iter().flat_map(places));
     let cache = &*cache;
     let mut out: Vec<Resolved> = findings
         .into_par_iter()
@@ -259,6 +329,13 @@ pub fn resolve(findings: Vec<Finding>, cache: &mut SourceCache) -> Vec<Resolved>
         .collect();
     sort(&mut out);
     out
+}
+
+/// Every place a finding shows: its primary location, labels and flow.
+fn places(f: &Finding) -> impl Iterator<Item = &Location> {
+    std::iter::once(&f.primary)
+        .chain(f.labels.iter().map(|l| &l.loc))
+        .chain(f.flow.iter().map(|l| &l.loc))
 }
 
 /// Sorts resolved findings (path, start, rule, message) and drops exact duplicates, so
