@@ -187,14 +187,13 @@ pub fn scan(
     }
     let mut timings = timings::Timings::start();
     // The policy grammar (two JSON Schemas) takes a millisecond or two to compile, and the
-    // first document loaded needs it: compile it beside the walk's start instead of on a
-    // loader while the others wait for it (a tenth of a small repository's scan).
-    let grammar = std::thread::spawn(|| {
+    // first document loaded needs it: one worker compiles it from the start while the
+    // other reads the first files, instead of both waiting for it at the first document.
+    rayon::spawn(|| {
         grammar::grammar();
     });
     let ctx = sources::LoadContext::new(&config);
     let loaded = discover_and_load(paths, &config, &ctx, rules);
-    let _ = grammar.join();
     timings.phase("load");
     let mut files: Vec<SourceFile> = Vec::with_capacity(loaded.len() + 1);
     let mut parts = Vec::with_capacity(loaded.len() + 1);
