@@ -12,11 +12,10 @@
 //! only the roles whose ARN starts with its literal prefix.
 
 use std::collections::{BTreeMap, BTreeSet};
-
-use foldhash::{HashMap, HashMapExt};
 use std::fmt::Write as _;
 use std::sync::Arc;
 
+use foldhash::{HashMap, HashMapExt};
 use rayon::prelude::*;
 
 use crate::config::Config;

@@ -3,11 +3,11 @@
 //! Loaders fill a [`Contribution`] per file; [`Inventory::merge`] joins them in file order
 //! and merges an entity seen in several files by ARN, keeping every place it came from.
 
-use foldhash::{HashMap, HashMapExt};
-use hashbrown::HashTable;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
+use foldhash::{HashMap, HashMapExt};
+use hashbrown::HashTable;
 use serde::Serialize;
 
 use super::location::{FileId, Location, Spanned};

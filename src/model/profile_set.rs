@@ -6,9 +6,9 @@
 //! single files. This module only groups and merges; it judges nothing.
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 
 use foldhash::{HashMap, HashMapExt};
-use std::path::PathBuf;
 
 use super::inventory::{ConfigSection, ConfigSectionKind, Inventory, Profile, SourceFormat};
 use super::location::FileId;

@@ -8,10 +8,10 @@ pub mod json;
 pub mod sarif;
 pub mod snippet;
 
-use foldhash::{HashMap, HashMapExt};
 use std::ops::Range;
 use std::path::PathBuf;
 
+use foldhash::{HashMap, HashMapExt};
 use rayon::prelude::*;
 
 use crate::finding::{Finding, Severity};

@@ -15,9 +15,10 @@
 //! output of an entry nor any error message ever contains a value or a
 //! line's text.
 
-use foldhash::{HashMap, HashMapExt};
 use std::fmt;
 use std::ops::Range;
+
+use foldhash::{HashMap, HashMapExt};
 
 /// Which of the two shared files the text came from; the section rules differ.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

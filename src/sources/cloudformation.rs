@@ -32,10 +32,10 @@
 //! role without `AssumeRolePolicyDocument`, `Properties` that is not an object) gives an
 //! IAM004 finding at the position, and the rest still loads.
 
-use foldhash::HashMap;
 use std::cell::RefCell;
 use std::sync::Arc;
 
+use foldhash::HashMap;
 use serde_json::{Map, Value};
 
 use super::account_dump::{kind_of, strip_position};

@@ -3,9 +3,10 @@
 //! and the `[[role]]`/`[[user]]`/`[[group]]` manifest of `.iamlint.toml` for layouts that
 //! follow no convention.
 
-use foldhash::{HashMap, HashMapExt};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+use foldhash::{HashMap, HashMapExt};
 
 use crate::config::Config;
 use crate::model::arn::{is_account_id, Arn};

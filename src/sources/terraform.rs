@@ -12,9 +12,9 @@
 
 mod references;
 
-use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::sync::Arc;
 
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use serde_json::{Map, Value};
 
 use super::manifest::{split_entity_arn, UNKNOWN_ACCOUNT};
