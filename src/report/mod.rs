@@ -75,17 +75,10 @@ impl<'a> SourceCache<'a> {
     pub fn locate_ahead<'l>(&mut self, locs: impl IntoIterator<Item = &'l Location>) {
         let mut wanted: HashMap<FileId, Vec<(JsonPath, bool)>> = HashMap::new();
         for loc in locs {
-            let queries = wanted.entry(loc.file).or_default();
-            match &loc.anchor {
-                Anchor::Json { path, key } => {
-                    queries.push((path.clone(), false));
-                    if *key {
-                        queries.push((path.clone(), true));
-                    }
-                }
-                Anchor::Embedded { string_at, .. } => queries.push((string_at.clone(), false)),
-                Anchor::File | Anchor::Bytes { .. } => {}
-            }
+            wanted
+                .entry(loc.file)
+                .or_default()
+                .extend(paths_tried(&loc.anchor).map(|(p, k)| (p.clone(), k)));
         }
         let mut wanted: Vec<(FileId, Vec<(JsonPath, bool)>)> = wanted
             .into_iter()
@@ -212,17 +205,15 @@ impl<'a> SourceCache<'a> {
         let range = match &loc.anchor {
             Anchor::File => None,
             Anchor::Bytes { start, end } => Some(*start..*end),
-            Anchor::Json { path, key: false } => self.locate(loc.file, text, path, false),
-            Anchor::Json { path, key: true } => self
-                .locate(loc.file, text, path, true)
-                .or_else(|| self.locate(loc.file, text, path, false)),
+            Anchor::Json { .. } => paths_tried(&loc.anchor)
+                .find_map(|(path, key)| self.locate(loc.file, text, path, key)),
             Anchor::Embedded {
-                string_at,
                 url_encoded,
                 inner,
                 key,
-            } => self
-                .locate(loc.file, text, string_at, false)
+                ..
+            } => paths_tried(&loc.anchor)
+                .find_map(|(path, key)| self.locate(loc.file, text, path, key))
                 .and_then(|outer| {
                     locate_in_string(text, outer.clone(), *url_encoded, inner, *key)
                         .or_else(|| {
@@ -329,6 +320,20 @@ pub fn resolve(findings: Vec<Finding>, cache: &mut SourceCache) -> Vec<Resolved>
         .collect();
     sort(&mut out);
     out
+}
+
+/// The JSON paths [`SourceCache::position`] looks for to place `anchor` (as a key when the
+/// flag is set), in the order it tries them: a key falls back to its value, and a document
+/// embedded in a string is found through the string. [`SourceCache::locate_ahead`] finds
+/// the same ones ahead.
+fn paths_tried(anchor: &Anchor) -> impl Iterator<Item = (&JsonPath, bool)> {
+    let (first, then) = match anchor {
+        Anchor::Json { path, key: true } => (Some((path, true)), Some((path, false))),
+        Anchor::Json { path, key: false } => (Some((path, false)), None),
+        Anchor::Embedded { string_at, .. } => (Some((string_at, false)), None),
+        Anchor::File | Anchor::Bytes { .. } => (None, None),
+    };
+    first.into_iter().chain(then)
 }
 
 /// Every place a finding shows: its primary location, labels and flow.
