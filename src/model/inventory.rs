@@ -349,7 +349,9 @@ impl ByArn {
 }
 
 /// The hash of a merge key (see [`entity_key`]): the template an unknown account belongs
-/// to, if any, and the ARN. Fixed, so merging gives the same result in every run.
+/// to, if any, and the ARN (`None` for the plain ARN indexes). A fixed state, so the tables
+/// need no hasher stored beside them; the seed changes nothing a scan gives, since items
+/// keep the order they first came in.
 fn hash_key(template: Option<FileId>, arn: &str) -> u64 {
     use std::hash::BuildHasher;
     foldhash::fast::FixedState::with_seed(0x1a4e_11a7).hash_one((template, arn))
