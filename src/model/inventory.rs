@@ -11,6 +11,7 @@ use hashbrown::HashTable;
 use serde::Serialize;
 
 use super::location::{FileId, Location, Spanned};
+use super::named_grant::NamedGrant;
 use super::policy::PolicyDocument;
 use super::profile_set::ProfileSet;
 use crate::finding::Finding;
@@ -25,6 +26,9 @@ pub enum SourceFormat {
     TerraformJson,
     CloudFormation,
     AccountDump,
+    /// What one `aws iam get-role`, `get-policy-version`, `get-role-policy` … call prints:
+    /// one entity or document, never a whole account.
+    IamApiOutput,
     AwsConfig,
     AwsCredentials,
     /// The `.iamlint.toml` (its manifest declares entities).
@@ -71,7 +75,8 @@ pub struct Role {
     pub arn: String,
     pub account: Account,
     pub name: String,
-    /// `/` or `/a/b/`.
+    /// `/` or `/a/b/`; empty when not known (a role only named by a grant, see
+    /// [`super::named_grant`]), and then its ARN's path is a guess.
     pub path: String,
     pub trust: Option<Arc<PolicyDocument>>,
     /// Inline policies.
@@ -88,6 +93,7 @@ pub struct User {
     pub arn: String,
     pub account: Account,
     pub name: String,
+    /// As a role's: empty when not known.
     pub path: String,
     pub policies: Vec<Arc<PolicyDocument>>,
     pub attached: Vec<String>,
@@ -239,6 +245,8 @@ pub struct Contribution {
     /// Policy attachments declared apart from their target
     /// (`aws_iam_role_policy_attachment`): (entity ARN or name, policy ARN).
     pub attachments: Vec<(String, String)>,
+    /// Policies for entities the file names in a known account but does not define.
+    pub named_grants: Vec<NamedGrant>,
 }
 
 impl Contribution {
@@ -260,6 +268,7 @@ impl Contribution {
         self.findings.shrink_to_fit();
         self.memberships.shrink_to_fit();
         self.attachments.shrink_to_fit();
+        self.named_grants.shrink_to_fit();
     }
 
     /// Every policy document the file holds: standalone and entities' (a document placed
@@ -272,6 +281,7 @@ impl Contribution {
             &self.groups,
             &self.managed_policies,
         )
+        .chain(self.named_grants.iter().flat_map(|g| &g.policies))
     }
 }
 
@@ -376,20 +386,29 @@ impl Inventory {
             rest.push(part);
         }
         // Each side indexes its own lists by ARN before they meet.
-        let ((roles, role_index), (mut inv, memberships, attachments)) = rayon::join(
+        let ((roles, role_index), (mut inv, declared_apart)) = rayon::join(
             || {
                 let roles = merge_roles(role_parts);
                 let index = ByArn::build(&roles, |r| &r.arn);
                 (roles, index)
             },
             || {
-                let (mut inv, memberships, attachments) = merge_rest(files, rest);
+                let (mut inv, declared_apart) = merge_rest(files, rest);
                 inv.index.managed_policies = ByArn::build(&inv.managed_policies, |p| &p.arn);
-                (inv, memberships, attachments)
+                (inv, declared_apart)
             },
         );
         inv.roles = roles;
-        inv.index.roles = role_index;
+        let DeclaredApart {
+            memberships,
+            attachments,
+            named_grants,
+        } = declared_apart;
+        inv.index.roles = if super::named_grant::apply(&mut inv, named_grants) {
+            ByArn::build(&inv.roles, |r| &r.arn)
+        } else {
+            role_index
+        };
         inv.apply_memberships(memberships);
         inv.apply_attachments(attachments);
         inv.index_groups();
@@ -511,11 +530,19 @@ fn merge_roles(parts: Vec<Vec<Role>>) -> Vec<Role> {
     out.items
 }
 
-/// Merges everything but roles, in file order, and returns the memberships and
-/// attachments declared apart, to apply once the roles are in too. (Boxed as they were
-/// loaded: splitting them off the roles then moves pointers, not contributions.)
+/// What files declare apart from the entities it is about, applied once every entity is
+/// merged: memberships, attachments and grants to entities known by name.
+struct DeclaredApart {
+    memberships: Pairs,
+    attachments: Pairs,
+    named_grants: Vec<NamedGrant>,
+}
+
+/// Merges everything but roles, in file order, and returns what was declared apart, to
+/// apply once the roles are in too. (Boxed as they were loaded: splitting them off the
+/// roles then moves pointers, not contributions.)
 #[allow(clippy::vec_box)]
-fn merge_rest(files: Vec<SourceFile>, parts: Vec<Box<Contribution>>) -> (Inventory, Pairs, Pairs) {
+fn merge_rest(files: Vec<SourceFile>, parts: Vec<Box<Contribution>>) -> (Inventory, DeclaredApart) {
     let mut inv = Inventory {
         files,
         ..Inventory::default()
@@ -529,8 +556,11 @@ fn merge_rest(files: Vec<SourceFile>, parts: Vec<Box<Contribution>>) -> (Invento
     let mut users = Keyed::with_capacity(total(|p| p.users.len()));
     let mut groups = Keyed::with_capacity(total(|p| p.groups.len()));
     let mut policies = Keyed::with_capacity(total(|p| p.managed_policies.len()));
-    let mut memberships = Vec::new();
-    let mut attachments = Vec::new();
+    let mut apart = DeclaredApart {
+        memberships: Vec::new(),
+        attachments: Vec::new(),
+        named_grants: Vec::new(),
+    };
     for part in parts {
         let part = *part;
         inv.documents.extend(part.documents);
@@ -555,13 +585,14 @@ fn merge_rest(files: Vec<SourceFile>, parts: Vec<Box<Contribution>>) -> (Invento
         inv.provider_chains.extend(part.provider_chains);
         inv.switch_links.extend(part.switch_links);
         inv.findings.extend(part.findings);
-        memberships.extend(part.memberships);
-        attachments.extend(part.attachments);
+        apart.memberships.extend(part.memberships);
+        apart.attachments.extend(part.attachments);
+        apart.named_grants.extend(part.named_grants);
     }
     inv.users = users.items;
     inv.groups = groups.items;
     inv.managed_policies = policies.items;
-    (inv, memberships, attachments)
+    (inv, apart)
 }
 
 /// (entity, other) name pairs declared apart: memberships and attachments.

@@ -5,6 +5,7 @@ pub mod arn;
 pub mod inventory;
 pub mod location;
 pub mod matching;
+pub mod named_grant;
 pub mod path;
 pub mod policy;
 pub mod profile_set;

@@ -25,6 +25,7 @@ use crate::model::inventory::{
     Account, Contribution, Group, ManagedPolicy, ProviderChain, ProviderHop, Role, User,
 };
 use crate::model::location::{DocOrigin, Location, Spanned};
+use crate::model::named_grant::{EntityKind, NamedGrant};
 use crate::model::path::JsonPath;
 use crate::model::policy::{PolicyDocument, PolicyKind};
 
@@ -1186,35 +1187,72 @@ impl<'x> Loader<'x> {
             return;
         };
         // A policy names one owner: by its known name, or by reference.
-        let owners: Vec<Entity> = match r.attrs.known_text(owner) {
+        let owners: Vec<Owner> = match r.attrs.known_text(owner) {
             Some(_) => self.owners(r, owner, owner, names, config),
             None => self
                 .referenced(r, owner, &format!("aws_iam_{owner}"), names, config)
                 .into_iter()
                 .map(Owner::Entity)
                 .collect(),
-        }
-        .into_iter()
-        .filter_map(|o| match o {
-            Owner::Entity(e) => Some(e),
-            Owner::Name(_) => None,
-        })
-        .collect();
-        if owners.is_empty() {
-            self.out.documents.push(doc);
-            return;
-        }
-        for e in owners {
-            let list = match e {
-                Entity::Role(i) => self.out.roles.get_mut(i).map(|e| &mut e.policies),
-                Entity::User(i) => self.out.users.get_mut(i).map(|e| &mut e.policies),
-                Entity::Group(i) => self.out.groups.get_mut(i).map(|e| &mut e.policies),
-                Entity::Policy(_) => None,
+        };
+        let mut placed = false;
+        for o in owners {
+            let list = match o {
+                Owner::Entity(Entity::Role(i)) => {
+                    self.out.roles.get_mut(i).map(|e| &mut e.policies)
+                }
+                Owner::Entity(Entity::User(i)) => {
+                    self.out.users.get_mut(i).map(|e| &mut e.policies)
+                }
+                Owner::Entity(Entity::Group(i)) => {
+                    self.out.groups.get_mut(i).map(|e| &mut e.policies)
+                }
+                Owner::Entity(Entity::Policy(_)) => None,
+                Owner::Name(name) => match self.named_grant(r, owner, &name) {
+                    Some(mut grant) => {
+                        grant.policies.push(doc.clone());
+                        self.out.named_grants.push(grant);
+                        placed = true;
+                        continue;
+                    }
+                    None => None,
+                },
             };
             if let Some(list) = list {
                 list.push(doc.clone());
+                placed = true;
             }
         }
+        if !placed {
+            self.out.documents.push(doc);
+        }
+    }
+
+    /// A grant of `r` to the `what` (role, user or group) called `name` that this file
+    /// does not define: it lives in the account `r` is deployed to, so when that account
+    /// is known the merge gives the grant to it (see [`NamedGrant`]). None for an unknown
+    /// account, or an ARN where IAM takes a name (the apply fails).
+    fn named_grant(&self, r: &Resource, what: &str, name: &str) -> Option<NamedGrant> {
+        let kind = match what {
+            "role" => EntityKind::Role,
+            "user" => EntityKind::User,
+            "group" => EntityKind::Group,
+            _ => return None,
+        };
+        if name.starts_with("arn:") || name.contains('/') {
+            return None;
+        }
+        let acct = self.account_for(&r.module);
+        acct.account.known()?;
+        Some(NamedGrant {
+            kind,
+            arn: format!("arn:{}:iam::{}:{what}/{name}", acct.partition, acct.text),
+            account: acct.account,
+            name: name.to_owned(),
+            policies: Vec::new(),
+            attached: Vec::new(),
+            at: self.loc(&r.at),
+        })
     }
 
     /// A policy attachment: the policy (its known ARN, or the key of the managed policy
@@ -1242,12 +1280,23 @@ impl<'x> Loader<'x> {
         if policies.is_empty() {
             return;
         }
-        let owners: Vec<Owner> = targets
+        let owners: Vec<(&str, Owner)> = targets
             .iter()
-            .flat_map(|(what, key)| self.owners(r, key, what, names, config))
+            .flat_map(|(what, key)| {
+                self.owners(r, key, what, names, config)
+                    .into_iter()
+                    .map(|o| (*what, o))
+            })
             .collect();
-        for policy in &policies {
-            for owner in &owners {
+        for (what, owner) in &owners {
+            if let Owner::Name(name) = owner {
+                if let Some(mut grant) = self.named_grant(r, what, name) {
+                    grant.attached.clone_from(&policies);
+                    self.out.named_grants.push(grant);
+                    continue;
+                }
+            }
+            for policy in &policies {
                 self.attach(owner, policy);
             }
         }
@@ -1255,6 +1304,7 @@ impl<'x> Loader<'x> {
 
     fn attach(&mut self, owner: &Owner, policy: &str) {
         let list = match owner {
+            // In an account not known: for the merge to find by name, if anything has it.
             Owner::Name(name) => {
                 self.out.attachments.push((name.clone(), policy.to_owned()));
                 return;
