@@ -21,10 +21,7 @@ use crate::model::policy::{PolicyDocument, PolicyKind};
 
 /// Loads one dump.
 pub fn load(_ctx: &LoadContext, input: &FileInput, value: &Value) -> Contribution {
-    let mut dump = Dump {
-        file: input.id,
-        out: Contribution::default(),
-    };
+    let mut dump = Dump::new(input.id);
     let Some(top) = value.as_object() else {
         return dump.out;
     };
@@ -58,14 +55,23 @@ pub fn load(_ctx: &LoadContext, input: &FileInput, value: &Value) -> Contributio
 
 type EntryLoader = fn(&mut Dump, &Map<String, Value>, &JsonPath);
 
-/// The contribution being built and the file it comes from.
-struct Dump {
-    file: FileId,
-    out: Contribution,
+/// The contribution being built and the file it comes from. The single-entity outputs of
+/// `aws iam get-role` and friends ([`super::api_output`]) hold the same entries as a dump's
+/// lists, so they are read by the same methods.
+pub(crate) struct Dump {
+    pub(crate) file: FileId,
+    pub(crate) out: Contribution,
 }
 
 impl Dump {
-    fn malformed(&mut self, path: &JsonPath, message: String) {
+    pub(crate) fn new(file: FileId) -> Self {
+        Dump {
+            file,
+            out: Contribution::default(),
+        }
+    }
+
+    pub(crate) fn malformed(&mut self, path: &JsonPath, message: String) {
         self.out.findings.push(
             Finding::new(
                 MALFORMED_SOURCE,
@@ -82,7 +88,12 @@ impl Dump {
     }
 
     /// The items of a list member, or a finding when it is not a list.
-    fn list<'v>(&mut self, v: &'v Value, path: &JsonPath, key: &str) -> Option<&'v [Value]> {
+    pub(crate) fn list<'v>(
+        &mut self,
+        v: &'v Value,
+        path: &JsonPath,
+        key: &str,
+    ) -> Option<&'v [Value]> {
         match v {
             Value::Array(items) => Some(items),
             other => {
@@ -138,7 +149,7 @@ impl Dump {
     }
 
     /// A policy document held as a JSON object, a JSON string or a URL-encoded JSON string.
-    fn document(
+    pub(crate) fn document(
         &mut self,
         v: &Value,
         path: &JsonPath,
@@ -217,7 +228,7 @@ impl Dump {
     }
 
     /// `UserPolicyList`-style lists of `{PolicyName, PolicyDocument}`.
-    fn inline_policies(
+    pub(crate) fn inline_policies(
         &mut self,
         entry: &Map<String, Value>,
         path: &JsonPath,
@@ -280,7 +291,7 @@ impl Dump {
         arns
     }
 
-    fn user(&mut self, entry: &Map<String, Value>, path: &JsonPath) {
+    pub(crate) fn user(&mut self, entry: &Map<String, Value>, path: &JsonPath) {
         let Some((arn, account, name, iam_path)) = self.identity(entry, path, "UserName", "user")
         else {
             return;
@@ -324,7 +335,7 @@ impl Dump {
         });
     }
 
-    fn group(&mut self, entry: &Map<String, Value>, path: &JsonPath) {
+    pub(crate) fn group(&mut self, entry: &Map<String, Value>, path: &JsonPath) {
         let Some((arn, account, name, _)) = self.identity(entry, path, "GroupName", "group") else {
             return;
         };
@@ -341,7 +352,7 @@ impl Dump {
         });
     }
 
-    fn role(&mut self, entry: &Map<String, Value>, path: &JsonPath) {
+    pub(crate) fn role(&mut self, entry: &Map<String, Value>, path: &JsonPath) {
         let Some((arn, account, name, iam_path)) = self.identity(entry, path, "RoleName", "role")
         else {
             return;

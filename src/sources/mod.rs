@@ -4,6 +4,7 @@
 //! Loaders never decide what is a rule finding; they only describe what the file holds.
 
 pub mod account_dump;
+pub mod api_output;
 pub mod aws_config;
 pub mod aws_ini;
 pub mod cloudformation;
@@ -229,7 +230,7 @@ fn dispatch_json(
     out: Contribution,
 ) -> (SourceFormat, Contribution) {
     let Some(obj) = value.as_object() else {
-        if ours {
+        if ours && !is_cloudformation_parameters(&value) {
             let mut out = out;
             out.findings.push(Finding::new(
                 MALFORMED_SOURCE,
@@ -255,10 +256,11 @@ fn dispatch_json(
             terraform::load_state(ctx, input, &value),
         );
     }
+    // A `.tf.json` file of only variables, outputs or locals is Terraform all the same.
     if is_tf_json
-        && (obj.contains_key("resource")
-            || obj.contains_key("provider")
-            || obj.contains_key("data"))
+        && obj
+            .keys()
+            .all(|k| TERRAFORM_JSON_BLOCKS.contains(&k.as_str()))
     {
         return (
             SourceFormat::TerraformJson,
@@ -286,6 +288,12 @@ fn dispatch_json(
             account_dump::load(ctx, input, &value),
         );
     }
+    if let Some(shape) = api_output::shape_of(obj) {
+        return (
+            SourceFormat::IamApiOutput,
+            api_output::load(ctx, input, obj, shape),
+        );
+    }
     if obj.contains_key("Statement") || ours {
         return (
             SourceFormat::PolicyJson,
@@ -295,7 +303,36 @@ fn dispatch_json(
     (SourceFormat::Unknown, out)
 }
 
-/// Whether a `.template` file holds YAML rather than JSON (CloudFormation takes both).
+/// The top-level blocks of Terraform's JSON configuration syntax (and its `//` comment
+/// property).
+const TERRAFORM_JSON_BLOCKS: &[&str] = &[
+    "resource",
+    "data",
+    "provider",
+    "variable",
+    "output",
+    "locals",
+    "module",
+    "terraform",
+    "moved",
+    "import",
+    "removed",
+    "check",
+    "//",
+];
+
+/// A CloudFormation parameters file (`aws cloudformation create-stack --parameters
+/// file://…`): a list of `{"ParameterKey", "ParameterValue"}`. It sits beside templates,
+/// often in a folder named `iam/`, and holds nothing iamlint reads.
+fn is_cloudformation_parameters(value: &Value) -> bool {
+    value.as_array().is_some_and(|items| {
+        !items.is_empty()
+            && items
+                .iter()
+                .all(|i| i.get("ParameterKey").is_some_and(Value::is_string))
+    })
+}
+
 /// Why a file's bytes could not be had.
 pub(crate) enum ReadProblem {
     /// Over the size limit: its size.
@@ -332,6 +369,7 @@ fn open_for_reading(path: &Path) -> std::io::Result<std::fs::File> {
     options.open(path)
 }
 
+/// Whether a `.template` file holds YAML rather than JSON (CloudFormation takes both).
 fn is_yaml_template(path: &Path, text: &str) -> bool {
     let is_template = path
         .extension()
