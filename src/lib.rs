@@ -202,6 +202,7 @@ pub fn scan(
             id: i as u32,
             path: cand.path,
             format,
+            show_source: format.shows_source(),
         });
         parts.push(part);
     }
@@ -211,6 +212,7 @@ pub fn scan(
             id,
             path: cfg_path.clone(),
             format: SourceFormat::Config,
+            show_source: true,
         });
         let mut part = sources::manifest::manifest_contribution(&config, id);
         rules::check_documents(rules, &mut part);

@@ -116,3 +116,43 @@ fn no_output_format_shows_a_credential() {
     let written = std::fs::read_to_string(&baseline).expect("baseline written");
     assert_no_secret("baseline file", &written);
 }
+
+/// A file iamlint could not parse as what it expected (here a dotenv file where a policy
+/// should be, and a JSON array where a policy object should be) is reported by position
+/// only: no format shows a byte of it.
+#[test]
+fn unparsed_files_are_shown_by_position_only() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let iam = dir.path().join("iam");
+    std::fs::create_dir_all(&iam).expect("mkdir");
+    let canary = "Cnry00Pw7Hq2Lk9Zx4Vb6Nm1Tr3Yd";
+    std::fs::write(
+        iam.join("policy.json"),
+        format!("AWS_PROFILE=ci\nDB_PASSWORD={canary}\n"),
+    )
+    .expect("write");
+    std::fs::write(iam.join("trust.json"), format!("[\n  \"{canary}\"\n]\n")).expect("write");
+    for format in ["human", "json", "sarif", "github"] {
+        let (stdout, stderr) = run(&["check", "iam", "--format", format], dir.path());
+        assert!(
+            stdout.contains("IAM002") && stdout.contains("IAM004"),
+            "{format}:\n{stdout}"
+        );
+        for text in [&stdout, &stderr] {
+            assert!(
+                !text.contains("Pw7Hq2Lk9Zx4"),
+                "{format} shows the file:\n{text}"
+            );
+            assert!(
+                !text.contains("DB_PASSWORD"),
+                "{format} shows the file:\n{text}"
+            );
+        }
+        if format == "human" {
+            assert!(
+                stdout.contains("iam/policy.json:1:1: invalid JSON"),
+                "{stdout}"
+            );
+        }
+    }
+}

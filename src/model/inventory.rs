@@ -35,6 +35,17 @@ pub enum SourceFormat {
     Unknown,
 }
 
+impl SourceFormat {
+    /// Whether a file read as this format was parsed as that format, so that reporters may
+    /// show its text (secret values masked). A file that could not be parsed as what it was
+    /// expected to be (`Unknown`: invalid JSON, binary, not the expected shape) may hold
+    /// anything (a symlinked dotenv file, a pasted key): its bytes are never shown, only
+    /// positions.
+    pub fn shows_source(self) -> bool {
+        !matches!(self, SourceFormat::Unknown)
+    }
+}
+
 /// One scanned file.
 #[derive(Clone, Debug)]
 pub struct SourceFile {
@@ -42,6 +53,10 @@ pub struct SourceFile {
     /// The path as the user gave it, joined with the walk (what outputs show).
     pub path: PathBuf,
     pub format: SourceFormat,
+    /// Reporters may show the file's text (secret values masked): it was parsed as the
+    /// format it was expected to be ([`SourceFormat::shows_source`]). The one switch every
+    /// snippet goes by.
+    pub show_source: bool,
 }
 
 /// An AWS account, as far as iamlint knows it.
