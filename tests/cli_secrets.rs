@@ -156,3 +156,42 @@ fn unparsed_files_are_shown_by_position_only() {
         }
     }
 }
+
+/// A `*.json` link out of the scanned tree (to a dotenv file) is not read: one note for the
+/// run, however many such links there are, and none of the target's bytes in any format.
+#[cfg(unix)]
+#[test]
+fn links_out_of_the_tree_are_not_read_and_noted_once() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let tree = dir.path().join("tree");
+    std::fs::create_dir_all(tree.join("iam")).expect("mkdir");
+    let canary = "Cnry00Lk3Mn8Bv5Cx2Zq7Wr4Ty";
+    std::fs::write(dir.path().join("dotenv"), format!("DB_PASSWORD={canary}\n")).expect("write");
+    for name in ["policy.json", "trust.json"] {
+        std::os::unix::fs::symlink("../../dotenv", tree.join("iam").join(name)).expect("symlink");
+    }
+    for format in ["human", "json", "sarif", "github"] {
+        let (stdout, stderr) = run(&["check", "tree", "--format", format], dir.path());
+        let marker = match format {
+            "human" => "IAM006(",
+            "json" => "\"rule\": \"IAM006\"",
+            "sarif" => "\"ruleId\": \"IAM006\"",
+            _ => "title=IAM006",
+        };
+        assert_eq!(stdout.matches(marker).count(), 1, "{format}:\n{stdout}");
+        assert!(
+            !stdout.contains(&marker.replace("IAM006", "IAM002")),
+            "{format}: the target was read:\n{stdout}"
+        );
+        for text in [&stdout, &stderr] {
+            assert!(
+                !text.contains("Lk3Mn8Bv5Cx2"),
+                "{format} shows the target:\n{text}"
+            );
+            assert!(
+                !text.contains("DB_PASSWORD"),
+                "{format} shows the target:\n{text}"
+            );
+        }
+    }
+}

@@ -27,6 +27,39 @@ pub const UNREADABLE_FILE: &str = "IAM001";
 pub const INVALID_JSON: &str = "IAM002";
 pub const FILE_TOO_LARGE: &str = "IAM003";
 pub const MALFORMED_SOURCE: &str = "IAM004";
+pub const LINK_OUTSIDE_SCAN: &str = "IAM006";
+
+/// Links listed by name in the one IAM006 finding of a run; more are counted.
+const LINKS_LISTED: usize = 10;
+
+/// The one note of a run about symbolic links that lead outside the scanned paths and
+/// were not read (`links` in path order), or None when there is none. One finding, not
+/// one per link: a home folder linked into a tree can hold hundreds.
+pub fn links_outside_scan(links: &[FileId]) -> Option<Finding> {
+    let (&first, rest) = links.split_first()?;
+    let message = if rest.is_empty() {
+        "symbolic link leads outside the scanned paths: not read".to_owned()
+    } else {
+        format!(
+            "{} symbolic links lead outside the scanned paths: none was read",
+            links.len()
+        )
+    };
+    let mut finding = Finding::new(
+        LINK_OUTSIDE_SCAN,
+        Severity::Note,
+        Location::file(first),
+        message,
+    )
+    .with_help(
+        "add the target's folder to the scanned paths if it should be checked, or remove the link",
+    )
+    .with_identity(LINK_OUTSIDE_SCAN);
+    for &link in rest.iter().take(LINKS_LISTED - 1) {
+        finding = finding.with_label(Location::file(link), "not read either");
+    }
+    Some(finding)
+}
 
 /// What every loader gets besides the file.
 pub struct LoadContext<'a> {
@@ -117,6 +150,10 @@ pub fn load_candidate(
                 .with_identity(format!("{rule}:{}", path.display())),
         );
     };
+    if cand.outside_roots {
+        // Never opened: the run reports such links once (`links_outside_scan`).
+        return (SourceFormat::Unknown, out);
+    }
     if let Some(reason) = &cand.walk_error {
         if ours {
             bad(
