@@ -207,7 +207,7 @@ pub fn scan(
             id: i as u32,
             path: cand.path,
             format,
-            show_source: format.shows_source(),
+            show_source: format.shows_source() && !part.hide_source,
         });
         parts.push(part);
     }

@@ -195,3 +195,50 @@ fn links_out_of_the_tree_are_not_read_and_noted_once() {
         }
     }
 }
+
+/// Credentials in an odd credentials or config file are all reported, once each, and never
+/// shown: after a malformed section header, on a `key: value` line, in a file with a NUL
+/// byte. Fake values are skipped alike in every profile, quoted or not.
+#[test]
+fn odd_credential_files_lose_no_credential() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let aws = dir.path().join(".aws");
+    std::fs::create_dir_all(&aws).expect("mkdir");
+    let [broken, colon, nul] = [
+        "Cnry00Hd4Jf7Kg2Ls9Qa5Wz1Xe",
+        "Cnry00Pm6Nb3Vc8Xz5Lk2Jh9Gf",
+        "Cnry00Ty1Ur4Ie7Ow0Pq3As6Df",
+    ];
+    std::fs::write(
+        aws.join("credentials"),
+        format!(
+            "[broken\naws_secret_access_key = {broken}\n[ok]\naws_access_key_id: {colon}\n\
+             [fake1]\naws_secret_access_key = xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n\
+             [fake2]\naws_secret_access_key = \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"\n"
+        ),
+    )
+    .expect("write");
+    std::fs::write(
+        aws.join("config"),
+        format!("[profile a]\nregion = eu-west-1\n\0\naws_session_token = {nul}\n"),
+    )
+    .expect("write");
+    for format in ["human", "json", "sarif", "github"] {
+        let (stdout, stderr) = run(&["check", ".aws", "--format", format], dir.path());
+        let marker = match format {
+            "human" => "IAM501(",
+            "json" => "\"rule\": \"IAM501\"",
+            "sarif" => "\"ruleId\": \"IAM501\"",
+            _ => "title=IAM501",
+        };
+        assert_eq!(stdout.matches(marker).count(), 3, "{format}:\n{stdout}");
+        for text in [&stdout, &stderr] {
+            for canary in [broken, colon, nul] {
+                assert!(
+                    !text.contains(&canary[6..18]),
+                    "{format} shows a credential:\n{text}"
+                );
+            }
+        }
+    }
+}

@@ -54,8 +54,8 @@ pub struct SourceFile {
     pub path: PathBuf,
     pub format: SourceFormat,
     /// Reporters may show the file's text (secret values masked): it was parsed as the
-    /// format it was expected to be ([`SourceFormat::shows_source`]). The one switch every
-    /// snippet goes by.
+    /// format it was expected to be ([`SourceFormat::shows_source`]) and its bytes were
+    /// whole ([`Contribution::hide_source`] unset). The one switch every snippet goes by.
     pub show_source: bool,
 }
 
@@ -191,14 +191,25 @@ pub struct ConfigSection {
 pub struct SecretKey {
     /// The key, lower case (`aws_secret_access_key`).
     pub key: String,
-    /// The section it is in, as the loader names it (a profile name, or the bracket text).
-    pub section: String,
+    /// Where it sits, for the finding's message.
+    pub place: SecretPlace,
     pub key_at: Location,
     pub value_at: Location,
-    /// False for values that cannot be a real credential: empty, a placeholder
-    /// (`${…}`, `<…>`), AWS's documentation examples (`…EXAMPLE…`), or shorter than 16
-    /// characters (`FAKE`).
+    /// False for values that cannot be a real credential (see
+    /// [`crate::sources::aws_config::is_placeholder_credential`], the one rule for every key).
     pub looks_real: bool,
+}
+
+/// Where a credential key sits.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SecretPlace {
+    /// A section of a CLI config or credentials file, as the loader names it (a profile
+    /// name, or the bracket text of a section the SDKs ignore).
+    Section(String),
+    /// A line the SDKs do not read (before any header, under a malformed header, or
+    /// written `key: value`), with the name of the section it sits in when that section's
+    /// header is well formed.
+    StrayLine(Option<String>),
 }
 
 /// Terraform AWS provider `assume_role` blocks, in order: more than one is a chain.
@@ -248,6 +259,10 @@ pub struct Contribution {
     pub switch_links: Vec<SwitchLink>,
     /// Load diagnostics (bad file, bad shape, secrets found by the INI loader…).
     pub findings: Vec<Finding>,
+    /// Set by a loader that read the file although its bytes are not what the format
+    /// expects (a credentials file with NUL bytes or bad UTF-8 is still searched for
+    /// credentials): no reporter shows its text. See [`SourceFile::show_source`].
+    pub hide_source: bool,
     /// Group memberships declared apart from users (`aws_iam_group_membership`):
     /// (group ARN or name, user ARN or name).
     pub memberships: Vec<(String, String)>,

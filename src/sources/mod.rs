@@ -189,6 +189,9 @@ pub fn load_candidate(
     let text = match decode_text(&bytes) {
         Ok(t) => t,
         Err(why) => {
+            if let Some(loaded) = load_damaged(ctx, id, path, &bytes) {
+                return loaded;
+            }
             if ours {
                 bad(&mut out, UNREADABLE_FILE, Severity::Error, why);
             }
@@ -333,6 +336,62 @@ fn dispatch_json(
 }
 
 /// Whether a `.template` file holds YAML rather than JSON (CloudFormation takes both).
+/// A credentials or config file whose bytes are not clean UTF-8
+/// text (a NUL byte, a stray Latin-1 byte): it is still read, with every bad byte read as
+/// `?` so that positions stay byte-exact, so that no credential in it goes unreported.
+/// The file gets an IAM001 finding and its text is never shown. None for any other file,
+/// and for UTF-16 text (positions would not map back).
+fn load_damaged(
+    ctx: &LoadContext,
+    id: FileId,
+    path: &Path,
+    bytes: &[u8],
+) -> Option<(SourceFormat, Contribution)> {
+    if !is_ini_name(path) {
+        return None;
+    }
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return None;
+    }
+    let offset = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        3
+    } else {
+        0
+    };
+    let mut text = String::with_capacity(bytes.len());
+    for chunk in bytes.get(offset..).unwrap_or_default().utf8_chunks() {
+        text.push_str(chunk.valid());
+        text.extend(std::iter::repeat_n('?', chunk.invalid().len()));
+    }
+    let input = FileInput {
+        id,
+        path,
+        text: &text,
+        offset,
+    };
+    if !aws_ini::looks_like_aws_ini(&text) {
+        return None;
+    }
+    let (format, mut part) = aws_config::load(ctx, &input);
+    let what = if memchr::memchr(0, bytes).is_some() {
+        "file holds NUL bytes"
+    } else {
+        "file is not valid UTF-8"
+    };
+    part.findings.push(
+        Finding::new(
+            UNREADABLE_FILE,
+            Severity::Error,
+            Location::file(id),
+            format!("{what}: read as text for its profiles and credentials, and never shown"),
+        )
+        .with_help("re-save the file as plain UTF-8 text")
+        .with_identity(format!("{UNREADABLE_FILE}:{}", path.display())),
+    );
+    part.hide_source = true;
+    Some((format, part))
+}
+
 /// Why a file's bytes could not be had.
 pub(crate) enum ReadProblem {
     /// Over the size limit: its size.
