@@ -27,6 +27,9 @@ pub enum SourceFormat {
     AccountDump,
     AwsConfig,
     AwsCredentials,
+    /// A credential cache the AWS CLI or SSO login wrote (`.aws/cli/cache/*.json`,
+    /// `.aws/sso/cache/*.json`): read for its credentials only, never shown.
+    CredentialCache,
     /// The `.iamlint.toml` (its manifest declares entities).
     Config,
     /// Markdown or HTML, read for console switch-role links.
@@ -39,10 +42,10 @@ impl SourceFormat {
     /// Whether a file read as this format was parsed as that format, so that reporters may
     /// show its text (secret values masked). A file that could not be parsed as what it was
     /// expected to be (`Unknown`: invalid JSON, binary, not the expected shape) may hold
-    /// anything (a symlinked dotenv file, a pasted key): its bytes are never shown, only
-    /// positions.
+    /// anything (a symlinked dotenv file, a pasted key), and a credential cache is nothing
+    /// but secrets: their bytes are never shown, only positions.
     pub fn shows_source(self) -> bool {
-        !matches!(self, SourceFormat::Unknown)
+        !matches!(self, SourceFormat::Unknown | SourceFormat::CredentialCache)
     }
 }
 
@@ -185,11 +188,12 @@ pub struct ConfigSection {
 }
 
 /// A key that holds a credential (`aws_access_key_id`, `aws_secret_access_key`,
-/// `aws_session_token`) in an AWS CLI config or credentials file: what and where, never
-/// the value.
+/// `aws_session_token` in an AWS CLI config or credentials file; `SecretAccessKey`,
+/// `accessToken`… in a CLI or SSO credential cache): what and where, never the value.
 #[derive(Clone, Debug)]
 pub struct SecretKey {
-    /// The key, lower case (`aws_secret_access_key`).
+    /// The key: lower case in INI files (`aws_secret_access_key`), as written in JSON
+    /// caches (`SecretAccessKey`).
     pub key: String,
     /// Where it sits, for the finding's message.
     pub place: SecretPlace,
@@ -210,6 +214,9 @@ pub enum SecretPlace {
     /// written `key: value`), with the name of the section it sits in when that section's
     /// header is well formed.
     StrayLine(Option<String>),
+    /// A credential cache the AWS CLI or SSO login wrote (`.aws/cli/cache/*.json`,
+    /// `.aws/sso/cache/*.json`).
+    Cache,
 }
 
 /// Terraform AWS provider `assume_role` blocks, in order: more than one is a chain.

@@ -37,6 +37,10 @@ impl Rule for CommittedSecret {
                     ),
                     format!("stray#{}", s.key),
                 ),
+                SecretPlace::Cache => (
+                    format!("credential cache holds `{}`", s.key),
+                    format!("cache#{}", s.key),
+                ),
             };
             out.push(
                 ctx.finding(ID, s.key_at.clone(), message)

@@ -230,8 +230,8 @@ fn collect_secrets(
 const PLACEHOLDER_WORDS: [&str; 5] = ["example", "placeholder", "changeme", "redacted", "your"];
 
 /// The one rule that tells a fake credential value from one that could be real, applied
-/// the same way to every credential key of every file (CLI config and credentials files),
-/// whatever profile or line it is in; `rules/IAM501.md` documents it.
+/// the same way to every credential key of every file (CLI config and credentials files,
+/// CLI and SSO caches), whatever profile or line it is in; `rules/IAM501.md` documents it.
 /// After trimming blanks and one pair of surrounding quotes, a value is a placeholder when
 /// 1. it is shorter than 16 characters (the shortest access key id IAM issues; secret keys
 ///    are 40): empty, `FAKE`, `xxx`, `<your-key>`;

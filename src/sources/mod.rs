@@ -7,6 +7,7 @@ pub mod account_dump;
 pub mod aws_config;
 pub mod aws_ini;
 pub mod cloudformation;
+pub mod credential_cache;
 pub mod manifest;
 pub mod policy_json;
 pub mod switch_links;
@@ -225,6 +226,14 @@ pub fn load_candidate(
         }
         return (SourceFormat::Unknown, out);
     }
+    if credential_cache::is_cache_path(path) {
+        // Whatever it holds, and even when it is not valid JSON: a cache is never a policy.
+        let mut part = credential_cache::load(&input);
+        if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
+            part.findings.push(json_syntax_finding(id, path, text, &e));
+        }
+        return (SourceFormat::CredentialCache, part);
+    }
     let is_tf_json = path
         .file_name()
         .and_then(|n| n.to_str())
@@ -326,6 +335,15 @@ fn dispatch_json(
             account_dump::load(ctx, input, &value),
         );
     }
+    // A credential cache found outside `.aws/…/cache` (copied into the repository): its
+    // credentials are reported and it is never read as a policy. So is any other file that
+    // iamlint would take for a policy by its place alone but that holds a cache's
+    // credential keys instead of a `Statement`.
+    if credential_cache::looks_like_cache(obj)
+        || (!obj.contains_key("Statement") && credential_cache::holds_cache_key(input.text))
+    {
+        return (SourceFormat::CredentialCache, credential_cache::load(input));
+    }
     if obj.contains_key("Statement") || ours {
         return (
             SourceFormat::PolicyJson,
@@ -335,8 +353,7 @@ fn dispatch_json(
     (SourceFormat::Unknown, out)
 }
 
-/// Whether a `.template` file holds YAML rather than JSON (CloudFormation takes both).
-/// A credentials or config file whose bytes are not clean UTF-8
+/// A credentials or config file, or a credential cache, whose bytes are not clean UTF-8
 /// text (a NUL byte, a stray Latin-1 byte): it is still read, with every bad byte read as
 /// `?` so that positions stay byte-exact, so that no credential in it goes unreported.
 /// The file gets an IAM001 finding and its text is never shown. None for any other file,
@@ -347,7 +364,8 @@ fn load_damaged(
     path: &Path,
     bytes: &[u8],
 ) -> Option<(SourceFormat, Contribution)> {
-    if !is_ini_name(path) {
+    let is_cache = credential_cache::is_cache_path(path);
+    if !is_ini_name(path) && !is_cache {
         return None;
     }
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
@@ -369,10 +387,16 @@ fn load_damaged(
         text: &text,
         offset,
     };
-    if !aws_ini::looks_like_aws_ini(&text) {
+    let (format, mut part) = if is_cache {
+        (
+            SourceFormat::CredentialCache,
+            credential_cache::load(&input),
+        )
+    } else if aws_ini::looks_like_aws_ini(&text) {
+        aws_config::load(ctx, &input)
+    } else {
         return None;
-    }
-    let (format, mut part) = aws_config::load(ctx, &input);
+    };
     let what = if memchr::memchr(0, bytes).is_some() {
         "file holds NUL bytes"
     } else {
@@ -428,6 +452,7 @@ fn open_for_reading(path: &Path) -> std::io::Result<std::fs::File> {
     options.open(path)
 }
 
+/// Whether a `.template` file holds YAML rather than JSON (CloudFormation takes both).
 fn is_yaml_template(path: &Path, text: &str) -> bool {
     let is_template = path
         .extension()
