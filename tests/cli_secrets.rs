@@ -276,6 +276,12 @@ const PLACED: &[(&str, &str, usize)] = &[
         "home/.aws/sso/cache/reg.json",
         1,
     ),
+    // `aws sts assume-role` output saved into the tree under another name.
+    (
+        "Cnry12zymMlopiWfqUyHRSIf8NFmAU",
+        "home/deploy/creds.json",
+        3,
+    ),
 ];
 
 /// Values that must never be shown, and are reported otherwise than as IAM501: a dotenv
@@ -331,6 +337,15 @@ fn issue_11_tree() -> tempfile::TempDir {
         format!(
             "{{\"clientId\": \"client-id-not-secret\", \"clientSecret\": \"{c9}\", \
              \"registrationExpiresAt\": \"2027-01-01T00:00:00Z\"}}\n"
+        )
+        .as_bytes(),
+    );
+    write(
+        "home/deploy/creds.json",
+        format!(
+            "{{\"Credentials\": {{\n  \"Expiration\": \"2026-11-29T15:00:00Z\",\n  \
+             \"SecretAccessKey\": \"{}\"\n}}}}\n",
+            PLACED[9].0
         )
         .as_bytes(),
     );

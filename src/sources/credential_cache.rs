@@ -44,18 +44,22 @@ pub fn is_cache_path(path: &Path) -> bool {
     })
 }
 
-/// Whether a JSON document has the shape of a credential cache wherever it was found: an
-/// `AssumeRole` result (`Credentials` holding a secret key or token), an SSO token
-/// (`accessToken`), or an SSO client registration (`clientSecret`).
+/// Whether a JSON document has the shape of a credential cache, or of a command's output
+/// that holds a credential, wherever it was found: an `AssumeRole` result or a CLI cache
+/// (`Credentials` holding a secret key or session token), `aws iam create-access-key`
+/// output (`AccessKey` holding a secret key), an SSO token (`accessToken` with
+/// `expiresAt`), or an SSO client registration (`clientSecret` with `clientId`). Both keys
+/// are asked for where one alone is common in application JSON (`accessToken`).
 pub fn looks_like_cache(obj: &Map<String, Value>) -> bool {
-    let creds = obj
-        .get("Credentials")
-        .and_then(Value::as_object)
-        .is_some_and(|c| c.contains_key("SecretAccessKey") || c.contains_key("SessionToken"));
-    creds
-        || ["accessToken", "refreshToken", "clientSecret"]
-            .iter()
-            .any(|k| obj.contains_key(*k))
+    let holds = |outer: &str| {
+        obj.get(outer)
+            .and_then(Value::as_object)
+            .is_some_and(|c| c.contains_key("SecretAccessKey") || c.contains_key("SessionToken"))
+    };
+    holds("Credentials")
+        || holds("AccessKey")
+        || (obj.contains_key("accessToken") && obj.contains_key("expiresAt"))
+        || (obj.contains_key("clientSecret") && obj.contains_key("clientId"))
 }
 
 /// Whether a credential key of a cache appears as a key anywhere in the text.
@@ -232,8 +236,16 @@ mod tests {
         assert!(is_cache_path(Path::new(".aws/sso/cache/abc.json")));
         assert!(!is_cache_path(Path::new("home/.aws/abc.json")));
         assert!(!is_cache_path(Path::new("cli/cache/abc.json")));
-        let cache: Value = serde_json::json!({"Credentials": {"SessionToken": "x"}});
-        assert!(cache.as_object().is_some_and(looks_like_cache));
+        for cache in [
+            serde_json::json!({"Credentials": {"SessionToken": "x"}}),
+            serde_json::json!({"AccessKey": {"AccessKeyId": "x", "SecretAccessKey": "y"}}),
+            serde_json::json!({"accessToken": "x", "expiresAt": "y"}),
+            serde_json::json!({"clientId": "x", "clientSecret": "y"}),
+        ] {
+            assert!(cache.as_object().is_some_and(looks_like_cache), "{cache}");
+        }
+        let app: Value = serde_json::json!({"accessToken": "x", "user": "y"});
+        assert!(!app.as_object().is_some_and(looks_like_cache));
         let policy: Value = serde_json::json!({"Statement": [], "Version": "2012-10-17"});
         assert!(!policy.as_object().is_some_and(looks_like_cache));
         assert!(holds_cache_key("{\"a\": {\"refreshToken\": 1}}"));

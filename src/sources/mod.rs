@@ -129,6 +129,12 @@ const JSON_MARKERS: &[&[u8]] = &[
     b"DetailList\"",
 ];
 
+/// `aws sts assume-role` or `aws iam create-access-key` output saved into the tree holds a
+/// credential whatever the file is called (see `credential_cache::looks_like_cache`), so
+/// a file with this key is parsed too; unlike [`JSON_MARKERS`] it does not make a broken
+/// file worth an invalid-JSON finding.
+const CREDENTIAL_MARKER: &[u8] = b"\"SecretAccessKey\"";
+
 fn has_json_marker(bytes: &[u8]) -> bool {
     JSON_MARKERS
         .iter()
@@ -238,7 +244,11 @@ pub fn load_candidate(
         .file_name()
         .and_then(|n| n.to_str())
         .is_some_and(|n| n.to_ascii_lowercase().ends_with(".tf.json"));
-    if !ours && !is_tf_json && !has_json_marker(text.as_bytes()) {
+    if !ours
+        && !is_tf_json
+        && !has_json_marker(text.as_bytes())
+        && memchr::memmem::find(text.as_bytes(), CREDENTIAL_MARKER).is_none()
+    {
         return (SourceFormat::Unknown, out);
     }
     if is_yaml_template(path, text) {
