@@ -282,6 +282,12 @@ const PLACED: &[(&str, &str, usize)] = &[
         "home/deploy/creds.json",
         3,
     ),
+    // A value on the line below its key (the SDKs refuse it; it is still the key).
+    (
+        "Cnry134N48BnQ9Nxq1s7HJx7vkk80E",
+        "home/.aws/credentials",
+        13,
+    ),
 ];
 
 /// Values that must never be shown, and are reported otherwise than as IAM501: a dotenv
@@ -306,7 +312,9 @@ fn issue_11_tree() -> tempfile::TempDir {
              aws_secret_access_key = {c3}\n\
              [fake1]\naws_secret_access_key = xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n\
              [fake2]\naws_secret_access_key = \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"\n\
-             [fake3]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n"
+             [fake3]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n\
+             [below]\naws_session_token =\n    {}\n",
+            PLACED[10].0
         )
         .as_bytes(),
     );

@@ -147,8 +147,10 @@ pub struct IniFile {
     /// Errors in line order.
     pub errors: Vec<IniError>,
     /// Properties the SDKs do not read, kept only so that a credential written in one is
-    /// still found: lines before any section header, lines under a malformed header, and
-    /// `key: value` lines (Python's configparser, which the AWS CLI v1 uses, accepts `:`).
+    /// still found: lines before any section header, lines under a malformed header,
+    /// `key: value` lines (Python's configparser, which the AWS CLI v1 uses, accepts `:`),
+    /// and an indented line without `=` under a key with an empty value (kept as that
+    /// key's value, at the key's span).
     /// Each also gave an error (or sits under a header that did); none is a setting.
     pub stray: Vec<StrayEntry>,
 }
@@ -636,6 +638,27 @@ impl Parser {
                         PropertyError::NoName => MSG_SUB_NO_NAME,
                     };
                     self.error(line.number, span, message);
+                    // `aws_secret_access_key =` then the key on an indented line: the SDKs
+                    // refuse it, but the line is the key's value as written.
+                    let parent = self
+                        .file
+                        .sections
+                        .get(section_idx)
+                        .and_then(|section| section.entries.get(entry_idx));
+                    if let (PropertyError::NoEquals, Some(parent)) = (err, parent) {
+                        let entry = IniEntry {
+                            key: parent.key.clone(),
+                            value: content.text.to_string(),
+                            line: line.number,
+                            key_span: parent.key_span.clone(),
+                            value_span: content.span(),
+                            sub: Vec::new(),
+                        };
+                        self.file.stray.push(StrayEntry {
+                            section: Some(section_idx),
+                            entry,
+                        });
+                    }
                     return;
                 }
             }
@@ -1055,6 +1078,25 @@ mod tests {
         // They are errors (or under a header that is one) as before, and no setting.
         assert_eq!(file.errors.len(), 5);
         assert!(file.sections.iter().all(|s| s.entries.is_empty()));
+        // A value put on the line below its key.
+        let text = "[ci]\naws_secret_access_key =\n    value-below\n";
+        let file = creds(text);
+        assert_eq!(file.errors.len(), 1);
+        let stray: Vec<(&str, String, usize)> = file
+            .stray
+            .iter()
+            .map(|s| {
+                (
+                    s.entry.key.as_str(),
+                    slice(text, &s.entry.value_span),
+                    s.entry.line,
+                )
+            })
+            .collect();
+        assert_eq!(
+            stray,
+            [("aws_secret_access_key", "value-below".to_owned(), 3)]
+        );
     }
 
     #[test]
