@@ -1,6 +1,8 @@
 //! Walks the scan paths and returns the sorted list of candidate files. Cheap: it looks at
 //! names only (content sniffing happens in `sources`), never follows symbolic links to
-//! folders (so link loops cannot trap it), reads a link to a file as that file, and prunes
+//! folders (so link loops cannot trap it), reads a link to a file as that file when the
+//! file lies inside a scanned path (a link that leads outside, to a home folder's dotenv or
+//! credentials file, is handed over marked, never read, and reported once), and prunes
 //! folders that never hold configuration of ours (VCS metadata, dependencies, build output).
 
 use std::path::{Path, PathBuf};
@@ -35,6 +37,31 @@ pub struct Candidate {
     pub path: PathBuf,
     /// Set when the walk itself failed on this entry (permission denied, symlink loop).
     pub walk_error: Option<String>,
+    /// A symbolic link whose target lies outside every scanned path: never read (the
+    /// scan reports such links once, as a note).
+    pub outside_roots: bool,
+}
+
+/// The scanned paths as canonical folders (a file's folder for a file), to tell which
+/// symbolic links lead outside them. Paths that cannot be resolved are left out.
+pub fn canonical_roots(paths: &[PathBuf]) -> Vec<PathBuf> {
+    paths
+        .iter()
+        .filter_map(|p| std::fs::canonicalize(p).ok())
+        .map(|p| match p.parent() {
+            Some(parent) if p.is_file() => parent.to_path_buf(),
+            _ => p,
+        })
+        .collect()
+}
+
+/// Whether a link's target lies outside every root (an unresolvable target counts as
+/// outside: it cannot be shown to be inside).
+fn leads_outside(link: &Path, roots: &[PathBuf]) -> bool {
+    match std::fs::canonicalize(link) {
+        Ok(target) => !roots.iter().any(|root| target.starts_with(root)),
+        Err(_) => true,
+    }
 }
 
 /// Whether a file name could hold something iamlint reads.
@@ -59,8 +86,9 @@ pub fn is_candidate_name(path: &Path) -> bool {
 /// walked entries.
 pub fn discover(paths: &[PathBuf], config: &Config) -> Vec<Candidate> {
     let mut out = Vec::new();
+    let roots = canonical_roots(paths);
     for top in paths {
-        walk(top, config, &mut |c| out.push(c));
+        walk(top, &roots, config, &mut |c| out.push(c));
     }
     if paths.len() > 1 {
         out.sort();
@@ -71,13 +99,15 @@ pub fn discover(paths: &[PathBuf], config: &Config) -> Vec<Candidate> {
 
 /// Walks one scan path and hands each candidate to `emit` as it is found, in the order
 /// [`discover`] returns them for that path alone, so loading can start before the walk
-/// ends.
-pub fn walk(top: &Path, config: &Config, emit: &mut dyn FnMut(Candidate)) {
+/// ends. `roots` are [`canonical_roots`] of every scanned path: a link to a file is read
+/// only when the file lies inside one of them.
+pub fn walk(top: &Path, roots: &[PathBuf], config: &Config, emit: &mut dyn FnMut(Candidate)) {
     let meta = std::fs::symlink_metadata(top);
     if meta.as_ref().is_ok_and(|m| m.is_file()) {
         emit(Candidate {
             path: top.to_path_buf(),
             walk_error: None,
+            outside_roots: false,
         });
         return;
     }
@@ -105,19 +135,25 @@ pub fn walk(top: &Path, config: &Config, emit: &mut dyn FnMut(Candidate)) {
                     emit(Candidate {
                         path: path.to_path_buf(),
                         walk_error: None,
+                        outside_roots: false,
                     });
                 } else if e.file_type().is_symlink() && is_candidate_name(path) {
                     // A shared policy linked into a role's folder is that role's policy:
-                    // read it. A loop or a dangling link is reported, not skipped.
+                    // read it. A loop or a dangling link is reported, not skipped. A link
+                    // out of the scanned paths (to `~/.env`, `~/.aws/credentials`) is not
+                    // read: what it leads to is not part of what was asked to be checked,
+                    // and its text could end up in a report.
                     let walk_error = match std::fs::metadata(path) {
                         Ok(m) if m.is_file() => None,
                         Ok(m) if m.is_dir() => continue,
                         Ok(_) => Some("not a regular file".to_owned()),
                         Err(e) => Some(format!("broken symbolic link: {e}")),
                     };
+                    let outside_roots = walk_error.is_none() && leads_outside(path, roots);
                     emit(Candidate {
                         path: path.to_path_buf(),
                         walk_error,
+                        outside_roots,
                     });
                 } else if !e.file_type().is_file()
                     && !e.file_type().is_dir()
@@ -128,6 +164,7 @@ pub fn walk(top: &Path, config: &Config, emit: &mut dyn FnMut(Candidate)) {
                     emit(Candidate {
                         path: path.to_path_buf(),
                         walk_error: Some("not a regular file".into()),
+                        outside_roots: false,
                     });
                 }
             }
@@ -140,6 +177,7 @@ pub fn walk(top: &Path, config: &Config, emit: &mut dyn FnMut(Candidate)) {
                     emit(Candidate {
                         path: path.to_path_buf(),
                         walk_error: Some(reason),
+                        outside_roots: false,
                     });
                 }
             }
@@ -183,10 +221,57 @@ mod tests {
             std::fs::write(&path, "{}").expect("write");
         }
         let mut walked = Vec::new();
-        walk(dir.path(), &Config::default(), &mut |c| walked.push(c.path));
+        let roots = canonical_roots(&[dir.path().to_path_buf()]);
+        walk(dir.path(), &roots, &Config::default(), &mut |c| {
+            walked.push(c.path)
+        });
         let mut sorted = walked.clone();
         sorted.sort();
         assert_eq!(walked.len(), files.len());
         assert_eq!(walked, sorted);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_out_of_the_roots_are_marked_and_links_inside_are_not() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let scanned = dir.path().join("scanned");
+        let outside = dir.path().join("outside");
+        std::fs::create_dir_all(scanned.join("iam")).expect("mkdir");
+        std::fs::create_dir_all(&outside).expect("mkdir");
+        std::fs::write(outside.join(".env"), "X=1").expect("write");
+        std::fs::write(scanned.join("shared.json"), "{}").expect("write");
+        let link = |target: &Path, at: &str| {
+            std::os::unix::fs::symlink(target, scanned.join(at)).expect("symlink")
+        };
+        link(&outside.join(".env"), "iam/policy.json");
+        link(Path::new("../shared.json"), "iam/trust.json");
+        let roots = canonical_roots(std::slice::from_ref(&scanned));
+        let mut found = Vec::new();
+        walk(&scanned, &roots, &Config::default(), &mut |c| {
+            found.push((
+                c.path.strip_prefix(&scanned).map(Path::to_path_buf),
+                c.outside_roots,
+            ))
+        });
+        let found: Vec<(String, bool)> = found
+            .into_iter()
+            .map(|(p, o)| (p.map(|p| p.display().to_string()).unwrap_or_default(), o))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("iam/policy.json".to_owned(), true),
+                ("iam/trust.json".to_owned(), false),
+                ("shared.json".to_owned(), false),
+            ]
+        );
+        // Scanning the outside folder too makes the link's target part of the scan.
+        let roots = canonical_roots(&[scanned.clone(), outside.clone()]);
+        let mut marked = 0;
+        walk(&scanned, &roots, &Config::default(), &mut |c| {
+            marked += usize::from(c.outside_roots)
+        });
+        assert_eq!(marked, 0);
     }
 }

@@ -158,7 +158,8 @@ fn discover_and_load(
     let mut loaded: Vec<(usize, Loaded)> = std::thread::scope(|s| {
         s.spawn(move || {
             let mut next = 0usize;
-            discover::walk(top, config, &mut |c| {
+            let roots = discover::canonical_roots(paths);
+            discover::walk(top, &roots, config, &mut |c| {
                 // The receiver only goes away when loading panicked; stop walking then.
                 if tx.send((next, c)).is_ok() {
                     next += 1;
@@ -197,11 +198,16 @@ pub fn scan(
     timings.phase("load");
     let mut files: Vec<SourceFile> = Vec::with_capacity(loaded.len() + 1);
     let mut parts = Vec::with_capacity(loaded.len() + 1);
+    let mut links_outside = Vec::new();
     for (i, (cand, (format, part))) in loaded.into_iter().enumerate() {
+        if cand.outside_roots {
+            links_outside.push(i as u32);
+        }
         files.push(SourceFile {
             id: i as u32,
             path: cand.path,
             format,
+            show_source: format.shows_source() && !part.hide_source,
         });
         parts.push(part);
     }
@@ -211,6 +217,7 @@ pub fn scan(
             id,
             path: cfg_path.clone(),
             format: SourceFormat::Config,
+            show_source: true,
         });
         let mut part = sources::manifest::manifest_contribution(&config, id);
         rules::check_documents(rules, &mut part);
@@ -225,7 +232,8 @@ pub fn scan(
         || inventory.profile_sets(),
     );
     timings.phase("graph");
-    let load_findings = std::mem::take(&mut inventory.findings);
+    let mut load_findings = std::mem::take(&mut inventory.findings);
+    load_findings.extend(sources::links_outside_scan(&links_outside));
     let mut findings: Vec<Finding> = load_findings
         .into_iter()
         .filter(|f| rules.iter().any(|r| r.id() == f.rule))

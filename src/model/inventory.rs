@@ -31,12 +31,26 @@ pub enum SourceFormat {
     IamApiOutput,
     AwsConfig,
     AwsCredentials,
+    /// A credential cache the AWS CLI or SSO login wrote (`.aws/cli/cache/*.json`,
+    /// `.aws/sso/cache/*.json`): read for its credentials only, never shown.
+    CredentialCache,
     /// The `.iamlint.toml` (its manifest declares entities).
     Config,
     /// Markdown or HTML, read for console switch-role links.
     Documentation,
     /// A file that looks like ours by name or place but could not be read or parsed.
     Unknown,
+}
+
+impl SourceFormat {
+    /// Whether a file read as this format was parsed as that format, so that reporters may
+    /// show its text (secret values masked). A file that could not be parsed as what it was
+    /// expected to be (`Unknown`: invalid JSON, binary, not the expected shape) may hold
+    /// anything (a symlinked dotenv file, a pasted key), and a credential cache is nothing
+    /// but secrets: their bytes are never shown, only positions.
+    pub fn shows_source(self) -> bool {
+        !matches!(self, SourceFormat::Unknown | SourceFormat::CredentialCache)
+    }
 }
 
 /// One scanned file.
@@ -46,6 +60,10 @@ pub struct SourceFile {
     /// The path as the user gave it, joined with the walk (what outputs show).
     pub path: PathBuf,
     pub format: SourceFormat,
+    /// Reporters may show the file's text (secret values masked): it was parsed as the
+    /// format it was expected to be ([`SourceFormat::shows_source`]) and its bytes were
+    /// whole ([`Contribution::hide_source`] unset). The one switch every snippet goes by.
+    pub show_source: bool,
 }
 
 /// An AWS account, as far as iamlint knows it.
@@ -176,20 +194,35 @@ pub struct ConfigSection {
 }
 
 /// A key that holds a credential (`aws_access_key_id`, `aws_secret_access_key`,
-/// `aws_session_token`) in an AWS CLI config or credentials file: what and where, never
-/// the value.
+/// `aws_session_token` in an AWS CLI config or credentials file; `SecretAccessKey`,
+/// `accessToken`… in a CLI or SSO credential cache): what and where, never the value.
 #[derive(Clone, Debug)]
 pub struct SecretKey {
-    /// The key, lower case (`aws_secret_access_key`).
+    /// The key: lower case in INI files (`aws_secret_access_key`), as written in JSON
+    /// caches (`SecretAccessKey`).
     pub key: String,
-    /// The section it is in, as the loader names it (a profile name, or the bracket text).
-    pub section: String,
+    /// Where it sits, for the finding's message.
+    pub place: SecretPlace,
     pub key_at: Location,
     pub value_at: Location,
-    /// False for values that cannot be a real credential: empty, a placeholder
-    /// (`${…}`, `<…>`), AWS's documentation examples (`…EXAMPLE…`), or shorter than 16
-    /// characters (`FAKE`).
+    /// False for values that cannot be a real credential (see
+    /// [`crate::sources::aws_config::is_placeholder_credential`], the one rule for every key).
     pub looks_real: bool,
+}
+
+/// Where a credential key sits.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SecretPlace {
+    /// A section of a CLI config or credentials file, as the loader names it (a profile
+    /// name, or the bracket text of a section the SDKs ignore).
+    Section(String),
+    /// A line the SDKs do not read (before any header, under a malformed header, or
+    /// written `key: value`), with the name of the section it sits in when that section's
+    /// header is well formed.
+    StrayLine(Option<String>),
+    /// A credential cache the AWS CLI or SSO login wrote (`.aws/cli/cache/*.json`,
+    /// `.aws/sso/cache/*.json`).
+    Cache,
 }
 
 /// Terraform AWS provider `assume_role` blocks, in order: more than one is a chain.
@@ -239,6 +272,10 @@ pub struct Contribution {
     pub switch_links: Vec<SwitchLink>,
     /// Load diagnostics (bad file, bad shape, secrets found by the INI loader…).
     pub findings: Vec<Finding>,
+    /// Set by a loader that read the file although its bytes are not what the format
+    /// expects (a credentials file with NUL bytes or bad UTF-8 is still searched for
+    /// credentials): no reporter shows its text. See [`SourceFile::show_source`].
+    pub hide_source: bool,
     /// Group memberships declared apart from users (`aws_iam_group_membership`):
     /// (group ARN or name, user ARN or name).
     pub memberships: Vec<(String, String)>,

@@ -173,6 +173,7 @@ mod tests {
 
     fn file(id: FileId, path: &str, format: SourceFormat) -> SourceFile {
         SourceFile {
+            show_source: true,
             id,
             path: PathBuf::from(path),
             format,

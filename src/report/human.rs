@@ -1,7 +1,8 @@
 //! Human output: one miette diagnostic per finding, with the source snippet, a label on the
 //! exact value, related places, the rule id and name, and the help line; then a summary.
 //! Colour only on a terminal (the caller decides). Snippets never show secrets: values the
-//! loaders marked are masked, and a finding marked `redact` is shown without source.
+//! loaders marked are masked, a finding marked `redact` is shown without source, and so is
+//! every finding in a file not parsed as its expected format (`SourceCache::snippet_text`).
 
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, Report,
@@ -48,14 +49,18 @@ pub fn render(
     // Findings are rendered in parallel (miette's layout is the cost on large reports),
     // then joined in order; the files their snippets show are read first.
     let shown: Vec<&Resolved> = results.iter().filter(|r| r.suppressed.is_none()).collect();
-    cache.load(
-        shown
-            .iter()
-            // Only findings that show a snippet (not a file as a whole, which may be
-            // oversized or unreadable).
-            .filter(|r| r.primary.range.is_some() && !r.finding.redact)
-            .map(|r| r.finding.primary.file),
-    );
+    let wanted: Vec<_> = shown
+        .iter()
+        // Only findings that show a snippet (not a file as a whole, which may be
+        // oversized or unreadable).
+        .filter(|r| {
+            r.primary.range.is_some()
+                && !r.finding.redact
+                && cache.shows_source(r.finding.primary.file)
+        })
+        .map(|r| r.finding.primary.file)
+        .collect();
+    cache.load(wanted);
     let cache = &*cache;
     let parts: Vec<String> = shown
         .par_iter()

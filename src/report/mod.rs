@@ -166,10 +166,16 @@ impl<'a> SourceCache<'a> {
     /// The text of a file for showing to people: every byte range a loader marked as
     /// possibly secret ([`Inventory::redactions`]) is overwritten with `*`, line breaks
     /// kept, so byte offsets and lines stay where they were. None when the file cannot be
-    /// read (or a range does not fall on character boundaries).
+    /// read (or a range does not fall on character boundaries), and None for every file
+    /// that was not parsed as the format it was expected to be, or whose bytes were damaged
+    /// ([`crate::model::inventory::SourceFile::show_source`]): of those only positions are
+    /// ever shown.
     ///
     /// Only files already read by [`SourceCache::load`] have text here.
     pub fn snippet_text(&self, file: FileId) -> Option<String> {
+        if !self.shows_source(file) {
+            return None;
+        }
         let mut bytes = self.text(file)?.as_bytes().to_vec();
         for loc in self.inventory.redactions.iter().filter(|l| l.file == file) {
             let Anchor::Bytes { start, end } = loc.anchor else {
@@ -182,6 +188,14 @@ impl<'a> SourceCache<'a> {
             }
         }
         String::from_utf8(bytes).ok()
+    }
+
+    /// Whether reporters may show a file's text at all (see [`SourceCache::snippet_text`]).
+    pub fn shows_source(&self, file: FileId) -> bool {
+        self.inventory
+            .files
+            .get(file as usize)
+            .is_some_and(|f| f.show_source)
     }
 
     /// Works out a location's position in a file read by [`SourceCache::load`] (any

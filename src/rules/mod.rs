@@ -97,13 +97,16 @@ impl Rule for LoadDiagnostic {
 
 /// Every rule, in id order (a test checks it). Ids are never reused.
 pub fn registry() -> &'static [&'static dyn Rule] {
-    use crate::sources::{FILE_TOO_LARGE, INVALID_JSON, MALFORMED_SOURCE, UNREADABLE_FILE};
+    use crate::sources::{
+        FILE_TOO_LARGE, INVALID_JSON, LINK_OUTSIDE_SCAN, MALFORMED_SOURCE, UNREADABLE_FILE,
+    };
     static RULES: &[&dyn Rule] = &[
         &LoadDiagnostic(UNREADABLE_FILE),
         &LoadDiagnostic(INVALID_JSON),
         &LoadDiagnostic(FILE_TOO_LARGE),
         &LoadDiagnostic(MALFORMED_SOURCE),
         &LoadDiagnostic(crate::config::UNUSED_SUPPRESSION),
+        &LoadDiagnostic(LINK_OUTSIDE_SCAN),
         // 1xx: trust and permission pairs
         &assume_role_wildcard_resource::AssumeRoleWildcardResource,
         &trust_any_principal::TrustAnyPrincipal,

@@ -13,7 +13,7 @@ use super::aws_ini::{parse_ini, FileKind, IniEntry, IniSection, SectionKind};
 use super::{FileInput, LoadContext, MALFORMED_SOURCE};
 use crate::finding::{Finding, Severity};
 use crate::model::inventory::{
-    ConfigSection, ConfigSectionKind, Contribution, Profile, SecretKey, SourceFormat,
+    ConfigSection, ConfigSectionKind, Contribution, Profile, SecretKey, SecretPlace, SourceFormat,
 };
 use crate::model::location::{FileId, Location, Spanned};
 
@@ -97,7 +97,8 @@ pub fn load(_ctx: &LoadContext, input: &FileInput) -> (SourceFormat, Contributio
             .iter()
             .any(|s| s.kind == SectionKind::Profile && s.name == "default");
     for section in &ini.sections {
-        collect_secrets(section, input.text, &at, &mut out);
+        let place = SecretPlace::Section(section.name.clone());
+        collect_secrets(&section.entries, &place, input.text, &at, &mut out);
         let is_profile = match section.kind {
             SectionKind::Default => !has_profile_default,
             SectionKind::Profile | SectionKind::Credentials => true,
@@ -119,6 +120,22 @@ pub fn load(_ctx: &LoadContext, input: &FileInput) -> (SourceFormat, Contributio
             name: section.name.clone(),
             header: at.loc(&section.header_span),
         });
+    }
+    // Lines the SDKs do not read still hold whatever was pasted into them: a credential
+    // there is as committed as one in a profile.
+    for stray in &ini.stray {
+        let section = stray
+            .section
+            .and_then(|i| ini.sections.get(i))
+            .map(|s| s.name.clone());
+        let place = SecretPlace::StrayLine(section);
+        collect_secrets(
+            std::slice::from_ref(&stray.entry),
+            &place,
+            input.text,
+            &at,
+            &mut out,
+        );
     }
     (format, out)
 }
@@ -166,11 +183,16 @@ fn profile(section: &IniSection, at: &Spans, from_credentials: bool) -> Profile 
     }
 }
 
-/// Records every credential key of a section (sub-properties too) by position, and every
-/// sensitive value as a redaction.
-fn collect_secrets(section: &IniSection, text: &str, at: &Spans, out: &mut Contribution) {
-    let entries = section
-        .entries
+/// Records every credential key of a section's entries (sub-properties too) by position,
+/// and every sensitive value as a redaction.
+fn collect_secrets(
+    entries: &[IniEntry],
+    place: &SecretPlace,
+    text: &str,
+    at: &Spans,
+    out: &mut Contribution,
+) {
+    let entries = entries
         .iter()
         .flat_map(|e| std::iter::once(e).chain(e.sub.iter()));
     for entry in entries {
@@ -194,22 +216,62 @@ fn collect_secrets(section: &IniSection, text: &str, at: &Spans, out: &mut Contr
         if SECRET_KEYS.contains(&key.as_str()) {
             out.secrets.push(SecretKey {
                 key,
-                section: section.name.clone(),
+                place: place.clone(),
                 key_at: at.loc(&entry.key_span),
                 value_at,
-                looks_real: looks_like_credential(&entry.value),
+                looks_real: !is_placeholder_credential(&entry.value),
             });
         }
     }
 }
 
-/// Whether a credential value could be a real one: not empty, not a template placeholder,
-/// not AWS's documentation example (`AKIAIOSFODNN7EXAMPLE`), and at least 16 characters
-/// (the shortest access key id the IAM API allows; secret keys are 40). Test fixtures'
-/// `FAKE` or `xxx` are not credentials.
-fn looks_like_credential(value: &str) -> bool {
+/// Words that only fake credentials hold (compared ignoring case). A real key is random:
+/// the chance that a 40-character secret holds one of them is about one in twenty thousand.
+const PLACEHOLDER_WORDS: [&str; 5] = ["example", "placeholder", "changeme", "redacted", "your"];
+
+/// The one rule that tells a fake credential value from one that could be real, applied
+/// the same way to every credential key of every file (CLI config and credentials files,
+/// CLI and SSO caches), whatever profile or line it is in; `rules/IAM501.md` documents it.
+/// After trimming blanks and one pair of surrounding quotes, a value is a placeholder when
+/// 1. it is shorter than 16 characters (the shortest access key id IAM issues; secret keys
+///    are 40): empty, `FAKE`, `xxx`, `<your-key>`;
+/// 2. it holds a template marker: `${`, `$(`, `{{`, `%(`, `<` or `>`, or starts with `$`
+///    (`${AWS_SECRET_ACCESS_KEY}`, `$SECRET`, `{{ key }}`, `<secret>`);
+/// 3. it holds one of [`PLACEHOLDER_WORDS`] in any case (`AKIAIOSFODNN7EXAMPLE`,
+///    `YOUR_SECRET_ACCESS_KEY`, `changeme-changeme`);
+/// 4. it is made of at most two distinct characters (`xxxxxxxxxxxxxxxxxxxx`,
+///    `****************`, `0000000000000000`, `x-x-x-x-x-x-x-x-`).
+pub fn is_placeholder_credential(value: &str) -> bool {
     let v = value.trim();
-    v.chars().count() >= 16 && !crate::model::arn::has_placeholder(v) && !v.contains("EXAMPLE")
+    let v = ['"', '\'']
+        .iter()
+        .find_map(|q| v.strip_prefix(*q).and_then(|r| r.strip_suffix(*q)))
+        .unwrap_or(v)
+        .trim();
+    if v.chars().count() < 16 {
+        return true;
+    }
+    if ["${", "$(", "{{", "%(", "<", ">"]
+        .iter()
+        .any(|m| v.contains(m))
+        || v.starts_with('$')
+    {
+        return true;
+    }
+    let lower = v.to_ascii_lowercase();
+    if PLACEHOLDER_WORDS.iter().any(|w| lower.contains(w)) {
+        return true;
+    }
+    let mut distinct: Vec<char> = Vec::with_capacity(3);
+    for c in v.chars() {
+        if !distinct.contains(&c) {
+            distinct.push(c);
+            if distinct.len() > 2 {
+                return false;
+            }
+        }
+    }
+    true
 }
 
 #[cfg(test)]
@@ -308,7 +370,12 @@ mod tests {
         let keys: Vec<(&str, &str, bool)> = out
             .secrets
             .iter()
-            .map(|s| (s.key.as_str(), s.section.as_str(), s.looks_real))
+            .map(|s| {
+                let SecretPlace::Section(section) = &s.place else {
+                    panic!("not in a section")
+                };
+                (s.key.as_str(), section.as_str(), s.looks_real)
+            })
             .collect();
         assert_eq!(
             keys,
@@ -336,6 +403,62 @@ mod tests {
             !shown.contains(secret) && !shown.contains(key_id),
             "{shown}"
         );
+    }
+
+    #[test]
+    fn one_placeholder_rule_for_every_value() {
+        for fake in [
+            "",
+            "FAKE",
+            "<your-key>",
+            "${AWS_SECRET_ACCESS_KEY}",
+            "$AWS_SECRET_ACCESS_KEY_VALUE",
+            "{{ secret_access_key }}",
+            "AKIAIOSFODNN7EXAMPLE",
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            "akiaiosfodnn7example",
+            "YOUR_SECRET_ACCESS_KEY_HERE",
+            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+            "\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"",
+            "'xxxxxxxxxxxxxxxxxxxx'",
+            "****************",
+            "x-x-x-x-x-x-x-x-x-x",
+        ] {
+            assert!(is_placeholder_credential(fake), "{fake} is a placeholder");
+        }
+        for real in [
+            "Zq9vL2mX8pR4tY6wB1nC3dF5gH7jK0sA2eU4iO6q",
+            "AKIAZZZZTESTKEYID123",
+            "\"Zq9vL2mX8pR4tY6wB1nC3dF5gH7jK0sA2eU4iO6q\"",
+        ] {
+            assert!(!is_placeholder_credential(real), "{real} could be real");
+        }
+    }
+
+    #[test]
+    fn credentials_in_lines_the_sdks_do_not_read_are_found() {
+        let text = "[ci\naws_secret_access_key = Zq9vL2mX8pR4tY6wB1nC3dF5gH7jK0sA2eU4iO6q\n\
+                    [ok]\naws_access_key_id: AKIAZZZZTESTKEYID123\n";
+        let (_, out) = load_text("credentials", text, 0);
+        let keys: Vec<(&str, &SecretPlace, bool)> = out
+            .secrets
+            .iter()
+            .map(|s| (slice(text, &s.key_at), &s.place, s.looks_real))
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                ("aws_secret_access_key", &SecretPlace::StrayLine(None), true),
+                (
+                    "aws_access_key_id",
+                    &SecretPlace::StrayLine(Some("ok".into())),
+                    true
+                ),
+            ]
+        );
+        let hidden: Vec<&str> = out.redactions.iter().map(|l| slice(text, l)).collect();
+        assert!(hidden.contains(&"Zq9vL2mX8pR4tY6wB1nC3dF5gH7jK0sA2eU4iO6q"));
+        assert!(hidden.contains(&"AKIAZZZZTESTKEYID123"));
     }
 
     #[test]

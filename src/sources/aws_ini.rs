@@ -146,6 +146,22 @@ pub struct IniFile {
     pub sections: Vec<IniSection>,
     /// Errors in line order.
     pub errors: Vec<IniError>,
+    /// Properties the SDKs do not read, kept only so that a credential written in one is
+    /// still found: lines before any section header, lines under a malformed header,
+    /// `key: value` lines (Python's configparser, which the AWS CLI v1 uses, accepts `:`),
+    /// and an indented line without `=` under a key with an empty value (kept as that
+    /// key's value, at the key's span).
+    /// Each also gave an error (or sits under a header that did); none is a setting.
+    pub stray: Vec<StrayEntry>,
+}
+
+/// A property outside any section the SDKs read (see [`IniFile::stray`]).
+#[derive(Debug, Clone)]
+pub struct StrayEntry {
+    /// The section the line sits in when its header was well formed (a `key: value` line
+    /// of a good section); None before any header or under a malformed one.
+    pub section: Option<usize>,
+    pub entry: IniEntry,
 }
 
 /// Characters the profile-file rules treat as whitespace. The rules are
@@ -165,6 +181,13 @@ const WELL_KNOWN_KEYS: [&str; 8] = [
     "region",
     "sso_start_url",
     "output",
+];
+
+/// Keys that mark a file as AWS config or credentials wherever they are.
+const CREDENTIAL_KEYS: [&str; 3] = [
+    "aws_access_key_id",
+    "aws_secret_access_key",
+    "aws_session_token",
 ];
 
 const MSG_PROPERTY_BEFORE_SECTION: &str = "property line appears before any section header";
@@ -376,6 +399,24 @@ fn parse_property(
     Ok((key, value))
 }
 
+/// A `key: value` line: the key must be a name the SDKs accept, so that a line of prose or
+/// a URL is not taken for one.
+fn parse_colon_property(line: Piece<'_>) -> Option<(Piece<'_>, Piece<'_>)> {
+    let prepared = line.trim().cut_comment(true).trim();
+    let (key, value) = prepared.split_once(':')?;
+    let key = key.trim();
+    if key.is_empty() || !is_valid_identifier(key.text) {
+        return None;
+    }
+    let trimmed = value.trim();
+    let value = if trimmed.is_empty() {
+        value.slice(0, 0)
+    } else {
+        trimmed
+    };
+    Some((key, value))
+}
+
 /// Where property lines currently go.
 #[derive(Clone, Copy)]
 enum Target {
@@ -463,6 +504,27 @@ impl Parser {
         }
     }
 
+    /// Keeps a line the SDKs do not read as a stray property, if it has the shape of one
+    /// (`key = value`, or `key: value`).
+    fn stray(&mut self, line: &Line<'_>, section: Option<usize>) {
+        let parsed = parse_property(line.piece)
+            .ok()
+            .or_else(|| parse_colon_property(line.piece));
+        if let Some((key, value)) = parsed {
+            self.file.stray.push(StrayEntry {
+                section,
+                entry: IniEntry {
+                    key: key.text.to_string(),
+                    value: value.text.to_string(),
+                    line: line.number,
+                    key_span: key.span(),
+                    value_span: value.span(),
+                    sub: Vec::new(),
+                },
+            });
+        }
+    }
+
     fn property_line(&mut self, line: &Line<'_>) {
         let section = match self.target {
             Target::Start => {
@@ -471,6 +533,7 @@ impl Parser {
                     line.piece.trim().span(),
                     MSG_PROPERTY_BEFORE_SECTION,
                 );
+                self.stray(line, None);
                 self.current = Current::Dropped;
                 return;
             }
@@ -485,11 +548,13 @@ impl Parser {
                     PropertyError::NoName => MSG_NO_NAME,
                 };
                 self.error(line.number, span, message);
+                self.stray(line, section);
                 self.current = Current::Dropped;
                 return;
             }
         };
         let Some(section_idx) = section else {
+            self.stray(line, None);
             self.current = Current::Dropped;
             return;
         };
@@ -573,6 +638,27 @@ impl Parser {
                         PropertyError::NoName => MSG_SUB_NO_NAME,
                     };
                     self.error(line.number, span, message);
+                    // `aws_secret_access_key =` then the key on an indented line: the SDKs
+                    // refuse it, but the line is the key's value as written.
+                    let parent = self
+                        .file
+                        .sections
+                        .get(section_idx)
+                        .and_then(|section| section.entries.get(entry_idx));
+                    if let (PropertyError::NoEquals, Some(parent)) = (err, parent) {
+                        let entry = IniEntry {
+                            key: parent.key.clone(),
+                            value: content.text.to_string(),
+                            line: line.number,
+                            key_span: parent.key_span.clone(),
+                            value_span: content.span(),
+                            sub: Vec::new(),
+                        };
+                        self.file.stray.push(StrayEntry {
+                            section: Some(section_idx),
+                            entry,
+                        });
+                    }
                     return;
                 }
             }
@@ -634,7 +720,8 @@ pub fn parse_ini(text: &str, kind: FileKind) -> IniFile {
 /// True when it has a `[default]`, `[profile x]` or `[sso-session x]` header,
 /// or a section holding one of the well-known keys (`aws_access_key_id`,
 /// `aws_secret_access_key`, `role_arn`, `source_profile`, `credential_source`,
-/// `region`, `sso_start_url`, `output`). Only the first 64 KiB are read, so
+/// `region`, `sso_start_url`, `output`), or a credential key anywhere (written
+/// `key = value` or `key: value`). Only the first 64 KiB are read, so
 /// large files that are not INI cost little.
 pub fn looks_like_aws_ini(text: &str) -> bool {
     let mut end = text.len().min(SNIFF_LIMIT);
@@ -659,15 +746,20 @@ pub fn looks_like_aws_ini(text: &str) -> bool {
                 }
                 Err(_) => in_section = false,
             }
-        } else if in_section && !raw.starts_with(WS) {
-            if let Some((key, _)) = raw.split_once('=') {
+        } else if !raw.starts_with(WS) {
+            // A credential key marks the file wherever it is and however it is written
+            // (`key: value` too, which the AWS CLI v1 accepts): a credential after a
+            // broken header is still a credential file's.
+            let known = |key: &str, keys: &[&str]| {
                 let key = key.trim_matches(WS);
-                if WELL_KNOWN_KEYS
-                    .iter()
-                    .any(|known| known.eq_ignore_ascii_case(key))
-                {
-                    return true;
-                }
+                keys.iter().any(|k| k.eq_ignore_ascii_case(key))
+            };
+            let by_equals = raw.split_once('=').map(|(key, _)| key);
+            let by_either = raw.split_once(['=', ':']).map(|(key, _)| key);
+            if by_equals.is_some_and(|key| in_section && known(key, &WELL_KNOWN_KEYS))
+                || by_either.is_some_and(|key| known(key, &CREDENTIAL_KEYS))
+            {
+                return true;
             }
         }
     }
@@ -958,6 +1050,56 @@ mod tests {
     }
 
     #[test]
+    fn lines_the_sdks_do_not_read_are_kept_as_stray() {
+        let text = "orphan = 1\n[ci\naws_secret_access_key = a\n[profile ok]\n\
+                    aws_access_key_id: b\nnot a property\nurl: https://x\n";
+        let file = config(text);
+        let stray: Vec<(Option<&str>, &str, String)> = file
+            .stray
+            .iter()
+            .map(|s| {
+                let section = s.section.map(|i| file.sections[i].name.as_str());
+                (
+                    section,
+                    s.entry.key.as_str(),
+                    slice(text, &s.entry.value_span),
+                )
+            })
+            .collect();
+        assert_eq!(
+            stray,
+            [
+                (None, "orphan", "1".to_owned()),
+                (None, "aws_secret_access_key", "a".to_owned()),
+                (Some("ok"), "aws_access_key_id", "b".to_owned()),
+                (Some("ok"), "url", "https://x".to_owned()),
+            ]
+        );
+        // They are errors (or under a header that is one) as before, and no setting.
+        assert_eq!(file.errors.len(), 5);
+        assert!(file.sections.iter().all(|s| s.entries.is_empty()));
+        // A value put on the line below its key.
+        let text = "[ci]\naws_secret_access_key =\n    value-below\n";
+        let file = creds(text);
+        assert_eq!(file.errors.len(), 1);
+        let stray: Vec<(&str, String, usize)> = file
+            .stray
+            .iter()
+            .map(|s| {
+                (
+                    s.entry.key.as_str(),
+                    slice(text, &s.entry.value_span),
+                    s.entry.line,
+                )
+            })
+            .collect();
+        assert_eq!(
+            stray,
+            [("aws_secret_access_key", "value-below".to_owned(), 3)]
+        );
+    }
+
+    #[test]
     fn indented_line_first_is_an_error() {
         let file = config(" -continued\n[profile foo]\n -continued");
         let messages: Vec<&str> = file.errors.iter().map(|e| e.message.as_str()).collect();
@@ -1142,6 +1284,10 @@ mod tests {
         assert!(!looks_like_aws_ini("[server]\nport = 80\n"));
         assert!(!looks_like_aws_ini("{\"Version\": \"2012-10-17\"}"));
         assert!(!looks_like_aws_ini("[profilefoo]\n[1, 2, 3]\n"));
+        // A credential key marks the file wherever it is, `=` or `:`.
+        assert!(looks_like_aws_ini("[ci\naws_secret_access_key = x\n"));
+        assert!(looks_like_aws_ini("[x]\naws_access_key_id: x\n"));
+        assert!(!looks_like_aws_ini("[server]\nregion: x\n"));
         // Only the first 64 KiB count, and a cut inside a character is fine.
         let mut big = String::from("a");
         big.push_str(&"é".repeat(SNIFF_LIMIT / 2 + 7));

@@ -8,6 +8,7 @@ pub mod api_output;
 pub mod aws_config;
 pub mod aws_ini;
 pub mod cloudformation;
+pub mod credential_cache;
 pub mod manifest;
 pub mod policy_json;
 pub mod switch_links;
@@ -28,6 +29,39 @@ pub const UNREADABLE_FILE: &str = "IAM001";
 pub const INVALID_JSON: &str = "IAM002";
 pub const FILE_TOO_LARGE: &str = "IAM003";
 pub const MALFORMED_SOURCE: &str = "IAM004";
+pub const LINK_OUTSIDE_SCAN: &str = "IAM006";
+
+/// Links listed by name in the one IAM006 finding of a run; more are counted.
+const LINKS_LISTED: usize = 10;
+
+/// The one note of a run about symbolic links that lead outside the scanned paths and
+/// were not read (`links` in path order), or None when there is none. One finding, not
+/// one per link: a home folder linked into a tree can hold hundreds.
+pub fn links_outside_scan(links: &[FileId]) -> Option<Finding> {
+    let (&first, rest) = links.split_first()?;
+    let message = if rest.is_empty() {
+        "symbolic link leads outside the scanned paths: not read".to_owned()
+    } else {
+        format!(
+            "{} symbolic links lead outside the scanned paths: none was read",
+            links.len()
+        )
+    };
+    let mut finding = Finding::new(
+        LINK_OUTSIDE_SCAN,
+        Severity::Note,
+        Location::file(first),
+        message,
+    )
+    .with_help(
+        "add the target's folder to the scanned paths if it should be checked, or remove the link",
+    )
+    .with_identity(LINK_OUTSIDE_SCAN);
+    for &link in rest.iter().take(LINKS_LISTED - 1) {
+        finding = finding.with_label(Location::file(link), "not read either");
+    }
+    Some(finding)
+}
 
 /// What every loader gets besides the file.
 pub struct LoadContext<'a> {
@@ -96,6 +130,12 @@ const JSON_MARKERS: &[&[u8]] = &[
     b"DetailList\"",
 ];
 
+/// `aws sts assume-role` or `aws iam create-access-key` output saved into the tree holds a
+/// credential whatever the file is called (see `credential_cache::looks_like_cache`), so
+/// a file with this key is parsed too; unlike [`JSON_MARKERS`] it does not make a broken
+/// file worth an invalid-JSON finding.
+const CREDENTIAL_MARKER: &[u8] = b"\"SecretAccessKey\"";
+
 fn has_json_marker(bytes: &[u8]) -> bool {
     JSON_MARKERS
         .iter()
@@ -118,6 +158,10 @@ pub fn load_candidate(
                 .with_identity(format!("{rule}:{}", path.display())),
         );
     };
+    if cand.outside_roots {
+        // Never opened: the run reports such links once (`links_outside_scan`).
+        return (SourceFormat::Unknown, out);
+    }
     if let Some(reason) = &cand.walk_error {
         if ours {
             bad(
@@ -153,6 +197,9 @@ pub fn load_candidate(
     let text = match decode_text(&bytes) {
         Ok(t) => t,
         Err(why) => {
+            if let Some(loaded) = load_damaged(ctx, id, path, &bytes) {
+                return loaded;
+            }
             if ours {
                 bad(&mut out, UNREADABLE_FILE, Severity::Error, why);
             }
@@ -186,11 +233,23 @@ pub fn load_candidate(
         }
         return (SourceFormat::Unknown, out);
     }
+    if credential_cache::is_cache_path(path) {
+        // Whatever it holds, and even when it is not valid JSON: a cache is never a policy.
+        let mut part = credential_cache::load(&input);
+        if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
+            part.findings.push(json_syntax_finding(id, path, text, &e));
+        }
+        return (SourceFormat::CredentialCache, part);
+    }
     let is_tf_json = path
         .file_name()
         .and_then(|n| n.to_str())
         .is_some_and(|n| n.to_ascii_lowercase().ends_with(".tf.json"));
-    if !ours && !is_tf_json && !has_json_marker(text.as_bytes()) {
+    if !ours
+        && !is_tf_json
+        && !has_json_marker(text.as_bytes())
+        && memchr::memmem::find(text.as_bytes(), CREDENTIAL_MARKER).is_none()
+    {
         return (SourceFormat::Unknown, out);
     }
     if is_yaml_template(path, text) {
@@ -288,6 +347,15 @@ fn dispatch_json(
             account_dump::load(ctx, input, &value),
         );
     }
+    // A credential cache found outside `.aws/…/cache` (copied into the repository): its
+    // credentials are reported and it is never read as a policy. So is any other file that
+    // iamlint would take for a policy by its place alone but that holds a cache's
+    // credential keys instead of a `Statement`.
+    if credential_cache::looks_like_cache(obj)
+        || (!obj.contains_key("Statement") && credential_cache::holds_cache_key(input.text))
+    {
+        return (SourceFormat::CredentialCache, credential_cache::load(input));
+    }
     if let Some(shape) = api_output::shape_of(obj) {
         return (
             SourceFormat::IamApiOutput,
@@ -331,6 +399,69 @@ fn is_cloudformation_parameters(value: &Value) -> bool {
                 .iter()
                 .all(|i| i.get("ParameterKey").is_some_and(Value::is_string))
     })
+}
+
+/// A credentials or config file, or a credential cache, whose bytes are not clean UTF-8
+/// text (a NUL byte, a stray Latin-1 byte): it is still read, with every bad byte read as
+/// `?` so that positions stay byte-exact, so that no credential in it goes unreported.
+/// The file gets an IAM001 finding and its text is never shown. None for any other file,
+/// and for UTF-16 text (positions would not map back).
+fn load_damaged(
+    ctx: &LoadContext,
+    id: FileId,
+    path: &Path,
+    bytes: &[u8],
+) -> Option<(SourceFormat, Contribution)> {
+    let is_cache = credential_cache::is_cache_path(path);
+    if !is_ini_name(path) && !is_cache {
+        return None;
+    }
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return None;
+    }
+    let offset = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        3
+    } else {
+        0
+    };
+    let mut text = String::with_capacity(bytes.len());
+    for chunk in bytes.get(offset..).unwrap_or_default().utf8_chunks() {
+        text.push_str(chunk.valid());
+        text.extend(std::iter::repeat_n('?', chunk.invalid().len()));
+    }
+    let input = FileInput {
+        id,
+        path,
+        text: &text,
+        offset,
+    };
+    let (format, mut part) = if is_cache {
+        (
+            SourceFormat::CredentialCache,
+            credential_cache::load(&input),
+        )
+    } else if aws_ini::looks_like_aws_ini(&text) {
+        aws_config::load(ctx, &input)
+    } else {
+        return None;
+    };
+    let what = if memchr::memchr(0, bytes).is_some() {
+        "file holds NUL bytes"
+    } else {
+        "file is not valid UTF-8"
+    };
+    part.findings.push(
+        Finding::new(
+            UNREADABLE_FILE,
+            Severity::Error,
+            Location::file(id),
+            format!("{what}: read as text for its profiles and credentials, and never shown"),
+        )
+        .with_help("re-save the file as plain UTF-8 text")
+        .with_identity(format!("{UNREADABLE_FILE}:{}", path.display())),
+    );
+    part.hide_source = true;
+    Some((format, part))
 }
 
 /// Why a file's bytes could not be had.
