@@ -23,6 +23,9 @@ use std::process::{Command, Stdio};
 use serde_json::{json, Value};
 
 const CASES: u64 = 300;
+/// The session name of a role caller: a role assumes another with the credentials of one
+/// of its sessions, `arn:aws:sts::ACCT:assumed-role/NAME/SESSION`.
+const SESSION: &str = "differential";
 const SEED: u64 = 0x1a31_2026;
 
 /// splitmix64: small, fast and the same everywhere.
@@ -109,11 +112,22 @@ fn identity_statement(rng: &mut Rng, principals: &[Principal], accounts: &[&str]
 
 fn trust_value(rng: &mut Rng, principals: &[Principal], accounts: &[&str]) -> Value {
     let account = rng.pick(accounts);
-    match rng.below(7) {
+    match rng.below(8) {
         0..=2 => json!(rng.pick(principals).arn()),
         3 => json!(format!("arn:aws:iam::{account}:root")),
         4 => json!(account),
         5 => json!("*"),
+        6 => {
+            // One session of a role: role callers' sessions are named SESSION, so only
+            // some of these name them.
+            let roles: Vec<&Principal> = principals.iter().filter(|p| p.is_role).collect();
+            let r = rng.pick(&roles);
+            let name = if rng.chance(50) { SESSION } else { "other" };
+            json!(format!(
+                "arn:aws:sts::{}:assumed-role/{}/{name}",
+                r.account, r.name
+            ))
+        }
         _ => json!([
             rng.pick(principals).arn(),
             format!("arn:aws:iam::{account}:root")
@@ -337,11 +351,21 @@ fn definite_edges_agree_with_the_iam_simulator() {
                 .iter()
                 .position(|p| p.arn() == to)
                 .expect("edge to a generated role");
+            let caller = &inv.principals[p];
+            // A role calls with one of its sessions; `aws:PrincipalArn` is still the
+            // role's ARN.
+            let session = caller.is_role.then(|| {
+                format!(
+                    "arn:aws:sts::{}:assumed-role/{}/{SESSION}",
+                    caller.account, caller.name
+                )
+            });
             requests.push(json!({
                 "identity": inv.identity[p],
                 "trust": inv.trust[r],
-                "principal": from,
-                "account": inv.principals[p].account,
+                "principal": session.unwrap_or_else(|| from.clone()),
+                "principal_arn": from,
+                "account": caller.account,
                 "role": to,
             }));
             asked.push((case, from, to, verdict));

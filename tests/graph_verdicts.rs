@@ -323,3 +323,26 @@ fn a_trust_for_another_action_only_is_a_definite_not_trusted() {
     let t = Tree::new().user(A, "u", None).role(A, "R", tag_only);
     assert_eq!(verdict(t.path(), &u, &r).as_deref(), Some("missing-trust"));
 }
+
+#[test]
+fn a_trust_naming_one_session_of_the_caller_role_is_uncertain() {
+    // The caller is that session only if it picks that session name: not known here.
+    let (c, r) = (role(A, "Caller"), role(A, "R"));
+    let session = format!("arn:aws:sts::{A}:assumed-role/Caller/build");
+    for effect in ["Allow", "Deny"] {
+        let t = Tree::new()
+            .role(A, "Caller", json!([assume(json!({"Service": "ec2.amazonaws.com"}))]))
+            .role_policy(A, "Caller", allow_assume(&r))
+            .role(
+                A,
+                "R",
+                json!([{"Effect": effect, "Principal": {"AWS": session}, "Action": "sts:AssumeRole"},
+                       assume(json!({"AWS": A}))]),
+            );
+        assert_eq!(
+            verdict(t.path(), &c, &r).as_deref(),
+            Some("uncertain"),
+            "{effect}"
+        );
+    }
+}

@@ -180,11 +180,11 @@ enum ValueMatch {
     Everyone,
     /// The caller's account, by id or `:root`.
     Account,
-    /// The caller's own ARN (or a session of the caller's role).
+    /// The caller's own ARN.
     Principal,
     /// A value iamlint cannot compare with the caller: an account it cannot resolve
     /// (`${AWS::AccountId}` of another template, a template parameter), the caller's
-    /// entity in such an account.
+    /// entity in such an account, one session of the caller's role.
     Maybe,
 }
 
@@ -226,20 +226,25 @@ fn match_value(
     if value == "*" {
         return ValueMatch::Everyone;
     }
-    let names_principal = names_entity_arn(value, file, arn, account)
-        || session_of.is_some_and(|name| {
-            value.contains("assumed-role/")
-                && ArnRef::parse(value).is_ok_and(|v| {
-                    v.service == "sts"
-                        && v.resource
-                            .strip_prefix("assumed-role/")
-                            .and_then(|r| r.strip_prefix(name))
-                            .is_some_and(|r| r.starts_with('/'))
-                        && account_of_arn_part(v.account, file).as_ref() == Some(account)
-                })
-        });
-    if names_principal {
+    if names_entity_arn(value, file, arn, account) {
         return ValueMatch::Principal;
+    }
+    // One session of the caller's role (`assumed-role/NAME/SESSION`): the caller is that
+    // session only if it picked that session name, which iamlint cannot know.
+    let names_session = session_of.is_some_and(|name| {
+        value.contains("assumed-role/")
+            && ArnRef::parse(value).is_ok_and(|v| {
+                v.service == "sts"
+                    && v.resource
+                        .strip_prefix("assumed-role/")
+                        .and_then(|r| r.strip_prefix(name))
+                        .is_some_and(|r| r.starts_with('/'))
+                    && account_of_arn_part(v.account, file)
+                        .is_none_or(|a| same_account(&a, account) != Some(false))
+            })
+    });
+    if names_session {
+        return ValueMatch::Maybe;
     }
     let is_account_value =
         is_account_id(value) || value == TEMPLATE_ACCOUNT || value.ends_with(":root");

@@ -1,7 +1,8 @@
 // Reads a JSON list of AssumeRole requests on stdin and prints, as a JSON list in the same
 // order, what @cloud-copilot/iam-simulate decides for each: "Allowed", "ExplicitlyDenied",
 // "ImplicitlyDenied", or "error: ..." when it refuses the input.
-// A request: { identity: [policy...], trust: policy, principal: ARN, account: id, role: ARN }.
+// A request: { identity: [policy...], trust: policy, principal: ARN (a user's, or a role's
+// session), principal_arn: ARN (the user's or role's), account: id, role: ARN }.
 // The caller's account and ARN go in the request context (aws:PrincipalAccount,
 // aws:PrincipalArn), as AWS sets them.
 import { runSimulation } from '@cloud-copilot/iam-simulate'
@@ -23,7 +24,7 @@ for (const r of requests) {
         resource: { accountId: r.role.split(':')[4], resource: r.role },
         contextVariables: {
           'aws:PrincipalAccount': r.account,
-          'aws:PrincipalArn': r.principal
+          'aws:PrincipalArn': r.principal_arn
         }
       }
     },
