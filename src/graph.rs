@@ -152,6 +152,9 @@ pub enum IdentitySide {
     },
     /// An explicit, unconditional Deny covers it.
     Denied { at: Place },
+    /// Nothing allows it, and a Deny under a condition iamlint does not evaluate covers
+    /// it: the switch works only if the trust alone is enough and the Deny does not apply.
+    MaybeDenied { at: Place },
     /// Nothing allows it, and every policy of P is known.
     NotAllowed,
     /// Nothing known allows it, but some attached policy is not in the inventory.
@@ -731,6 +734,7 @@ impl Graph {
                 let identity = match &e.identity {
                     IdentitySide::Allowed { at, conditional, .. } => json!({"state": "allowed", "conditional": conditional, "at": at.iter().map(place).collect::<Vec<_>>()}),
                     IdentitySide::Denied { at } => json!({"state": "denied", "at": [place(at)]}),
+                    IdentitySide::MaybeDenied { at } => json!({"state": "maybe-denied", "at": [place(at)]}),
                     IdentitySide::NotAllowed => json!({"state": "not-allowed"}),
                     IdentitySide::Unknown => json!({"state": "unknown"}),
                 };

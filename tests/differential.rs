@@ -22,6 +22,8 @@ use std::process::{Command, Stdio};
 
 use serde_json::{json, Value};
 
+/// Inventories per run, and the generator's seed; `IAMLINT_DIFFERENTIAL_CASES` and
+/// `IAMLINT_DIFFERENTIAL_SEED` change them to explore further (the default run is fixed).
 const CASES: u64 = 300;
 /// The session name of a role caller: a role assumes another with the credentials of one
 /// of its sessions, `arn:aws:sts::ACCT:assumed-role/NAME/SESSION`.
@@ -85,8 +87,10 @@ fn identity_statement(rng: &mut Rng, principals: &[Principal], accounts: &[&str]
     let roles: Vec<&Principal> = principals.iter().filter(|p| p.is_role).collect();
     let role = rng.pick(&roles).arn();
     let account = rng.pick(accounts);
-    let resource = match rng.below(8) {
+    let resource = match rng.below(9) {
         0..=2 => json!(role),
+        // ARNs compare case-sensitively.
+        7 => json!(role.replace(":role/r", ":role/R")),
         3 => json!("*"),
         4 => json!(format!("arn:aws:iam::{account}:role/*")),
         5 => json!("arn:aws:iam::*:role/r?"),
@@ -106,6 +110,9 @@ fn identity_statement(rng: &mut Rng, principals: &[Principal], accounts: &[&str]
         stmt["NotResource"] = resource;
     } else {
         stmt["Resource"] = resource;
+    }
+    if rng.chance(10) {
+        stmt["Condition"] = json!({"StringEquals": {"aws:PrincipalAccount": rng.pick(accounts)}});
     }
     stmt
 }
@@ -137,17 +144,20 @@ fn trust_value(rng: &mut Rng, principals: &[Principal], accounts: &[&str]) -> Va
 
 fn trust_statement(rng: &mut Rng, principals: &[Principal], accounts: &[&str]) -> Value {
     let effect = if rng.chance(15) { "Deny" } else { "Allow" };
-    let action = match rng.below(10) {
-        0 => json!("sts:TagSession"),
-        1 => json!(["sts:AssumeRole", "sts:TagSession"]),
-        2 => json!("sts:*"),
-        _ => json!("sts:AssumeRole"),
+    let (key, action) = match rng.below(12) {
+        0 => ("Action", json!("sts:TagSession")),
+        1 => ("Action", json!(["sts:AssumeRole", "sts:TagSession"])),
+        2 => ("Action", json!("sts:*")),
+        3 => ("Action", json!("STS:assumerole")),
+        4 => ("NotAction", json!("sts:TagSession")),
+        _ => ("Action", json!("sts:AssumeRole")),
     };
-    let mut stmt = json!({
-        "Effect": effect,
-        "Principal": {"AWS": trust_value(rng, principals, accounts)},
-        "Action": action,
-    });
+    let mut principal = json!({"AWS": trust_value(rng, principals, accounts)});
+    if rng.chance(10) {
+        principal["Service"] = json!("ec2.amazonaws.com");
+    }
+    let mut stmt = json!({"Effect": effect, "Principal": principal});
+    stmt[key] = action;
     if rng.chance(25) {
         stmt["Condition"] = match rng.below(3) {
             0 => json!({"StringEquals": {"aws:PrincipalAccount": rng.pick(accounts)}}),
@@ -325,13 +335,23 @@ fn definite_edges_agree_with_the_iam_simulator() {
     install_simulator();
     let started = std::time::Instant::now();
     let root = tempfile::tempdir().expect("temp dir");
-    let mut rng = Rng(SEED);
+    let number = |var: &str, default: u64| {
+        std::env::var(var)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    };
+    let (cases, seed) = (
+        number("IAMLINT_DIFFERENTIAL_CASES", CASES),
+        number("IAMLINT_DIFFERENTIAL_SEED", SEED),
+    );
+    let mut rng = Rng(seed);
     // (case, from, to, iamlint verdict) for each request, in order.
     let mut asked: Vec<(usize, String, String, String)> = Vec::new();
     let mut requests = Vec::new();
     let mut inventories = Vec::new();
     let (mut definite, mut uncertain) = (0, 0);
-    for case in 0..CASES as usize {
+    for case in 0..cases as usize {
         let inv = generate(&mut rng);
         let dir = root.path().join(format!("case{case}"));
         write_tree(&dir, &inv);
@@ -393,7 +413,7 @@ fn definite_edges_agree_with_the_iam_simulator() {
         }
     }
     eprintln!(
-        "differential: {CASES} inventories, {definite} definite edges compared, {uncertain} uncertain, {} disagreements, {:.1?}",
+        "differential: seed {seed}, {cases} inventories, {definite} definite edges compared, {uncertain} uncertain, {} disagreements, {:.1?}",
         disagreements.len(),
         started.elapsed()
     );

@@ -346,3 +346,20 @@ fn a_trust_naming_one_session_of_the_caller_role_is_uncertain() {
         );
     }
 }
+
+#[test]
+fn a_conditional_identity_deny_keeps_a_trust_alone_edge_uncertain() {
+    // Same account, the trust names the user: the trust alone would do, but a Deny of
+    // the user's own, under a condition iamlint does not evaluate, may apply.
+    let (u, r) = (user(A, "u"), role(A, "R"));
+    let t = Tree::new().role(A, "R", json!([assume(json!({"AWS": u}))]));
+    write(
+        t.path(),
+        &format!("{A}/users/u/policy.json"),
+        &policy(
+            json!([{"Effect": "Deny", "Action": "sts:AssumeRole", "Resource": r,
+                        "Condition": {"StringEquals": {"aws:PrincipalAccount": A}}}]),
+        ),
+    );
+    assert_eq!(verdict(t.path(), &u, &r).as_deref(), Some("uncertain"));
+}

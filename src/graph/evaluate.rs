@@ -307,11 +307,13 @@ pub fn trust_side(
         if !stmt.covers_action(ASSUME_ROLE) && !action_unknown {
             continue;
         }
-        let conditions_unknown = stmt
-            .conditions
-            .iter()
-            .any(|c| !is_modelled_requirement(&c.key))
-            || (unresolved && trust.has_unresolved(&stmt.path().key("Condition")));
+        let condition_unresolved =
+            unresolved && trust.has_unresolved(&stmt.path().key("Condition"));
+        let conditions_unknown = condition_unresolved
+            || stmt
+                .conditions
+                .iter()
+                .any(|c| !is_modelled_requirement(&c.key));
         // The strongest match of the statement's AWS values, and where it is; and whether
         // some value may admit the caller without surely naming it (`"*"` beside an
         // account is not forgotten for the account).
@@ -356,7 +358,7 @@ pub fn trust_side(
             // everyone. Its conditions are not evaluated: a conditional Deny may apply.
             (Effect::Deny, ValueMatch::Maybe) => maybe_deny = true,
             (Effect::Deny, _) => {
-                if stmt.conditions.is_empty() && !action_unknown {
+                if stmt.conditions.is_empty() && !condition_unresolved && !action_unknown {
                     return (TrustSide::Denied { at: at() }, Requirements::default());
                 }
                 maybe_deny = true;
@@ -415,6 +417,8 @@ pub(super) fn identity_side_of(
     let mut allowed = Vec::new();
     let mut conditional = false;
     let mut literal = false;
+    // A Deny under a condition iamlint does not evaluate, which may apply.
+    let mut maybe_denied = None;
     for doc in docs {
         let file = doc.origin.file();
         for (si, stmt) in doc.statements.iter().enumerate() {
@@ -449,7 +453,10 @@ pub(super) fn identity_side_of(
             match stmt.effect {
                 Effect::Deny if stmt.conditions.is_empty() => return IdentitySide::Denied { at },
                 // A conditional Deny may or may not apply: no verdict either way.
-                Effect::Deny => conditional = true,
+                Effect::Deny => {
+                    conditional = true;
+                    maybe_denied.get_or_insert(at);
+                }
                 Effect::Allow => {
                     conditional |= !stmt.conditions.is_empty();
                     literal |= !res.negated && res.values.iter().any(|p| p == role_arn);
@@ -465,6 +472,8 @@ pub(super) fn identity_side_of(
             conditional,
             literal,
         }
+    } else if let Some(at) = maybe_denied {
+        IdentitySide::MaybeDenied { at }
     } else if complete {
         IdentitySide::NotAllowed
     } else {
@@ -490,6 +499,11 @@ pub fn verdict(identity: &IdentitySide, trust: &TrustSide, same: Option<bool>) -
     match (identity, trust) {
         (IdentitySide::Denied { .. }, _) | (_, TrustSide::Denied { .. }) => Verdict::Denied,
         (_, TrustSide::Unknown) => Verdict::Uncertain,
+        // The trust does not admit P: no identity policy changes that.
+        (IdentitySide::MaybeDenied { .. }, TrustSide::NotTrusted) => Verdict::MissingTrust,
+        // The trust may be enough on its own (same account), and then whether the Deny
+        // applies decides; iamlint does not evaluate its condition.
+        (IdentitySide::MaybeDenied { .. }, _) => Verdict::Uncertain,
         (
             IdentitySide::Allowed { conditional, .. },
             TrustSide::NamesPrincipal { .. } | TrustSide::NamesAccount { .. },
