@@ -166,6 +166,25 @@ fn a_star_beside_an_account_principal_is_not_forgotten() {
         );
         let found = rules(t.path());
         assert!(!found.contains(&"IAM104".to_owned()), "{trust}: {found:?}");
+        // A CLI profile chain from a role of the account with no grant: the hop may work
+        // through the `"*"` (IAM407 judges the hop itself, as the graph does).
+        let t = Tree::new()
+            .role(A, "Jump", json!([assume(json!({"AWS": A}))]))
+            .role_policy(
+                A,
+                "Jump",
+                policy(
+                    json!([{"Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "*"}]),
+                ),
+            )
+            .role(A, "R", trust.clone());
+        let config = format!(
+            "[profile keys]\nregion = eu-west-1\n\n[profile jump]\nrole_arn = {}\nsource_profile = keys\n\n[profile r]\nrole_arn = {r}\nsource_profile = jump\n",
+            role(A, "Jump")
+        );
+        std::fs::write(t.path().join("config"), config).expect("write config");
+        let found = rules(t.path());
+        assert!(!found.contains(&"IAM407".to_owned()), "{trust}: {found:?}");
     }
 }
 
