@@ -19,11 +19,18 @@ use foldhash::{HashMap, HashMapExt};
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::model::arn::{is_account_id, ArnRef};
 use crate::model::inventory::{Account, Inventory};
-use crate::model::location::{FileId, Location};
+use crate::model::location::Location;
 use crate::model::matching::{has_wildcard, matches_resource};
-use crate::model::policy::{Effect, PolicyDocument, PrincipalKind, Statement};
+use crate::model::policy::{Effect, PolicyDocument, PrincipalKind};
+
+mod evaluate;
+
+use evaluate::identity_side_of;
+pub use evaluate::{
+    account_of_value, identity_side, is_rejected_trust, may_admit_unnamed, requirements_of,
+    same_account, trust_side, verdict,
+};
 
 /// The action every edge is about.
 pub use crate::model::policy::ASSUME_ROLE;
@@ -145,6 +152,9 @@ pub enum IdentitySide {
     },
     /// An explicit, unconditional Deny covers it.
     Denied { at: Place },
+    /// Nothing allows it, and a Deny under a condition iamlint does not evaluate covers
+    /// it: the switch works only if the trust alone is enough and the Deny does not apply.
+    MaybeDenied { at: Place },
     /// Nothing allows it, and every policy of P is known.
     NotAllowed,
     /// Nothing known allows it, but some attached policy is not in the inventory.
@@ -279,380 +289,6 @@ pub fn identity_docs<'a>(inv: &'a Inventory, kind: NodeKind) -> IdentityDocs<'a>
     IdentityDocs { docs, complete }
 }
 
-/// The account a principal value of a policy in `file` names, if it names one:
-/// `123456789012`, `arn:aws:iam::123456789012:root`, or the template's own account.
-pub fn account_of_value(value: &str, file: FileId) -> Option<Account> {
-    if is_account_id(value) {
-        return Some(Account::Known(value.to_owned()));
-    }
-    let arn = ArnRef::parse(value).ok()?;
-    account_of_arn_part(arn.account, file)
-}
-
-fn account_of_arn_part(account: &str, file: FileId) -> Option<Account> {
-    if is_account_id(account) {
-        Some(Account::Known(account.to_owned()))
-    } else if account == "${AWS::AccountId}" {
-        Some(Account::Template(file))
-    } else {
-        None
-    }
-}
-
-/// Whether two accounts are known to be the same (`Some(true)`), known to differ
-/// (`Some(false)`), or cannot be told apart.
-pub fn same_account(a: &Account, b: &Account) -> Option<bool> {
-    match (a, b) {
-        (Account::Known(x), Account::Known(y)) => Some(x == y),
-        (Account::Template(x), Account::Template(y)) if x == y => Some(true),
-        _ => None,
-    }
-}
-
-/// Whether the text of a resource or principal ARN in `file` can stand for `arn` of an
-/// entity in `account`: the literal, or the template's `${AWS::AccountId}` spelling.
-fn names_entity_arn(pattern: &str, file: FileId, arn: &str, account: &Account) -> bool {
-    pattern == arn
-        && match account {
-            // `${AWS::AccountId}` spelt in another template is another account.
-            Account::Template(f) => *f == file,
-            _ => true,
-        }
-}
-
-/// Whether a principal ARN of a trust in `file` names the caller's entity (same resource
-/// part) in an account that cannot be compared with the caller's.
-fn same_entity_other_account(
-    value: &str,
-    caller: Option<&ArnRef>,
-    account: &Account,
-    file: FileId,
-) -> bool {
-    let (Ok(v), Some(c)) = (ArnRef::parse(value), caller) else {
-        return false;
-    };
-    if v.resource != c.resource || v.service != c.service {
-        return false;
-    }
-    match account_of_arn_part(v.account, file) {
-        Some(a) => same_account(&a, account).is_none(),
-        None => true,
-    }
-}
-
-/// Condition keys whose presence on an Allow makes iamlint unable to say whether a given
-/// caller is admitted (beyond the requirements it models).
-fn is_modelled_requirement(key: &str) -> bool {
-    [
-        "sts:externalid",
-        "aws:multifactorauthpresent",
-        "aws:multifactorauthage",
-        "sts:rolesessionname",
-        "sts:sourceidentity",
-        "aws:securetransport",
-    ]
-    .iter()
-    .any(|k| key.eq_ignore_ascii_case(k))
-}
-
-/// Whether the account a principal value of a trust in `file` names (`123456789012`,
-/// `arn:aws:iam::123456789012:root`, the template's own) is `account`, as
-/// [`same_account`] tells; `None` when the value names no account. Allocates nothing:
-/// this runs for every value of every trust of every pair.
-fn value_names_same_account(value: &str, file: FileId, account: &Account) -> Option<Option<bool>> {
-    let part = if is_account_id(value) {
-        value
-    } else {
-        ArnRef::parse(value).ok()?.account
-    };
-    if is_account_id(part) {
-        Some(match account {
-            Account::Known(id) => Some(id == part),
-            _ => None,
-        })
-    } else if part == "${AWS::AccountId}" {
-        Some(match account {
-            Account::Template(f) if *f == file => Some(true),
-            _ => None,
-        })
-    } else {
-        None
-    }
-}
-
-/// What a trust statement requires of the caller.
-pub fn requirements_of(stmt: &Statement) -> Requirements {
-    let mut req = Requirements::default();
-    for c in &stmt.conditions {
-        match c.key.to_ascii_lowercase().as_str() {
-            "sts:externalid" => {
-                // `Null: {sts:ExternalId: false}` only requires presence.
-                let values = if c.operator.starts_with("Null") {
-                    Vec::new()
-                } else {
-                    c.values.clone()
-                };
-                req.external_id.get_or_insert_with(Vec::new).extend(values);
-            }
-            "aws:multifactorauthpresent"
-                if c.operator.starts_with("Bool")
-                    && c.values.iter().any(|v| v.eq_ignore_ascii_case("true")) =>
-            {
-                req.mfa = true;
-            }
-            "aws:multifactorauthage" => req.mfa = true,
-            "sts:rolesessionname" => req.role_session_name = true,
-            "sts:sourceidentity" => req.source_identity = true,
-            _ => {}
-        }
-    }
-    req
-}
-
-/// Whether a trust statement is about `sts:AssumeRole` with AWS principals.
-fn is_assume_role_statement(stmt: &Statement) -> bool {
-    stmt.covers_action(ASSUME_ROLE)
-}
-
-/// The trust side for a caller with `arn` in `account` (a role session is named by its
-/// role ARN, or by `arn:aws:sts::ACCT:assumed-role/NAME/...`).
-pub fn trust_side(
-    trust: Option<&Arc<PolicyDocument>>,
-    arn: &str,
-    account: &Account,
-) -> (TrustSide, Requirements) {
-    let Some(trust) = trust else {
-        return (TrustSide::Unknown, Requirements::default());
-    };
-    let file = trust.origin.file();
-    // Worked out once: this runs for every pair of the graph.
-    let caller = ArnRef::parse(arn).ok();
-    // A role caller may be named by a session of it: `assumed-role/NAME/...`.
-    let session_of = caller.and_then(|a| a.role_path_and_name()).map(|(_, n)| n);
-    let mut best = TrustSide::NotTrusted;
-    let mut requires = Requirements::default();
-    let mut uncertain = false;
-    for (si, stmt) in trust.statements.iter().enumerate() {
-        let Some(principal) = &stmt.principal else {
-            continue;
-        };
-        if !is_assume_role_statement(stmt) || principal.negated || principal.star {
-            if principal.negated || principal.star {
-                uncertain |= stmt.effect == Effect::Allow && is_assume_role_statement(stmt);
-            }
-            continue;
-        }
-        // The entries are walked directly, not through `Principal::values`, so the path
-        // of a value is built only for the entry that decides the side: this runs for
-        // every pair of the graph.
-        let aws_values = principal
-            .entries
-            .iter()
-            .enumerate()
-            .filter(|(_, e)| e.kind == PrincipalKind::Aws)
-            .flat_map(|(ei, e)| e.values.iter().enumerate().map(move |(i, v)| (ei, i, v)));
-        for (entry, i, value) in aws_values {
-            let value = value.as_str();
-            let at = || {
-                let what = PlaceKind::Principal {
-                    entry: u32::try_from(entry).unwrap_or(u32::MAX),
-                    item: u32::try_from(i).unwrap_or(u32::MAX),
-                };
-                Place::new(trust, si, what)
-            };
-            let names_principal = names_entity_arn(value, file, arn, account)
-                || session_of.is_some_and(|name| {
-                    value.contains("assumed-role/")
-                        && ArnRef::parse(value).is_ok_and(|v| {
-                            v.service == "sts"
-                                && v.resource
-                                    .strip_prefix("assumed-role/")
-                                    .and_then(|r| r.strip_prefix(name))
-                                    .is_some_and(|r| r.starts_with('/'))
-                                && account_of_arn_part(v.account, file).as_ref() == Some(account)
-                        })
-                });
-            let is_account_value = is_account_id(value) || value.ends_with(":root");
-            let account_match = if is_account_value {
-                value_names_same_account(value, file, account)
-            } else {
-                None
-            };
-            let names_account = !names_principal && account_match == Some(Some(true));
-            // The trust names an account, or the caller's ARN, in an account iamlint cannot
-            // compare with the caller's (a template's unknown account): it may be the one.
-            let maybe_same = !names_principal
-                && (account_match == Some(None)
-                    || (!is_account_value
-                        && same_entity_other_account(value, caller.as_ref(), account, file)));
-            if maybe_same && stmt.effect == Effect::Allow {
-                uncertain = true;
-                continue;
-            }
-            let everyone = value == "*";
-            if stmt.effect == Effect::Deny && (names_principal || names_account || everyone) {
-                if stmt.conditions.is_empty() {
-                    return (TrustSide::Denied { at: at() }, Requirements::default());
-                }
-                uncertain = true;
-                continue;
-            }
-            if stmt.effect != Effect::Allow {
-                continue;
-            }
-            if everyone {
-                // `"AWS": "*"` admits P only under conditions iamlint does not evaluate.
-                uncertain = true;
-                continue;
-            }
-            if !(names_principal || names_account) {
-                continue;
-            }
-            let unmodelled = stmt
-                .conditions
-                .iter()
-                .any(|c| !is_modelled_requirement(&c.key));
-            if unmodelled {
-                uncertain = true;
-                continue;
-            }
-            let stronger = matches!(
-                (&best, names_principal),
-                (TrustSide::NotTrusted, _) | (TrustSide::NamesAccount { .. }, true)
-            );
-            if stronger {
-                best = if names_principal {
-                    TrustSide::NamesPrincipal { at: at() }
-                } else {
-                    TrustSide::NamesAccount { at: at() }
-                };
-                requires = requirements_of(stmt);
-            }
-        }
-    }
-    if best == TrustSide::NotTrusted && uncertain {
-        return (TrustSide::Unknown, Requirements::default());
-    }
-    (best, requires)
-}
-
-/// The identity side for principal `kind` assuming `role_arn` (of a role in `role_account`).
-pub fn identity_side(
-    inv: &Inventory,
-    kind: NodeKind,
-    role_arn: &str,
-    role_account: &Account,
-) -> IdentitySide {
-    identity_side_of(&identity_docs(inv, kind), role_arn, role_account)
-}
-
-/// The identity side of a principal whose documents are already gathered.
-fn identity_side_of(ids: &IdentityDocs, role_arn: &str, role_account: &Account) -> IdentitySide {
-    let IdentityDocs { docs, complete } = ids;
-    let complete = *complete;
-    let mut allowed = Vec::new();
-    let mut conditional = false;
-    let mut literal = false;
-    for doc in docs {
-        let file = doc.origin.file();
-        for (si, stmt) in doc.statements.iter().enumerate() {
-            if !stmt.covers_action(ASSUME_ROLE) {
-                continue;
-            }
-            let Some(res) = &stmt.resource else { continue };
-            let hit = if res.negated {
-                !res.values
-                    .iter()
-                    .any(|p| resource_names(p, file, role_arn, role_account))
-            } else {
-                res.values
-                    .iter()
-                    .any(|p| resource_names(p, file, role_arn, role_account))
-            };
-            if !hit {
-                continue;
-            }
-            let at = match res
-                .values
-                .iter()
-                .position(|p| resource_names(p, file, role_arn, role_account))
-            {
-                Some(i) if !res.negated => Place::new(
-                    doc,
-                    si,
-                    PlaceKind::ResourceItem(u32::try_from(i).unwrap_or(u32::MAX)),
-                ),
-                _ => Place::new(doc, si, PlaceKind::Resource),
-            };
-            match stmt.effect {
-                Effect::Deny if stmt.conditions.is_empty() => return IdentitySide::Denied { at },
-                // A conditional Deny may or may not apply: no verdict either way.
-                Effect::Deny => conditional = true,
-                Effect::Allow => {
-                    conditional |= !stmt.conditions.is_empty();
-                    literal |= !res.negated && res.values.iter().any(|p| p == role_arn);
-                    allowed.push(at);
-                }
-                Effect::Invalid => {}
-            }
-        }
-    }
-    if !allowed.is_empty() {
-        IdentitySide::Allowed {
-            at: allowed,
-            conditional,
-            literal,
-        }
-    } else if complete {
-        IdentitySide::NotAllowed
-    } else {
-        IdentitySide::Unknown
-    }
-}
-
-/// Whether a Resource pattern of a policy in `file` covers a role's ARN. A template's
-/// `${AWS::AccountId}` stands for the template's own account only.
-fn resource_names(pattern: &str, file: FileId, role_arn: &str, role_account: &Account) -> bool {
-    if matches_resource(pattern, role_arn) {
-        return match role_account {
-            // A literal `${AWS::AccountId}` pattern only names roles of its own template.
-            Account::Template(f) => *f == file || has_wildcard(pattern),
-            _ => true,
-        };
-    }
-    false
-}
-
-/// Combines both sides (IAM-SEMANTICS §1).
-pub fn verdict(identity: &IdentitySide, trust: &TrustSide, same: Option<bool>) -> Verdict {
-    match (identity, trust) {
-        (IdentitySide::Denied { .. }, _) | (_, TrustSide::Denied { .. }) => Verdict::Denied,
-        (_, TrustSide::Unknown) => Verdict::Uncertain,
-        (
-            IdentitySide::Allowed { conditional, .. },
-            TrustSide::NamesPrincipal { .. } | TrustSide::NamesAccount { .. },
-        ) => {
-            if *conditional {
-                Verdict::Uncertain
-            } else {
-                Verdict::Holds
-            }
-        }
-        // Same account and the trust names the caller itself: the trust alone is enough.
-        (_, TrustSide::NamesPrincipal { .. }) if same == Some(true) => Verdict::Holds,
-        (IdentitySide::Unknown, _) => Verdict::Uncertain,
-        (IdentitySide::NotAllowed, TrustSide::NamesPrincipal { .. }) if same.is_none() => {
-            Verdict::Uncertain
-        }
-        (
-            IdentitySide::NotAllowed,
-            TrustSide::NamesPrincipal { .. } | TrustSide::NamesAccount { .. },
-        ) => Verdict::MissingPermission,
-        (IdentitySide::Allowed { .. }, TrustSide::NotTrusted) => Verdict::MissingTrust,
-        (IdentitySide::NotAllowed, TrustSide::NotTrusted) => Verdict::Uncertain,
-    }
-}
-
 /// Whether a role is a console sign-in role: federated through SAML, or an IAM Identity
 /// Center permission-set role (IAM-SEMANTICS §5).
 pub fn is_console_role(name: &str, path: &str, trust: Option<&Arc<PolicyDocument>>) -> bool {
@@ -766,6 +402,28 @@ impl Graph {
             })
             .collect();
         pairs.extend(trusted);
+        // A trust that may admit callers it does not name (`"AWS": "*"`, a principal a
+        // template left unresolved, a trust IAM would refuse) gets an edge from every
+        // principal it could admit: uncertain, but there for console and profile chains
+        // to see. A principal of another account (or of one iamlint cannot compare, such
+        // as another template's) needs an identity-side grant, which makes the pair above,
+        // as for a trust that names an account.
+        let open: Vec<(NodeIx, NodeIx)> = role_nodes
+            .par_iter()
+            .filter(|&&r| {
+                g_ref
+                    .role(inv, r)
+                    .and_then(|role| role.trust.as_deref())
+                    .is_some_and(may_admit_unnamed)
+            })
+            .flat_map_iter(|&r| {
+                let account = &g_ref.nodes[r].account;
+                (0..g_ref.nodes.len())
+                    .filter(move |&p| same_account(&g_ref.nodes[p].account, account) == Some(true))
+                    .map(move |p| (p, r))
+            })
+            .collect();
+        pairs.extend(open);
         pairs.par_sort_unstable();
         pairs.dedup();
         // Both sides of every pair, in parallel: the bulk of the work. Trust sides are
@@ -1076,6 +734,7 @@ impl Graph {
                 let identity = match &e.identity {
                     IdentitySide::Allowed { at, conditional, .. } => json!({"state": "allowed", "conditional": conditional, "at": at.iter().map(place).collect::<Vec<_>>()}),
                     IdentitySide::Denied { at } => json!({"state": "denied", "at": [place(at)]}),
+                    IdentitySide::MaybeDenied { at } => json!({"state": "maybe-denied", "at": [place(at)]}),
                     IdentitySide::NotAllowed => json!({"state": "not-allowed"}),
                     IdentitySide::Unknown => json!({"state": "unknown"}),
                 };

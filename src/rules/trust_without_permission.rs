@@ -7,7 +7,11 @@ use rayon::prelude::*;
 
 use super::{Context, Rule};
 use crate::finding::Finding;
-use crate::graph::{account_of_value, identity_side, NodeKind, Verdict, ASSUME_ROLE};
+use crate::graph::{
+    account_of_value, identity_side, same_account, trust_side, verdict, TrustSide, Verdict,
+    ASSUME_ROLE,
+};
+use crate::model::arn::is_account_id;
 use crate::model::inventory::{Account, Role, SourceFormat};
 use crate::model::policy::{Effect, PrincipalKind};
 
@@ -90,17 +94,25 @@ impl TrustWithoutPermission {
                 if *kind != PrincipalKind::Aws || value == "*" {
                     continue;
                 }
+                let loc = trust.loc(&pv.path(&stmt.path()));
                 if let Some(p) = g.node_by_arn(value) {
-                    // A named principal: only its own edge matters.
+                    // A named principal: only its own edge matters, and only when this value
+                    // is what decides the edge's trust side (not one under a condition
+                    // iamlint does not evaluate while another statement names the account).
                     let Some(edge) = g.edge(p, r) else { continue };
-                    if edge.verdict != Verdict::MissingPermission {
+                    let decided_here = matches!(
+                        &edge.trust,
+                        TrustSide::NamesPrincipal { at } | TrustSide::NamesAccount { at }
+                            if at.location() == loc
+                    );
+                    if edge.verdict != Verdict::MissingPermission || !decided_here {
                         continue;
                     }
                     let from = &g.nodes[p];
                     out.push(
                         ctx.finding(
                             ID,
-                            trust.loc(&pv.path(&stmt.path())),
+                            loc,
                             format!(
                                 "trust policy of `role/{}` admits `{}`, but no policy of `{}` allows `sts:AssumeRole` on the role",
                                 role.name, from.label, from.label
@@ -114,6 +126,11 @@ impl TrustWithoutPermission {
                     );
                     continue;
                 }
+                // Only an account value delegates to an account: the ARN of a user or role
+                // iamlint does not know is not its account.
+                if !(is_account_id(value) || value.ends_with(":root")) {
+                    continue;
+                }
                 let Some(Account::Known(acct)) = account_of_value(value, file) else {
                     continue;
                 };
@@ -121,12 +138,15 @@ impl TrustWithoutPermission {
                     continue;
                 }
                 let principals = by_account.get(acct.as_str()).map_or(&[][..], Vec::as_slice);
+                // Every principal of the account is judged as the graph judges an edge, the
+                // whole trust included: a principal the trust may admit another way, or
+                // under a condition iamlint does not evaluate, is not a missing grant.
                 let anyone = principals.iter().any(|&p| {
-                    let kind: NodeKind = g.nodes[p].kind;
-                    !matches!(
-                        identity_side(inv, kind, &role.arn, &role.account),
-                        crate::graph::IdentitySide::NotAllowed
-                    )
+                    let node = &g.nodes[p];
+                    let identity = identity_side(inv, node.kind, &role.arn, &role.account);
+                    let (trust_side, _) = trust_side(Some(trust), &node.arn, &node.account);
+                    let same = same_account(&node.account, &role.account);
+                    verdict(&identity, &trust_side, same) != Verdict::MissingPermission
                 });
                 if principals.is_empty() || anyone {
                     continue;
@@ -134,7 +154,7 @@ impl TrustWithoutPermission {
                 out.push(
                     ctx.finding(
                         ID,
-                        trust.loc(&pv.path(&stmt.path())),
+                        loc,
                         format!(
                             "trust policy of `role/{}` delegates to account `{acct}`, but no user or role of that account is allowed to assume it",
                             role.name
