@@ -72,6 +72,10 @@ pub struct Node {
     pub console: Console,
     /// Short name for messages: `user/alice`, `role/deploy`.
     pub label: String,
+    /// Whether `arn` is the entity's real ARN: not so for a user or role only named by a
+    /// grant, whose path is not known ([`crate::model::named_grant`]); a trust that does
+    /// not name that ARN may still name the entity under its real path.
+    pub arn_exact: bool,
 }
 
 /// Where one side of an edge says so: a `Resource` element or item, or a principal value,
@@ -325,6 +329,7 @@ impl Graph {
                 None => Console::Maybe,
             },
             label: format!("user/{}", u.name),
+            arn_exact: !u.path.is_empty(),
         });
         let roles = inv.roles.par_iter().enumerate().map(|(i, r)| Node {
             kind: NodeKind::Role(i),
@@ -336,6 +341,7 @@ impl Graph {
                 Console::No
             },
             label: format!("role/{}", r.name),
+            arn_exact: !r.path.is_empty(),
         });
         let nodes: Vec<Node> = users.chain(roles).collect();
         g.first_role = inv.users.len();
@@ -444,7 +450,13 @@ impl Graph {
             .par_iter()
             .map(|&i| {
                 let (from, role) = (&g_ref.nodes[work[i].from], g_ref.role(inv, work[i].to)?);
-                Some(trust_side(role.trust.as_ref(), &from.arn, &from.account))
+                let (side, requires) = trust_side(role.trust.as_ref(), &from.arn, &from.account);
+                let side = match side {
+                    // The trust may name the caller under the path iamlint does not know.
+                    TrustSide::NotTrusted if !from.arn_exact => TrustSide::Unknown,
+                    side => side,
+                };
+                Some((side, requires))
             })
             .collect();
         for (&i, trust) in role_order.iter().zip(trusts) {

@@ -174,6 +174,16 @@ fn plan_grants_to_entities_made_elsewhere_give_them_their_policies() {
         )),
         "{edges:?}"
     );
+    // Bob's path is not known, and the trust names a `user/eng/bob`: that may be him, so
+    // the edge is uncertain and IAM103 stays silent.
+    assert!(
+        edges.contains(&(
+            "arn:aws:iam::111122223333:user/bob",
+            "arn:aws:iam::444455556666:role/audit",
+            "uncertain"
+        )),
+        "{edges:?}"
+    );
     let (inv, _) = run_json(&["inventory", &dir, "--format", "json"]);
     let account = &inv["accounts"]["111122223333"];
     assert_eq!(

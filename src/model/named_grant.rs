@@ -9,7 +9,7 @@
 //! An added entity's path is not known: the loader builds its ARN with the path `/`, the
 //! path of almost every user and role, and the entity's `path` is left empty, which says
 //! so. A trust that does not name that ARN may still name the entity under its real path,
-//! so rules never call such a caller untrusted (see `rules::caller_arn_is_exact`).
+//! so the graph never calls such a caller untrusted (see `graph::Node::arn_exact`).
 
 use std::sync::Arc;
 

@@ -61,17 +61,6 @@ pub fn default_severity(id: &str) -> Severity {
     docs::get(id).map_or(Severity::Warning, docs::RuleDoc::default_severity)
 }
 
-/// Whether a caller's ARN is its real one: not so for an entity only named by a grant,
-/// whose path is not known (see [`crate::model::named_grant`]).
-pub(crate) fn caller_arn_is_exact(inv: &Inventory, node: &crate::graph::Node) -> bool {
-    use crate::graph::NodeKind;
-    let path = match node.kind {
-        NodeKind::Role(i) => inv.roles.get(i).map(|r| r.path.as_str()),
-        NodeKind::User(i) => inv.users.get(i).map(|u| u.path.as_str()),
-    };
-    path.is_none_or(|p| !p.is_empty())
-}
-
 /// One check.
 pub trait Rule: Sync {
     /// The stable id (`IAM101`); name and prose come from `rules/<id>.md`.

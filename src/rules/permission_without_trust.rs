@@ -29,11 +29,6 @@ impl Rule for PermissionWithoutTrust {
                 continue;
             };
             let (from, to) = (&g.nodes[e.from], &g.nodes[e.to]);
-            // A caller known only by name (a grant to a user made elsewhere) has a guessed
-            // path: the trust may name its real ARN.
-            if !super::caller_arn_is_exact(ctx.inventory, from) {
-                continue;
-            }
             let Some(role) = ctx.graph.role(ctx.inventory, e.to) else {
                 continue;
             };
