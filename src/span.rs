@@ -183,6 +183,22 @@ pub fn decode_url(raw: &str) -> Option<Decoded> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LineIndex {
     starts: Vec<usize>,
+    /// Characters and UTF-16 code units before every [`CHECKPOINT`]-th byte: a column is
+    /// counted from the nearest checkpoint, never from the start of its line, so that many
+    /// findings on one long line (a minified plan of megabytes) cost what few findings
+    /// cost, not a pass over the line each.
+    checkpoints: Vec<(usize, usize)>,
+}
+
+/// Bytes between two [`LineIndex`] checkpoints.
+const CHECKPOINT: usize = 4096;
+
+/// Characters and UTF-16 code units that start in `bytes`: every byte but a UTF-8
+/// continuation byte starts a character, and a four-byte one is two UTF-16 units.
+fn units(bytes: &[u8]) -> (usize, usize) {
+    let chars = bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count();
+    let astral = bytes.iter().filter(|&&b| b >= 0xF0).count();
+    (chars, chars + astral)
 }
 
 impl LineIndex {
@@ -196,33 +212,63 @@ impl LineIndex {
                 starts.push(i + 1);
             }
         }
-        LineIndex { starts }
+        let mut checkpoints = Vec::with_capacity(b.len() / CHECKPOINT + 1);
+        let mut at = (0, 0);
+        checkpoints.push(at);
+        for chunk in b.chunks(CHECKPOINT) {
+            let (chars, utf16) = units(chunk);
+            at = (at.0 + chars, at.1 + utf16);
+            checkpoints.push(at);
+        }
+        LineIndex {
+            starts,
+            checkpoints,
+        }
     }
 
     /// 1-based line and 1-based column (in Unicode scalar values) of byte `offset` in `text`,
     /// which must be the text this index was built from. Offsets past the end clamp to the
     /// end; an offset inside a multi-byte char counts as that char's start.
     pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
-        let (line, prefix) = self.line_prefix(text, offset);
-        (line, prefix.chars().count() + 1)
+        let (line, start, offset) = self.line_of(text, offset);
+        (
+            line,
+            self.units_before(text, offset).0 - self.units_before(text, start).0 + 1,
+        )
     }
 
     /// Like [`LineIndex::line_col`], but the column is counted in UTF-16 code units, SARIF's
     /// default `columnKind`.
     pub fn line_col_utf16(&self, text: &str, offset: usize) -> (usize, usize) {
-        let (line, prefix) = self.line_prefix(text, offset);
-        (line, prefix.encode_utf16().count() + 1)
+        let (line, start, offset) = self.line_of(text, offset);
+        (
+            line,
+            self.units_before(text, offset).1 - self.units_before(text, start).1 + 1,
+        )
     }
 
-    /// 1-based line of `offset` and the text of that line before it.
-    fn line_prefix<'t>(&self, text: &'t str, offset: usize) -> (usize, &'t str) {
+    /// 1-based line of `offset`, the start of that line, and `offset` clamped to the text
+    /// and moved back to a character boundary.
+    fn line_of(&self, text: &str, offset: usize) -> (usize, usize, usize) {
         let mut offset = offset.min(text.len());
         while offset > 0 && !text.is_char_boundary(offset) {
             offset -= 1;
         }
         let line = self.starts.partition_point(|&s| s <= offset).max(1);
-        let start = self.starts.get(line - 1).copied().unwrap_or(0);
-        (line, text.get(start..offset).unwrap_or(""))
+        let start = self.starts.get(line - 1).copied().unwrap_or(0).min(offset);
+        (line, start, offset)
+    }
+
+    /// Characters and UTF-16 code units before byte `at` (a character boundary).
+    fn units_before(&self, text: &str, at: usize) -> (usize, usize) {
+        let block = at / CHECKPOINT;
+        let (chars, utf16) = self.checkpoints.get(block).copied().unwrap_or_default();
+        let rest = units(
+            text.as_bytes()
+                .get(block * CHECKPOINT..at)
+                .unwrap_or_default(),
+        );
+        (chars + rest.0, utf16 + rest.1)
     }
 }
 
@@ -892,6 +938,38 @@ mod tests {
         assert_eq!(empty.line_col("", 7), (1, 1));
         assert_eq!(empty.line_col_utf16("", 0), (1, 1));
         assert_eq!(LineIndex::new("\n").line_col("\n", 1), (2, 1));
+    }
+
+    #[test]
+    fn columns_on_long_lines_are_what_counting_from_the_line_start_gives() {
+        // Lines longer than several checkpoints, with one-, two-, three- and four-byte
+        // characters straddling checkpoint boundaries.
+        let mut text = String::new();
+        for i in 0..9000 {
+            text.push_str(["a", "é", "€", "😀"][i % 4]);
+            if i % 2999 == 0 {
+                text.push_str(["\n", "\r\n", "\r"][i % 3]);
+            }
+        }
+        let lines = LineIndex::new(&text);
+        let mut start = 0;
+        for (at, c) in text.char_indices() {
+            let prefix = &text[start..at];
+            assert_eq!(
+                lines.line_col(&text, at).1,
+                prefix.chars().count() + 1,
+                "at {at}"
+            );
+            assert_eq!(
+                lines.line_col_utf16(&text, at).1,
+                prefix.encode_utf16().count() + 1,
+                "at {at}"
+            );
+            let next = at + c.len_utf8();
+            if c == '\n' || (c == '\r' && text.as_bytes().get(next) != Some(&b'\n')) {
+                start = next;
+            }
+        }
     }
 
     #[test]
