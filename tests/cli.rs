@@ -1107,3 +1107,102 @@ fn readme_action_and_pre_commit_match_their_files() {
     assert!(hooks.contains("entry: iamlint check --only-files\n"));
     assert!(hooks.contains("language: rust\n"));
 }
+
+/// A CLI config whose profiles' `source_profile`s form one loop of `n` profiles.
+fn profile_loop_config(n: usize) -> Vec<u8> {
+    let mut text = String::new();
+    for i in 0..n {
+        text.push_str(&format!(
+            "[profile p{i}]\nrole_arn = arn:aws:iam::123456789012:role/r{i}\nsource_profile = p{}\n\n",
+            (i + 1) % n
+        ));
+    }
+    text.into_bytes()
+}
+
+/// Issue #11 §2: a long loop is one finding whose message and labels show its ends and
+/// count the rest, in every format; SARIF's code flow and JSON's chain keep every hop.
+#[test]
+fn issue_11_a_long_profile_loop_is_shortened_in_messages_and_whole_in_code_flows() {
+    let n = 2000;
+    let dir = tree(&[("aws/config", &profile_loop_config(n))]);
+    let shortened = format!(
+        "`p0` → `p1` → `p2` → … {} more … → `p1998` → `p1999` → `p0`",
+        n - 5
+    );
+
+    let human = iamlint(dir.path(), &["--no-config", "--color", "never"]);
+    assert_eq!(human.code, 1);
+    assert_eq!(human.stdout.matches("IAM403(profile-loop)").count(), 1);
+    assert!(human.stdout.contains(&shortened), "{}", human.stdout);
+    assert!(human
+        .stdout
+        .contains(&format!("… {} more related places", n - 6)));
+    assert!(!human.stdout.contains("`p1000`"), "{}", human.stdout);
+    assert!(human.stdout.len() < 8_000, "{} bytes", human.stdout.len());
+
+    let github = iamlint(dir.path(), &["--no-config", "--format", "github"]);
+    assert!(github.stdout.contains(&shortened), "{}", github.stdout);
+
+    let json = iamlint(dir.path(), &["--no-config", "--format", "json"]).json();
+    let findings = json["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1);
+    assert!(findings[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains(&shortened));
+    assert_eq!(findings[0]["chain"].as_array().unwrap().len(), n);
+
+    let sarif = iamlint(dir.path(), &["--no-config", "--format", "sarif"]);
+    assert_valid_sarif(&sarif.stdout);
+    let result = &sarif.json()["runs"][0]["results"][0];
+    assert!(result["message"]["text"]
+        .as_str()
+        .unwrap()
+        .contains(&shortened));
+    let steps = result["codeFlows"][0]["threadFlows"][0]["locations"]
+        .as_array()
+        .unwrap();
+    assert_eq!(steps.len(), n);
+    assert_eq!(result["relatedLocations"].as_array().unwrap().len(), 6);
+}
+
+/// Issue #11 §2: control characters in a file's name are escaped in human output and in
+/// GitHub annotations (SARIF percent-encodes them in its URIs), so a name cannot forge
+/// report lines or send escape sequences to a terminal.
+#[test]
+fn issue_11_control_characters_in_file_names_are_escaped() {
+    let dir = tree(&[(
+        "a\u{1b}[31m\tb\nc/config",
+        b"[profile a]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = a\n",
+    )]);
+    let human = iamlint(dir.path(), &["--no-config", "--color", "never"]);
+    assert_eq!(human.code, 1);
+    assert!(
+        human
+            .stdout
+            .contains("a\\u{1b}[31m\\tb\\nc/config:3:18: profile `a`"),
+        "{}",
+        human.stdout
+    );
+    assert!(human.stdout.contains("[a\\u{1b}[31m\\tb\\nc/config:3:18]"));
+    assert!(
+        !human.stdout.contains(['\u{1b}', '\t']),
+        "{:?}",
+        human.stdout
+    );
+    let github = iamlint(dir.path(), &["--no-config", "--format", "github"]);
+    assert!(
+        github
+            .stdout
+            .contains("file=a\\u{1b}[31m\\tb%0Ac/config,line=3"),
+        "{}",
+        github.stdout
+    );
+    assert!(!github.stdout.contains(['\u{1b}', '\t']));
+    assert_eq!(github.stdout.lines().count(), 1);
+    let sarif = iamlint(dir.path(), &["--no-config", "--format", "sarif"]);
+    assert!(sarif
+        .stdout
+        .contains("\"uri\": \"a%1B%5B31m%09b%0Ac/config\""));
+}
