@@ -191,11 +191,14 @@ pub struct LineIndex {
 }
 
 /// Bytes between two [`LineIndex`] checkpoints.
-const CHECKPOINT: usize = 4096;
+const CHECKPOINT: usize = 1024;
 
 /// Characters and UTF-16 code units that start in `bytes`: every byte but a UTF-8
 /// continuation byte starts a character, and a four-byte one is two UTF-16 units.
 fn units(bytes: &[u8]) -> (usize, usize) {
+    if bytes.is_ascii() {
+        return (bytes.len(), bytes.len());
+    }
     let chars = bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count();
     let astral = bytes.iter().filter(|&&b| b >= 0xF0).count();
     (chars, chars + astral)
@@ -231,20 +234,14 @@ impl LineIndex {
     /// end; an offset inside a multi-byte char counts as that char's start.
     pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
         let (line, start, offset) = self.line_of(text, offset);
-        (
-            line,
-            self.units_before(text, offset).0 - self.units_before(text, start).0 + 1,
-        )
+        (line, self.units_between(text, start, offset).0 + 1)
     }
 
     /// Like [`LineIndex::line_col`], but the column is counted in UTF-16 code units, SARIF's
     /// default `columnKind`.
     pub fn line_col_utf16(&self, text: &str, offset: usize) -> (usize, usize) {
         let (line, start, offset) = self.line_of(text, offset);
-        (
-            line,
-            self.units_before(text, offset).1 - self.units_before(text, start).1 + 1,
-        )
+        (line, self.units_between(text, start, offset).1 + 1)
     }
 
     /// 1-based line of `offset`, the start of that line, and `offset` clamped to the text
@@ -259,16 +256,22 @@ impl LineIndex {
         (line, start, offset)
     }
 
-    /// Characters and UTF-16 code units before byte `at` (a character boundary).
-    fn units_before(&self, text: &str, at: usize) -> (usize, usize) {
-        let block = at / CHECKPOINT;
-        let (chars, utf16) = self.checkpoints.get(block).copied().unwrap_or_default();
-        let rest = units(
-            text.as_bytes()
-                .get(block * CHECKPOINT..at)
-                .unwrap_or_default(),
-        );
-        (chars + rest.0, utf16 + rest.1)
+    /// Characters and UTF-16 code units between bytes `from` and `to` (character
+    /// boundaries, `from <= to`): counted directly when they are close, otherwise from the
+    /// checkpoints, so the cost is at most two checkpoints' worth of bytes.
+    fn units_between(&self, text: &str, from: usize, to: usize) -> (usize, usize) {
+        let b = text.as_bytes();
+        if to - from <= CHECKPOINT {
+            return units(b.get(from..to).unwrap_or_default());
+        }
+        let before = |at: usize| {
+            let block = at / CHECKPOINT;
+            let (chars, utf16) = self.checkpoints.get(block).copied().unwrap_or_default();
+            let rest = units(b.get(block * CHECKPOINT..at).unwrap_or_default());
+            (chars + rest.0, utf16 + rest.1)
+        };
+        let (a, z) = (before(from), before(to));
+        (z.0 - a.0, z.1 - a.1)
     }
 }
 
