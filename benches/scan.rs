@@ -9,7 +9,9 @@
 //!
 //! Environment: `IAMLINT_BENCH_SIZES` (default `1000,10000`; add `100000` for the large
 //! tree), `IAMLINT_BENCH_REPS` (default 5), `IAMLINT_BENCH_DIR` (default
-//! `target/bench-trees`), `IAMLINT_BENCH_GRAPH` (default `1000,2500,5000,10000` roles).
+//! `target/bench-trees`), `IAMLINT_BENCH_GRAPH` (default `1000,2500,5000,10000` roles),
+//! `IAMLINT_BENCH_LOOP` (default `50000`: profiles in the `source_profile` loop whose one
+//! finding is reported in human and in JSON output, issue #11 §2).
 
 #[path = "../tests/support/synth.rs"]
 mod synth;
@@ -214,6 +216,26 @@ fn tree(base: &Path, name: &str, spec: &synth::OrgSpec) -> PathBuf {
     dir
 }
 
+/// A CLI config whose `source_profile`s form one loop of `n` profiles (one IAM403
+/// finding, whose chain has `n` hops), written once.
+fn loop_tree(base: &Path, n: usize) -> PathBuf {
+    let dir = base.join(format!("loop-{n}"));
+    let config = dir.join("config");
+    if !config.exists() {
+        std::fs::create_dir_all(&dir).expect("create loop tree");
+        let mut text = String::new();
+        for i in 0..n {
+            text.push_str(&format!(
+                "[profile p{i}]\nrole_arn = arn:aws:iam::123456789012:role/r{i}\nsource_profile = p{}\n\n",
+                (i + 1) % n
+            ));
+        }
+        std::fs::write(dir.join("config.part"), text).expect("write loop config");
+        std::fs::rename(dir.join("config.part"), &config).expect("finish loop config");
+    }
+    dir
+}
+
 fn cpu_model() -> String {
     std::fs::read_to_string("/proc/cpuinfo")
         .ok()
@@ -345,6 +367,34 @@ fn main() {
             g.get("edges").unwrap_or("?"),
             g.ms,
             g.ms * 1000.0 / r
+        );
+    }
+    // Output time grows with the findings, never with their square (issue #11 §2): one
+    // loop of many profiles, reported in human output (miette) and in JSON.
+    let loops = if smoke {
+        vec![2000]
+    } else {
+        env_list("IAMLINT_BENCH_LOOP", "50000")
+    };
+    println!();
+    println!("| loop profiles | reps | human ms (min / med) | json ms (min / med) | human/json (min / med) |");
+    println!("|---|---|---|---|---|");
+    for &n in &loops {
+        let dir = loop_tree(&base, n);
+        let _ = run_child("scan", &dir, &["--format", "json"]);
+        let (mut human, mut json) = (Vec::new(), Vec::new());
+        for _ in 0..reps {
+            human.push(run_child("scan", &dir, &["--format", "human"]).ms);
+            json.push(run_child("scan", &dir, &["--format", "json"]).ms);
+        }
+        println!(
+            "| {n} | {reps} | {:.0} / {:.0} | {:.0} / {:.0} | {:.2} / {:.2} |",
+            min(&human),
+            median(human.clone()),
+            min(&json),
+            median(json.clone()),
+            min(&human) / min(&json),
+            median(human.clone()) / median(json.clone()),
         );
     }
 }

@@ -121,3 +121,76 @@ impl Finding {
         self
     }
 }
+
+/// How many items a message or a report shows at each end of a long list (a chain's hops,
+/// a loop's profiles); the rest are counted, never listed.
+pub const SHOWN_AT_EACH_END: usize = 3;
+
+/// The part of a list of unbounded length that people are shown: a short list whole, a
+/// long one as its first and last [`SHOWN_AT_EACH_END`] items with the number left out
+/// between them. Messages and report labels cut lists here, so that what a finding prints
+/// stays the same size however long its chain is; SARIF `codeFlows` and the JSON `chain`
+/// keep the whole list.
+pub fn shorten<T>(items: &[T]) -> (&[T], usize, &[T]) {
+    // Leaving out a single item would say "… 1 more …" where the item itself fits.
+    if items.len() <= 2 * SHOWN_AT_EACH_END + 1 {
+        return (items, 0, &[]);
+    }
+    let (head, rest) = items.split_at(SHOWN_AT_EACH_END);
+    let (middle, tail) = rest.split_at(rest.len() - SHOWN_AT_EACH_END);
+    (head, middle.len(), tail)
+}
+
+/// Joins a list for a message with `sep`, shortened as [`shorten`] does:
+/// `` `a` → `b` → `c` → … 49994 more … → `x` → `y` → `z` ``.
+pub fn join_shortened<T: fmt::Display>(items: &[T], sep: &str) -> String {
+    use fmt::Write as _;
+    let (head, hidden, tail) = shorten(items);
+    let mut out = String::new();
+    let mut first = true;
+    let mut push = |out: &mut String, item: &dyn fmt::Display| {
+        if !first {
+            out.push_str(sep);
+        }
+        first = false;
+        let _ = write!(out, "{item}");
+    };
+    for item in head {
+        push(&mut out, item);
+    }
+    if hidden > 0 {
+        push(&mut out, &format_args!("… {hidden} more …"));
+    }
+    for item in tail {
+        push(&mut out, item);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_lists_are_whole() {
+        let items: Vec<usize> = (0..7).collect();
+        assert_eq!(shorten(&items), (&items[..], 0, &[][..]));
+        assert_eq!(join_shortened(&items, " → "), "0 → 1 → 2 → 3 → 4 → 5 → 6");
+        assert_eq!(join_shortened::<usize>(&[], ", "), "");
+    }
+
+    #[test]
+    fn long_lists_keep_their_ends_and_count_the_rest() {
+        let items: Vec<usize> = (0..50_001).collect();
+        let (head, hidden, tail) = shorten(&items);
+        assert_eq!(head, &[0, 1, 2]);
+        assert_eq!(hidden, 49_995);
+        assert_eq!(tail, &[49_998, 49_999, 50_000]);
+        assert_eq!(
+            join_shortened(&items, " -> "),
+            "0 -> 1 -> 2 -> … 49995 more … -> 49998 -> 49999 -> 50000"
+        );
+        let eight: Vec<usize> = (0..8).collect();
+        assert_eq!(join_shortened(&eight, ","), "0,1,2,… 2 more …,5,6,7");
+    }
+}

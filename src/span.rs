@@ -5,7 +5,10 @@
 //! JSON strings (Terraform) or percent-encoded (`get-account-authorization-details`), mapping
 //! offsets through every layer of escaping back to the bytes in the file.
 
+use std::borrow::Cow;
 use std::ops::Range;
+
+use foldhash::HashMap;
 
 use crate::model::path::{JsonPath, PathSeg};
 
@@ -183,6 +186,25 @@ pub fn decode_url(raw: &str) -> Option<Decoded> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LineIndex {
     starts: Vec<usize>,
+    /// Characters and UTF-16 code units before every [`CHECKPOINT`]-th byte: a column is
+    /// counted from the nearest checkpoint, never from the start of its line, so that many
+    /// findings on one long line (a minified plan of megabytes) cost what few findings
+    /// cost, not a pass over the line each.
+    checkpoints: Vec<(usize, usize)>,
+}
+
+/// Bytes between two [`LineIndex`] checkpoints.
+const CHECKPOINT: usize = 1024;
+
+/// Characters and UTF-16 code units that start in `bytes`: every byte but a UTF-8
+/// continuation byte starts a character, and a four-byte one is two UTF-16 units.
+fn units(bytes: &[u8]) -> (usize, usize) {
+    if bytes.is_ascii() {
+        return (bytes.len(), bytes.len());
+    }
+    let chars = bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count();
+    let astral = bytes.iter().filter(|&&b| b >= 0xF0).count();
+    (chars, chars + astral)
 }
 
 impl LineIndex {
@@ -196,33 +218,63 @@ impl LineIndex {
                 starts.push(i + 1);
             }
         }
-        LineIndex { starts }
+        let mut checkpoints = Vec::with_capacity(b.len() / CHECKPOINT + 1);
+        let mut at = (0, 0);
+        checkpoints.push(at);
+        for chunk in b.chunks(CHECKPOINT) {
+            let (chars, utf16) = units(chunk);
+            at = (at.0 + chars, at.1 + utf16);
+            checkpoints.push(at);
+        }
+        LineIndex {
+            starts,
+            checkpoints,
+        }
     }
 
     /// 1-based line and 1-based column (in Unicode scalar values) of byte `offset` in `text`,
     /// which must be the text this index was built from. Offsets past the end clamp to the
     /// end; an offset inside a multi-byte char counts as that char's start.
     pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
-        let (line, prefix) = self.line_prefix(text, offset);
-        (line, prefix.chars().count() + 1)
+        let (line, start, offset) = self.line_of(text, offset);
+        (line, self.units_between(text, start, offset).0 + 1)
     }
 
     /// Like [`LineIndex::line_col`], but the column is counted in UTF-16 code units, SARIF's
     /// default `columnKind`.
     pub fn line_col_utf16(&self, text: &str, offset: usize) -> (usize, usize) {
-        let (line, prefix) = self.line_prefix(text, offset);
-        (line, prefix.encode_utf16().count() + 1)
+        let (line, start, offset) = self.line_of(text, offset);
+        (line, self.units_between(text, start, offset).1 + 1)
     }
 
-    /// 1-based line of `offset` and the text of that line before it.
-    fn line_prefix<'t>(&self, text: &'t str, offset: usize) -> (usize, &'t str) {
+    /// 1-based line of `offset`, the start of that line, and `offset` clamped to the text
+    /// and moved back to a character boundary.
+    fn line_of(&self, text: &str, offset: usize) -> (usize, usize, usize) {
         let mut offset = offset.min(text.len());
         while offset > 0 && !text.is_char_boundary(offset) {
             offset -= 1;
         }
         let line = self.starts.partition_point(|&s| s <= offset).max(1);
-        let start = self.starts.get(line - 1).copied().unwrap_or(0);
-        (line, text.get(start..offset).unwrap_or(""))
+        let start = self.starts.get(line - 1).copied().unwrap_or(0).min(offset);
+        (line, start, offset)
+    }
+
+    /// Characters and UTF-16 code units between bytes `from` and `to` (character
+    /// boundaries, `from <= to`): counted directly when they are close, otherwise from the
+    /// checkpoints, so the cost is at most two checkpoints' worth of bytes.
+    fn units_between(&self, text: &str, from: usize, to: usize) -> (usize, usize) {
+        let b = text.as_bytes();
+        if to - from <= CHECKPOINT {
+            return units(b.get(from..to).unwrap_or_default());
+        }
+        let before = |at: usize| {
+            let block = at / CHECKPOINT;
+            let (chars, utf16) = self.checkpoints.get(block).copied().unwrap_or_default();
+            let rest = units(b.get(block * CHECKPOINT..at).unwrap_or_default());
+            (chars + rest.0, utf16 + rest.1)
+        };
+        let (a, z) = (before(from), before(to));
+        (z.0 - a.0, z.1 - a.1)
     }
 }
 
@@ -394,10 +446,270 @@ pub fn locate_many(text: &str, queries: &[(&JsonPath, bool)]) -> Vec<Option<Rang
         .iter()
         .map(|(path, want_key)| Tracker::new(path.segments(), *want_key))
         .collect();
-    if walk(text, &mut trackers).is_none() {
+    if walk_levels(text, &mut trackers).is_none() {
         return vec![None; queries.len()];
     }
     trackers.into_iter().map(|t| t.found).collect()
+}
+
+/// The trackers waiting in one open container on their path, by the child they select:
+/// an element or member is matched by one look-up, not by asking every tracker.
+#[derive(Default)]
+struct Level<'a> {
+    /// Trackers selecting an array element, by index.
+    by_index: HashMap<usize, Vec<usize>>,
+    /// Trackers selecting an object member, by key (an index selects the member whose key
+    /// is its decimal form, as [`Tracker::member`] does).
+    by_key: HashMap<Cow<'a, str>, Vec<usize>>,
+    /// Elements of this container read so far.
+    count: usize,
+}
+
+impl<'a> Level<'a> {
+    fn of(trackers: &[Tracker<'a>], members: &[usize], depth: usize) -> Self {
+        let mut level = Level::default();
+        for &t in members {
+            match trackers.get(t).and_then(|t| t.segs.get(depth)) {
+                Some(PathSeg::Index(n)) => {
+                    level.by_index.entry(*n).or_default().push(t);
+                    level
+                        .by_key
+                        .entry(Cow::Owned(n.to_string()))
+                        .or_default()
+                        .push(t);
+                }
+                Some(PathSeg::Key(k)) => level.by_key.entry(Cow::Borrowed(k)).or_default().push(t),
+                None => {}
+            }
+        }
+        level
+    }
+
+    /// The trackers selecting the member whose key is the string literal `lit`.
+    fn member(&self, text: &str, lit: Range<usize>) -> Vec<usize> {
+        if self.by_key.is_empty() {
+            return Vec::new();
+        }
+        let raw = text
+            .get(lit.start + 1..lit.end.saturating_sub(1))
+            .unwrap_or("");
+        if !raw.contains('\\') {
+            return self.by_key.get(raw).cloned().unwrap_or_default();
+        }
+        // An escaped key: compared decoded, as the single-path walk does.
+        let mut found: Vec<usize> = self
+            .by_key
+            .iter()
+            .filter(|(k, _)| literal_eq(text, lit.clone(), k))
+            .flat_map(|(_, ts)| ts.iter().copied())
+            .collect();
+        found.sort_unstable();
+        found
+    }
+}
+
+/// [`walk`] for many trackers at once, in time linear in the document and the trackers:
+/// each open container on some tracker's path keeps its trackers by the child they select
+/// ([`Level`]), and only the trackers that selected the value being read (and those
+/// whose target container is open) hear about it. Finds what [`walk`] finds.
+fn walk_levels(text: &str, trackers: &mut [Tracker]) -> Option<()> {
+    if trackers.iter().any(|t| t.segs.len() > MAX_DEPTH) {
+        return None;
+    }
+    let b = text.as_bytes();
+    let mut stack = Stack {
+        bits: [0; MAX_DEPTH / 64],
+        depth: 0,
+    };
+    // One level per open container, so `levels[d - 1]` is the container `d` deep.
+    let mut levels: Vec<Level> = Vec::new();
+    // The trackers that selected the value about to be read; every tracker selects the
+    // root.
+    let mut selected: Vec<usize> = (0..trackers.len()).collect();
+    // Trackers whose target is a container still being read.
+    let mut open_targets: Vec<usize> = Vec::new();
+    let mut i = if b.starts_with(BOM) { BOM.len() } else { 0 };
+    let mut state = State::Value;
+    let mut targets: Vec<usize> = Vec::new();
+    loop {
+        i = skip_ws(b, i);
+        state = match state {
+            State::Value => {
+                let depth = stack.depth;
+                let in_object = stack.top_is_object() == Some(true);
+                targets.clear();
+                for &t in &selected {
+                    let Some(tr) = trackers.get_mut(t) else {
+                        continue;
+                    };
+                    let is_target = depth == tr.segs.len();
+                    let key_target = is_target && tr.want_key && in_object;
+                    // A later duplicate key supersedes whatever was found under an earlier one.
+                    tr.found = key_target.then(|| tr.key.clone());
+                    tr.open_target = None;
+                    if is_target && !key_target {
+                        targets.push(t);
+                    }
+                }
+                match *b.get(i)? {
+                    c @ (b'{' | b'[') => {
+                        stack.push(c == b'{')?;
+                        let inner: Vec<usize> = selected
+                            .iter()
+                            .copied()
+                            .filter(|&t| trackers.get(t).is_some_and(|tr| depth < tr.segs.len()))
+                            .collect();
+                        levels.push(Level::of(trackers, &inner, depth));
+                        for &t in &targets {
+                            if let Some(tr) = trackers.get_mut(t) {
+                                tr.open_target = Some((depth + 1, i));
+                                open_targets.push(t);
+                            }
+                        }
+                        selected.clear();
+                        i += 1;
+                        if c == b'{' {
+                            State::ObjectFirst
+                        } else {
+                            State::ArrayFirst
+                        }
+                    }
+                    c => {
+                        let end = match c {
+                            b'"' => skip_string(b, i)?,
+                            b't' => skip_literal(b, i, b"true")?,
+                            b'f' => skip_literal(b, i, b"false")?,
+                            b'n' => skip_literal(b, i, b"null")?,
+                            _ => skip_number(b, i)?,
+                        };
+                        for &t in &targets {
+                            if let Some(tr) = trackers.get_mut(t) {
+                                tr.found = Some(i..end);
+                            }
+                        }
+                        selected.clear();
+                        i = end;
+                        State::After
+                    }
+                }
+            }
+            State::ObjectFirst if b.get(i) == Some(&b'}') => {
+                i = close_level(&mut stack, &mut levels, trackers, &mut open_targets, i + 1);
+                State::After
+            }
+            State::ArrayFirst if b.get(i) == Some(&b']') => {
+                i = close_level(&mut stack, &mut levels, trackers, &mut open_targets, i + 1);
+                State::After
+            }
+            State::ObjectFirst => {
+                i = read_key_level(text, &levels, trackers, &mut selected, i)?;
+                State::Value
+            }
+            State::ArrayFirst => {
+                select_element_level(&mut levels, &mut selected);
+                State::Value
+            }
+            State::After => {
+                let Some(is_object) = stack.top_is_object() else {
+                    // The root value is complete; only whitespace may follow it.
+                    return (i == b.len()).then_some(());
+                };
+                match (*b.get(i)?, is_object) {
+                    (b',', true) => {
+                        i = read_key_level(text, &levels, trackers, &mut selected, i + 1)?;
+                        State::Value
+                    }
+                    (b',', false) => {
+                        i += 1;
+                        select_element_level(&mut levels, &mut selected);
+                        State::Value
+                    }
+                    (b'}', true) | (b']', false) => {
+                        i = close_level(
+                            &mut stack,
+                            &mut levels,
+                            trackers,
+                            &mut open_targets,
+                            i + 1,
+                        );
+                        State::After
+                    }
+                    _ => return None,
+                }
+            }
+        };
+    }
+}
+
+/// Selects the next element of the innermost (array) container.
+fn select_element_level(levels: &mut [Level], selected: &mut Vec<usize>) {
+    selected.clear();
+    if let Some(level) = levels.last_mut() {
+        if let Some(ts) = level.by_index.get(&level.count) {
+            selected.extend_from_slice(ts);
+        }
+        level.count = level.count.saturating_add(1);
+    }
+}
+
+/// Reads an object member's key and the `:` after it (as [`read_key`]) and selects the
+/// trackers waiting for that key.
+fn read_key_level(
+    text: &str,
+    levels: &[Level],
+    trackers: &mut [Tracker],
+    selected: &mut Vec<usize>,
+    i: usize,
+) -> Option<usize> {
+    let b = text.as_bytes();
+    let start = skip_ws(b, i);
+    if b.get(start) != Some(&b'"') {
+        return None;
+    }
+    let end = skip_string(b, start)?;
+    *selected = levels
+        .last()
+        .map(|level| level.member(text, start..end))
+        .unwrap_or_default();
+    for &t in selected.iter() {
+        if let Some(tr) = trackers.get_mut(t) {
+            tr.key = start..end;
+        }
+    }
+    let colon = skip_ws(b, end);
+    if b.get(colon) != Some(&b':') {
+        return None;
+    }
+    Some(colon + 1)
+}
+
+/// Pops the innermost container, whose closing bracket ends at `end`; a target that was
+/// this container is found. Returns `end`.
+fn close_level(
+    stack: &mut Stack,
+    levels: &mut Vec<Level>,
+    trackers: &mut [Tracker],
+    open_targets: &mut Vec<usize>,
+    end: usize,
+) -> usize {
+    let depth = stack.depth;
+    open_targets.retain(|&t| {
+        let Some(tr) = trackers.get_mut(t) else {
+            return false;
+        };
+        match tr.open_target {
+            Some((level, start)) if level == depth => {
+                tr.found = Some(start..end);
+                tr.open_target = None;
+                false
+            }
+            Some(_) => true,
+            None => false,
+        }
+    });
+    levels.pop();
+    stack.depth = stack.depth.saturating_sub(1);
+    end
 }
 
 /// Reads the whole document once, telling every tracker what it meets; None when it is not
@@ -892,6 +1204,86 @@ mod tests {
         assert_eq!(empty.line_col("", 7), (1, 1));
         assert_eq!(empty.line_col_utf16("", 0), (1, 1));
         assert_eq!(LineIndex::new("\n").line_col("\n", 1), (2, 1));
+    }
+
+    #[test]
+    fn many_paths_in_one_pass_follow_duplicate_keys_escapes_and_index_keys() {
+        // Duplicate keys (the last wins, on the path and at the target), an escaped key, a
+        // member whose key is an index's decimal form, and many siblings.
+        let mut text = String::from(
+            r#"{"a": {"b": 1}, "a": {"b": [10, {"c": 2}], "b": 3}, "\u0064": {"e": 4}, "0": {"1": 5}, "s": ["#,
+        );
+        for i in 0..300 {
+            text.push_str(&format!(
+                "{}{{\"r\": \"x{i}\"}}",
+                if i == 0 { "" } else { "," }
+            ));
+        }
+        text.push_str("]}");
+        let mut queries: Vec<(JsonPath, bool)> = [
+            "/a", "/a/b", "/a/b/0", "/a/b/1/c", "/d", "/d/e", "/0", "/0/1", "/s", "/x",
+        ]
+        .iter()
+        .flat_map(|p| [(path(p), false), (path(p), true)])
+        .collect();
+        for i in (0..300).step_by(7) {
+            queries.push((path(&format!("/s/{i}/r")), false));
+            queries.push((path(&format!("/s/{i}")), true));
+        }
+        let refs: Vec<(&JsonPath, bool)> = queries.iter().map(|(p, k)| (p, *k)).collect();
+        let many = locate_many(&text, &refs);
+        for ((p, key), got) in queries.iter().zip(many) {
+            let one = if *key {
+                locate_key(&text, p)
+            } else {
+                locate_value(&text, p)
+            };
+            assert_eq!(got, one, "{p} (key: {key})");
+        }
+        assert_eq!(
+            text.get(locate_value(&text, &path("/a/b")).unwrap()),
+            Some("3")
+        );
+        assert_eq!(
+            text.get(locate_value(&text, &path("/d/e")).unwrap()),
+            Some("4")
+        );
+        assert_eq!(
+            text.get(locate_value(&text, &path("/0/1")).unwrap()),
+            Some("5")
+        );
+    }
+
+    #[test]
+    fn columns_on_long_lines_are_what_counting_from_the_line_start_gives() {
+        // Lines longer than several checkpoints, with one-, two-, three- and four-byte
+        // characters straddling checkpoint boundaries.
+        let mut text = String::new();
+        for i in 0..9000 {
+            text.push_str(["a", "é", "€", "😀"][i % 4]);
+            if i % 2999 == 0 {
+                text.push_str(["\n", "\r\n", "\r"][i % 3]);
+            }
+        }
+        let lines = LineIndex::new(&text);
+        let mut start = 0;
+        for (at, c) in text.char_indices() {
+            let prefix = &text[start..at];
+            assert_eq!(
+                lines.line_col(&text, at).1,
+                prefix.chars().count() + 1,
+                "at {at}"
+            );
+            assert_eq!(
+                lines.line_col_utf16(&text, at).1,
+                prefix.encode_utf16().count() + 1,
+                "at {at}"
+            );
+            let next = at + c.len_utf8();
+            if c == '\n' || (c == '\r' && text.as_bytes().get(next) != Some(&b'\n')) {
+                start = next;
+            }
+        }
     }
 
     #[test]

@@ -1107,3 +1107,244 @@ fn readme_action_and_pre_commit_match_their_files() {
     assert!(hooks.contains("entry: iamlint check --only-files\n"));
     assert!(hooks.contains("language: rust\n"));
 }
+
+/// A CLI config whose profiles' `source_profile`s form one loop of `n` profiles.
+fn profile_loop_config(n: usize) -> Vec<u8> {
+    let mut text = String::new();
+    for i in 0..n {
+        text.push_str(&format!(
+            "[profile p{i}]\nrole_arn = arn:aws:iam::123456789012:role/r{i}\nsource_profile = p{}\n\n",
+            (i + 1) % n
+        ));
+    }
+    text.into_bytes()
+}
+
+/// Issue #11 §2: a long loop is one finding whose message and labels show its ends and
+/// count the rest, in every format; SARIF's code flow and JSON's chain keep every hop.
+#[test]
+fn issue_11_a_long_profile_loop_is_shortened_in_messages_and_whole_in_code_flows() {
+    let n = 2000;
+    let dir = tree(&[("aws/config", &profile_loop_config(n))]);
+    let shortened = format!(
+        "`p0` → `p1` → `p2` → … {} more … → `p1998` → `p1999` → `p0`",
+        n - 5
+    );
+
+    let human = iamlint(dir.path(), &["--no-config", "--color", "never"]);
+    assert_eq!(human.code, 1);
+    assert_eq!(human.stdout.matches("IAM403(profile-loop)").count(), 1);
+    assert!(human.stdout.contains(&shortened), "{}", human.stdout);
+    assert!(human
+        .stdout
+        .contains(&format!("… {} more related places", n - 6)));
+    assert!(!human.stdout.contains("`p1000`"), "{}", human.stdout);
+    assert!(human.stdout.len() < 8_000, "{} bytes", human.stdout.len());
+
+    let github = iamlint(dir.path(), &["--no-config", "--format", "github"]);
+    assert!(github.stdout.contains(&shortened), "{}", github.stdout);
+
+    let json = iamlint(dir.path(), &["--no-config", "--format", "json"]).json();
+    let findings = json["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1);
+    assert!(findings[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains(&shortened));
+    assert_eq!(findings[0]["chain"].as_array().unwrap().len(), n);
+
+    let sarif = iamlint(dir.path(), &["--no-config", "--format", "sarif"]);
+    assert_valid_sarif(&sarif.stdout);
+    let result = &sarif.json()["runs"][0]["results"][0];
+    assert!(result["message"]["text"]
+        .as_str()
+        .unwrap()
+        .contains(&shortened));
+    let steps = result["codeFlows"][0]["threadFlows"][0]["locations"]
+        .as_array()
+        .unwrap();
+    assert_eq!(steps.len(), n);
+    assert_eq!(result["relatedLocations"].as_array().unwrap().len(), 6);
+}
+
+/// Issue #11 §2: control characters in a file's name are escaped in human output and in
+/// GitHub annotations (SARIF percent-encodes them in its URIs), so a name cannot forge
+/// report lines or send escape sequences to a terminal.
+#[test]
+fn issue_11_control_characters_in_file_names_are_escaped() {
+    let dir = tree(&[(
+        "a\u{1b}[31m\tb\nc/config",
+        b"[profile a]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = a\n",
+    )]);
+    let human = iamlint(dir.path(), &["--no-config", "--color", "never"]);
+    assert_eq!(human.code, 1);
+    assert!(
+        human
+            .stdout
+            .contains("a\\u{1b}[31m\\tb\\nc/config:3:18: profile `a`"),
+        "{}",
+        human.stdout
+    );
+    assert!(human.stdout.contains("[a\\u{1b}[31m\\tb\\nc/config:3:18]"));
+    assert!(
+        !human.stdout.contains(['\u{1b}', '\t']),
+        "{:?}",
+        human.stdout
+    );
+    let github = iamlint(dir.path(), &["--no-config", "--format", "github"]);
+    assert!(
+        github
+            .stdout
+            .contains("file=a\\u{1b}[31m\\tb%0Ac/config,line=3"),
+        "{}",
+        github.stdout
+    );
+    assert!(!github.stdout.contains(['\u{1b}', '\t']));
+    assert_eq!(github.stdout.lines().count(), 1);
+    let sarif = iamlint(dir.path(), &["--no-config", "--format", "sarif"]);
+    assert!(sarif
+        .stdout
+        .contains("\"uri\": \"a%1B%5B31m%09b%0Ac/config\""));
+}
+
+/// Messages of `--format json` findings of `rule`, in output order.
+fn messages_of(run: &Run, rule: &str) -> Vec<String> {
+    run.json()["findings"]
+        .as_array()
+        .expect("findings is a list")
+        .iter()
+        .filter(|f| f["rule"] == rule)
+        .map(|f| f["message"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+/// An identity policy of user `alice` allowing `sts:AssumeRole` on `resources`.
+fn assume_role_policy(resources: &[&str]) -> Vec<u8> {
+    serde_json::to_vec_pretty(&serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{ "Effect": "Allow", "Action": "sts:AssumeRole", "Resource": resources }]
+    }))
+    .unwrap()
+}
+
+/// Issue #11 §4: an IAM or STS ARN with a region names nothing (IAM ARNs have an empty
+/// region); a region that is a wildcard or a placeholder is left alone.
+#[test]
+fn issue_11_a_region_in_an_iam_arn_is_reported() {
+    let policy = assume_role_policy(&[
+        "arn:aws:iam:us-east-1:123456789012:role/deploy",
+        "arn:aws:sts:eu-west-1:123456789012:assumed-role/deploy/ci",
+        "arn:aws:iam:*:123456789012:role/ops",
+        "arn:aws:ec2:us-east-1:123456789012:instance/*",
+    ]);
+    let dir = tree(&[("123456789012/users/alice/assume.json", &policy)]);
+    let run = iamlint(
+        dir.path(),
+        &["--no-config", "--format", "json", "--select", "IAM302"],
+    );
+    assert_eq!(
+        messages_of(&run, "IAM302"),
+        [
+            "resource `arn:aws:iam:us-east-1:123456789012:role/deploy` has region `us-east-1`: IAM and STS ARNs have an empty region, so it names nothing",
+            "resource `arn:aws:sts:eu-west-1:123456789012:assumed-role/deploy/ci` has region `eu-west-1`: IAM and STS ARNs have an empty region, so it names nothing",
+        ]
+    );
+}
+
+/// Issue #11 §4: a resource type IAM does not have (`roles/`, `usr/`) is reported; a type
+/// with a wildcard or a placeholder is not.
+#[test]
+fn issue_11_an_iam_resource_type_iam_does_not_have_is_reported() {
+    let policy = assume_role_policy(&[
+        "arn:aws:iam::123456789012:roles/deploy",
+        "arn:aws:iam::123456789012:usr/alice",
+        "arn:aws:iam::123456789012:rol*",
+        "arn:aws:iam::123456789012:*",
+        "arn:aws:iam::<account-id>:roles/deploy",
+        "arn:aws:iam::${var.account}:usr/alice",
+        "arn:aws:iam::123456789012:role/aws-service-role/x.amazonaws.com/AWSServiceRoleForX",
+    ]);
+    let dir = tree(&[("123456789012/users/alice/assume.json", &policy)]);
+    let run = iamlint(
+        dir.path(),
+        &["--no-config", "--format", "json", "--select", "IAM302"],
+    );
+    let messages = messages_of(&run, "IAM302");
+    assert_eq!(messages.len(), 2, "{messages:#?}");
+    assert!(messages[0].contains("`roles`, which IAM does not have"));
+    assert!(messages[1].contains("`usr`, which IAM does not have"));
+}
+
+/// Issue #11 §4: nothing after the resource type (`policy/`) names nothing.
+#[test]
+fn issue_11_an_empty_name_after_the_resource_type_is_reported() {
+    let policy = assume_role_policy(&[
+        "arn:aws:iam::123456789012:role/",
+        "arn:aws:iam::123456789012:user",
+        "arn:aws:iam::123456789012:root",
+        "arn:aws:iam::123456789012:mfa/*",
+    ]);
+    let dir = tree(&[("123456789012/users/alice/assume.json", &policy)]);
+    let run = iamlint(
+        dir.path(),
+        &["--no-config", "--format", "json", "--select", "IAM302"],
+    );
+    assert_eq!(
+        messages_of(&run, "IAM302"),
+        [
+            "resource `arn:aws:iam::123456789012:role/` has no name after `role/`",
+            "resource `arn:aws:iam::123456789012:user` has no name after `user/`",
+        ]
+    );
+}
+
+/// Issue #11 §4: a trust policy naming a group (or anything else that is not a principal)
+/// is rejected by IAM; accounts, users, roles and sessions are principals.
+#[test]
+fn issue_11_a_trust_principal_that_is_not_a_principal_type_is_reported() {
+    let trust = serde_json::to_vec_pretty(&serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Principal": { "AWS": [
+                "arn:aws:iam::222222222222:group/admins",
+                "arn:aws:iam::222222222222:root",
+                "arn:aws:iam::222222222222:user/alice",
+                "arn:aws:sts::222222222222:assumed-role/ops/session",
+                "arn:aws:sts::222222222222:federated-user/bob",
+                "arn:aws:iam::<account-id>:group/admins"
+            ] },
+            "Action": "sts:AssumeRole"
+        }]
+    }))
+    .unwrap();
+    let dir = tree(&[("123456789012/roles/deploy/trust.json", &trust)]);
+    let run = iamlint(
+        dir.path(),
+        &["--no-config", "--format", "json", "--select", "IAM3"],
+    );
+    assert_eq!(
+        messages_of(&run, "IAM303"),
+        ["principal `arn:aws:iam::222222222222:group/admins` has resource type `group`, which is not a principal: IAM rejects the trust policy"]
+    );
+    assert!(messages_of(&run, "IAM302").is_empty());
+}
+
+/// Issue #11 §4: CLI profiles' ARNs get the same IAM semantics (IAM404 calls IAM302's check).
+#[test]
+fn issue_11_cli_profile_arns_are_checked_for_iam_semantics() {
+    let config = b"[profile regional]\nrole_arn = arn:aws:iam:us-east-1:123456789012:role/deploy\ncredential_source = Environment\n\n[profile typo]\nrole_arn = arn:aws:iam::123456789012:roles/deploy\ncredential_source = Environment\nmfa_serial = arn:aws:iam:eu-west-1:123456789012:mfa/alice\n\n[profile template]\nrole_arn = arn:aws:iam::${ACCOUNT}:roles/deploy\ncredential_source = Environment\n";
+    let dir = tree(&[("aws/config", config)]);
+    let run = iamlint(
+        dir.path(),
+        &["--no-config", "--format", "json", "--select", "IAM404"],
+    );
+    assert_eq!(
+        messages_of(&run, "IAM404"),
+        [
+            "`role_arn` of profile `regional` has region `us-east-1`: IAM and STS ARNs have an empty region, so it names nothing",
+            "`role_arn` of profile `typo` has resource type `roles`, which IAM does not have (role, user, group, policy, instance-profile, mfa, …)",
+            "`mfa_serial` of profile `typo` has region `eu-west-1`: IAM and STS ARNs have an empty region, so it names nothing",
+        ]
+    );
+}

@@ -67,6 +67,65 @@ pub fn is_account_id(text: &str) -> bool {
     text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// Resource types of IAM ARNs (`arn:aws:iam::ACCOUNT:TYPE/…`), from the Service
+/// Authorization Reference's IAM resource types, plus `u2f` (FIDO security keys) and the
+/// account principal `root`.
+const IAM_TYPES: &[&str] = &[
+    "access-report",
+    "assumed-role",
+    "delegation-request",
+    "federated-user",
+    "group",
+    "instance-profile",
+    "mfa",
+    "oidc-provider",
+    "policy",
+    "role",
+    "root",
+    "saml-provider",
+    "server-certificate",
+    "sms-mfa",
+    "u2f",
+    "user",
+];
+
+/// Resource types of STS ARNs (`arn:aws:sts::ACCOUNT:TYPE/…`): role sessions, federated
+/// user sessions and the self-session of the STS reference.
+const STS_TYPES: &[&str] = &["assumed-role", "federated-user", "self-session"];
+
+/// What IAM makes of an IAM or STS ARN beyond its shape: a well-formed ARN that names
+/// nothing IAM has, so it never matches and IAM rejects it as a principal.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum IamArnProblem {
+    /// A region where IAM and STS ARNs have none.
+    Region(String),
+    /// A resource type the service does not have (`roles/`, `usr/`).
+    UnknownType(String),
+    /// Nothing after the resource type (`role/`).
+    EmptyName(String),
+}
+
+impl fmt::Display for IamArnProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            IamArnProblem::Region(r) => write!(
+                f,
+                "has region `{r}`: IAM and STS ARNs have an empty region, so it names nothing"
+            ),
+            IamArnProblem::UnknownType(t) => write!(
+                f,
+                "has resource type `{t}`, which IAM does not have (role, user, group, policy, instance-profile, mfa, …)"
+            ),
+            IamArnProblem::EmptyName(t) => write!(f, "has no name after `{t}/`"),
+        }
+    }
+}
+
+/// A part iamlint cannot judge: a wildcard, or a placeholder filled in later.
+fn is_wild_or_placeholder(s: &str) -> bool {
+    s.contains('*') || s.contains('?') || has_placeholder(s)
+}
+
 /// A parsed ARN that borrows its text: what hot paths (the graph, per-document rules) use
 /// to look at an ARN without allocating. [`Arn`] is its owned form.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -114,6 +173,50 @@ impl<'a> ArnRef<'a> {
             account,
             resource,
         })
+    }
+
+    /// The resource type: the resource up to its first `/` (`role`), or the whole resource
+    /// when it has none (`root`).
+    pub fn resource_type(&self) -> &'a str {
+        self.resource.split('/').next().unwrap_or_default()
+    }
+
+    /// What is wrong with this IAM or STS ARN for IAM, though it is well-formed (IAM user
+    /// guide, "IAM identifiers"; Service Authorization Reference, IAM and STS resource
+    /// types): a region, a resource type the service does not have, or no name after the
+    /// type. Other services' ARNs, and parts holding a wildcard or a placeholder, are never
+    /// judged: `arn:aws:iam::*:role/*` and `arn:aws:iam::123456789012:rol*` are fine.
+    pub fn iam_problem(&self) -> Option<IamArnProblem> {
+        let types = match self.service {
+            "iam" => IAM_TYPES,
+            "sts" => STS_TYPES,
+            _ => return None,
+        };
+        if !self.region.is_empty() && !is_wild_or_placeholder(self.region) {
+            return Some(IamArnProblem::Region(self.region.to_owned()));
+        }
+        let kind = self.resource_type();
+        if is_wild_or_placeholder(kind) {
+            return None;
+        }
+        if !types.contains(&kind) {
+            return Some(IamArnProblem::UnknownType(kind.to_owned()));
+        }
+        // `root` is the whole resource of an account principal; every other type names
+        // something after its slash.
+        let name = self.resource.get(kind.len() + 1..).unwrap_or_default();
+        (kind != "root" && name.is_empty()).then(|| IamArnProblem::EmptyName(kind.to_owned()))
+    }
+
+    /// Whether a trust policy can name this ARN as an `AWS` principal: an account root,
+    /// a user or a role (IAM), a role session or a federated user session (STS). Groups,
+    /// policies, instance profiles and the rest are not principals: IAM rejects the policy
+    /// ("Invalid principal in policy").
+    pub fn is_principal_type(&self) -> bool {
+        matches!(
+            (self.service, self.resource_type()),
+            ("iam", "root" | "user" | "role") | ("sts", "assumed-role" | "federated-user")
+        )
     }
 
     pub fn to_arn(&self) -> Arn {
@@ -273,6 +376,59 @@ mod tests {
         assert!(Arn::parse("arn:aws:iam::123456789012:root")
             .unwrap()
             .is_account_root());
+    }
+
+    #[test]
+    fn iam_semantics() {
+        let problem = |v: &str| ArnRef::parse(v).unwrap().iam_problem();
+        for fine in [
+            "arn:aws:iam::123456789012:role/aws-service-role/x.amazonaws.com/AWSServiceRole",
+            "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
+            "arn:aws:sts::123456789012:assumed-role/r/session",
+            "arn:aws:iam::123456789012:mfa/*",
+            "arn:aws-cn:iam::123456789012:root",
+            "arn:aws-us-gov:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
+            "arn:aws:iam::*:role/*",
+            "arn:aws:iam::123456789012:*",
+            "arn:aws:iam::123456789012:rol*",
+            "arn:aws:iam:*:123456789012:role/x",
+            "arn:aws:iam::123456789012:${var.kind}/x",
+            "arn:aws:s3:us-east-1::bucket",
+            "arn:aws:ec2:us-east-1:123456789012:roles/x",
+        ] {
+            assert_eq!(problem(fine), None, "{fine}");
+        }
+        assert_eq!(
+            problem("arn:aws:iam:us-east-1:123456789012:role/x"),
+            Some(IamArnProblem::Region("us-east-1".into()))
+        );
+        assert_eq!(
+            problem("arn:aws:sts:eu-west-1:123456789012:assumed-role/r/s"),
+            Some(IamArnProblem::Region("eu-west-1".into()))
+        );
+        assert_eq!(
+            problem("arn:aws:iam::123456789012:roles/x"),
+            Some(IamArnProblem::UnknownType("roles".into()))
+        );
+        assert_eq!(
+            problem("arn:aws:sts::123456789012:role/x"),
+            Some(IamArnProblem::UnknownType("role".into()))
+        );
+        assert_eq!(
+            problem("arn:aws:iam::123456789012:role/"),
+            Some(IamArnProblem::EmptyName("role".into()))
+        );
+        assert_eq!(
+            problem("arn:aws:iam::123456789012:user"),
+            Some(IamArnProblem::EmptyName("user".into()))
+        );
+        let principal = |v: &str| ArnRef::parse(v).unwrap().is_principal_type();
+        assert!(principal("arn:aws:iam::123456789012:root"));
+        assert!(principal("arn:aws:iam::123456789012:role/p/x"));
+        assert!(principal("arn:aws:sts::123456789012:federated-user/bob"));
+        assert!(!principal("arn:aws:iam::123456789012:group/admins"));
+        assert!(!principal("arn:aws:iam::123456789012:instance-profile/x"));
+        assert!(!principal("arn:aws:iam::aws:policy/ReadOnlyAccess"));
     }
 
     proptest! {

@@ -16,6 +16,23 @@ fn escape_data(s: &str) -> String {
         .replace('\n', "%0A")
 }
 
+/// Escapes the file of a workflow command. A line break goes as the runner's own escape
+/// (`%0A`, which it decodes back, so the annotation still lands on the file); any other
+/// control character is written as human output writes it (`\u{1b}`), so a file name
+/// cannot send escape sequences to the log.
+fn escape_file(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut buf = [0u8; 4];
+    for c in path.chars() {
+        if matches!(c, '\r' | '\n') {
+            out.push(c);
+        } else {
+            out.push_str(&super::human::escape_path(c.encode_utf8(&mut buf)));
+        }
+    }
+    escape_property(&out)
+}
+
 /// One line per unsuppressed finding.
 pub fn render(results: &[Resolved]) -> String {
     let mut out = String::new();
@@ -33,7 +50,7 @@ pub fn render(results: &[Resolved]) -> String {
         }
         out.push_str(&format!(
             "::{kind} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
-            escape_property(&r.primary.path),
+            escape_file(&r.primary.path),
             r.primary.start.0,
             r.primary.start.1,
             r.primary.end.0,

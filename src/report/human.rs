@@ -2,7 +2,7 @@
 //! exact value, related places, the rule id and name, and the help line; then a summary.
 //! Colour only on a terminal (the caller decides). Snippets never show secrets: values the
 //! loaders marked are masked, a finding marked `redact` is shown without source, and so is
-//! every finding in a file not parsed as its expected format (`SourceCache::snippet_text`).
+//! every finding in a file not parsed as its expected format (`SourceCache::snippet_texts`).
 
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, Report,
@@ -11,10 +11,16 @@ use miette::{
 
 use rayon::prelude::*;
 
-use super::snippet::CroppedSource;
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use foldhash::HashMap;
+
+use super::snippet::{CroppedSource, SnippetText};
 use super::{Counts, Position, Resolved, SourceCache};
 use crate::docs;
 use crate::finding::Severity;
+use crate::model::location::FileId;
 
 fn miette_severity(s: Severity) -> MietteSeverity {
     match s {
@@ -49,10 +55,10 @@ pub fn render(
     // Findings are rendered in parallel (miette's layout is the cost on large reports),
     // then joined in order; the files their snippets show are read first.
     let shown: Vec<&Resolved> = results.iter().filter(|r| r.suppressed.is_none()).collect();
-    let wanted: Vec<_> = shown
+    // Only findings that show a snippet: not a file as a whole (which may be oversized or
+    // unreadable), and not a file whose text may not be shown at all.
+    let snippet_files: Vec<FileId> = shown
         .iter()
-        // Only findings that show a snippet (not a file as a whole, which may be
-        // oversized or unreadable).
         .filter(|r| {
             r.primary.range.is_some()
                 && !r.finding.redact
@@ -60,13 +66,19 @@ pub fn render(
         })
         .map(|r| r.finding.primary.file)
         .collect();
-    cache.load(wanted);
+    cache.load(snippet_files.iter().copied());
     let cache = &*cache;
+    // Each file is masked and indexed once, however many findings it shows.
+    let sources: HashMap<FileId, Arc<SnippetText>> = cache
+        .snippet_texts(snippet_files)
+        .into_par_iter()
+        .map(|(file, text)| (file, Arc::new(SnippetText::new(text))))
+        .collect();
     let parts: Vec<String> = shown
         .par_iter()
         .map(|r| {
             let mut one = String::new();
-            render_one(r, cache, &handler, &mut one);
+            render_one(r, &sources, &handler, &mut one);
             one
         })
         .collect();
@@ -101,16 +113,47 @@ fn label(pos: &Position, message: &str, primary: bool) -> Option<LabeledSpan> {
     })
 }
 
+/// A path as human output prints it: control characters (a newline, a tab, ESC) and the
+/// bidirectional-text controls are written as escapes (`\n`, `\u{1b}`), so a file name
+/// can neither forge lines of the report nor send the terminal escape sequences. SARIF
+/// percent-encodes the same characters in its URIs.
+pub fn escape_path(path: &str) -> Cow<'_, str> {
+    if !path.chars().any(needs_escape) {
+        return Cow::Borrowed(path);
+    }
+    let mut out = String::with_capacity(path.len() + 8);
+    for c in path.chars() {
+        if needs_escape(c) {
+            out.extend(c.escape_debug());
+            // `escape_debug` leaves the bidi controls alone: write them out too.
+            if !c.is_control() {
+                out.pop();
+                out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Control characters, and the bidirectional overrides and isolates (U+202A..U+202E,
+/// U+2066..U+2069) that can make text read differently from what it is.
+fn needs_escape(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
 fn render_one(
     r: &Resolved,
-    cache: &SourceCache,
+    sources: &HashMap<FileId, Arc<SnippetText>>,
     handler: &GraphicalReportHandler,
     out: &mut String,
 ) {
     let f = &r.finding;
     let name = docs::get(f.rule).map_or("", |d| d.name);
     let p = &r.primary;
-    let heading = format!("{}:{}:{}: {}", p.path, p.start.0, p.start.1, f.message);
+    let path = escape_path(&p.path);
+    let heading = format!("{path}:{}:{}: {}", p.start.0, p.start.1, f.message);
     let mut diag = MietteDiagnostic::new(heading)
         .with_code(format!("{}({name})", f.rule))
         .with_severity(miette_severity(f.severity));
@@ -121,7 +164,8 @@ fn render_one(
     let mut labels: Vec<LabeledSpan> = label(p, "here", true).into_iter().collect();
     // Related places in the same file are labelled in the snippet; others are listed.
     let mut elsewhere = Vec::new();
-    for (pos, msg) in r.labels.iter().chain(r.flow.iter()) {
+    let (related, hidden) = r.related_shown();
+    for (pos, msg) in related {
         if pos == p {
             // The primary label already marks this place.
             continue;
@@ -131,21 +175,29 @@ fn render_one(
         } else {
             elsewhere.push(format!(
                 "  = {msg}: {}:{}:{}",
-                pos.path, pos.start.0, pos.start.1
+                escape_path(&pos.path),
+                pos.start.0,
+                pos.start.1
             ));
         }
     }
+    if hidden > 0 {
+        elsewhere.push(format!(
+            "  = … {hidden} more related places (the SARIF code flow and the JSON chain list every one)"
+        ));
+    }
     // A finding whose own span may be secret shows no source at all; any other snippet
     // comes with secret values masked (they can sit on the context lines).
-    let text = if p.range.is_some() && !f.redact {
-        cache.snippet_text(file)
+    let source = if p.range.is_some() && !f.redact {
+        sources.get(&file)
     } else {
         None
     };
-    let report = match text {
-        Some(text) => {
+    let report = match source {
+        Some(source) => {
             diag = diag.with_labels(labels);
-            Report::new(diag).with_source_code(CroppedSource::new(p.path.clone(), text))
+            Report::new(diag)
+                .with_source_code(CroppedSource::new(path.into_owned(), Arc::clone(source)))
         }
         None => Report::new(diag),
     };

@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use foldhash::{HashMap, HashMapExt};
 use rayon::prelude::*;
 
-use crate::finding::{Finding, Severity};
+use crate::finding::{shorten, Finding, Severity};
 use crate::model::inventory::Inventory;
 use crate::model::location::{Anchor, FileId, Location};
 use crate::model::path::JsonPath;
@@ -45,6 +45,24 @@ pub struct Resolved {
     pub fingerprint: String,
     /// Why the finding is suppressed (config `[[suppress]]`), if it is.
     pub suppressed: Option<String>,
+}
+
+impl Resolved {
+    /// The related places a report lists beside the primary one: the labels, then the
+    /// chain's hops, each list shortened as messages shorten lists
+    /// ([`crate::finding::shorten`]), with how many were left out. What a finding prints
+    /// then stays the same size however long its chain is; SARIF `codeFlows` and the JSON
+    /// `chain` keep every hop.
+    pub fn related_shown(&self) -> (Vec<&(Position, String)>, usize) {
+        let mut shown = Vec::new();
+        let mut hidden = 0;
+        for list in [&self.labels, &self.flow] {
+            let (head, left_out, tail) = shorten(list);
+            shown.extend(head.iter().chain(tail));
+            hidden += left_out;
+        }
+        (shown, hidden)
+    }
 }
 
 /// Reads each file once and keeps its text and line index.
@@ -163,34 +181,51 @@ impl<'a> SourceCache<'a> {
             .map(|(t, _)| t.as_str())
     }
 
-    /// The text of a file for showing to people: every byte range a loader marked as
-    /// possibly secret ([`Inventory::redactions`]) is overwritten with `*`, line breaks
-    /// kept, so byte offsets and lines stay where they were. None when the file cannot be
-    /// read (or a range does not fall on character boundaries), and None for every file
+    /// The text of each of `files` for showing to people: every byte range a loader
+    /// marked as possibly secret ([`Inventory::redactions`]) is overwritten with `*`, line
+    /// breaks kept, so byte offsets and lines stay where they were. A file is masked once
+    /// however many findings show it (files in parallel); a file that cannot be read (or
+    /// whose ranges do not fall on character boundaries) is left out, and so is every file
     /// that was not parsed as the format it was expected to be, or whose bytes were damaged
     /// ([`crate::model::inventory::SourceFile::show_source`]): of those only positions are
     /// ever shown.
     ///
     /// Only files already read by [`SourceCache::load`] have text here.
-    pub fn snippet_text(&self, file: FileId) -> Option<String> {
-        if !self.shows_source(file) {
-            return None;
-        }
-        let mut bytes = self.text(file)?.as_bytes().to_vec();
-        for loc in self.inventory.redactions.iter().filter(|l| l.file == file) {
-            let Anchor::Bytes { start, end } = loc.anchor else {
-                continue;
-            };
-            for b in bytes.get_mut(start..end).into_iter().flatten() {
-                if *b != b'\n' && *b != b'\r' {
-                    *b = b'*';
-                }
+    pub fn snippet_texts(
+        &self,
+        files: impl IntoIterator<Item = FileId>,
+    ) -> HashMap<FileId, std::sync::Arc<str>> {
+        let mut files: Vec<FileId> = files
+            .into_iter()
+            .filter(|&f| self.shows_source(f))
+            .collect();
+        files.sort_unstable();
+        files.dedup();
+        // The redactions, grouped by file in one pass (not one pass per file shown).
+        let mut secret: HashMap<FileId, Vec<Range<usize>>> = HashMap::new();
+        for loc in &self.inventory.redactions {
+            if let Anchor::Bytes { start, end } = loc.anchor {
+                secret.entry(loc.file).or_default().push(start..end);
             }
         }
-        String::from_utf8(bytes).ok()
+        files
+            .into_par_iter()
+            .filter_map(|file| {
+                let mut bytes = self.text(file)?.as_bytes().to_vec();
+                for range in secret.get(&file).into_iter().flatten() {
+                    for b in bytes.get_mut(range.clone()).into_iter().flatten() {
+                        if *b != b'\n' && *b != b'\r' {
+                            *b = b'*';
+                        }
+                    }
+                }
+                let text = String::from_utf8(bytes).ok()?;
+                Some((file, std::sync::Arc::from(text)))
+            })
+            .collect()
     }
 
-    /// Whether reporters may show a file's text at all (see [`SourceCache::snippet_text`]).
+    /// Whether reporters may show a file's text at all (see [`SourceCache::snippet_texts`]).
     pub fn shows_source(&self, file: FileId) -> bool {
         self.inventory
             .files

@@ -137,10 +137,11 @@ fn result(r: &Resolved) -> SarifResult {
         text.push_str("\nhelp: ");
         text.push_str(help);
     }
+    // The whole chain is in the code flow; related locations keep its ends, as messages do.
     let related: Vec<Location> = r
-        .labels
-        .iter()
-        .chain(r.flow.iter())
+        .related_shown()
+        .0
+        .into_iter()
         .enumerate()
         .map(|(i, (pos, msg))| location(pos, Some(msg), Some(i as i64 + 1)))
         .collect();

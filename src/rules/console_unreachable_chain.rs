@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::{Context, Rule};
-use crate::finding::{Finding, Label, Severity};
+use crate::finding::{join_shortened, Finding, Label, Severity};
 use crate::graph::{Console, Graph, IdentitySide, NodeIx, TrustSide, Verdict};
 use crate::model::inventory::Inventory;
 
@@ -130,7 +130,7 @@ impl Rule for ConsoleUnreachableChain {
                         "console identity `{}`{others} reaches `{}` only by chaining {}: the console switches roles with the original identity and cannot chain",
                         origin.label,
                         g.nodes[target].label,
-                        names.join(" -> ")
+                        join_shortened(&names, " -> ")
                     ),
                 )
                 .with_help(format!(

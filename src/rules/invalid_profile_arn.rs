@@ -3,7 +3,7 @@
 
 use super::{Context, Rule};
 use crate::finding::Finding;
-use crate::model::arn::{has_placeholder, is_account_id, Arn};
+use crate::model::arn::{has_placeholder, is_account_id, Arn, IamArnProblem};
 use crate::model::location::Spanned;
 
 pub struct InvalidProfileArn;
@@ -37,7 +37,12 @@ fn iam_arn(v: &str, wildcard: &str) -> Result<Arn, String> {
             arn.account
         ));
     }
-    Ok(arn)
+    // The IAM meaning every ARN is checked for (as IAM302 does); a missing name is said
+    // below in the key's own words.
+    match arn.as_ref().iam_problem() {
+        Some(p @ (IamArnProblem::Region(_) | IamArnProblem::UnknownType(_))) => Err(p.to_string()),
+        _ => Ok(arn),
+    }
 }
 
 /// Why a `role_arn` value is not the ARN of a role STS can assume, if it is not.
@@ -173,6 +178,8 @@ mod tests {
         assert!(bad("arn:aws:iam::123456789012:role/").contains("role name"));
         assert!(bad("\"arn:aws:iam::123456789012:role/a\"").contains("arn:"));
         assert!(bad("").contains("empty"));
+        assert!(bad("arn:aws:iam:us-east-1:123456789012:role/a").contains("region `us-east-1`"));
+        assert!(bad("arn:aws:iam::123456789012:roles/a").contains("`roles`"));
     }
 
     #[test]

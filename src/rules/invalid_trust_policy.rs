@@ -4,6 +4,7 @@
 
 use super::Rule;
 use crate::finding::Finding;
+use crate::model::arn::{has_placeholder, ArnRef};
 use crate::model::policy::{PolicyDocument, PolicyKind, PrincipalKind, Statement};
 
 pub struct InvalidTrustPolicy;
@@ -32,6 +33,42 @@ fn federated_action(value: &str) -> Option<&'static str> {
         Some("sts:AssumeRoleWithWebIdentity")
     } else {
         None
+    }
+}
+
+/// `AWS` principals whose ARN names something that cannot be a principal (a group, a
+/// policy, an instance profile): IAM rejects the trust policy ("Invalid principal in
+/// policy"). Malformed ARNs and types IAM does not have are IAM302's.
+fn check_principal_types(doc: &PolicyDocument, stmt: &Statement, out: &mut Vec<Finding>) {
+    let Some(principal) = &stmt.principal else {
+        return;
+    };
+    for pv in principal.values() {
+        let value = pv.value;
+        if *pv.kind != PrincipalKind::Aws || has_placeholder(value) {
+            continue;
+        }
+        let Ok(arn) = ArnRef::parse(value) else {
+            continue;
+        };
+        let kind = arn.resource_type();
+        let wild = kind.contains('*') || kind.contains('?');
+        if wild || arn.is_principal_type() || arn.iam_problem().is_some() {
+            continue;
+        }
+        if !matches!(arn.service, "iam" | "sts") {
+            continue;
+        }
+        let path = pv.path(&stmt.path());
+        out.push(
+            super::finding(
+                ID,
+                doc.loc(&path),
+                format!("principal `{value}` has resource type `{kind}`, which is not a principal: IAM rejects the trust policy"),
+            )
+            .with_help("name the account, a user, a role, or a role or federated session; to let a group's members assume the role, trust the account and allow the group `sts:AssumeRole`")
+            .with_identity(format!("{}#{path}", doc.label)),
+        );
     }
 }
 
@@ -112,6 +149,7 @@ impl Rule for InvalidTrustPolicy {
                     );
                 }
             }
+            check_principal_types(doc, stmt, out);
             check_federated(doc, stmt, out);
         }
     }

@@ -34,7 +34,7 @@ fn aws_principal_problem(v: &str) -> Option<String> {
                 arn.service
             ))
         }
-        Ok(_) => None,
+        Ok(arn) => arn.iam_problem().map(|p| format!("principal `{v}` {p}")),
     }
 }
 
@@ -54,7 +54,8 @@ fn resource_problem(v: &str) -> Option<String> {
         // ARN. The service segment takes no wildcard, so partition and service must be
         // there. A `*` inside a segment (`arn:aws:s3::bucket/*`) covers no missing colon.
         Err(ArnError::TooFewParts(n)) if n >= 4 && v.rsplit(':').next() == Some("*") => None,
-        r => r.err().map(|e| format!("resource `{v}` {e}")),
+        Err(e) => Some(format!("resource `{v}` {e}")),
+        Ok(arn) => arn.iam_problem().map(|p| format!("resource `{v}` {p}")),
     }
 }
 
@@ -87,10 +88,16 @@ impl Rule for MalformedArn {
                     let v = pv.value;
                     let problem = match pv.kind {
                         PrincipalKind::Aws => aws_principal_problem(v),
-                        PrincipalKind::Federated if v.starts_with("arn:") => ArnRef::parse(v)
-                            .err()
-                            .filter(|_| !has_placeholder(v))
-                            .map(|e| format!("federated principal `{v}` {e}")),
+                        PrincipalKind::Federated
+                            if v.starts_with("arn:") && !has_placeholder(v) =>
+                        {
+                            match ArnRef::parse(v) {
+                                Err(e) => Some(format!("federated principal `{v}` {e}")),
+                                Ok(arn) => arn
+                                    .iam_problem()
+                                    .map(|p| format!("federated principal `{v}` {p}")),
+                            }
+                        }
                         _ => None,
                     };
                     if let Some(msg) = problem {
@@ -121,6 +128,11 @@ mod tests {
         assert!(aws_principal_problem("arn:aws:sts::111122223333:assumed-role/r/s").is_none());
         assert!(aws_principal_problem("AROAEXAMPLEID1234567").is_none());
         assert!(aws_principal_problem("arn:aws:iam::${AWS::AccountId}:root").is_none());
+        assert!(aws_principal_problem("arn:aws:iam:us-east-1:111122223333:root").is_some());
+        assert!(aws_principal_problem("arn:aws:iam::111122223333:roles/x").is_some());
+        assert!(aws_principal_problem("arn:aws:iam::111122223333:user/").is_some());
+        // Not a principal type, but well-formed: IAM303's business in a trust policy.
+        assert!(aws_principal_problem("arn:aws:iam::111122223333:group/g").is_none());
     }
 
     #[test]
@@ -132,5 +144,11 @@ mod tests {
         assert!(resource_problem("arn:aws:logs:*").is_none());
         assert!(resource_problem("arn:aws:logs").is_some());
         assert!(resource_problem("arn:aws:logs:us-east-1").is_some());
+        assert!(resource_problem("arn:aws:iam:us-east-1:123456789012:role/x").is_some());
+        assert!(resource_problem("arn:aws:iam::123456789012:usr/x").is_some());
+        assert!(resource_problem("arn:aws:iam::123456789012:policy/").is_some());
+        assert!(resource_problem("arn:aws:iam::123456789012:rol*").is_none());
+        assert!(resource_problem("arn:aws:iam::123456789012:*").is_none());
+        assert!(resource_problem("arn:aws:iam::${var.account}:roles/x").is_none());
     }
 }

@@ -2,7 +2,7 @@
 //! no profile on the loop ever supplies credentials (IAM-SEMANTICS §7).
 
 use super::{Context, Rule};
-use crate::finding::{Finding, Label};
+use crate::finding::{join_shortened, Finding, Label};
 use crate::model::inventory::Profile;
 
 pub struct ProfileLoop;
@@ -139,7 +139,7 @@ fn report(ctx: &Context, profiles: &[Profile], cycle: &[usize], out: &mut Vec<Fi
             source.loc.clone(),
             format!(
                 "`source_profile` loops without reaching credentials: {}",
-                shown.join(" → ")
+                join_shortened(&shown, " → ")
             ),
         )
         .with_help("end the chain at a profile that has credentials: access keys, `credential_source`, `web_identity_token_file` or SSO")
