@@ -183,3 +183,116 @@ fn load_unowned(
         dump.out.documents.push(doc);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use proptest::prelude::*;
+    use std::path::Path;
+
+    /// Loads `value` as the CLI output it looks like, if any (as the dispatch does).
+    fn load_value(value: &Value) -> Option<Contribution> {
+        let obj = value.as_object()?;
+        let shape = shape_of(obj)?;
+        let config = Config::default();
+        let ctx = LoadContext::new(&config);
+        let text = value.to_string();
+        let input = FileInput {
+            id: 3,
+            path: Path::new("iam/out.json"),
+            text: &text,
+            offset: 0,
+        };
+        Some(load(&ctx, &input, obj, shape))
+    }
+
+    #[test]
+    fn each_call_is_recognised_and_loaded() {
+        let doc = serde_json::json!({"Version": "2012-10-17", "Statement": []});
+        let role = serde_json::json!({"RoleName": "r", "Arn": "arn:aws:iam::111122223333:role/r", "Path": "/", "AssumeRolePolicyDocument": doc});
+        let cases = [
+            (
+                serde_json::json!({"Role": role}),
+                Shape::Role { wrapped: true },
+            ),
+            (role.clone(), Shape::Role { wrapped: false }),
+            (
+                serde_json::json!({"PolicyVersion": {"Document": doc, "VersionId": "v1"}}),
+                Shape::PolicyVersion,
+            ),
+            (
+                serde_json::json!({"Policy": {"PolicyName": "p", "Arn": "arn:aws:iam::111122223333:policy/p"}}),
+                Shape::PolicyMetadata,
+            ),
+            (
+                serde_json::json!({"UserName": "u", "PolicyName": "p", "PolicyDocument": doc}),
+                Shape::InlinePolicy {
+                    owner_key: "UserName",
+                },
+            ),
+        ];
+        for (value, shape) in cases {
+            assert_eq!(
+                shape_of(value.as_object().expect("object")),
+                Some(shape),
+                "{value}"
+            );
+        }
+        let out = load_value(&serde_json::json!({"Role": role})).expect("a role");
+        assert_eq!(out.roles.len(), 1);
+        assert!(out.roles[0].trust.is_some());
+        // A policy document on its own is not CLI output, and neither is a template.
+        assert_eq!(shape_of(doc.as_object().expect("object")), None);
+        assert_eq!(
+            shape_of(
+                serde_json::json!({"Resources": {}})
+                    .as_object()
+                    .expect("object")
+            ),
+            None
+        );
+    }
+
+    /// JSON made of these outputs' keys, nested at random.
+    fn json() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            "arn:aws:iam::111122223333:role/r|r|%7B%22Statement%22%3A%5B%5D%7D|%7B|\\{\\}|/"
+                .prop_map(Value::String),
+        ];
+        leaf.prop_recursive(4, 48, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                prop::collection::btree_map("Role|User|Group|Users|Policy|PolicyVersion|Document|RoleName|UserName|GroupName|PolicyName|PolicyDocument|Arn|Path|AssumeRolePolicyDocument|MaxSessionDuration|Statement", inner, 0..5)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        /// Every shape's loader, on any object (not only those the shape was found in).
+        #[test]
+        fn never_panics(v in json()) {
+            let _ = load_value(&v);
+            let Some(obj) = v.as_object() else { return Ok(()) };
+            let config = Config::default();
+            let ctx = LoadContext::new(&config);
+            let text = v.to_string();
+            let input = FileInput { id: 3, path: Path::new("iam/out.json"), text: &text, offset: 0 };
+            for shape in [
+                Shape::Role { wrapped: true },
+                Shape::Role { wrapped: false },
+                Shape::User,
+                Shape::Group,
+                Shape::PolicyVersion,
+                Shape::PolicyMetadata,
+                Shape::InlinePolicy { owner_key: "RoleName" },
+            ] {
+                let _ = load(&ctx, &input, obj, shape);
+            }
+        }
+    }
+}
