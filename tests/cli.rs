@@ -1207,6 +1207,42 @@ fn issue_11_control_characters_in_file_names_are_escaped() {
         .contains("\"uri\": \"a%1B%5B31m%09b%0Ac/config\""));
 }
 
+/// Text from the input reaches messages: a JSON string may spell control characters
+/// (`\u001b`), and they reach neither a message nor a snippet raw, in human output or
+/// GitHub annotations (a terminal would act on them). A CLI config file may hold them
+/// raw: its snippet shows `?` in their place.
+#[test]
+fn issue_11_control_characters_in_input_text_are_escaped() {
+    let dir = tree(&[
+        (
+            "policies/p.json",
+            br#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam:us-east-1:123456789012:role/x\u001b[2J\u0007\u202ey"}]}"#,
+        ),
+        (
+            "ci/config",
+            "[profile a]\nrole_arn = arn:aws:iam::123456789012:role/r\n# \u{1b}[2J\u{9b}2J\u{202e}\nsource_profile = a\n"
+                .as_bytes(),
+        ),
+    ]);
+    let human = iamlint(dir.path(), &["--no-config", "--color", "never"]);
+    assert_eq!(human.code, 1, "{}", human.stdout);
+    assert!(
+        human
+            .stdout
+            .contains("role/x\\u{1b}[2J\\u{7}\\u{202e}y` has region"),
+        "{}",
+        human.stdout
+    );
+    assert!(human.stdout.contains("# ?[2J??2J???"), "{}", human.stdout);
+    let github = iamlint(dir.path(), &["--no-config", "--format", "github"]);
+    for out in [&human.stdout, &github.stdout] {
+        assert!(
+            !out.contains(['\u{1b}', '\u{7}', '\u{9b}', '\u{202e}']),
+            "{out:?}"
+        );
+    }
+}
+
 /// Messages of `--format json` findings of `rule`, in output order.
 fn messages_of(run: &Run, rule: &str) -> Vec<String> {
     run.json()["findings"]

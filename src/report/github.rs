@@ -43,10 +43,12 @@ pub fn render(results: &[Resolved]) -> String {
             Severity::Warning => "warning",
             Severity::Note => "notice",
         };
-        let mut message = f.message.clone();
+        // Text from the input (a profile name) may hold control characters: written out
+        // as human output writes them, so none reaches the log raw.
+        let mut message = super::human::escape_path(&f.message).into_owned();
         if let Some(help) = &f.help {
             message.push_str("\nhelp: ");
-            message.push_str(help);
+            message.push_str(&super::human::escape_path(help));
         }
         out.push_str(&format!(
             "::{kind} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",

@@ -113,23 +113,23 @@ fn label(pos: &Position, message: &str, primary: bool) -> Option<LabeledSpan> {
     })
 }
 
-/// A path as human output prints it: control characters (a newline, a tab, ESC) and the
-/// bidirectional-text controls are written as escapes (`\n`, `\u{1b}`), so a file name
-/// can neither forge lines of the report nor send the terminal escape sequences. SARIF
-/// percent-encodes the same characters in its URIs.
+/// A path, or any text from the input (a profile or role name in a message), as human
+/// output prints it: control characters (a newline, a tab, ESC) and the bidirectional-text
+/// controls are written as escapes (`\n`, `\u{1b}`), so it can neither forge lines of the
+/// report nor send the terminal escape sequences. SARIF percent-encodes the same
+/// characters in its URIs, and JSON escapes them in strings.
 pub fn escape_path(path: &str) -> Cow<'_, str> {
     if !path.chars().any(needs_escape) {
         return Cow::Borrowed(path);
     }
     let mut out = String::with_capacity(path.len() + 8);
     for c in path.chars() {
-        if needs_escape(c) {
+        if c.is_control() {
             out.extend(c.escape_debug());
-            // `escape_debug` leaves the bidi controls alone: write them out too.
-            if !c.is_control() {
-                out.pop();
-                out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
-            }
+        } else if needs_escape(c) {
+            // The bidi controls: written out whatever `escape_debug` makes of them (it
+            // escapes them in some Rust versions and not in others).
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
         } else {
             out.push(c);
         }
@@ -153,12 +153,17 @@ fn render_one(
     let name = docs::get(f.rule).map_or("", |d| d.name);
     let p = &r.primary;
     let path = escape_path(&p.path);
-    let heading = format!("{path}:{}:{}: {}", p.start.0, p.start.1, f.message);
+    let heading = format!(
+        "{path}:{}:{}: {}",
+        p.start.0,
+        p.start.1,
+        escape_path(&f.message)
+    );
     let mut diag = MietteDiagnostic::new(heading)
         .with_code(format!("{}({name})", f.rule))
         .with_severity(miette_severity(f.severity));
     if let Some(help) = &f.help {
-        diag = diag.with_help(help.clone());
+        diag = diag.with_help(escape_path(help).into_owned());
     }
     let file = f.primary.file;
     let mut labels: Vec<LabeledSpan> = label(p, "here", true).into_iter().collect();
@@ -170,8 +175,9 @@ fn render_one(
             // The primary label already marks this place.
             continue;
         }
+        let msg = escape_path(msg);
         if pos.path == p.path && pos.range.is_some() {
-            labels.extend(label(pos, msg, false));
+            labels.extend(label(pos, &msg, false));
         } else {
             elsewhere.push(format!(
                 "  = {msg}: {}:{}:{}",
@@ -203,7 +209,7 @@ fn render_one(
     };
     let mut buf = String::new();
     if handler.render_report(&mut buf, report.as_ref()).is_err() {
-        buf = format!("{}: {}\n", f.rule, f.message);
+        buf = format!("{}: {}\n", f.rule, escape_path(&f.message));
     }
     out.push_str(&buf);
     for line in elsewhere {

@@ -219,6 +219,7 @@ impl<'a> SourceCache<'a> {
                         }
                     }
                 }
+                neutralize_terminal_controls(&mut bytes);
                 let text = String::from_utf8(bytes).ok()?;
                 Some((file, std::sync::Arc::from(text)))
             })
@@ -443,4 +444,26 @@ pub struct Report<'a> {
     pub results: &'a [Resolved],
     pub files_scanned: usize,
     pub elapsed: std::time::Duration,
+}
+
+/// Overwrites, byte for byte with `?`, what a terminal would act on rather than show: ASCII
+/// control characters but for tab and line breaks, C1 controls (U+0080..U+009F, among them
+/// the 8-bit CSI) and the bidirectional overrides and isolates. A file of a format iamlint
+/// reads (a CLI config file) may hold them, and its snippet must not colour, move or hide
+/// the report. Byte offsets, and so every span, stay where they were.
+fn neutralize_terminal_controls(bytes: &mut [u8]) {
+    let mut i = 0;
+    while i < bytes.len() {
+        let width = match bytes[i..] {
+            [b, ..] if b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r') => 1,
+            [0x7f, ..] => 1,
+            [0xc2, 0x80..=0x9f, ..] => 2,
+            [0xe2, 0x80, 0xaa..=0xae, ..] | [0xe2, 0x81, 0xa6..=0xa9, ..] => 3,
+            _ => 0,
+        };
+        for b in bytes.iter_mut().skip(i).take(width) {
+            *b = b'?';
+        }
+        i += width.max(1);
+    }
 }
