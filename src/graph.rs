@@ -235,6 +235,12 @@ pub struct Graph {
     arn_hashes: HashMap<u64, usize>,
     /// Index of the first role node.
     first_role: usize,
+    /// Role nodes whose trust may admit callers it does not name (`"AWS": "*"`, a
+    /// principal a template left unresolved, a trust IAM would refuse), sorted. Each has an
+    /// implied uncertain edge from every principal of its own account; those edges are not
+    /// listed in `edges` (an organisation's `"*"` trusts times its principals would be
+    /// millions), and [`Graph::verdict_between`] answers for them.
+    open_roles: Vec<NodeIx>,
 }
 
 /// One pair while the graph is built, with its trust side once worked out.
@@ -409,27 +415,22 @@ impl Graph {
             .collect();
         pairs.extend(trusted);
         // A trust that may admit callers it does not name (`"AWS": "*"`, a principal a
-        // template left unresolved, a trust IAM would refuse) gets an edge from every
-        // principal it could admit: uncertain, but there for console and profile chains
-        // to see. A principal of another account (or of one iamlint cannot compare, such
-        // as another template's) needs an identity-side grant, which makes the pair above,
-        // as for a trust that names an account.
-        let open: Vec<(NodeIx, NodeIx)> = role_nodes
+        // template left unresolved, a trust IAM would refuse) may admit every principal of
+        // its own account, grant or no grant: such a role is marked, and its edges from
+        // them are implied (uncertain) rather than listed. A principal of another account
+        // (or of one iamlint cannot compare, such as another template's) needs an
+        // identity-side grant, which makes the pair above, as for a trust that names an
+        // account.
+        let open_roles: Vec<NodeIx> = role_nodes
             .par_iter()
-            .filter(|&&r| {
+            .copied()
+            .filter(|&r| {
                 g_ref
                     .role(inv, r)
                     .and_then(|role| role.trust.as_deref())
                     .is_some_and(may_admit_unnamed)
             })
-            .flat_map_iter(|&r| {
-                let account = &g_ref.nodes[r].account;
-                (0..g_ref.nodes.len())
-                    .filter(move |&p| same_account(&g_ref.nodes[p].account, account) == Some(true))
-                    .map(move |p| (p, r))
-            })
             .collect();
-        pairs.extend(open);
         pairs.par_sort_unstable();
         pairs.dedup();
         // Both sides of every pair, in parallel: the bulk of the work. Trust sides are
@@ -495,6 +496,8 @@ impl Graph {
                 out.push(ix);
             }
         }
+        g.open_roles = open_roles;
+        g.open_roles.sort_unstable();
         g
     }
 
@@ -602,6 +605,23 @@ impl Graph {
             NodeKind::Role(i) => inv.roles.get(i)?.defined_at.first().cloned(),
             NodeKind::User(i) => inv.users.get(i)?.defined_at.first().cloned(),
         }
+    }
+
+    /// Whether role `r`'s trust may admit callers of its own account that it does not name
+    /// (see [`Graph::verdict_between`]).
+    pub fn is_open(&self, r: NodeIx) -> bool {
+        self.open_roles.binary_search(&r).is_ok()
+    }
+
+    /// The verdict of P → R: its edge's, or `Uncertain` where R's trust may admit P without
+    /// naming it (an implied edge, see `open_roles`); None where there is neither.
+    pub fn verdict_between(&self, from: NodeIx, to: NodeIx) -> Option<Verdict> {
+        if let Some(e) = self.edge(from, to) {
+            return Some(e.verdict);
+        }
+        let (p, r) = (self.nodes.get(from)?, self.nodes.get(to)?);
+        (self.is_open(to) && same_account(&p.account, &r.account) == Some(true))
+            .then_some(Verdict::Uncertain)
     }
 
     /// The edge P → R, if either side mentions it.
@@ -737,6 +757,9 @@ impl Graph {
                     "kind": match node.kind { NodeKind::User(_) => "user", NodeKind::Role(_) => "role" },
                     "account": node.account,
                     "console": format!("{:?}", node.console).to_lowercase(),
+                    // Every principal of the role's account has an implied uncertain edge
+                    // to it (not listed in `edges`).
+                    "open_to_account": self.is_open(n),
                 })
             })
             .collect();

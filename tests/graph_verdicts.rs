@@ -34,15 +34,34 @@ fn run(dir: &Path, args: &[&str]) -> Value {
     })
 }
 
-/// The verdict of the edge `from` -> `to`, or `None` when the graph has no such edge.
+/// The verdict of the edge `from` -> `to`, or `None` when the graph has no such edge. A
+/// role `open_to_account` has an implied uncertain edge from every principal of its own
+/// account, which the graph does not list.
 fn verdict(dir: &Path, from: &str, to: &str) -> Option<String> {
     let graph = run(dir, &["graph", "--format", "json"]);
-    graph["edges"]
+    let listed = graph["edges"]
         .as_array()
         .expect("edges is a list")
         .iter()
         .find(|e| e["from"] == from && e["to"] == to)
-        .map(|e| e["verdict"].as_str().expect("verdict").to_owned())
+        .map(|e| e["verdict"].as_str().expect("verdict").to_owned());
+    let node = |arn: &str| {
+        graph["nodes"]
+            .as_array()
+            .expect("nodes is a list")
+            .iter()
+            .find(|n| n["arn"] == arn)
+            .cloned()
+    };
+    let implied = match (node(from), node(to)) {
+        (Some(p), Some(r)) => {
+            r["open_to_account"] == true
+                && p["account"]["kind"] == "known"
+                && p["account"] == r["account"]
+        }
+        _ => false,
+    };
+    listed.or_else(|| implied.then(|| "uncertain".to_owned()))
 }
 
 /// Rule ids of the findings, in output order.
@@ -215,6 +234,44 @@ fn a_caller_admitted_only_by_a_star_trust_gets_an_uncertain_edge() {
         );
         assert!(!rules(t.path()).contains(&"IAM103".to_owned()));
     }
+}
+
+/// The implied edge of a `"*"` trust is seen by the console-chain rule: a console user who
+/// reaches Target through Hub may also be admitted by Target's `"*"` directly, so IAM201
+/// (which says the console cannot get there) stays silent; with the `"*"` statement gone,
+/// it fires. And however many principals and `"*"` roles an account has, the graph lists
+/// none of those implied edges.
+#[test]
+fn a_star_trust_is_seen_by_console_chains_without_listing_its_edges() {
+    let (hub, target) = (role(A, "Hub"), role(A, "Target"));
+    let named =
+        json!({"Effect": "Allow", "Principal": {"AWS": hub.clone()}, "Action": "sts:AssumeRole"});
+    let star = json!({"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole",
+                      "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-abc"}}});
+    let tree = |trust: Value| {
+        Tree::new()
+            .user(A, "u", Some(&hub))
+            .role(A, "Hub", json!([assume(json!({"AWS": user(A, "u")}))]))
+            .role_policy(A, "Hub", allow_assume(&target))
+            .role(A, "Target", trust)
+    };
+    let open = tree(json!([named.clone(), star]));
+    assert_eq!(
+        verdict(open.path(), &user(A, "u"), &target).as_deref(),
+        Some("uncertain")
+    );
+    assert!(!rules(open.path()).contains(&"IAM201".to_owned()));
+    let closed = tree(json!([named]));
+    assert_eq!(verdict(closed.path(), &user(A, "u"), &target), None);
+    assert!(rules(closed.path()).contains(&"IAM201".to_owned()));
+    let graph = run(open.path(), &["graph", "--format", "json"]);
+    let listed = graph["edges"].as_array().expect("edges is a list");
+    assert!(
+        !listed
+            .iter()
+            .any(|e| e["from"] == user(A, "u") && e["to"] == target),
+        "{listed:?}"
+    );
 }
 
 #[test]

@@ -61,7 +61,7 @@ impl Rule for ConsoleUnreachableChain {
                 if chain.len() < 3 {
                     continue;
                 }
-                let direct = g.edge(a, target).map(|e| e.verdict);
+                let direct = g.verdict_between(a, target);
                 if matches!(direct, Some(Verdict::Holds | Verdict::Uncertain)) {
                     continue;
                 }

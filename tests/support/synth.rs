@@ -216,9 +216,6 @@ impl Generated {
                     + if source_loaded { a.deploy_roles } else { 0 }
                     + 2 * a.console_chains
                     + a.wildcard_grants * roles
-                    // A trust of `"AWS": "*"` may admit every principal of its account: an
-                    // uncertain edge from each, but for the wildcard grants' own (counted).
-                    + a.open_trusts * (a.users + a.roles - a.wildcard_grants)
             })
             .sum()
     }
