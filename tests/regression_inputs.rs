@@ -130,6 +130,17 @@ fn terraform_json_without_resources_is_terraform_not_a_policy() {
     );
 }
 
+/// A `.tf.json` with resources stays Terraform whatever other top-level key it holds.
+#[test]
+fn terraform_json_with_resources_and_another_block_is_still_terraform() {
+    let dir = format!("{ROOT}/terraform-json-extra-block");
+    assert_eq!(findings(&dir), vec![]);
+    assert_eq!(
+        formats(&dir),
+        vec![("main.tf.json".to_owned(), "terraform-json".to_owned())]
+    );
+}
+
 #[test]
 fn cloudformation_parameters_files_are_not_malformed_sources() {
     let (v, code) = run_json(&[

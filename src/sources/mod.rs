@@ -315,11 +315,15 @@ fn dispatch_json(
             terraform::load_state(ctx, input, &value),
         );
     }
-    // A `.tf.json` file of only variables, outputs or locals is Terraform all the same.
+    // A `.tf.json` file of only variables, outputs or locals is Terraform all the same; one
+    // with resources is Terraform whatever else it holds (as it always was).
     if is_tf_json
-        && obj
-            .keys()
-            .all(|k| TERRAFORM_JSON_BLOCKS.contains(&k.as_str()))
+        && (["resource", "provider", "data"]
+            .iter()
+            .any(|k| obj.contains_key(*k))
+            || obj
+                .keys()
+                .all(|k| TERRAFORM_JSON_BLOCKS.contains(&k.as_str())))
     {
         return (
             SourceFormat::TerraformJson,
