@@ -1263,23 +1263,30 @@ fn assume_role_policy(resources: &[&str]) -> Vec<u8> {
     .unwrap()
 }
 
-/// Issue #11 §4: an IAM or STS ARN with a region names nothing (IAM ARNs have an empty
-/// region); a region that is a wildcard or a placeholder is left alone.
-#[test]
-fn issue_11_a_region_in_an_iam_arn_is_reported() {
-    let policy = assume_role_policy(&[
-        "arn:aws:iam:us-east-1:123456789012:role/deploy",
-        "arn:aws:sts:eu-west-1:123456789012:assumed-role/deploy/ci",
-        "arn:aws:iam:*:123456789012:role/ops",
-        "arn:aws:ec2:us-east-1:123456789012:instance/*",
-    ]);
+/// The IAM302 messages for an identity policy allowing `sts:AssumeRole` on `resources`,
+/// in output order.
+fn iam302_messages(resources: &[&str]) -> Vec<String> {
+    let policy = assume_role_policy(resources);
     let dir = tree(&[("123456789012/users/alice/assume.json", &policy)]);
     let run = iamlint(
         dir.path(),
         &["--no-config", "--format", "json", "--select", "IAM302"],
     );
+    messages_of(&run, "IAM302")
+}
+
+/// Issue #11 §4: an IAM or STS ARN with a region names nothing (IAM ARNs have an empty
+/// region); a region that is a wildcard or a placeholder is left alone.
+#[test]
+fn issue_11_a_region_in_an_iam_arn_is_reported() {
+    let messages = iam302_messages(&[
+        "arn:aws:iam:us-east-1:123456789012:role/deploy",
+        "arn:aws:sts:eu-west-1:123456789012:assumed-role/deploy/ci",
+        "arn:aws:iam:*:123456789012:role/ops",
+        "arn:aws:ec2:us-east-1:123456789012:instance/*",
+    ]);
     assert_eq!(
-        messages_of(&run, "IAM302"),
+        messages,
         [
             "resource `arn:aws:iam:us-east-1:123456789012:role/deploy` has region `us-east-1`: IAM and STS ARNs have an empty region, so it names nothing",
             "resource `arn:aws:sts:eu-west-1:123456789012:assumed-role/deploy/ci` has region `eu-west-1`: IAM and STS ARNs have an empty region, so it names nothing",
@@ -1291,7 +1298,7 @@ fn issue_11_a_region_in_an_iam_arn_is_reported() {
 /// with a wildcard or a placeholder is not.
 #[test]
 fn issue_11_an_iam_resource_type_iam_does_not_have_is_reported() {
-    let policy = assume_role_policy(&[
+    let messages = iam302_messages(&[
         "arn:aws:iam::123456789012:roles/deploy",
         "arn:aws:iam::123456789012:usr/alice",
         "arn:aws:iam::123456789012:rol*",
@@ -1300,12 +1307,6 @@ fn issue_11_an_iam_resource_type_iam_does_not_have_is_reported() {
         "arn:aws:iam::${var.account}:usr/alice",
         "arn:aws:iam::123456789012:role/aws-service-role/x.amazonaws.com/AWSServiceRoleForX",
     ]);
-    let dir = tree(&[("123456789012/users/alice/assume.json", &policy)]);
-    let run = iamlint(
-        dir.path(),
-        &["--no-config", "--format", "json", "--select", "IAM302"],
-    );
-    let messages = messages_of(&run, "IAM302");
     assert_eq!(messages.len(), 2, "{messages:#?}");
     assert!(messages[0].contains("`roles`, which IAM does not have"));
     assert!(messages[1].contains("`usr`, which IAM does not have"));
@@ -1314,19 +1315,14 @@ fn issue_11_an_iam_resource_type_iam_does_not_have_is_reported() {
 /// Issue #11 §4: nothing after the resource type (`policy/`) names nothing.
 #[test]
 fn issue_11_an_empty_name_after_the_resource_type_is_reported() {
-    let policy = assume_role_policy(&[
+    let messages = iam302_messages(&[
         "arn:aws:iam::123456789012:role/",
         "arn:aws:iam::123456789012:user",
         "arn:aws:iam::123456789012:root",
         "arn:aws:iam::123456789012:mfa/*",
     ]);
-    let dir = tree(&[("123456789012/users/alice/assume.json", &policy)]);
-    let run = iamlint(
-        dir.path(),
-        &["--no-config", "--format", "json", "--select", "IAM302"],
-    );
     assert_eq!(
-        messages_of(&run, "IAM302"),
+        messages,
         [
             "resource `arn:aws:iam::123456789012:role/` has no name after `role/`",
             "resource `arn:aws:iam::123456789012:user` has no name after `user/`",

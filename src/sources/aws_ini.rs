@@ -389,14 +389,7 @@ fn parse_property(
     if key.is_empty() {
         return Err((prepared.span(), PropertyError::NoName));
     }
-    let trimmed = value.trim();
-    let value = if trimmed.is_empty() {
-        // Keep the empty span just after `=`, not after trailing blanks.
-        value.slice(0, 0)
-    } else {
-        trimmed
-    };
-    Ok((key, value))
+    Ok((key, trim_value(value)))
 }
 
 /// A `key: value` line: the key must be a name the SDKs accept, so that a line of prose or
@@ -408,13 +401,18 @@ fn parse_colon_property(line: Piece<'_>) -> Option<(Piece<'_>, Piece<'_>)> {
     if key.is_empty() || !is_valid_identifier(key.text) {
         return None;
     }
+    Some((key, trim_value(value)))
+}
+
+/// A property's value without surrounding blanks; an empty one keeps the empty span just
+/// after the separator, not after trailing blanks.
+fn trim_value(value: Piece<'_>) -> Piece<'_> {
     let trimmed = value.trim();
-    let value = if trimmed.is_empty() {
+    if trimmed.is_empty() {
         value.slice(0, 0)
     } else {
         trimmed
-    };
-    Some((key, value))
+    }
 }
 
 /// Where property lines currently go.
