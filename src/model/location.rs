@@ -26,6 +26,14 @@ pub enum Anchor {
         inner: JsonPath,
         key: bool,
     },
+    /// A value (or key) inside a JSON text that occupies bytes `start..end` of the file
+    /// character for character: a Terraform heredoc, or a policy file `file()` reads.
+    JsonIn {
+        start: usize,
+        end: usize,
+        path: JsonPath,
+        key: bool,
+    },
 }
 
 /// A file and a place inside it.
@@ -58,6 +66,41 @@ impl Location {
     }
 }
 
+/// Where each part of a document built from another syntax was written (a Terraform
+/// `jsonencode({…})` object, a policy-document data source), by path from the document's
+/// root. A part without a place of its own is placed at its nearest ancestor's.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SpanMap {
+    values: foldhash::HashMap<JsonPath, Location>,
+    keys: foldhash::HashMap<JsonPath, Location>,
+}
+
+impl SpanMap {
+    pub fn set_value(&mut self, path: JsonPath, at: Location) {
+        self.values.insert(path, at);
+    }
+
+    pub fn set_key(&mut self, path: JsonPath, at: Location) {
+        self.keys.insert(path, at);
+    }
+
+    /// The place of the value (or the key) at `rel`, or of its nearest placed ancestor.
+    pub fn place(&self, rel: &JsonPath, key: bool) -> Option<Location> {
+        if key {
+            if let Some(at) = self.keys.get(rel) {
+                return Some(at.clone());
+            }
+        }
+        let mut path = rel.clone();
+        loop {
+            if let Some(at) = self.values.get(&path) {
+                return Some(at.clone());
+            }
+            path = path.parent()?;
+        }
+    }
+}
+
 /// Where a policy document sits, so that paths relative to the document's root become
 /// [`Location`]s.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -70,12 +113,38 @@ pub enum DocOrigin {
         string_at: JsonPath,
         url_encoded: bool,
     },
+    /// The document is a JSON text at bytes `start..end` of the file (see
+    /// [`Anchor::JsonIn`]).
+    JsonIn { file: FileId, start: usize, end: usize },
+    /// The document was built from another syntax; its parts are placed by the map.
+    Mapped { file: FileId, spans: MappedSpans },
+}
+
+/// A shared [`SpanMap`], compared and hashed by identity (one map per document).
+#[derive(Clone, Debug)]
+pub struct MappedSpans(pub std::sync::Arc<SpanMap>);
+
+impl PartialEq for MappedSpans {
+    fn eq(&self, other: &Self) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Eq for MappedSpans {}
+
+impl std::hash::Hash for MappedSpans {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        std::ptr::hash(std::sync::Arc::as_ptr(&self.0), state);
+    }
 }
 
 impl DocOrigin {
     pub fn file(&self) -> FileId {
         match self {
-            DocOrigin::Json { file, .. } | DocOrigin::Embedded { file, .. } => *file,
+            DocOrigin::Json { file, .. }
+            | DocOrigin::Embedded { file, .. }
+            | DocOrigin::JsonIn { file, .. }
+            | DocOrigin::Mapped { file, .. } => *file,
         }
     }
 
@@ -116,6 +185,19 @@ impl DocOrigin {
                     key,
                 },
             },
+            DocOrigin::JsonIn { file, start, end } => Location {
+                file: *file,
+                anchor: Anchor::JsonIn {
+                    start: *start,
+                    end: *end,
+                    path: rel.clone(),
+                    key,
+                },
+            },
+            DocOrigin::Mapped { file, spans } => spans
+                .0
+                .place(rel, key)
+                .unwrap_or_else(|| Location::file(*file)),
         }
     }
 }

@@ -273,6 +273,22 @@ impl<'a> SourceCache<'a> {
                         // is still the right place to point at.
                         .or(Some(outer))
                 }),
+            Anchor::JsonIn {
+                start,
+                end,
+                path,
+                key,
+            } => {
+                let inner = text.get(*start..*end).unwrap_or_default();
+                let found = if *key {
+                    crate::span::locate_key(inner, path)
+                        .or_else(|| crate::span::locate_value(inner, path))
+                } else {
+                    crate::span::locate_value(inner, path)
+                };
+                // A path the text does not hold (a template made it) points at the text.
+                Some(found.map_or(*start..*end, |r| r.start + start..r.end + start))
+            }
         };
         let Some(range) = range.filter(|r| r.start <= r.end && r.end <= text.len()) else {
             return whole;
@@ -302,7 +318,9 @@ impl<'a> SourceCache<'a> {
 pub fn pointer_of(loc: &Location) -> Option<String> {
     match &loc.anchor {
         Anchor::Json { path, .. } => Some(path.to_string()),
-        Anchor::Embedded { inner, .. } => Some(inner.to_string()),
+        Anchor::Embedded { inner, .. } | Anchor::JsonIn { path: inner, .. } => {
+            Some(inner.to_string())
+        }
         _ => None,
     }
 }
@@ -381,7 +399,7 @@ fn paths_tried(anchor: &Anchor) -> impl Iterator<Item = (&JsonPath, bool)> {
         Anchor::Json { path, key: true } => (Some((path, true)), Some((path, false))),
         Anchor::Json { path, key: false } => (Some((path, false)), None),
         Anchor::Embedded { string_at, .. } => (Some((string_at, false)), None),
-        Anchor::File | Anchor::Bytes { .. } => (None, None),
+        Anchor::File | Anchor::Bytes { .. } | Anchor::JsonIn { .. } => (None, None),
     };
     first.into_iter().chain(then)
 }

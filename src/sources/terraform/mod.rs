@@ -11,6 +11,7 @@
 //! the entities it creates (see [`references`]).
 
 mod attrs;
+mod hcl;
 mod backend;
 mod duration;
 mod json;

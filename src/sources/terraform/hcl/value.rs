@@ -1,0 +1,176 @@
+//! Values of HCL expressions as far as iamlint evaluates them, each with the place it was
+//! written, so that a policy built from `jsonencode({…})` or a policy-document data source
+//! points at the HCL token a finding is about.
+
+use std::sync::Arc;
+
+use serde_json::{Map, Number, Value};
+
+use crate::model::location::{Location, SpanMap};
+use crate::model::path::JsonPath;
+
+/// A value and where it was written (None for values made by iamlint, such as a
+/// function's result, that have no one place).
+#[derive(Clone, Debug)]
+pub struct Node {
+    pub value: Val,
+    pub at: Option<Location>,
+}
+
+/// What an expression evaluates to.
+#[derive(Clone, Debug)]
+pub enum Val {
+    Null,
+    Bool(bool),
+    Number(Number),
+    /// A string. `text` says whether its characters are the file's bytes at the node's
+    /// place (a heredoc, or a whole file read by `file()`), so that a JSON document in it
+    /// can be located character by character.
+    String(Arc<str>, Text),
+    /// A tuple, list or set.
+    List(Vec<Node>),
+    /// An object or map, in the order written; each key with where it was written.
+    Object(Vec<Member>),
+    /// The string `jsonencode` makes of a value: kept as the value, so that a policy read
+    /// from it keeps the places of its parts.
+    Json(Box<Node>),
+    /// Not known statically, and why (for `iamlint inventory`).
+    Unknown(Arc<str>),
+}
+
+/// How a string's characters relate to the file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Text {
+    /// Made or unescaped by iamlint: a JSON document in it is located as a whole.
+    Made,
+    /// The file's bytes at the node's place, character for character.
+    Verbatim,
+}
+
+/// One member of an object.
+#[derive(Clone, Debug)]
+pub struct Member {
+    pub key: Arc<str>,
+    pub key_at: Option<Location>,
+    pub value: Node,
+}
+
+impl Node {
+    pub fn new(value: Val, at: Option<Location>) -> Self {
+        Node { value, at }
+    }
+
+    pub fn unknown(why: impl Into<Arc<str>>) -> Self {
+        Node::new(Val::Unknown(why.into()), None)
+    }
+
+    pub fn string(s: impl Into<Arc<str>>, at: Option<Location>) -> Self {
+        Node::new(Val::String(s.into(), Text::Made), at)
+    }
+
+    /// The member `key` of an object.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        match &self.value {
+            Val::Object(members) => members.iter().find(|m| &*m.key == key).map(|m| &m.value),
+            _ => None,
+        }
+    }
+
+    /// The text of a known string, number or bool (HCL converts them to strings where a
+    /// string is wanted); None for anything else.
+    pub fn as_text(&self) -> Option<std::borrow::Cow<'_, str>> {
+        match &self.value {
+            Val::String(s, _) => Some(std::borrow::Cow::Borrowed(s)),
+            Val::Number(n) => Some(std::borrow::Cow::Owned(n.to_string())),
+            Val::Bool(b) => Some(std::borrow::Cow::Borrowed(if *b { "true" } else { "false" })),
+            Val::Json(inner) => inner.to_json().map(|v| std::borrow::Cow::Owned(v.to_string())),
+            _ => None,
+        }
+    }
+
+    /// Whether the value, or anything inside it, is unknown.
+    pub fn has_unknown(&self) -> bool {
+        match &self.value {
+            Val::Unknown(_) => true,
+            Val::List(items) => items.iter().any(Node::has_unknown),
+            Val::Object(members) => members.iter().any(|m| m.value.has_unknown()),
+            Val::Json(inner) => inner.has_unknown(),
+            _ => false,
+        }
+    }
+
+    /// The JSON of a fully known value (`jsonencode`'s result); None when anything in it is
+    /// unknown.
+    pub fn to_json(&self) -> Option<Value> {
+        Some(match &self.value {
+            Val::Null => Value::Null,
+            Val::Bool(b) => Value::Bool(*b),
+            Val::Number(n) => Value::Number(n.clone()),
+            Val::String(s, _) => Value::String(s.to_string()),
+            Val::Json(inner) => Value::String(inner.to_json()?.to_string()),
+            Val::List(items) => Value::Array(
+                items
+                    .iter()
+                    .map(Node::to_json)
+                    .collect::<Option<Vec<_>>>()?,
+            ),
+            Val::Object(members) => {
+                let mut map = Map::new();
+                for m in members {
+                    map.insert(m.key.to_string(), m.value.to_json()?);
+                }
+                Value::Object(map)
+            }
+            Val::Unknown(_) => return None,
+        })
+    }
+
+    /// The JSON of the value with each unknown part replaced by a `${…}` placeholder string
+    /// (one value for one value, so paths are unchanged), the paths of those parts, and
+    /// the places of every part by path: a policy document built from HCL.
+    pub fn to_document(&self) -> (Value, Vec<JsonPath>, SpanMap) {
+        let mut unresolved = Vec::new();
+        let mut spans = SpanMap::default();
+        let value = self.document_at(&JsonPath::root(), &mut unresolved, &mut spans);
+        (value, unresolved, spans)
+    }
+
+    fn document_at(
+        &self,
+        path: &JsonPath,
+        unresolved: &mut Vec<JsonPath>,
+        spans: &mut SpanMap,
+    ) -> Value {
+        if let Some(at) = &self.at {
+            spans.set_value(path.clone(), at.clone());
+        }
+        match &self.value {
+            Val::List(items) => Value::Array(
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, n)| n.document_at(&path.index(i), unresolved, spans))
+                    .collect(),
+            ),
+            Val::Object(members) => {
+                let mut map = Map::new();
+                for m in members {
+                    let p = path.key(&m.key);
+                    if let Some(at) = &m.key_at {
+                        spans.set_key(p.clone(), at.clone());
+                    }
+                    map.insert(m.key.to_string(), m.value.document_at(&p, unresolved, spans));
+                }
+                Value::Object(map)
+            }
+            Val::Unknown(_) => {
+                unresolved.push(path.clone());
+                Value::String("${unknown}".to_owned())
+            }
+            _ => self.to_json().unwrap_or_else(|| {
+                unresolved.push(path.clone());
+                Value::String("${unknown}".to_owned())
+            }),
+        }
+    }
+}
