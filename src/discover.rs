@@ -71,6 +71,8 @@ pub fn is_candidate_name(path: &Path) -> bool {
     };
     let lower = name.to_ascii_lowercase();
     lower.ends_with(".json")
+        || lower.ends_with(".tf")
+        || lower.ends_with(".tfvars")
         || lower.ends_with(".template")
         || lower.ends_with(".tfstate")
         || lower == "config"

@@ -125,6 +125,7 @@ pub fn load_config(args: &ScanArgs) -> Result<Config, RunError> {
 type Loaded = (
     discover::Candidate,
     (SourceFormat, Box<model::inventory::Contribution>),
+    Option<Box<sources::terraform::HclFile>>,
 );
 
 /// Walks the scan paths and loads every candidate on the thread pool, numbering files in
@@ -139,11 +140,12 @@ fn discover_and_load(
     rules: &[&'static dyn Rule],
 ) -> Vec<Loaded> {
     let load = |i: usize, c: discover::Candidate| {
-        let (format, mut part) = sources::load_candidate(ctx, i as u32, &c);
+        let mut hcl = None;
+        let (format, mut part) = sources::load_candidate(ctx, i as u32, &c, &mut hcl);
         rules::check_documents(rules, &mut part);
         part.shrink_to_fit();
         progress::file_read();
-        (c, (format, Box::new(part)))
+        (c, (format, Box::new(part)), hcl)
     };
     let [top] = paths else {
         let candidates = discover::discover(paths, config);
@@ -199,10 +201,12 @@ pub fn scan(
     let mut files: Vec<SourceFile> = Vec::with_capacity(loaded.len() + 1);
     let mut parts = Vec::with_capacity(loaded.len() + 1);
     let mut links_outside = Vec::new();
-    for (i, (cand, (format, part))) in loaded.into_iter().enumerate() {
+    let mut hcl_files = Vec::new();
+    for (i, (cand, (format, part), hcl)) in loaded.into_iter().enumerate() {
         if cand.outside_roots {
             links_outside.push(i as u32);
         }
+        hcl_files.extend(hcl.map(|b| *b));
         files.push(SourceFile {
             id: i as u32,
             path: cand.path,
@@ -223,6 +227,13 @@ pub fn scan(
         rules::check_documents(rules, &mut part);
         parts.push(Box::new(part));
     }
+    if !hcl_files.is_empty() {
+        parts.extend(load_terraform_modules(
+            &ctx, &files, &hcl_files, paths, rules,
+        ));
+        timings.phase("modules");
+    }
+    drop(hcl_files);
     drop(ctx);
     let mut inventory = Inventory::merge(files, parts);
     timings.phase("merge");
@@ -251,6 +262,31 @@ pub fn scan(
         graph,
         findings,
     })
+}
+
+/// Evaluates the Terraform modules whose `.tf` files were read, with the document rules
+/// run on what each gives, as `check_documents` runs them on every other file.
+fn load_terraform_modules(
+    ctx: &sources::LoadContext,
+    files: &[SourceFile],
+    hcl_files: &[sources::terraform::HclFile],
+    paths: &[PathBuf],
+    rules: &[&'static dyn Rule],
+) -> Vec<Box<model::inventory::Contribution>> {
+    let scan = sources::terraform::ScanFiles {
+        ids: files
+            .iter()
+            .map(|f| (sources::terraform::normalize_path(&f.path), f.id))
+            .collect(),
+        roots: discover::canonical_roots(paths),
+        max_file_size: ctx.config.max_file_size,
+    };
+    let mut parts = sources::terraform::load_modules(ctx, hcl_files, &scan);
+    parts.par_iter_mut().for_each(|part| {
+        rules::check_documents(rules, part);
+        part.shrink_to_fit();
+    });
+    parts.into_iter().map(Box::new).collect()
 }
 
 /// Scans and returns resolved, sorted findings with the config applied: the library entry

@@ -24,6 +24,8 @@ pub enum SourceFormat {
     TerraformPlan,
     TerraformState,
     TerraformJson,
+    /// A `.tf` or `.tfvars` file (HCL), read with its module.
+    TerraformHcl,
     CloudFormation,
     AccountDump,
     /// What one `aws iam get-role`, `get-policy-version`, `get-role-policy` … call prints:

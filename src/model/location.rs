@@ -115,7 +115,11 @@ pub enum DocOrigin {
     },
     /// The document is a JSON text at bytes `start..end` of the file (see
     /// [`Anchor::JsonIn`]).
-    JsonIn { file: FileId, start: usize, end: usize },
+    JsonIn {
+        file: FileId,
+        start: usize,
+        end: usize,
+    },
     /// The document was built from another syntax; its parts are placed by the map.
     Mapped { file: FileId, spans: MappedSpans },
 }

@@ -100,6 +100,8 @@ pub fn looks_ours_by_name(path: &Path) -> bool {
     if name.contains("policy")
         || name.contains("trust")
         || name.ends_with(".tf.json")
+        || name.ends_with(".tf")
+        || name.ends_with(".tfvars")
         || name.ends_with(".tfstate")
         || name.contains("tfplan")
         || name == "credentials"
@@ -144,10 +146,14 @@ fn has_json_marker(bytes: &[u8]) -> bool {
 
 /// Reads, sniffs and loads one candidate. Never panics, never fails: problems become
 /// findings in the contribution.
+///
+/// A parsed `.tf` or `.tfvars` file is handed back in `hcl`: its module is evaluated once
+/// every file is read (see [`terraform::load_modules`]).
 pub fn load_candidate(
     ctx: &LoadContext,
     id: FileId,
     cand: &Candidate,
+    hcl: &mut Option<Box<terraform::HclFile>>,
 ) -> (SourceFormat, Contribution) {
     let path = cand.path.as_path();
     let ours = looks_ours_by_name(path);
@@ -214,6 +220,18 @@ pub fn load_candidate(
         text,
         offset,
     };
+    if let Some(kind) = terraform::hcl_kind(path) {
+        return match terraform::parse_hcl(&input, kind) {
+            Ok(file) => {
+                *hcl = Some(Box::new(file));
+                (SourceFormat::TerraformHcl, out)
+            }
+            Err(finding) => {
+                out.findings.push(finding);
+                (SourceFormat::Unknown, out)
+            }
+        };
+    }
     let name = path
         .file_name()
         .and_then(|n| n.to_str())

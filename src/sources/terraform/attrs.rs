@@ -15,6 +15,9 @@ pub(super) enum Flavor {
     /// Plan `configuration` expressions: `{"constant_value": …}` is known, anything else
     /// (`references`, an empty expression) is unknown.
     Config,
+    /// HCL evaluated by iamlint: a missing attribute is unset, and the mask (`unknown`)
+    /// marks what was not known statically.
+    Hcl,
 }
 
 /// One attribute as far as the file knows it.

@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 
 use super::attrs::{Attrs, Field, Flavor};
 use super::duration::parse_go_duration;
+use super::hcl::value::{Node, Text, Val};
 use super::json::{is_module_ancestor, Resource};
 use super::references::{module_call_path, plan_target, split_instance, template_target, Target};
 use crate::finding::{Finding, Severity};
@@ -14,7 +15,7 @@ use crate::model::arn::{is_account_id, Arn};
 use crate::model::inventory::{
     Account, Contribution, Group, ManagedPolicy, ProviderChain, ProviderHop, Role, User,
 };
-use crate::model::location::{DocOrigin, Location, Spanned};
+use crate::model::location::{Anchor, DocOrigin, Location, MappedSpans, SpanMap, Spanned};
 use crate::model::named_grant::{EntityKind, NamedGrant};
 use crate::model::path::JsonPath;
 use crate::model::policy::{PolicyDocument, PolicyKind};
@@ -163,8 +164,17 @@ fn local_instance<'r>(r: &'r Resource) -> Option<(&'r str, Option<&'r str>)> {
         .then_some((resource, key))
 }
 
+/// What the HCL front end tells the back end beside the values: where each part of them
+/// was written, and the policy documents as nodes (so they keep their places).
+pub(super) struct HclSide {
+    pub(super) spans: SpanMap,
+    pub(super) docs: HashMap<JsonPath, Node>,
+}
+
 /// What one Terraform file contributes, built up resource by resource.
 pub(super) struct Loader<'x> {
+    /// Set for HCL: paths are into its evaluated document, not into a file.
+    pub(super) hcl: Option<&'x HclSide>,
     pub(super) ctx: &'x LoadContext<'x>,
     pub(super) input: &'x FileInput<'x>,
     pub(super) out: Contribution,
@@ -175,6 +185,7 @@ pub(super) struct Loader<'x> {
 impl<'x> Loader<'x> {
     pub(super) fn new(ctx: &'x LoadContext<'x>, input: &'x FileInput<'x>) -> Self {
         Loader {
+            hcl: None,
             ctx,
             input,
             out: Contribution::default(),
@@ -183,7 +194,32 @@ impl<'x> Loader<'x> {
     }
 
     fn loc(&self, path: &JsonPath) -> Location {
-        Location::json(self.input.id, path.clone())
+        match self.hcl {
+            Some(hcl) => hcl
+                .spans
+                .place(path, false)
+                .unwrap_or_else(|| Location::file(self.input.id)),
+            None => Location::json(self.input.id, path.clone()),
+        }
+    }
+
+    /// Where a policy held as a string at `path` sits.
+    fn string_origin(&self, path: &JsonPath) -> DocOrigin {
+        match self.hcl {
+            Some(_) => {
+                let mut spans = SpanMap::default();
+                spans.set_value(JsonPath::root(), self.loc(path));
+                DocOrigin::Mapped {
+                    file: self.input.id,
+                    spans: MappedSpans(Arc::new(spans)),
+                }
+            }
+            None => DocOrigin::Embedded {
+                file: self.input.id,
+                string_at: path.clone(),
+                url_encoded: false,
+            },
+        }
     }
 
     /// A shape error at `path`.
@@ -219,6 +255,19 @@ impl<'x> Loader<'x> {
     /// The account of a resource in `module` whose ARN is not known: the caller identity
     /// of its module (or the nearest ancestor), the one account all caller identities of
     /// the file agree on, the configuration's account for the file, or unknown.
+    /// The account of resource `r`: its provider's when the front end knows it, else
+    /// [`Loader::account_for`] its module.
+    fn account_of(&self, r: &Resource) -> AccountRef {
+        match &r.account {
+            Some((partition, account)) => AccountRef {
+                partition: partition.clone(),
+                text: account.clone(),
+                account: Account::Known(account.clone()),
+            },
+            None => self.account_for(&r.module),
+        }
+    }
+
     fn account_for(&self, module: &str) -> AccountRef {
         let nearest = self
             .identities
@@ -277,7 +326,7 @@ impl<'x> Loader<'x> {
             Field::Unset => "/".to_owned(),
             Field::Unknown | Field::Wrong(..) => return None,
         };
-        let acct = self.account_for(&r.module);
+        let acct = self.account_of(r);
         let arn = format!(
             "arn:{}:iam::{}:{what}{path}{name}",
             acct.partition, acct.text
@@ -314,13 +363,42 @@ impl<'x> Loader<'x> {
         if text.trim().is_empty() {
             return None;
         }
+        let mut origin = None;
+        if let Some(node) = self.hcl.and_then(|h| h.docs.get(&path)) {
+            match (&node.value, &node.at) {
+                (Val::Json(inner), _) => {
+                    let (value, unresolved, spans) = inner.to_document();
+                    if value.is_object() {
+                        let file = inner.at.as_ref().map_or(self.input.id, |l| l.file);
+                        let origin = DocOrigin::Mapped {
+                            file,
+                            spans: MappedSpans(Arc::new(spans)),
+                        };
+                        let mut doc =
+                            PolicyDocument::from_value(&value, origin, kind, label.to_owned());
+                        doc.unresolved = unresolved;
+                        return Some(Arc::new(doc));
+                    }
+                }
+                (
+                    Val::String(_, Text::Verbatim),
+                    Some(Location {
+                        file,
+                        anchor: Anchor::Bytes { start, end },
+                    }),
+                ) => {
+                    origin = Some(DocOrigin::JsonIn {
+                        file: *file,
+                        start: *start,
+                        end: *end,
+                    });
+                }
+                _ => {}
+            }
+        }
         let problem = match serde_json::from_str::<Value>(text) {
             Ok(value @ Value::Object(_)) => {
-                let origin = DocOrigin::Embedded {
-                    file: self.input.id,
-                    string_at: path,
-                    url_encoded: false,
-                };
+                let origin = origin.unwrap_or_else(|| self.string_origin(&path));
                 return Some(Arc::new(PolicyDocument::from_value(
                     &value,
                     origin,
@@ -690,7 +768,7 @@ impl<'x> Loader<'x> {
         if name.starts_with("arn:") || name.contains('/') {
             return None;
         }
-        let acct = self.account_for(&r.module);
+        let acct = self.account_of(r);
         acct.account.known()?;
         Some(NamedGrant {
             kind,

@@ -77,6 +77,7 @@ pub fn load_plan(ctx: &LoadContext, input: &FileInput, value: &Value) -> Contrib
                 flavor: Flavor::Plan,
             },
             at: path,
+            account: None,
         });
     }
     // The prior state is the old world: only its data sources (the caller's account) count.
@@ -145,6 +146,7 @@ pub fn load_tf_json(ctx: &LoadContext, input: &FileInput, value: &Value) -> Cont
                     flavor: Flavor::TfJson,
                 },
                 at: path,
+                account: None,
             });
         }
     }
@@ -184,6 +186,9 @@ pub(super) struct Resource<'a> {
     pub(super) attrs: Attrs<'a>,
     /// The resource object in the file.
     pub(super) at: JsonPath,
+    /// (partition, account) of the provider that manages it, when the front end knows it
+    /// (HCL: from the provider's `allowed_account_ids` or `assume_role`).
+    pub(super) account: Option<(String, String)>,
 }
 
 pub(super) fn is_data(obj: &Map<String, Value>, address: &str) -> bool {
@@ -301,6 +306,7 @@ impl Loader<'_> {
                         },
                         address,
                         at,
+                        account: None,
                     });
                 }
             }

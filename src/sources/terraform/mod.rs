@@ -11,13 +11,14 @@
 //! the entities it creates (see [`references`]).
 
 mod attrs;
-mod hcl;
 mod backend;
 mod duration;
+mod hcl;
 mod json;
 mod references;
 
 pub use duration::parse_go_duration;
+pub use hcl::{hcl_kind, load_modules, normalize_path, parse as parse_hcl, HclFile, ScanFiles};
 pub use json::{load_plan, load_state, load_tf_json};
 
 #[cfg(test)]

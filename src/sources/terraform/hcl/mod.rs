@@ -1,4 +1,261 @@
-//! The HCL front end: `.tf` modules (and their `.tfvars`) parsed with hcl-edit, evaluated
-//! as far as they can be known statically, and handed to the back end as resources.
+//! The HCL front end: `.tf` modules (and their `.tfvars`) parsed with hcl-edit while the
+//! scan reads files ([`parse`]), then, once every file is read, grouped into modules by
+//! folder and evaluated from each root module down its local module calls ([`module`]).
+//! The resources it finds go to the same back end as plans and `.tf.json`, as a document
+//! of Terraform's JSON shape whose every part keeps the HCL place it came from.
 
+mod eval;
+mod functions;
+mod module;
+pub mod parse;
+pub mod policy_document;
 pub mod value;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use foldhash::{HashMap, HashMapExt};
+use rayon::prelude::*;
+use serde_json::{Map, Value};
+
+use super::attrs::{Attrs, Flavor};
+use super::backend::{ConfigIndex, HclSide, Loader};
+use super::json::Resource;
+use crate::model::inventory::Contribution;
+use crate::model::location::{FileId, Location, SpanMap};
+use crate::model::path::JsonPath;
+use crate::sources::{FileInput, LoadContext};
+pub use module::normalize as normalize_path;
+use module::{Evaluated, Instance, ModuleDef, World};
+pub use parse::{hcl_kind, parse, HclFile, HclKind};
+use value::{Node, Text, Val};
+
+/// The files of the scan, for `file()` and `templatefile()`: which are in it, by path as
+/// walked, and the folders the scan may read.
+pub struct ScanFiles {
+    pub ids: HashMap<PathBuf, FileId>,
+    pub roots: Vec<PathBuf>,
+    pub max_file_size: u64,
+}
+
+/// Evaluates every module of the scan: one contribution per root module (a folder of
+/// `.tf` files no other scanned folder calls as a local module; a folder only reached
+/// through a cycle of calls counts as a root too).
+pub fn load_modules(ctx: &LoadContext, files: &[HclFile], scan: &ScanFiles) -> Vec<Contribution> {
+    let mut by_dir: BTreeMap<PathBuf, Vec<&HclFile>> = BTreeMap::new();
+    for f in files {
+        let dir = module::normalize(f.path.parent().unwrap_or(Path::new(".")));
+        by_dir.entry(dir).or_default().push(f);
+    }
+    let defs: HashMap<PathBuf, ModuleDef> = by_dir
+        .into_iter()
+        .map(|(dir, files)| (dir.clone(), ModuleDef::new(dir, files)))
+        .collect();
+    let roots = root_modules(&defs);
+    let reader = |path: &Path| read_for_function(scan, path);
+    let world = World {
+        modules: &defs,
+        reader: &reader,
+    };
+    roots
+        .par_iter()
+        .filter_map(|dir| {
+            let def = defs.get(dir)?;
+            // A folder of only `.tfvars` configures nothing.
+            let first = def.files.iter().find(|f| f.kind == HclKind::Config)?;
+            let instance = Instance::root(&world, def);
+            let mut evaluated = Vec::new();
+            let mut providers = Vec::new();
+            instance.evaluate_all(&mut evaluated, &mut providers);
+            Some(contribution(ctx, first, evaluated, providers))
+        })
+        .collect()
+}
+
+/// Folders no other folder calls, then any folder those do not reach (only called from
+/// inside a cycle), in path order.
+fn root_modules(defs: &HashMap<PathBuf, ModuleDef>) -> Vec<PathBuf> {
+    let calls: BTreeMap<&PathBuf, Vec<PathBuf>> = defs
+        .iter()
+        .map(|(dir, def)| {
+            let called = def
+                .modules
+                .values()
+                .filter_map(|(block, _)| def.local_source(block))
+                .filter(|d| d != dir && defs.contains_key(d))
+                .collect();
+            (dir, called)
+        })
+        .collect();
+    let called: BTreeSet<&PathBuf> = calls.values().flatten().collect();
+    let mut roots: Vec<PathBuf> = calls
+        .keys()
+        .filter(|d| !called.contains(*d))
+        .map(|d| (*d).clone())
+        .collect();
+    let mut reached: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut stack: Vec<PathBuf> = roots.clone();
+    let visit = |stack: &mut Vec<PathBuf>, reached: &mut BTreeSet<PathBuf>| {
+        while let Some(d) = stack.pop() {
+            if reached.insert(d.clone()) {
+                stack.extend(calls.get(&d).into_iter().flatten().cloned());
+            }
+        }
+    };
+    visit(&mut stack, &mut reached);
+    for dir in calls.keys() {
+        if !reached.contains(*dir) {
+            roots.push((*dir).clone());
+            stack.push((*dir).clone());
+            visit(&mut stack, &mut reached);
+        }
+    }
+    roots.sort();
+    roots
+}
+
+/// A file `file()` names: read when it lies inside the scanned folders and is not too
+/// large; placed when the scan has it as a file of its own.
+fn read_for_function(scan: &ScanFiles, path: &Path) -> Option<(Arc<str>, Option<Location>)> {
+    let canonical = std::fs::canonicalize(path).ok()?;
+    if !scan.roots.iter().any(|r| canonical.starts_with(r)) {
+        return None;
+    }
+    let meta = std::fs::metadata(&canonical).ok()?;
+    if !meta.is_file() || meta.len() > scan.max_file_size {
+        return None;
+    }
+    let bytes = std::fs::read(&canonical).ok()?;
+    let text = String::from_utf8(bytes).ok()?;
+    let place = scan
+        .ids
+        .get(&module::normalize(path))
+        .map(|&id| Location::bytes(id, 0, text.len()));
+    // A byte-order mark would shift every position: such a file is placed as a whole.
+    let place = place.filter(|_| !text.starts_with('\u{feff}'));
+    Some((Arc::from(text.as_str()), place))
+}
+
+/// One root module's resources and providers through the back end.
+fn contribution(
+    ctx: &LoadContext,
+    first: &HclFile,
+    evaluated: Vec<Evaluated>,
+    providers: Vec<(String, Node)>,
+) -> Contribution {
+    let mut side = HclSide {
+        spans: SpanMap::default(),
+        docs: HashMap::new(),
+    };
+    let base = JsonPath::root().key("resources");
+    let mut values = Vec::with_capacity(evaluated.len());
+    for (i, e) in evaluated.iter().enumerate() {
+        let path = base.index(i);
+        if let Some(at) = &e.at {
+            side.spans.set_value(path.clone(), at.clone());
+        }
+        values.push(virtual_value(&e.values, &path.key("values"), &mut side));
+    }
+    let provider_base = JsonPath::root().key("providers");
+    let provider_values: Vec<(Value, Option<Value>)> = providers
+        .iter()
+        .enumerate()
+        .map(|(i, (_, body))| virtual_value(body, &provider_base.index(i), &mut side))
+        .collect();
+    let empty = Map::new();
+    let resources: Vec<Resource> = evaluated
+        .iter()
+        .zip(&values)
+        .enumerate()
+        .map(|(i, (e, (value, mask)))| Resource {
+            address: e.address.clone(),
+            module: e.module.clone(),
+            kind: &e.kind,
+            data: e.data,
+            attrs: Attrs {
+                obj: value.as_object().unwrap_or(&empty),
+                path: base.index(i).key("values"),
+                unknown: mask.as_ref(),
+                flavor: Flavor::Hcl,
+            },
+            at: base.index(i),
+            account: e.account.clone(),
+        })
+        .collect();
+    let input = FileInput {
+        id: first.id,
+        path: &first.path,
+        text: "",
+        offset: 0,
+    };
+    let mut loader = Loader::new(ctx, &input);
+    loader.hcl = Some(&side);
+    loader.load_resources(&resources, &ConfigIndex::new());
+    for (i, ((name, _), (value, mask))) in providers.iter().zip(&provider_values).enumerate() {
+        let attrs = Attrs {
+            obj: value.as_object().unwrap_or(&empty),
+            path: provider_base.index(i),
+            unknown: mask.as_ref(),
+            flavor: Flavor::Hcl,
+        };
+        loader.load_provider(name.clone(), &attrs);
+    }
+    loader.out
+}
+
+/// A node as the back end reads values: JSON, with an `after_unknown`-style mask of what
+/// is unknown (None when nothing is), every part's place in `side.spans`, and policy
+/// documents kept as nodes in `side.docs` so that they keep their places.
+fn virtual_value(node: &Node, path: &JsonPath, side: &mut HclSide) -> (Value, Option<Value>) {
+    if let Some(at) = &node.at {
+        side.spans.set_value(path.clone(), at.clone());
+    }
+    match &node.value {
+        Val::Unknown(_) => (Value::Null, Some(Value::Bool(true))),
+        Val::Json(inner) => {
+            side.docs.insert(path.clone(), node.clone());
+            let text = inner
+                .to_json()
+                .map_or_else(|| "{}".to_owned(), |v| v.to_string());
+            (Value::String(text), None)
+        }
+        Val::String(s, Text::Verbatim) => {
+            side.docs.insert(path.clone(), node.clone());
+            (Value::String(s.to_string()), None)
+        }
+        Val::List(items) => {
+            let mut masks = Vec::with_capacity(items.len());
+            let mut any = false;
+            let values = items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| {
+                    let (v, m) = virtual_value(item, &path.index(i), side);
+                    any |= m.is_some();
+                    masks.push(m.unwrap_or(Value::Bool(false)));
+                    v
+                })
+                .collect();
+            (Value::Array(values), any.then_some(Value::Array(masks)))
+        }
+        Val::Object(members) => {
+            let mut map = Map::new();
+            let mut masks = Map::new();
+            for m in members {
+                let p = path.key(&m.key);
+                if let Some(at) = &m.key_at {
+                    side.spans.set_key(p.clone(), at.clone());
+                }
+                let (v, mask) = virtual_value(&m.value, &p, side);
+                if let Some(mask) = mask {
+                    masks.insert(m.key.to_string(), mask);
+                }
+                map.insert(m.key.to_string(), v);
+            }
+            let mask = (!masks.is_empty()).then_some(Value::Object(masks));
+            (Value::Object(map), mask)
+        }
+        _ => (node.to_json().unwrap_or(Value::Null), None),
+    }
+}

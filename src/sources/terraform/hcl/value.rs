@@ -82,8 +82,14 @@ impl Node {
         match &self.value {
             Val::String(s, _) => Some(std::borrow::Cow::Borrowed(s)),
             Val::Number(n) => Some(std::borrow::Cow::Owned(n.to_string())),
-            Val::Bool(b) => Some(std::borrow::Cow::Borrowed(if *b { "true" } else { "false" })),
-            Val::Json(inner) => inner.to_json().map(|v| std::borrow::Cow::Owned(v.to_string())),
+            Val::Bool(b) => Some(std::borrow::Cow::Borrowed(if *b {
+                "true"
+            } else {
+                "false"
+            })),
+            Val::Json(inner) => inner
+                .to_json()
+                .map(|v| std::borrow::Cow::Owned(v.to_string())),
             _ => None,
         }
     }
@@ -159,7 +165,10 @@ impl Node {
                     if let Some(at) = &m.key_at {
                         spans.set_key(p.clone(), at.clone());
                     }
-                    map.insert(m.key.to_string(), m.value.document_at(&p, unresolved, spans));
+                    map.insert(
+                        m.key.to_string(),
+                        m.value.document_at(&p, unresolved, spans),
+                    );
                 }
                 Value::Object(map)
             }

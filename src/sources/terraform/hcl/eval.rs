@@ -1,0 +1,555 @@
+//! Evaluates HCL expressions as far as they can be known without running Terraform:
+//! literals, templates, references the module can answer, operators, `for` expressions
+//! and the functions in [`super::functions`]. Anything else is [`Val::Unknown`] with the
+//! reason, and so is everything computed from it: nothing is guessed.
+
+use std::sync::Arc;
+
+use hcl_edit::expr::{
+    BinaryOperator, Expression, ForExpr, ObjectKey, TraversalOperator, UnaryOperator,
+};
+use hcl_edit::template::{Directive, Element, Template};
+use hcl_edit::Span;
+use serde_json::Number;
+
+use super::functions;
+use super::parse::HclFile;
+use super::value::{Member, Node, Text, Val};
+
+/// Expressions nested deeper than this evaluate to unknown (the parser's guard keeps
+/// files shallower; module calls and locals add depth of their own).
+const MAX_DEPTH: usize = 200;
+
+/// What a module instance answers for the references in its expressions.
+pub trait Env {
+    /// The value `root.names[0].names[1]…` stands for, and how many of `names` it used
+    /// (`var.x` uses one, `aws_iam_role.x` one, `data.aws_partition.p` two). None when
+    /// `root` is not something the module knows (then the value is unknown).
+    fn reference(&self, root: &str, names: &[&str]) -> Option<(Node, usize)>;
+
+    /// The text of a file `file()` or `templatefile()` reads, by the path as written
+    /// (relative to the working folder, as Terraform takes it), with the file it is in the
+    /// scan, so that positions inside it can be reported. None when it cannot be read.
+    fn read_file(&self, path: &str)
+        -> Option<(Arc<str>, Option<crate::model::location::Location>)>;
+}
+
+/// One evaluation: an environment, the file whose expressions are evaluated, and the
+/// names bound by enclosing `for` expressions, `dynamic` blocks and `each`/`count`.
+pub struct Eval<'e> {
+    pub env: &'e dyn Env,
+    pub file: &'e HclFile,
+    pub bound: Vec<(Arc<str>, Node)>,
+    depth: usize,
+}
+
+impl<'e> Eval<'e> {
+    pub fn new(env: &'e dyn Env, file: &'e HclFile) -> Self {
+        Eval {
+            env,
+            file,
+            bound: Vec::new(),
+            depth: 0,
+        }
+    }
+
+    fn at(&self, span: Option<std::ops::Range<usize>>) -> Option<crate::model::location::Location> {
+        self.file.loc(span)
+    }
+
+    pub fn expr(&mut self, e: &Expression) -> Node {
+        if self.depth > MAX_DEPTH {
+            return Node::unknown("expression nested too deeply");
+        }
+        self.depth += 1;
+        let node = self.expr_inner(e);
+        self.depth -= 1;
+        node
+    }
+
+    fn expr_inner(&mut self, e: &Expression) -> Node {
+        let at = self.at(e.span());
+        match e {
+            Expression::Null(_) => Node::new(Val::Null, at),
+            Expression::Bool(b) => Node::new(Val::Bool(*b.value()), at),
+            Expression::Number(n) => Node::new(number(n.value()), at),
+            Expression::String(s) => {
+                Node::new(Val::String(Arc::from(s.value().as_str()), Text::Made), at)
+            }
+            Expression::Array(items) => {
+                Node::new(Val::List(items.iter().map(|i| self.expr(i)).collect()), at)
+            }
+            Expression::Object(obj) => {
+                let mut members: Vec<Member> = Vec::new();
+                for (key, value) in obj.iter() {
+                    let key_at = self.at(key.span());
+                    let key_text: Option<Arc<str>> = match key {
+                        ObjectKey::Ident(id) => Some(Arc::from(id.as_str())),
+                        ObjectKey::Expression(k) => {
+                            // `(var.x) = …` and `"a" = …`; a bare traversal key is a name.
+                            match k {
+                                Expression::Variable(v) => Some(Arc::from(v.as_str())),
+                                _ => self.expr(k).as_text().map(|t| Arc::from(&*t)),
+                            }
+                        }
+                    };
+                    let value = self.expr(value.expr());
+                    let Some(key) = key_text else {
+                        return Node::new(Val::Unknown("an object key is not known".into()), at);
+                    };
+                    members.retain(|m| m.key != key);
+                    members.push(Member { key, key_at, value });
+                }
+                Node::new(Val::Object(members), at)
+            }
+            Expression::StringTemplate(t) => self.template(t, at, false),
+            Expression::HeredocTemplate(h) => {
+                let content = self.at(h.template.span());
+                let mut node = self.template(&h.template, content.clone(), true);
+                if node.at.is_none() {
+                    node.at = at;
+                }
+                node
+            }
+            Expression::Parenthesis(p) => self.expr(p.inner()),
+            Expression::Variable(v) => self.traversal(e, v.as_str(), &[]),
+            Expression::Conditional(c) => {
+                let cond = self.expr(&c.cond_expr);
+                match cond.value {
+                    Val::Bool(true) => self.expr(&c.true_expr),
+                    Val::Bool(false) => self.expr(&c.false_expr),
+                    Val::String(ref s, _) if &**s == "true" => self.expr(&c.true_expr),
+                    Val::String(ref s, _) if &**s == "false" => self.expr(&c.false_expr),
+                    _ => Node::new(Val::Unknown("a condition is not known".into()), at),
+                }
+            }
+            Expression::FuncCall(call) => {
+                let name = call.name.name.as_str();
+                if !call.name.namespace.is_empty() {
+                    return Node::new(
+                        Val::Unknown(format!("provider function `{name}`").into()),
+                        at,
+                    );
+                }
+                let expand = call.args.expand_final();
+                let mut args: Vec<Node> = call.args.iter().map(|a| self.expr(a)).collect();
+                if expand {
+                    match args.pop().map(|n| n.value) {
+                        Some(Val::List(items)) => args.extend(items),
+                        _ => {
+                            return Node::new(
+                                Val::Unknown("expanded arguments not known".into()),
+                                at,
+                            )
+                        }
+                    }
+                }
+                functions::call(self, name, args, at)
+            }
+            Expression::Traversal(t) => match &t.expr {
+                Expression::Variable(root) => self.traversal(e, root.as_str(), &t.operators),
+                inner => {
+                    let base = self.expr(inner);
+                    self.apply_operators(base, &t.operators, at)
+                }
+            },
+            Expression::UnaryOp(op) => {
+                let v = self.expr(&op.expr);
+                let value = match (op.operator.value(), &v.value) {
+                    (UnaryOperator::Not, Val::Bool(b)) => Val::Bool(!b),
+                    (UnaryOperator::Neg, Val::Number(n)) => n
+                        .as_f64()
+                        .and_then(|f| float(-f))
+                        .unwrap_or_else(|| Val::Unknown("a number is out of range".into())),
+                    _ => Val::Unknown("an operand is not known".into()),
+                };
+                Node::new(value, at)
+            }
+            Expression::BinaryOp(op) => {
+                let l = self.expr(&op.lhs_expr);
+                let r = self.expr(&op.rhs_expr);
+                Node::new(binary(*op.operator.value(), &l, &r), at)
+            }
+            Expression::ForExpr(f) => self.for_expr(f, at),
+        }
+    }
+
+    /// A reference: a name bound by an enclosing expression, or one the module answers.
+    fn traversal(
+        &mut self,
+        whole: &Expression,
+        root: &str,
+        ops: &[hcl_edit::Decorated<TraversalOperator>],
+    ) -> Node {
+        let at = self.at(whole.span());
+        if let Some((_, bound)) = self.bound.iter().rev().find(|(n, _)| &**n == root) {
+            let base = bound.clone();
+            return self.apply_operators(base, ops, at);
+        }
+        let names: Vec<&str> = ops
+            .iter()
+            .map_while(|op| match op.value() {
+                TraversalOperator::GetAttr(id) => Some(id.as_str()),
+                _ => None,
+            })
+            .collect();
+        match self.env.reference(root, &names) {
+            Some((node, used)) => {
+                let rest = ops.get(used..).unwrap_or_default();
+                let mut out = self.apply_operators(node, rest, at.clone());
+                if out.at.is_none() {
+                    out.at = at;
+                }
+                out
+            }
+            None => Node::new(
+                Val::Unknown(format!("`{root}` is not known statically").into()),
+                at,
+            ),
+        }
+    }
+
+    fn apply_operators(
+        &mut self,
+        mut node: Node,
+        ops: &[hcl_edit::Decorated<TraversalOperator>],
+        at: Option<crate::model::location::Location>,
+    ) -> Node {
+        for (i, op) in ops.iter().enumerate() {
+            node = match op.value() {
+                TraversalOperator::GetAttr(id) => get_attr(&node, id.as_str()),
+                TraversalOperator::Index(e) => {
+                    let key = self.expr(e);
+                    index(&node, &key)
+                }
+                TraversalOperator::LegacyIndex(n) => index(
+                    &node,
+                    &Node::new(Val::Number(Number::from(*n.value())), None),
+                ),
+                TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => {
+                    let rest = ops.get(i + 1..).unwrap_or_default();
+                    let items = match node.value {
+                        Val::List(items) => items,
+                        Val::Null => Vec::new(),
+                        Val::Unknown(why) => return Node::new(Val::Unknown(why), at),
+                        _ => vec![node],
+                    };
+                    let out = items
+                        .into_iter()
+                        .map(|item| self.apply_operators(item, rest, None))
+                        .collect();
+                    return Node::new(Val::List(out), at);
+                }
+            };
+        }
+        node
+    }
+
+    fn template(
+        &mut self,
+        t: &Template,
+        at: Option<crate::model::location::Location>,
+        heredoc: bool,
+    ) -> Node {
+        // `"${x}"` is x itself, whatever its type.
+        if let Some(Element::Interpolation(i)) = t.as_single_element() {
+            let mut node = self.expr(&i.expr);
+            if node.at.is_none() {
+                node.at = at;
+            }
+            return node;
+        }
+        let mut out = String::new();
+        let mut verbatim = heredoc;
+        if let Err(why) = self.render(t, &mut out, &mut verbatim) {
+            return Node::new(Val::Unknown(why), at);
+        }
+        let text = if verbatim { Text::Verbatim } else { Text::Made };
+        Node::new(Val::String(Arc::from(out.as_str()), text), at)
+    }
+
+    /// Renders a template (`templatefile`'s) with the names bound now.
+    pub fn render_template(
+        &mut self,
+        t: &Template,
+        out: &mut String,
+        verbatim: &mut bool,
+    ) -> Result<(), Arc<str>> {
+        self.render(t, out, verbatim)
+    }
+
+    /// Appends a template's text; Err with the reason when a part is not known.
+    fn render(
+        &mut self,
+        t: &Template,
+        out: &mut String,
+        verbatim: &mut bool,
+    ) -> Result<(), Arc<str>> {
+        for element in t.iter() {
+            match element {
+                Element::Literal(lit) => {
+                    let value = lit.value();
+                    if let Some(span) = lit.span() {
+                        if span.len() != value.len() {
+                            *verbatim = false;
+                        }
+                    }
+                    out.push_str(value);
+                }
+                Element::Interpolation(i) => {
+                    *verbatim = false;
+                    let node = self.expr(&i.expr);
+                    match (&node.value, node.as_text()) {
+                        (Val::Unknown(why), _) => return Err(why.clone()),
+                        (_, Some(text)) => out.push_str(&text),
+                        _ => return Err("an interpolated value is not a string".into()),
+                    }
+                }
+                Element::Directive(d) => {
+                    *verbatim = false;
+                    match &**d {
+                        Directive::If(d) => {
+                            let cond = self.expr(&d.if_expr.cond_expr);
+                            match cond.value {
+                                Val::Bool(true) => {
+                                    self.render(&d.if_expr.template, out, verbatim)?
+                                }
+                                Val::Bool(false) => {
+                                    if let Some(e) = &d.else_expr {
+                                        self.render(&e.template, out, verbatim)?;
+                                    }
+                                }
+                                _ => return Err("a template condition is not known".into()),
+                            }
+                        }
+                        Directive::For(d) => {
+                            let f = &d.for_expr;
+                            let coll = self.expr(&f.collection_expr);
+                            let pairs = iteration(&coll).ok_or_else(|| {
+                                Arc::<str>::from("a template loop's collection is not known")
+                            })?;
+                            for (k, v) in pairs {
+                                let mark = self.bound.len();
+                                if let Some(kv) = &f.key_var {
+                                    self.bound.push((Arc::from(kv.as_str()), k));
+                                }
+                                self.bound.push((Arc::from(f.value_var.as_str()), v));
+                                let r = self.render(&f.template, out, verbatim);
+                                self.bound.truncate(mark);
+                                r?;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn for_expr(&mut self, f: &ForExpr, at: Option<crate::model::location::Location>) -> Node {
+        let coll = self.expr(&f.intro.collection_expr);
+        let Some(pairs) = iteration(&coll) else {
+            return Node::new(
+                Val::Unknown("a `for` expression's collection is not known".into()),
+                at,
+            );
+        };
+        let mut items = Vec::new();
+        let mut members: Vec<Member> = Vec::new();
+        for (k, v) in pairs {
+            let mark = self.bound.len();
+            if let Some(kv) = &f.intro.key_var {
+                self.bound.push((Arc::from(kv.as_str()), k));
+            }
+            self.bound.push((Arc::from(f.intro.value_var.as_str()), v));
+            let keep = match &f.cond {
+                Some(c) => self.expr(&c.expr).value,
+                None => Val::Bool(true),
+            };
+            let result = match keep {
+                Val::Bool(false) => Ok(()),
+                Val::Bool(true) => {
+                    let value = self.expr(&f.value_expr);
+                    match &f.key_expr {
+                        None => {
+                            items.push(value);
+                            Ok(())
+                        }
+                        Some(ke) => match self.expr(ke).as_text() {
+                            Some(key) if !f.grouping => {
+                                let key: Arc<str> = Arc::from(&*key);
+                                members.retain(|m| m.key != key);
+                                members.push(Member {
+                                    key,
+                                    key_at: None,
+                                    value,
+                                });
+                                Ok(())
+                            }
+                            _ => Err(()),
+                        },
+                    }
+                }
+                _ => Err(()),
+            };
+            self.bound.truncate(mark);
+            if result.is_err() {
+                return Node::new(
+                    Val::Unknown("a `for` expression's item is not known".into()),
+                    at,
+                );
+            }
+        }
+        if f.key_expr.is_some() {
+            Node::new(Val::Object(members), at)
+        } else {
+            Node::new(Val::List(items), at)
+        }
+    }
+}
+
+/// The (key, value) pairs a `for` iterates: a list's (index, item), an object's
+/// (key, value). None when the collection is not known.
+pub fn iteration(coll: &Node) -> Option<Vec<(Node, Node)>> {
+    match &coll.value {
+        Val::List(items) => Some(
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (Node::new(Val::Number(Number::from(i)), None), v.clone()))
+                .collect(),
+        ),
+        Val::Object(members) => Some(
+            members
+                .iter()
+                .map(|m| {
+                    (
+                        Node::new(Val::String(m.key.clone(), Text::Made), m.key_at.clone()),
+                        m.value.clone(),
+                    )
+                })
+                .collect(),
+        ),
+        Val::Null => Some(Vec::new()),
+        _ => None,
+    }
+}
+
+pub fn get_attr(node: &Node, name: &str) -> Node {
+    match &node.value {
+        Val::Object(_) => node
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| Node::unknown(format!("attribute `{name}` is not known"))),
+        Val::Unknown(why) => Node::unknown(why.clone()),
+        _ => Node::unknown(format!("attribute `{name}` of a value that has none")),
+    }
+}
+
+pub fn index(node: &Node, key: &Node) -> Node {
+    match (&node.value, &key.value) {
+        (Val::List(items), Val::Number(n)) => n
+            .as_u64()
+            .and_then(|i| items.get(usize::try_from(i).ok()?))
+            .cloned()
+            .unwrap_or_else(|| Node::unknown("an index is out of range")),
+        (Val::List(items), Val::String(s, _)) => s
+            .parse::<usize>()
+            .ok()
+            .and_then(|i| items.get(i))
+            .cloned()
+            .unwrap_or_else(|| Node::unknown("an index is out of range")),
+        (Val::Object(_), _) => match key.as_text() {
+            Some(k) => get_attr(node, &k),
+            None => Node::unknown("a key is not known"),
+        },
+        (Val::Unknown(why), _) => Node::unknown(why.clone()),
+        _ => Node::unknown("an index is not known"),
+    }
+}
+
+pub fn number(n: &hcl_edit::Number) -> Val {
+    if let Some(i) = n.as_i64() {
+        return Val::Number(Number::from(i));
+    }
+    if let Some(u) = n.as_u64() {
+        return Val::Number(Number::from(u));
+    }
+    n.as_f64()
+        .and_then(float)
+        .unwrap_or_else(|| Val::Unknown("a number is out of range".into()))
+}
+
+/// A float as a JSON number, whole numbers as integers (Terraform prints `3`, not `3.0`).
+pub fn float(f: f64) -> Option<Val> {
+    if f.fract() == 0.0 && f.abs() < 9.0e15 {
+        return Some(Val::Number(Number::from(f as i64)));
+    }
+    Number::from_f64(f).map(Val::Number)
+}
+
+fn as_f64(n: &Node) -> Option<f64> {
+    match &n.value {
+        Val::Number(x) => x.as_f64(),
+        Val::String(s, _) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+fn as_bool(n: &Node) -> Option<bool> {
+    match &n.value {
+        Val::Bool(b) => Some(*b),
+        Val::String(s, _) if &**s == "true" => Some(true),
+        Val::String(s, _) if &**s == "false" => Some(false),
+        _ => None,
+    }
+}
+
+fn binary(op: BinaryOperator, l: &Node, r: &Node) -> Val {
+    let unknown = || Val::Unknown("an operand is not known".into());
+    match op {
+        BinaryOperator::And | BinaryOperator::Or => match (as_bool(l), as_bool(r)) {
+            (Some(a), Some(b)) => Val::Bool(if op == BinaryOperator::And {
+                a && b
+            } else {
+                a || b
+            }),
+            // `false && x` and `true || x` are decided whatever x is.
+            (Some(false), None) if op == BinaryOperator::And => Val::Bool(false),
+            (Some(true), None) if op == BinaryOperator::Or => Val::Bool(true),
+            _ => unknown(),
+        },
+        BinaryOperator::Eq | BinaryOperator::NotEq => {
+            if l.has_unknown() || r.has_unknown() {
+                return unknown();
+            }
+            let same = match (l.to_json(), r.to_json()) {
+                (Some(a), Some(b)) => a == b,
+                _ => return unknown(),
+            };
+            Val::Bool(if op == BinaryOperator::Eq {
+                same
+            } else {
+                !same
+            })
+        }
+        _ => {
+            let (Some(a), Some(b)) = (as_f64(l), as_f64(r)) else {
+                return unknown();
+            };
+            let v = match op {
+                BinaryOperator::Plus => a + b,
+                BinaryOperator::Minus => a - b,
+                BinaryOperator::Mul => a * b,
+                BinaryOperator::Div if b != 0.0 => a / b,
+                BinaryOperator::Mod if b != 0.0 => a % b,
+                BinaryOperator::Less => return Val::Bool(a < b),
+                BinaryOperator::LessEq => return Val::Bool(a <= b),
+                BinaryOperator::Greater => return Val::Bool(a > b),
+                BinaryOperator::GreaterEq => return Val::Bool(a >= b),
+                _ => return unknown(),
+            };
+            float(v).unwrap_or_else(unknown)
+        }
+    }
+}

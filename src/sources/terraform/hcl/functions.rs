@@ -1,0 +1,388 @@
+//! The Terraform functions iamlint evaluates: those that build policies and ARNs
+//! (`jsonencode`, `file`, `templatefile`, `format`, `join`, `concat`, `merge`, …). Any
+//! other function, and any of these given an unknown argument, gives an unknown value.
+
+use std::sync::Arc;
+
+use serde_json::{Number, Value};
+
+use super::eval::{float, index, Eval};
+use super::value::{Member, Node, Text, Val};
+use crate::model::location::Location;
+
+/// Calls function `name`.
+pub fn call(ev: &mut Eval, name: &str, args: Vec<Node>, at: Option<Location>) -> Node {
+    let unknown = |why: String| Node::new(Val::Unknown(why.into()), at.clone());
+    // `try` and `coalesce` decide with unknown arguments; the rest need every argument.
+    match name {
+        "try" => {
+            return match args.into_iter().next() {
+                Some(first) if !first.has_unknown() => first,
+                _ => unknown("`try` of a value not known".into()),
+            };
+        }
+        "coalesce" => {
+            for a in args {
+                match &a.value {
+                    Val::Unknown(_) => return unknown("`coalesce` of a value not known".into()),
+                    Val::Null => continue,
+                    Val::String(s, _) if s.is_empty() => continue,
+                    _ => return a,
+                }
+            }
+            return unknown("`coalesce` of nothing".into());
+        }
+        _ => {}
+    }
+    if let Some(why) = args.iter().find_map(|a| match &a.value {
+        Val::Unknown(why) => Some(why.clone()),
+        _ => None,
+    }) {
+        return Node::new(Val::Unknown(why), at);
+    }
+    let text = |i: usize| args.get(i).and_then(Node::as_text).map(|t| t.into_owned());
+    let string = |s: String| Node::new(Val::String(Arc::from(s.as_str()), Text::Made), at.clone());
+    let list = |items: Vec<Node>| Node::new(Val::List(items), at.clone());
+    let result: Option<Node> = match name {
+        "jsonencode" => args
+            .into_iter()
+            .next()
+            .map(|a| Node::new(Val::Json(Box::new(a)), at.clone())),
+        "jsondecode" => text(0)
+            .and_then(|t| serde_json::from_str::<Value>(&t).ok())
+            .map(|v| from_json(&v, at.clone())),
+        "file" => {
+            let path = text(0);
+            return match path.as_deref().and_then(|p| ev.env.read_file(p)) {
+                Some((content, place)) => Node::new(
+                    Val::String(
+                        content,
+                        if place.is_some() {
+                            Text::Verbatim
+                        } else {
+                            Text::Made
+                        },
+                    ),
+                    place.or(at),
+                ),
+                None => unknown(format!(
+                    "`file` of `{}` that is not in the scan",
+                    path.unwrap_or_default()
+                )),
+            };
+        }
+        "templatefile" => {
+            let (Some(path), Some(vars)) = (text(0), args.get(1)) else {
+                return unknown("`templatefile` arguments not known".into());
+            };
+            let Some((content, place)) = ev.env.read_file(&path) else {
+                return unknown(format!(
+                    "`templatefile` of `{path}` that is not in the scan"
+                ));
+            };
+            let Ok(template) = hcl_edit::parser::parse_template(&content) else {
+                return unknown(format!("`templatefile` of `{path}` that is not a template"));
+            };
+            let Val::Object(members) = &vars.value else {
+                return unknown("`templatefile` variables not known".into());
+            };
+            // The template's names are its variables only; spans inside it are of
+            // another file, so the result is placed at the file as a whole.
+            let saved = std::mem::take(&mut ev.bound);
+            ev.bound = members
+                .iter()
+                .map(|m| (m.key.clone(), m.value.clone()))
+                .collect();
+            let mut out = String::new();
+            let mut verbatim = false;
+            let rendered = ev.render_template(&template, &mut out, &mut verbatim);
+            ev.bound = saved;
+            return match rendered {
+                Ok(()) => Node::new(
+                    Val::String(Arc::from(out.as_str()), Text::Made),
+                    place.map(|p| Location::file(p.file)).or(at),
+                ),
+                Err(why) => Node::new(Val::Unknown(why), at),
+            };
+        }
+        "format" => text(0).and_then(|f| format(&f, &args[1..])).map(string),
+        "join" => match args.get(1).map(|a| &a.value) {
+            Some(_) => {
+                let sep = text(0).unwrap_or_default();
+                let mut parts = Vec::new();
+                for a in &args[1..] {
+                    match &a.value {
+                        Val::List(items) => {
+                            for i in items {
+                                match i.as_text() {
+                                    Some(t) => parts.push(t.into_owned()),
+                                    None => {
+                                        return unknown("`join` of a value that is not text".into())
+                                    }
+                                }
+                            }
+                        }
+                        _ => return unknown("`join` of a value that is not a list".into()),
+                    }
+                }
+                Some(string(parts.join(&sep)))
+            }
+            None => None,
+        },
+        "concat" => {
+            let mut out = Vec::new();
+            for a in args {
+                match a.value {
+                    Val::List(items) => out.extend(items),
+                    _ => return unknown("`concat` of a value that is not a list".into()),
+                }
+            }
+            Some(list(out))
+        }
+        "merge" => {
+            let mut members: Vec<Member> = Vec::new();
+            for a in args {
+                match a.value {
+                    Val::Object(ms) => {
+                        for m in ms {
+                            members.retain(|x| x.key != m.key);
+                            members.push(m);
+                        }
+                    }
+                    Val::Null => {}
+                    _ => return unknown("`merge` of a value that is not an object".into()),
+                }
+            }
+            Some(Node::new(Val::Object(members), at.clone()))
+        }
+        "lookup" => match (args.first(), text(1)) {
+            (Some(map), Some(key)) => match map.get(&key) {
+                Some(v) => Some(v.clone()),
+                None => args.get(2).cloned(),
+            },
+            _ => None,
+        },
+        "element" => match (args.first().map(|a| &a.value), args.get(1)) {
+            (Some(Val::List(items)), Some(i)) if !items.is_empty() => {
+                let n = i.as_text().and_then(|t| t.parse::<usize>().ok());
+                n.map(|n| items[n % items.len()].clone())
+            }
+            _ => None,
+        },
+        "length" => match args.first().map(|a| &a.value) {
+            Some(Val::List(items)) => Some(Node::new(
+                Val::Number(Number::from(items.len())),
+                at.clone(),
+            )),
+            Some(Val::Object(ms)) => {
+                Some(Node::new(Val::Number(Number::from(ms.len())), at.clone()))
+            }
+            Some(Val::String(s, _)) => Some(Node::new(
+                Val::Number(Number::from(s.chars().count())),
+                at.clone(),
+            )),
+            _ => None,
+        },
+        "tolist" | "toset" | "distinct" => match args.into_iter().next().map(|a| a.value) {
+            Some(Val::List(items)) => {
+                let mut seen: Vec<Value> = Vec::new();
+                let mut out = Vec::new();
+                for i in items {
+                    let dedup = name != "tolist";
+                    let key = i.to_json();
+                    if dedup && key.as_ref().is_some_and(|k| seen.contains(k)) {
+                        continue;
+                    }
+                    seen.extend(key);
+                    out.push(i);
+                }
+                if name == "toset" {
+                    // Sets of strings iterate in lexical order.
+                    if out.iter().all(|n| matches!(n.value, Val::String(..))) {
+                        out.sort_by(|a, b| a.as_text().cmp(&b.as_text()));
+                    }
+                }
+                Some(list(out))
+            }
+            _ => None,
+        },
+        "tomap" | "tostring" | "tonumber" | "tobool" | "sensitive" | "nonsensitive" => {
+            args.into_iter().next()
+        }
+        "lower" => text(0).map(|t| string(t.to_lowercase())),
+        "upper" => text(0).map(|t| string(t.to_uppercase())),
+        "trimspace" => text(0).map(|t| string(t.trim().to_owned())),
+        "trimprefix" => text(0)
+            .zip(text(1))
+            .map(|(t, p)| string(t.strip_prefix(p.as_str()).unwrap_or(&t).to_owned())),
+        "trimsuffix" => text(0)
+            .zip(text(1))
+            .map(|(t, p)| string(t.strip_suffix(p.as_str()).unwrap_or(&t).to_owned())),
+        "replace" => match (text(0), text(1), text(2)) {
+            // A `/…/` pattern is a regular expression: not evaluated.
+            (Some(t), Some(from), Some(to))
+                if !(from.len() > 1 && from.starts_with('/') && from.ends_with('/')) =>
+            {
+                Some(string(t.replace(&from, &to)))
+            }
+            _ => None,
+        },
+        "split" => text(0).zip(text(1)).map(|(sep, t)| {
+            list(
+                t.split(sep.as_str())
+                    .map(|p| Node::string(p, None))
+                    .collect(),
+            )
+        }),
+        "flatten" => {
+            fn flat(n: Node, out: &mut Vec<Node>) {
+                match n.value {
+                    Val::List(items) => items.into_iter().for_each(|i| flat(i, out)),
+                    _ => out.push(n),
+                }
+            }
+            let mut out = Vec::new();
+            args.into_iter().for_each(|a| flat(a, &mut out));
+            Some(list(out))
+        }
+        "compact" => match args.into_iter().next().map(|a| a.value) {
+            Some(Val::List(items)) => Some(list(
+                items
+                    .into_iter()
+                    .filter(|i| {
+                        !matches!(&i.value, Val::Null)
+                            && !matches!(&i.value, Val::String(s, _) if s.is_empty())
+                    })
+                    .collect(),
+            )),
+            _ => None,
+        },
+        "keys" | "values" => match args.first().map(|a| &a.value) {
+            Some(Val::Object(ms)) => {
+                let mut ms = ms.clone();
+                ms.sort_by(|a, b| a.key.cmp(&b.key));
+                Some(list(
+                    ms.into_iter()
+                        .map(|m| {
+                            if name == "keys" {
+                                Node::string(m.key, m.key_at)
+                            } else {
+                                m.value
+                            }
+                        })
+                        .collect(),
+                ))
+            }
+            _ => None,
+        },
+        "zipmap" => match (
+            args.first().map(|a| &a.value),
+            args.get(1).map(|a| &a.value),
+        ) {
+            (Some(Val::List(ks)), Some(Val::List(vs))) if ks.len() == vs.len() => {
+                let mut members = Vec::new();
+                for (k, v) in ks.iter().zip(vs) {
+                    let Some(key) = k.as_text() else {
+                        return unknown("`zipmap` key that is not text".into());
+                    };
+                    members.push(Member {
+                        key: Arc::from(&*key),
+                        key_at: k.at.clone(),
+                        value: v.clone(),
+                    });
+                }
+                Some(Node::new(Val::Object(members), at.clone()))
+            }
+            _ => None,
+        },
+        "contains" => match (
+            args.first().map(|a| &a.value),
+            args.get(1).and_then(Node::to_json),
+        ) {
+            (Some(Val::List(items)), Some(v)) => Some(Node::new(
+                Val::Bool(items.iter().any(|i| i.to_json().as_ref() == Some(&v))),
+                at.clone(),
+            )),
+            _ => None,
+        },
+        "one" => match args.into_iter().next().map(|a| a.value) {
+            Some(Val::List(mut items)) if items.len() <= 1 => {
+                Some(items.pop().unwrap_or(Node::new(Val::Null, at.clone())))
+            }
+            _ => None,
+        },
+        "range" => {
+            let nums: Option<Vec<f64>> = args.iter().map(|a| a.as_text()?.parse().ok()).collect();
+            match nums.as_deref() {
+                Some([end]) if *end >= 0.0 && *end <= 10_000.0 => Some(list(
+                    (0..*end as usize)
+                        .map(|i| Node::new(Val::Number(Number::from(i)), None))
+                        .collect(),
+                )),
+                _ => None,
+            }
+        }
+        "max" | "min" => {
+            let nums: Option<Vec<f64>> = args.iter().map(|a| a.as_text()?.parse().ok()).collect();
+            nums.and_then(|n| {
+                let v = if name == "max" {
+                    n.into_iter().reduce(f64::max)
+                } else {
+                    n.into_iter().reduce(f64::min)
+                };
+                v.and_then(float)
+            })
+            .map(|v| Node::new(v, at.clone()))
+        }
+        "index" => args.first().zip(args.get(1)).map(|(c, k)| index(c, k)),
+        "can" => None,
+        _ => return unknown(format!("function `{name}` is not evaluated")),
+    };
+    result.unwrap_or_else(|| {
+        Node::new(
+            Val::Unknown(format!("`{name}` of these arguments is not evaluated").into()),
+            at,
+        )
+    })
+}
+
+/// A JSON value as a node placed at `at`.
+pub fn from_json(v: &Value, at: Option<Location>) -> Node {
+    let value = match v {
+        Value::Null => Val::Null,
+        Value::Bool(b) => Val::Bool(*b),
+        Value::Number(n) => Val::Number(n.clone()),
+        Value::String(s) => Val::String(Arc::from(s.as_str()), Text::Made),
+        Value::Array(items) => Val::List(items.iter().map(|i| from_json(i, at.clone())).collect()),
+        Value::Object(map) => Val::Object(
+            map.iter()
+                .map(|(k, v)| Member {
+                    key: Arc::from(k.as_str()),
+                    key_at: at.clone(),
+                    value: from_json(v, at.clone()),
+                })
+                .collect(),
+        ),
+    };
+    Node::new(value, at)
+}
+
+/// Terraform's `format` for the verbs ARNs use (`%s`, `%d`, `%v`, `%%`); None for any
+/// other verb.
+fn format(spec: &str, args: &[Node]) -> Option<String> {
+    let mut out = String::new();
+    let mut next = args.iter();
+    let mut chars = spec.chars();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            out.push(c);
+            continue;
+        }
+        match chars.next()? {
+            '%' => out.push('%'),
+            's' | 'd' | 'v' => out.push_str(&next.next()?.as_text()?),
+            _ => return None,
+        }
+    }
+    Some(out)
+}

@@ -1,0 +1,963 @@
+//! Modules: the `.tf` files of one folder, and their instances. A root module (a folder
+//! no other scanned folder calls) is evaluated with its variables' defaults and
+//! `.tfvars` values; a local module call (`source = "./x"`) evaluates the called folder
+//! again with the call's arguments. Every value is worked out at most once per instance
+//! (memoised), and a reference cycle gives an unknown value, never a loop.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+use std::sync::Arc;
+
+use foldhash::{HashMap, HashMapExt};
+use hcl_edit::expr::Expression;
+use hcl_edit::structure::{Block, Body};
+use hcl_edit::Span;
+
+use super::eval::{Env, Eval};
+use super::parse::{HclFile, HclKind};
+use super::policy_document::policy_document;
+use super::value::{Member, Node, Text, Val};
+use crate::model::arn::{is_account_id, Arn};
+use crate::model::location::Location;
+
+/// Module calls nested deeper than this are not followed (a module that calls itself).
+const MAX_MODULE_DEPTH: usize = 12;
+
+/// Meta-arguments of resource and module blocks: not attributes.
+const META: &[&str] = &[
+    "count",
+    "for_each",
+    "provider",
+    "providers",
+    "depends_on",
+    "lifecycle",
+    "source",
+    "version",
+];
+
+/// A definition with the file it is written in.
+type Def<'f, T> = (&'f T, &'f HclFile);
+
+/// The blocks of one folder's files, by kind and name.
+#[derive(Default)]
+pub struct ModuleDef<'f> {
+    pub dir: PathBuf,
+    pub files: Vec<&'f HclFile>,
+    variables: BTreeMap<String, Def<'f, Block>>,
+    locals: HashMap<String, Def<'f, Expression>>,
+    /// Managed resources by `type.name`.
+    pub resources: BTreeMap<String, Def<'f, Block>>,
+    /// Data sources by `type.name`.
+    data: BTreeMap<String, Def<'f, Block>>,
+    pub modules: BTreeMap<String, Def<'f, Block>>,
+    providers: Vec<Def<'f, Block>>,
+    outputs: HashMap<String, Def<'f, Expression>>,
+    /// Values of `terraform.tfvars` and `*.auto.tfvars` (later files win).
+    auto_vars: HashMap<String, Def<'f, Expression>>,
+    /// Values of other `*.tfvars`, which a run may or may not be given.
+    optional_vars: HashMap<String, Vec<Def<'f, Expression>>>,
+    optional_var_files: usize,
+}
+
+impl<'f> ModuleDef<'f> {
+    pub fn new(dir: PathBuf, mut files: Vec<&'f HclFile>) -> Self {
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        let mut def = ModuleDef {
+            dir,
+            ..ModuleDef::default()
+        };
+        for file in &files {
+            let file: &'f HclFile = file;
+            match file.kind {
+                HclKind::Config => def.add_config(file),
+                HclKind::AutoVars => {
+                    for attr in file.body.attributes() {
+                        def.auto_vars
+                            .insert(attr.key.as_str().to_owned(), (&attr.value, file));
+                    }
+                }
+                HclKind::OptionalVars => {
+                    def.optional_var_files += 1;
+                    for attr in file.body.attributes() {
+                        def.optional_vars
+                            .entry(attr.key.as_str().to_owned())
+                            .or_default()
+                            .push((&attr.value, file));
+                    }
+                }
+            }
+        }
+        def.files = files;
+        def
+    }
+
+    fn add_config(&mut self, file: &'f HclFile) {
+        for block in file.body.blocks() {
+            let label = |i: usize| block.labels.get(i).map(|l| l.as_str().to_owned());
+            match (block.ident.as_str(), label(0), label(1)) {
+                ("variable", Some(name), _) => {
+                    self.variables.insert(name, (block, file));
+                }
+                ("locals", ..) => {
+                    for attr in block.body.attributes() {
+                        self.locals
+                            .insert(attr.key.as_str().to_owned(), (&attr.value, file));
+                    }
+                }
+                ("resource", Some(kind), Some(name)) => {
+                    self.resources
+                        .insert(format!("{kind}.{name}"), (block, file));
+                }
+                ("data", Some(kind), Some(name)) => {
+                    self.data.insert(format!("{kind}.{name}"), (block, file));
+                }
+                ("module", Some(name), _) => {
+                    self.modules.insert(name, (block, file));
+                }
+                ("provider", Some(name), _) if name == "aws" => self.providers.push((block, file)),
+                ("output", Some(name), _) => {
+                    if let Some(attr) = block.body.get_attribute("value") {
+                        self.outputs.insert(name, (&attr.value, file));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The folder a local module call's `source` names, lexically (`./x`, `../x`); None for
+    /// a registry, git or other remote source.
+    pub fn local_source(&self, call: &Block) -> Option<PathBuf> {
+        let source = call.body.get_attribute("source")?.value.as_str()?;
+        if !(source.starts_with("./") || source.starts_with("../")) {
+            return None;
+        }
+        Some(normalize(&self.dir.join(source)))
+    }
+}
+
+/// `a/./b/../c` as `a/c`, without touching the file system.
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// What module instances share: every folder's definition, and the files `file()` reads.
+pub struct World<'f> {
+    pub modules: &'f HashMap<PathBuf, ModuleDef<'f>>,
+    /// Reads a file for `file()`: its text, and its place when it is a file of the scan.
+    pub reader: &'f (dyn Fn(&Path) -> Option<(Arc<str>, Option<Location>)> + Sync),
+}
+
+/// An AWS provider configuration as far as it is known.
+#[derive(Clone, Debug, Default)]
+pub struct ProviderInfo {
+    /// `aws` or `aws.<alias>` as written in the module that configures it.
+    pub name: String,
+    pub account: Option<String>,
+    pub partition: String,
+    /// The evaluated block (None when inherited without a block of this module).
+    pub body: Option<Node>,
+}
+
+/// One evaluated resource instance, for the back end.
+pub struct Evaluated {
+    pub kind: String,
+    pub address: String,
+    pub module: String,
+    pub data: bool,
+    pub values: Node,
+    pub account: Option<(String, String)>,
+    pub at: Option<Location>,
+}
+
+/// One instance of a module.
+pub struct Instance<'w, 'f> {
+    world: &'w World<'f>,
+    def: &'f ModuleDef<'f>,
+    /// `module.a` or `module.a["k"].module.b`; empty at the root.
+    pub address: String,
+    root_dir: PathBuf,
+    inputs: HashMap<String, Node>,
+    providers: HashMap<String, ProviderInfo>,
+    depth: usize,
+    /// Values worked out so far; None while one is being worked out (a cycle).
+    memo: RefCell<HashMap<String, Option<Node>>>,
+    /// Module calls evaluated so far, by name: their instances.
+    children: RefCell<BTreeMap<String, Vec<Rc<Instance<'w, 'f>>>>>,
+}
+
+impl<'w, 'f> Instance<'w, 'f> {
+    pub fn root(world: &'w World<'f>, def: &'f ModuleDef<'f>) -> Self {
+        let mut inst = Instance {
+            world,
+            def,
+            address: String::new(),
+            root_dir: def.dir.clone(),
+            inputs: HashMap::new(),
+            providers: HashMap::new(),
+            depth: 0,
+            memo: RefCell::new(HashMap::new()),
+            children: RefCell::new(BTreeMap::new()),
+        };
+        inst.configure_providers();
+        inst
+    }
+
+    /// This module's own `provider "aws"` blocks, over the ones it inherited.
+    fn configure_providers(&mut self) {
+        for (block, file) in &self.def.providers {
+            let body = self.eval_body(&block.body, file, &[]);
+            let alias = body
+                .get("alias")
+                .and_then(Node::as_text)
+                .map(|a| a.into_owned());
+            let name = alias.map_or_else(|| "aws".to_owned(), |a| format!("aws.{a}"));
+            let region = body
+                .get("region")
+                .and_then(Node::as_text)
+                .map(|r| r.into_owned());
+            let partition = match region.as_deref() {
+                Some(r) if r.starts_with("cn-") => "aws-cn",
+                Some(r) if r.starts_with("us-gov-") => "aws-us-gov",
+                _ => "aws",
+            };
+            let allowed: Vec<String> = match body.get("allowed_account_ids").map(|n| &n.value) {
+                Some(Val::List(items)) => items
+                    .iter()
+                    .filter_map(|i| i.as_text().map(|t| t.into_owned()))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            let assumed = match body.get("assume_role").map(|n| &n.value) {
+                Some(Val::List(blocks)) => blocks
+                    .last()
+                    .and_then(|b| b.get("role_arn"))
+                    .and_then(Node::as_text)
+                    .and_then(|arn| Arn::parse(&arn).ok())
+                    .map(|a| a.account),
+                _ => None,
+            };
+            let account = match allowed.as_slice() {
+                [one] if is_account_id(one) => Some(one.clone()),
+                _ => assumed.filter(|a| is_account_id(a)),
+            };
+            self.providers.insert(
+                name.clone(),
+                ProviderInfo {
+                    name,
+                    account,
+                    partition: partition.to_owned(),
+                    body: Some(body),
+                },
+            );
+        }
+    }
+
+    /// The provider configurations this instance defines itself, for provider chains.
+    pub fn own_providers(&self) -> Vec<&ProviderInfo> {
+        let mut out: Vec<&ProviderInfo> = self
+            .providers
+            .values()
+            .filter(|p| p.body.is_some())
+            .collect();
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        out
+    }
+
+    fn provider_of(&self, block: &Block) -> Option<&ProviderInfo> {
+        let name = match block.body.get_attribute("provider").map(|a| &a.value) {
+            Some(Expression::Traversal(t)) => {
+                let root = t.expr.as_variable().map(|v| v.as_str().to_owned())?;
+                let alias = t.operators.first().and_then(|op| match op.value() {
+                    hcl_edit::expr::TraversalOperator::GetAttr(id) => Some(id.as_str().to_owned()),
+                    _ => None,
+                })?;
+                format!("{root}.{alias}")
+            }
+            Some(Expression::Variable(v)) => v.as_str().to_owned(),
+            _ => "aws".to_owned(),
+        };
+        self.providers.get(&name)
+    }
+
+    fn memoised(&self, key: &str, work: impl FnOnce() -> Node) -> Node {
+        if let Some(slot) = self.memo.borrow().get(key) {
+            return slot
+                .clone()
+                .unwrap_or_else(|| Node::unknown(format!("`{key}` refers to itself")));
+        }
+        self.memo.borrow_mut().insert(key.to_owned(), None);
+        let node = work();
+        self.memo
+            .borrow_mut()
+            .insert(key.to_owned(), Some(node.clone()));
+        node
+    }
+
+    /// Evaluates a block body as Terraform's JSON shows it: attributes as members, nested
+    /// blocks as lists of objects, `dynamic` blocks expanded when their `for_each` is known.
+    pub fn eval_body(&self, body: &Body, file: &HclFile, bound: &[(Arc<str>, Node)]) -> Node {
+        let mut ev = Eval::new(self, file);
+        ev.bound = bound.to_vec();
+        body_node(&mut ev, body, true)
+    }
+
+    fn variable(&self, name: &str) -> Node {
+        if let Some(v) = self.inputs.get(name) {
+            return v.clone();
+        }
+        if self.depth == 0 {
+            if let Some((expr, file)) = self.def.auto_vars.get(name) {
+                return Eval::new(self, file).expr(expr);
+            }
+            if let Some(values) = self.def.optional_vars.get(name) {
+                // Only a value every optional file agrees on is known: which of them a run
+                // is given is not.
+                let nodes: Vec<Node> = values
+                    .iter()
+                    .map(|(e, f)| Eval::new(self, f).expr(e))
+                    .collect();
+                let first = nodes.first().and_then(Node::to_json);
+                let agreed = values.len() == self.def.optional_var_files
+                    && first.is_some()
+                    && nodes.iter().all(|n| n.to_json() == first);
+                return match (agreed, nodes.into_iter().next()) {
+                    (true, Some(n)) => n,
+                    _ => Node::unknown(format!("`var.{name}` differs between .tfvars files")),
+                };
+            }
+        }
+        match self.def.variables.get(name) {
+            Some((block, file)) => match block.body.get_attribute("default") {
+                Some(attr) => Eval::new(self, file).expr(&attr.value),
+                None => Node::unknown(format!("`var.{name}` has no default and no value")),
+            },
+            None => Node::unknown(format!("`var.{name}` is not declared")),
+        }
+    }
+
+    /// The value of a resource or data source: one instance, a list (`count`) or a map
+    /// (`for_each`) of instances.
+    fn resource_value(&self, key: &str, data: bool) -> Node {
+        let memo_key = if data {
+            format!("data.{key}")
+        } else {
+            key.to_owned()
+        };
+        self.memoised(&memo_key, || {
+            let table = if data {
+                &self.def.data
+            } else {
+                &self.def.resources
+            };
+            let Some((block, file)) = table.get(key) else {
+                return Node::unknown(format!("`{memo_key}` is not in this module"));
+            };
+            let kind = key.split('.').next().unwrap_or_default();
+            let instances = self.instances(block, file);
+            let one = |bound: &[(Arc<str>, Node)]| {
+                let body = self.eval_body(&block.body, file, bound);
+                if data {
+                    self.data_value(kind, block, body)
+                } else {
+                    self.resource_attributes(kind, block, body)
+                }
+            };
+            match instances {
+                Instances::One => one(&[]),
+                Instances::Unknown(why) => Node::unknown(why),
+                Instances::Count(n) => Node::new(
+                    Val::List((0..n).map(|i| one(&[count_binding(i)])).collect()),
+                    file.loc(block.span()),
+                ),
+                Instances::Each(pairs) => Node::new(
+                    Val::Object(
+                        pairs
+                            .into_iter()
+                            .map(|(k, v)| Member {
+                                key: k.clone(),
+                                key_at: None,
+                                value: one(&[each_binding(k, v)]),
+                            })
+                            .collect(),
+                    ),
+                    file.loc(block.span()),
+                ),
+            }
+        })
+    }
+
+    fn instances(&self, block: &Block, file: &HclFile) -> Instances {
+        let mut ev = Eval::new(self, file);
+        if let Some(attr) = block.body.get_attribute("count") {
+            let n = ev.expr(&attr.value);
+            return match n.as_text().and_then(|t| t.parse::<f64>().ok()) {
+                Some(c) if (0.0..=10_000.0).contains(&c) => Instances::Count(c as usize),
+                _ => Instances::Unknown("`count` is not known".into()),
+            };
+        }
+        if let Some(attr) = block.body.get_attribute("for_each") {
+            let coll = ev.expr(&attr.value);
+            return match &coll.value {
+                Val::Object(members) => Instances::Each(
+                    members
+                        .iter()
+                        .map(|m| (m.key.clone(), m.value.clone()))
+                        .collect(),
+                ),
+                Val::List(items) => {
+                    let mut pairs = Vec::new();
+                    for i in items {
+                        match i.as_text() {
+                            Some(k) => pairs.push((Arc::<str>::from(&*k), i.clone())),
+                            None => {
+                                return Instances::Unknown("`for_each` keys are not known".into())
+                            }
+                        }
+                    }
+                    pairs.sort_by(|a, b| a.0.cmp(&b.0));
+                    pairs.dedup_by(|a, b| a.0 == b.0);
+                    Instances::Each(pairs)
+                }
+                _ => Instances::Unknown("`for_each` is not known".into()),
+            };
+        }
+        Instances::One
+    }
+
+    fn account(&self, block: &Block) -> Option<(String, String)> {
+        let p = self.provider_of(block)?;
+        Some((p.partition.clone(), p.account.clone()?))
+    }
+
+    /// A resource's attributes, with those the provider computes from them (`arn`, `id`,
+    /// `name` of IAM entities) when what they depend on is known.
+    fn resource_attributes(&self, kind: &str, block: &Block, mut body: Node) -> Node {
+        let name = body
+            .get("name")
+            .and_then(Node::as_text)
+            .map(|n| n.into_owned());
+        let path = match body.get("path") {
+            Some(p) => p.as_text().map(|p| p.into_owned()),
+            None => Some("/".to_owned()),
+        };
+        let account = self.account(block);
+        let what = match kind {
+            "aws_iam_role" => Some("role"),
+            "aws_iam_user" => Some("user"),
+            "aws_iam_group" => Some("group"),
+            "aws_iam_policy" => Some("policy"),
+            _ => None,
+        };
+        let arn = match (what, &name, &path, &account) {
+            (Some(what), Some(name), Some(path), Some((partition, account))) => {
+                Some(format!("arn:{partition}:iam::{account}:{what}{path}{name}"))
+            }
+            _ => match (kind, &account) {
+                ("aws_iam_openid_connect_provider", Some((partition, account))) => {
+                    body.get("url").and_then(Node::as_text).map(|u| {
+                        format!(
+                            "arn:{partition}:iam::{account}:oidc-provider/{}",
+                            u.trim_start_matches("https://")
+                        )
+                    })
+                }
+                ("aws_iam_saml_provider", Some((partition, account))) => name
+                    .as_ref()
+                    .map(|n| format!("arn:{partition}:iam::{account}:saml-provider/{n}")),
+                _ => None,
+            },
+        };
+        let mut add = |key: &str, value: Option<String>| {
+            if let Val::Object(members) = &mut body.value {
+                if members.iter().any(|m| &*m.key == key) {
+                    return;
+                }
+                let value = match value {
+                    Some(v) => Node::string(v, None),
+                    None => Node::unknown(format!("`{key}` is known after apply")),
+                };
+                members.push(Member {
+                    key: Arc::from(key),
+                    key_at: None,
+                    value,
+                });
+            }
+        };
+        add("arn", arn.clone());
+        add("path", path);
+        match kind {
+            "aws_iam_policy" => add("id", arn),
+            "aws_iam_role" | "aws_iam_user" | "aws_iam_group" => add("id", name.clone()),
+            _ => {}
+        }
+        add("name", name);
+        body
+    }
+
+    fn data_value(&self, kind: &str, block: &Block, body: Node) -> Node {
+        let account = self.account(block);
+        let members = match kind {
+            "aws_caller_identity" => {
+                vec![("account_id", account.map(|(_, a)| Node::string(a, None)))]
+            }
+            "aws_partition" => vec![(
+                "partition",
+                Some(Node::string(
+                    account.map_or_else(|| "aws".to_owned(), |(p, _)| p),
+                    None,
+                )),
+            )],
+            "aws_iam_policy_document" => {
+                let doc = Node::new(Val::Json(Box::new(policy_document(&body))), body.at.clone());
+                vec![("json", Some(doc.clone())), ("minified_json", Some(doc))]
+            }
+            _ => Vec::new(),
+        };
+        Node::new(
+            Val::Object(
+                members
+                    .into_iter()
+                    .map(|(k, v)| Member {
+                        key: Arc::from(k),
+                        key_at: None,
+                        value: v.unwrap_or_else(|| {
+                            Node::unknown(format!("`{k}` is not known statically"))
+                        }),
+                    })
+                    .collect(),
+            ),
+            body.at,
+        )
+    }
+
+    /// The instances of module call `name` (evaluated once).
+    fn module_instances(&self, name: &str) -> Vec<Rc<Instance<'w, 'f>>> {
+        if let Some(done) = self.children.borrow().get(name) {
+            return done.clone();
+        }
+        // Marked first: a call whose arguments refer to its own outputs sees none.
+        self.children
+            .borrow_mut()
+            .insert(name.to_owned(), Vec::new());
+        let made = self.make_module_instances(name);
+        self.children
+            .borrow_mut()
+            .insert(name.to_owned(), made.clone());
+        made
+    }
+
+    fn make_module_instances(&self, name: &str) -> Vec<Rc<Instance<'w, 'f>>> {
+        let Some((block, file)) = self.def.modules.get(name) else {
+            return Vec::new();
+        };
+        if self.depth >= MAX_MODULE_DEPTH {
+            return Vec::new();
+        }
+        let Some(child_def) = self
+            .def
+            .local_source(block)
+            .and_then(|dir| self.world.modules.get(&dir))
+        else {
+            return Vec::new();
+        };
+        let keyed: Vec<(String, Vec<(Arc<str>, Node)>)> = match self.instances(block, file) {
+            Instances::One => vec![(String::new(), Vec::new())],
+            Instances::Unknown(_) => return Vec::new(),
+            Instances::Count(n) => (0..n)
+                .map(|i| (format!("[{i}]"), vec![count_binding(i)]))
+                .collect(),
+            Instances::Each(pairs) => pairs
+                .into_iter()
+                .map(|(k, v)| {
+                    (
+                        format!("[{}]", serde_json::Value::String(k.to_string())),
+                        vec![each_binding(k, v)],
+                    )
+                })
+                .collect(),
+        };
+        let mut out = Vec::new();
+        for (key, bound) in keyed {
+            let args = self.eval_body(&block.body, file, &bound);
+            let mut inputs = HashMap::new();
+            if let Val::Object(members) = args.value {
+                for m in members {
+                    if !META.contains(&&*m.key) {
+                        inputs.insert(m.key.to_string(), m.value);
+                    }
+                }
+            }
+            let mut providers = HashMap::new();
+            if let Some(default) = self.providers.get("aws") {
+                providers.insert(
+                    "aws".to_owned(),
+                    ProviderInfo {
+                        body: None,
+                        ..default.clone()
+                    },
+                );
+            }
+            if let Some(Expression::Object(map)) =
+                block.body.get_attribute("providers").map(|a| &a.value)
+            {
+                for (k, v) in map.iter() {
+                    let target = expr_name(k.as_expr())
+                        .or_else(|| k.as_ident().map(|i| i.as_str().to_owned()));
+                    let source = expr_name(Some(v.expr()));
+                    if let (Some(target), Some(source)) = (target, source) {
+                        if let Some(p) = self.providers.get(&source) {
+                            providers.insert(
+                                target,
+                                ProviderInfo {
+                                    body: None,
+                                    ..p.clone()
+                                },
+                            );
+                        }
+                    }
+                }
+            }
+            let address = if self.address.is_empty() {
+                format!("module.{name}{key}")
+            } else {
+                format!("{}.module.{name}{key}", self.address)
+            };
+            let mut child = Instance {
+                world: self.world,
+                def: child_def,
+                address,
+                root_dir: self.root_dir.clone(),
+                inputs,
+                providers,
+                depth: self.depth + 1,
+                memo: RefCell::new(HashMap::new()),
+                children: RefCell::new(BTreeMap::new()),
+            };
+            child.configure_providers();
+            out.push(Rc::new(child));
+        }
+        out
+    }
+
+    fn output(&self, name: &str) -> Node {
+        self.memoised(&format!("output.{name}"), || {
+            match self.def.outputs.get(name) {
+                Some((expr, file)) => Eval::new(self, file).expr(expr),
+                None => Node::unknown(format!("output `{name}` is not declared")),
+            }
+        })
+    }
+
+    /// Every resource and data source instance of this instance and the module instances
+    /// it calls, in a stable order.
+    pub fn evaluate_all(&self, out: &mut Vec<Evaluated>, providers: &mut Vec<(String, Node)>) {
+        for p in self.own_providers() {
+            if let Some(body) = &p.body {
+                let name = if self.address.is_empty() {
+                    p.name.clone()
+                } else {
+                    format!("{}:{}", self.address, p.name)
+                };
+                providers.push((name, body.clone()));
+            }
+        }
+        for (data, table) in [(false, &self.def.resources), (true, &self.def.data)] {
+            for (key, (block, file)) in table.iter() {
+                let (kind, _) = key.split_once('.').unwrap_or((key, ""));
+                if data && kind != "aws_caller_identity" {
+                    continue;
+                }
+                let value = self.resource_value(key, data);
+                let local = if data {
+                    format!("data.{key}")
+                } else {
+                    key.clone()
+                };
+                let base = if self.address.is_empty() {
+                    local
+                } else {
+                    format!("{}.{local}", self.address)
+                };
+                let account = self.account(block);
+                let at = file.loc(block.span());
+                let mut push = |address: String, values: Node| {
+                    out.push(Evaluated {
+                        kind: kind.to_owned(),
+                        address,
+                        module: self.address.clone(),
+                        data,
+                        values,
+                        account: account.clone(),
+                        at: at.clone(),
+                    });
+                };
+                match (self.instances(block, file), value.value) {
+                    (Instances::Count(_), Val::List(items)) => {
+                        for (i, v) in items.into_iter().enumerate() {
+                            push(format!("{base}[{i}]"), v);
+                        }
+                    }
+                    (Instances::Each(_), Val::Object(members)) => {
+                        for m in members {
+                            push(
+                                format!("{base}[{}]", serde_json::Value::String(m.key.to_string())),
+                                m.value,
+                            );
+                        }
+                    }
+                    (Instances::One, v) => push(base, Node::new(v, value.at)),
+                    _ => {}
+                }
+            }
+        }
+        let names: Vec<String> = self.def.modules.keys().cloned().collect();
+        for name in names {
+            for child in self.module_instances(&name) {
+                child.evaluate_all(out, providers);
+            }
+        }
+    }
+}
+
+enum Instances {
+    One,
+    Count(usize),
+    Each(Vec<(Arc<str>, Node)>),
+    Unknown(Arc<str>),
+}
+
+fn count_binding(i: usize) -> (Arc<str>, Node) {
+    let index = Node::new(Val::Number(serde_json::Number::from(i)), None);
+    (
+        Arc::from("count"),
+        Node::new(
+            Val::Object(vec![Member {
+                key: Arc::from("index"),
+                key_at: None,
+                value: index,
+            }]),
+            None,
+        ),
+    )
+}
+
+fn each_binding(key: Arc<str>, value: Node) -> (Arc<str>, Node) {
+    let key = Node::new(Val::String(key, Text::Made), None);
+    (
+        Arc::from("each"),
+        Node::new(
+            Val::Object(vec![
+                Member {
+                    key: Arc::from("key"),
+                    key_at: None,
+                    value: key,
+                },
+                Member {
+                    key: Arc::from("value"),
+                    key_at: None,
+                    value,
+                },
+            ]),
+            None,
+        ),
+    )
+}
+
+/// `aws` or `aws.x` as written in a `providers` map or a `provider` argument.
+fn expr_name(e: Option<&Expression>) -> Option<String> {
+    match e? {
+        Expression::Variable(v) => Some(v.as_str().to_owned()),
+        Expression::Traversal(t) => {
+            let root = t.expr.as_variable()?.as_str().to_owned();
+            match t.operators.first()?.value() {
+                hcl_edit::expr::TraversalOperator::GetAttr(id) => {
+                    Some(format!("{root}.{}", id.as_str()))
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// A block body as a node (see [`Instance::eval_body`]).
+fn body_node(ev: &mut Eval, body: &Body, top: bool) -> Node {
+    let at = ev.file.loc(body.span());
+    let mut members: Vec<Member> = Vec::new();
+    for attr in body.attributes() {
+        let key = attr.key.as_str();
+        if top && META.contains(&key) && key != "source" {
+            continue;
+        }
+        let value = ev.expr(&attr.value);
+        members.push(Member {
+            key: Arc::from(key),
+            key_at: ev.file.loc(attr.key.span()),
+            value,
+        });
+    }
+    let mut blocks: Vec<(Arc<str>, Option<Location>, Node)> = Vec::new();
+    for block in body.blocks() {
+        let ident = block.ident.as_str();
+        if top && ident == "lifecycle" {
+            continue;
+        }
+        if ident == "dynamic" {
+            let Some(label) = block.labels.first().map(|l| Arc::<str>::from(l.as_str())) else {
+                continue;
+            };
+            blocks.push((
+                label.clone(),
+                ev.file.loc(block.span()),
+                dynamic_blocks(ev, block, &label),
+            ));
+            continue;
+        }
+        let node = body_node(ev, &block.body, false);
+        blocks.push((
+            Arc::from(ident),
+            ev.file.loc(block.ident.span()),
+            Node::new(node.value, ev.file.loc(block.span())),
+        ));
+    }
+    for (name, key_at, node) in blocks {
+        let existing = members.iter_mut().find(|m| m.key == name);
+        match (existing, node.value) {
+            (Some(m), v) => match (&mut m.value.value, v) {
+                (Val::List(items), Val::List(more)) => items.extend(more),
+                (Val::List(items), v @ Val::Object(_)) => items.push(Node::new(v, node.at)),
+                (_, Val::Unknown(why)) => m.value = Node::unknown(why),
+                (Val::Unknown(_), _) => {}
+                _ => {}
+            },
+            (None, v @ Val::Object(_)) => members.push(Member {
+                key: name,
+                key_at: key_at.clone(),
+                value: Node::new(Val::List(vec![Node::new(v, node.at)]), key_at),
+            }),
+            (None, v) => members.push(Member {
+                key: name,
+                key_at: key_at.clone(),
+                value: Node::new(v, node.at),
+            }),
+        }
+    }
+    Node::new(Val::Object(members), at)
+}
+
+/// The blocks a `dynamic` block makes: a list, or unknown when its `for_each` is.
+fn dynamic_blocks(ev: &mut Eval, block: &Block, label: &Arc<str>) -> Node {
+    let at = ev.file.loc(block.span());
+    let Some(for_each) = block.body.get_attribute("for_each") else {
+        return Node::unknown("`dynamic` block without `for_each`");
+    };
+    let coll = ev.expr(&for_each.value);
+    let Some(pairs) = super::eval::iteration(&coll) else {
+        return Node::new(
+            Val::Unknown("a `dynamic` block's `for_each` is not known".into()),
+            at,
+        );
+    };
+    let iterator: Arc<str> = block
+        .body
+        .get_attribute("iterator")
+        .and_then(|a| a.value.as_variable().map(|v| Arc::from(v.as_str())))
+        .unwrap_or_else(|| label.clone());
+    let Some(content) = block.body.get_blocks("content").next() else {
+        return Node::new(Val::List(Vec::new()), at);
+    };
+    let mut items = Vec::new();
+    for (k, v) in pairs {
+        let binding = Node::new(
+            Val::Object(vec![
+                Member {
+                    key: Arc::from("key"),
+                    key_at: None,
+                    value: k,
+                },
+                Member {
+                    key: Arc::from("value"),
+                    key_at: None,
+                    value: v,
+                },
+            ]),
+            None,
+        );
+        let mark = ev.bound.len();
+        ev.bound.push((iterator.clone(), binding));
+        let node = body_node(ev, &content.body, false);
+        ev.bound.truncate(mark);
+        items.push(Node::new(node.value, ev.file.loc(content.span())));
+    }
+    Node::new(Val::List(items), at)
+}
+
+impl Env for Instance<'_, '_> {
+    fn reference(&self, root: &str, names: &[&str]) -> Option<(Node, usize)> {
+        let first = names.first().copied();
+        match root {
+            "var" => Some((self.variable(first?), 1)),
+            "local" => {
+                let name = first?;
+                let node = self.memoised(&format!("local.{name}"), || {
+                    match self.def.locals.get(name) {
+                        Some((expr, file)) => Eval::new(self, file).expr(expr),
+                        None => Node::unknown(format!("`local.{name}` is not declared")),
+                    }
+                });
+                Some((node, 1))
+            }
+            "path" => {
+                let dir = match first? {
+                    "module" => self.def.dir.clone(),
+                    "root" | "cwd" => self.root_dir.clone(),
+                    _ => return None,
+                };
+                Some((Node::string(dir.display().to_string(), None), 1))
+            }
+            "data" => {
+                let (kind, name) = (first?, names.get(1)?);
+                Some((self.resource_value(&format!("{kind}.{name}"), true), 2))
+            }
+            "module" => {
+                let name = first?;
+                let instances = self.module_instances(name);
+                let (Some(output), [only]) = (names.get(1), instances.as_slice()) else {
+                    return Some((Node::unknown(format!("module `{name}` is not read")), 1));
+                };
+                Some((only.output(output), 2))
+            }
+            kind if kind.starts_with("aws_") => {
+                let name = first?;
+                Some((self.resource_value(&format!("{kind}.{name}"), false), 1))
+            }
+            _ => None,
+        }
+    }
+
+    fn read_file(&self, path: &str) -> Option<(Arc<str>, Option<Location>)> {
+        let p = Path::new(path);
+        let full =
+            if p.is_absolute() || p.starts_with(&self.root_dir) || p.starts_with(&self.def.dir) {
+                p.to_path_buf()
+            } else {
+                self.root_dir.join(p)
+            };
+        (self.world.reader)(&normalize(&full))
+    }
+}

@@ -1,0 +1,153 @@
+//! One `.tf` or `.tfvars` file parsed with hcl-edit, keeping only the blocks a module's
+//! IAM can depend on (an unrelated `aws_instance` is dropped at once, so a large
+//! repository's modules do not stay in memory until every file is read).
+
+use std::path::{Path, PathBuf};
+
+use hcl_edit::structure::{Body, Structure};
+
+use crate::finding::{Finding, Severity};
+use crate::model::location::{FileId, Location};
+use crate::sources::{FileInput, INVALID_JSON};
+
+/// Brackets nested deeper than this are refused before parsing: the parser recurses per
+/// level, and a hostile file must not overflow the stack.
+const MAX_NESTING: usize = 256;
+
+/// What a file is to its module.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HclKind {
+    /// `.tf`: configuration.
+    Config,
+    /// `terraform.tfvars` or `*.auto.tfvars`: values Terraform always loads.
+    AutoVars,
+    /// Any other `*.tfvars`: values a run may or may not be given (`-var-file`).
+    OptionalVars,
+}
+
+/// A parsed file of a module.
+pub struct HclFile {
+    pub id: FileId,
+    pub path: PathBuf,
+    /// Bytes before the parsed text (a byte-order mark): added to every span.
+    pub offset: usize,
+    pub kind: HclKind,
+    pub body: Body,
+}
+
+impl HclFile {
+    /// The place of a parsed span in the file.
+    pub fn loc(&self, span: Option<std::ops::Range<usize>>) -> Option<Location> {
+        let span = span?;
+        Some(Location::bytes(
+            self.id,
+            span.start + self.offset,
+            span.end + self.offset,
+        ))
+    }
+}
+
+/// The kind of an HCL file by name, or None for a file that is not one.
+pub fn hcl_kind(path: &Path) -> Option<HclKind> {
+    let name = path.file_name()?.to_str()?.to_ascii_lowercase();
+    if name.ends_with(".tf") {
+        Some(HclKind::Config)
+    } else if name == "terraform.tfvars" || name.ends_with(".auto.tfvars") {
+        Some(HclKind::AutoVars)
+    } else if name.ends_with(".tfvars") {
+        Some(HclKind::OptionalVars)
+    } else {
+        None
+    }
+}
+
+/// Top-level blocks that can matter to IAM: everything else is dropped after parsing.
+fn keep(s: &Structure) -> bool {
+    let Some(block) = s.as_block() else {
+        // Top-level attributes are `.tfvars` values.
+        return true;
+    };
+    let label = |i: usize| block.labels.get(i).map(|l| l.as_str()).unwrap_or_default();
+    match block.ident.as_str() {
+        "variable" | "locals" | "module" | "provider" | "output" => true,
+        "resource" => label(0).starts_with("aws_iam_"),
+        "data" => matches!(
+            label(0),
+            "aws_iam_policy_document" | "aws_caller_identity" | "aws_partition"
+        ),
+        _ => false,
+    }
+}
+
+/// Parses a file. A file that does not parse is one finding at the parser's position.
+pub fn parse(input: &FileInput, kind: HclKind) -> Result<HclFile, Finding> {
+    let text = input.text;
+    if let Some(at) = too_deep(text) {
+        return Err(syntax_finding(
+            input,
+            at,
+            format!("HCL nested more than {MAX_NESTING} levels deep: not read"),
+        ));
+    }
+    let body = match hcl_edit::parser::parse_body(text) {
+        Ok(body) => body,
+        Err(e) => {
+            let loc = e.location();
+            // The parser's own message quotes the source line: only its first line (what
+            // was expected) is kept, so nothing of a file that failed to parse is shown.
+            let first = e.message().lines().next().unwrap_or("syntax error").trim();
+            return Err(syntax_finding(
+                input,
+                loc.offset(),
+                format!(
+                    "HCL syntax error at line {}, column {}: {first}",
+                    loc.line(),
+                    loc.column()
+                ),
+            ));
+        }
+    };
+    let kept: Vec<Structure> = body.into_iter().filter(keep).collect();
+    Ok(HclFile {
+        id: input.id,
+        path: input.path.to_path_buf(),
+        offset: input.offset,
+        kind,
+        body: Body::from_iter(kept),
+    })
+}
+
+fn syntax_finding(input: &FileInput, at: usize, message: String) -> Finding {
+    let start = (at + input.offset).min(input.text.len() + input.offset);
+    let end = input.text[at.min(input.text.len())..]
+        .chars()
+        .next()
+        .map_or(start, |c| start + c.len_utf8());
+    Finding::new(
+        INVALID_JSON,
+        Severity::Error,
+        Location::bytes(input.id, start, end),
+        message,
+    )
+    .with_help("Terraform cannot read this file either: `terraform validate` shows the same error")
+    .with_identity(format!("{INVALID_JSON}:{}", input.path.display()))
+}
+
+/// The offset where brackets first nest deeper than [`MAX_NESTING`], ignoring strings
+/// and comments only roughly (a bracket in a string counts): a cheap guard, not a parser.
+fn too_deep(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, b) in text.bytes().enumerate() {
+        match b {
+            b'{' | b'[' | b'(' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(i);
+                }
+            }
+            b'}' | b']' | b')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
