@@ -171,6 +171,11 @@ pub fn json(inv: &Inventory) -> String {
         "profiles": profiles,
         "provider_chains": chains,
         "standalone_documents": standalone,
+        "unknown_values": inv.unknown_values.iter().map(|u| json!({
+            "what": u.what,
+            "why": u.why,
+            "file": u.at.as_ref().map(|l| path_of(inv, l.file)),
+        })).collect::<Vec<_>>(),
     });
     let mut text = serde_json::to_string_pretty(&out).unwrap_or_default();
     text.push('\n');
@@ -228,6 +233,16 @@ pub fn human(inv: &Inventory) -> String {
                 p.name,
                 path_of(inv, p.file)
             ));
+        }
+    }
+    if !inv.unknown_values.is_empty() {
+        out.push_str("not known statically (rules stay silent on what depends on them)\n");
+        for u in &inv.unknown_values {
+            let place =
+                u.at.as_ref()
+                    .map(|l| format!(" ({})", path_of(inv, l.file)))
+                    .unwrap_or_default();
+            out.push_str(&format!("  {}: {}{place}\n", u.what, u.why));
         }
     }
     out.push_str(&format!(

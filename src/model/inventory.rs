@@ -286,6 +286,19 @@ pub struct Contribution {
     pub attachments: Vec<(String, String)>,
     /// Policies for entities the file names in a known account but does not define.
     pub named_grants: Vec<NamedGrant>,
+    /// Values a loader could not know statically (a Terraform variable without a value,
+    /// a remote module's output), with why: `iamlint inventory` lists them, so a user can
+    /// see why a role is missing or a rule stayed silent.
+    pub unknown_values: Vec<UnknownValue>,
+}
+
+/// A value not known statically (see [`Contribution::unknown_values`]).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct UnknownValue {
+    /// What it is: `aws_iam_role.deploy.name`, `module.roles`.
+    pub what: String,
+    pub why: String,
+    pub at: Option<Location>,
 }
 
 impl Contribution {
@@ -341,6 +354,8 @@ pub struct Inventory {
     pub provider_chains: Vec<ProviderChain>,
     pub switch_links: Vec<SwitchLink>,
     pub findings: Vec<Finding>,
+    /// Values not known statically, sorted (see [`Contribution::unknown_values`]).
+    pub unknown_values: Vec<UnknownValue>,
     /// Look-up tables built by `merge` (ARN -> index), so the graph is linear to build.
     index: Index,
     /// The CLI profile sets, grouped and merged once on first use (several rules read them).
@@ -624,10 +639,12 @@ fn merge_rest(files: Vec<SourceFile>, parts: Vec<Box<Contribution>>) -> (Invento
         inv.provider_chains.extend(part.provider_chains);
         inv.switch_links.extend(part.switch_links);
         inv.findings.extend(part.findings);
+        inv.unknown_values.extend(part.unknown_values);
         apart.memberships.extend(part.memberships);
         apart.attachments.extend(part.attachments);
         apart.named_grants.extend(part.named_grants);
     }
+    inv.unknown_values.sort();
     inv.users = users.items;
     inv.groups = groups.items;
     inv.managed_policies = policies.items;

@@ -22,7 +22,7 @@ use serde_json::{Map, Value};
 use super::attrs::{Attrs, Flavor};
 use super::backend::{ConfigIndex, HclSide, Loader};
 use super::json::Resource;
-use crate::model::inventory::Contribution;
+use crate::model::inventory::{Contribution, UnknownValue};
 use crate::model::location::{FileId, Location, SpanMap};
 use crate::model::path::JsonPath;
 use crate::sources::{FileInput, LoadContext};
@@ -67,8 +67,12 @@ pub fn load_modules(ctx: &LoadContext, files: &[HclFile], scan: &ScanFiles) -> V
             let instance = Instance::root(&world, def);
             let mut evaluated = Vec::new();
             let mut providers = Vec::new();
-            instance.evaluate_all(&mut evaluated, &mut providers);
-            Some(contribution(ctx, first, evaluated, providers))
+            let mut notes = Vec::new();
+            instance.evaluate_all(&mut evaluated, &mut providers, &mut notes);
+            notes.extend(unknown_attributes(&evaluated));
+            let mut part = contribution(ctx, first, evaluated, providers);
+            part.unknown_values = notes;
+            Some(part)
         })
         .collect()
 }
@@ -135,6 +139,51 @@ fn read_for_function(scan: &ScanFiles, path: &Path) -> Option<(Arc<str>, Option<
     // A byte-order mark would shift every position: such a file is placed as a whole.
     let place = place.filter(|_| !text.starts_with('\u{feff}'));
     Some((Arc::from(text.as_str()), place))
+}
+
+/// Attributes of IAM resources that decide who is who and who may do what, not known.
+const DECIDING: &[&str] = &[
+    "name",
+    "path",
+    "assume_role_policy",
+    "policy",
+    "role",
+    "user",
+    "group",
+    "users",
+    "roles",
+    "groups",
+    "policy_arn",
+    "managed_policy_arns",
+];
+
+/// Notes for the deciding attributes of IAM resources that are not known, or whose
+/// policy documents hold unknown parts.
+fn unknown_attributes(evaluated: &[Evaluated]) -> Vec<UnknownValue> {
+    let mut out = Vec::new();
+    for e in evaluated
+        .iter()
+        .filter(|e| !e.data && e.kind.starts_with("aws_iam_"))
+    {
+        for key in DECIDING {
+            let Some(node) = e.values.get(key) else {
+                continue;
+            };
+            let why = match &node.value {
+                Val::Unknown(why) => why.to_string(),
+                Val::Json(inner) if inner.has_unknown() => {
+                    "parts of the document are not known".to_owned()
+                }
+                _ => continue,
+            };
+            out.push(UnknownValue {
+                what: format!("{}.{key}", e.address),
+                why,
+                at: node.at.clone().or_else(|| e.at.clone()),
+            });
+        }
+    }
+    out
 }
 
 /// One root module's resources and providers through the back end.

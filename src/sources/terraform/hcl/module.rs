@@ -20,6 +20,7 @@ use super::parse::{HclFile, HclKind};
 use super::policy_document::policy_document;
 use super::value::{Member, Node, Text, Val};
 use crate::model::arn::{is_account_id, Arn};
+use crate::model::inventory::UnknownValue;
 use crate::model::location::Location;
 
 /// Module calls nested deeper than this are not followed (a module that calls itself).
@@ -365,7 +366,11 @@ impl<'w, 'f> Instance<'w, 'f> {
                 &self.def.resources
             };
             let Some((block, file)) = table.get(key) else {
-                return Node::unknown(format!("`{memo_key}` is not in this module"));
+                return Node::unknown(if key.starts_with("aws_iam_") || data {
+                    format!("`{memo_key}` is not in this module")
+                } else {
+                    format!("`{memo_key}` is not an IAM resource: iamlint does not read it")
+                });
             };
             let kind = key.split('.').next().unwrap_or_default();
             let instances = self.instances(block, file);
@@ -498,14 +503,18 @@ impl<'w, 'f> Instance<'w, 'f> {
                 });
             }
         };
-        add("arn", arn.clone());
-        add("path", path);
-        match kind {
-            "aws_iam_policy" => add("id", arn),
-            "aws_iam_role" | "aws_iam_user" | "aws_iam_group" => add("id", name.clone()),
-            _ => {}
+        if what.is_some() || arn.is_some() {
+            add("arn", arn.clone());
         }
-        add("name", name);
+        if what.is_some() {
+            add("path", path);
+            if kind == "aws_iam_policy" {
+                add("id", arn);
+            } else {
+                add("id", name.clone());
+            }
+            add("name", name);
+        }
         body
     }
 
@@ -665,7 +674,12 @@ impl<'w, 'f> Instance<'w, 'f> {
 
     /// Every resource and data source instance of this instance and the module instances
     /// it calls, in a stable order.
-    pub fn evaluate_all(&self, out: &mut Vec<Evaluated>, providers: &mut Vec<(String, Node)>) {
+    pub fn evaluate_all(
+        &self,
+        out: &mut Vec<Evaluated>,
+        providers: &mut Vec<(String, Node)>,
+        notes: &mut Vec<UnknownValue>,
+    ) {
         for p in self.own_providers() {
             if let Some(body) = &p.body {
                 let name = if self.address.is_empty() {
@@ -706,7 +720,15 @@ impl<'w, 'f> Instance<'w, 'f> {
                         at: at.clone(),
                     });
                 };
-                match (self.instances(block, file), value.value) {
+                let instances = self.instances(block, file);
+                if let Instances::Unknown(why) = &instances {
+                    notes.push(UnknownValue {
+                        what: base.clone(),
+                        why: format!("its instances are not known: {why}"),
+                        at: at.clone(),
+                    });
+                }
+                match (instances, value.value) {
                     (Instances::Count(_), Val::List(items)) => {
                         for (i, v) in items.into_iter().enumerate() {
                             push(format!("{base}[{i}]"), v);
@@ -725,10 +747,31 @@ impl<'w, 'f> Instance<'w, 'f> {
                 }
             }
         }
-        let names: Vec<String> = self.def.modules.keys().cloned().collect();
-        for name in names {
-            for child in self.module_instances(&name) {
-                child.evaluate_all(out, providers);
+        for (name, (block, file)) in &self.def.modules {
+            let what = if self.address.is_empty() {
+                format!("module.{name}")
+            } else {
+                format!("{}.module.{name}", self.address)
+            };
+            let why = match self.def.local_source(block) {
+                None => Some("its source is not a local folder: not fetched, its resources and outputs are unknown".to_owned()),
+                Some(dir) if !self.world.modules.contains_key(&dir) => {
+                    Some(format!("its source `{}` holds no scanned .tf file", dir.display()))
+                }
+                Some(_) => match self.instances(block, file) {
+                    Instances::Unknown(why) => Some(format!("its instances are not known: {why}")),
+                    _ => None,
+                },
+            };
+            if let Some(why) = why {
+                notes.push(UnknownValue {
+                    what,
+                    why,
+                    at: file.loc(block.span()),
+                });
+            }
+            for child in self.module_instances(name) {
+                child.evaluate_all(out, providers, notes);
             }
         }
     }
