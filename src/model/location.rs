@@ -76,6 +76,11 @@ pub struct SpanMap {
 }
 
 impl SpanMap {
+    /// Whether no part is placed.
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty() && self.keys.is_empty()
+    }
+
     pub fn set_value(&mut self, path: JsonPath, at: Location) {
         self.values.insert(path, at);
     }

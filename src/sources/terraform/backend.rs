@@ -366,13 +366,25 @@ impl<'x> Loader<'x> {
         let mut origin = None;
         if let Some(node) = self.hcl.and_then(|h| h.docs.get(&path)) {
             match (&node.value, &node.at) {
-                (Val::Json(inner), _) => {
+                (Val::Json(inner), at) => {
                     let (value, unresolved, spans) = inner.to_document();
                     if value.is_object() {
                         let file = inner.at.as_ref().map_or(self.input.id, |l| l.file);
-                        let origin = DocOrigin::Mapped {
-                            file,
-                            spans: MappedSpans(Arc::new(spans)),
+                        let origin = match at {
+                            // A JSON text in the file (a heredoc with interpolations): its
+                            // parts are found in the text by path.
+                            Some(Location {
+                                file,
+                                anchor: Anchor::Bytes { start, end },
+                            }) if spans.is_empty() => DocOrigin::JsonIn {
+                                file: *file,
+                                start: *start,
+                                end: *end,
+                            },
+                            _ => DocOrigin::Mapped {
+                                file,
+                                spans: MappedSpans(Arc::new(spans)),
+                            },
                         };
                         let mut doc =
                             PolicyDocument::from_value(&value, origin, kind, label.to_owned());

@@ -261,7 +261,18 @@ impl<'e> Eval<'e> {
         }
         let mut out = String::new();
         let mut verbatim = heredoc;
-        if let Err(why) = self.render(t, &mut out, &mut verbatim) {
+        let rendered = self.render(t, &mut out, &mut verbatim);
+        // A JSON document written with interpolations (`"Resource": "${aws_s3_bucket.b.arn}"`)
+        // is read with its unknown strings left unknown, not dropped whole; each such
+        // string was rendered as a sentinel. Its paths are those of the text in the file.
+        if !verbatim && looks_like_json(&out, heredoc) {
+            if let Ok(value) = serde_json::from_str::<serde_json::Value>(&out) {
+                if value.is_object() {
+                    return Node::new(Val::Json(Box::new(json_with_unknowns(&value))), at);
+                }
+            }
+        }
+        if let Err(why) = rendered {
             return Node::new(Val::Unknown(why), at);
         }
         let text = if verbatim { Text::Verbatim } else { Text::Made };
@@ -285,6 +296,21 @@ impl<'e> Eval<'e> {
         out: &mut String,
         verbatim: &mut bool,
     ) -> Result<(), Arc<str>> {
+        let mut unknown: Option<Arc<str>> = None;
+        self.render_into(t, out, verbatim, &mut unknown)?;
+        match unknown {
+            Some(why) => Err(why),
+            None => Ok(()),
+        }
+    }
+
+    fn render_into(
+        &mut self,
+        t: &Template,
+        out: &mut String,
+        verbatim: &mut bool,
+        unknown: &mut Option<Arc<str>>,
+    ) -> Result<(), Arc<str>> {
         for element in t.iter() {
             match element {
                 Element::Literal(lit) => {
@@ -300,8 +326,13 @@ impl<'e> Eval<'e> {
                     *verbatim = false;
                     let node = self.expr(&i.expr);
                     match (&node.value, node.as_text()) {
-                        (Val::Unknown(why), _) => return Err(why.clone()),
                         (_, Some(text)) => out.push_str(&text),
+                        (Val::Unknown(why), _) => {
+                            // Rendered on, so a JSON document around it can still be read
+                            // (see `template`); the result as a whole stays unknown.
+                            out.push_str(UNKNOWN_SENTINEL);
+                            unknown.get_or_insert_with(|| why.clone());
+                        }
                         _ => return Err("an interpolated value is not a string".into()),
                     }
                 }
@@ -312,11 +343,11 @@ impl<'e> Eval<'e> {
                             let cond = self.expr(&d.if_expr.cond_expr);
                             match cond.value {
                                 Val::Bool(true) => {
-                                    self.render(&d.if_expr.template, out, verbatim)?
+                                    self.render_into(&d.if_expr.template, out, verbatim, unknown)?
                                 }
                                 Val::Bool(false) => {
                                     if let Some(e) = &d.else_expr {
-                                        self.render(&e.template, out, verbatim)?;
+                                        self.render_into(&e.template, out, verbatim, unknown)?;
                                     }
                                 }
                                 _ => return Err("a template condition is not known".into()),
@@ -334,7 +365,7 @@ impl<'e> Eval<'e> {
                                     self.bound.push((Arc::from(kv.as_str()), k));
                                 }
                                 self.bound.push((Arc::from(f.value_var.as_str()), v));
-                                let r = self.render(&f.template, out, verbatim);
+                                let r = self.render_into(&f.template, out, verbatim, unknown);
                                 self.bound.truncate(mark);
                                 r?;
                             }
@@ -406,6 +437,42 @@ impl<'e> Eval<'e> {
             Node::new(Val::List(items), at)
         }
     }
+}
+
+/// What an unknown interpolation renders as while a template that may be JSON is read.
+const UNKNOWN_SENTINEL: &str = "__iamlint_unknown_value__";
+
+/// Whether a rendered template may be a JSON document: a heredoc, or a string that
+/// starts like an object.
+fn looks_like_json(text: &str, heredoc: bool) -> bool {
+    let t = text.trim_start();
+    t.starts_with('{') && (heredoc || t.trim_end().ends_with('}'))
+}
+
+/// A parsed JSON document as nodes without places (they are found in the file's text by
+/// path), each string holding [`UNKNOWN_SENTINEL`] unknown.
+fn json_with_unknowns(v: &serde_json::Value) -> Node {
+    use serde_json::Value;
+    let value = match v {
+        Value::Null => Val::Null,
+        Value::Bool(b) => Val::Bool(*b),
+        Value::Number(n) => Val::Number(n.clone()),
+        Value::String(s) if s.contains(UNKNOWN_SENTINEL) => {
+            Val::Unknown("an interpolation is not known".into())
+        }
+        Value::String(s) => Val::String(Arc::from(s.as_str()), Text::Made),
+        Value::Array(items) => Val::List(items.iter().map(json_with_unknowns).collect()),
+        Value::Object(map) => Val::Object(
+            map.iter()
+                .map(|(k, v)| Member {
+                    key: Arc::from(k.as_str()),
+                    key_at: None,
+                    value: json_with_unknowns(v),
+                })
+                .collect(),
+        ),
+    };
+    Node::new(value, None)
 }
 
 /// The (key, value) pairs a `for` iterates: a list's (index, item), an object's
