@@ -1,0 +1,10 @@
+# Réle de déploiement (Latin-1, not UTF-8)
+provider "aws" {
+  region              = "eu-west-1"
+  allowed_account_ids = ["111111111111"]
+}
+
+resource "aws_iam_role" "deploy" {
+  name               = "tf-deploy"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [] })
+}
