@@ -58,7 +58,7 @@ fn triples(results: &[Resolved]) -> BTreeSet<(String, String, String)> {
 }
 
 #[test]
-#[ignore = "needs the HCL front end (#12)"]
+
 fn seed000_hcl_console_chain_before_and_after_the_fix() {
     let broken = scan(&PathBuf::from(SEED).join("broken"));
     let rules: Vec<&str> = broken.iter().map(|r| r.finding.rule).collect();
@@ -114,7 +114,7 @@ fn seed000_hcl_console_chain_before_and_after_the_fix() {
 }
 
 #[test]
-#[ignore = "needs the HCL front end (#12)"]
+
 fn seed000_hcl_and_plan_give_the_same_findings() {
     let hcl = scan(&PathBuf::from(SEED).join("broken"));
     let plan = scan(&PathBuf::from(SEED).join("plan"));
@@ -149,7 +149,7 @@ fn iamlint(args: &[&str]) -> (String, String, i32) {
 }
 
 #[test]
-#[ignore = "needs the HCL front end (#12)"]
+
 fn a_tf_file_that_does_not_parse_is_one_finding_and_the_module_is_still_read() {
     let dir = "testdata/terraform/broken-syntax";
     let (stdout, _, code) = iamlint(&["--no-config", "--format", "json", dir]);

@@ -7,7 +7,6 @@
 //! `json.Marshal` of a map); documents merged in are read through the provider's own
 //! types, which drop or reshape some parts.
 
-
 use std::sync::Arc;
 
 use serde_json::Value;
