@@ -116,7 +116,10 @@ impl Rule for InvalidTrustPolicy {
             return;
         }
         for stmt in &doc.statements {
-            if let Some(res) = &stmt.resource {
+            if let Some(res) = stmt.resource.as_ref().filter(|res| {
+                // A value not known statically may be null (no element) once known.
+                !doc.is_unresolved(&res.path(&stmt.path()))
+            }) {
                 let path = res.path(&stmt.path());
                 out.push(
                     super::finding(

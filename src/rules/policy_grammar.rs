@@ -1,7 +1,7 @@
 //! IAM301: the policy does not follow the IAM policy grammar, checked against the JSON
 //! Schemas in `schemas/` (see `crate::grammar`) when the document is built
 //! (`PolicyDocument::grammar_errors`). Values a template left unresolved
-//! (`PolicyDocument::unresolved`) are skipped.
+//! (`PolicyDocument::unresolved`), and values that hold one, are skipped.
 
 use super::Rule;
 use crate::finding::Finding;
@@ -23,7 +23,9 @@ impl Rule for PolicyGrammar {
         for err in &doc.grammar_errors {
             // A value a template left unresolved holds a placeholder, not what the template
             // would give: its shape is unknown, so say nothing about it.
-            if doc.is_unresolved(&err.path) {
+            // Nor about what holds one: an unresolved member may be absent (a Terraform
+            // null) once known, which decides "both `Action` and `NotAction`".
+            if doc.is_unresolved(&err.path) || doc.has_unresolved(&err.path) {
                 continue;
             }
             let loc = if err.on_key {

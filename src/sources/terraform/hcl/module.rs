@@ -317,7 +317,20 @@ impl<'w, 'f> Instance<'w, 'f> {
         body_node(&mut ev, body, true)
     }
 
+    /// A variable's value, converted to its declared type as Terraform converts it (an
+    /// `optional` object attribute left out is null or its default).
     fn variable(&self, name: &str) -> Node {
+        let value = self.variable_value(name);
+        match self.def.variables.get(name) {
+            Some((block, file)) => match block.body.get_attribute("type") {
+                Some(ty) => conform(value, &ty.value, &mut Eval::new(self, file)),
+                None => value,
+            },
+            None => value,
+        }
+    }
+
+    fn variable_value(&self, name: &str) -> Node {
         if let Some(v) = self.inputs.get(name) {
             return v.clone();
         }
@@ -344,7 +357,20 @@ impl<'w, 'f> Instance<'w, 'f> {
         }
         match self.def.variables.get(name) {
             Some((block, file)) => match block.body.get_attribute("default") {
-                Some(attr) => Eval::new(self, file).expr(&attr.value),
+                Some(attr) => {
+                    let value = Eval::new(self, file).expr(&attr.value);
+                    // A root module's empty default stands for a value given at run time
+                    // (`-var`, `TF_VAR_…`), not for the empty string.
+                    let empty = matches!(&value.value, Val::Null)
+                        || matches!(&value.value, Val::String(s, _) if s.is_empty());
+                    if self.depth == 0 && empty {
+                        Node::unknown(format!(
+                            "`var.{name}` is empty by default: given at run time"
+                        ))
+                    } else {
+                        value
+                    }
+                }
                 None => Node::unknown(format!("`var.{name}` has no default and no value")),
             },
             None => Node::unknown(format!("`var.{name}` is not declared")),
@@ -774,6 +800,84 @@ impl<'w, 'f> Instance<'w, 'f> {
                 child.evaluate_all(out, providers, notes);
             }
         }
+    }
+}
+
+/// A value converted to a type constraint as far as it matters here: attributes an
+/// `object({…})` type declares `optional` are added (null, or their default) when left
+/// out, and those it does not declare are dropped, recursively through `map`, `list`,
+/// `set` and `tuple`. Any other type leaves the value as it is.
+fn conform(node: Node, ty: &Expression, ev: &mut Eval) -> Node {
+    let Expression::FuncCall(call) = ty else {
+        return node;
+    };
+    let args: Vec<&Expression> = call.args.iter().collect();
+    let at = node.at.clone();
+    match (call.name.name.as_str(), node.value) {
+        ("optional", value) => match args.first() {
+            Some(inner) => conform(Node::new(value, at), inner, ev),
+            None => Node::new(value, at),
+        },
+        ("object", Val::Object(members)) => {
+            let Some(Expression::Object(spec)) = args.first() else {
+                return Node::new(Val::Object(members), at);
+            };
+            let mut out = Vec::new();
+            for (key, value_type) in spec.iter() {
+                let Some(key) = key
+                    .as_ident()
+                    .map(|i| i.as_str().to_owned())
+                    .or_else(|| key.as_expr().and_then(|e| e.as_str().map(str::to_owned)))
+                else {
+                    continue;
+                };
+                let ty = value_type.expr();
+                match members.iter().find(|m| *m.key == *key) {
+                    Some(m) if !matches!(m.value.value, Val::Null) => out.push(Member {
+                        key: m.key.clone(),
+                        key_at: m.key_at.clone(),
+                        value: conform(m.value.clone(), ty, ev),
+                    }),
+                    found => {
+                        let default = match ty {
+                            Expression::FuncCall(opt) if opt.name.name.as_str() == "optional" => {
+                                opt.args.iter().nth(1).map(|d| ev.expr(d))
+                            }
+                            _ => None,
+                        };
+                        out.push(Member {
+                            key: Arc::from(key.as_str()),
+                            key_at: found.and_then(|m| m.key_at.clone()),
+                            value: default.unwrap_or_else(|| Node::new(Val::Null, None)),
+                        });
+                    }
+                }
+            }
+            Node::new(Val::Object(out), at)
+        }
+        ("map" | "list" | "set", Val::List(items)) => match args.first() {
+            Some(inner) => Node::new(
+                Val::List(items.into_iter().map(|i| conform(i, inner, ev)).collect()),
+                at,
+            ),
+            None => Node::new(Val::List(items), at),
+        },
+        ("map", Val::Object(members)) => match args.first() {
+            Some(inner) => Node::new(
+                Val::Object(
+                    members
+                        .into_iter()
+                        .map(|m| Member {
+                            value: conform(m.value, inner, ev),
+                            ..m
+                        })
+                        .collect(),
+                ),
+                at,
+            ),
+            None => Node::new(Val::Object(members), at),
+        },
+        (_, value) => Node::new(value, at),
     }
 }
 
