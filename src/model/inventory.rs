@@ -238,6 +238,9 @@ pub struct ProviderChain {
 /// One `assume_role` block of a Terraform provider.
 #[derive(Clone, Debug)]
 pub struct ProviderHop {
+    /// An `assume_role_with_web_identity` block (always the first hop) rather than an
+    /// `assume_role` block.
+    pub web_identity: bool,
     pub role_arn: Option<Spanned<String>>,
     pub duration_seconds: Option<Spanned<u64>>,
     pub external_id: Option<Spanned<String>>,

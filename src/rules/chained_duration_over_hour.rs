@@ -65,6 +65,16 @@ impl Rule for ChainedDurationOverHour {
             }
         }
         for chain in &inv.provider_chains {
+            // Blocks are counted as the user wrote them: `assume_role` blocks from 1, the
+            // web identity block (the first hop when present) by its name.
+            let offset = usize::from(chain.hops.first().is_some_and(|h| h.web_identity));
+            let block_name = |i: usize| {
+                if offset == 1 && i == 0 {
+                    "the `assume_role_with_web_identity` block".to_owned()
+                } else {
+                    format!("block {}", i + 1 - offset)
+                }
+            };
             for (i, hop) in chain.hops.iter().enumerate().skip(1) {
                 let Some(d) = &hop.duration_seconds else {
                     continue;
@@ -77,11 +87,11 @@ impl Rule for ChainedDurationOverHour {
                         ID,
                         d.loc.clone(),
                         format!(
-                            "provider `{}` asks for {} s in assume_role block {}, which chains from block {}: chained sessions last at most 3600 s",
+                            "provider `{}` asks for {} s in assume_role block {}, which chains from {}: chained sessions last at most 3600 s",
                             chain.name,
                             d.value,
-                            i + 1,
-                            i
+                            i + 1 - offset,
+                            block_name(i - 1)
                         ),
                     )
                     .with_help("set `duration` to \"1h\" or less on every chained assume_role block")

@@ -914,9 +914,19 @@ impl<'x> Loader<'x> {
 
     /// A provider's `assume_role` blocks, in order, as a chain (providers without one
     /// assume nothing and are not recorded).
+    ///
+    /// An `assume_role_with_web_identity` block is the first hop when present: the provider
+    /// assumes it first and every `assume_role` block chains from its session.
     pub(super) fn load_provider(&mut self, name: String, provider: &Attrs) {
         let mut hops = Vec::new();
-        for block in provider.blocks("assume_role") {
+        let web = provider.blocks("assume_role_with_web_identity");
+        let blocks = provider.blocks("assume_role");
+        for (web_identity, block) in web
+            .into_iter()
+            .take(1)
+            .map(|b| (true, b))
+            .chain(blocks.into_iter().map(|b| (false, b)))
+        {
             let spanned = |field: Field<&str>| match field {
                 Field::Known(v, p) => Some(Spanned::new(v.to_owned(), self.loc(&p))),
                 _ => None,
@@ -948,6 +958,7 @@ impl<'x> Loader<'x> {
                     .map(|(secs, path)| Spanned::new(secs, self.loc(&path))),
             };
             hops.push(ProviderHop {
+                web_identity,
                 role_arn,
                 duration_seconds,
                 external_id,

@@ -36,3 +36,19 @@ provider "aws" {
     external_id = "audit-7781"
   }
 }
+
+# CI: the web identity session is assumed first, so the assume_role block chains from it.
+provider "aws" {
+  alias  = "ci"
+  region = "eu-west-1"
+
+  assume_role_with_web_identity {
+    role_arn                = "arn:aws:iam::111111111111:role/github-actions"
+    web_identity_token_file = "/tmp/web-identity-token"
+  }
+
+  assume_role {
+    role_arn = "arn:aws:iam::222222222222:role/Deployer"
+    duration = "2h"
+  }
+}

@@ -47,3 +47,15 @@ provider "aws" {
     duration = var.deploy_duration
   }
 }
+
+# A web identity session alone may last up to the role's maximum.
+provider "aws" {
+  alias  = "ci"
+  region = "eu-west-1"
+
+  assume_role_with_web_identity {
+    role_arn                = "arn:aws:iam::111111111111:role/github-actions"
+    web_identity_token_file = "/tmp/web-identity-token"
+    duration                = "4h"
+  }
+}
