@@ -266,6 +266,7 @@ pub fn scan(
 
 /// Evaluates the Terraform modules whose `.tf` files were read, with the document rules
 /// run on what each gives, as `check_documents` runs them on every other file.
+#[allow(clippy::vec_box)] // the merge takes boxed contributions, as every file gives
 fn load_terraform_modules(
     ctx: &sources::LoadContext,
     files: &[SourceFile],

@@ -13,6 +13,7 @@ use crate::model::arn::{is_account_id, ArnRef};
 use crate::model::inventory::{Account, Inventory};
 use crate::model::location::FileId;
 use crate::model::matching::{has_wildcard, matches_resource};
+use crate::model::path::PathSeg;
 use crate::model::policy::{Effect, PolicyDocument, PrincipalKind, Statement};
 
 /// How a CloudFormation template spells its own account when no account is known for it
@@ -295,6 +296,10 @@ pub fn trust_side(
     let mut maybe_allow = Strength::None;
     let mut maybe_deny = false;
     let unresolved = !trust.unresolved.is_empty();
+    // A whole statement (or the list of them) not known statically may admit anyone.
+    if unresolved && has_unknown_statements(trust) {
+        return (TrustSide::Unknown, Requirements::default());
+    }
     for (si, stmt) in trust.statements.iter().enumerate() {
         let Some(principal) = &stmt.principal else {
             continue;
@@ -413,6 +418,8 @@ pub(super) fn identity_side_of(
     role_account: &Account,
 ) -> IdentitySide {
     let IdentityDocs { docs, complete } = ids;
+    // A statement iamlint cannot read whole (not known statically) may allow the role.
+    let mut maybe_allowed = false;
     let complete = *complete;
     let mut allowed = Vec::new();
     let mut conditional = false;
@@ -421,7 +428,23 @@ pub(super) fn identity_side_of(
     let mut maybe_denied = None;
     for doc in docs {
         let file = doc.origin.file();
+        let unresolved = !doc.unresolved.is_empty();
+        maybe_allowed |= unresolved && has_unknown_statements(doc);
         for (si, stmt) in doc.statements.iter().enumerate() {
+            let part_unknown = |key: &str| unresolved && doc.has_unresolved(&stmt.path().key(key));
+            let action_unknown = part_unknown("Action") || part_unknown("NotAction");
+            if !stmt.covers_action(ASSUME_ROLE) && !action_unknown {
+                continue;
+            }
+            let effect_unknown = part_unknown("Effect");
+            if (action_unknown
+                || effect_unknown
+                || part_unknown("Resource")
+                || part_unknown("NotResource"))
+                && stmt.effect != Effect::Deny
+            {
+                maybe_allowed = true;
+            }
             if !stmt.covers_action(ASSUME_ROLE) {
                 continue;
             }
@@ -474,11 +497,22 @@ pub(super) fn identity_side_of(
         }
     } else if let Some(at) = maybe_denied {
         IdentitySide::MaybeDenied { at }
-    } else if complete {
+    } else if complete && !maybe_allowed {
         IdentitySide::NotAllowed
     } else {
         IdentitySide::Unknown
     }
+}
+
+/// Whether a document's `Statement`, or one statement of it as a whole, was not known
+/// statically (a Terraform `dynamic` block over an unknown collection): what it says
+/// cannot be read, so no verdict may rest on its absence.
+fn has_unknown_statements(doc: &PolicyDocument) -> bool {
+    doc.unresolved.iter().any(|u| match u.segments() {
+        [] => true,
+        [PathSeg::Key(k)] | [PathSeg::Key(k), PathSeg::Index(_)] => k == "Statement",
+        _ => false,
+    })
 }
 
 /// Whether a Resource pattern of a policy in `file` covers a role's ARN. A template's

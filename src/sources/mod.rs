@@ -227,7 +227,7 @@ pub fn load_candidate(
                 (SourceFormat::TerraformHcl, out)
             }
             Err(finding) => {
-                out.findings.push(finding);
+                out.findings.push(*finding);
                 (SourceFormat::Unknown, out)
             }
         };

@@ -70,7 +70,9 @@ pub fn load_modules(ctx: &LoadContext, files: &[HclFile], scan: &ScanFiles) -> V
             let mut notes = Vec::new();
             instance.evaluate_all(&mut evaluated, &mut providers, &mut notes);
             notes.extend(unknown_attributes(&evaluated));
+            let unknown_grants = unknown_grants(&evaluated, &notes);
             let mut part = contribution(ctx, first, evaluated, providers);
+            mark_unknown_grants(&mut part, &unknown_grants);
             part.unknown_values = notes;
             Some(part)
         })
@@ -184,6 +186,143 @@ fn unknown_attributes(evaluated: &[Evaluated]) -> Vec<UnknownValue> {
         }
     }
     out
+}
+
+/// Who may hold a grant the module makes but iamlint cannot place.
+#[derive(Default)]
+struct UnknownGrants {
+    /// Every role, user (directly or through a group) of the module may hold one.
+    all_roles: Option<String>,
+    all_users: Option<String>,
+    /// These (by name) may hold one.
+    roles: Vec<(String, String)>,
+    users: Vec<(String, String)>,
+}
+
+/// The grants of a module whose owner or policy is not known statically: a policy or
+/// attachment for a role, user or group whose name is unknown, an attachment of an
+/// unknown policy, a membership in unknown groups, and whatever a module iamlint does not
+/// read may attach. The principals they may reach get an attached policy iamlint cannot
+/// see (see [`mark_unknown_grants`]), so no rule says they lack a permission.
+fn unknown_grants(evaluated: &[Evaluated], notes: &[UnknownValue]) -> UnknownGrants {
+    let mut out = UnknownGrants::default();
+    let unknown = |e: &Evaluated, key: &str| e.values.get(key).is_some_and(Node::has_unknown);
+    let text = |e: &Evaluated, key: &str| {
+        e.values
+            .get(key)
+            .and_then(|n| n.as_text().map(|t| t.into_owned()))
+    };
+    for e in evaluated.iter().filter(|e| !e.data) {
+        let why = || {
+            format!(
+                "`{}` grants to a principal or policy not known statically",
+                e.address
+            )
+        };
+        let owner_kind = match e.kind.as_str() {
+            "aws_iam_role_policy" | "aws_iam_role_policy_attachment" => "role",
+            "aws_iam_user_policy" | "aws_iam_user_policy_attachment" => "user",
+            "aws_iam_group_policy" | "aws_iam_group_policy_attachment" => "group",
+            "aws_iam_policy_attachment" => {
+                if ["users", "roles", "groups", "policy_arn"]
+                    .iter()
+                    .any(|k| unknown(e, k))
+                {
+                    out.all_roles.get_or_insert_with(why);
+                    out.all_users.get_or_insert_with(why);
+                }
+                continue;
+            }
+            "aws_iam_user_group_membership" | "aws_iam_group_membership" => {
+                let (users_key, groups_key) = if e.kind == "aws_iam_group_membership" {
+                    ("users", "group")
+                } else {
+                    ("user", "groups")
+                };
+                if unknown(e, users_key) {
+                    out.all_users.get_or_insert_with(why);
+                } else if unknown(e, groups_key) {
+                    match e.values.get(users_key).map(|n| &n.value) {
+                        Some(Val::List(items)) => {
+                            for i in items {
+                                if let Some(t) = i.as_text() {
+                                    out.users.push((t.into_owned(), why()));
+                                }
+                            }
+                        }
+                        _ => out.users.extend(text(e, users_key).map(|t| (t, why()))),
+                    }
+                }
+                continue;
+            }
+            "aws_iam_role" => {
+                if unknown(e, "managed_policy_arns") || unknown(e, "inline_policy") {
+                    out.roles.extend(text(e, "name").map(|t| (t, why())));
+                }
+                continue;
+            }
+            _ => continue,
+        };
+        let policy_unknown = unknown(e, "policy_arn");
+        match (owner_kind, unknown(e, owner_kind)) {
+            ("role", true) => {
+                out.all_roles.get_or_insert_with(why);
+            }
+            ("user" | "group", true) => {
+                out.all_users.get_or_insert_with(why);
+            }
+            ("group", false) if policy_unknown => {
+                out.all_users.get_or_insert_with(why);
+            }
+            ("role", false) if policy_unknown => {
+                out.roles.extend(text(e, "role").map(|t| (t, why())))
+            }
+            ("user", false) if policy_unknown => {
+                out.users.extend(text(e, "user").map(|t| (t, why())))
+            }
+            _ => {}
+        }
+    }
+    if let Some(n) = notes.iter().find(|n| n.why.contains("not fetched")) {
+        let why = format!(
+            "`{}` is not read and may grant to any principal of the module",
+            n.what
+        );
+        out.all_roles.get_or_insert_with(|| why.clone());
+        out.all_users.get_or_insert(why);
+    }
+    out
+}
+
+/// Gives the principals [`unknown_grants`] names an attached policy no inventory holds,
+/// named after why: their grants are then incomplete, as with a managed policy iamlint
+/// has not seen.
+fn mark_unknown_grants(part: &mut Contribution, grants: &UnknownGrants) {
+    let marker = |why: &str| format!("(not known statically: {why})");
+    for r in &mut part.roles {
+        let why = grants.all_roles.as_deref().or_else(|| {
+            grants
+                .roles
+                .iter()
+                .find(|(n, _)| *n == r.name)
+                .map(|(_, w)| w.as_str())
+        });
+        if let Some(why) = why {
+            r.attached.push(marker(why));
+        }
+    }
+    for u in &mut part.users {
+        let why = grants.all_users.as_deref().or_else(|| {
+            grants
+                .users
+                .iter()
+                .find(|(n, _)| *n == u.name)
+                .map(|(_, w)| w.as_str())
+        });
+        if let Some(why) = why {
+            u.attached.push(marker(why));
+        }
+    }
 }
 
 /// One root module's resources and providers through the back end.

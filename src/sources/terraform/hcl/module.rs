@@ -160,8 +160,14 @@ pub fn normalize(path: &Path) -> PathBuf {
 pub struct World<'f> {
     pub modules: &'f HashMap<PathBuf, ModuleDef<'f>>,
     /// Reads a file for `file()`: its text, and its place when it is a file of the scan.
-    pub reader: &'f (dyn Fn(&Path) -> Option<(Arc<str>, Option<Location>)> + Sync),
+    pub reader: &'f FileReader<'f>,
 }
+
+/// Reads a file for `file()`: its text, and its place when it is a file of the scan.
+pub type FileReader<'a> = dyn Fn(&Path) -> Option<(Arc<str>, Option<Location>)> + Sync + 'a;
+
+/// Names a block instance binds (`each`, `count`), by instance key suffix (`["k"]`).
+type Keyed = Vec<(String, Vec<(Arc<str>, Node)>)>;
 
 /// An AWS provider configuration as far as it is known.
 #[derive(Clone, Debug, Default)]
@@ -610,7 +616,7 @@ impl<'w, 'f> Instance<'w, 'f> {
         else {
             return Vec::new();
         };
-        let keyed: Vec<(String, Vec<(Arc<str>, Node)>)> = match self.instances(block, file) {
+        let keyed: Keyed = match self.instances(block, file) {
             Instances::One => vec![(String::new(), Vec::new())],
             Instances::Unknown(_) => return Vec::new(),
             Instances::Count(n) => (0..n)

@@ -80,14 +80,14 @@ fn keep(s: &Structure) -> bool {
 }
 
 /// Parses a file. A file that does not parse is one finding at the parser's position.
-pub fn parse(input: &FileInput, kind: HclKind) -> Result<HclFile, Finding> {
+pub fn parse(input: &FileInput, kind: HclKind) -> Result<HclFile, Box<Finding>> {
     let text = input.text;
     if let Some(at) = too_deep(text) {
-        return Err(syntax_finding(
+        return Err(Box::new(syntax_finding(
             input,
             at,
             format!("HCL nested more than {MAX_NESTING} levels deep: not read"),
-        ));
+        )));
     }
     let body = match hcl_edit::parser::parse_body(text) {
         Ok(body) => body,
@@ -96,7 +96,7 @@ pub fn parse(input: &FileInput, kind: HclKind) -> Result<HclFile, Finding> {
             // The parser's own message quotes the source line: only its first line (what
             // was expected) is kept, so nothing of a file that failed to parse is shown.
             let first = e.message().lines().next().unwrap_or("syntax error").trim();
-            return Err(syntax_finding(
+            return Err(Box::new(syntax_finding(
                 input,
                 loc.offset(),
                 format!(
@@ -104,7 +104,7 @@ pub fn parse(input: &FileInput, kind: HclKind) -> Result<HclFile, Finding> {
                     loc.line(),
                     loc.column()
                 ),
-            ));
+            )));
         }
     };
     let kept: Vec<Structure> = body.into_iter().filter(keep).collect();
