@@ -288,6 +288,18 @@ const PLACED: &[(&str, &str, usize)] = &[
         "home/.aws/credentials",
         13,
     ),
+    // Issue #12: a Terraform provider's `secret_key`, next to a finding whose snippet
+    // shows the lines around it, and a `.tfvars` value.
+    (
+        "Cnry15Tf8vKq2PwZrYdN3sLmXcB6hJ",
+        "home/infra/providers.tf",
+        3,
+    ),
+    (
+        "Cnry16Tv4nRw9QeTyUiOpAsDfGhJkL",
+        "home/infra/terraform.tfvars",
+        1,
+    ),
 ];
 
 /// Values that must never be shown, and are reported otherwise than as IAM501: a dotenv
@@ -295,6 +307,8 @@ const PLACED: &[(&str, &str, usize)] = &[
 /// secrets, and fake values that the placeholder rule skips in every profile alike.
 const DOTENV: &str = "Cnry09i9LE1Ki3ylOjt6o0NpUmkVO8";
 const BROKEN_JSON: &str = "Cnry10JmR8y4EMfAdggcG9qpVTzqA0";
+/// In a `.tf` file that does not parse: never shown, in any format.
+const BROKEN_TF: &str = "Cnry17HcLbRkEnTfZxWvQpLmNbVcXz";
 
 fn issue_11_tree() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -366,6 +380,25 @@ fn issue_11_tree() -> tempfile::TempDir {
     std::os::unix::fs::symlink("../../outside/dotenv", home.join("iam").join("policy.json"))
         .expect("symlink");
     write(
+        "home/infra/providers.tf",
+        format!(
+            "provider \"aws\" {{\n  region     = \"eu-west-1\"\n  secret_key = \"{}\"\n  \
+             assume_role {{ role_arn = \"arn:aws:iam::123456789012:role/a\" }}\n  \
+             assume_role {{\n    role_arn = \"arn:aws:iam::123456789012:role/b\"\n    \
+             duration = \"2h\"\n  }}\n}}\n",
+            PLACED[11].0
+        )
+        .as_bytes(),
+    );
+    write(
+        "home/infra/terraform.tfvars",
+        format!("aws_secret_access_key = \"{}\"\n", PLACED[12].0).as_bytes(),
+    );
+    write(
+        "home/infra/broken.tf",
+        format!("resource \"aws_iam_role\" \"x\" {{\n  token = \"{BROKEN_TF}\" = \n").as_bytes(),
+    );
+    write(
         "home/iam/roles/deploy/policy.json",
         format!("{{\"Statement\": [\n  {{\"Effect\": \"Allow\",\n  \"token\": \"{BROKEN_JSON}\"\n")
             .as_bytes(),
@@ -375,7 +408,7 @@ fn issue_11_tree() -> tempfile::TempDir {
 
 fn all_canaries() -> Vec<&'static str> {
     let mut all: Vec<&str> = PLACED.iter().map(|(c, _, _)| *c).collect();
-    all.extend([DOTENV, BROKEN_JSON]);
+    all.extend([DOTENV, BROKEN_JSON, BROKEN_TF]);
     all
 }
 
@@ -453,6 +486,8 @@ fn issue_11_every_secret_is_reported_once_and_never_shown() {
     };
     assert_eq!(count("IAM002", "home/iam/roles/deploy/policy.json"), 1);
     assert_eq!(count("IAM001", "home/.aws/config"), 1);
+    assert_eq!(count("IAM002", "home/infra/broken.tf"), 1);
+    assert_eq!(count("IAM203", "home/infra/providers.tf"), 1);
 
     let mut outputs: Vec<(String, String)> = Vec::new();
     let record =

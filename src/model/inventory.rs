@@ -225,6 +225,8 @@ pub enum SecretPlace {
     /// A credential cache the AWS CLI or SSO login wrote (`.aws/cli/cache/*.json`,
     /// `.aws/sso/cache/*.json`).
     Cache,
+    /// A Terraform file: where in it (`provider "aws"`, `variable "x"`, a `.tfvars` value).
+    Terraform(String),
 }
 
 /// Terraform AWS provider `assume_role` blocks, in order: more than one is a chain.

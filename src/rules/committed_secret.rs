@@ -37,6 +37,10 @@ impl Rule for CommittedSecret {
                     ),
                     format!("stray#{}", s.key),
                 ),
+                SecretPlace::Terraform(place) => (
+                    format!("Terraform file holds `{}` in {place}", s.key),
+                    format!("terraform:{place}#{}", s.key),
+                ),
                 SecretPlace::Cache => (
                     format!("credential cache holds `{}`", s.key),
                     format!("cache#{}", s.key),

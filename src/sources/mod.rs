@@ -221,7 +221,7 @@ pub fn load_candidate(
         offset,
     };
     if let Some(kind) = terraform::hcl_kind(path) {
-        return match terraform::parse_hcl(&input, kind) {
+        return match terraform::parse_hcl(&input, kind, &mut out) {
             Ok(file) => {
                 *hcl = Some(Box::new(file));
                 (SourceFormat::TerraformHcl, out)

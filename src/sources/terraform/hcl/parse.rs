@@ -6,8 +6,13 @@ use std::path::{Path, PathBuf};
 
 use hcl_edit::structure::{Body, Structure};
 
+use hcl_edit::expr::Expression;
+use hcl_edit::Span;
+
 use crate::finding::{Finding, Severity};
+use crate::model::inventory::{Contribution, SecretKey, SecretPlace};
 use crate::model::location::{FileId, Location};
+use crate::sources::aws_config::is_placeholder_credential;
 use crate::sources::{FileInput, INVALID_JSON};
 
 /// Brackets nested deeper than this are refused before parsing: the parser recurses per
@@ -80,7 +85,13 @@ fn keep(s: &Structure) -> bool {
 }
 
 /// Parses a file. A file that does not parse is one finding at the parser's position.
-pub fn parse(input: &FileInput, kind: HclKind) -> Result<HclFile, Box<Finding>> {
+/// Credentials written in it (a provider's `secret_key`, a `.tfvars` value) go to `out`
+/// as secrets, their values as redactions, whatever else the file holds.
+pub fn parse(
+    input: &FileInput,
+    kind: HclKind,
+    out: &mut Contribution,
+) -> Result<HclFile, Box<Finding>> {
     let text = input.text;
     if let Some(at) = too_deep(text) {
         return Err(Box::new(syntax_finding(
@@ -107,6 +118,7 @@ pub fn parse(input: &FileInput, kind: HclKind) -> Result<HclFile, Box<Finding>> 
             )));
         }
     };
+    find_secrets(input, &body, kind, out);
     let kept: Vec<Structure> = body.into_iter().filter(keep).collect();
     Ok(HclFile {
         id: input.id,
@@ -150,4 +162,110 @@ fn too_deep(text: &str) -> Option<usize> {
         }
     }
     None
+}
+
+/// Attribute names that hold an AWS credential in Terraform: the provider's and the S3
+/// backend's arguments, and the names people give variables for them.
+fn is_credential_name(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    matches!(n.as_str(), "access_key" | "secret_key" | "token")
+        || n.contains("secret_access_key")
+        || n.contains("access_key_id")
+        || n.contains("session_token")
+        || n.ends_with("secret_key")
+}
+
+/// Records each credential written as a literal string: in `provider` blocks, the
+/// `backend` block of `terraform`, the defaults of `variable` blocks named like one, and
+/// `.tfvars` values named like one.
+fn find_secrets(input: &FileInput, body: &Body, kind: HclKind, out: &mut Contribution) {
+    let file = HclFile {
+        id: input.id,
+        path: input.path.to_path_buf(),
+        offset: input.offset,
+        kind,
+        body: Body::new(),
+    };
+    let mut record =
+        |key: &str, key_span: Option<std::ops::Range<usize>>, value: &Expression, place: String| {
+            let Expression::String(s) = value else {
+                return;
+            };
+            let (Some(key_at), Some(value_at)) = (file.loc(key_span), file.loc(value.span()))
+            else {
+                return;
+            };
+            out.redactions.push(value_at.clone());
+            out.secrets.push(SecretKey {
+                key: key.to_owned(),
+                place: SecretPlace::Terraform(place),
+                key_at,
+                value_at,
+                looks_real: !is_placeholder_credential(s.value()),
+            });
+        };
+    if kind != HclKind::Config {
+        for attr in body
+            .attributes()
+            .filter(|a| is_credential_name(a.key.as_str()))
+        {
+            record(
+                attr.key.as_str(),
+                attr.key.span(),
+                &attr.value,
+                "a variables file".to_owned(),
+            );
+        }
+        return;
+    }
+    for block in body.blocks() {
+        let label = block.labels.first().map(|l| l.as_str()).unwrap_or_default();
+        match block.ident.as_str() {
+            "provider" => {
+                for attr in block
+                    .body
+                    .attributes()
+                    .filter(|a| is_credential_name(a.key.as_str()))
+                {
+                    record(
+                        attr.key.as_str(),
+                        attr.key.span(),
+                        &attr.value,
+                        format!("`provider \"{label}\"`"),
+                    );
+                }
+            }
+            "terraform" => {
+                for backend in block
+                    .body
+                    .blocks()
+                    .filter(|b| b.ident.as_str() == "backend")
+                {
+                    for attr in backend
+                        .body
+                        .attributes()
+                        .filter(|a| is_credential_name(a.key.as_str()))
+                    {
+                        record(
+                            attr.key.as_str(),
+                            attr.key.span(),
+                            &attr.value,
+                            "the `backend` block".to_owned(),
+                        );
+                    }
+                }
+            }
+            "variable" if is_credential_name(label) => {
+                if let Some(attr) = block.body.get_attribute("default") {
+                    record(
+                        label,
+                        attr.key.span(),
+                        &attr.value,
+                        format!("the default of `variable \"{label}\"`"),
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
 }
