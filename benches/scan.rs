@@ -3,15 +3,23 @@
 //!
 //! Every measurement runs in a fresh child process (this binary re-executed with
 //! `--child`), so each peak-memory figure (VmHWM from /proc/self/status) is that
-//! measurement's alone. The parse floor is the least any JSON linter must do: walk the
-//! tree (walkdir), read every candidate file and parse the JSON ones with
-//! `serde_json::from_slice::<Value>` on rayon, with no model, rules or output.
+//! measurement's alone. The parse floor is the least any linter of these files must do:
+//! walk the tree (walkdir), read every candidate file (and every `.tf` / `.tfvars`) and
+//! parse the JSON ones with `serde_json::from_slice::<Value>` and the HCL ones with
+//! `hcl_edit::parser::parse_body` on rayon, with no model, rules or output.
+//!
+//! Two shapes: the JSON monorepo (every JSON format iamlint reads, plus unrelated JSON)
+//! and the HCL tree of issue #12 (hand-written Terraform: N `.tf` files of IAM root
+//! modules and as many unrelated `.tf` files, `synth_hcl.rs`), whose scan writes SARIF to
+//! a file.
 //!
 //! Environment: `IAMLINT_BENCH_SIZES` (default `1000,10000`; add `100000` for the large
-//! tree), `IAMLINT_BENCH_REPS` (default 5), `IAMLINT_BENCH_DIR` (default
-//! `target/bench-trees`), `IAMLINT_BENCH_GRAPH` (default `1000,2500,5000,10000` roles),
-//! `IAMLINT_BENCH_LOOP` (default `50000`: profiles in the `source_profile` loop whose one
-//! finding is reported in human and in JSON output, issue #11 §2).
+//! tree), `IAMLINT_BENCH_HCL` (default `10000`: IAM `.tf` files of the HCL tree, as many
+//! unrelated ones again; `0` or empty leaves it out), `IAMLINT_BENCH_REPS` (default 5),
+//! `IAMLINT_BENCH_DIR` (default `target/bench-trees`), `IAMLINT_BENCH_GRAPH` (default
+//! `1000,2500,5000,10000` roles), `IAMLINT_BENCH_LOOP` (default `50000`: profiles in the
+//! `source_profile` loop whose one finding is reported in human and in JSON output, issue
+//! #11 §2).
 
 #[path = "../tests/support/synth.rs"]
 mod synth;
@@ -34,27 +42,69 @@ fn vm_hwm_kib() -> u64 {
     iamlint::timings::memory_kib("VmHWM").unwrap_or(0)
 }
 
-/// The parse floor: walk, read, parse. Returns (files, JSON files parsed, bytes).
-fn floor(dir: &Path) -> (usize, usize, u64) {
+/// Terraform's HCL files, which the floor reads and parses whether or not
+/// `is_candidate_name` knows them yet (issue #12).
+fn is_hcl(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "tf" || e == "tfvars")
+}
+
+/// What the floor did.
+#[derive(Clone, Copy, Default)]
+struct FloorCount {
+    files: usize,
+    json_parsed: usize,
+    hcl_files: usize,
+    hcl_parsed: usize,
+    bytes: u64,
+}
+
+impl FloorCount {
+    fn add(self, o: FloorCount) -> FloorCount {
+        FloorCount {
+            files: self.files + o.files,
+            json_parsed: self.json_parsed + o.json_parsed,
+            hcl_files: self.hcl_files + o.hcl_files,
+            hcl_parsed: self.hcl_parsed + o.hcl_parsed,
+            bytes: self.bytes + o.bytes,
+        }
+    }
+}
+
+/// The parse floor: walk, read, parse (JSON with serde_json, `.tf` / `.tfvars` with
+/// hcl-edit; the parsed trees are dropped).
+fn floor(dir: &Path) -> FloorCount {
     let files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
         .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file() && iamlint::discover::is_candidate_name(e.path()))
+        .filter(|e| {
+            e.file_type().is_file()
+                && (iamlint::discover::is_candidate_name(e.path()) || is_hcl(e.path()))
+        })
         .map(|e| e.into_path())
         .collect();
-    let (parsed, bytes) = files
+    files
         .par_iter()
         .map(|p| {
-            let Ok(bytes) = std::fs::read(p) else {
-                return (0, 0);
+            let mut c = FloorCount {
+                files: 1,
+                ..FloorCount::default()
             };
-            let is_json = p.extension().is_some_and(|e| e == "json");
-            let ok = is_json && serde_json::from_slice::<Value>(&bytes).is_ok();
-            (usize::from(ok), bytes.len() as u64)
+            let Ok(bytes) = std::fs::read(p) else {
+                return c;
+            };
+            c.bytes = bytes.len() as u64;
+            if is_hcl(p) {
+                c.hcl_files = 1;
+                let ok = std::str::from_utf8(&bytes)
+                    .is_ok_and(|text| hcl_edit::parser::parse_body(text).is_ok());
+                c.hcl_parsed = usize::from(ok);
+            } else if p.extension().is_some_and(|e| e == "json") {
+                c.json_parsed = usize::from(serde_json::from_slice::<Value>(&bytes).is_ok());
+            }
+            c
         })
-        .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
-    (files.len(), parsed, bytes)
+        .reduce(FloorCount::default, FloorCount::add)
 }
 
 /// Runs one measurement in this process and prints `key=value` lines for the parent.
@@ -63,21 +113,25 @@ fn child(kind: &str, dir: &Path, extra: &[String]) {
     match kind {
         "floor" => {
             let t = Instant::now();
-            let (files, parsed, bytes) = floor(dir);
+            let c = floor(dir);
             let elapsed = t.elapsed();
             println!("ms={}", elapsed.as_secs_f64() * 1000.0);
-            println!("files={files}\nparsed={parsed}\nbytes={bytes}");
+            println!(
+                "files={}\nparsed={}\nhcl_files={}\nhcl_parsed={}\nbytes={}",
+                c.files, c.json_parsed, c.hcl_files, c.hcl_parsed, c.bytes
+            );
         }
         "scan" => {
             let mut args: Vec<String> = vec![
                 "iamlint".into(),
                 dir.display().to_string(),
                 "--no-config".into(),
-                "-o".into(),
-                "/dev/null".into(),
                 "--fail-on".into(),
                 "never".into(),
             ];
+            if !has_output(extra) {
+                args.extend(["-o".into(), "/dev/null".into()]);
+            }
             args.extend(extra.iter().cloned());
             let cli = iamlint::cli::Cli::parse_from(args);
             let t = Instant::now();
@@ -159,14 +213,23 @@ fn run_child(kind: &str, dir: &Path, extra: &[&str]) -> Sample {
     s
 }
 
+/// Whether scan arguments name an output file of their own (else the report goes to
+/// `/dev/null`).
+fn has_output(extra: &[impl AsRef<str>]) -> bool {
+    extra
+        .iter()
+        .any(|a| matches!(a.as_ref(), "-o" | "--output") || a.as_ref().starts_with("--output="))
+}
+
 /// Runs the real binary (process start to exit), for the user-visible time.
-fn run_binary(dir: &Path) -> f64 {
+fn run_binary(dir: &Path, extra: &[&str]) -> f64 {
     let t = Instant::now();
-    let status = Command::new(env!("CARGO_BIN_EXE_iamlint"))
-        .arg(dir)
-        .args(["--no-config", "-o", "/dev/null", "--fail-on", "never"])
-        .status()
-        .expect("run iamlint");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_iamlint"));
+    cmd.arg(dir).args(["--no-config", "--fail-on", "never"]);
+    if !has_output(extra) {
+        cmd.args(["-o", "/dev/null"]);
+    }
+    let status = cmd.args(extra).status().expect("run iamlint");
     assert!(status.success());
     t.elapsed().as_secs_f64() * 1000.0
 }
@@ -214,6 +277,40 @@ fn tree(base: &Path, name: &str, spec: &synth::OrgSpec) -> PathBuf {
         std::fs::write(&stamp, "").expect("write stamp");
     }
     dir
+}
+
+/// Generates the HCL tree of `iam_files` IAM `.tf` files (and as many unrelated ones) once.
+fn hcl_tree(base: &Path, iam_files: usize) -> (PathBuf, synth::HclSpec) {
+    let name = format!("hcl-{iam_files}");
+    let spec = synth::HclSpec::with_files(iam_files);
+    let dir = base.join(&name);
+    let stamp = base.join(format!("{name}.done"));
+    if !stamp.exists() {
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("create bench tree");
+        let t = Instant::now();
+        let org = synth::generate_hcl(&dir, &spec);
+        eprintln!(
+            "generated {name}: {} files ({:?}), {:.1} MB, {} accounts, {} roles, {} users, planted {:?} in {:.1}s",
+            org.files,
+            org.files_by_kind,
+            org.bytes as f64 / 1e6,
+            org.accounts,
+            org.roles,
+            org.users,
+            org.expected_findings(),
+            t.elapsed().as_secs_f64()
+        );
+        std::fs::write(&stamp, "").expect("write stamp");
+    }
+    (dir, spec)
+}
+
+/// Results in a SARIF report (one `ruleId` per result).
+fn sarif_results(path: &Path) -> usize {
+    std::fs::read_to_string(path)
+        .map(|text| text.matches("\"ruleId\"").count())
+        .unwrap_or(0)
 }
 
 /// A CLI config whose `source_profile`s form one loop of `n` profiles (one IAM403
@@ -326,7 +423,7 @@ fn main() {
             scan_hwm = scan_hwm.max(s.hwm_kib);
             input = f.get("bytes").and_then(|b| b.parse().ok()).unwrap_or(0);
             if n <= 10_000 {
-                bins.push(run_binary(&dir));
+                bins.push(run_binary(&dir, &[]));
             }
         }
         let input_kib = (input / 1024).max(1);
@@ -344,6 +441,80 @@ fn main() {
             scan_hwm as f64 / 1024.0,
             scan_hwm as f64 / input_kib as f64,
             scan_hwm.saturating_sub(empty_scan.hwm_kib) as f64 / input_kib as f64,
+        );
+    }
+    // The HCL tree (issue #12): hand-written Terraform, the scan's report as SARIF in a
+    // file. Until iamlint reads `.tf` files its scan sees none of them, so the ratio only
+    // means something once the HCL front end is in.
+    let hcl_sizes: Vec<usize> = if smoke {
+        vec![200]
+    } else {
+        env_list("IAMLINT_BENCH_HCL", "10000")
+            .into_iter()
+            .filter(|&n| n > 0)
+            .collect()
+    };
+    if !hcl_sizes.is_empty() {
+        println!();
+        println!("HCL tree: N IAM `.tf` files (root modules under accounts/<id>/iam, one shared module) and N unrelated `.tf` files, plus a `terraform.tfvars` per folder; floor = walk + read + hcl-edit `parse_body` on rayon; scan = `--format sarif -o <file>`");
+        println!();
+        println!("| IAM .tf files | files | reps | input MB | floor ms (min / med) | scan ms (min / med) | scan/floor (min / med) | binary wall ms (min) | floor peak MB | scan peak MB | scan peak / input | SARIF results (planted) |");
+        println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
+    }
+    for &n in &hcl_sizes {
+        let (dir, spec) = hcl_tree(&base, n);
+        let sarif = base.join(format!("hcl-{n}.sarif"));
+        let sarif_arg = sarif.display().to_string();
+        let scan_args = ["--format", "sarif", "-o", sarif_arg.as_str()];
+        let warm = run_child("floor", &dir, &[]);
+        let files: usize = warm.get("files").and_then(|v| v.parse().ok()).unwrap_or(0);
+        let hcl_files: usize = warm
+            .get("hcl_files")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        let hcl_parsed: usize = warm
+            .get("hcl_parsed")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        assert_eq!(
+            hcl_parsed,
+            hcl_files,
+            "hcl-edit failed on {} generated files",
+            hcl_files - hcl_parsed
+        );
+        let mut floors = Vec::new();
+        let mut scans = Vec::new();
+        let mut bins = Vec::new();
+        let (mut floor_hwm, mut scan_hwm, mut input) = (0u64, 0u64, 0u64);
+        let reps = if smoke { reps } else { reps_for(reps, files) };
+        for _ in 0..reps {
+            let f = run_child("floor", &dir, &[]);
+            let s = run_child("scan", &dir, &scan_args);
+            floors.push(f.ms);
+            scans.push(s.ms);
+            floor_hwm = floor_hwm.max(f.hwm_kib);
+            scan_hwm = scan_hwm.max(s.hwm_kib);
+            input = f.get("bytes").and_then(|b| b.parse().ok()).unwrap_or(0);
+            if files <= 25_000 {
+                bins.push(run_binary(&dir, &scan_args));
+            }
+        }
+        let results = sarif_results(&sarif);
+        let planted: usize = spec.planted().values().sum();
+        let input_kib = (input / 1024).max(1);
+        println!(
+            "| {n} | {files} | {reps} | {:.1} | {:.0} / {:.0} | {:.0} / {:.0} | {:.2} / {:.2} | {} | {:.1} | {:.1} | {:.2} | {results} ({planted}) |",
+            input as f64 / 1e6,
+            min(&floors),
+            median(floors.clone()),
+            min(&scans),
+            median(scans.clone()),
+            min(&scans) / min(&floors),
+            median(scans.clone()) / median(floors.clone()),
+            if bins.is_empty() { "-".to_owned() } else { format!("{:.0}", min(&bins)) },
+            floor_hwm as f64 / 1024.0,
+            scan_hwm as f64 / 1024.0,
+            scan_hwm as f64 / input_kib as f64,
         );
     }
     println!();

@@ -3,7 +3,8 @@
 //! iamlint reads (raw policy files in the directory convention, account authorization
 //! dumps, Terraform plans, CloudFormation templates), AWS CLI `config` files, and the
 //! unrelated JSON a real monorepo holds (package manifests, TypeScript configs, i18n
-//! bundles, lock files). Problems are planted in known numbers, so a scan of the tree must
+//! bundles, lock files); and, apart, a tree of hand-written Terraform (`.tf`, see
+//! `synth_hcl.rs`). Problems are planted in known numbers, so a scan of the tree must
 //! report exactly those; everything else is consistent (every trust has its grant and
 //! every grant its trust), so any other finding is a false positive.
 //!
@@ -241,6 +242,11 @@ impl Generated {
 #[path = "rng.rs"]
 mod rng;
 use rng::Rng;
+
+#[path = "synth_hcl.rs"]
+mod hcl;
+#[allow(unused_imports)] // Not every includer generates the HCL tree.
+pub use hcl::{audit_account_id, generate_hcl, HclGenerated, HclSpec};
 
 const SERVICES: &[&str] = &[
     "lambda.amazonaws.com",

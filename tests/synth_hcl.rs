@@ -1,0 +1,139 @@
+//! The HCL shape of the synthetic organisation (tests/support/synth_hcl.rs, issue #12):
+//! the requested number of `.tf` files, every `.tf` and `.tfvars` file parses with
+//! hcl-edit (the parser the bench's floor and the HCL front end use), generation is
+//! deterministic, and a scan reports the planted problems and nothing else once `.tf`
+//! files are read. Timing lives in `benches/scan.rs`, never here.
+
+#[path = "support/synth.rs"]
+mod synth;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use synth::HclSpec;
+
+fn files_under(root: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(root)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .collect();
+    files.sort();
+    files
+}
+
+fn has_ext(p: &Path, ext: &str) -> bool {
+    p.extension().is_some_and(|e| e == ext)
+}
+
+#[test]
+fn every_generated_file_parses_and_counts_are_exact() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let spec = HclSpec::with_files(300);
+    let org = synth::generate_hcl(dir.path(), &spec);
+    assert_eq!(org.files_by_kind.get("hcl-iam"), Some(&300), "{org:?}");
+    assert_eq!(org.files_by_kind.get("hcl-noise"), Some(&300), "{org:?}");
+    assert!(org.files_by_kind.get("hcl-tfvars").copied().unwrap_or(0) > 0);
+    let files = files_under(dir.path());
+    assert_eq!(files.len(), org.files);
+    let mut tf = 0;
+    for f in &files {
+        assert!(
+            has_ext(f, "tf") || has_ext(f, "tfvars"),
+            "unexpected file {}",
+            f.display()
+        );
+        tf += usize::from(has_ext(f, "tf"));
+        let text = std::fs::read_to_string(f).expect("read generated file");
+        if let Err(e) = hcl_edit::parser::parse_body(&text) {
+            panic!("{} does not parse: {e}\n{text}", f.display());
+        }
+    }
+    assert_eq!(tf, 600);
+    // Every shape is there: all three ways of writing a document, the aliased provider,
+    // the local module called with for_each, and both plants.
+    let all: String = files
+        .iter()
+        .map(|f| std::fs::read_to_string(f).unwrap_or_default())
+        .collect();
+    for needle in [
+        "jsonencode({",
+        "<<EOF",
+        "data.aws_iam_policy_document.",
+        "allowed_account_ids",
+        "assume_role {",
+        "source   = \"../../../modules/team-role\"",
+        "for_each = local.readonly_policies",
+        "aws_iam_role.audit_reader.arn",
+        "aws_iam_group_membership",
+        "${var.account_id}",
+        "Resource = \"*\"",
+        "AWS = \"*\"",
+    ] {
+        assert!(all.contains(needle), "no {needle:?} in the tree");
+    }
+    let want = org.expected_findings();
+    assert!(want.get("IAM101").copied().unwrap_or(0) >= 1, "{want:?}");
+    assert!(want.get("IAM102").copied().unwrap_or(0) >= 1, "{want:?}");
+}
+
+#[test]
+fn hcl_generation_is_deterministic() {
+    let a = tempfile::tempdir().expect("temp dir");
+    let b = tempfile::tempdir().expect("temp dir");
+    let spec = HclSpec::with_files(120);
+    let ga = synth::generate_hcl(a.path(), &spec);
+    let gb = synth::generate_hcl(b.path(), &spec);
+    assert_eq!((ga.files, ga.bytes), (gb.files, gb.bytes));
+    let fa = files_under(a.path());
+    let fb = files_under(b.path());
+    assert_eq!(fa.len(), fb.len());
+    for (x, y) in fa.iter().zip(&fb) {
+        assert_eq!(x.strip_prefix(a.path()), y.strip_prefix(b.path()));
+        assert_eq!(
+            std::fs::read(x).ok(),
+            std::fs::read(y).ok(),
+            "{}",
+            x.display()
+        );
+    }
+}
+
+/// Until the HCL front end reads `.tf` files the scan sees nothing here; from then on it
+/// must report exactly the planted problems (every other trust has its grant and every
+/// grant its trust).
+#[test]
+fn scan_reports_nothing_or_exactly_the_planted_problems() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let org = synth::generate_hcl(dir.path(), &HclSpec::with_files(200));
+    let root = dir.path().to_path_buf();
+    let config = iamlint::config::Config {
+        root: root.clone(),
+        ..Default::default()
+    };
+    let results = iamlint::lint(
+        std::slice::from_ref(&root),
+        config,
+        iamlint::rules::registry(),
+    )
+    .expect("scan runs");
+    let mut got = BTreeMap::new();
+    for r in &results {
+        *got.entry(r.finding.rule.to_owned()).or_insert(0usize) += 1;
+    }
+    let listing: String = results
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {}:{} {}\n",
+                r.finding.rule, r.primary.path, r.primary.start.0, r.finding.message
+            )
+        })
+        .collect();
+    assert!(
+        got.is_empty() || got == org.expected_findings(),
+        "findings per rule: got {got:?}, planted {:?}:\n{listing}",
+        org.expected_findings()
+    );
+}
