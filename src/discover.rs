@@ -187,6 +187,11 @@ pub fn walk(top: &Path, roots: &[PathBuf], config: &Config, emit: &mut dyn FnMut
     }
 }
 
+/// Whether the config or the command line excludes a path from the scan.
+pub fn excluded_by_config(path: &Path, config: &Config) -> bool {
+    is_excluded(path, &config.exclude, config) || is_excluded(path, &config.cli_exclude, config)
+}
+
 fn is_excluded(path: &Path, exclude: &GlobSet, config: &Config) -> bool {
     if exclude.is_empty() {
         return false;

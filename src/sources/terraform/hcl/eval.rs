@@ -16,9 +16,97 @@ use super::functions;
 use super::parse::HclFile;
 use super::value::{Member, Node, Text, Val};
 
-/// Expressions nested deeper than this evaluate to unknown (the parser's guard keeps
-/// files shallower; module calls and locals add depth of their own).
-const MAX_DEPTH: usize = 200;
+/// Expressions nested deeper than this, counted through every reference a value
+/// follows (`local.a` whose value is `local.b`…), evaluate to unknown.
+const MAX_DEPTH: usize = 128;
+
+/// Values nested deeper than this, or holding more parts than a root module's whole
+/// budget, are unknown: `[local.a, local.a]` doubled forty times is a terabyte.
+const MAX_VALUE_DEPTH: usize = 256;
+
+/// What one root module's evaluation may spend, shared by its module instances: the
+/// depth of the evaluation now, and parts made or copied so far (one per expression, per
+/// item a `for` makes, per part of a value a reference copies).
+pub struct Budget {
+    depth: std::cell::Cell<usize>,
+    work: std::cell::Cell<u64>,
+    limit: u64,
+}
+
+impl Budget {
+    pub fn new(limit: u64) -> Self {
+        Budget {
+            depth: std::cell::Cell::new(0),
+            work: std::cell::Cell::new(0),
+            limit,
+        }
+    }
+
+    /// Spends `n`; false once the budget is gone.
+    pub fn charge(&self, n: u64) -> bool {
+        let spent = self.work.get().saturating_add(n);
+        self.work.set(spent);
+        spent <= self.limit
+    }
+
+    pub fn exhausted(&self) -> bool {
+        self.work.get() > self.limit
+    }
+
+    fn enter(&self) -> bool {
+        let d = self.depth.get();
+        if d >= MAX_DEPTH {
+            return false;
+        }
+        self.depth.set(d + 1);
+        true
+    }
+
+    fn leave(&self) {
+        self.depth.set(self.depth.get().saturating_sub(1));
+    }
+
+    /// A copy of `node` paid for, or unknown when it is too deep or the budget is gone.
+    pub fn copy(&self, node: &Node) -> Node {
+        let left = self.limit.saturating_sub(self.work.get());
+        match node_size(node, left.saturating_add(1), 0) {
+            Some(n) if self.charge(n) => node.clone(),
+            _ => {
+                self.charge(left.saturating_add(1));
+                Node::unknown(TOO_LARGE)
+            }
+        }
+    }
+}
+
+/// Why a value is unknown when the budget is gone.
+pub const TOO_LARGE: &str = "too large or too deep to evaluate";
+
+/// The parts of a value, or None when they are more than `cap` or nested deeper than
+/// [`MAX_VALUE_DEPTH`].
+fn node_size(node: &Node, cap: u64, depth: usize) -> Option<u64> {
+    if depth > MAX_VALUE_DEPTH {
+        return None;
+    }
+    let mut total: u64 = 1;
+    let children: Box<dyn Iterator<Item = &Node>> = match &node.value {
+        Val::List(items) => Box::new(items.iter()),
+        Val::Object(members) => Box::new(members.iter().map(|m| &m.value)),
+        Val::Json(inner) => Box::new(std::iter::once(&**inner)),
+        Val::String(s, _) => {
+            total += (s.len() / 64) as u64;
+            Box::new(std::iter::empty())
+        }
+        _ => Box::new(std::iter::empty()),
+    };
+    for child in children {
+        total += node_size(child, cap.checked_sub(total)?, depth + 1)?;
+        if total > cap {
+            return None;
+        }
+    }
+    (total <= cap).then_some(total)
+}
 
 /// What a module instance answers for the references in its expressions.
 pub trait Env {
@@ -32,6 +120,9 @@ pub trait Env {
     /// scan, so that positions inside it can be reported. None when it cannot be read.
     fn read_file(&self, path: &str)
         -> Option<(Arc<str>, Option<crate::model::location::Location>)>;
+
+    /// The budget of the root module being evaluated.
+    fn budget(&self) -> &Budget;
 }
 
 /// One evaluation: an environment, the file whose expressions are evaluated, and the
@@ -40,7 +131,6 @@ pub struct Eval<'e> {
     pub env: &'e dyn Env,
     pub file: &'e HclFile,
     pub bound: Vec<(Arc<str>, Node)>,
-    depth: usize,
 }
 
 impl<'e> Eval<'e> {
@@ -49,7 +139,6 @@ impl<'e> Eval<'e> {
             env,
             file,
             bound: Vec::new(),
-            depth: 0,
         }
     }
 
@@ -58,12 +147,15 @@ impl<'e> Eval<'e> {
     }
 
     pub fn expr(&mut self, e: &Expression) -> Node {
-        if self.depth > MAX_DEPTH {
-            return Node::unknown("expression nested too deeply");
+        let budget = self.env.budget();
+        if !budget.charge(1) {
+            return Node::unknown(TOO_LARGE);
         }
-        self.depth += 1;
+        if !budget.enter() {
+            return Node::unknown("expression or references nested too deeply");
+        }
         let node = self.expr_inner(e);
-        self.depth -= 1;
+        self.env.budget().leave();
         node
     }
 
@@ -97,10 +189,9 @@ impl<'e> Eval<'e> {
                     let Some(key) = key_text else {
                         return Node::new(Val::Unknown("an object key is not known".into()), at);
                     };
-                    members.retain(|m| m.key != key);
                     members.push(Member { key, key_at, value });
                 }
-                Node::new(Val::Object(members), at)
+                Node::new(Val::Object(last_of_each_key(members)), at)
             }
             Expression::StringTemplate(t) => self.template(t, at, false),
             Expression::HeredocTemplate(h) => {
@@ -183,7 +274,7 @@ impl<'e> Eval<'e> {
     ) -> Node {
         let at = self.at(whole.span());
         if let Some((_, bound)) = self.bound.iter().rev().find(|(n, _)| &**n == root) {
-            let base = bound.clone();
+            let base = self.env.budget().copy(bound);
             return self.apply_operators(base, ops, at);
         }
         let names: Vec<&str> = ops
@@ -360,6 +451,9 @@ impl<'e> Eval<'e> {
                                 Arc::<str>::from("a template loop's collection is not known")
                             })?;
                             for (k, v) in pairs {
+                                if !self.env.budget().charge(1 + (out.len() / 4096) as u64) {
+                                    return Err(TOO_LARGE.into());
+                                }
                                 let mark = self.bound.len();
                                 if let Some(kv) = &f.key_var {
                                     self.bound.push((Arc::from(kv.as_str()), k));
@@ -388,6 +482,9 @@ impl<'e> Eval<'e> {
         let mut items = Vec::new();
         let mut members: Vec<Member> = Vec::new();
         for (k, v) in pairs {
+            if !self.env.budget().charge(1) {
+                return Node::unknown(TOO_LARGE);
+            }
             let mark = self.bound.len();
             if let Some(kv) = &f.intro.key_var {
                 self.bound.push((Arc::from(kv.as_str()), k));
@@ -409,7 +506,6 @@ impl<'e> Eval<'e> {
                         Some(ke) => match self.expr(ke).as_text() {
                             Some(key) if !f.grouping => {
                                 let key: Arc<str> = Arc::from(&*key);
-                                members.retain(|m| m.key != key);
                                 members.push(Member {
                                     key,
                                     key_at: None,
@@ -432,11 +528,40 @@ impl<'e> Eval<'e> {
             }
         }
         if f.key_expr.is_some() {
-            Node::new(Val::Object(members), at)
+            Node::new(Val::Object(last_of_each_key(members)), at)
         } else {
             Node::new(Val::List(items), at)
         }
     }
+}
+
+/// Members with the last value of each key (a later duplicate wins, as in HCL), in the
+/// order of first appearance; linear, for objects of tens of thousands of keys.
+pub fn last_of_each_key(members: Vec<Member>) -> Vec<Member> {
+    let mut last: foldhash::HashMap<Arc<str>, usize> = foldhash::HashMap::default();
+    for (i, m) in members.iter().enumerate() {
+        last.insert(m.key.clone(), i);
+    }
+    if last.len() == members.len() {
+        return members;
+    }
+    let mut first: foldhash::HashMap<Arc<str>, usize> = foldhash::HashMap::default();
+    let mut out: Vec<Option<Member>> = Vec::with_capacity(last.len());
+    for (i, m) in members.into_iter().enumerate() {
+        let is_last = last.get(&m.key) == Some(&i);
+        match first.get(&m.key) {
+            Some(&slot) => {
+                if is_last {
+                    out[slot] = Some(m);
+                }
+            }
+            None => {
+                first.insert(m.key.clone(), out.len());
+                out.push(is_last.then_some(m));
+            }
+        }
+    }
+    out.into_iter().flatten().collect()
 }
 
 /// What an unknown interpolation renders as while a template that may be JSON is read.
@@ -451,7 +576,7 @@ fn looks_like_json(text: &str, heredoc: bool) -> bool {
 
 /// A parsed JSON document as nodes without places (they are found in the file's text by
 /// path), each string holding [`UNKNOWN_SENTINEL`] unknown.
-fn json_with_unknowns(v: &serde_json::Value) -> Node {
+pub fn json_with_unknowns(v: &serde_json::Value) -> Node {
     use serde_json::Value;
     let value = match v {
         Value::Null => Val::Null,

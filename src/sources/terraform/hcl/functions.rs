@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use serde_json::{Number, Value};
 
-use super::eval::{float, index, Eval};
+use super::eval::{float, index, json_with_unknowns, last_of_each_key, Eval};
 use super::value::{Member, Node, Text, Val};
 use crate::model::location::Location;
 
@@ -52,24 +52,23 @@ pub fn call(ev: &mut Eval, name: &str, args: Vec<Node>, at: Option<Location>) ->
             .and_then(|t| serde_json::from_str::<Value>(&t).ok())
             .map(|v| from_json(&v, at.clone())),
         "file" => {
-            let path = text(0);
-            return match path.as_deref().and_then(|p| ev.env.read_file(p)) {
-                Some((content, place)) => Node::new(
-                    Val::String(
-                        content,
-                        if place.is_some() {
-                            Text::Verbatim
-                        } else {
-                            Text::Made
-                        },
-                    ),
-                    place.or(at),
-                ),
-                None => unknown(format!(
-                    "`file` of `{}` that is not in the scan",
-                    path.unwrap_or_default()
-                )),
+            let path = text(0).unwrap_or_default();
+            let Some((content, place)) = ev.env.read_file(&path) else {
+                return unknown(format!("`file` of `{path}` that is not in the scan"));
             };
+            // Only a JSON document is used (a policy file): the text of anything else (a
+            // credentials file, a key) would reach messages, and is never read.
+            if !is_json_document(&content) {
+                return unknown(format!(
+                    "`file` of `{path}`, which is not a JSON document: not read"
+                ));
+            }
+            let text = if place.is_some() {
+                Text::Verbatim
+            } else {
+                Text::Made
+            };
+            return Node::new(Val::String(content, text), place.or(at));
         }
         "templatefile" => {
             let (Some(path), Some(vars)) = (text(0), args.get(1)) else {
@@ -86,8 +85,7 @@ pub fn call(ev: &mut Eval, name: &str, args: Vec<Node>, at: Option<Location>) ->
             let Val::Object(members) = &vars.value else {
                 return unknown("`templatefile` variables not known".into());
             };
-            // The template's names are its variables only; spans inside it are of
-            // another file, so the result is placed at the file as a whole.
+            // The template's names are its variables only.
             let saved = std::mem::take(&mut ev.bound);
             ev.bound = members
                 .iter()
@@ -95,14 +93,18 @@ pub fn call(ev: &mut Eval, name: &str, args: Vec<Node>, at: Option<Location>) ->
                 .collect();
             let mut out = String::new();
             let mut verbatim = false;
-            let rendered = ev.render_template(&template, &mut out, &mut verbatim);
+            // Unknown interpolations are rendered as a sentinel either way.
+            let _ = ev.render_template(&template, &mut out, &mut verbatim);
             ev.bound = saved;
-            return match rendered {
-                Ok(()) => Node::new(
-                    Val::String(Arc::from(out.as_str()), Text::Made),
-                    place.map(|p| Location::file(p.file)).or(at),
-                ),
-                Err(why) => Node::new(Val::Unknown(why), at),
+            // As with `file`, only a JSON document is used; its parts are found in the
+            // file's text by path (a template's interpolations sit inside strings).
+            return match serde_json::from_str::<Value>(&out) {
+                Ok(v) if is_json_document_value(&v) => {
+                    Node::new(Val::Json(Box::new(json_with_unknowns(&v))), place.or(at))
+                }
+                _ => unknown(format!(
+                    "`templatefile` of `{path}` does not give a JSON document: not read"
+                )),
             };
         }
         "format" => text(0).and_then(|f| format(&f, &args[1..])).map(string),
@@ -144,16 +146,16 @@ pub fn call(ev: &mut Eval, name: &str, args: Vec<Node>, at: Option<Location>) ->
             for a in args {
                 match a.value {
                     Val::Object(ms) => {
-                        for m in ms {
-                            members.retain(|x| x.key != m.key);
-                            members.push(m);
-                        }
+                        members.extend(ms);
                     }
                     Val::Null => {}
                     _ => return unknown("`merge` of a value that is not an object".into()),
                 }
             }
-            Some(Node::new(Val::Object(members), at.clone()))
+            Some(Node::new(
+                Val::Object(last_of_each_key(members)),
+                at.clone(),
+            ))
         }
         "lookup" => match (args.first(), text(1)) {
             (Some(map), Some(key)) => match map.get(&key) {
@@ -343,6 +345,19 @@ pub fn call(ev: &mut Eval, name: &str, args: Vec<Node>, at: Option<Location>) ->
             Val::Unknown(format!("`{name}` of these arguments is not evaluated").into()),
             at,
         )
+    })
+}
+
+/// Whether a file's text is a JSON document iamlint may use: an object that is not a
+/// credential cache.
+fn is_json_document(text: &str) -> bool {
+    serde_json::from_str::<Value>(text).is_ok_and(|v| is_json_document_value(&v))
+}
+
+fn is_json_document_value(v: &Value) -> bool {
+    v.as_object().is_some_and(|obj| {
+        !crate::sources::credential_cache::looks_like_cache(obj)
+            && !crate::sources::credential_cache::holds_cache_key(&v.to_string())
     })
 }
 

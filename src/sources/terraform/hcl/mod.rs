@@ -53,31 +53,55 @@ pub fn load_modules(ctx: &LoadContext, files: &[HclFile], scan: &ScanFiles) -> V
         .map(|(dir, files)| (dir.clone(), ModuleDef::new(dir, files)))
         .collect();
     let roots = root_modules(&defs);
-    let reader = |path: &Path| read_for_function(scan, path);
+    let reader = |path: &Path| read_for_function(ctx, scan, path);
     let world = World {
         modules: &defs,
         reader: &reader,
     };
-    roots
-        .par_iter()
-        .filter_map(|dir| {
-            let def = defs.get(dir)?;
-            // A folder of only `.tfvars` configures nothing.
-            let first = def.files.iter().find(|f| f.kind == HclKind::Config)?;
-            let instance = Instance::root(&world, def);
-            let mut evaluated = Vec::new();
-            let mut providers = Vec::new();
-            let mut notes = Vec::new();
-            instance.evaluate_all(&mut evaluated, &mut providers, &mut notes);
-            notes.extend(unknown_attributes(&evaluated));
-            let unknown_grants = unknown_grants(&evaluated, &notes);
-            let mut part = contribution(ctx, first, evaluated, providers);
-            mark_unknown_grants(&mut part, &unknown_grants);
-            part.unknown_values = notes;
-            Some(part)
-        })
-        .collect()
+    // Evaluation recurses through expressions and references (bounded, see
+    // `eval::Budget`): on threads with room for the deepest a hostile module can go.
+    let evaluate = || {
+        roots
+            .par_iter()
+            .filter_map(|dir| {
+                let def = defs.get(dir)?;
+                // A folder of only `.tfvars` configures nothing.
+                let first = def.files.iter().find(|f| f.kind == HclKind::Config)?;
+                let instance = Instance::root(&world, def);
+                let mut evaluated = Vec::new();
+                let mut providers = Vec::new();
+                let mut notes = Vec::new();
+                instance.evaluate_all(&mut evaluated, &mut providers, &mut notes);
+                if instance.budget.exhausted() {
+                    notes.push(UnknownValue {
+                        what: format!("root module {}", def.dir.display()),
+                        why:
+                            "its values grew too large or too deep to evaluate; the rest is unknown"
+                                .to_owned(),
+                        at: None,
+                    });
+                }
+                notes.extend(unknown_attributes(&evaluated));
+                let unknown_grants = unknown_grants(&evaluated, &notes);
+                let mut part = contribution(ctx, first, evaluated, providers);
+                mark_unknown_grants(&mut part, &unknown_grants);
+                part.unknown_values = notes;
+                Some(part)
+            })
+            .collect()
+    };
+    match rayon::ThreadPoolBuilder::new()
+        .num_threads(rayon::current_num_threads())
+        .stack_size(EVAL_STACK)
+        .build()
+    {
+        Ok(pool) => pool.install(evaluate),
+        Err(_) => evaluate(),
+    }
 }
+
+/// Stack of the threads that evaluate modules.
+const EVAL_STACK: usize = 256 << 20;
 
 /// Folders no other folder calls, then any folder those do not reach (only called from
 /// inside a cycle), in path order.
@@ -123,7 +147,14 @@ fn root_modules(defs: &HashMap<PathBuf, ModuleDef>) -> Vec<PathBuf> {
 
 /// A file `file()` names: read when it lies inside the scanned folders and is not too
 /// large; placed when the scan has it as a file of its own.
-fn read_for_function(scan: &ScanFiles, path: &Path) -> Option<(Arc<str>, Option<Location>)> {
+fn read_for_function(
+    ctx: &LoadContext,
+    scan: &ScanFiles,
+    path: &Path,
+) -> Option<(Arc<str>, Option<Location>)> {
+    if crate::discover::excluded_by_config(path, ctx.config) {
+        return None;
+    }
     let canonical = std::fs::canonicalize(path).ok()?;
     if !scan.roots.iter().any(|r| canonical.starts_with(r)) {
         return None;

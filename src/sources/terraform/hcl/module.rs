@@ -15,7 +15,7 @@ use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Block, Body};
 use hcl_edit::Span;
 
-use super::eval::{Env, Eval};
+use super::eval::{Budget, Env, Eval};
 use super::parse::{HclFile, HclKind};
 use super::policy_document::policy_document;
 use super::value::{Member, Node, Text, Val};
@@ -25,6 +25,11 @@ use crate::model::location::Location;
 
 /// Module calls nested deeper than this are not followed (a module that calls itself).
 const MAX_MODULE_DEPTH: usize = 12;
+
+/// Parts one root module's evaluation may make or copy (see [`Budget`]): far above what
+/// real configurations need (a 10,000-file organisation uses a few hundred thousand per
+/// root), and a bound on what a hostile one costs.
+const ROOT_BUDGET: u64 = 1_000_000;
 
 /// Meta-arguments of resource and module blocks: not attributes.
 const META: &[&str] = &[
@@ -201,6 +206,11 @@ pub struct Instance<'w, 'f> {
     inputs: HashMap<String, Node>,
     providers: HashMap<String, ProviderInfo>,
     depth: usize,
+    /// The folders of this instance and of the module instances that called it: a call
+    /// into one of them is a cycle, and is not followed.
+    ancestors: Vec<PathBuf>,
+    /// Shared by every instance of the root module.
+    pub budget: Rc<Budget>,
     /// Values worked out so far; None while one is being worked out (a cycle).
     memo: RefCell<HashMap<String, Option<Node>>>,
     /// Module calls evaluated so far, by name: their instances.
@@ -217,6 +227,8 @@ impl<'w, 'f> Instance<'w, 'f> {
             inputs: HashMap::new(),
             providers: HashMap::new(),
             depth: 0,
+            ancestors: vec![def.dir.clone()],
+            budget: Rc::new(Budget::new(ROOT_BUDGET)),
             memo: RefCell::new(HashMap::new()),
             children: RefCell::new(BTreeMap::new()),
         };
@@ -303,9 +315,12 @@ impl<'w, 'f> Instance<'w, 'f> {
 
     fn memoised(&self, key: &str, work: impl FnOnce() -> Node) -> Node {
         if let Some(slot) = self.memo.borrow().get(key) {
-            return slot
-                .clone()
-                .unwrap_or_else(|| Node::unknown(format!("`{key}` refers to itself")));
+            return match slot {
+                // Every use copies the value: paid for, so that a value doubled by each
+                // reference cannot grow without bound.
+                Some(node) => self.budget.copy(node),
+                None => Node::unknown(format!("`{key}` refers to itself")),
+            };
         }
         self.memo.borrow_mut().insert(key.to_owned(), None);
         let node = work();
@@ -337,8 +352,12 @@ impl<'w, 'f> Instance<'w, 'f> {
     }
 
     fn variable_value(&self, name: &str) -> Node {
+        // A credential is never a value: it would reach messages (IAM501 reports it).
+        if super::parse::is_credential_name(name) {
+            return Node::unknown(format!("`var.{name}` holds a credential: not read"));
+        }
         if let Some(v) = self.inputs.get(name) {
-            return v.clone();
+            return self.budget.copy(v);
         }
         if self.depth == 0 {
             if let Some((expr, file)) = self.def.auto_vars.get(name) {
@@ -606,12 +625,13 @@ impl<'w, 'f> Instance<'w, 'f> {
         let Some((block, file)) = self.def.modules.get(name) else {
             return Vec::new();
         };
-        if self.depth >= MAX_MODULE_DEPTH {
+        if self.depth >= MAX_MODULE_DEPTH || !self.budget.charge(1_000) {
             return Vec::new();
         }
         let Some(child_def) = self
             .def
             .local_source(block)
+            .filter(|dir| !self.ancestors.contains(dir))
             .and_then(|dir| self.world.modules.get(&dir))
         else {
             return Vec::new();
@@ -686,6 +706,13 @@ impl<'w, 'f> Instance<'w, 'f> {
                 inputs,
                 providers,
                 depth: self.depth + 1,
+                ancestors: self
+                    .ancestors
+                    .iter()
+                    .cloned()
+                    .chain(std::iter::once(child_def.dir.clone()))
+                    .collect(),
+                budget: self.budget.clone(),
                 memo: RefCell::new(HashMap::new()),
                 children: RefCell::new(BTreeMap::new()),
             };
@@ -790,6 +817,12 @@ impl<'w, 'f> Instance<'w, 'f> {
                 Some(dir) if !self.world.modules.contains_key(&dir) => {
                     Some(format!("its source `{}` holds no scanned .tf file", dir.display()))
                 }
+                Some(dir) if self.ancestors.contains(&dir) => Some(
+                    "it calls a module that is calling it (a cycle): not followed".to_owned(),
+                ),
+                Some(_) if self.depth >= MAX_MODULE_DEPTH => Some(format!(
+                    "module calls nested deeper than {MAX_MODULE_DEPTH}: not followed"
+                )),
                 Some(_) => match self.instances(block, file) {
                     Instances::Unknown(why) => Some(format!("its instances are not known: {why}")),
                     _ => None,
@@ -1101,6 +1134,10 @@ impl Env for Instance<'_, '_> {
             }
             _ => None,
         }
+    }
+
+    fn budget(&self) -> &Budget {
+        &self.budget
     }
 
     fn read_file(&self, path: &str) -> Option<(Arc<str>, Option<Location>)> {

@@ -15,10 +15,6 @@ use crate::model::location::{FileId, Location};
 use crate::sources::aws_config::is_placeholder_credential;
 use crate::sources::{FileInput, INVALID_JSON};
 
-/// Brackets nested deeper than this are refused before parsing: the parser recurses per
-/// level, and a hostile file must not overflow the stack.
-const MAX_NESTING: usize = 256;
-
 /// What a file is to its module.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum HclKind {
@@ -93,13 +89,6 @@ pub fn parse(
     out: &mut Contribution,
 ) -> Result<HclFile, Box<Finding>> {
     let text = input.text;
-    if let Some(at) = too_deep(text) {
-        return Err(Box::new(syntax_finding(
-            input,
-            at,
-            format!("HCL nested more than {MAX_NESTING} levels deep: not read"),
-        )));
-    }
     let body = match hcl_edit::parser::parse_body(text) {
         Ok(body) => body,
         Err(e) => {
@@ -141,32 +130,13 @@ fn syntax_finding(input: &FileInput, at: usize, message: String) -> Finding {
         Location::bytes(input.id, start, end),
         message,
     )
-    .with_help("Terraform cannot read this file either: `terraform validate` shows the same error")
+    .with_help("iamlint could not read this file as HCL, so nothing in it is checked: fix the syntax (`terraform validate` shows it too)")
     .with_identity(format!("{INVALID_JSON}:{}", input.path.display()))
-}
-
-/// The offset where brackets first nest deeper than [`MAX_NESTING`], ignoring strings
-/// and comments only roughly (a bracket in a string counts): a cheap guard, not a parser.
-fn too_deep(text: &str) -> Option<usize> {
-    let mut depth = 0usize;
-    for (i, b) in text.bytes().enumerate() {
-        match b {
-            b'{' | b'[' | b'(' => {
-                depth += 1;
-                if depth > MAX_NESTING {
-                    return Some(i);
-                }
-            }
-            b'}' | b']' | b')' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    None
 }
 
 /// Attribute names that hold an AWS credential in Terraform: the provider's and the S3
 /// backend's arguments, and the names people give variables for them.
-fn is_credential_name(name: &str) -> bool {
+pub fn is_credential_name(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
     matches!(n.as_str(), "access_key" | "secret_key" | "token")
         || n.contains("secret_access_key")
