@@ -5,16 +5,13 @@
 
 use std::sync::Arc;
 
-use hcl_edit::expr::{
-    BinaryOperator, Expression, ForExpr, ObjectKey, TraversalOperator, UnaryOperator,
-};
-use hcl_edit::template::{Directive, Element, Template};
-use hcl_edit::Span;
+use super::ast::{BinaryOperator, Expr, ExprKind, ForExpr, ObjectKey, Op, Part, Span, Template};
 use serde_json::Number;
 
 use super::functions;
 use super::parse::HclFile;
 use super::value::{Member, Node, Text, Val};
+use crate::model::location::Location;
 
 /// Expressions nested deeper than this, counted through every reference a value
 /// follows (`local.a` whose value is `local.b`…), evaluate to unknown.
@@ -142,11 +139,11 @@ impl<'e> Eval<'e> {
         }
     }
 
-    fn at(&self, span: Option<std::ops::Range<usize>>) -> Option<crate::model::location::Location> {
+    fn at(&self, span: Option<Span>) -> Option<Location> {
         self.file.loc(span)
     }
 
-    pub fn expr(&mut self, e: &Expression) -> Node {
+    pub fn expr(&mut self, e: &Expr) -> Node {
         let budget = self.env.budget();
         if !budget.charge(1) {
             return Node::unknown(TOO_LARGE);
@@ -159,72 +156,72 @@ impl<'e> Eval<'e> {
         node
     }
 
-    fn expr_inner(&mut self, e: &Expression) -> Node {
-        let at = self.at(e.span());
-        match e {
-            Expression::Null(_) => Node::new(Val::Null, at),
-            Expression::Bool(b) => Node::new(Val::Bool(*b.value()), at),
-            Expression::Number(n) => Node::new(number(n.value()), at),
-            Expression::String(s) => {
-                Node::new(Val::String(Arc::from(s.value().as_str()), Text::Made), at)
+    fn expr_inner(&mut self, e: &Expr) -> Node {
+        let at = self.at(e.span);
+        match &e.kind {
+            ExprKind::Null => Node::new(Val::Null, at),
+            ExprKind::Bool(b) => Node::new(Val::Bool(*b), at),
+            ExprKind::Number(Some(n)) => Node::new(Val::Number(n.clone()), at),
+            ExprKind::Number(None) => {
+                Node::new(Val::Unknown("a number is out of range".into()), at)
             }
-            Expression::Array(items) => {
+            ExprKind::String(s) => Node::new(Val::String(s.clone(), Text::Made), at),
+            ExprKind::Array(items) => {
                 Node::new(Val::List(items.iter().map(|i| self.expr(i)).collect()), at)
             }
-            Expression::Object(obj) => {
-                let mut members: Vec<Member> = Vec::new();
-                for (key, value) in obj.iter() {
-                    let key_at = self.at(key.span());
-                    let key_text: Option<Arc<str>> = match key {
-                        ObjectKey::Ident(id) => Some(Arc::from(id.as_str())),
-                        ObjectKey::Expression(k) => {
-                            // `(var.x) = …` and `"a" = …`; a bare traversal key is a name.
-                            match k {
-                                Expression::Variable(v) => Some(Arc::from(v.as_str())),
-                                _ => self.expr(k).as_text().map(|t| Arc::from(&*t)),
-                            }
-                        }
+            ExprKind::Object(members_in) => {
+                let mut members: Vec<Member> = Vec::with_capacity(members_in.len());
+                for (key, value) in members_in {
+                    let (key, key_at): (Option<Arc<str>>, _) = match key {
+                        ObjectKey::Name(name, span) => (Some(name.clone()), self.at(*span)),
+                        ObjectKey::Expr(k) => (
+                            self.expr(k).as_text().map(|t| Arc::from(&*t)),
+                            self.at(k.span),
+                        ),
                     };
-                    let value = self.expr(value.expr());
-                    let Some(key) = key_text else {
+                    let value = self.expr(value);
+                    let Some(key) = key else {
                         return Node::new(Val::Unknown("an object key is not known".into()), at);
                     };
                     members.push(Member { key, key_at, value });
                 }
                 Node::new(Val::Object(last_of_each_key(members)), at)
             }
-            Expression::StringTemplate(t) => self.template(t, at, false),
-            Expression::HeredocTemplate(h) => {
-                let content = self.at(h.template.span());
-                let mut node = self.template(&h.template, content.clone(), true);
+            ExprKind::Template(t) => self.template(t, at, false),
+            ExprKind::Heredoc(t) => {
+                let content = self.at(t.span);
+                let mut node = self.template(t, content, true);
                 if node.at.is_none() {
                     node.at = at;
                 }
                 node
             }
-            Expression::Parenthesis(p) => self.expr(p.inner()),
-            Expression::Variable(v) => self.traversal(e, v.as_str(), &[]),
-            Expression::Conditional(c) => {
-                let cond = self.expr(&c.cond_expr);
+            ExprKind::Variable(v) => self.traversal(at, v, &[]),
+            ExprKind::Conditional(c) => {
+                let (cond, yes, no) = &**c;
+                let cond = self.expr(cond);
                 match cond.value {
-                    Val::Bool(true) => self.expr(&c.true_expr),
-                    Val::Bool(false) => self.expr(&c.false_expr),
-                    Val::String(ref s, _) if &**s == "true" => self.expr(&c.true_expr),
-                    Val::String(ref s, _) if &**s == "false" => self.expr(&c.false_expr),
+                    Val::Bool(true) => self.expr(yes),
+                    Val::Bool(false) => self.expr(no),
+                    Val::String(ref s, _) if &**s == "true" => self.expr(yes),
+                    Val::String(ref s, _) if &**s == "false" => self.expr(no),
                     _ => Node::new(Val::Unknown("a condition is not known".into()), at),
                 }
             }
-            Expression::FuncCall(call) => {
-                let name = call.name.name.as_str();
-                if !call.name.namespace.is_empty() {
+            ExprKind::Call {
+                name,
+                namespaced,
+                args,
+                expand,
+            } => {
+                if *namespaced {
                     return Node::new(
                         Val::Unknown(format!("provider function `{name}`").into()),
                         at,
                     );
                 }
-                let expand = call.args.expand_final();
-                let mut args: Vec<Node> = call.args.iter().map(|a| self.expr(a)).collect();
-                if expand {
+                let mut args: Vec<Node> = args.iter().map(|a| self.expr(a)).collect();
+                if *expand {
                     match args.pop().map(|n| n.value) {
                         Some(Val::List(items)) => args.extend(items),
                         _ => {
@@ -237,18 +234,25 @@ impl<'e> Eval<'e> {
                 }
                 functions::call(self, name, args, at)
             }
-            Expression::Traversal(t) => match &t.expr {
-                Expression::Variable(root) => self.traversal(e, root.as_str(), &t.operators),
-                inner => {
-                    let base = self.expr(inner);
-                    self.apply_operators(base, &t.operators, at)
+            ExprKind::Traversal(base, ops) => match &base.kind {
+                ExprKind::Variable(root) => self.traversal(at, root, ops),
+                _ => {
+                    let base = self.expr(base);
+                    self.apply_operators(base, ops, at)
                 }
             },
-            Expression::UnaryOp(op) => {
-                let v = self.expr(&op.expr);
-                let value = match (op.operator.value(), &v.value) {
-                    (UnaryOperator::Not, Val::Bool(b)) => Val::Bool(!b),
-                    (UnaryOperator::Neg, Val::Number(n)) => n
+            ExprKind::Not(inner) => {
+                let v = self.expr(inner);
+                let value = match &v.value {
+                    Val::Bool(b) => Val::Bool(!b),
+                    _ => Val::Unknown("an operand is not known".into()),
+                };
+                Node::new(value, at)
+            }
+            ExprKind::Neg(inner) => {
+                let v = self.expr(inner);
+                let value = match &v.value {
+                    Val::Number(n) => n
                         .as_f64()
                         .and_then(|f| float(-f))
                         .unwrap_or_else(|| Val::Unknown("a number is out of range".into())),
@@ -256,31 +260,25 @@ impl<'e> Eval<'e> {
                 };
                 Node::new(value, at)
             }
-            Expression::BinaryOp(op) => {
-                let l = self.expr(&op.lhs_expr);
-                let r = self.expr(&op.rhs_expr);
-                Node::new(binary(*op.operator.value(), &l, &r), at)
+            ExprKind::Binary(op, sides) => {
+                let l = self.expr(&sides.0);
+                let r = self.expr(&sides.1);
+                Node::new(binary(*op, &l, &r), at)
             }
-            Expression::ForExpr(f) => self.for_expr(f, at),
+            ExprKind::For(f) => self.for_expr(f, at),
         }
     }
 
     /// A reference: a name bound by an enclosing expression, or one the module answers.
-    fn traversal(
-        &mut self,
-        whole: &Expression,
-        root: &str,
-        ops: &[hcl_edit::Decorated<TraversalOperator>],
-    ) -> Node {
-        let at = self.at(whole.span());
+    fn traversal(&mut self, at: Option<Location>, root: &str, ops: &[Op]) -> Node {
         if let Some((_, bound)) = self.bound.iter().rev().find(|(n, _)| &**n == root) {
             let base = self.env.budget().copy(bound);
             return self.apply_operators(base, ops, at);
         }
         let names: Vec<&str> = ops
             .iter()
-            .map_while(|op| match op.value() {
-                TraversalOperator::GetAttr(id) => Some(id.as_str()),
+            .map_while(|op| match op {
+                Op::GetAttr(id) => Some(&**id),
                 _ => None,
             })
             .collect();
@@ -300,24 +298,16 @@ impl<'e> Eval<'e> {
         }
     }
 
-    fn apply_operators(
-        &mut self,
-        mut node: Node,
-        ops: &[hcl_edit::Decorated<TraversalOperator>],
-        at: Option<crate::model::location::Location>,
-    ) -> Node {
+    fn apply_operators(&mut self, mut node: Node, ops: &[Op], at: Option<Location>) -> Node {
         for (i, op) in ops.iter().enumerate() {
-            node = match op.value() {
-                TraversalOperator::GetAttr(id) => get_attr(&node, id.as_str()),
-                TraversalOperator::Index(e) => {
+            node = match op {
+                Op::GetAttr(id) => get_attr(&node, id),
+                Op::Index(e) => {
                     let key = self.expr(e);
                     index(&node, &key)
                 }
-                TraversalOperator::LegacyIndex(n) => index(
-                    &node,
-                    &Node::new(Val::Number(Number::from(*n.value())), None),
-                ),
-                TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => {
+                Op::LegacyIndex(n) => index(&node, &Node::new(Val::Number(Number::from(*n)), None)),
+                Op::Splat => {
                     let rest = ops.get(i + 1..).unwrap_or_default();
                     let items = match node.value {
                         Val::List(items) => items,
@@ -336,15 +326,10 @@ impl<'e> Eval<'e> {
         node
     }
 
-    fn template(
-        &mut self,
-        t: &Template,
-        at: Option<crate::model::location::Location>,
-        heredoc: bool,
-    ) -> Node {
+    fn template(&mut self, t: &Template, at: Option<Location>, heredoc: bool) -> Node {
         // `"${x}"` is x itself, whatever its type.
-        if let Some(Element::Interpolation(i)) = t.as_single_element() {
-            let mut node = self.expr(&i.expr);
+        if let [Part::Interpolation(e)] = t.parts.as_slice() {
+            let mut node = self.expr(e);
             if node.at.is_none() {
                 node.at = at;
             }
@@ -380,7 +365,8 @@ impl<'e> Eval<'e> {
         self.render(t, out, verbatim)
     }
 
-    /// Appends a template's text; Err with the reason when a part is not known.
+    /// Appends a template's text; Err with the reason when a part is not known (unknown
+    /// interpolations are rendered as [`UNKNOWN_SENTINEL`] all the same).
     fn render(
         &mut self,
         t: &Template,
@@ -402,20 +388,18 @@ impl<'e> Eval<'e> {
         verbatim: &mut bool,
         unknown: &mut Option<Arc<str>>,
     ) -> Result<(), Arc<str>> {
-        for element in t.iter() {
-            match element {
-                Element::Literal(lit) => {
-                    let value = lit.value();
-                    if let Some(span) = lit.span() {
-                        if span.len() != value.len() {
-                            *verbatim = false;
-                        }
-                    }
-                    out.push_str(value);
+        for part in &t.parts {
+            match part {
+                Part::Literal {
+                    text,
+                    verbatim: literal,
+                } => {
+                    *verbatim &= *literal;
+                    out.push_str(text);
                 }
-                Element::Interpolation(i) => {
+                Part::Interpolation(e) => {
                     *verbatim = false;
-                    let node = self.expr(&i.expr);
+                    let node = self.expr(e);
                     match (&node.value, node.as_text()) {
                         (_, Some(text)) => out.push_str(&text),
                         (Val::Unknown(why), _) => {
@@ -427,43 +411,45 @@ impl<'e> Eval<'e> {
                         _ => return Err("an interpolated value is not a string".into()),
                     }
                 }
-                Element::Directive(d) => {
+                Part::If {
+                    cond,
+                    then,
+                    otherwise,
+                } => {
                     *verbatim = false;
-                    match &**d {
-                        Directive::If(d) => {
-                            let cond = self.expr(&d.if_expr.cond_expr);
-                            match cond.value {
-                                Val::Bool(true) => {
-                                    self.render_into(&d.if_expr.template, out, verbatim, unknown)?
-                                }
-                                Val::Bool(false) => {
-                                    if let Some(e) = &d.else_expr {
-                                        self.render_into(&e.template, out, verbatim, unknown)?;
-                                    }
-                                }
-                                _ => return Err("a template condition is not known".into()),
+                    match self.expr(cond).value {
+                        Val::Bool(true) => self.render_into(then, out, verbatim, unknown)?,
+                        Val::Bool(false) => {
+                            if let Some(e) = otherwise {
+                                self.render_into(e, out, verbatim, unknown)?;
                             }
                         }
-                        Directive::For(d) => {
-                            let f = &d.for_expr;
-                            let coll = self.expr(&f.collection_expr);
-                            let pairs = iteration(&coll).ok_or_else(|| {
-                                Arc::<str>::from("a template loop's collection is not known")
-                            })?;
-                            for (k, v) in pairs {
-                                if !self.env.budget().charge(1 + (out.len() / 4096) as u64) {
-                                    return Err(TOO_LARGE.into());
-                                }
-                                let mark = self.bound.len();
-                                if let Some(kv) = &f.key_var {
-                                    self.bound.push((Arc::from(kv.as_str()), k));
-                                }
-                                self.bound.push((Arc::from(f.value_var.as_str()), v));
-                                let r = self.render_into(&f.template, out, verbatim, unknown);
-                                self.bound.truncate(mark);
-                                r?;
-                            }
+                        _ => return Err("a template condition is not known".into()),
+                    }
+                }
+                Part::For {
+                    key_var,
+                    value_var,
+                    collection,
+                    body,
+                } => {
+                    *verbatim = false;
+                    let coll = self.expr(collection);
+                    let pairs = iteration(&coll).ok_or_else(|| {
+                        Arc::<str>::from("a template loop's collection is not known")
+                    })?;
+                    for (k, v) in pairs {
+                        if !self.env.budget().charge(1 + (out.len() / 4096) as u64) {
+                            return Err(TOO_LARGE.into());
                         }
+                        let mark = self.bound.len();
+                        if let Some(kv) = key_var {
+                            self.bound.push((kv.clone(), k));
+                        }
+                        self.bound.push((value_var.clone(), v));
+                        let r = self.render_into(body, out, verbatim, unknown);
+                        self.bound.truncate(mark);
+                        r?;
                     }
                 }
             }
@@ -471,8 +457,8 @@ impl<'e> Eval<'e> {
         Ok(())
     }
 
-    fn for_expr(&mut self, f: &ForExpr, at: Option<crate::model::location::Location>) -> Node {
-        let coll = self.expr(&f.intro.collection_expr);
+    fn for_expr(&mut self, f: &ForExpr, at: Option<Location>) -> Node {
+        let coll = self.expr(&f.collection);
         let Some(pairs) = iteration(&coll) else {
             return Node::new(
                 Val::Unknown("a `for` expression's collection is not known".into()),
@@ -486,28 +472,27 @@ impl<'e> Eval<'e> {
                 return Node::unknown(TOO_LARGE);
             }
             let mark = self.bound.len();
-            if let Some(kv) = &f.intro.key_var {
-                self.bound.push((Arc::from(kv.as_str()), k));
+            if let Some(kv) = &f.key_var {
+                self.bound.push((kv.clone(), k));
             }
-            self.bound.push((Arc::from(f.intro.value_var.as_str()), v));
+            self.bound.push((f.value_var.clone(), v));
             let keep = match &f.cond {
-                Some(c) => self.expr(&c.expr).value,
+                Some(c) => self.expr(c).value,
                 None => Val::Bool(true),
             };
             let result = match keep {
                 Val::Bool(false) => Ok(()),
                 Val::Bool(true) => {
-                    let value = self.expr(&f.value_expr);
-                    match &f.key_expr {
+                    let value = self.expr(&f.value);
+                    match &f.key {
                         None => {
                             items.push(value);
                             Ok(())
                         }
                         Some(ke) => match self.expr(ke).as_text() {
                             Some(key) if !f.grouping => {
-                                let key: Arc<str> = Arc::from(&*key);
                                 members.push(Member {
-                                    key,
+                                    key: Arc::from(&*key),
                                     key_at: None,
                                     value,
                                 });
@@ -527,7 +512,7 @@ impl<'e> Eval<'e> {
                 );
             }
         }
-        if f.key_expr.is_some() {
+        if f.key.is_some() {
             Node::new(Val::Object(last_of_each_key(members)), at)
         } else {
             Node::new(Val::List(items), at)
@@ -658,18 +643,6 @@ pub fn index(node: &Node, key: &Node) -> Node {
         (Val::Unknown(why), _) => Node::unknown(why.clone()),
         _ => Node::unknown("an index is not known"),
     }
-}
-
-pub fn number(n: &hcl_edit::Number) -> Val {
-    if let Some(i) = n.as_i64() {
-        return Val::Number(Number::from(i));
-    }
-    if let Some(u) = n.as_u64() {
-        return Val::Number(Number::from(u));
-    }
-    n.as_f64()
-        .and_then(float)
-        .unwrap_or_else(|| Val::Unknown("a number is out of range".into()))
 }
 
 /// A float as a JSON number, whole numbers as integers (Terraform prints `3`, not `3.0`).

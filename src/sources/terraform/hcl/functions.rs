@@ -79,7 +79,9 @@ pub fn call(ev: &mut Eval, name: &str, args: Vec<Node>, at: Option<Location>) ->
                     "`templatefile` of `{path}` that is not in the scan"
                 ));
             };
-            let Ok(template) = hcl_edit::parser::parse_template(&content) else {
+            let Ok(template) =
+                hcl_edit::parser::parse_template(&content).map(|t| super::ast::template(&t, None))
+            else {
                 return unknown(format!("`templatefile` of `{path}` that is not a template"));
             };
             let Val::Object(members) = &vars.value else {

@@ -4,6 +4,7 @@
 //! The resources it finds go to the same back end as plans and `.tf.json`, as a document
 //! of Terraform's JSON shape whose every part keeps the HCL place it came from.
 
+mod ast;
 mod eval;
 mod functions;
 mod module;

@@ -11,10 +11,8 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use foldhash::{HashMap, HashMapExt};
-use hcl_edit::expr::Expression;
-use hcl_edit::structure::{Block, Body};
-use hcl_edit::Span;
 
+use super::ast::{Block, Body, Expr, ExprKind, ObjectKey, Op};
 use super::eval::{Budget, Env, Eval};
 use super::parse::{HclFile, HclKind};
 use super::policy_document::policy_document;
@@ -52,18 +50,18 @@ pub struct ModuleDef<'f> {
     pub dir: PathBuf,
     pub files: Vec<&'f HclFile>,
     variables: BTreeMap<String, Def<'f, Block>>,
-    locals: HashMap<String, Def<'f, Expression>>,
+    locals: HashMap<String, Def<'f, Expr>>,
     /// Managed resources by `type.name`.
     pub resources: BTreeMap<String, Def<'f, Block>>,
     /// Data sources by `type.name`.
     data: BTreeMap<String, Def<'f, Block>>,
     pub modules: BTreeMap<String, Def<'f, Block>>,
     providers: Vec<Def<'f, Block>>,
-    outputs: HashMap<String, Def<'f, Expression>>,
+    outputs: HashMap<String, Def<'f, Expr>>,
     /// Values of `terraform.tfvars` and `*.auto.tfvars` (later files win).
-    auto_vars: HashMap<String, Def<'f, Expression>>,
+    auto_vars: HashMap<String, Def<'f, Expr>>,
     /// Values of other `*.tfvars`, which a run may or may not be given.
-    optional_vars: HashMap<String, Vec<Def<'f, Expression>>>,
+    optional_vars: HashMap<String, Vec<Def<'f, Expr>>>,
     optional_var_files: usize,
 }
 
@@ -79,16 +77,16 @@ impl<'f> ModuleDef<'f> {
             match file.kind {
                 HclKind::Config => def.add_config(file),
                 HclKind::AutoVars => {
-                    for attr in file.body.attributes() {
+                    for attr in file.body.attributes.iter() {
                         def.auto_vars
-                            .insert(attr.key.as_str().to_owned(), (&attr.value, file));
+                            .insert(attr.key.to_string(), (&attr.value, file));
                     }
                 }
                 HclKind::OptionalVars => {
                     def.optional_var_files += 1;
-                    for attr in file.body.attributes() {
+                    for attr in file.body.attributes.iter() {
                         def.optional_vars
-                            .entry(attr.key.as_str().to_owned())
+                            .entry(attr.key.to_string())
                             .or_default()
                             .push((&attr.value, file));
                     }
@@ -100,16 +98,16 @@ impl<'f> ModuleDef<'f> {
     }
 
     fn add_config(&mut self, file: &'f HclFile) {
-        for block in file.body.blocks() {
-            let label = |i: usize| block.labels.get(i).map(|l| l.as_str().to_owned());
-            match (block.ident.as_str(), label(0), label(1)) {
+        for block in file.body.blocks.iter() {
+            let label = |i: usize| block.label(i).map(str::to_owned);
+            match (&*block.ident, label(0), label(1)) {
                 ("variable", Some(name), _) => {
                     self.variables.insert(name, (block, file));
                 }
                 ("locals", ..) => {
-                    for attr in block.body.attributes() {
+                    for attr in block.body.attributes.iter() {
                         self.locals
-                            .insert(attr.key.as_str().to_owned(), (&attr.value, file));
+                            .insert(attr.key.to_string(), (&attr.value, file));
                     }
                 }
                 ("resource", Some(kind), Some(name)) => {
@@ -136,11 +134,13 @@ impl<'f> ModuleDef<'f> {
     /// The folder a local module call's `source` names, lexically (`./x`, `../x`); None for
     /// a registry, git or other remote source.
     pub fn local_source(&self, call: &Block) -> Option<PathBuf> {
-        let source = call.body.get_attribute("source")?.value.as_str()?;
+        let ExprKind::String(source) = &call.body.get_attribute("source")?.value.kind else {
+            return None;
+        };
         if !(source.starts_with("./") || source.starts_with("../")) {
             return None;
         }
-        Some(normalize(&self.dir.join(source)))
+        Some(normalize(&self.dir.join(&**source)))
     }
 }
 
@@ -298,17 +298,9 @@ impl<'w, 'f> Instance<'w, 'f> {
     }
 
     fn provider_of(&self, block: &Block) -> Option<&ProviderInfo> {
-        let name = match block.body.get_attribute("provider").map(|a| &a.value) {
-            Some(Expression::Traversal(t)) => {
-                let root = t.expr.as_variable().map(|v| v.as_str().to_owned())?;
-                let alias = t.operators.first().and_then(|op| match op.value() {
-                    hcl_edit::expr::TraversalOperator::GetAttr(id) => Some(id.as_str().to_owned()),
-                    _ => None,
-                })?;
-                format!("{root}.{alias}")
-            }
-            Some(Expression::Variable(v)) => v.as_str().to_owned(),
-            _ => "aws".to_owned(),
+        let name = match block.body.get_attribute("provider") {
+            Some(attr) => expr_name(Some(&attr.value))?,
+            None => "aws".to_owned(),
         };
         self.providers.get(&name)
     }
@@ -438,7 +430,7 @@ impl<'w, 'f> Instance<'w, 'f> {
                 Instances::Unknown(why) => Node::unknown(why),
                 Instances::Count(n) => Node::new(
                     Val::List((0..n).map(|i| one(&[count_binding(i)])).collect()),
-                    file.loc(block.span()),
+                    file.loc(block.span),
                 ),
                 Instances::Each(pairs) => Node::new(
                     Val::Object(
@@ -451,7 +443,7 @@ impl<'w, 'f> Instance<'w, 'f> {
                             })
                             .collect(),
                     ),
-                    file.loc(block.span()),
+                    file.loc(block.span),
                 ),
             }
         })
@@ -673,13 +665,15 @@ impl<'w, 'f> Instance<'w, 'f> {
                     },
                 );
             }
-            if let Some(Expression::Object(map)) =
-                block.body.get_attribute("providers").map(|a| &a.value)
+            if let Some(ExprKind::Object(map)) =
+                block.body.get_attribute("providers").map(|a| &a.value.kind)
             {
-                for (k, v) in map.iter() {
-                    let target = expr_name(k.as_expr())
-                        .or_else(|| k.as_ident().map(|i| i.as_str().to_owned()));
-                    let source = expr_name(Some(v.expr()));
+                for (k, v) in map {
+                    let target = match k {
+                        ObjectKey::Name(name, _) => Some(name.to_string()),
+                        ObjectKey::Expr(e) => expr_name(Some(e)),
+                    };
+                    let source = expr_name(Some(v));
                     if let (Some(target), Some(source)) = (target, source) {
                         if let Some(p) = self.providers.get(&source) {
                             providers.insert(
@@ -767,7 +761,7 @@ impl<'w, 'f> Instance<'w, 'f> {
                     format!("{}.{local}", self.address)
                 };
                 let account = self.account(block);
-                let at = file.loc(block.span());
+                let at = file.loc(block.span);
                 let mut push = |address: String, values: Node| {
                     out.push(Evaluated {
                         kind: kind.to_owned(),
@@ -832,7 +826,7 @@ impl<'w, 'f> Instance<'w, 'f> {
                 notes.push(UnknownValue {
                     what,
                     why,
-                    at: file.loc(block.span()),
+                    at: file.loc(block.span),
                 });
             }
             for child in self.module_instances(name) {
@@ -846,31 +840,30 @@ impl<'w, 'f> Instance<'w, 'f> {
 /// `object({…})` type declares `optional` are added (null, or their default) when left
 /// out, and those it does not declare are dropped, recursively through `map`, `list`,
 /// `set` and `tuple`. Any other type leaves the value as it is.
-fn conform(node: Node, ty: &Expression, ev: &mut Eval) -> Node {
-    let Expression::FuncCall(call) = ty else {
+fn conform(node: Node, ty: &Expr, ev: &mut Eval) -> Node {
+    let ExprKind::Call { name, args, .. } = &ty.kind else {
         return node;
     };
-    let args: Vec<&Expression> = call.args.iter().collect();
     let at = node.at.clone();
-    match (call.name.name.as_str(), node.value) {
+    match (&**name, node.value) {
         ("optional", value) => match args.first() {
             Some(inner) => conform(Node::new(value, at), inner, ev),
             None => Node::new(value, at),
         },
         ("object", Val::Object(members)) => {
-            let Some(Expression::Object(spec)) = args.first() else {
+            let Some(ExprKind::Object(spec)) = args.first().map(|a| &a.kind) else {
                 return Node::new(Val::Object(members), at);
             };
             let mut out = Vec::new();
-            for (key, value_type) in spec.iter() {
-                let Some(key) = key
-                    .as_ident()
-                    .map(|i| i.as_str().to_owned())
-                    .or_else(|| key.as_expr().and_then(|e| e.as_str().map(str::to_owned)))
-                else {
-                    continue;
+            for (key, ty) in spec {
+                let key: String = match key {
+                    ObjectKey::Name(name, _) => name.to_string(),
+                    ObjectKey::Expr(Expr {
+                        kind: ExprKind::String(s),
+                        ..
+                    }) => s.to_string(),
+                    ObjectKey::Expr(_) => continue,
                 };
-                let ty = value_type.expr();
                 match members.iter().find(|m| *m.key == *key) {
                     Some(m) if !matches!(m.value.value, Val::Null) => out.push(Member {
                         key: m.key.clone(),
@@ -878,9 +871,9 @@ fn conform(node: Node, ty: &Expression, ev: &mut Eval) -> Node {
                         value: conform(m.value.clone(), ty, ev),
                     }),
                     found => {
-                        let default = match ty {
-                            Expression::FuncCall(opt) if opt.name.name.as_str() == "optional" => {
-                                opt.args.iter().nth(1).map(|d| ev.expr(d))
+                        let default = match &ty.kind {
+                            ExprKind::Call { name, args, .. } if &**name == "optional" => {
+                                args.get(1).map(|d| ev.expr(d))
                             }
                             _ => None,
                         };
@@ -965,15 +958,15 @@ fn each_binding(key: Arc<str>, value: Node) -> (Arc<str>, Node) {
 }
 
 /// `aws` or `aws.x` as written in a `providers` map or a `provider` argument.
-fn expr_name(e: Option<&Expression>) -> Option<String> {
-    match e? {
-        Expression::Variable(v) => Some(v.as_str().to_owned()),
-        Expression::Traversal(t) => {
-            let root = t.expr.as_variable()?.as_str().to_owned();
-            match t.operators.first()?.value() {
-                hcl_edit::expr::TraversalOperator::GetAttr(id) => {
-                    Some(format!("{root}.{}", id.as_str()))
-                }
+fn expr_name(e: Option<&Expr>) -> Option<String> {
+    match &e?.kind {
+        ExprKind::Variable(v) => Some(v.to_string()),
+        ExprKind::Traversal(base, ops) => {
+            let ExprKind::Variable(root) = &base.kind else {
+                return None;
+            };
+            match ops.as_slice() {
+                [Op::GetAttr(id)] => Some(format!("{root}.{id}")),
                 _ => None,
             }
         }
@@ -983,33 +976,33 @@ fn expr_name(e: Option<&Expression>) -> Option<String> {
 
 /// A block body as a node (see [`Instance::eval_body`]).
 fn body_node(ev: &mut Eval, body: &Body, top: bool) -> Node {
-    let at = ev.file.loc(body.span());
+    let at = ev.file.loc(body.span);
     let mut members: Vec<Member> = Vec::new();
-    for attr in body.attributes() {
-        let key = attr.key.as_str();
+    for attr in &body.attributes {
+        let key = &*attr.key;
         if top && META.contains(&key) && key != "source" {
             continue;
         }
         let value = ev.expr(&attr.value);
         members.push(Member {
             key: Arc::from(key),
-            key_at: ev.file.loc(attr.key.span()),
+            key_at: ev.file.loc(attr.key_span),
             value,
         });
     }
     let mut blocks: Vec<(Arc<str>, Option<Location>, Node)> = Vec::new();
-    for block in body.blocks() {
-        let ident = block.ident.as_str();
+    for block in &body.blocks {
+        let ident = &*block.ident;
         if top && ident == "lifecycle" {
             continue;
         }
         if ident == "dynamic" {
-            let Some(label) = block.labels.first().map(|l| Arc::<str>::from(l.as_str())) else {
+            let Some(label) = block.labels.first().cloned() else {
                 continue;
             };
             blocks.push((
                 label.clone(),
-                ev.file.loc(block.span()),
+                ev.file.loc(block.span),
                 dynamic_blocks(ev, block, &label),
             ));
             continue;
@@ -1017,8 +1010,8 @@ fn body_node(ev: &mut Eval, body: &Body, top: bool) -> Node {
         let node = body_node(ev, &block.body, false);
         blocks.push((
             Arc::from(ident),
-            ev.file.loc(block.ident.span()),
-            Node::new(node.value, ev.file.loc(block.span())),
+            ev.file.loc(block.ident_span),
+            Node::new(node.value, ev.file.loc(block.span)),
         ));
     }
     for (name, key_at, node) in blocks {
@@ -1048,7 +1041,7 @@ fn body_node(ev: &mut Eval, body: &Body, top: bool) -> Node {
 
 /// The blocks a `dynamic` block makes: a list, or unknown when its `for_each` is.
 fn dynamic_blocks(ev: &mut Eval, block: &Block, label: &Arc<str>) -> Node {
-    let at = ev.file.loc(block.span());
+    let at = ev.file.loc(block.span);
     let Some(for_each) = block.body.get_attribute("for_each") else {
         return Node::unknown("`dynamic` block without `for_each`");
     };
@@ -1062,7 +1055,10 @@ fn dynamic_blocks(ev: &mut Eval, block: &Block, label: &Arc<str>) -> Node {
     let iterator: Arc<str> = block
         .body
         .get_attribute("iterator")
-        .and_then(|a| a.value.as_variable().map(|v| Arc::from(v.as_str())))
+        .and_then(|a| match &a.value.kind {
+            ExprKind::Variable(v) => Some(v.clone()),
+            _ => None,
+        })
         .unwrap_or_else(|| label.clone());
     let Some(content) = block.body.get_blocks("content").next() else {
         return Node::new(Val::List(Vec::new()), at);
@@ -1088,7 +1084,7 @@ fn dynamic_blocks(ev: &mut Eval, block: &Block, label: &Arc<str>) -> Node {
         ev.bound.push((iterator.clone(), binding));
         let node = body_node(ev, &content.body, false);
         ev.bound.truncate(mark);
-        items.push(Node::new(node.value, ev.file.loc(content.span())));
+        items.push(Node::new(node.value, ev.file.loc(content.span)));
     }
     Node::new(Val::List(items), at)
 }

@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 
 use hcl_edit::structure::{Body, Structure};
 
+use super::ast;
+
 use hcl_edit::expr::Expression;
 use hcl_edit::Span;
 
@@ -33,17 +35,17 @@ pub struct HclFile {
     /// Bytes before the parsed text (a byte-order mark): added to every span.
     pub offset: usize,
     pub kind: HclKind,
-    pub body: Body,
+    pub body: ast::Body,
 }
 
 impl HclFile {
     /// The place of a parsed span in the file.
-    pub fn loc(&self, span: Option<std::ops::Range<usize>>) -> Option<Location> {
+    pub fn loc(&self, span: Option<ast::Span>) -> Option<Location> {
         let span = span?;
         Some(Location::bytes(
             self.id,
-            span.start + self.offset,
-            span.end + self.offset,
+            span.start as usize + self.offset,
+            span.end as usize + self.offset,
         ))
     }
 }
@@ -108,13 +110,14 @@ pub fn parse(
         }
     };
     find_secrets(input, &body, kind, out);
-    let kept: Vec<Structure> = body.into_iter().filter(keep).collect();
+    // Converted here, on the thread that parsed it: hcl-edit's tree is dropped at once.
+    let kept = ast::convert_body(&body, keep);
     Ok(HclFile {
         id: input.id,
         path: input.path.to_path_buf(),
         offset: input.offset,
         kind,
-        body: Body::from_iter(kept),
+        body: kept,
     })
 }
 
@@ -149,20 +152,15 @@ pub fn is_credential_name(name: &str) -> bool {
 /// `backend` block of `terraform`, the defaults of `variable` blocks named like one, and
 /// `.tfvars` values named like one.
 fn find_secrets(input: &FileInput, body: &Body, kind: HclKind, out: &mut Contribution) {
-    let file = HclFile {
-        id: input.id,
-        path: input.path.to_path_buf(),
-        offset: input.offset,
-        kind,
-        body: Body::new(),
+    let at = |r: Option<std::ops::Range<usize>>| {
+        r.map(|r| Location::bytes(input.id, r.start + input.offset, r.end + input.offset))
     };
     let mut record =
         |key: &str, key_span: Option<std::ops::Range<usize>>, value: &Expression, place: String| {
             let Expression::String(s) = value else {
                 return;
             };
-            let (Some(key_at), Some(value_at)) = (file.loc(key_span), file.loc(value.span()))
-            else {
+            let (Some(key_at), Some(value_at)) = (at(key_span), at(value.span())) else {
                 return;
             };
             out.redactions.push(value_at.clone());
