@@ -66,6 +66,19 @@ impl Location {
     }
 }
 
+/// Where the parts of a document built from another syntax (Terraform HCL) were written,
+/// worked out only when a finding needs one.
+pub trait Places: std::fmt::Debug + Send + Sync {
+    /// The place of the value (or the key) at `rel`, or of its nearest placed ancestor.
+    fn place(&self, rel: &JsonPath, key: bool) -> Option<Location>;
+}
+
+impl Places for SpanMap {
+    fn place(&self, rel: &JsonPath, key: bool) -> Option<Location> {
+        SpanMap::place(self, rel, key)
+    }
+}
+
 /// Where each part of a document built from another syntax was written (a Terraform
 /// `jsonencode({…})` object, a policy-document data source), by path from the document's
 /// root. A part without a place of its own is placed at its nearest ancestor's.
@@ -129,13 +142,16 @@ pub enum DocOrigin {
     Mapped { file: FileId, spans: MappedSpans },
 }
 
-/// A shared [`SpanMap`], compared and hashed by identity (one map per document).
+/// A shared [`Places`], compared and hashed by identity (one per document).
 #[derive(Clone, Debug)]
-pub struct MappedSpans(pub std::sync::Arc<SpanMap>);
+pub struct MappedSpans(pub std::sync::Arc<dyn Places>);
 
 impl PartialEq for MappedSpans {
     fn eq(&self, other: &Self) -> bool {
-        std::sync::Arc::ptr_eq(&self.0, &other.0)
+        std::ptr::addr_eq(
+            std::sync::Arc::as_ptr(&self.0),
+            std::sync::Arc::as_ptr(&other.0),
+        )
     }
 }
 
@@ -143,7 +159,7 @@ impl Eq for MappedSpans {}
 
 impl std::hash::Hash for MappedSpans {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        std::ptr::hash(std::sync::Arc::as_ptr(&self.0), state);
+        std::ptr::hash(std::sync::Arc::as_ptr(&self.0).cast::<()>(), state);
     }
 }
 

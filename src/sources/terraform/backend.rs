@@ -166,15 +166,17 @@ fn local_instance<'r>(r: &'r Resource) -> Option<(&'r str, Option<&'r str>)> {
 
 /// What the HCL front end tells the back end beside the values: where each part of them
 /// was written, and the policy documents as nodes (so they keep their places).
-pub(super) struct HclSide {
-    pub(super) spans: SpanMap,
-    pub(super) docs: HashMap<JsonPath, Node>,
+pub(super) trait HclSide {
+    /// The place of the value at `path` (a path into the values the back end reads).
+    fn place(&self, path: &JsonPath) -> Option<Location>;
+    /// The node at `path`, for the policy documents held there.
+    fn node(&self, path: &JsonPath) -> Option<&Node>;
 }
 
 /// What one Terraform file contributes, built up resource by resource.
 pub(super) struct Loader<'x> {
     /// Set for HCL: paths are into its evaluated document, not into a file.
-    pub(super) hcl: Option<&'x HclSide>,
+    pub(super) hcl: Option<&'x dyn HclSide>,
     pub(super) ctx: &'x LoadContext<'x>,
     pub(super) input: &'x FileInput<'x>,
     pub(super) out: Contribution,
@@ -196,8 +198,7 @@ impl<'x> Loader<'x> {
     fn loc(&self, path: &JsonPath) -> Location {
         match self.hcl {
             Some(hcl) => hcl
-                .spans
-                .place(path, false)
+                .place(path)
                 .unwrap_or_else(|| Location::file(self.input.id)),
             None => Location::json(self.input.id, path.clone()),
         }
@@ -364,10 +365,10 @@ impl<'x> Loader<'x> {
             return None;
         }
         let mut origin = None;
-        if let Some(node) = self.hcl.and_then(|h| h.docs.get(&path)) {
+        if let Some(node) = self.hcl.and_then(|h| h.node(&path)) {
             match (&node.value, &node.at) {
                 (Val::Json(inner), at) => {
-                    let (value, unresolved, spans) = inner.to_document();
+                    let (value, unresolved) = inner.to_document();
                     if value.is_object() {
                         let file = inner.at.as_ref().map_or(self.input.id, |l| l.file);
                         let origin = match at {
@@ -376,14 +377,14 @@ impl<'x> Loader<'x> {
                             Some(Location {
                                 file,
                                 anchor: Anchor::Bytes { start, end },
-                            }) if spans.is_empty() => DocOrigin::JsonIn {
+                            }) if inner.at.is_none() => DocOrigin::JsonIn {
                                 file: *file,
                                 start: *start,
                                 end: *end,
                             },
                             _ => DocOrigin::Mapped {
                                 file,
-                                spans: MappedSpans(Arc::new(spans)),
+                                spans: MappedSpans(inner.clone()),
                             },
                         };
                         let mut doc =

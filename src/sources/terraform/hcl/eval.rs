@@ -344,7 +344,7 @@ impl<'e> Eval<'e> {
         if !verbatim && looks_like_json(&out, heredoc) {
             if let Ok(value) = serde_json::from_str::<serde_json::Value>(&out) {
                 if value.is_object() {
-                    return Node::new(Val::Json(Box::new(json_with_unknowns(&value))), at);
+                    return Node::new(Val::Json(Arc::new(json_with_unknowns(&value))), at);
                 }
             }
         }

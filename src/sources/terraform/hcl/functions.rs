@@ -47,7 +47,7 @@ pub fn call(ev: &mut Eval, name: &str, args: Vec<Node>, at: Option<Location>) ->
         "jsonencode" => args
             .into_iter()
             .next()
-            .map(|a| Node::new(Val::Json(Box::new(a)), at.clone())),
+            .map(|a| Node::new(Val::Json(Arc::new(a)), at.clone())),
         "jsondecode" => text(0)
             .and_then(|t| serde_json::from_str::<Value>(&t).ok())
             .map(|v| from_json(&v, at.clone())),
@@ -102,7 +102,7 @@ pub fn call(ev: &mut Eval, name: &str, args: Vec<Node>, at: Option<Location>) ->
             // file's text by path (a template's interpolations sit inside strings).
             return match serde_json::from_str::<Value>(&out) {
                 Ok(v) if is_json_document_value(&v) => {
-                    Node::new(Val::Json(Box::new(json_with_unknowns(&v))), place.or(at))
+                    Node::new(Val::Json(Arc::new(json_with_unknowns(&v))), place.or(at))
                 }
                 _ => unknown(format!(
                     "`templatefile` of `{path}` does not give a JSON document: not read"

@@ -24,13 +24,13 @@ use super::attrs::{Attrs, Flavor};
 use super::backend::{ConfigIndex, HclSide, Loader};
 use super::json::Resource;
 use crate::model::inventory::{Contribution, UnknownValue};
-use crate::model::location::{FileId, Location, SpanMap};
-use crate::model::path::JsonPath;
+use crate::model::location::{FileId, Location};
+use crate::model::path::{JsonPath, PathSeg};
 use crate::sources::{FileInput, LoadContext};
 pub use module::normalize as normalize_path;
 use module::{Evaluated, Instance, ModuleDef, World};
 pub use parse::{hcl_kind, parse, HclFile, HclKind};
-use value::{Node, Text, Val};
+use value::{Node, Val};
 
 /// The files of the scan, for `file()` and `templatefile()`: which are in it, by path as
 /// walked, and the folders the scan may read.
@@ -357,6 +357,70 @@ fn mark_unknown_grants(part: &mut Contribution, grants: &UnknownGrants) {
     }
 }
 
+/// Attributes of resources the back end reads (the rest, tags and descriptions, is never
+/// turned into JSON).
+const READ_ATTRIBUTES: &[&str] = &[
+    "name",
+    "path",
+    "arn",
+    "assume_role_policy",
+    "inline_policy",
+    "policy",
+    "managed_policy_arns",
+    "max_session_duration",
+    "role",
+    "user",
+    "group",
+    "users",
+    "roles",
+    "groups",
+    "policy_arn",
+    "account_id",
+];
+
+/// The evaluated resources and providers of a root module as the back end addresses
+/// them (`/resources/<i>/values/…`, `/providers/<i>/…`): each part is placed, and each
+/// policy document found, by walking the nodes, only when asked.
+struct VirtualDoc<'a> {
+    evaluated: &'a [Evaluated],
+    providers: &'a [(String, Node)],
+}
+
+impl VirtualDoc<'_> {
+    /// The node at `path` and the place of the resource it is in.
+    fn split<'p>(&self, path: &'p JsonPath) -> Option<(&Node, &'p [PathSeg], Option<Location>)> {
+        match path.segments() {
+            [PathSeg::Key(r), PathSeg::Index(i), PathSeg::Key(v), rest @ ..]
+                if r == "resources" && v == "values" =>
+            {
+                let e = self.evaluated.get(*i)?;
+                Some((&e.values, rest, e.at.clone()))
+            }
+            [PathSeg::Key(p), PathSeg::Index(i), rest @ ..] if p == "providers" => {
+                Some((&self.providers.get(*i)?.1, rest, None))
+            }
+            _ => None,
+        }
+    }
+}
+
+impl HclSide for VirtualDoc<'_> {
+    fn place(&self, path: &JsonPath) -> Option<Location> {
+        if let [PathSeg::Key(r), PathSeg::Index(i)] = path.segments() {
+            if r == "resources" {
+                return self.evaluated.get(*i)?.at.clone();
+            }
+        }
+        let (node, rest, resource) = self.split(path)?;
+        node.place_at(rest, false).or(resource)
+    }
+
+    fn node(&self, path: &JsonPath) -> Option<&Node> {
+        let (node, rest, _) = self.split(path)?;
+        node.at_path(rest)
+    }
+}
+
 /// One root module's resources and providers through the back end.
 fn contribution(
     ctx: &LoadContext,
@@ -364,24 +428,23 @@ fn contribution(
     evaluated: Vec<Evaluated>,
     providers: Vec<(String, Node)>,
 ) -> Contribution {
-    let mut side = HclSide {
-        spans: SpanMap::default(),
-        docs: HashMap::new(),
-    };
     let base = JsonPath::root().key("resources");
-    let mut values = Vec::with_capacity(evaluated.len());
-    for (i, e) in evaluated.iter().enumerate() {
-        let path = base.index(i);
-        if let Some(at) = &e.at {
-            side.spans.set_value(path.clone(), at.clone());
-        }
-        values.push(virtual_value(&e.values, &path.key("values"), &mut side));
-    }
-    let provider_base = JsonPath::root().key("providers");
+    let values: Vec<(Value, Option<Value>)> = evaluated
+        .iter()
+        .map(|e| match &e.values.value {
+            Val::Object(members) => {
+                let read: Vec<_> = members
+                    .iter()
+                    .filter(|m| READ_ATTRIBUTES.contains(&&*m.key))
+                    .collect();
+                object_value(read.into_iter())
+            }
+            _ => (Value::Null, None),
+        })
+        .collect();
     let provider_values: Vec<(Value, Option<Value>)> = providers
         .iter()
-        .enumerate()
-        .map(|(i, (_, body))| virtual_value(body, &provider_base.index(i), &mut side))
+        .map(|(_, body)| virtual_value(body))
         .collect();
     let empty = Map::new();
     let resources: Vec<Resource> = evaluated
@@ -409,9 +472,14 @@ fn contribution(
         text: "",
         offset: 0,
     };
+    let side = VirtualDoc {
+        evaluated: &evaluated,
+        providers: &providers,
+    };
     let mut loader = Loader::new(ctx, &input);
     loader.hcl = Some(&side);
     loader.load_resources(&resources, &ConfigIndex::new());
+    let provider_base = JsonPath::root().key("providers");
     for (i, ((name, _), (value, mask))) in providers.iter().zip(&provider_values).enumerate() {
         let attrs = Attrs {
             obj: value.as_object().unwrap_or(&empty),
@@ -425,33 +493,19 @@ fn contribution(
 }
 
 /// A node as the back end reads values: JSON, with an `after_unknown`-style mask of what
-/// is unknown (None when nothing is), every part's place in `side.spans`, and policy
-/// documents kept as nodes in `side.docs` so that they keep their places.
-fn virtual_value(node: &Node, path: &JsonPath, side: &mut HclSide) -> (Value, Option<Value>) {
-    if let Some(at) = &node.at {
-        side.spans.set_value(path.clone(), at.clone());
-    }
+/// is unknown (None when nothing is). A policy document built from a value stands as a
+/// placeholder text: the back end reads it from the node (see [`VirtualDoc`]).
+fn virtual_value(node: &Node) -> (Value, Option<Value>) {
     match &node.value {
         Val::Unknown(_) => (Value::Null, Some(Value::Bool(true))),
-        Val::Json(inner) => {
-            side.docs.insert(path.clone(), node.clone());
-            let text = inner
-                .to_json()
-                .map_or_else(|| "{}".to_owned(), |v| v.to_string());
-            (Value::String(text), None)
-        }
-        Val::String(s, Text::Verbatim) => {
-            side.docs.insert(path.clone(), node.clone());
-            (Value::String(s.to_string()), None)
-        }
+        Val::Json(_) => (Value::String("{…}".to_owned()), None),
         Val::List(items) => {
             let mut masks = Vec::with_capacity(items.len());
             let mut any = false;
             let values = items
                 .iter()
-                .enumerate()
-                .map(|(i, item)| {
-                    let (v, m) = virtual_value(item, &path.index(i), side);
+                .map(|item| {
+                    let (v, m) = virtual_value(item);
                     any |= m.is_some();
                     masks.push(m.unwrap_or(Value::Bool(false)));
                     v
@@ -459,23 +513,21 @@ fn virtual_value(node: &Node, path: &JsonPath, side: &mut HclSide) -> (Value, Op
                 .collect();
             (Value::Array(values), any.then_some(Value::Array(masks)))
         }
-        Val::Object(members) => {
-            let mut map = Map::new();
-            let mut masks = Map::new();
-            for m in members {
-                let p = path.key(&m.key);
-                if let Some(at) = &m.key_at {
-                    side.spans.set_key(p.clone(), at.clone());
-                }
-                let (v, mask) = virtual_value(&m.value, &p, side);
-                if let Some(mask) = mask {
-                    masks.insert(m.key.to_string(), mask);
-                }
-                map.insert(m.key.to_string(), v);
-            }
-            let mask = (!masks.is_empty()).then_some(Value::Object(masks));
-            (Value::Object(map), mask)
-        }
+        Val::Object(members) => object_value(members.iter()),
         _ => (node.to_json().unwrap_or(Value::Null), None),
     }
+}
+
+fn object_value<'a>(members: impl Iterator<Item = &'a value::Member>) -> (Value, Option<Value>) {
+    let mut map = Map::new();
+    let mut masks = Map::new();
+    for m in members {
+        let (v, mask) = virtual_value(&m.value);
+        if let Some(mask) = mask {
+            masks.insert(m.key.to_string(), mask);
+        }
+        map.insert(m.key.to_string(), v);
+    }
+    let mask = (!masks.is_empty()).then_some(Value::Object(masks));
+    (Value::Object(map), mask)
 }

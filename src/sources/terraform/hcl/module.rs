@@ -306,20 +306,40 @@ impl<'w, 'f> Instance<'w, 'f> {
     }
 
     fn memoised(&self, key: &str, work: impl FnOnce() -> Node) -> Node {
+        self.memoised_at(key, &[], work).0
+    }
+
+    /// The value of `key` (worked out once), or the part of it that attribute names
+    /// `names` lead to and how many of them led there: only that part is copied (a
+    /// reference to `aws_iam_role.x.arn` copies the ARN, not the role and its policies).
+    fn memoised_at(&self, key: &str, names: &[&str], work: impl FnOnce() -> Node) -> (Node, usize) {
+        let part = |node: &Node| {
+            let mut at = node;
+            let mut used = 0;
+            for name in names {
+                match at.get(name) {
+                    Some(next) => {
+                        at = next;
+                        used += 1;
+                    }
+                    None => break,
+                }
+            }
+            // Every use copies the part: paid for, so that a value doubled by each
+            // reference cannot grow without bound.
+            (self.budget.copy(at), used)
+        };
         if let Some(slot) = self.memo.borrow().get(key) {
             return match slot {
-                // Every use copies the value: paid for, so that a value doubled by each
-                // reference cannot grow without bound.
-                Some(node) => self.budget.copy(node),
-                None => Node::unknown(format!("`{key}` refers to itself")),
+                Some(node) => part(node),
+                None => (Node::unknown(format!("`{key}` refers to itself")), 0),
             };
         }
         self.memo.borrow_mut().insert(key.to_owned(), None);
         let node = work();
-        self.memo
-            .borrow_mut()
-            .insert(key.to_owned(), Some(node.clone()));
-        node
+        let out = part(&node);
+        self.memo.borrow_mut().insert(key.to_owned(), Some(node));
+        out
     }
 
     /// Evaluates a block body as Terraform's JSON shows it: attributes as members, nested
@@ -397,12 +417,17 @@ impl<'w, 'f> Instance<'w, 'f> {
     /// The value of a resource or data source: one instance, a list (`count`) or a map
     /// (`for_each`) of instances.
     fn resource_value(&self, key: &str, data: bool) -> Node {
+        self.resource_part(key, data, &[]).0
+    }
+
+    /// The part of a resource's value that `names` lead to (see [`Instance::memoised_at`]).
+    fn resource_part(&self, key: &str, data: bool, names: &[&str]) -> (Node, usize) {
         let memo_key = if data {
             format!("data.{key}")
         } else {
             key.to_owned()
         };
-        self.memoised(&memo_key, || {
+        self.memoised_at(&memo_key, names, || {
             let table = if data {
                 &self.def.data
             } else {
@@ -575,7 +600,7 @@ impl<'w, 'f> Instance<'w, 'f> {
                 )),
             )],
             "aws_iam_policy_document" => {
-                let doc = Node::new(Val::Json(Box::new(policy_document(&body))), body.at.clone());
+                let doc = Node::new(Val::Json(Arc::new(policy_document(&body))), body.at.clone());
                 vec![("json", Some(doc.clone())), ("minified_json", Some(doc))]
             }
             _ => Vec::new(),
@@ -1096,13 +1121,13 @@ impl Env for Instance<'_, '_> {
             "var" => Some((self.variable(first?), 1)),
             "local" => {
                 let name = first?;
-                let node = self.memoised(&format!("local.{name}"), || {
+                let (node, used) = self.memoised_at(&format!("local.{name}"), &names[1..], || {
                     match self.def.locals.get(name) {
                         Some((expr, file)) => Eval::new(self, file).expr(expr),
                         None => Node::unknown(format!("`local.{name}` is not declared")),
                     }
                 });
-                Some((node, 1))
+                Some((node, 1 + used))
             }
             "path" => {
                 let dir = match first? {
@@ -1114,7 +1139,8 @@ impl Env for Instance<'_, '_> {
             }
             "data" => {
                 let (kind, name) = (first?, names.get(1)?);
-                Some((self.resource_value(&format!("{kind}.{name}"), true), 2))
+                let (node, used) = self.resource_part(&format!("{kind}.{name}"), true, &names[2..]);
+                Some((node, 2 + used))
             }
             "module" => {
                 let name = first?;
@@ -1126,7 +1152,9 @@ impl Env for Instance<'_, '_> {
             }
             kind if kind.starts_with("aws_") => {
                 let name = first?;
-                Some((self.resource_value(&format!("{kind}.{name}"), false), 1))
+                let (node, used) =
+                    self.resource_part(&format!("{kind}.{name}"), false, &names[1..]);
+                Some((node, 1 + used))
             }
             _ => None,
         }

@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use serde_json::{Map, Number, Value};
 
-use crate::model::location::{Location, SpanMap};
-use crate::model::path::JsonPath;
+use crate::model::location::{Location, Places};
+use crate::model::path::{JsonPath, PathSeg};
 
 /// A value and where it was written (None for values made by iamlint, such as a
 /// function's result, that have no one place).
@@ -33,7 +33,7 @@ pub enum Val {
     Object(Vec<Member>),
     /// The string `jsonencode` makes of a value: kept as the value, so that a policy read
     /// from it keeps the places of its parts.
-    Json(Box<Node>),
+    Json(Arc<Node>),
     /// Not known statically, and why (for `iamlint inventory`).
     Unknown(Arc<str>),
 }
@@ -132,54 +132,112 @@ impl Node {
     }
 
     /// The JSON of the value with each unknown part replaced by a `${…}` placeholder string
-    /// (one value for one value, so paths are unchanged), the paths of those parts, and
-    /// the places of every part by path: a policy document built from HCL.
-    pub fn to_document(&self) -> (Value, Vec<JsonPath>, SpanMap) {
+    /// (one value for one value, so paths are unchanged), and the paths of those parts: a
+    /// policy document built from HCL. Its parts are placed by the node itself (see
+    /// [`Places`]), only when a finding needs one.
+    pub fn to_document(&self) -> (Value, Vec<JsonPath>) {
         let mut unresolved = Vec::new();
-        let mut spans = SpanMap::default();
-        let value = self.document_at(&JsonPath::root(), &mut unresolved, &mut spans);
-        (value, unresolved, spans)
+        let mut path = Vec::new();
+        let value = self.document_at(&mut path, &mut unresolved);
+        (value, unresolved)
     }
 
-    fn document_at(
-        &self,
-        path: &JsonPath,
-        unresolved: &mut Vec<JsonPath>,
-        spans: &mut SpanMap,
-    ) -> Value {
-        if let Some(at) = &self.at {
-            spans.set_value(path.clone(), at.clone());
-        }
+    fn document_at(&self, path: &mut Vec<PathSeg>, unresolved: &mut Vec<JsonPath>) -> Value {
+        let placeholder = |path: &mut Vec<PathSeg>, unresolved: &mut Vec<JsonPath>| {
+            unresolved.push(JsonPath(path.clone()));
+            Value::String("${unknown}".to_owned())
+        };
         match &self.value {
             Val::List(items) => Value::Array(
                 items
                     .iter()
                     .enumerate()
-                    .map(|(i, n)| n.document_at(&path.index(i), unresolved, spans))
+                    .map(|(i, n)| {
+                        path.push(PathSeg::Index(i));
+                        let v = n.document_at(path, unresolved);
+                        path.pop();
+                        v
+                    })
                     .collect(),
             ),
             Val::Object(members) => {
                 let mut map = Map::new();
                 for m in members {
-                    let p = path.key(&m.key);
-                    if let Some(at) = &m.key_at {
-                        spans.set_key(p.clone(), at.clone());
-                    }
-                    map.insert(
-                        m.key.to_string(),
-                        m.value.document_at(&p, unresolved, spans),
-                    );
+                    path.push(PathSeg::Key(m.key.to_string()));
+                    let v = m.value.document_at(path, unresolved);
+                    path.pop();
+                    map.insert(m.key.to_string(), v);
                 }
                 Value::Object(map)
             }
-            Val::Unknown(_) => {
-                unresolved.push(path.clone());
-                Value::String("${unknown}".to_owned())
-            }
-            _ => self.to_json().unwrap_or_else(|| {
-                unresolved.push(path.clone());
-                Value::String("${unknown}".to_owned())
-            }),
+            Val::Unknown(_) => placeholder(path, unresolved),
+            _ => self
+                .to_json()
+                .unwrap_or_else(|| placeholder(path, unresolved)),
         }
+    }
+
+    /// The node at `rel` (a path of JSON keys and indices from this node).
+    pub fn at_path(&self, rel: &[PathSeg]) -> Option<&Node> {
+        let mut node = self;
+        for seg in rel {
+            node = node.child(seg)?;
+        }
+        Some(node)
+    }
+
+    fn child(&self, seg: &PathSeg) -> Option<&Node> {
+        match (&self.value, seg) {
+            (Val::List(items), PathSeg::Index(i)) => items.get(*i),
+            (Val::Object(members), PathSeg::Key(k)) => members
+                .iter()
+                .rev()
+                .find(|m| *m.key == **k)
+                .map(|m| &m.value),
+            (Val::Object(members), PathSeg::Index(i)) => {
+                let k = i.to_string();
+                members
+                    .iter()
+                    .rev()
+                    .find(|m| *m.key == *k)
+                    .map(|m| &m.value)
+            }
+            _ => None,
+        }
+    }
+
+    /// The place of the value (or key) at `rel`, or of its nearest placed ancestor.
+    pub fn place_at(&self, rel: &[PathSeg], key: bool) -> Option<Location> {
+        let mut node = self;
+        let mut best = node.at.clone();
+        for (i, seg) in rel.iter().enumerate() {
+            let last = i + 1 == rel.len();
+            if let (true, true, Val::Object(members), PathSeg::Key(k)) =
+                (last, key, &node.value, seg)
+            {
+                if let Some(at) = members
+                    .iter()
+                    .rev()
+                    .find(|m| *m.key == **k)
+                    .and_then(|m| m.key_at.clone())
+                {
+                    return Some(at);
+                }
+            }
+            let Some(next) = node.child(seg) else {
+                break;
+            };
+            node = next;
+            if node.at.is_some() {
+                best = node.at.clone();
+            }
+        }
+        best
+    }
+}
+
+impl Places for Node {
+    fn place(&self, rel: &JsonPath, key: bool) -> Option<Location> {
+        self.place_at(rel.segments(), key)
     }
 }

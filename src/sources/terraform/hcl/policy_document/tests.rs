@@ -128,7 +128,7 @@ fn statements_merge_by_sid_in_the_providers_order() {
         ),
         (
             "override_policy_documents",
-            list(vec![Node::new(Val::Json(Box::new(over)), None)]),
+            list(vec![Node::new(Val::Json(Arc::new(over)), None)]),
         ),
         (
             "statement",
