@@ -347,7 +347,15 @@ impl<'w, 'f> Instance<'w, 'f> {
     pub fn eval_body(&self, body: &Body, file: &HclFile, bound: &[(Arc<str>, Node)]) -> Node {
         let mut ev = Eval::new(self, file);
         ev.bound = bound.to_vec();
-        body_node(&mut ev, body, true)
+        body_node(&mut ev, body, true, &[])
+    }
+
+    /// A managed resource's body, without the attributes no IAM question reads (tags are
+    /// often the largest part of a resource, and their values are not evaluated).
+    fn eval_resource_body(&self, body: &Body, file: &HclFile, bound: &[(Arc<str>, Node)]) -> Node {
+        let mut ev = Eval::new(self, file);
+        ev.bound = bound.to_vec();
+        body_node(&mut ev, body, true, NOT_READ)
     }
 
     /// A variable's value, converted to its declared type as Terraform converts it (an
@@ -416,18 +424,36 @@ impl<'w, 'f> Instance<'w, 'f> {
 
     /// The value of a resource or data source: one instance, a list (`count`) or a map
     /// (`for_each`) of instances.
-    fn resource_value(&self, key: &str, data: bool) -> Node {
-        self.resource_part(key, data, &[]).0
-    }
-
     /// The part of a resource's value that `names` lead to (see [`Instance::memoised_at`]).
     fn resource_part(&self, key: &str, data: bool, names: &[&str]) -> (Node, usize) {
-        let memo_key = if data {
-            format!("data.{key}")
-        } else {
-            key.to_owned()
-        };
-        self.memoised_at(&memo_key, names, || {
+        let memo_key = resource_memo_key(key, data);
+        self.memoised_at(&memo_key, names, || self.compute_resource(key, data))
+    }
+
+    /// Works a resource's value out and keeps it, unless that is done already.
+    fn ensure_resource(&self, key: &str, data: bool) {
+        let memo_key = resource_memo_key(key, data);
+        if self.memo.borrow().contains_key(&memo_key) {
+            return;
+        }
+        self.memo.borrow_mut().insert(memo_key.clone(), None);
+        let node = self.compute_resource(key, data);
+        self.memo.borrow_mut().insert(memo_key, Some(node));
+    }
+
+    /// A resource's value, taken out of the memo (no reference to it may follow).
+    fn take_resource(&self, key: &str, data: bool) -> Node {
+        self.ensure_resource(key, data);
+        self.memo
+            .borrow_mut()
+            .remove(&resource_memo_key(key, data))
+            .flatten()
+            .unwrap_or_else(|| Node::unknown(format!("`{key}` refers to itself")))
+    }
+
+    fn compute_resource(&self, key: &str, data: bool) -> Node {
+        let memo_key = resource_memo_key(key, data);
+        {
             let table = if data {
                 &self.def.data
             } else {
@@ -443,7 +469,11 @@ impl<'w, 'f> Instance<'w, 'f> {
             let kind = key.split('.').next().unwrap_or_default();
             let instances = self.instances(block, file);
             let one = |bound: &[(Arc<str>, Node)]| {
-                let body = self.eval_body(&block.body, file, bound);
+                let body = if data {
+                    self.eval_body(&block.body, file, bound)
+                } else {
+                    self.eval_resource_body(&block.body, file, bound)
+                };
                 if data {
                     self.data_value(kind, block, body)
                 } else {
@@ -471,7 +501,7 @@ impl<'w, 'f> Instance<'w, 'f> {
                     file.loc(block.span),
                 ),
             }
-        })
+        }
     }
 
     fn instances(&self, block: &Block, file: &HclFile) -> Instances {
@@ -768,13 +798,24 @@ impl<'w, 'f> Instance<'w, 'f> {
                 providers.push((name, body.clone()));
             }
         }
+        let wanted = |data: bool, key: &str| !data || key.starts_with("aws_caller_identity.");
+        // Everything this instance makes is worked out first (with the module calls, whose
+        // arguments may refer to it); then each value is taken out, not copied.
+        for (data, table) in [(false, &self.def.resources), (true, &self.def.data)] {
+            for key in table.keys().filter(|k| wanted(data, k)) {
+                self.ensure_resource(key, data);
+            }
+        }
+        for name in self.def.modules.keys() {
+            self.module_instances(name);
+        }
         for (data, table) in [(false, &self.def.resources), (true, &self.def.data)] {
             for (key, (block, file)) in table.iter() {
                 let (kind, _) = key.split_once('.').unwrap_or((key, ""));
-                if data && kind != "aws_caller_identity" {
+                if !wanted(data, key) {
                     continue;
                 }
-                let value = self.resource_value(key, data);
+                let value = self.take_resource(key, data);
                 let local = if data {
                     format!("data.{key}")
                 } else {
@@ -938,6 +979,14 @@ fn conform(node: Node, ty: &Expr, ev: &mut Eval) -> Node {
     }
 }
 
+fn resource_memo_key(key: &str, data: bool) -> String {
+    if data {
+        format!("data.{key}")
+    } else {
+        key.to_owned()
+    }
+}
+
 enum Instances {
     One,
     Count(usize),
@@ -999,13 +1048,17 @@ fn expr_name(e: Option<&Expr>) -> Option<String> {
     }
 }
 
-/// A block body as a node (see [`Instance::eval_body`]).
-fn body_node(ev: &mut Eval, body: &Body, top: bool) -> Node {
+/// Attributes of managed resources that are never evaluated.
+const NOT_READ: &[&str] = &["tags", "tags_all", "description"];
+
+/// A block body as a node (see [`Instance::eval_body`]), without the attributes `skip`
+/// names.
+fn body_node(ev: &mut Eval, body: &Body, top: bool, skip: &[&str]) -> Node {
     let at = ev.file.loc(body.span);
     let mut members: Vec<Member> = Vec::new();
     for attr in &body.attributes {
         let key = &*attr.key;
-        if top && META.contains(&key) && key != "source" {
+        if (top && META.contains(&key) && key != "source") || skip.contains(&key) {
             continue;
         }
         let value = ev.expr(&attr.value);
@@ -1032,7 +1085,7 @@ fn body_node(ev: &mut Eval, body: &Body, top: bool) -> Node {
             ));
             continue;
         }
-        let node = body_node(ev, &block.body, false);
+        let node = body_node(ev, &block.body, false, &[]);
         blocks.push((
             Arc::from(ident),
             ev.file.loc(block.ident_span),
@@ -1107,7 +1160,7 @@ fn dynamic_blocks(ev: &mut Eval, block: &Block, label: &Arc<str>) -> Node {
         );
         let mark = ev.bound.len();
         ev.bound.push((iterator.clone(), binding));
-        let node = body_node(ev, &content.body, false);
+        let node = body_node(ev, &content.body, false, &[]);
         ev.bound.truncate(mark);
         items.push(Node::new(node.value, ev.file.loc(content.span)));
     }
