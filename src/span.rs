@@ -255,7 +255,11 @@ impl LineIndex {
             offset -= 1;
         }
         let line = self.starts.partition_point(|&s| s <= offset).max(1);
-        let start = self.starts.get(line - 1).copied().unwrap_or(0).min(offset);
+        let mut start = self.starts.get(line - 1).copied().unwrap_or(0).min(offset);
+        // A byte-order mark is not a column: editors start line 1 after it.
+        if line == 1 && text.starts_with('\u{feff}') {
+            start = start.max('\u{feff}'.len_utf8().min(offset));
+        }
         (line, start, offset)
     }
 

@@ -117,7 +117,8 @@ impl<'f> ModuleDef<'f> {
                 ("data", Some(kind), Some(name)) => {
                     self.data.insert(format!("{kind}.{name}"), (block, file));
                 }
-                ("module", Some(name), _) => {
+                // A module block takes one label; Terraform refuses one with more.
+                ("module", Some(name), None) => {
                     self.modules.insert(name, (block, file));
                 }
                 ("provider", Some(name), _) if name == "aws" => self.providers.push((block, file)),
@@ -460,10 +461,11 @@ impl<'w, 'f> Instance<'w, 'f> {
                 &self.def.resources
             };
             let Some((block, file)) = table.get(key) else {
-                return Node::unknown(if key.starts_with("aws_iam_") || data {
-                    format!("`{memo_key}` is not in this module")
+                let declared = self.def.files.iter().any(|f| f.declares(key, data));
+                return Node::unknown(if declared || !(key.starts_with("aws_iam_") || data) {
+                    format!("`{memo_key}` is not evaluated by iamlint")
                 } else {
-                    format!("`{memo_key}` is not an IAM resource: iamlint does not read it")
+                    format!("`{memo_key}` is not in this module")
                 });
             };
             let kind = key.split('.').next().unwrap_or_default();
@@ -510,6 +512,9 @@ impl<'w, 'f> Instance<'w, 'f> {
             let n = ev.expr(&attr.value);
             return match n.as_text().and_then(|t| t.parse::<f64>().ok()) {
                 Some(c) if (0.0..=10_000.0).contains(&c) => Instances::Count(c as usize),
+                Some(c) if c > 10_000.0 => {
+                    Instances::Unknown("`count` is over 10,000: not expanded".into())
+                }
                 _ => Instances::Unknown("`count` is not known".into()),
             };
         }

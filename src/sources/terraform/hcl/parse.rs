@@ -36,10 +36,29 @@ pub struct HclFile {
     pub offset: usize,
     pub kind: HclKind,
     pub body: ast::Body,
+    /// `type.name` (`data.type.name`) of the resources and data sources dropped as
+    /// unrelated to IAM, so that a reference to one says it is not evaluated.
+    pub dropped: Vec<String>,
 }
 
 impl HclFile {
     /// The place of a parsed span in the file.
+    /// Whether the file declares resource (or data source) `key` (`type.name`).
+    pub fn declares(&self, key: &str, data: bool) -> bool {
+        let wanted = if data {
+            format!("data.{key}")
+        } else {
+            key.to_owned()
+        };
+        self.dropped.iter().any(|d| *d == wanted)
+            || self.body.blocks.iter().any(|b| {
+                &*b.ident == if data { "data" } else { "resource" }
+                    && b.label(0)
+                        .zip(b.label(1))
+                        .is_some_and(|(t, n)| format!("{t}.{n}") == key)
+            })
+    }
+
     pub fn loc(&self, span: Option<ast::Span>) -> Option<Location> {
         let span = span?;
         Some(Location::bytes(
@@ -66,10 +85,14 @@ pub fn hcl_kind(path: &Path) -> Option<HclKind> {
 
 /// Top-level blocks that can matter to IAM: everything else is dropped after parsing.
 fn keep(s: &Structure) -> bool {
-    let Some(block) = s.as_block() else {
+    match s.as_block() {
+        Some(block) => keep_block(block),
         // Top-level attributes are `.tfvars` values.
-        return true;
-    };
+        None => true,
+    }
+}
+
+fn keep_block(block: &hcl_edit::structure::Block) -> bool {
     let label = |i: usize| block.labels.get(i).map(|l| l.as_str()).unwrap_or_default();
     match block.ident.as_str() {
         "variable" | "locals" | "module" | "provider" | "output" => true,
@@ -112,12 +135,25 @@ pub fn parse(
     find_secrets(input, &body, kind, out);
     // Converted here, on the thread that parsed it: hcl-edit's tree is dropped at once.
     let kept = ast::convert_body(&body, keep);
+    let dropped = body
+        .blocks()
+        .filter(|b| matches!(b.ident.as_str(), "resource" | "data") && !keep_block(b))
+        .filter_map(|b| {
+            let (t, n) = (b.labels.first()?.as_str(), b.labels.get(1)?.as_str());
+            Some(if b.ident.as_str() == "data" {
+                format!("data.{t}.{n}")
+            } else {
+                format!("{t}.{n}")
+            })
+        })
+        .collect();
     Ok(HclFile {
         id: input.id,
         path: input.path.to_path_buf(),
         offset: input.offset,
         kind,
         body: kept,
+        dropped,
     })
 }
 
