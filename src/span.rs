@@ -1166,8 +1166,10 @@ mod tests {
         let r = locate_value(text, &path("/a/1")).unwrap();
         let lines = LineIndex::new(text);
         assert_eq!(lines.line_col(text, r.start), (4, 5));
-        // The BOM counts as one char of line 1, like any other.
-        assert_eq!(lines.line_col(text, 3), (1, 2));
+        // The BOM is not a column: editors (and GitHub) show line 1 from the char after it.
+        assert_eq!(lines.line_col(text, 3), (1, 1));
+        assert_eq!(lines.line_col(text, 4), (1, 2));
+        assert_eq!(lines.line_col_utf16(text, 4), (1, 2));
         // A BOM anywhere but the start is not whitespace.
         assert_eq!(value("{\"a\":\u{feff}1}", "/a"), None);
     }
