@@ -330,30 +330,23 @@ fn unknown_grants(evaluated: &[Evaluated], notes: &[UnknownValue]) -> UnknownGra
 /// named after why: their grants are then incomplete, as with a managed policy iamlint
 /// has not seen.
 fn mark_unknown_grants(part: &mut Contribution, grants: &UnknownGrants) {
-    let marker = |why: &str| format!("(not known statically: {why})");
-    for r in &mut part.roles {
-        let why = grants.all_roles.as_deref().or_else(|| {
-            grants
-                .roles
+    // Everyone of a kind, or the one of that name.
+    let why = |all: &Option<String>, named: &[(String, String)], name: &str| {
+        all.clone().or_else(|| {
+            named
                 .iter()
-                .find(|(n, _)| *n == r.name)
-                .map(|(_, w)| w.as_str())
-        });
-        if let Some(why) = why {
-            r.attached.push(marker(why));
-        }
+                .find(|(n, _)| n == name)
+                .map(|(_, w)| w.clone())
+        })
+    };
+    let marker = |why: String| format!("(not known statically: {why})");
+    for r in &mut part.roles {
+        r.attached
+            .extend(why(&grants.all_roles, &grants.roles, &r.name).map(marker));
     }
     for u in &mut part.users {
-        let why = grants.all_users.as_deref().or_else(|| {
-            grants
-                .users
-                .iter()
-                .find(|(n, _)| *n == u.name)
-                .map(|(_, w)| w.as_str())
-        });
-        if let Some(why) = why {
-            u.attached.push(marker(why));
-        }
+        u.attached
+            .extend(why(&grants.all_users, &grants.users, &u.name).map(marker));
     }
 }
 

@@ -184,6 +184,12 @@ pub fn is_credential_name(name: &str) -> bool {
         || n.ends_with("secret_key")
 }
 
+/// The attributes of a body named like a credential.
+fn credentials(body: &Body) -> impl Iterator<Item = &hcl_edit::structure::Attribute> {
+    body.attributes()
+        .filter(|a| is_credential_name(a.key.as_str()))
+}
+
 /// Records each credential written as a literal string: in `provider` blocks, the
 /// `backend` block of `terraform`, the defaults of `variable` blocks named like one, and
 /// `.tfvars` values named like one.
@@ -226,11 +232,7 @@ fn find_secrets(input: &FileInput, body: &Body, kind: HclKind, out: &mut Contrib
         let label = block.labels.first().map(|l| l.as_str()).unwrap_or_default();
         match block.ident.as_str() {
             "provider" => {
-                for attr in block
-                    .body
-                    .attributes()
-                    .filter(|a| is_credential_name(a.key.as_str()))
-                {
+                for attr in credentials(&block.body) {
                     record(
                         attr.key.as_str(),
                         attr.key.span(),
@@ -245,11 +247,7 @@ fn find_secrets(input: &FileInput, body: &Body, kind: HclKind, out: &mut Contrib
                     .blocks()
                     .filter(|b| b.ident.as_str() == "backend")
                 {
-                    for attr in backend
-                        .body
-                        .attributes()
-                        .filter(|a| is_credential_name(a.key.as_str()))
-                    {
+                    for attr in credentials(&backend.body) {
                         record(
                             attr.key.as_str(),
                             attr.key.span(),
