@@ -44,9 +44,20 @@ pub struct ScanFiles {
 /// `.tf` files no other scanned folder calls as a local module; a folder only reached
 /// through a cycle of calls counts as a root too).
 pub fn load_modules(ctx: &LoadContext, files: &[HclFile], scan: &ScanFiles) -> Vec<Contribution> {
-    let mut by_dir: BTreeMap<PathBuf, Vec<&HclFile>> = BTreeMap::new();
+    // Files arrive in path order, so a folder's files are mostly neighbours: the folder is
+    // worked out again only when the parent changes.
+    let mut by_dir: HashMap<PathBuf, Vec<&HclFile>> = HashMap::new();
+    let mut last: Option<(&Path, PathBuf)> = None;
     for f in files {
-        let dir = module::normalize(f.path.parent().unwrap_or(Path::new(".")));
+        let parent = f.path.parent().unwrap_or(Path::new("."));
+        let dir = match &last {
+            Some((p, d)) if *p == parent => d.clone(),
+            _ => {
+                let d = module::normalize(parent);
+                last = Some((parent, d.clone()));
+                d
+            }
+        };
         by_dir.entry(dir).or_default().push(f);
     }
     let defs: HashMap<PathBuf, ModuleDef> = by_dir

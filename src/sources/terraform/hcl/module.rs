@@ -67,7 +67,8 @@ pub struct ModuleDef<'f> {
 
 impl<'f> ModuleDef<'f> {
     pub fn new(dir: PathBuf, mut files: Vec<&'f HclFile>) -> Self {
-        files.sort_by(|a, b| a.path.cmp(&b.path));
+        // File ids follow path order.
+        files.sort_by_key(|f| f.id);
         let mut def = ModuleDef {
             dir,
             ..ModuleDef::default()
