@@ -384,6 +384,12 @@ fn dispatch_json(
             api_output::load(ctx, input, obj, shape),
         );
     }
+    // A file placed or named like a policy that holds none of a policy's keys is another
+    // kind of document (an AWS Organizations AI opt-out, tag or backup policy): not IAM.
+    let policy_keys = ["Statement", "Version", "Id"];
+    if ours && !obj.is_empty() && !policy_keys.iter().any(|k| obj.contains_key(*k)) {
+        return (SourceFormat::Unknown, out);
+    }
     if obj.contains_key("Statement") || ours {
         return (
             SourceFormat::PolicyJson,
