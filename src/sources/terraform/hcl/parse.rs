@@ -50,7 +50,7 @@ impl HclFile {
         } else {
             key.to_owned()
         };
-        self.dropped.iter().any(|d| *d == wanted)
+        self.dropped.contains(&wanted)
             || self.body.blocks.iter().any(|b| {
                 &*b.ident == if data { "data" } else { "resource" }
                     && b.label(0)
