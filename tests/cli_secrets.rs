@@ -300,6 +300,12 @@ const PLACED: &[(&str, &str, usize)] = &[
         "home/infra/terraform.tfvars",
         1,
     ),
+    // The same provider written as `.tf.json`.
+    (
+        "Cnry18JsPrvQ7wErTyUiOpZxCvBnMa",
+        "home/infra-json/main.tf.json",
+        4,
+    ),
 ];
 
 /// Values that must never be shown, and are reported otherwise than as IAM501: a dotenv
@@ -395,6 +401,16 @@ fn issue_11_tree() -> tempfile::TempDir {
         format!("aws_secret_access_key = \"{}\"\n", PLACED[12].0).as_bytes(),
     );
     write(
+        "home/infra-json/main.tf.json",
+        format!(
+            "{{\n  \"provider\": {{\n    \"aws\": {{\n      \"secret_key\": \"{}\",\n      \
+             \"assume_role\": [{{\"role_arn\": \"arn:aws:iam::123456789012:role/a\"}}, \
+             {{\"duration\": \"2h\"}}]\n    }}\n  }}\n}}\n",
+            PLACED[13].0
+        )
+        .as_bytes(),
+    );
+    write(
         "home/infra/broken.tf",
         format!("resource \"aws_iam_role\" \"x\" {{\n  token = \"{BROKEN_TF}\" = \n").as_bytes(),
     );
@@ -488,6 +504,7 @@ fn issue_11_every_secret_is_reported_once_and_never_shown() {
     assert_eq!(count("IAM001", "home/.aws/config"), 1);
     assert_eq!(count("IAM002", "home/infra/broken.tf"), 1);
     assert_eq!(count("IAM203", "home/infra/providers.tf"), 1);
+    assert_eq!(count("IAM203", "home/infra-json/main.tf.json"), 1);
 
     let mut outputs: Vec<(String, String)> = Vec::new();
     let record =

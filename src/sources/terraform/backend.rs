@@ -13,12 +13,14 @@ use super::references::{module_call_path, plan_target, split_instance, template_
 use crate::finding::{Finding, Severity};
 use crate::model::arn::{is_account_id, Arn};
 use crate::model::inventory::{
-    Account, Contribution, Group, ManagedPolicy, ProviderChain, ProviderHop, Role, User,
+    Account, Contribution, Group, ManagedPolicy, ProviderChain, ProviderHop, Role, SecretKey,
+    SecretPlace, User,
 };
 use crate::model::location::{Anchor, DocOrigin, Location, MappedSpans, SpanMap, Spanned};
 use crate::model::named_grant::{EntityKind, NamedGrant};
 use crate::model::path::JsonPath;
 use crate::model::policy::{PolicyDocument, PolicyKind};
+use crate::sources::aws_config::is_placeholder_credential;
 use crate::sources::manifest::{split_entity_arn, UNKNOWN_ACCOUNT};
 use crate::sources::{FileInput, LoadContext, MALFORMED_SOURCE};
 
@@ -910,7 +912,38 @@ impl<'x> Loader<'x> {
             unknown: None,
             flavor: Flavor::Config,
         };
+        self.provider_secrets(&name, &attrs);
         self.load_provider(name, &attrs);
+    }
+
+    /// Each credential a provider written in JSON holds as a literal (`access_key`,
+    /// `secret_key`, `token`): a secret, and its value a redaction, so that no snippet
+    /// shows it. (HCL files are searched when they are parsed.)
+    pub(super) fn provider_secrets(&mut self, name: &str, provider: &Attrs) {
+        for key in ["access_key", "secret_key", "token"] {
+            let Some((value, path)) = provider.known_text(key) else {
+                continue;
+            };
+            let text = self.input.text;
+            let offset = self.input.offset;
+            let at = |r: std::ops::Range<usize>| {
+                Location::bytes(self.input.id, r.start + offset, r.end + offset)
+            };
+            let (Some(value_at), Some(key_at)) = (
+                crate::span::locate_value(text, &path),
+                crate::span::locate_key(text, &path),
+            ) else {
+                continue;
+            };
+            self.out.redactions.push(at(value_at.clone()));
+            self.out.secrets.push(SecretKey {
+                key: key.to_owned(),
+                place: SecretPlace::Terraform(format!("provider `{name}`")),
+                key_at: at(key_at),
+                value_at: at(value_at),
+                looks_real: !is_placeholder_credential(value),
+            });
+        }
     }
 
     /// A provider's `assume_role` blocks, in order, as a chain (providers without one

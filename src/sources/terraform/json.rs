@@ -168,6 +168,7 @@ pub fn load_tf_json(ctx: &LoadContext, input: &FileInput, value: &Value) -> Cont
                 Field::Known(alias, _) => format!("aws.{alias}"),
                 _ => "aws".to_owned(),
             };
+            loader.provider_secrets(&name, &attrs);
             loader.load_provider(name, &attrs);
         }
     }

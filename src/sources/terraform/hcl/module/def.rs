@@ -40,7 +40,18 @@ impl<'f> ModuleDef<'f> {
             dir,
             ..ModuleDef::default()
         };
-        for file in &files {
+        // Terraform loads `terraform.tfvars` first, then `*.auto.tfvars` in name order: a
+        // later file's value wins, so they are applied in that order.
+        let mut in_load_order = files.clone();
+        in_load_order.sort_by_key(|f| {
+            let name = f
+                .path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
+            (!name.eq_ignore_ascii_case("terraform.tfvars"), f.id)
+        });
+        for file in &in_load_order {
             let file: &'f HclFile = file;
             match file.kind {
                 HclKind::Config => def.add_config(file),

@@ -1,0 +1,1 @@
+trusted = "arn:aws:iam::222222222222:root"
