@@ -15,6 +15,7 @@ mod backend;
 mod duration;
 mod hcl;
 mod json;
+mod providers;
 mod references;
 
 pub use duration::parse_go_duration;
