@@ -159,6 +159,24 @@ pub struct ForExpr {
     pub grouping: bool,
 }
 
+/// A JSON value (a `*.tfvars.json` value) as a literal expression, placed as a whole.
+pub fn json_expr(v: &serde_json::Value, at: Option<Span>) -> Expr {
+    use serde_json::Value;
+    let kind = match v {
+        Value::Null => ExprKind::Null,
+        Value::Bool(b) => ExprKind::Bool(*b),
+        Value::Number(n) => ExprKind::Number(Some(n.clone())),
+        Value::String(s) => ExprKind::String(Arc::from(s.as_str())),
+        Value::Array(items) => ExprKind::Array(items.iter().map(|i| json_expr(i, at)).collect()),
+        Value::Object(map) => ExprKind::Object(
+            map.iter()
+                .map(|(k, v)| (ObjectKey::Name(Arc::from(k.as_str()), at), json_expr(v, at)))
+                .collect(),
+        ),
+    };
+    Expr { kind, span: at }
+}
+
 /// Converts a parsed body, keeping only the top-level structures `keep` accepts.
 pub fn convert_body(
     body: &hcl_edit::structure::Body,

@@ -71,8 +71,10 @@ impl HclFile {
 
 /// The kind of an HCL file by name, or None for a file that is not one.
 pub fn hcl_kind(path: &Path) -> Option<HclKind> {
-    let name = path.file_name()?.to_str()?.to_ascii_lowercase();
-    if name.ends_with(".tf") {
+    let lower = path.file_name()?.to_str()?.to_ascii_lowercase();
+    // `*.tfvars.json` are the same values in JSON.
+    let name = lower.strip_suffix(".json").unwrap_or(&lower);
+    if lower.ends_with(".tf") {
         Some(HclKind::Config)
     } else if name == "terraform.tfvars" || name.ends_with(".auto.tfvars") {
         Some(HclKind::AutoVars)
@@ -114,6 +116,13 @@ pub fn parse(
     out: &mut Contribution,
 ) -> Result<HclFile, Box<Finding>> {
     let text = input.text;
+    if input
+        .path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+    {
+        return parse_json_vars(input, kind, out);
+    }
     let body = match hcl_edit::parser::parse_body(text) {
         Ok(body) => body,
         Err(e) => {
@@ -182,6 +191,76 @@ pub fn is_credential_name(name: &str) -> bool {
         || n.contains("access_key_id")
         || n.contains("session_token")
         || n.ends_with("secret_key")
+}
+
+/// A `*.tfvars.json` file: its top-level members are variable values. A file that is not
+/// a JSON object is one finding, as a `.tfvars` that does not parse is.
+fn parse_json_vars(
+    input: &FileInput,
+    kind: HclKind,
+    out: &mut Contribution,
+) -> Result<HclFile, Box<Finding>> {
+    let value: serde_json::Value = match serde_json::from_str(input.text) {
+        Ok(v) => v,
+        Err(e) => {
+            return Err(Box::new(crate::sources::json_syntax_finding(
+                input.id, input.path, input.text, &e,
+            )));
+        }
+    };
+    let Some(obj) = value.as_object() else {
+        return Err(Box::new(syntax_finding(
+            input,
+            0,
+            "a variables file in JSON must be an object".to_owned(),
+        )));
+    };
+    let at = |r: Option<std::ops::Range<usize>>| {
+        r.and_then(|r| {
+            Some(ast::Span {
+                start: u32::try_from(r.start).ok()?,
+                end: u32::try_from(r.end).ok()?,
+            })
+        })
+    };
+    let mut body = ast::Body::default();
+    for (key, v) in obj {
+        let path = crate::model::path::JsonPath::root().key(key);
+        let key_span = at(crate::span::locate_key(input.text, &path));
+        let value_span = at(crate::span::locate_value(input.text, &path));
+        if is_credential_name(key) {
+            if let (Some(k), Some(val), Some(text)) = (key_span, value_span, v.as_str()) {
+                let loc = |s: ast::Span| {
+                    Location::bytes(
+                        input.id,
+                        s.start as usize + input.offset,
+                        s.end as usize + input.offset,
+                    )
+                };
+                out.redactions.push(loc(val));
+                out.secrets.push(SecretKey {
+                    key: key.clone(),
+                    place: SecretPlace::Terraform("a variables file".to_owned()),
+                    key_at: loc(k),
+                    value_at: loc(val),
+                    looks_real: !is_placeholder_credential(text),
+                });
+            }
+        }
+        body.attributes.push(ast::Attribute {
+            key: std::sync::Arc::from(key.as_str()),
+            key_span,
+            value: ast::json_expr(v, value_span),
+        });
+    }
+    Ok(HclFile {
+        id: input.id,
+        path: input.path.to_path_buf(),
+        offset: input.offset,
+        kind,
+        body,
+        dropped: Vec::new(),
+    })
 }
 
 /// The attributes of a body named like a credential.

@@ -1,0 +1,1 @@
+aws_session_token = "FwoGZXIvYXdzEBYaDHq8Kc2Ls9Pm4Rt7Wv1Xy3Zb6Nd0Qf5Gh8Jk2"
