@@ -2,7 +2,8 @@
 //! roles — and nobody else?
 //!
 //! The pipeline at a glance: [`discover`] finds candidate files (sorted), [`sources`]
-//! loads them in parallel into one [`model::inventory::Inventory`], [`graph`] works out
+//! loads them in parallel (Terraform `.tf` files are parsed then, and their modules
+//! evaluated once every file is read) into one [`model::inventory::Inventory`], [`graph`] works out
 //! who can assume whom, [`rules`] report [`finding::Finding`]s, and [`report`] resolves
 //! their positions, sorts them and prints SARIF, JSON, GitHub annotations or miette
 //! diagnostics. The binary is a thin layer over [`run`].
