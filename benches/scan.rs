@@ -428,18 +428,9 @@ fn main() {
         }
         let input_kib = (input / 1024).max(1);
         println!(
-            "| {n} | {reps} | {:.1} | {:.0} / {:.0} | {:.0} / {:.0} | {:.2} / {:.2} | {} | {:.1} | {:.1} | {:.2} | {:.2} |",
+            "| {n} | {reps} | {:.1} | {} | {:.2} |",
             input as f64 / 1e6,
-            min(&floors),
-            median(floors.clone()),
-            min(&scans),
-            median(scans.clone()),
-            min(&scans) / min(&floors),
-            median(scans.clone()) / median(floors.clone()),
-            if bins.is_empty() { "-".to_owned() } else { format!("{:.0}", min(&bins)) },
-            floor_hwm as f64 / 1024.0,
-            scan_hwm as f64 / 1024.0,
-            scan_hwm as f64 / input_kib as f64,
+            times_and_peaks(&floors, &scans, &bins, floor_hwm, scan_hwm, input_kib),
             scan_hwm.saturating_sub(empty_scan.hwm_kib) as f64 / input_kib as f64,
         );
     }
@@ -503,18 +494,9 @@ fn main() {
         let planted: usize = spec.planted().values().sum();
         let input_kib = (input / 1024).max(1);
         println!(
-            "| {n} | {files} | {reps} | {:.1} | {:.0} / {:.0} | {:.0} / {:.0} | {:.2} / {:.2} | {} | {:.1} | {:.1} | {:.2} | {results} ({planted}) |",
+            "| {n} | {files} | {reps} | {:.1} | {} | {results} ({planted}) |",
             input as f64 / 1e6,
-            min(&floors),
-            median(floors.clone()),
-            min(&scans),
-            median(scans.clone()),
-            min(&scans) / min(&floors),
-            median(scans.clone()) / median(floors.clone()),
-            if bins.is_empty() { "-".to_owned() } else { format!("{:.0}", min(&bins)) },
-            floor_hwm as f64 / 1024.0,
-            scan_hwm as f64 / 1024.0,
-            scan_hwm as f64 / input_kib as f64,
+            times_and_peaks(&floors, &scans, &bins, floor_hwm, scan_hwm, input_kib),
         );
     }
     println!();
@@ -568,4 +550,33 @@ fn main() {
             median(human.clone()) / median(json.clone()),
         );
     }
+}
+
+/// The columns both scan tables share: floor and scan times (min / median), their ratios,
+/// the binary's wall time, and the peaks against the input.
+fn times_and_peaks(
+    floors: &[f64],
+    scans: &[f64],
+    bins: &[f64],
+    floor_hwm: u64,
+    scan_hwm: u64,
+    input_kib: u64,
+) -> String {
+    format!(
+        "{:.0} / {:.0} | {:.0} / {:.0} | {:.2} / {:.2} | {} | {:.1} | {:.1} | {:.2}",
+        min(floors),
+        median(floors.to_vec()),
+        min(scans),
+        median(scans.to_vec()),
+        min(scans) / min(floors),
+        median(scans.to_vec()) / median(floors.to_vec()),
+        if bins.is_empty() {
+            "-".to_owned()
+        } else {
+            format!("{:.0}", min(bins))
+        },
+        floor_hwm as f64 / 1024.0,
+        scan_hwm as f64 / 1024.0,
+        scan_hwm as f64 / input_kib as f64,
+    )
 }

@@ -361,26 +361,13 @@ fn mark_unknown_grants(part: &mut Contribution, grants: &UnknownGrants) {
     }
 }
 
-/// Attributes of resources the back end reads (the rest, tags and descriptions, is never
-/// turned into JSON).
-const READ_ATTRIBUTES: &[&str] = &[
-    "name",
-    "path",
-    "arn",
-    "assume_role_policy",
-    "inline_policy",
-    "policy",
-    "managed_policy_arns",
-    "max_session_duration",
-    "role",
-    "user",
-    "group",
-    "users",
-    "roles",
-    "groups",
-    "policy_arn",
-    "account_id",
-];
+/// Attributes of resources the back end reads beside the [`DECIDING`] ones (the rest,
+/// tags and descriptions, is never turned into JSON).
+const ALSO_READ: &[&str] = &["arn", "inline_policy", "max_session_duration", "account_id"];
+
+fn is_read(key: &str) -> bool {
+    DECIDING.contains(&key) || ALSO_READ.contains(&key)
+}
 
 /// The evaluated resources and providers of a root module as the back end addresses
 /// them (`/resources/<i>/values/…`, `/providers/<i>/…`): each part is placed, and each
@@ -437,10 +424,7 @@ fn contribution(
         .iter()
         .map(|e| match &e.values.value {
             Val::Object(members) => {
-                let read: Vec<_> = members
-                    .iter()
-                    .filter(|m| READ_ATTRIBUTES.contains(&&*m.key))
-                    .collect();
+                let read: Vec<_> = members.iter().filter(|m| is_read(&m.key)).collect();
                 object_value(read.into_iter())
             }
             _ => (Value::Null, None),
