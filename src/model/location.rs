@@ -73,49 +73,14 @@ pub trait Places: std::fmt::Debug + Send + Sync {
     fn place(&self, rel: &JsonPath, key: bool) -> Option<Location>;
 }
 
-impl Places for SpanMap {
-    fn place(&self, rel: &JsonPath, key: bool) -> Option<Location> {
-        SpanMap::place(self, rel, key)
-    }
-}
+/// Every part of a document placed at one place: a policy held as a string that iamlint
+/// unescaped, whose parts cannot be found in the file's text one by one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WholePlace(pub Location);
 
-/// Where each part of a document built from another syntax was written (a Terraform
-/// `jsonencode({…})` object, a policy-document data source), by path from the document's
-/// root. A part without a place of its own is placed at its nearest ancestor's.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct SpanMap {
-    values: foldhash::HashMap<JsonPath, Location>,
-    keys: foldhash::HashMap<JsonPath, Location>,
-}
-
-impl SpanMap {
-    /// Whether no part is placed.
-    pub fn is_empty(&self) -> bool {
-        self.values.is_empty() && self.keys.is_empty()
-    }
-
-    pub fn set_value(&mut self, path: JsonPath, at: Location) {
-        self.values.insert(path, at);
-    }
-
-    pub fn set_key(&mut self, path: JsonPath, at: Location) {
-        self.keys.insert(path, at);
-    }
-
-    /// The place of the value (or the key) at `rel`, or of its nearest placed ancestor.
-    pub fn place(&self, rel: &JsonPath, key: bool) -> Option<Location> {
-        if key {
-            if let Some(at) = self.keys.get(rel) {
-                return Some(at.clone());
-            }
-        }
-        let mut path = rel.clone();
-        loop {
-            if let Some(at) = self.values.get(&path) {
-                return Some(at.clone());
-            }
-            path = path.parent()?;
-        }
+impl Places for WholePlace {
+    fn place(&self, _rel: &JsonPath, _key: bool) -> Option<Location> {
+        Some(self.0.clone())
     }
 }
 
@@ -138,7 +103,7 @@ pub enum DocOrigin {
         start: usize,
         end: usize,
     },
-    /// The document was built from another syntax; its parts are placed by the map.
+    /// The document was built from another syntax; its parts are placed by its [`Places`].
     Mapped { file: FileId, spans: MappedSpans },
 }
 

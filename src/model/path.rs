@@ -41,12 +41,6 @@ impl JsonPath {
         JsonPath(segs)
     }
 
-    /// The path without its last step; None for the root.
-    pub fn parent(&self) -> Option<Self> {
-        let (_, rest) = self.0.split_last()?;
-        Some(JsonPath(rest.to_vec()))
-    }
-
     pub fn segments(&self) -> &[PathSeg] {
         &self.0
     }

@@ -12,7 +12,7 @@ use super::references::{module_call_path, plan_target, split_instance, template_
 use crate::finding::{Finding, Severity};
 use crate::model::arn::{is_account_id, Arn};
 use crate::model::inventory::{Account, Contribution, Group, ManagedPolicy, Role, User};
-use crate::model::location::{Anchor, DocOrigin, Location, MappedSpans, SpanMap};
+use crate::model::location::{Anchor, DocOrigin, Location, MappedSpans, WholePlace};
 use crate::model::named_grant::{EntityKind, NamedGrant};
 use crate::model::path::JsonPath;
 use crate::model::policy::{PolicyDocument, PolicyKind};
@@ -204,14 +204,10 @@ impl<'x> Loader<'x> {
     /// Where a policy held as a string at `path` sits.
     fn string_origin(&self, path: &JsonPath) -> DocOrigin {
         match self.hcl {
-            Some(_) => {
-                let mut spans = SpanMap::default();
-                spans.set_value(JsonPath::root(), self.loc(path));
-                DocOrigin::Mapped {
-                    file: self.input.id,
-                    spans: MappedSpans(Arc::new(spans)),
-                }
-            }
+            Some(_) => DocOrigin::Mapped {
+                file: self.input.id,
+                spans: MappedSpans(Arc::new(WholePlace(self.loc(path)))),
+            },
             None => DocOrigin::Embedded {
                 file: self.input.id,
                 string_at: path.clone(),
