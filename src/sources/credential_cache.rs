@@ -12,10 +12,9 @@ use std::path::Path;
 
 use serde_json::{Map, Value};
 
-use super::aws_config::is_placeholder_credential;
+use super::record_secret;
 use super::FileInput;
-use crate::model::inventory::{Contribution, SecretKey, SecretPlace};
-use crate::model::location::Location;
+use crate::model::inventory::{Contribution, SecretPlace};
 
 /// Keys whose values are credentials in a CLI or SSO cache (the AWS CLI's
 /// `JSONFileCache` of `AssumeRole` results, and the SSO token and client-registration
@@ -74,21 +73,19 @@ pub fn holds_cache_key(text: &str) -> bool {
 /// Records every credential of a cache by position, and every value as a redaction.
 pub fn load(input: &FileInput) -> Contribution {
     let mut out = Contribution::default();
-    let at =
-        |r: Range<usize>| Location::bytes(input.id, r.start + input.offset, r.end + input.offset);
     scan_keys(input.text, &mut |key, key_span, value_span| {
         if !CACHE_SECRET_KEYS.contains(&key) {
             return;
         }
         let value = input.text.get(value_span.clone()).unwrap_or_default();
-        out.redactions.push(at(value_span.clone()));
-        out.secrets.push(SecretKey {
-            key: key.to_owned(),
-            place: SecretPlace::Cache,
-            key_at: at(key_span),
-            value_at: at(value_span),
-            looks_real: !is_placeholder_credential(value.trim_matches('"')),
-        });
+        record_secret(
+            &mut out,
+            input,
+            key,
+            SecretPlace::Cache,
+            (key_span, value_span),
+            value.trim_matches('"'),
+        );
     });
     out
 }
@@ -167,7 +164,7 @@ fn skip_blanks(b: &[u8], mut i: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::location::Anchor;
+    use crate::model::location::{Anchor, Location};
 
     fn load_text(text: &str) -> Contribution {
         let path = std::path::PathBuf::from("home/.aws/cli/cache/x.json");

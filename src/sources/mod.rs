@@ -21,7 +21,7 @@ use serde_json::Value;
 use crate::config::Config;
 use crate::discover::Candidate;
 use crate::finding::{Finding, Severity};
-use crate::model::inventory::{Contribution, SourceFormat};
+use crate::model::inventory::{Contribution, SecretKey, SecretPlace, SourceFormat};
 use crate::model::location::{FileId, Location};
 
 /// Rule ids of load diagnostics.
@@ -87,6 +87,34 @@ pub struct FileInput<'a> {
     /// Bytes in the file before `text` (3 after a UTF-8 byte-order mark): add it to byte
     /// offsets into `text` to get offsets into the file, which reporters read.
     pub offset: usize,
+}
+
+impl FileInput<'_> {
+    /// The place in the file of bytes `r` of `text`.
+    pub fn loc(&self, r: std::ops::Range<usize>) -> Location {
+        Location::bytes(self.id, r.start + self.offset, r.end + self.offset)
+    }
+}
+
+/// Records a credential whose key and value are bytes `key` and `value` of the input's
+/// text: a secret for IAM501, and its value a redaction, so that no snippet shows it.
+/// `text` is the value as written (the one placeholder rule decides if it looks real).
+pub(crate) fn record_secret(
+    out: &mut Contribution,
+    input: &FileInput,
+    name: &str,
+    place: SecretPlace,
+    (key, value): (std::ops::Range<usize>, std::ops::Range<usize>),
+    text: &str,
+) {
+    out.redactions.push(input.loc(value.clone()));
+    out.secrets.push(SecretKey {
+        key: name.to_owned(),
+        place,
+        key_at: input.loc(key),
+        value_at: input.loc(value),
+        looks_real: !aws_config::is_placeholder_credential(text),
+    });
 }
 
 /// Whether the name or place of a file says it holds IAM configuration, so that a file

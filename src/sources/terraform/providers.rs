@@ -7,10 +7,10 @@ use super::attrs::{Attrs, Field, Flavor};
 use super::backend::Loader;
 use super::duration::parse_go_duration;
 use crate::finding::{Finding, Severity};
-use crate::model::inventory::{ProviderChain, ProviderHop, SecretKey, SecretPlace};
-use crate::model::location::{Location, Spanned};
+use crate::model::inventory::{ProviderChain, ProviderHop, SecretPlace};
+use crate::model::location::Spanned;
 use crate::model::path::JsonPath;
-use crate::sources::aws_config::is_placeholder_credential;
+use crate::sources::record_secret;
 use crate::sources::MALFORMED_SOURCE;
 
 impl Loader<'_> {
@@ -60,24 +60,20 @@ impl Loader<'_> {
                 continue;
             };
             let text = self.input.text;
-            let offset = self.input.offset;
-            let at = |r: std::ops::Range<usize>| {
-                Location::bytes(self.input.id, r.start + offset, r.end + offset)
-            };
             let (Some(value_at), Some(key_at)) = (
                 crate::span::locate_value(text, &path),
                 crate::span::locate_key(text, &path),
             ) else {
                 continue;
             };
-            self.out.redactions.push(at(value_at.clone()));
-            self.out.secrets.push(SecretKey {
-                key: key.to_owned(),
-                place: SecretPlace::Terraform(format!("provider `{name}`")),
-                key_at: at(key_at),
-                value_at: at(value_at),
-                looks_real: !is_placeholder_credential(value),
-            });
+            record_secret(
+                &mut self.out,
+                self.input,
+                key,
+                SecretPlace::Terraform(format!("provider `{name}`")),
+                (key_at, value_at),
+                value,
+            );
         }
     }
 

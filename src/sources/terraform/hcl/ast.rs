@@ -18,7 +18,8 @@ pub struct Span {
     pub end: u32,
 }
 
-fn span(r: Option<std::ops::Range<usize>>) -> Option<Span> {
+/// A byte range as a span (None past 4 GiB, which no file read reaches).
+pub fn span(r: Option<std::ops::Range<usize>>) -> Option<Span> {
     let r = r?;
     Some(Span {
         start: u32::try_from(r.start).ok()?,

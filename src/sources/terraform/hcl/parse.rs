@@ -12,10 +12,9 @@ use hcl_edit::expr::Expression;
 use hcl_edit::Span;
 
 use crate::finding::{Finding, Severity};
-use crate::model::inventory::{Contribution, SecretKey, SecretPlace};
+use crate::model::inventory::{Contribution, SecretPlace};
 use crate::model::location::{FileId, Location};
-use crate::sources::aws_config::is_placeholder_credential;
-use crate::sources::{FileInput, INVALID_JSON};
+use crate::sources::{record_secret, FileInput, INVALID_JSON};
 
 /// What a file is to its module.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -215,42 +214,24 @@ fn parse_json_vars(
             "a variables file in JSON must be an object".to_owned(),
         )));
     };
-    let at = |r: Option<std::ops::Range<usize>>| {
-        r.and_then(|r| {
-            Some(ast::Span {
-                start: u32::try_from(r.start).ok()?,
-                end: u32::try_from(r.end).ok()?,
-            })
-        })
-    };
     let mut body = ast::Body::default();
     for (key, v) in obj {
         let path = crate::model::path::JsonPath::root().key(key);
-        let key_span = at(crate::span::locate_key(input.text, &path));
-        let value_span = at(crate::span::locate_value(input.text, &path));
-        if is_credential_name(key) {
-            if let (Some(k), Some(val), Some(text)) = (key_span, value_span, v.as_str()) {
-                let loc = |s: ast::Span| {
-                    Location::bytes(
-                        input.id,
-                        s.start as usize + input.offset,
-                        s.end as usize + input.offset,
-                    )
-                };
-                out.redactions.push(loc(val));
-                out.secrets.push(SecretKey {
-                    key: key.clone(),
-                    place: SecretPlace::Terraform("a variables file".to_owned()),
-                    key_at: loc(k),
-                    value_at: loc(val),
-                    looks_real: !is_placeholder_credential(text),
-                });
-            }
+        let key_range = crate::span::locate_key(input.text, &path);
+        let value_range = crate::span::locate_value(input.text, &path);
+        if let (true, Some(k), Some(val), Some(text)) = (
+            is_credential_name(key),
+            key_range.clone(),
+            value_range.clone(),
+            v.as_str(),
+        ) {
+            let place = SecretPlace::Terraform("a variables file".to_owned());
+            record_secret(out, input, key, place, (k, val), text);
         }
         body.attributes.push(ast::Attribute {
             key: std::sync::Arc::from(key.as_str()),
-            key_span,
-            value: ast::json_expr(v, value_span),
+            key_span: ast::span(key_range),
+            value: ast::json_expr(v, ast::span(value_range)),
         });
     }
     Ok(HclFile {
@@ -273,31 +254,18 @@ fn credentials(body: &Body) -> impl Iterator<Item = &hcl_edit::structure::Attrib
 /// `backend` block of `terraform`, the defaults of `variable` blocks named like one, and
 /// `.tfvars` values named like one.
 fn find_secrets(input: &FileInput, body: &Body, kind: HclKind, out: &mut Contribution) {
-    let at = |r: Option<std::ops::Range<usize>>| {
-        r.map(|r| Location::bytes(input.id, r.start + input.offset, r.end + input.offset))
-    };
     let mut record =
         |key: &str, key_span: Option<std::ops::Range<usize>>, value: &Expression, place: String| {
-            let Expression::String(s) = value else {
+            let (Expression::String(s), Some(key_span), Some(value_span)) =
+                (value, key_span, value.span())
+            else {
                 return;
             };
-            let (Some(key_at), Some(value_at)) = (at(key_span), at(value.span())) else {
-                return;
-            };
-            out.redactions.push(value_at.clone());
-            out.secrets.push(SecretKey {
-                key: key.to_owned(),
-                place: SecretPlace::Terraform(place),
-                key_at,
-                value_at,
-                looks_real: !is_placeholder_credential(s.value()),
-            });
+            let place = SecretPlace::Terraform(place);
+            record_secret(out, input, key, place, (key_span, value_span), s.value());
         };
     if kind != HclKind::Config {
-        for attr in body
-            .attributes()
-            .filter(|a| is_credential_name(a.key.as_str()))
-        {
+        for attr in credentials(body) {
             record(
                 attr.key.as_str(),
                 attr.key.span(),
