@@ -282,7 +282,6 @@ fn load_terraform_modules(
             .map(|f| (sources::terraform::normalize_path(&f.path), f.id))
             .collect(),
         roots: discover::canonical_roots(paths),
-        max_file_size: ctx.config.max_file_size,
     };
     let mut parts = sources::terraform::load_modules(ctx, hcl_files, &scan);
     parts.par_iter_mut().for_each(|part| {

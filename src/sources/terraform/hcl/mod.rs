@@ -37,7 +37,6 @@ use value::{Node, Val};
 pub struct ScanFiles {
     pub ids: HashMap<PathBuf, FileId>,
     pub roots: Vec<PathBuf>,
-    pub max_file_size: u64,
 }
 
 /// Evaluates every module of the scan: one contribution per root module (a folder of
@@ -171,11 +170,8 @@ fn read_for_function(
     if !scan.roots.iter().any(|r| canonical.starts_with(r)) {
         return None;
     }
-    let meta = std::fs::metadata(&canonical).ok()?;
-    if !meta.is_file() || meta.len() > scan.max_file_size {
-        return None;
-    }
-    let bytes = std::fs::read(&canonical).ok()?;
+    // As every input is read: one open, a regular file, within --max-file-size.
+    let bytes = crate::sources::read_file(&canonical, ctx.config.max_file_size).ok()?;
     let text = String::from_utf8(bytes).ok()?;
     let place = scan
         .ids
@@ -423,10 +419,7 @@ fn contribution(
     let values: Vec<(Value, Option<Value>)> = evaluated
         .iter()
         .map(|e| match &e.values.value {
-            Val::Object(members) => {
-                let read: Vec<_> = members.iter().filter(|m| is_read(&m.key)).collect();
-                object_value(read.into_iter())
-            }
+            Val::Object(members) => object_value(members.iter().filter(|m| is_read(&m.key))),
             _ => (Value::Null, None),
         })
         .collect();
