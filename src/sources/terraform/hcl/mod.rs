@@ -28,7 +28,7 @@ use crate::model::location::{FileId, Location};
 use crate::model::path::{JsonPath, PathSeg};
 use crate::sources::{FileInput, LoadContext};
 pub use module::normalize as normalize_path;
-use module::{Evaluated, Instance, ModuleDef, World};
+use module::{Evaluated, Evaluation, Instance, ModuleDef, World};
 pub use parse::{hcl_kind, parse, HclFile, HclKind};
 use value::{Node, Val};
 
@@ -79,10 +79,14 @@ pub fn load_modules(ctx: &LoadContext, files: &[HclFile], scan: &ScanFiles) -> V
                 // A folder of only `.tfvars` configures nothing.
                 let first = def.files.iter().find(|f| f.kind == HclKind::Config)?;
                 let instance = Instance::root(&world, def);
-                let mut evaluated = Vec::new();
-                let mut providers = Vec::new();
-                let mut notes = Vec::new();
-                instance.evaluate_all(&mut evaluated, &mut providers, &mut notes);
+                let mut out = Evaluation::default();
+                instance.evaluate_all(&mut out);
+                let Evaluation {
+                    resources: evaluated,
+                    providers,
+                    mut notes,
+                    unfetched,
+                } = out;
                 if instance.budget.exhausted() {
                     notes.push(UnknownValue {
                         what: format!("root module {}", def.dir.display()),
@@ -93,7 +97,7 @@ pub fn load_modules(ctx: &LoadContext, files: &[HclFile], scan: &ScanFiles) -> V
                     });
                 }
                 notes.extend(unknown_attributes(&evaluated));
-                let unknown_grants = unknown_grants(&evaluated, &notes);
+                let unknown_grants = unknown_grants(&evaluated, unfetched.as_deref());
                 let mut part = contribution(ctx, first, evaluated, providers);
                 mark_unknown_grants(&mut part, &unknown_grants);
                 part.unknown_values = notes;
@@ -243,7 +247,7 @@ struct UnknownGrants {
 /// unknown policy, a membership in unknown groups, and whatever a module iamlint does not
 /// read may attach. The principals they may reach get an attached policy iamlint cannot
 /// see (see [`mark_unknown_grants`]), so no rule says they lack a permission.
-fn unknown_grants(evaluated: &[Evaluated], notes: &[UnknownValue]) -> UnknownGrants {
+fn unknown_grants(evaluated: &[Evaluated], unfetched: Option<&str>) -> UnknownGrants {
     let mut out = UnknownGrants::default();
     let unknown = |e: &Evaluated, key: &str| e.values.get(key).is_some_and(Node::has_unknown);
     let text = |e: &Evaluated, key: &str| {
@@ -322,11 +326,8 @@ fn unknown_grants(evaluated: &[Evaluated], notes: &[UnknownValue]) -> UnknownGra
             _ => {}
         }
     }
-    if let Some(n) = notes.iter().find(|n| n.why.contains("not fetched")) {
-        let why = format!(
-            "`{}` is not read and may grant to any principal of the module",
-            n.what
-        );
+    if let Some(module) = unfetched {
+        let why = format!("`{module}` is not read and may grant to any principal of the module");
         out.all_roles.get_or_insert_with(|| why.clone());
         out.all_users.get_or_insert(why);
     }

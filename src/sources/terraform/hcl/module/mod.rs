@@ -80,6 +80,18 @@ pub struct Evaluated {
     pub at: Option<Location>,
 }
 
+/// What evaluating a root module and the module instances it calls gives.
+#[derive(Default)]
+pub struct Evaluation {
+    pub resources: Vec<Evaluated>,
+    /// The provider configurations, by name (`aws.x`, `module.a:aws`).
+    pub providers: Vec<(String, Node)>,
+    pub notes: Vec<UnknownValue>,
+    /// The first module call whose source is not fetched (a registry or git module): it
+    /// may grant to any principal of the module.
+    pub unfetched: Option<String>,
+}
+
 /// One instance of a module.
 pub struct Instance<'w, 'f> {
     world: &'w World<'f>,
@@ -144,17 +156,23 @@ impl<'w, 'f> Instance<'w, 'f> {
             // reference cannot grow without bound.
             (self.budget.copy(at), used)
         };
-        if let Some(slot) = self.memo.borrow().get(key) {
-            return match slot {
-                Some(node) => part(node),
-                None => (Node::unknown(format!("`{key}` refers to itself")), 0),
-            };
+        self.ensure(key, work);
+        match self.memo.borrow().get(key) {
+            Some(Some(node)) => part(node),
+            // Still being worked out: the value refers to itself.
+            _ => (Node::unknown(format!("`{key}` refers to itself")), 0),
+        }
+    }
+
+    /// Works the value of `key` out once and keeps it. While it is being worked out its
+    /// slot is None, so a reference cycle finds it empty instead of looping.
+    fn ensure(&self, key: &str, work: impl FnOnce() -> Node) {
+        if self.memo.borrow().contains_key(key) {
+            return;
         }
         self.memo.borrow_mut().insert(key.to_owned(), None);
         let node = work();
-        let out = part(&node);
         self.memo.borrow_mut().insert(key.to_owned(), Some(node));
-        out
     }
 
     /// Evaluates a block body as Terraform's JSON shows it: attributes as members, nested
@@ -237,8 +255,6 @@ impl<'w, 'f> Instance<'w, 'f> {
         }
     }
 
-    /// The value of a resource or data source: one instance, a list (`count`) or a map
-    /// (`for_each`) of instances.
     /// The part of a resource's value that `names` lead to (see [`Instance::memoised_at`]).
     fn resource_part(&self, key: &str, data: bool, names: &[&str]) -> (Node, usize) {
         let memo_key = resource_memo_key(key, data);
@@ -247,13 +263,9 @@ impl<'w, 'f> Instance<'w, 'f> {
 
     /// Works a resource's value out and keeps it, unless that is done already.
     fn ensure_resource(&self, key: &str, data: bool) {
-        let memo_key = resource_memo_key(key, data);
-        if self.memo.borrow().contains_key(&memo_key) {
-            return;
-        }
-        self.memo.borrow_mut().insert(memo_key.clone(), None);
-        let node = self.compute_resource(key, data);
-        self.memo.borrow_mut().insert(memo_key, Some(node));
+        self.ensure(&resource_memo_key(key, data), || {
+            self.compute_resource(key, data)
+        });
     }
 
     /// A resource's value, taken out of the memo (no reference to it may follow).
@@ -266,57 +278,57 @@ impl<'w, 'f> Instance<'w, 'f> {
             .unwrap_or_else(|| Node::unknown(format!("`{key}` refers to itself")))
     }
 
+    /// The value of a resource or data source: one instance, a list (`count`) or a map
+    /// (`for_each`) of instances.
     fn compute_resource(&self, key: &str, data: bool) -> Node {
         let memo_key = resource_memo_key(key, data);
-        {
-            let table = if data {
-                &self.def.data
+        let table = if data {
+            &self.def.data
+        } else {
+            &self.def.resources
+        };
+        let Some((block, file)) = table.get(key) else {
+            let declared = self.def.files.iter().any(|f| f.declares(key, data));
+            return Node::unknown(if declared || !(key.starts_with("aws_iam_") || data) {
+                format!("`{memo_key}` is not evaluated by iamlint")
             } else {
-                &self.def.resources
+                format!("`{memo_key}` is not in this module")
+            });
+        };
+        let kind = key.split('.').next().unwrap_or_default();
+        let instances = self.instances(block, file);
+        let one = |bound: &[(Arc<str>, Node)]| {
+            let body = if data {
+                self.eval_body(&block.body, file, bound)
+            } else {
+                self.eval_resource_body(&block.body, file, bound)
             };
-            let Some((block, file)) = table.get(key) else {
-                let declared = self.def.files.iter().any(|f| f.declares(key, data));
-                return Node::unknown(if declared || !(key.starts_with("aws_iam_") || data) {
-                    format!("`{memo_key}` is not evaluated by iamlint")
-                } else {
-                    format!("`{memo_key}` is not in this module")
-                });
-            };
-            let kind = key.split('.').next().unwrap_or_default();
-            let instances = self.instances(block, file);
-            let one = |bound: &[(Arc<str>, Node)]| {
-                let body = if data {
-                    self.eval_body(&block.body, file, bound)
-                } else {
-                    self.eval_resource_body(&block.body, file, bound)
-                };
-                if data {
-                    self.data_value(kind, block, body)
-                } else {
-                    self.resource_attributes(kind, block, body)
-                }
-            };
-            match instances {
-                Instances::One => one(&[]),
-                Instances::Unknown(why) => Node::unknown(why),
-                Instances::Count(n) => Node::new(
-                    Val::List((0..n).map(|i| one(&[count_binding(i)])).collect()),
-                    file.loc(block.span),
-                ),
-                Instances::Each(pairs) => Node::new(
-                    Val::Object(
-                        pairs
-                            .into_iter()
-                            .map(|(k, v)| Member {
-                                key: k.clone(),
-                                key_at: None,
-                                value: one(&[each_binding(k, v)]),
-                            })
-                            .collect(),
-                    ),
-                    file.loc(block.span),
-                ),
+            if data {
+                self.data_value(kind, block, body)
+            } else {
+                self.resource_attributes(kind, block, body)
             }
+        };
+        match instances {
+            Instances::One => one(&[]),
+            Instances::Unknown(why) => Node::unknown(why),
+            Instances::Count(n) => Node::new(
+                Val::List((0..n).map(|i| one(&[count_binding(i)])).collect()),
+                file.loc(block.span),
+            ),
+            Instances::Each(pairs) => Node::new(
+                Val::Object(
+                    pairs
+                        .into_iter()
+                        .map(|(k, v)| Member {
+                            key: k.clone(),
+                            key_at: None,
+                            value: one(&[each_binding(k, v)]),
+                        })
+                        .collect(),
+                ),
+                file.loc(block.span),
+            ),
         }
     }
 
@@ -377,21 +389,38 @@ impl<'w, 'f> Instance<'w, 'f> {
         made
     }
 
+    /// The folder a module call evaluates, or why the call is not followed.
+    fn call_target(&self, block: &Block) -> Result<&'f ModuleDef<'f>, String> {
+        let Some(dir) = self.def.local_source(block) else {
+            return Err("its source is not a local folder: not fetched, its resources and outputs are unknown".to_owned());
+        };
+        let Some(def) = self.world.modules.get(&dir) else {
+            return Err(format!(
+                "its source `{}` holds no scanned .tf file",
+                dir.display()
+            ));
+        };
+        if self.ancestors.contains(&dir) {
+            return Err("it calls a module that is calling it (a cycle): not followed".to_owned());
+        }
+        if self.depth >= MAX_MODULE_DEPTH {
+            return Err(format!(
+                "module calls nested deeper than {MAX_MODULE_DEPTH}: not followed"
+            ));
+        }
+        Ok(def)
+    }
+
     fn make_module_instances(&self, name: &str) -> Vec<Rc<Instance<'w, 'f>>> {
         let Some((block, file)) = self.def.modules.get(name) else {
             return Vec::new();
         };
-        if self.depth >= MAX_MODULE_DEPTH || !self.budget.charge(1_000) {
-            return Vec::new();
-        }
-        let Some(child_def) = self
-            .def
-            .local_source(block)
-            .filter(|dir| !self.ancestors.contains(dir))
-            .and_then(|dir| self.world.modules.get(&dir))
-        else {
+        let Ok(child_def) = self.call_target(block) else {
             return Vec::new();
         };
+        if !self.budget.charge(1_000) {
+            return Vec::new();
+        }
         let keyed: Keyed = match self.instances(block, file) {
             Instances::One => vec![(String::new(), Vec::new())],
             Instances::Unknown(_) => return Vec::new(),
@@ -419,15 +448,17 @@ impl<'w, 'f> Instance<'w, 'f> {
                     }
                 }
             }
+            // Without a `providers` map a module inherits the default provider; with one,
+            // what the map names.
+            let inherit = |name: &str| {
+                self.providers.get(name).map(|p| ProviderInfo {
+                    body: None,
+                    ..p.clone()
+                })
+            };
             let mut providers = HashMap::new();
-            if let Some(default) = self.providers.get("aws") {
-                providers.insert(
-                    "aws".to_owned(),
-                    ProviderInfo {
-                        body: None,
-                        ..default.clone()
-                    },
-                );
+            if let Some(default) = inherit("aws") {
+                providers.insert("aws".to_owned(), default);
             }
             if let Some(ExprKind::Object(map)) =
                 block.body.get_attribute("providers").map(|a| &a.value.kind)
@@ -438,16 +469,8 @@ impl<'w, 'f> Instance<'w, 'f> {
                         ObjectKey::Expr(e) => expr_name(Some(e)),
                     };
                     let source = expr_name(Some(v));
-                    if let (Some(target), Some(source)) = (target, source) {
-                        if let Some(p) = self.providers.get(&source) {
-                            providers.insert(
-                                target,
-                                ProviderInfo {
-                                    body: None,
-                                    ..p.clone()
-                                },
-                            );
-                        }
+                    if let (Some(target), Some(p)) = (target, source.and_then(|s| inherit(&s))) {
+                        providers.insert(target, p);
                     }
                 }
             }
@@ -491,12 +514,7 @@ impl<'w, 'f> Instance<'w, 'f> {
 
     /// Every resource and data source instance of this instance and the module instances
     /// it calls, in a stable order.
-    pub fn evaluate_all(
-        &self,
-        out: &mut Vec<Evaluated>,
-        providers: &mut Vec<(String, Node)>,
-        notes: &mut Vec<UnknownValue>,
-    ) {
+    pub fn evaluate_all(&self, out: &mut Evaluation) {
         for p in self.own_providers() {
             if let Some(body) = &p.body {
                 let name = if self.address.is_empty() {
@@ -504,7 +522,7 @@ impl<'w, 'f> Instance<'w, 'f> {
                 } else {
                     format!("{}:{}", self.address, p.name)
                 };
-                providers.push((name, body.clone()));
+                out.providers.push((name, body.clone()));
             }
         }
         let wanted = |data: bool, key: &str| !data || key.starts_with("aws_caller_identity.");
@@ -538,7 +556,7 @@ impl<'w, 'f> Instance<'w, 'f> {
                 let account = self.account(block);
                 let at = file.loc(block.span);
                 let mut push = |address: String, values: Node| {
-                    out.push(Evaluated {
+                    out.resources.push(Evaluated {
                         kind: kind.to_owned(),
                         address,
                         module: self.address.clone(),
@@ -550,7 +568,7 @@ impl<'w, 'f> Instance<'w, 'f> {
                 };
                 let instances = self.instances(block, file);
                 if let Instances::Unknown(why) = &instances {
-                    notes.push(UnknownValue {
+                    out.notes.push(UnknownValue {
                         what: base.clone(),
                         why: format!("its instances are not known: {why}"),
                         at: at.clone(),
@@ -581,31 +599,25 @@ impl<'w, 'f> Instance<'w, 'f> {
             } else {
                 format!("{}.module.{name}", self.address)
             };
-            let why = match self.def.local_source(block) {
-                None => Some("its source is not a local folder: not fetched, its resources and outputs are unknown".to_owned()),
-                Some(dir) if !self.world.modules.contains_key(&dir) => {
-                    Some(format!("its source `{}` holds no scanned .tf file", dir.display()))
-                }
-                Some(dir) if self.ancestors.contains(&dir) => Some(
-                    "it calls a module that is calling it (a cycle): not followed".to_owned(),
-                ),
-                Some(_) if self.depth >= MAX_MODULE_DEPTH => Some(format!(
-                    "module calls nested deeper than {MAX_MODULE_DEPTH}: not followed"
-                )),
-                Some(_) => match self.instances(block, file) {
+            if self.def.local_source(block).is_none() {
+                out.unfetched.get_or_insert_with(|| what.clone());
+            }
+            let why = match self.call_target(block) {
+                Err(why) => Some(why),
+                Ok(_) => match self.instances(block, file) {
                     Instances::Unknown(why) => Some(format!("its instances are not known: {why}")),
                     _ => None,
                 },
             };
             if let Some(why) = why {
-                notes.push(UnknownValue {
+                out.notes.push(UnknownValue {
                     what,
                     why,
                     at: file.loc(block.span),
                 });
             }
             for child in self.module_instances(name) {
-                child.evaluate_all(out, providers, notes);
+                child.evaluate_all(out);
             }
         }
     }
