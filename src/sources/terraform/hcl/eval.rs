@@ -562,27 +562,7 @@ fn looks_like_json(text: &str, heredoc: bool) -> bool {
 /// A parsed JSON document as nodes without places (they are found in the file's text by
 /// path), each string holding [`UNKNOWN_SENTINEL`] unknown.
 pub fn json_with_unknowns(v: &serde_json::Value) -> Node {
-    use serde_json::Value;
-    let value = match v {
-        Value::Null => Val::Null,
-        Value::Bool(b) => Val::Bool(*b),
-        Value::Number(n) => Val::Number(n.clone()),
-        Value::String(s) if s.contains(UNKNOWN_SENTINEL) => {
-            Val::Unknown("an interpolation is not known".into())
-        }
-        Value::String(s) => Val::String(Arc::from(s.as_str()), Text::Made),
-        Value::Array(items) => Val::List(items.iter().map(json_with_unknowns).collect()),
-        Value::Object(map) => Val::Object(
-            map.iter()
-                .map(|(k, v)| Member {
-                    key: Arc::from(k.as_str()),
-                    key_at: None,
-                    value: json_with_unknowns(v),
-                })
-                .collect(),
-        ),
-    };
-    Node::new(value, None)
+    Node::from_json(v, None, Some(UNKNOWN_SENTINEL))
 }
 
 /// The (key, value) pairs a `for` iterates: a list's (index, item), an object's

@@ -50,7 +50,7 @@ pub fn call(ev: &mut Eval, name: &str, args: Vec<Node>, at: Option<Location>) ->
             .map(|a| Node::new(Val::Json(Arc::new(a)), at.clone())),
         "jsondecode" => text(0)
             .and_then(|t| serde_json::from_str::<Value>(&t).ok())
-            .map(|v| from_json(&v, at.clone())),
+            .map(|v| Node::from_json(&v, at.as_ref(), None)),
         "file" => {
             let path = text(0).unwrap_or_default();
             let Some((content, place)) = ev.env.read_file(&path) else {
@@ -361,27 +361,6 @@ fn is_json_document_value(v: &Value) -> bool {
         !crate::sources::credential_cache::looks_like_cache(obj)
             && !crate::sources::credential_cache::holds_cache_key(&v.to_string())
     })
-}
-
-/// A JSON value as a node placed at `at`.
-pub fn from_json(v: &Value, at: Option<Location>) -> Node {
-    let value = match v {
-        Value::Null => Val::Null,
-        Value::Bool(b) => Val::Bool(*b),
-        Value::Number(n) => Val::Number(n.clone()),
-        Value::String(s) => Val::String(Arc::from(s.as_str()), Text::Made),
-        Value::Array(items) => Val::List(items.iter().map(|i| from_json(i, at.clone())).collect()),
-        Value::Object(map) => Val::Object(
-            map.iter()
-                .map(|(k, v)| Member {
-                    key: Arc::from(k.as_str()),
-                    key_at: at.clone(),
-                    value: from_json(v, at.clone()),
-                })
-                .collect(),
-        ),
-    };
-    Node::new(value, at)
 }
 
 /// Terraform's `format` for the verbs ARNs use (`%s`, `%d`, `%v`, `%%`); None for any

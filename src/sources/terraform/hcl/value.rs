@@ -94,6 +94,36 @@ impl Node {
         }
     }
 
+    /// A JSON value as nodes, every part placed at `at`; with `unknown`, a string holding
+    /// it (the sentinel a template renders for an unknown interpolation) is unknown.
+    pub fn from_json(v: &Value, at: Option<&Location>, unknown: Option<&str>) -> Node {
+        let value = match v {
+            Value::Null => Val::Null,
+            Value::Bool(b) => Val::Bool(*b),
+            Value::Number(n) => Val::Number(n.clone()),
+            Value::String(s) if unknown.is_some_and(|u| s.contains(u)) => {
+                Val::Unknown("an interpolation is not known".into())
+            }
+            Value::String(s) => Val::String(Arc::from(s.as_str()), Text::Made),
+            Value::Array(items) => Val::List(
+                items
+                    .iter()
+                    .map(|i| Node::from_json(i, at, unknown))
+                    .collect(),
+            ),
+            Value::Object(map) => Val::Object(
+                map.iter()
+                    .map(|(k, v)| Member {
+                        key: Arc::from(k.as_str()),
+                        key_at: at.cloned(),
+                        value: Node::from_json(v, at, unknown),
+                    })
+                    .collect(),
+            ),
+        };
+        Node::new(value, at.cloned())
+    }
+
     /// Whether the value, or anything inside it, is unknown.
     pub fn has_unknown(&self) -> bool {
         match &self.value {
