@@ -160,10 +160,13 @@ impl Instance<'_, '_> {
             "aws_caller_identity" => {
                 vec![("account_id", account.map(|(_, a)| Node::string(a, None)))]
             }
+            // The provider's partition (from its region) is known even when its account
+            // is not.
             "aws_partition" => vec![(
                 "partition",
                 Some(Node::string(
-                    account.map_or_else(|| "aws".to_owned(), |(p, _)| p),
+                    self.provider_of(block)
+                        .map_or_else(|| "aws".to_owned(), |p| p.partition.clone()),
                     None,
                 )),
             )],
