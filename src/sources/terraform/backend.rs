@@ -107,44 +107,6 @@ fn resolve(r: &Resource, target: &Target, names: &Names) -> Option<Entity> {
 /// `expressions`.
 pub(super) type ConfigIndex<'a> = HashMap<(String, String), &'a Map<String, Value>>;
 
-/// The `expressions` of a `configuration` module's resources and of its module calls'.
-/// The configuration only explains planned values, so a shape it does not have is
-/// skipped, not reported.
-pub(super) fn collect_config<'a>(module: &'a Value, call: String, out: &mut ConfigIndex<'a>) {
-    if let Some(Value::Array(resources)) = module.get("resources") {
-        for r in resources {
-            let Some(Value::Object(expressions)) = r.get("expressions") else {
-                continue;
-            };
-            let address = match r.get("address").and_then(Value::as_str) {
-                Some(a) => a.to_owned(),
-                None => {
-                    let (Some(kind), Some(name)) = (
-                        r.get("type").and_then(Value::as_str),
-                        r.get("name").and_then(Value::as_str),
-                    ) else {
-                        continue;
-                    };
-                    format!("{kind}.{name}")
-                }
-            };
-            out.insert((call.clone(), address), expressions);
-        }
-    }
-    if let Some(Value::Object(calls)) = module.get("module_calls") {
-        for (name, c) in calls {
-            if let Some(child) = c.get("module") {
-                let path = if call.is_empty() {
-                    format!("module.{name}")
-                } else {
-                    format!("{call}.module.{name}")
-                };
-                collect_config(child, path, out);
-            }
-        }
-    }
-}
-
 /// A managed resource's `type.name` and instance key within its module.
 fn local_instance<'r>(r: &'r Resource) -> Option<(&'r str, Option<&'r str>)> {
     let local = if r.module.is_empty() {

@@ -4,7 +4,7 @@ use foldhash::{HashMap, HashMapExt, HashSet};
 use serde_json::{Map, Value};
 
 use super::attrs::{Attrs, Field, Flavor};
-use super::backend::{collect_config, ConfigIndex, Loader};
+use super::backend::{ConfigIndex, Loader};
 use crate::model::inventory::Contribution;
 use crate::model::path::JsonPath;
 use crate::sources::{FileInput, LoadContext};
@@ -241,6 +241,44 @@ pub(super) fn is_module_ancestor(outer: &str, inner: &str) -> bool {
         || inner
             .strip_prefix(outer)
             .is_some_and(|rest| rest.starts_with(".module."))
+}
+
+/// The `expressions` of a `configuration` module's resources and of its module calls'.
+/// The configuration only explains planned values, so a shape it does not have is
+/// skipped, not reported.
+pub(super) fn collect_config<'a>(module: &'a Value, call: String, out: &mut ConfigIndex<'a>) {
+    if let Some(Value::Array(resources)) = module.get("resources") {
+        for r in resources {
+            let Some(Value::Object(expressions)) = r.get("expressions") else {
+                continue;
+            };
+            let address = match r.get("address").and_then(Value::as_str) {
+                Some(a) => a.to_owned(),
+                None => {
+                    let (Some(kind), Some(name)) = (
+                        r.get("type").and_then(Value::as_str),
+                        r.get("name").and_then(Value::as_str),
+                    ) else {
+                        continue;
+                    };
+                    format!("{kind}.{name}")
+                }
+            };
+            out.insert((call.clone(), address), expressions);
+        }
+    }
+    if let Some(Value::Object(calls)) = module.get("module_calls") {
+        for (name, c) in calls {
+            if let Some(child) = c.get("module") {
+                let path = if call.is_empty() {
+                    format!("module.{name}")
+                } else {
+                    format!("{call}.module.{name}")
+                };
+                collect_config(child, path, out);
+            }
+        }
+    }
 }
 
 /// The JSON front end's walk over `root_module`-style modules.
