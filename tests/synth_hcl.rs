@@ -7,7 +7,6 @@
 #[path = "support/synth.rs"]
 mod synth;
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use synth::HclSpec;
@@ -100,11 +99,10 @@ fn hcl_generation_is_deterministic() {
     }
 }
 
-/// Until the HCL front end reads `.tf` files the scan sees nothing here; from then on it
-/// must report exactly the planted problems (every other trust has its grant and every
-/// grant its trust).
+/// The scan reports exactly the planted problems (every other trust has its grant and
+/// every grant its trust): no fewer (a `.tf` construct not read) and no more.
 #[test]
-fn scan_reports_nothing_or_exactly_the_planted_problems() {
+fn scan_reports_exactly_the_planted_problems() {
     let dir = tempfile::tempdir().expect("temp dir");
     let org = synth::generate_hcl(dir.path(), &HclSpec::with_files(200));
     let root = dir.path().to_path_buf();
@@ -118,22 +116,10 @@ fn scan_reports_nothing_or_exactly_the_planted_problems() {
         iamlint::rules::registry(),
     )
     .expect("scan runs");
-    let mut got = BTreeMap::new();
-    for r in &results {
-        *got.entry(r.finding.rule.to_owned()).or_insert(0usize) += 1;
-    }
-    let listing: String = results
-        .iter()
-        .map(|r| {
-            format!(
-                "{} {}:{} {}\n",
-                r.finding.rule, r.primary.path, r.primary.start.0, r.finding.message
-            )
-        })
-        .collect();
-    assert!(
-        got.is_empty() || got == org.expected_findings(),
-        "findings per rule: got {got:?}, planted {:?}:\n{listing}",
-        org.expected_findings()
+    assert_eq!(
+        synth::counts_by_rule(&results),
+        org.expected_findings(),
+        "findings per rule differ from the planted ones:\n{}",
+        synth::listing(&results)
     );
 }

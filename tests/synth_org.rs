@@ -6,7 +6,6 @@
 #[path = "support/synth.rs"]
 mod synth;
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use iamlint::config::Config;
@@ -26,14 +25,6 @@ fn config_for(root: &Path) -> Config {
     }
 }
 
-fn counts_by_rule(results: &[iamlint::report::Resolved]) -> BTreeMap<String, usize> {
-    let mut out = BTreeMap::new();
-    for r in results {
-        *out.entry(r.finding.rule.to_owned()).or_insert(0) += 1;
-    }
-    out
-}
-
 #[test]
 fn small_organisation_reports_exactly_the_planted_problems() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -42,17 +33,9 @@ fn small_organisation_reports_exactly_the_planted_problems() {
     let root = dir.path().to_path_buf();
     let results = iamlint::lint(std::slice::from_ref(&root), config_for(&root), registry())
         .expect("scan runs");
-    let got = counts_by_rule(&results);
+    let got = synth::counts_by_rule(&results);
     let want = org.expected_findings(LOADED);
-    let listing: String = results
-        .iter()
-        .map(|r| {
-            format!(
-                "{} {}:{} {}\n",
-                r.finding.rule, r.primary.path, r.primary.start.0, r.finding.message
-            )
-        })
-        .collect();
+    let listing = synth::listing(&results);
     assert_eq!(got, want, "findings per rule differ:\n{listing}");
     // Every plant counts: the small spec plants each kind at least twice in loaded formats.
     for rule in ["IAM101", "IAM102", "IAM201"] {

@@ -248,6 +248,28 @@ mod hcl;
 #[allow(unused_imports)] // Not every includer generates the HCL tree.
 pub use hcl::{audit_account_id, generate_hcl, HclGenerated, HclSpec};
 
+/// Findings per rule id, to compare with what a tree plants.
+pub fn counts_by_rule(results: &[iamlint::report::Resolved]) -> BTreeMap<String, usize> {
+    let mut out = BTreeMap::new();
+    for r in results {
+        *out.entry(r.finding.rule.to_owned()).or_insert(0) += 1;
+    }
+    out
+}
+
+/// One line per finding (rule, place, message), for an assertion's message.
+pub fn listing(results: &[iamlint::report::Resolved]) -> String {
+    results
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {}:{} {}\n",
+                r.finding.rule, r.primary.path, r.primary.start.0, r.finding.message
+            )
+        })
+        .collect()
+}
+
 const SERVICES: &[&str] = &[
     "lambda.amazonaws.com",
     "ec2.amazonaws.com",
