@@ -188,3 +188,70 @@ fn a_tf_file_that_does_not_parse_is_one_finding_and_the_module_is_still_read() {
     assert!(!human.contains("DO-NOT-PRINT"), "{human}");
     assert!(!human.contains("half_written"), "{human}");
 }
+
+/// Files that cannot matter to IAM on their own are parsed only when their folder holds
+/// IAM or is called as a module by one that does (`hcl/select.rs`): a called module
+/// without any IAM still gives its outputs, a file of an IAM folder with an error deep in
+/// an expression is still reported, and a folder without IAM still has its broken
+/// structure reported.
+#[test]
+fn folders_without_iam_are_read_as_far_as_iam_needs() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let root = tmp.path();
+    let write = |rel: &str, text: &str| {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    };
+    write(
+        "live/main.tf",
+        "module \"who\" {\n  source = \"../modules/who\"\n}\n\nresource \"aws_iam_role\" \"open\" {\n  name = \"open\"\n  assume_role_policy = jsonencode({\n    Version = \"2012-10-17\"\n    Statement = [{\n      Effect    = \"Allow\"\n      Action    = \"sts:AssumeRole\"\n      Principal = { AWS = module.who.anyone }\n    }]\n  })\n}\n",
+    );
+    // No IAM in it: parsed because its folder has IAM; the error is inside an expression.
+    write(
+        "live/variables.tf",
+        "variable \"x\" {\n  default = 1 + DO-NOT-PRINT +\n}\n",
+    );
+    // No IAM in it: parsed because `live` calls it, so the trust above is known.
+    write(
+        "modules/who/outputs.tf",
+        "output \"anyone\" {\n  value = \"*\"\n}\n",
+    );
+    // No IAM in the folder: never parsed, but its unclosed block is still found.
+    write(
+        "services/app/main.tf",
+        "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"DO-NOT-PRINT\"\n",
+    );
+    write(
+        "services/app/fine.tf",
+        "resource \"aws_s3_bucket\" \"c\" {\n  bucket = \"c\"\n}\n",
+    );
+    let results = scan(root);
+    let got: Vec<(String, String, usize)> = results
+        .iter()
+        .map(|r| {
+            (
+                r.finding.rule.to_owned(),
+                r.primary.path.replace('\\', "/"),
+                r.primary.start.0,
+            )
+        })
+        .collect();
+    let path = |rel: &str| root.join(rel).display().to_string().replace('\\', "/");
+    assert_eq!(
+        got,
+        vec![
+            ("IAM002".to_owned(), path("live/variables.tf"), 2),
+            // Where the `*` was written: the module's output.
+            ("IAM102".to_owned(), path("modules/who/outputs.tf"), 2),
+            // Where hcl-edit stopped: the end of the file.
+            ("IAM002".to_owned(), path("services/app/main.tf"), 2),
+        ],
+        "{}",
+        summary(&results)
+    );
+    let root_arg = root.display().to_string();
+    let (human, _, _) = iamlint(&["--no-config", "--color", "never", &root_arg]);
+    assert!(human.contains("variables.tf:2:"), "{human}");
+    assert!(!human.contains("DO-NOT-PRINT"), "{human}");
+}

@@ -181,7 +181,7 @@ pub fn load_candidate(
     ctx: &LoadContext,
     id: FileId,
     cand: &Candidate,
-    hcl: &mut Option<Box<terraform::HclFile>>,
+    hcl: &mut Option<Box<terraform::HclRead>>,
 ) -> (SourceFormat, Contribution) {
     let path = cand.path.as_path();
     let ours = looks_ours_by_name(path);
@@ -249,7 +249,7 @@ pub fn load_candidate(
         offset,
     };
     if let Some(kind) = terraform::hcl_kind(path) {
-        return match terraform::parse_hcl(&input, kind, &mut out) {
+        return match terraform::read_hcl(&input, kind, &mut out) {
             Ok(file) => {
                 *hcl = Some(Box::new(file));
                 (SourceFormat::TerraformHcl, out)

@@ -10,6 +10,8 @@ mod functions;
 mod module;
 pub mod parse;
 pub mod policy_document;
+mod select;
+mod skim;
 pub mod value;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -29,7 +31,7 @@ use crate::model::path::{JsonPath, PathSeg};
 use crate::sources::{FileInput, LoadContext};
 pub use module::normalize as normalize_path;
 use module::{Evaluated, Evaluation, Instance, ModuleDef, World};
-pub use parse::{hcl_kind, parse, HclFile, HclKind};
+pub use parse::{hcl_kind, read, HclFile, HclKind, HclRead};
 use value::{Node, Val};
 
 /// The files of the scan, for `file()` and `templatefile()`: which are in it, by path as
@@ -39,29 +41,30 @@ pub struct ScanFiles {
     pub roots: Vec<PathBuf>,
 }
 
-/// Evaluates every module of the scan: one contribution per root module (a folder of
-/// `.tf` files no other scanned folder calls as a local module; a folder only reached
-/// through a cycle of calls counts as a root too).
-pub fn load_modules(ctx: &LoadContext, files: &[HclFile], scan: &ScanFiles) -> Vec<Contribution> {
-    // Files arrive in path order, so a folder's files are mostly neighbours: the folder is
-    // worked out again only when the parent changes.
-    let mut by_dir: HashMap<PathBuf, Vec<&HclFile>> = HashMap::new();
-    let mut last: Option<(&Path, PathBuf)> = None;
-    for f in files {
-        let parent = f.path.parent().unwrap_or(Path::new("."));
-        let dir = match &last {
-            Some((p, d)) if *p == parent => d.clone(),
-            _ => {
-                let d = module::normalize(parent);
-                last = Some((parent, d.clone()));
-                d
-            }
-        };
-        by_dir.entry(dir).or_default().push(f);
-    }
-    let defs: HashMap<PathBuf, ModuleDef> = by_dir
-        .into_iter()
-        .map(|(dir, files)| (dir.clone(), ModuleDef::new(dir, files)))
+/// What the module phase gives the scan.
+pub struct Modules {
+    /// One contribution per root module, and those of files parsed late.
+    pub parts: Vec<Contribution>,
+    /// Files that turned out not to parse, and files never parsed (their folders do not
+    /// matter to IAM): nothing of either may be shown.
+    pub failed: Vec<FileId>,
+    pub unparsed: Vec<FileId>,
+}
+
+/// Evaluates every module of the scan that matters to IAM ([`select`]): one
+/// contribution per root module (a folder of `.tf` files no other scanned folder calls as
+/// a local module; a folder only reached through a cycle of calls counts as a root too).
+pub fn load_modules(ctx: &LoadContext, reads: Vec<HclRead>, scan: &ScanFiles) -> Modules {
+    let selected = select::select(reads);
+    let defs: HashMap<PathBuf, ModuleDef> = selected
+        .folders
+        .iter()
+        .map(|(dir, files)| {
+            (
+                dir.clone(),
+                ModuleDef::new(dir.clone(), files.iter().collect()),
+            )
+        })
         .collect();
     let roots = root_modules(&defs);
     let reader = |path: &Path| read_for_function(ctx, scan, path);
@@ -105,13 +108,28 @@ pub fn load_modules(ctx: &LoadContext, files: &[HclFile], scan: &ScanFiles) -> V
             })
             .collect()
     };
-    match rayon::ThreadPoolBuilder::new()
+    let mut parts: Vec<Contribution> = match rayon::ThreadPoolBuilder::new()
         .num_threads(rayon::current_num_threads())
         .stack_size(EVAL_STACK)
         .build()
     {
         Ok(pool) => pool.install(evaluate),
         Err(_) => evaluate(),
+    };
+    drop(defs);
+    let select::Selected {
+        folders,
+        found,
+        failed,
+        unparsed,
+    } = selected;
+    // Thousands of small trees: freed on every thread rather than one.
+    folders.into_par_iter().for_each(drop);
+    parts.extend(found);
+    Modules {
+        parts,
+        failed,
+        unparsed,
     }
 }
 

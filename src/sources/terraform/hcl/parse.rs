@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use hcl_edit::structure::{Body, Structure};
 
-use super::ast;
+use super::{ast, skim};
 
 use hcl_edit::expr::Expression;
 use hcl_edit::Span;
@@ -38,6 +38,74 @@ pub struct HclFile {
     /// `type.name` (`data.type.name`) of the resources and data sources dropped as
     /// unrelated to IAM, so that a reference to one says it is not evaluated.
     pub dropped: Vec<String>,
+    /// Its text may matter to IAM ([`skim::may_matter`]): its folder is evaluated.
+    pub matters: bool,
+}
+
+/// A file as the scan's loader hands it to the module phase: parsed, or left unparsed
+/// until its folder is known to matter to IAM (see [`skim`]).
+pub enum HclRead {
+    Parsed(HclFile),
+    Deferred(Deferred),
+}
+
+/// A file whose text cannot matter to IAM on its own, and whose structure looked sound.
+pub struct Deferred {
+    pub id: FileId,
+    pub path: PathBuf,
+    offset: usize,
+    kind: HclKind,
+    text: Box<str>,
+}
+
+impl Deferred {
+    /// Parses it now that its folder matters: the file, or its syntax finding, and
+    /// whatever else parsing it found (credentials).
+    pub fn parse(&self) -> (Result<HclFile, Box<Finding>>, Contribution) {
+        let input = FileInput {
+            id: self.id,
+            path: &self.path,
+            text: &self.text,
+            offset: self.offset,
+        };
+        let mut out = Contribution::default();
+        let file = parse(&input, self.kind, false, &mut out);
+        (file, out)
+    }
+}
+
+impl HclRead {
+    pub fn path(&self) -> &Path {
+        match self {
+            HclRead::Parsed(f) => &f.path,
+            HclRead::Deferred(d) => &d.path,
+        }
+    }
+}
+
+/// Reads a file for its module: parsed at once when its text may matter to IAM, or when
+/// its structure does not look sound (hcl-edit's error is the finding then); otherwise
+/// kept as text for [`Deferred::parse`].
+pub fn read(
+    input: &FileInput,
+    kind: HclKind,
+    out: &mut Contribution,
+) -> Result<HclRead, Box<Finding>> {
+    let json = input
+        .path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    let matters = json || skim::may_matter(input.text);
+    if !matters && skim::structure(input.text).is_none() {
+        return Ok(HclRead::Deferred(Deferred {
+            id: input.id,
+            path: input.path.to_path_buf(),
+            offset: input.offset,
+            kind,
+            text: input.text.into(),
+        }));
+    }
+    parse(input, kind, matters, out).map(HclRead::Parsed)
 }
 
 impl HclFile {
@@ -109,9 +177,10 @@ fn keep_block(block: &hcl_edit::structure::Block) -> bool {
 /// Parses a file. A file that does not parse is one finding at the parser's position.
 /// Credentials written in it (a provider's `secret_key`, a `.tfvars` value) go to `out`
 /// as secrets, their values as redactions, whatever else the file holds.
-pub fn parse(
+fn parse(
     input: &FileInput,
     kind: HclKind,
+    matters: bool,
     out: &mut Contribution,
 ) -> Result<HclFile, Box<Finding>> {
     let text = input.text;
@@ -162,6 +231,7 @@ pub fn parse(
         kind,
         body: kept,
         dropped,
+        matters,
     })
 }
 
@@ -241,6 +311,7 @@ fn parse_json_vars(
         kind,
         body,
         dropped: Vec::new(),
+        matters: true,
     })
 }
 

@@ -114,14 +114,20 @@ impl<'f> ModuleDef<'f> {
     /// The folder a local module call's `source` names, lexically (`./x`, `../x`); None for
     /// a registry, git or other remote source.
     pub fn local_source(&self, call: &Block) -> Option<PathBuf> {
-        let ExprKind::String(source) = &call.body.get_attribute("source")?.value.kind else {
-            return None;
-        };
-        if !(source.starts_with("./") || source.starts_with("../")) {
-            return None;
-        }
-        Some(normalize(&self.dir.join(&**source)))
+        local_source(&self.dir, call)
     }
+}
+
+/// The folder a local module call written in folder `dir` names (see
+/// [`ModuleDef::local_source`]).
+pub fn local_source(dir: &Path, call: &Block) -> Option<PathBuf> {
+    let ExprKind::String(source) = &call.body.get_attribute("source")?.value.kind else {
+        return None;
+    };
+    if !(source.starts_with("./") || source.starts_with("../")) {
+        return None;
+    }
+    Some(normalize(&dir.join(&**source)))
 }
 
 /// `a/./b/../c` as `a/c`, without touching the file system.

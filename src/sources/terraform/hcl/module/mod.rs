@@ -23,7 +23,7 @@ use super::value::{Member, Node, Text, Val};
 use crate::model::inventory::UnknownValue;
 use crate::model::location::Location;
 use body::{body_node, conform, expr_name, NOT_READ};
-pub use def::{normalize, ModuleDef};
+pub use def::{local_source, normalize, ModuleDef};
 
 /// Module calls nested deeper than this are not followed (a module that calls itself).
 const MAX_MODULE_DEPTH: usize = 12;
