@@ -58,13 +58,15 @@ pub fn load_modules(ctx: &LoadContext, reads: Vec<HclRead>, scan: &ScanFiles) ->
     let selected = select::select(reads);
     let defs: HashMap<PathBuf, ModuleDef> = selected
         .folders
-        .iter()
+        .par_iter()
         .map(|(dir, files)| {
             (
                 dir.clone(),
                 ModuleDef::new(dir.clone(), files.iter().collect()),
             )
         })
+        .collect::<Vec<_>>()
+        .into_iter()
         .collect();
     let roots = root_modules(&defs);
     let reader = |path: &Path| read_for_function(ctx, scan, path);
