@@ -632,12 +632,7 @@ fn check(mut args: CheckArgs) -> Result<ExitStatus, RunError> {
         let known = baseline::read(path)?;
         results.retain(|r| !known.contains(&r.fingerprint));
     }
-    let files_scanned = scan
-        .inventory
-        .files
-        .iter()
-        .filter(|f| f.format != SourceFormat::Unknown && f.format != SourceFormat::Config)
-        .count();
+    let files_scanned = scan.inventory.files_scanned();
     let text = match args.format {
         OutputFormat::Sarif => report::sarif::render(&results),
         OutputFormat::Json => report::json::render(&results, files_scanned),
