@@ -87,23 +87,38 @@ pub fn is_candidate_name(path: &Path) -> bool {
 /// named explicitly are always candidates, whatever their name; `exclude` globs apply to
 /// walked entries.
 pub fn discover(paths: &[PathBuf], config: &Config) -> Vec<Candidate> {
+    discover_counting(paths, config).0
+}
+
+/// [`discover`], and how many files the walks passed, candidates or not (see [`walk`]).
+pub fn discover_counting(paths: &[PathBuf], config: &Config) -> (Vec<Candidate>, usize) {
     let mut out = Vec::new();
+    let mut seen = 0;
     let roots = canonical_roots(paths);
     for top in paths {
-        walk(top, &roots, config, &mut |c| out.push(c));
+        seen += walk(top, &roots, config, &mut |c| out.push(c));
     }
     if paths.len() > 1 {
         out.sort();
         out.dedup_by(|a, b| a.path == b.path);
     }
-    out
+    (out, seen)
 }
 
 /// Walks one scan path and hands each candidate to `emit` as it is found, in the order
 /// [`discover`] returns them for that path alone, so loading can start before the walk
 /// ends. `roots` are [`canonical_roots`] of every scanned path: a link to a file is read
 /// only when the file lies inside one of them.
-pub fn walk(top: &Path, roots: &[PathBuf], config: &Config, emit: &mut dyn FnMut(Candidate)) {
+///
+/// Returns how many files (anything but a folder) the walk passed outside pruned folders
+/// and exclusions, candidates or not: a scan that reads nothing says how many files it
+/// looked at.
+pub fn walk(
+    top: &Path,
+    roots: &[PathBuf],
+    config: &Config,
+    emit: &mut dyn FnMut(Candidate),
+) -> usize {
     let meta = std::fs::symlink_metadata(top);
     if meta.as_ref().is_ok_and(|m| m.is_file()) {
         emit(Candidate {
@@ -111,8 +126,9 @@ pub fn walk(top: &Path, roots: &[PathBuf], config: &Config, emit: &mut dyn FnMut
             walk_error: None,
             outside_roots: false,
         });
-        return;
+        return 1;
     }
+    let mut seen = 0;
     let walker = WalkDir::new(top)
         .follow_links(false)
         .sort_by_file_name()
@@ -133,6 +149,7 @@ pub fn walk(top: &Path, roots: &[PathBuf], config: &Config, emit: &mut dyn FnMut
                 {
                     continue;
                 }
+                seen += usize::from(!e.file_type().is_dir());
                 if e.file_type().is_file() && is_candidate_name(path) {
                     emit(Candidate {
                         path: path.to_path_buf(),
@@ -185,6 +202,7 @@ pub fn walk(top: &Path, roots: &[PathBuf], config: &Config, emit: &mut dyn FnMut
             }
         }
     }
+    seen
 }
 
 /// Whether the config or the command line excludes a path from the scan.

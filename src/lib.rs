@@ -70,6 +70,8 @@ pub struct Scan {
     pub graph: Graph,
     /// Load findings and rule findings, unresolved and unsorted.
     pub findings: Vec<Finding>,
+    /// Files the walk passed, read or not (for a scan that found no IAM input).
+    pub files_seen: usize,
 }
 
 /// Reads the config (given, discovered, or none) and applies command-line overrides.
@@ -139,7 +141,7 @@ fn discover_and_load(
     config: &Config,
     ctx: &sources::LoadContext,
     rules: &[&'static dyn Rule],
-) -> Vec<Loaded> {
+) -> (Vec<Loaded>, usize) {
     let load = |i: usize, c: discover::Candidate| {
         let mut hcl = None;
         let (format, mut part) = sources::load_candidate(ctx, i as u32, &c, &mut hcl);
@@ -149,17 +151,18 @@ fn discover_and_load(
         (c, (format, Box::new(part)), hcl)
     };
     let [top] = paths else {
-        let candidates = discover::discover(paths, config);
-        return candidates
+        let (candidates, seen) = discover::discover_counting(paths, config);
+        let loaded = candidates
             .into_par_iter()
             .enumerate()
             .map(|(i, c)| load(i, c))
             .collect();
+        return (loaded, seen);
     };
     // Bounded, so a walk far ahead of the loaders does not hold every path at once.
     let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, discover::Candidate)>(4096);
-    let mut loaded: Vec<(usize, Loaded)> = std::thread::scope(|s| {
-        s.spawn(move || {
+    let (mut loaded, seen): (Vec<(usize, Loaded)>, usize) = std::thread::scope(|s| {
+        let walker = s.spawn(move || {
             let mut next = 0usize;
             let roots = discover::canonical_roots(paths);
             discover::walk(top, &roots, config, &mut |c| {
@@ -167,15 +170,19 @@ fn discover_and_load(
                 if tx.send((next, c)).is_ok() {
                     next += 1;
                 }
-            });
+            })
         });
-        rx.into_iter()
+        let loaded = rx
+            .into_iter()
             .par_bridge()
             .map(|(i, c)| (i, load(i, c)))
-            .collect()
+            .collect();
+        // The walk has ended (the channel is closed); a walker that panicked counted
+        // nothing more that it can tell.
+        (loaded, walker.join().unwrap_or(0))
     });
     loaded.par_sort_unstable_by_key(|(i, _)| *i);
-    loaded.into_iter().map(|(_, l)| l).collect()
+    (loaded.into_iter().map(|(_, l)| l).collect(), seen)
 }
 
 /// Discovers, loads and checks. `rules` selects what runs.
@@ -197,7 +204,7 @@ pub fn scan(
         grammar::grammar();
     });
     let ctx = sources::LoadContext::new(&config);
-    let loaded = discover_and_load(paths, &config, &ctx, rules);
+    let (loaded, files_seen) = discover_and_load(paths, &config, &ctx, rules);
     timings.phase("load");
     let mut files: Vec<SourceFile> = Vec::with_capacity(loaded.len() + 1);
     let mut parts = Vec::with_capacity(loaded.len() + 1);
@@ -263,6 +270,7 @@ pub fn scan(
         inventory,
         graph,
         findings,
+        files_seen,
     })
 }
 
@@ -633,10 +641,12 @@ fn check(mut args: CheckArgs) -> Result<ExitStatus, RunError> {
         results.retain(|r| !known.contains(&r.fingerprint));
     }
     let files_scanned = scan.inventory.files_scanned();
+    let notice = (files_scanned == 0).then(|| report::no_input_notice(scan.files_seen));
+    let notice = notice.as_deref();
     let text = match args.format {
-        OutputFormat::Sarif => report::sarif::render(&results),
-        OutputFormat::Json => report::json::render(&results, files_scanned),
-        OutputFormat::Github => report::github::render(&results),
+        OutputFormat::Sarif => report::sarif::render(&results, notice),
+        OutputFormat::Json => report::json::render(&results, files_scanned, notice),
+        OutputFormat::Github => report::github::render(&results, notice),
         OutputFormat::Human => {
             let color = match args.color {
                 ColorChoice::Always => true,
@@ -653,6 +663,7 @@ fn check(mut args: CheckArgs) -> Result<ExitStatus, RunError> {
                 color,
                 files_scanned,
                 Some(started.elapsed()),
+                notice,
             );
             if args.quiet {
                 text = text

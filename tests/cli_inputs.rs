@@ -102,3 +102,83 @@ fn inventory_counts_files_as_check_does() {
         human.stdout
     );
 }
+
+fn assert_valid_sarif(text: &str) {
+    let path = manifest_dir().join("testdata/schemas/sarif-schema-2.1.0.json");
+    let schema: Value =
+        serde_json::from_str(&std::fs::read_to_string(path).expect("schema is vendored"))
+            .expect("schema is JSON");
+    let validator = jsonschema::draft202012::new(&schema).expect("SARIF schema compiles");
+    let instance: Value = serde_json::from_str(text).expect("SARIF is JSON");
+    let errors: Vec<String> = validator
+        .iter_errors(&instance)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "invalid SARIF:\n{}", errors.join("\n"));
+}
+
+/// A folder of a web project: nothing iamlint reads.
+fn wrong_folder() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write(dir.path(), "package.json", br#"{"name": "web"}"#);
+    write(dir.path(), "src/index.js", b"console.log(1)\n");
+    write(dir.path(), "src/app.py", b"print(1)\n");
+    dir
+}
+
+#[test]
+fn a_scan_that_reads_nothing_says_so_in_every_format() {
+    let dir = wrong_folder();
+    let human = iamlint(dir.path(), &["check", "--color", "never", "."]);
+    assert_eq!(human.code, 0, "{human:?}");
+    let summary = human.stdout.lines().last().unwrap_or_default();
+    assert!(
+        summary.starts_with("iamlint: 0 files scanned")
+            && summary.contains("; no IAM configuration found in 3 files; iamlint reads ")
+            && summary.contains("`credentials`")
+            && summary.contains("Terraform"),
+        "{summary}"
+    );
+
+    let json = iamlint(dir.path(), &["check", "--format", "json", "."]);
+    assert_eq!(json.code, 0);
+    let notes = &json.json()["notifications"];
+    assert_eq!(notes.as_array().map(Vec::len), Some(1), "{}", json.stdout);
+    assert_eq!(notes[0]["level"], "note");
+    let message = notes[0]["message"].as_str().unwrap_or_default();
+    assert!(message.starts_with("no IAM configuration found in 3 files; iamlint reads "));
+
+    let sarif = iamlint(dir.path(), &["check", "--format", "sarif", "."]);
+    assert_eq!(sarif.code, 0);
+    assert_valid_sarif(&sarif.stdout);
+    let invocation = &sarif.json()["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], true);
+    let note = &invocation["toolExecutionNotifications"][0];
+    assert_eq!(note["level"], "note");
+    assert_eq!(note["message"]["text"], message);
+
+    let github = iamlint(dir.path(), &["check", "--format", "github", "."]);
+    assert!(github
+        .stdout
+        .starts_with("::notice title=iamlint::no IAM configuration found"));
+}
+
+#[test]
+fn a_scan_that_reads_something_has_no_such_notice() {
+    let dir = wrong_folder();
+    write(
+        dir.path(),
+        "iam/roles/a/trust.json",
+        br#"{"Version":"2012-10-17","Statement":[]}"#,
+    );
+    let human = iamlint(dir.path(), &["check", "--color", "never", "."]);
+    assert!(
+        !human.stdout.contains("no IAM configuration"),
+        "{}",
+        human.stdout
+    );
+    let json = iamlint(dir.path(), &["check", "--format", "json", "."]);
+    assert!(json.json().get("notifications").is_none());
+    let sarif = iamlint(dir.path(), &["check", "--format", "sarif", "."]);
+    assert!(sarif.json()["runs"][0].get("invocations").is_none());
+}
