@@ -20,6 +20,17 @@ impl Run {
         serde_json::from_str(&self.stdout)
             .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
     }
+
+    /// The `--format json` findings of one rule.
+    fn of_rule(&self, rule: &str) -> Vec<Value> {
+        self.json()["findings"]
+            .as_array()
+            .expect("findings is a list")
+            .iter()
+            .filter(|f| f["rule"] == rule)
+            .cloned()
+            .collect()
+    }
 }
 
 fn manifest_dir() -> PathBuf {
@@ -181,4 +192,131 @@ fn a_scan_that_reads_something_has_no_such_notice() {
     assert!(json.json().get("notifications").is_none());
     let sarif = iamlint(dir.path(), &["check", "--format", "sarif", "."]);
     assert!(sarif.json()["runs"][0].get("invocations").is_none());
+}
+
+/// An account dump as Windows PowerShell 5 saves
+/// `aws iam get-account-authorization-details > account.json`: CRLF lines, and (written out by the test) UTF-16 with a byte-order mark.
+/// Characters outside ASCII, one outside the Basic Multilingual Plane, come before the
+/// finding on its line, so that columns in characters, columns in UTF-16 code units and
+/// byte offsets all differ.
+const DUMP: &str = "{\r\n  \"UserDetailList\": [],\r\n  \"GroupDetailList\": [],\r\n  \"RoleDetailList\": [\r\n    {\r\n      \"Path\": \"/\",\r\n      \"RoleName\": \"ops\",\r\n      \"Arn\": \"arn:aws:iam::123456789012:role/ops\",\r\n      \"Description\": \"Zugriff f\u{fc}r Betrieb \u{1D11E}\",\r\n      \"AssumeRolePolicyDocument\": {\"Version\": \"2012-10-17\", \"Statement\": [{\"Sid\": \"F\u{fc}rAlle\u{1D11E}\", \"Effect\": \"Allow\", \"Principal\": {\"AWS\": \"*\"}, \"Action\": \"sts:AssumeRole\"}]},\r\n      \"RolePolicyList\": [],\r\n      \"AttachedManagedPolicies\": []\r\n    }\r\n  ],\r\n  \"Policies\": []\r\n}\r\n";
+
+fn utf16(text: &str, little: bool) -> Vec<u8> {
+    let mut out = if little {
+        vec![0xFF, 0xFE]
+    } else {
+        vec![0xFE, 0xFF]
+    };
+    for unit in text.encode_utf16() {
+        out.extend(if little {
+            unit.to_le_bytes()
+        } else {
+            unit.to_be_bytes()
+        });
+    }
+    out
+}
+
+#[test]
+fn a_utf16_dump_outside_any_iam_folder_is_read_with_its_positions() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write(dir.path(), "exports/account.json", &utf16(DUMP, true));
+    write(dir.path(), "exports/account-be.json", &utf16(DUMP, false));
+    write(dir.path(), "exports/account-utf8.json", DUMP.as_bytes());
+    let mut bom = vec![0xEF, 0xBB, 0xBF];
+    bom.extend(DUMP.as_bytes());
+    write(dir.path(), "exports/account-bom.json", &bom);
+    // Where `"*"` is: line and column in characters, column in UTF-16 code units.
+    let at = DUMP.find(r#""*""#).expect("the dump trusts *");
+    let before = &DUMP[..at];
+    let line = before.matches('\n').count() as u64 + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() as u64 + 1;
+    let column_utf16 = before[line_start..].encode_utf16().count() as u64 + 1;
+    assert!(column_utf16 > column, "the line has an astral character");
+    let utf16_offset = 2 + 2 * before.encode_utf16().count() as u64;
+    let utf8_offset = at as u64;
+
+    let json = iamlint(dir.path(), &["check", "--format", "json", "exports"]);
+    assert_eq!(
+        json.json()["summary"]["files_scanned"],
+        4,
+        "{}",
+        json.stdout
+    );
+    let found = json.of_rule("IAM102");
+    let expected = [
+        ("exports/account-be.json", utf16_offset),
+        ("exports/account-bom.json", utf8_offset + 3),
+        ("exports/account-utf8.json", utf8_offset),
+        ("exports/account.json", utf16_offset),
+    ];
+    assert_eq!(found.len(), expected.len(), "{}", json.stdout);
+    for (f, (path, offset)) in found.iter().zip(expected) {
+        assert_eq!(f["path"], path);
+        assert_eq!(f["start"]["line"], line, "{path}");
+        assert_eq!(f["start"]["column"], column, "{path}");
+        assert_eq!(f["start"]["offset"], offset, "{path}");
+        // `"*"`: three characters, three code units.
+        assert_eq!(f["end"]["column"], column + 3, "{path}");
+    }
+    assert!(json.of_rule("IAM001").is_empty(), "{}", json.stdout);
+
+    let sarif = iamlint(dir.path(), &["check", "--format", "sarif", "exports"]);
+    assert_valid_sarif(&sarif.stdout);
+    let results = sarif.json()["runs"][0]["results"].clone();
+    let le = results
+        .as_array()
+        .expect("results")
+        .iter()
+        .find(|r| {
+            r["ruleId"] == "IAM102"
+                && r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                    == "exports/account.json"
+        })
+        .expect("IAM102 in the UTF-16 dump");
+    let region = &le["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(region["startLine"], line);
+    assert_eq!(region["startColumn"], column_utf16);
+    assert_eq!(region["byteOffset"], utf16_offset);
+    assert_eq!(region["byteLength"], 6);
+
+    let human = iamlint(
+        dir.path(),
+        &["check", "--color", "never", "exports/account.json"],
+    );
+    assert!(
+        human
+            .stdout
+            .contains(&format!("exports/account.json:{line}:{column}: ")),
+        "{}",
+        human.stdout
+    );
+    // The snippet is the decoded text.
+    assert!(
+        human.stdout.contains("Zugriff für Betrieb"),
+        "{}",
+        human.stdout
+    );
+}
+
+#[test]
+fn utf16_that_is_not_text_is_reported_not_guessed() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut odd = utf16(r#"{"Statement": []}"#, true);
+    odd.push(b'}');
+    write(dir.path(), "iam/odd/policy.json", &odd);
+    // An unpaired high surrogate.
+    let mut lone = vec![0xFF, 0xFE];
+    lone.extend([0x7B, 0x00, 0x00, 0xD8, 0x7D, 0x00]);
+    write(dir.path(), "iam/lone/policy.json", &lone);
+    let json = iamlint(dir.path(), &["check", "--format", "json", "."]);
+    let messages: Vec<String> = json
+        .of_rule("IAM001")
+        .iter()
+        .map(|f| format!("{} {}", f["path"], f["message"]))
+        .collect();
+    assert_eq!(messages.len(), 2, "{}", json.stdout);
+    assert!(messages[0].contains("lone/policy.json") && messages[0].contains("unpaired surrogate"));
+    assert!(messages[1].contains("odd/policy.json") && messages[1].contains("odd number of bytes"));
 }

@@ -77,12 +77,12 @@ fn place<'a>(p: &'a Position, message: Option<&'a str>) -> Place<'a> {
         start: Point {
             line: p.start.0,
             column: p.start.1,
-            offset: p.range.as_ref().map(|r| r.start),
+            offset: p.file_range.as_ref().map(|r| r.start),
         },
         end: Point {
             line: p.end.0,
             column: p.end.1,
-            offset: p.range.as_ref().map(|r| r.end),
+            offset: p.file_range.as_ref().map(|r| r.end),
         },
         message,
     }

@@ -51,7 +51,7 @@ fn path_uri(path: &str) -> String {
 
 fn location(pos: &Position, message: Option<&str>, id: Option<i64>) -> Location {
     let artifact = ArtifactLocation::builder().uri(path_uri(&pos.path)).build();
-    let physical = match &pos.range {
+    let physical = match &pos.file_range {
         Some(range) => {
             let region = Region::builder()
                 .start_line(pos.start.0 as i64)

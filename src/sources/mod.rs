@@ -14,6 +14,7 @@ pub mod policy_json;
 pub mod switch_links;
 pub mod terraform;
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use serde_json::Value;
@@ -228,7 +229,7 @@ pub fn load_candidate(
             return (SourceFormat::Unknown, out);
         }
     };
-    let text = match decode_text(&bytes) {
+    let decoded = match decode_file(&bytes) {
         Ok(t) => t,
         Err(why) => {
             if let Some(loaded) = load_damaged(ctx, id, path, &bytes) {
@@ -240,8 +241,10 @@ pub fn load_candidate(
             return (SourceFormat::Unknown, out);
         }
     };
-    // `text` is a suffix of `bytes` (only a byte-order mark is cut off).
-    let offset = bytes.len() - text.len();
+    // Offsets are into the decoded file, byte-order mark included: the reporters read the
+    // file through `decode_file` too, and map offsets in a UTF-16 file back to its bytes.
+    let text = decoded.strip_prefix('\u{feff}').unwrap_or(&decoded);
+    let offset = decoded.len() - text.len();
     let input = FileInput {
         id,
         path,
@@ -472,7 +475,7 @@ fn load_damaged(
     if !is_ini_name(path) && !is_cache {
         return None;
     }
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+    if is_utf16(bytes) {
         return None;
     }
     let offset = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
@@ -575,23 +578,63 @@ fn is_ini_name(path: &Path) -> bool {
         || name.ends_with(".aws-config")
 }
 
-/// UTF-8 text without its byte-order mark, or why the bytes are not text we read.
-fn decode_text(bytes: &[u8]) -> Result<&str, String> {
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Err(
-            "file is UTF-16 encoded; iamlint reads UTF-8 (re-save the file as UTF-8)".into(),
-        );
+/// Whether a file's bytes start with a UTF-16 byte-order mark (little or big endian):
+/// [`decode_file`] decodes it, and byte offsets into its text are not offsets in the file.
+pub(crate) fn is_utf16(bytes: &[u8]) -> bool {
+    bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF])
+}
+
+/// A file's text, or why its bytes are not text we read: UTF-8 as it is (a byte-order mark
+/// kept, as U+FEFF), or UTF-16 with a byte-order mark decoded (Windows PowerShell 5's `>`
+/// writes UTF-16LE), its mark kept as U+FEFF too. Loaders and reporters read files through
+/// this one function, so a byte offset into the text means the same to both; the text's
+/// lines and columns (in characters) are the file's.
+pub(crate) fn decode_file(bytes: &[u8]) -> Result<Cow<'_, str>, String> {
+    let binary = |text: &[u8]| memchr::memchr(0, text.get(..8192).unwrap_or(text)).is_some();
+    let binary_error = || "file is binary (it holds NUL bytes), not JSON or INI text".to_owned();
+    if is_utf16(bytes) {
+        let text = decode_utf16(bytes)?;
+        if binary(text.as_bytes()) {
+            return Err(binary_error());
+        }
+        return Ok(Cow::Owned(text));
     }
-    if memchr::memchr(0, bytes.get(..8192).unwrap_or(bytes)).is_some() {
-        return Err("file is binary (it holds NUL bytes), not JSON or INI text".into());
+    // Before the UTF-8 check: NUL bytes say binary more plainly than a first bad byte.
+    if binary(bytes) {
+        return Err(binary_error());
     }
-    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
-    std::str::from_utf8(bytes).map_err(|e| {
+    std::str::from_utf8(bytes).map(Cow::Borrowed).map_err(|e| {
         format!(
             "file is not valid UTF-8 (first bad byte at offset {})",
             e.valid_up_to()
         )
     })
+}
+
+/// Decodes UTF-16 whose first two bytes are its byte-order mark (decoded with the rest,
+/// as U+FEFF). Odd lengths and unpaired surrogates are not text: nothing is guessed.
+fn decode_utf16(bytes: &[u8]) -> Result<String, String> {
+    if bytes.len() % 2 != 0 {
+        return Err("file is not valid UTF-16 (an odd number of bytes)".into());
+    }
+    let little = bytes.starts_with(&[0xFF, 0xFE]);
+    let units = bytes.chunks_exact(2).map(|pair| {
+        // `chunks_exact(2)` gives pairs only.
+        let pair: [u8; 2] = pair.try_into().unwrap_or([0, 0]);
+        if little {
+            u16::from_le_bytes(pair)
+        } else {
+            u16::from_be_bytes(pair)
+        }
+    });
+    char::decode_utf16(units)
+        .collect::<Result<String, _>>()
+        .map_err(|e| {
+            format!(
+                "file is not valid UTF-16 (unpaired surrogate {:#06x})",
+                e.unpaired_surrogate()
+            )
+        })
 }
 
 /// A JSON syntax error as a finding at its line and column.
