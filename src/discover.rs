@@ -40,6 +40,21 @@ pub struct Candidate {
     /// A symbolic link whose target lies outside every scanned path: never read (the
     /// scan reports such links once, as a note).
     pub outside_roots: bool,
+    /// How the walk came to hand it over, which says how hard loading looks at it.
+    pub found: Found,
+}
+
+/// How a candidate was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Found {
+    /// Its name is one iamlint reads ([`is_candidate_name`]).
+    ByName,
+    /// Named on the command line: read whatever its name, its format told by content,
+    /// and a note when it is none iamlint reads.
+    Named,
+    /// A small file whose name says nothing ([`may_be_config_by_name`]): read only if its
+    /// content is an AWS CLI config or credentials file, silently dropped otherwise.
+    ByContent,
 }
 
 /// The scanned paths as canonical folders (a file's folder for a file), to tell which
@@ -80,6 +95,197 @@ pub fn is_candidate_name(path: &Path) -> bool {
         || lower.ends_with(".aws-config")
         || lower == "aws_config"
         || crate::sources::switch_links::is_doc_name(&lower)
+}
+
+/// Extensions of files that are never an AWS CLI config or credentials file: source code,
+/// documents, data and binaries. A file with any other extension (`.cfg`, `.ini`, `.conf`,
+/// `.txt`, `.prod`) or none (`aws-config`, `shared_config`) may be one, and is looked at
+/// by content when it is small.
+const UNRELATED_EXTENSIONS: &[&str] = &[
+    "7z",
+    "a",
+    "adoc",
+    "avi",
+    "avro",
+    "bash",
+    "bat",
+    "bib",
+    "bin",
+    "bmp",
+    "bz2",
+    "c",
+    "cc",
+    "cjs",
+    "class",
+    "clj",
+    "cmd",
+    "cpp",
+    "cs",
+    "css",
+    "csv",
+    "cts",
+    "dart",
+    "db",
+    "dll",
+    "docx",
+    "dylib",
+    "ear",
+    "egg",
+    "elm",
+    "eot",
+    "erl",
+    "ex",
+    "exe",
+    "exs",
+    "fish",
+    "gem",
+    "gif",
+    "go",
+    "gradle",
+    "graphql",
+    "gz",
+    "h",
+    "hcl",
+    "hpp",
+    "hs",
+    "htm",
+    "html",
+    "ico",
+    "ipynb",
+    "jar",
+    "java",
+    "jpeg",
+    "jpg",
+    "js",
+    "json",
+    "jsx",
+    "kt",
+    "kts",
+    "less",
+    "lock",
+    "log",
+    "lua",
+    "map",
+    "markdown",
+    "md",
+    "mjs",
+    "mkv",
+    "ml",
+    "mod",
+    "mov",
+    "mp3",
+    "mp4",
+    "mts",
+    "nix",
+    "o",
+    "otf",
+    "parquet",
+    "pdf",
+    "php",
+    "pl",
+    "pm",
+    "png",
+    "properties",
+    "proto",
+    "ps1",
+    "py",
+    "pyc",
+    "pyi",
+    "pyo",
+    "r",
+    "rar",
+    "rb",
+    "rs",
+    "rst",
+    "sass",
+    "scala",
+    "scss",
+    "sh",
+    "so",
+    "sql",
+    "sqlite",
+    "sum",
+    "svelte",
+    "svg",
+    "swift",
+    "tar",
+    "template",
+    "tex",
+    "tf",
+    "tfstate",
+    "tfvars",
+    "tgz",
+    "tiff",
+    "toml",
+    "ts",
+    "tsv",
+    "tsx",
+    "ttf",
+    "vue",
+    "war",
+    "wasm",
+    "wav",
+    "webp",
+    "whl",
+    "woff",
+    "woff2",
+    "xml",
+    "xz",
+    "yaml",
+    "yml",
+    "zip",
+    "zsh",
+    "zst",
+];
+
+/// Names without an extension that are never an AWS CLI config or credentials file.
+const UNRELATED_NAMES: &[&str] = &[
+    ".dockerignore",
+    ".editorconfig",
+    ".env",
+    ".gitattributes",
+    ".gitconfig",
+    ".gitignore",
+    ".gitmodules",
+    ".npmignore",
+    ".nvmrc",
+    ".prettierignore",
+    ".python-version",
+    ".tool-versions",
+    "brewfile",
+    "codeowners",
+    "dockerfile",
+    "gemfile",
+    "jenkinsfile",
+    "license",
+    "makefile",
+    "notice",
+    "procfile",
+    "rakefile",
+    "readme",
+    "vagrantfile",
+];
+
+/// Whether a file whose name is not one iamlint reads may still be an AWS CLI config or
+/// credentials file saved under another name (`aws-config`, `shared_config`, `prod.cfg`):
+/// its name has no extension of [`UNRELATED_EXTENSIONS`] and is not one of
+/// [`UNRELATED_NAMES`]. Such a file is read only when it is small, and kept only when its
+/// content says so (`sources::aws_ini::kind_by_content`).
+pub fn may_be_config_by_name(path: &Path) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    let lower = name.to_ascii_lowercase();
+    if UNRELATED_NAMES.contains(&lower.as_str()) {
+        return false;
+    }
+    // `.bashrc` has no extension; `x.tar.gz` has `gz`.
+    match lower.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() => {
+            !ext.is_empty() && UNRELATED_EXTENSIONS.binary_search(&ext).is_err()
+        }
+        _ => true,
+    }
 }
 
 /// Files under `paths`. One path is walked in a fixed order (names sorted at every
@@ -125,6 +331,7 @@ pub fn walk(
             path: top.to_path_buf(),
             walk_error: None,
             outside_roots: false,
+            found: Found::Named,
         });
         return 1;
     }
@@ -155,6 +362,16 @@ pub fn walk(
                         path: path.to_path_buf(),
                         walk_error: None,
                         outside_roots: false,
+                        found: Found::ByName,
+                    });
+                } else if e.file_type().is_file() && may_be_config_by_name(path) {
+                    // Its size is asked of the open file when it is read: the walk stats
+                    // nothing, and a big file is never read (`CONTENT_SNIFF_LIMIT`).
+                    emit(Candidate {
+                        path: path.to_path_buf(),
+                        walk_error: None,
+                        outside_roots: false,
+                        found: Found::ByContent,
                     });
                 } else if e.file_type().is_symlink() && is_candidate_name(path) {
                     // A shared policy linked into a role's folder is that role's policy:
@@ -173,6 +390,7 @@ pub fn walk(
                         path: path.to_path_buf(),
                         walk_error,
                         outside_roots,
+                        found: Found::ByName,
                     });
                 } else if !e.file_type().is_file()
                     && !e.file_type().is_dir()
@@ -184,6 +402,7 @@ pub fn walk(
                         path: path.to_path_buf(),
                         walk_error: Some("not a regular file".into()),
                         outside_roots: false,
+                        found: Found::ByName,
                     });
                 }
             }
@@ -197,6 +416,7 @@ pub fn walk(
                         path: path.to_path_buf(),
                         walk_error: Some(reason),
                         outside_roots: false,
+                        found: Found::ByName,
                     });
                 }
             }
@@ -220,6 +440,40 @@ fn is_excluded(path: &Path, exclude: &GlobSet, config: &Config) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unrelated_extensions_are_sorted_for_binary_search() {
+        assert!(UNRELATED_EXTENSIONS.is_sorted());
+    }
+
+    #[test]
+    fn config_files_under_other_names_are_looked_at_by_content() {
+        for name in [
+            "aws-config",
+            "shared_config",
+            "prod.cfg",
+            "aws.ini",
+            "creds.txt",
+            ".aws_profiles",
+            "config.prod",
+        ] {
+            assert!(may_be_config_by_name(Path::new(name)), "{name}");
+        }
+        for name in [
+            "main.rs",
+            "app.py",
+            "index.js",
+            "README.md",
+            "logo.png",
+            "Makefile",
+            ".gitignore",
+            ".editorconfig",
+            "archive.tar.gz",
+            "values.yaml",
+        ] {
+            assert!(!may_be_config_by_name(Path::new(name)), "{name}");
+        }
+    }
 
     /// Loading numbers files in walk order (`lib::discover_and_load`); that is only the
     /// same as sorted path order, which `discover` gives for several paths, if the walk

@@ -320,3 +320,197 @@ fn utf16_that_is_not_text_is_reported_not_guessed() {
     assert!(messages[0].contains("lone/policy.json") && messages[0].contains("unpaired surrogate"));
     assert!(messages[1].contains("odd/policy.json") && messages[1].contains("odd number of bytes"));
 }
+
+const TRUST_ANYONE: &str = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]}"#;
+
+#[test]
+fn a_file_named_on_the_command_line_is_read_whatever_its_name() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write(dir.path(), "weird.txt", TRUST_ANYONE.as_bytes());
+    let json = iamlint(dir.path(), &["check", "--format", "json", "weird.txt"]);
+    assert_eq!(json.code, 1, "{}", json.stdout);
+    assert_eq!(json.json()["summary"]["files_scanned"], 1);
+    assert_eq!(json.of_rule("IAM102").len(), 1, "{}", json.stdout);
+    // The same file found by walking is not read: its name says nothing.
+    let walked = iamlint(dir.path(), &["check", "--format", "json", "."]);
+    assert_eq!(walked.json()["summary"]["files_scanned"], 0);
+    assert_eq!(walked.code, 0);
+
+    // An AWS CLI config under any name, named.
+    write(
+        dir.path(),
+        "profiles.conf.bak",
+        b"[profile deploy]\nrole_arn = arn:aws:iam::123456789012:role/deploy\nsource_profile = nowhere\n",
+    );
+    let json = iamlint(
+        dir.path(),
+        &["check", "--format", "json", "profiles.conf.bak"],
+    );
+    assert_eq!(
+        json.json()["summary"]["files_scanned"],
+        1,
+        "{}",
+        json.stdout
+    );
+    assert!(!json.of_rule("IAM402").is_empty(), "{}", json.stdout);
+}
+
+#[test]
+fn a_named_file_iamlint_does_not_read_gets_a_note_and_no_exit_code() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let secretish = "db_password = hunter2-iamlint-canary\n";
+    write(dir.path(), "notes.txt", secretish.as_bytes());
+    write(dir.path(), "package.json", br#"{"name": "web"}"#);
+    write(dir.path(), "blob.bin", &[0, 1, 2, 3, 0, 0, 7]);
+    for name in ["notes.txt", "package.json", "blob.bin"] {
+        let json = iamlint(dir.path(), &["check", "--format", "json", name]);
+        assert_eq!(json.code, 0, "{name}: {}", json.stdout);
+        let notes = json.of_rule("IAM007");
+        assert_eq!(notes.len(), 1, "{name}: {}", json.stdout);
+        assert_eq!(notes[0]["path"], name);
+        assert_eq!(notes[0]["severity"], "note");
+        let human = iamlint(dir.path(), &["check", "--color", "never", name]);
+        assert_eq!(human.code, 0);
+        assert!(
+            human.stdout.contains(&format!(
+                "{name}:1:1: file named on the command line is in no format iamlint reads"
+            )),
+            "{}",
+            human.stdout
+        );
+        assert!(!human.stdout.contains("hunter2"), "{}", human.stdout);
+        let sarif = iamlint(dir.path(), &["check", "--format", "sarif", name]);
+        assert_valid_sarif(&sarif.stdout);
+        assert!(!sarif.stdout.contains("hunter2"));
+    }
+    // `--fail-on note` makes it count, as any note.
+    let strict = iamlint(dir.path(), &["check", "--fail-on", "note", "notes.txt"]);
+    assert_eq!(strict.code, 1);
+}
+
+const CONFIG: &[u8] = b"[profile deploy]\nrole_arn = arn:aws:iam::123456789012:role/deploy\nsource_profile = nowhere\nregion = eu-west-1\n";
+
+#[test]
+fn aws_cli_files_under_other_names_are_found_by_content() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write(dir.path(), "ops/aws-config", CONFIG);
+    write(dir.path(), "ops/shared_config", CONFIG);
+    write(dir.path(), "ops/foo.cfg", CONFIG);
+    // A credentials file under another name: its key is found and never printed.
+    let secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzIamlintCanary";
+    write(
+        dir.path(),
+        "ops/ci-creds",
+        format!(
+            "[ci]\naws_access_key_id = AKIAZ7IAMLINTCANARY1\naws_secret_access_key = {secret}\n"
+        )
+        .as_bytes(),
+    );
+    let json = iamlint(dir.path(), &["check", "--format", "json", "."]);
+    assert_eq!(
+        json.json()["summary"]["files_scanned"],
+        4,
+        "{}",
+        json.stdout
+    );
+    let unknown_source: Vec<String> = json
+        .of_rule("IAM402")
+        .iter()
+        .map(|f| f["path"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    for name in ["ops/aws-config", "ops/foo.cfg", "ops/shared_config"] {
+        assert!(
+            unknown_source.iter().any(|p| p == name),
+            "{name}: {}",
+            json.stdout
+        );
+    }
+    let secrets = json.of_rule("IAM501");
+    assert!(
+        secrets.iter().any(|f| f["path"] == "ops/ci-creds"),
+        "{}",
+        json.stdout
+    );
+    for format in ["human", "json", "sarif", "github"] {
+        let run = iamlint(
+            dir.path(),
+            &["check", "--color", "never", "--format", format, "."],
+        );
+        assert!(!run.stdout.contains(secret), "{format} printed the secret");
+        assert!(
+            !run.stdout.contains(&secret[..16]),
+            "{format} printed part of the secret"
+        );
+    }
+}
+
+#[test]
+fn other_ini_files_are_not_taken_for_aws_configs() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let files: &[(&str, &str)] = &[
+        ("repo/gitconfig", "[core]\n\tbare = false\n[remote \"origin\"]\n\turl = git@example.com:x.git\n[credential]\n\thelper = aws_helper\n"),
+        ("repo/.editorconfig", "root = true\n[*]\nindent_style = space\n"),
+        ("repo/tox.ini", "[tox]\nenvlist = py311\n[testenv]\nsetenv =\n    AWS_ACCESS_KEY_ID = testing\ncommands = pytest\n"),
+        ("repo/setup.cfg", "[metadata]\nname = aws_tools\n[options]\npackages = find:\n"),
+        ("repo/php.ini", "[PHP]\nengine = On\n[Session]\nsession.name = PHPSESSID\n"),
+        ("repo/sync.service", "[Unit]\nDescription=sync\n[Service]\nEnvironment=AWS_ACCESS_KEY_ID=x\nExecStart=/usr/bin/aws s3 sync\n[Install]\nWantedBy=multi-user.target\n"),
+        ("repo/aws.desktop", "[Desktop Entry]\nName=AWS\nExec=aws_console\nType=Application\n"),
+        ("repo/settings", "[default]\nregion = eu-west-1\noutput = json\n"),
+    ];
+    for (path, text) in files {
+        write(dir.path(), path, text.as_bytes());
+    }
+    // An AWS config too big to be looked at by content.
+    let mut big = String::from_utf8(CONFIG.to_vec()).expect("UTF-8");
+    big.push_str(&"# padding\n".repeat(30_000));
+    write(dir.path(), "repo/huge-config", big.as_bytes());
+    let json = iamlint(dir.path(), &["check", "--format", "json", "."]);
+    assert_eq!(
+        json.json()["summary"]["files_scanned"],
+        0,
+        "{}",
+        json.stdout
+    );
+    assert_eq!(json.json()["findings"], serde_json::json!([]));
+    assert_eq!(json.code, 0);
+}
+
+#[test]
+fn utf16_without_a_byte_order_mark_is_a_finding_not_a_silent_skip() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let le: Vec<u8> = DUMP.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let be: Vec<u8> = DUMP.encode_utf16().flat_map(u16::to_be_bytes).collect();
+    write(dir.path(), "exports/account.json", &le);
+    write(dir.path(), "exports/account-be.json", &be);
+    let config: Vec<u8> = std::str::from_utf8(CONFIG)
+        .expect("UTF-8")
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    write(dir.path(), "exports/aws-config", &config);
+    // UTF-16 that holds nothing of ours stays unreported, as any unrelated file.
+    let other: Vec<u8> = r#"{"name": "web"}"#.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    write(dir.path(), "exports/package.json", &other);
+    let json = iamlint(dir.path(), &["check", "--format", "json", "exports"]);
+    let found: Vec<(String, String)> = json
+        .of_rule("IAM001")
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap_or_default().to_owned(),
+                f["message"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(found.len(), 3, "{}", json.stdout);
+    assert_eq!(found[0].0, "exports/account-be.json");
+    assert!(found[0]
+        .1
+        .contains("UTF-16 (big endian) without a byte-order mark"));
+    assert_eq!(found[1].0, "exports/account.json");
+    assert!(found[1]
+        .1
+        .contains("UTF-16 (little endian) without a byte-order mark"));
+    assert_eq!(found[2].0, "exports/aws-config");
+    assert_eq!(json.code, 1);
+}

@@ -482,20 +482,14 @@ impl Counts {
     }
 }
 
-/// What iamlint reads, named for a user whose scan found none of it (see
-/// [`no_input_notice`]). Kept to one line: formats, then the file names that tell them.
-pub const WHAT_IAMLINT_READS: &str = "IAM policy JSON (`*.json`), account dumps and \
-    `aws iam get-*` output, Terraform (`*.tf`, `*.tfvars`, `*.tf.json`, plans, state), \
-    CloudFormation templates (`*.json`, `*.template`), AWS CLI `config` and `credentials` \
-    files, and switch-role links in Markdown and HTML";
-
 /// The message of a scan that found no IAM input at all, so that a user who pointed
 /// iamlint at the wrong folder, or at files it does not read, is told so rather than shown
 /// a clean pass. `files_seen` counts every file the walk passed, read or not.
 pub fn no_input_notice(files_seen: usize) -> String {
     let files = if files_seen == 1 { "file" } else { "files" };
     format!(
-        "no IAM configuration found in {files_seen} {files}; iamlint reads {WHAT_IAMLINT_READS}"
+        "no IAM configuration found in {files_seen} {files}; iamlint reads {}",
+        crate::sources::WHAT_IAMLINT_READS
     )
 }
 

@@ -19,7 +19,9 @@ mod providers;
 mod references;
 
 pub use duration::parse_go_duration;
-pub use hcl::{hcl_kind, load_modules, normalize_path, parse as parse_hcl, HclFile, ScanFiles};
+pub use hcl::{
+    hcl_kind, load_modules, normalize_path, parse as parse_hcl, HclFile, HclKind, ScanFiles,
+};
 pub use json::{load_plan, load_state, load_tf_json};
 
 #[cfg(test)]
