@@ -241,6 +241,7 @@ const UNRELATED_EXTENSIONS: &[&str] = &[
 /// Names without an extension that are never an AWS CLI config or credentials file.
 const UNRELATED_NAMES: &[&str] = &[
     ".dockerignore",
+    ".ds_store",
     ".editorconfig",
     ".env",
     ".gitattributes",

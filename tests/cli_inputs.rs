@@ -21,6 +21,17 @@ impl Run {
             .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
     }
 
+    /// The rule ids of the `--format json` findings about one file.
+    fn rules_of_file(&self, path: &str) -> Vec<String> {
+        self.json()["findings"]
+            .as_array()
+            .expect("findings is a list")
+            .iter()
+            .filter(|f| f["path"] == path)
+            .map(|f| f["rule"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    }
+
     /// The `--format json` findings of one rule.
     fn of_rule(&self, rule: &str) -> Vec<Value> {
         self.json()["findings"]
@@ -513,4 +524,55 @@ fn utf16_without_a_byte_order_mark_is_a_finding_not_a_silent_skip() {
         .contains("UTF-16 (little endian) without a byte-order mark"));
     assert_eq!(found[2].0, "exports/aws-config");
     assert_eq!(json.code, 1);
+}
+
+#[test]
+fn a_named_yaml_template_goes_where_walked_yaml_templates_go() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write(
+        dir.path(),
+        "stack.txt",
+        b"AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Role:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument: {}\n",
+    );
+    let json = iamlint(dir.path(), &["check", "--format", "json", "stack.txt"]);
+    // Not a broken JSON file: until YAML templates are read, a note says it was not.
+    assert!(json.of_rule("IAM002").is_empty(), "{}", json.stdout);
+    assert_eq!(json.rules_of_file("stack.txt"), ["IAM007"]);
+}
+
+#[test]
+fn a_utf16_credentials_file_is_read_and_its_secret_never_printed() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzIamlintUtf16Canary";
+    let text = format!(
+        "[default]\r\naws_access_key_id = AKIAZ7IAMLINTCANARY2\r\naws_secret_access_key = {secret}\r\n"
+    );
+    write(dir.path(), "home/.aws/credentials", &utf16(&text, true));
+    write(dir.path(), "backup/creds-copy", &utf16(&text, true));
+    let json = iamlint(dir.path(), &["check", "--format", "json", "."]);
+    let secrets = json.of_rule("IAM501");
+    let paths: Vec<&str> = secrets.iter().filter_map(|f| f["path"].as_str()).collect();
+    assert!(paths.contains(&"home/.aws/credentials"), "{}", json.stdout);
+    assert!(paths.contains(&"backup/creds-copy"), "{}", json.stdout);
+    // Each key at its line of the UTF-16 file.
+    for f in &secrets {
+        let message = f["message"].as_str().unwrap_or_default();
+        let line = if message.contains("aws_secret_access_key") {
+            3
+        } else {
+            2
+        };
+        assert_eq!(f["start"]["line"], line, "{message}");
+        assert_eq!(f["start"]["column"], 1, "{message}");
+    }
+    for format in ["human", "json", "sarif", "github"] {
+        let run = iamlint(
+            dir.path(),
+            &["check", "--color", "never", "--format", format, "."],
+        );
+        assert!(
+            !run.stdout.contains(&secret[..16]),
+            "{format} printed the secret"
+        );
+    }
 }
