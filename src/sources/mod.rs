@@ -745,7 +745,8 @@ fn is_yaml_template(path: &Path, text: &str) -> bool {
 
 /// Whether text is YAML that reads as a CloudFormation template: for a file named on the
 /// command line, whose name says nothing. Its top-level keys say it: a template format
-/// version, or `Resources:` with a resource `Type: AWS::…` or `Transform:` for SAM.
+/// version, or `Resources:` with a resource `Type: AWS::…` (SAM's `AWS::Serverless::…`
+/// included).
 fn looks_like_yaml_template(text: &str) -> bool {
     let top = |key: &str| {
         text.lines()
