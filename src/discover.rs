@@ -326,11 +326,10 @@ pub fn walk(
     config: &Config,
     emit: &mut dyn FnMut(Candidate),
 ) -> usize {
-    let meta = std::fs::symlink_metadata(top);
-    if meta.as_ref().is_ok_and(|m| m.is_file()) {
+    if let Some(walk_error) = named_file(top) {
         emit(Candidate {
             path: top.to_path_buf(),
-            walk_error: None,
+            walk_error,
             outside_roots: false,
             found: Found::Named,
         });
@@ -424,6 +423,28 @@ pub fn walk(
         }
     }
     seen
+}
+
+/// For a scan path that is not a folder: Some, with why it cannot be read if it cannot (a
+/// FIFO is never opened: it would block). A link to a file is that file: the user named
+/// it. None for a folder, or a link to one, which is walked.
+fn named_file(top: &Path) -> Option<Option<String>> {
+    let meta = std::fs::symlink_metadata(top).ok()?;
+    if meta.is_file() {
+        return Some(None);
+    }
+    if meta.is_dir() {
+        return None;
+    }
+    if !meta.file_type().is_symlink() {
+        return Some(Some("not a regular file".to_owned()));
+    }
+    match std::fs::metadata(top) {
+        Ok(target) if target.is_file() => Some(None),
+        Ok(target) if target.is_dir() => None,
+        Ok(_) => Some(Some("not a regular file".to_owned())),
+        Err(e) => Some(Some(format!("broken symbolic link: {e}"))),
+    }
 }
 
 /// Whether the config or the command line excludes a path from the scan.

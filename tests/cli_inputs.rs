@@ -576,3 +576,30 @@ fn a_utf16_credentials_file_is_read_and_its_secret_never_printed() {
         );
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn a_named_link_is_read_as_its_file_and_a_named_fifo_gets_a_note() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write(dir.path(), "weird.txt", TRUST_ANYONE.as_bytes());
+    std::os::unix::fs::symlink("weird.txt", dir.path().join("link.txt")).expect("symlink");
+    let json = iamlint(dir.path(), &["check", "--format", "json", "link.txt"]);
+    assert_eq!(
+        json.rules_of_file("link.txt"),
+        ["IAM102"],
+        "{}",
+        json.stdout
+    );
+    let fifo = dir.path().join("fifo.txt");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    if made.is_ok_and(|s| s.success()) {
+        let json = iamlint(dir.path(), &["check", "--format", "json", "fifo.txt"]);
+        assert_eq!(
+            json.rules_of_file("fifo.txt"),
+            ["IAM007"],
+            "{}",
+            json.stdout
+        );
+        assert_eq!(json.code, 0);
+    }
+}
