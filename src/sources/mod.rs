@@ -890,3 +890,74 @@ fn next_char_boundary(text: &str, offset: usize) -> usize {
     }
     end
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn utf16(text: &str, little: bool) -> Vec<u8> {
+        text.encode_utf16()
+            .flat_map(|u| {
+                if little {
+                    u.to_le_bytes()
+                } else {
+                    u.to_be_bytes()
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn utf16_without_a_mark_is_told_from_binary_data() {
+        let text = r#"{"RoleDetailList": [], "Policies": []}"#;
+        assert_eq!(utf16_order_without_bom(&utf16(text, true)), Some(true));
+        assert_eq!(utf16_order_without_bom(&utf16(text, false)), Some(false));
+        // With its mark it is decoded, not guessed at.
+        let mut marked = vec![0xFF, 0xFE];
+        marked.extend(utf16(text, true));
+        assert_eq!(utf16_order_without_bom(&marked), None);
+        // Binary data: NUL bytes, but not one of every pair.
+        let binary: Vec<u8> = (0u8..=255).cycle().take(4096).collect();
+        assert_eq!(utf16_order_without_bom(&binary), None);
+        assert_eq!(utf16_order_without_bom(&[0; 64]), None);
+        assert_eq!(utf16_order_without_bom(b"{}"), None);
+    }
+
+    #[test]
+    fn decoded_utf16_keeps_its_mark_as_the_first_character() {
+        let mut le = vec![0xFF, 0xFE];
+        le.extend(utf16("[default]\r\n", true));
+        let text = decode_file(&le).expect("UTF-16LE decodes");
+        assert_eq!(text, "\u{feff}[default]\r\n");
+        let mut be = vec![0xFE, 0xFF];
+        be.extend(utf16("x\u{1D11E}", false));
+        assert_eq!(
+            decode_file(&be).expect("UTF-16BE decodes"),
+            "\u{feff}x\u{1D11E}"
+        );
+        let bom = b"\xEF\xBB\xBF{}";
+        assert_eq!(decode_file(bom).expect("UTF-8 with a mark"), "\u{feff}{}");
+        let mut nul = vec![0xFF, 0xFE];
+        nul.extend(utf16("a\0b", true));
+        assert!(decode_file(&nul).is_err_and(|e| e.contains("binary")));
+    }
+
+    #[test]
+    fn named_files_are_told_by_content() {
+        assert!(looks_like_yaml_template(
+            "AWSTemplateFormatVersion: '2010-09-09'\nResources: {}\n"
+        ));
+        assert!(looks_like_yaml_template(
+            "Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: 'AWS::Serverless::Function'\n"
+        ));
+        assert!(!looks_like_yaml_template(
+            "name: ci\non: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n"
+        ));
+        assert!(!looks_like_yaml_template("Resources:\n  - Type: Other\n"));
+        assert!(looks_like_hcl(
+            "provider \"aws\" {\n  region = \"eu-west-1\"\n}\n"
+        ));
+        assert!(looks_like_hcl("resource \"aws_iam_role\" \"r\" {}\n"));
+        assert!(!looks_like_hcl("# resource \"aws_iam_role\"\nname = 1\n"));
+    }
+}
