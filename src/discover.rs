@@ -40,6 +40,21 @@ pub struct Candidate {
     /// A symbolic link whose target lies outside every scanned path: never read (the
     /// scan reports such links once, as a note).
     pub outside_roots: bool,
+    /// How the walk came to hand it over, which says how hard loading looks at it.
+    pub found: Found,
+}
+
+/// How a candidate was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Found {
+    /// Its name is one iamlint reads ([`is_candidate_name`]).
+    ByName,
+    /// Named on the command line: read whatever its name, its format told by content,
+    /// and a note when it is none iamlint reads.
+    Named,
+    /// A small file whose name says nothing ([`may_be_config_by_name`]): read only if its
+    /// content is an AWS CLI config or credentials file, silently dropped otherwise.
+    ByContent,
 }
 
 /// The scanned paths as canonical folders (a file's folder for a file), to tell which
@@ -82,37 +97,245 @@ pub fn is_candidate_name(path: &Path) -> bool {
         || crate::sources::switch_links::is_doc_name(&lower)
 }
 
+/// Extensions of files that are never an AWS CLI config or credentials file: source code,
+/// documents, data and binaries. A file with any other extension (`.cfg`, `.ini`, `.conf`,
+/// `.txt`, `.prod`) or none (`aws-config`, `shared_config`) may be one, and is looked at
+/// by content when it is small.
+const UNRELATED_EXTENSIONS: &[&str] = &[
+    "7z",
+    "a",
+    "adoc",
+    "avi",
+    "avro",
+    "bash",
+    "bat",
+    "bib",
+    "bin",
+    "bmp",
+    "bz2",
+    "c",
+    "cc",
+    "cjs",
+    "class",
+    "clj",
+    "cmd",
+    "cpp",
+    "cs",
+    "css",
+    "csv",
+    "cts",
+    "dart",
+    "db",
+    "dll",
+    "docx",
+    "dylib",
+    "ear",
+    "egg",
+    "elm",
+    "eot",
+    "erl",
+    "ex",
+    "exe",
+    "exs",
+    "fish",
+    "gem",
+    "gif",
+    "go",
+    "gradle",
+    "graphql",
+    "gz",
+    "h",
+    "hcl",
+    "hpp",
+    "hs",
+    "htm",
+    "html",
+    "ico",
+    "ipynb",
+    "jar",
+    "java",
+    "jpeg",
+    "jpg",
+    "js",
+    "json",
+    "jsx",
+    "kt",
+    "kts",
+    "less",
+    "lock",
+    "log",
+    "lua",
+    "map",
+    "markdown",
+    "md",
+    "mjs",
+    "mkv",
+    "ml",
+    "mod",
+    "mov",
+    "mp3",
+    "mp4",
+    "mts",
+    "nix",
+    "o",
+    "otf",
+    "parquet",
+    "pdf",
+    "php",
+    "pl",
+    "pm",
+    "png",
+    "properties",
+    "proto",
+    "ps1",
+    "py",
+    "pyc",
+    "pyi",
+    "pyo",
+    "r",
+    "rar",
+    "rb",
+    "rs",
+    "rst",
+    "sass",
+    "scala",
+    "scss",
+    "sh",
+    "so",
+    "sql",
+    "sqlite",
+    "sum",
+    "svelte",
+    "svg",
+    "swift",
+    "tar",
+    "template",
+    "tex",
+    "tf",
+    "tfstate",
+    "tfvars",
+    "tgz",
+    "tiff",
+    "toml",
+    "ts",
+    "tsv",
+    "tsx",
+    "ttf",
+    "vue",
+    "war",
+    "wasm",
+    "wav",
+    "webp",
+    "whl",
+    "woff",
+    "woff2",
+    "xml",
+    "xz",
+    "yaml",
+    "yml",
+    "zip",
+    "zsh",
+    "zst",
+];
+
+/// Names without an extension that are never an AWS CLI config or credentials file.
+const UNRELATED_NAMES: &[&str] = &[
+    ".dockerignore",
+    ".ds_store",
+    ".editorconfig",
+    ".env",
+    ".gitattributes",
+    ".gitconfig",
+    ".gitignore",
+    ".gitmodules",
+    ".npmignore",
+    ".nvmrc",
+    ".prettierignore",
+    ".python-version",
+    ".tool-versions",
+    "brewfile",
+    "codeowners",
+    "dockerfile",
+    "gemfile",
+    "jenkinsfile",
+    "license",
+    "makefile",
+    "notice",
+    "procfile",
+    "rakefile",
+    "readme",
+    "vagrantfile",
+];
+
+/// Whether a file whose name is not one iamlint reads may still be an AWS CLI config or
+/// credentials file saved under another name (`aws-config`, `shared_config`, `prod.cfg`):
+/// its name has no extension of [`UNRELATED_EXTENSIONS`] and is not one of
+/// [`UNRELATED_NAMES`]. Such a file is read only when it is small, and kept only when its
+/// content says so (`sources::aws_ini::kind_by_content`).
+pub fn may_be_config_by_name(path: &Path) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    let lower = name.to_ascii_lowercase();
+    if UNRELATED_NAMES.contains(&lower.as_str()) {
+        return false;
+    }
+    // `.bashrc` has no extension; `x.tar.gz` has `gz`.
+    match lower.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() => {
+            !ext.is_empty() && UNRELATED_EXTENSIONS.binary_search(&ext).is_err()
+        }
+        _ => true,
+    }
+}
+
 /// Files under `paths`. One path is walked in a fixed order (names sorted at every
 /// level), which is also sorted path order; several are sorted and deduplicated. Paths
 /// named explicitly are always candidates, whatever their name; `exclude` globs apply to
 /// walked entries.
 pub fn discover(paths: &[PathBuf], config: &Config) -> Vec<Candidate> {
+    discover_counting(paths, config).0
+}
+
+/// [`discover`], and how many files the walks passed, candidates or not (see [`walk`]).
+pub fn discover_counting(paths: &[PathBuf], config: &Config) -> (Vec<Candidate>, usize) {
     let mut out = Vec::new();
+    let mut seen = 0;
     let roots = canonical_roots(paths);
     for top in paths {
-        walk(top, &roots, config, &mut |c| out.push(c));
+        seen += walk(top, &roots, config, &mut |c| out.push(c));
     }
     if paths.len() > 1 {
         out.sort();
         out.dedup_by(|a, b| a.path == b.path);
     }
-    out
+    (out, seen)
 }
 
 /// Walks one scan path and hands each candidate to `emit` as it is found, in the order
 /// [`discover`] returns them for that path alone, so loading can start before the walk
 /// ends. `roots` are [`canonical_roots`] of every scanned path: a link to a file is read
 /// only when the file lies inside one of them.
-pub fn walk(top: &Path, roots: &[PathBuf], config: &Config, emit: &mut dyn FnMut(Candidate)) {
-    let meta = std::fs::symlink_metadata(top);
-    if meta.as_ref().is_ok_and(|m| m.is_file()) {
+///
+/// Returns how many files (anything but a folder) the walk passed outside pruned folders
+/// and exclusions, candidates or not: a scan that reads nothing says how many files it
+/// looked at.
+pub fn walk(
+    top: &Path,
+    roots: &[PathBuf],
+    config: &Config,
+    emit: &mut dyn FnMut(Candidate),
+) -> usize {
+    if let Some(walk_error) = named_file(top) {
         emit(Candidate {
             path: top.to_path_buf(),
-            walk_error: None,
+            walk_error,
             outside_roots: false,
+            found: Found::Named,
         });
-        return;
+        return 1;
     }
+    let mut seen = 0;
     let walker = WalkDir::new(top)
         .follow_links(false)
         .sort_by_file_name()
@@ -133,11 +356,22 @@ pub fn walk(top: &Path, roots: &[PathBuf], config: &Config, emit: &mut dyn FnMut
                 {
                     continue;
                 }
+                seen += usize::from(!e.file_type().is_dir());
                 if e.file_type().is_file() && is_candidate_name(path) {
                     emit(Candidate {
                         path: path.to_path_buf(),
                         walk_error: None,
                         outside_roots: false,
+                        found: Found::ByName,
+                    });
+                } else if e.file_type().is_file() && may_be_config_by_name(path) {
+                    // Its size is asked of the open file when it is read: the walk stats
+                    // nothing, and a big file is never read (`CONTENT_SNIFF_LIMIT`).
+                    emit(Candidate {
+                        path: path.to_path_buf(),
+                        walk_error: None,
+                        outside_roots: false,
+                        found: Found::ByContent,
                     });
                 } else if e.file_type().is_symlink() && is_candidate_name(path) {
                     // A shared policy linked into a role's folder is that role's policy:
@@ -156,6 +390,7 @@ pub fn walk(top: &Path, roots: &[PathBuf], config: &Config, emit: &mut dyn FnMut
                         path: path.to_path_buf(),
                         walk_error,
                         outside_roots,
+                        found: Found::ByName,
                     });
                 } else if !e.file_type().is_file()
                     && !e.file_type().is_dir()
@@ -167,6 +402,7 @@ pub fn walk(top: &Path, roots: &[PathBuf], config: &Config, emit: &mut dyn FnMut
                         path: path.to_path_buf(),
                         walk_error: Some("not a regular file".into()),
                         outside_roots: false,
+                        found: Found::ByName,
                     });
                 }
             }
@@ -180,10 +416,34 @@ pub fn walk(top: &Path, roots: &[PathBuf], config: &Config, emit: &mut dyn FnMut
                         path: path.to_path_buf(),
                         walk_error: Some(reason),
                         outside_roots: false,
+                        found: Found::ByName,
                     });
                 }
             }
         }
+    }
+    seen
+}
+
+/// For a scan path that is not a folder: Some, with why it cannot be read if it cannot (a
+/// FIFO is never opened: it would block). A link to a file is that file: the user named
+/// it. None for a folder, or a link to one, which is walked.
+fn named_file(top: &Path) -> Option<Option<String>> {
+    let meta = std::fs::symlink_metadata(top).ok()?;
+    if meta.is_file() {
+        return Some(None);
+    }
+    if meta.is_dir() {
+        return None;
+    }
+    if !meta.file_type().is_symlink() {
+        return Some(Some("not a regular file".to_owned()));
+    }
+    match std::fs::metadata(top) {
+        Ok(target) if target.is_file() => Some(None),
+        Ok(target) if target.is_dir() => None,
+        Ok(_) => Some(Some("not a regular file".to_owned())),
+        Err(e) => Some(Some(format!("broken symbolic link: {e}"))),
     }
 }
 
@@ -202,6 +462,40 @@ fn is_excluded(path: &Path, exclude: &GlobSet, config: &Config) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unrelated_extensions_are_sorted_for_binary_search() {
+        assert!(UNRELATED_EXTENSIONS.is_sorted());
+    }
+
+    #[test]
+    fn config_files_under_other_names_are_looked_at_by_content() {
+        for name in [
+            "aws-config",
+            "shared_config",
+            "prod.cfg",
+            "aws.ini",
+            "creds.txt",
+            ".aws_profiles",
+            "config.prod",
+        ] {
+            assert!(may_be_config_by_name(Path::new(name)), "{name}");
+        }
+        for name in [
+            "main.rs",
+            "app.py",
+            "index.js",
+            "README.md",
+            "logo.png",
+            "Makefile",
+            ".gitignore",
+            ".editorconfig",
+            "archive.tar.gz",
+            "values.yaml",
+        ] {
+            assert!(!may_be_config_by_name(Path::new(name)), "{name}");
+        }
+    }
 
     /// Loading numbers files in walk order (`lib::discover_and_load`); that is only the
     /// same as sorted path order, which `discover` gives for several paths, if the walk

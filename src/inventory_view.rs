@@ -150,7 +150,8 @@ pub fn json(inv: &Inventory) -> String {
     let files: Vec<Value> = inv
         .files
         .iter()
-        .filter(|f| f.format != crate::model::inventory::SourceFormat::Unknown)
+        // The files `check` counts, and the config file that said what they hold.
+        .filter(|f| f.is_scanned() || f.format == crate::model::inventory::SourceFormat::Config)
         .map(|f| json!({"path": display_path(&f.path), "format": f.format}))
         .collect();
     let standalone: Vec<Value> = inv
@@ -246,8 +247,8 @@ pub fn human(inv: &Inventory) -> String {
         }
     }
     out.push_str(&format!(
-        "{} files, {} documents ({} standalone), {} roles, {} users, {} groups, {} managed policies, {} profiles\n",
-        inv.files.len(),
+        "{} files scanned, {} documents ({} standalone), {} roles, {} users, {} groups, {} managed policies, {} profiles\n",
+        inv.files_scanned(),
         inv.all_documents().len(),
         inv.documents.len(),
         inv.roles.len(),

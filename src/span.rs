@@ -247,6 +247,18 @@ impl LineIndex {
         (line, self.units_between(text, start, offset).1 + 1)
     }
 
+    /// UTF-16 code units in `text` before byte `offset` (clamped to the text and moved back
+    /// to a character boundary). A file read as UTF-16 ([`crate::sources::decode_file`])
+    /// has its byte-order mark as the text's first character, so twice this is the byte
+    /// offset in that file: reports give offsets into the file, not into its decoded text.
+    pub fn utf16_units_before(&self, text: &str, offset: usize) -> usize {
+        let mut offset = offset.min(text.len());
+        while offset > 0 && !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        self.units_between(text, 0, offset).1
+    }
+
     /// 1-based line of `offset`, the start of that line, and `offset` clamped to the text
     /// and moved back to a character boundary.
     fn line_of(&self, text: &str, offset: usize) -> (usize, usize, usize) {

@@ -283,12 +283,11 @@ fn utf16_file() {
     write(dir.path(), "roles/z/trust.json", &bare);
     let r = run(dir.path(), &[]);
     r.assert_scanned_on();
-    assert!(
-        r.message("IAM001", "roles/x/trust.json").contains("UTF-16"),
-        "{:?}",
-        r.rules()
-    );
-    assert!(r.message("IAM001", "roles/y/trust.json").contains("UTF-16"));
+    // With a byte-order mark it is decoded and read (Windows PowerShell 5 writes it so).
+    r.assert_once("IAM102", "roles/x/trust.json");
+    r.assert_once("IAM102", "roles/y/trust.json");
+    assert!(r.find("IAM001", "roles/x/trust.json").is_empty());
+    assert!(r.find("IAM001", "roles/y/trust.json").is_empty());
     assert_eq!(r.find("IAM001", "roles/z/trust.json").len(), 1);
 }
 

@@ -59,6 +59,19 @@ fn render(results: &[iamlint::report::Resolved]) -> String {
     out
 }
 
+/// The paths a fixture folder is scanned as: the folder, or, for a rule about files named on
+/// the command line, the files its `NAMED` list names (one path a line, relative to it).
+fn scan_paths(dir: &Path) -> Vec<PathBuf> {
+    match std::fs::read_to_string(dir.join("NAMED")) {
+        Ok(list) => list
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| dir.join(l.trim()))
+            .collect(),
+        Err(_) => vec![dir.to_path_buf()],
+    }
+}
+
 fn run_rule(id: &str, side: &str) -> String {
     let dir = PathBuf::from("testdata/rules").join(id).join(side);
     let rule = registry()
@@ -66,8 +79,8 @@ fn run_rule(id: &str, side: &str) -> String {
         .copied()
         .find(|r| r.id() == id)
         .expect("rule is registered");
-    let results = iamlint::lint(std::slice::from_ref(&dir), fixture_config(&dir), &[rule])
-        .expect("scan runs");
+    let results =
+        iamlint::lint(&scan_paths(&dir), fixture_config(&dir), &[rule]).expect("scan runs");
     render(&results)
 }
 

@@ -38,10 +38,10 @@ pub fn scan_as(rel: &str, data: &[u8]) {
     let scan = iamlint::scan(std::slice::from_ref(&root), config, registry()).expect("scan runs");
     let mut cache = SourceCache::new(&scan.inventory);
     let results = report::resolve(scan.findings, &mut cache);
-    let _ = report::json::render(&results, 1);
-    let _ = report::sarif::render(&results);
-    let _ = report::github::render(&results);
-    let _ = report::human::render(&results, &mut cache, false, 1, None);
+    let _ = report::json::render(&results, 1, None);
+    let _ = report::sarif::render(&results, None);
+    let _ = report::github::render(&results, None);
+    let _ = report::human::render(&results, &mut cache, false, 1, None, None);
     let _ = scan.graph.render(&scan.inventory, iamlint::cli::GraphFormat::Json, None, None);
     let _ = iamlint::inventory_view::json(&scan.inventory);
 }

@@ -68,6 +68,15 @@ pub struct SourceFile {
     pub show_source: bool,
 }
 
+impl SourceFile {
+    /// Whether the file was read as one of the formats iamlint checks: what `check`'s
+    /// summary and `iamlint inventory` both count (a file that was not recognised, and the
+    /// `.iamlint.toml`, are not).
+    pub fn is_scanned(&self) -> bool {
+        !matches!(self.format, SourceFormat::Unknown | SourceFormat::Config)
+    }
+}
+
 /// An AWS account, as far as iamlint knows it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case", tag = "kind", content = "id")]
@@ -427,6 +436,11 @@ fn hash_key(template: Option<FileId>, arn: &str) -> u64 {
 }
 
 impl Inventory {
+    /// How many files were read as IAM configuration (see [`SourceFile::is_scanned`]).
+    pub fn files_scanned(&self) -> usize {
+        self.files.iter().filter(|f| f.is_scanned()).count()
+    }
+
     /// Every CLI profile set (a config file with the credentials file beside it), in file
     /// order; see [`super::profile_set`].
     pub fn profile_sets(&self) -> &[ProfileSet] {

@@ -34,8 +34,15 @@ fn escape_file(path: &str) -> String {
 }
 
 /// One line per unsuppressed finding.
-pub fn render(results: &[Resolved]) -> String {
+pub fn render(results: &[Resolved], notice: Option<&str>) -> String {
     let mut out = String::new();
+    if let Some(notice) = notice {
+        // Not about a file: a workflow notice without a position.
+        out.push_str(&format!(
+            "::notice title=iamlint::{}\n",
+            escape_data(notice)
+        ));
+    }
     for r in results.iter().filter(|r| r.suppressed.is_none()) {
         let f = &r.finding;
         let kind = match f.severity {

@@ -38,13 +38,15 @@ fn plural(n: usize, word: &str) -> String {
     }
 }
 
-/// Renders every unsuppressed finding and a summary line.
+/// Renders every unsuppressed finding and a summary line, which ends with `notice` (see
+/// [`super::no_input_notice`]) when there is one.
 pub fn render(
     results: &[Resolved],
     cache: &mut SourceCache,
     color: bool,
     files_scanned: usize,
     elapsed: Option<std::time::Duration>,
+    notice: Option<&str>,
 ) -> String {
     let theme = if color {
         GraphicalTheme::unicode()
@@ -97,6 +99,10 @@ pub fn render(
     }
     if let Some(t) = elapsed {
         summary.push_str(&format!(" in {:.2}s", t.as_secs_f64()));
+    }
+    if let Some(notice) = notice {
+        summary.push_str("; ");
+        summary.push_str(notice);
     }
     out.push_str(&summary);
     out.push('\n');

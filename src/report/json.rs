@@ -12,7 +12,17 @@ struct Output<'a> {
     version: u32,
     tool: Tool,
     summary: Summary,
+    /// Messages about the run as a whole (a scan that found no IAM input); left out when
+    /// there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    notifications: Vec<Notification<'a>>,
     findings: Vec<JsonFinding<'a>>,
+}
+
+#[derive(Serialize)]
+struct Notification<'a> {
+    level: Severity,
+    message: &'a str,
 }
 
 #[derive(Serialize)]
@@ -67,19 +77,20 @@ fn place<'a>(p: &'a Position, message: Option<&'a str>) -> Place<'a> {
         start: Point {
             line: p.start.0,
             column: p.start.1,
-            offset: p.range.as_ref().map(|r| r.start),
+            offset: p.file_range.as_ref().map(|r| r.start),
         },
         end: Point {
             line: p.end.0,
             column: p.end.1,
-            offset: p.range.as_ref().map(|r| r.end),
+            offset: p.file_range.as_ref().map(|r| r.end),
         },
         message,
     }
 }
 
-/// The JSON document for a run, ending in a newline.
-pub fn render(results: &[Resolved], files_scanned: usize) -> String {
+/// The JSON document for a run, ending in a newline; `notice` (see
+/// [`super::no_input_notice`]) becomes a notification.
+pub fn render(results: &[Resolved], files_scanned: usize, notice: Option<&str>) -> String {
     let counts = Counts::of(results);
     let out = Output {
         version: 1,
@@ -94,6 +105,13 @@ pub fn render(results: &[Resolved], files_scanned: usize) -> String {
             notes: counts.note,
             suppressed: results.iter().filter(|r| r.suppressed.is_some()).count(),
         },
+        notifications: notice
+            .iter()
+            .map(|message| Notification {
+                level: Severity::Note,
+                message,
+            })
+            .collect(),
         findings: results
             .iter()
             .map(|r| JsonFinding {

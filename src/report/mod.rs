@@ -24,8 +24,12 @@ use crate::span::{locate_in_string, locate_key, locate_many, locate_value, LineI
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Position {
     pub path: String,
-    /// Byte range in the file; None when the place is the whole file.
+    /// Byte range in the file's text (what snippets show); None when the place is the
+    /// whole file.
     pub range: Option<Range<usize>>,
+    /// Byte range in the file as stored: `range`, but for a UTF-16 file, whose text is
+    /// decoded ([`crate::sources::decode_file`]). SARIF and JSON offsets give this one.
+    pub file_range: Option<Range<usize>>,
     /// 1-based line and column (columns in characters) of start and end.
     pub start: (usize, usize),
     pub end: (usize, usize),
@@ -68,10 +72,18 @@ impl Resolved {
 /// Reads each file once and keeps its text and line index.
 pub struct SourceCache<'a> {
     inventory: &'a Inventory,
-    texts: HashMap<FileId, Option<(String, LineIndex)>>,
+    texts: HashMap<FileId, Option<CachedText>>,
     /// Ranges of JSON paths (as values, or as keys when the flag is set) found ahead by
     /// [`SourceCache::locate_ahead`]: one pass over a file for all of them.
     located: HashMap<PathQuery, Option<Range<usize>>>,
+}
+
+/// A file's text as loaders read it, indexed by line.
+struct CachedText {
+    text: String,
+    index: LineIndex,
+    /// The file is UTF-16: offsets into `text` are not offsets into the file.
+    utf16: bool,
 }
 
 /// A JSON path looked for in a file: as a value, or as a key when the flag is set.
@@ -147,7 +159,7 @@ impl<'a> SourceCache<'a> {
 
     /// Reads the files not read yet, in parallel: only regular files, as the loaders read
     /// them (a FIFO would block), and only readable UTF-8 (BOM kept: ranges are into the
-    /// file).
+    /// file) or UTF-16 with a byte-order mark, decoded as the loaders decode it.
     pub fn load(&mut self, files: impl IntoIterator<Item = FileId>) {
         let mut wanted: Vec<FileId> = files
             .into_iter()
@@ -155,19 +167,26 @@ impl<'a> SourceCache<'a> {
             .collect();
         wanted.sort_unstable();
         wanted.dedup();
-        let read: Vec<(FileId, Option<(String, LineIndex)>)> = wanted
+        let read: Vec<(FileId, Option<CachedText>)> = wanted
             .into_par_iter()
             .map(|file| {
-                let text = crate::sources::read_file(&self.path(file), u64::MAX)
-                    .ok()
-                    .and_then(|b| String::from_utf8(b).ok());
-                (
-                    file,
-                    text.map(|t| {
-                        let index = LineIndex::new(&t);
-                        (t, index)
-                    }),
-                )
+                let bytes = crate::sources::read_file(&self.path(file), u64::MAX).ok();
+                let cached = bytes.and_then(|b| {
+                    let utf16 = crate::sources::is_utf16(&b);
+                    // UTF-8 as it is, NUL bytes and all (a damaged config file is read
+                    // byte for byte), and UTF-16 decoded.
+                    let text = if utf16 {
+                        crate::sources::decode_file(&b).ok()?.into_owned()
+                    } else {
+                        String::from_utf8(b).ok()?
+                    };
+                    Some(CachedText {
+                        index: LineIndex::new(&text),
+                        text,
+                        utf16,
+                    })
+                });
+                (file, cached)
             })
             .collect();
         self.texts.extend(read);
@@ -178,7 +197,7 @@ impl<'a> SourceCache<'a> {
         self.texts
             .get(&file)
             .and_then(|t| t.as_ref())
-            .map(|(t, _)| t.as_str())
+            .map(|t| t.text.as_str())
     }
 
     /// The text of each of `files` for showing to people: every byte range a loader
@@ -241,6 +260,7 @@ impl<'a> SourceCache<'a> {
         let whole = Position {
             path: path.clone(),
             range: None,
+            file_range: None,
             start: (1, 1),
             end: (1, 1),
             start_utf16: 1,
@@ -293,15 +313,19 @@ impl<'a> SourceCache<'a> {
         let Some(range) = range.filter(|r| r.start <= r.end && r.end <= text.len()) else {
             return whole;
         };
-        let Some((_, index)) = self.texts.get(&loc.file).and_then(|t| t.as_ref()) else {
+        let Some(cached) = self.texts.get(&loc.file).and_then(|t| t.as_ref()) else {
             return whole;
         };
-        let text = self.texts[&loc.file]
-            .as_ref()
-            .map(|(t, _)| t.as_str())
-            .unwrap_or_default();
+        let (text, index) = (cached.text.as_str(), &cached.index);
         let start = index.line_col(text, range.start);
         let end = index.line_col(text, range.end);
+        // Two bytes a code unit, the byte-order mark being the text's first character.
+        let file_range = if cached.utf16 {
+            2 * index.utf16_units_before(text, range.start)
+                ..2 * index.utf16_units_before(text, range.end)
+        } else {
+            range.clone()
+        };
         Position {
             path,
             start,
@@ -309,6 +333,7 @@ impl<'a> SourceCache<'a> {
             start_utf16: index.line_col_utf16(text, range.start).1,
             end_utf16: index.line_col_utf16(text, range.end).1,
             range: Some(range),
+            file_range: Some(file_range),
         }
     }
 }
@@ -455,6 +480,17 @@ impl Counts {
         }
         c
     }
+}
+
+/// The message of a scan that found no IAM input at all, so that a user who pointed
+/// iamlint at the wrong folder, or at files it does not read, is told so rather than shown
+/// a clean pass. `files_seen` counts every file the walk passed, read or not.
+pub fn no_input_notice(files_seen: usize) -> String {
+    let files = if files_seen == 1 { "file" } else { "files" };
+    format!(
+        "no IAM configuration found in {files_seen} {files}; iamlint reads {}",
+        crate::sources::WHAT_IAMLINT_READS
+    )
 }
 
 /// What a run reports, whatever the format.

@@ -5,9 +5,10 @@
 
 use serde_json::json;
 use serde_sarif::sarif::{
-    ArtifactLocation, CodeFlow, Location, Message, MultiformatMessageString, PhysicalLocation,
-    PropertyBag, Region, ReportingConfiguration, ReportingDescriptor, Result as SarifResult,
-    ResultLevel, Run, Sarif, Suppression, ThreadFlow, ThreadFlowLocation, Tool, ToolComponent,
+    ArtifactLocation, CodeFlow, Invocation, Location, Message, MultiformatMessageString,
+    Notification, PhysicalLocation, PropertyBag, Region, ReportingConfiguration,
+    ReportingDescriptor, Result as SarifResult, ResultLevel, Run, Sarif, Suppression, ThreadFlow,
+    ThreadFlowLocation, Tool, ToolComponent,
 };
 
 use super::{Position, Resolved};
@@ -50,7 +51,7 @@ fn path_uri(path: &str) -> String {
 
 fn location(pos: &Position, message: Option<&str>, id: Option<i64>) -> Location {
     let artifact = ArtifactLocation::builder().uri(path_uri(&pos.path)).build();
-    let physical = match &pos.range {
+    let physical = match &pos.file_range {
         Some(range) => {
             let region = Region::builder()
                 .start_line(pos.start.0 as i64)
@@ -196,8 +197,10 @@ fn result(r: &Resolved) -> SarifResult {
     }
 }
 
-/// The SARIF log for a run, as pretty JSON text ending in a newline.
-pub fn render(results: &[Resolved]) -> String {
+/// The SARIF log for a run, as pretty JSON text ending in a newline. `notice` (see
+/// [`super::no_input_notice`]) becomes a tool execution notification of the run's one
+/// invocation; without it the run lists no invocation, as before.
+pub fn render(results: &[Resolved], notice: Option<&str>) -> String {
     let driver = ToolComponent::builder()
         .name("iamlint")
         .semantic_version(env!("CARGO_PKG_VERSION"))
@@ -205,11 +208,23 @@ pub fn render(results: &[Resolved]) -> String {
         .information_uri(INFO_URI)
         .rules(rule_descriptors())
         .build();
-    let run = Run::builder()
+    let mut run = Run::builder()
         .tool(Tool::builder().driver(driver).build())
         .results(results.iter().map(result).collect::<Vec<_>>())
         .column_kind(json!("utf16CodeUnits"))
         .build();
+    if let Some(notice) = notice {
+        // The scan itself went as it should: finding nothing to read is not a failure of
+        // the tool, only something the user must be told.
+        let note = Notification::builder()
+            .level(json!("note"))
+            .message(Message::builder().text(notice.to_owned()).build())
+            .build();
+        run.invocations = Some(vec![Invocation::builder()
+            .execution_successful(true)
+            .tool_execution_notifications(vec![note])
+            .build()]);
+    }
     let log = Sarif::builder()
         .schema(SCHEMA_URI)
         .version(json!("2.1.0"))

@@ -87,7 +87,8 @@ impl Rule for LoadDiagnostic {
 /// Every rule, in id order (a test checks it). Ids are never reused.
 pub fn registry() -> &'static [&'static dyn Rule] {
     use crate::sources::{
-        FILE_TOO_LARGE, INVALID_JSON, LINK_OUTSIDE_SCAN, MALFORMED_SOURCE, UNREADABLE_FILE,
+        FILE_TOO_LARGE, INVALID_JSON, LINK_OUTSIDE_SCAN, MALFORMED_SOURCE, NAMED_FILE_NOT_READ,
+        UNREADABLE_FILE,
     };
     static RULES: &[&dyn Rule] = &[
         &LoadDiagnostic(UNREADABLE_FILE),
@@ -96,6 +97,7 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &LoadDiagnostic(MALFORMED_SOURCE),
         &LoadDiagnostic(crate::config::UNUSED_SUPPRESSION),
         &LoadDiagnostic(LINK_OUTSIDE_SCAN),
+        &LoadDiagnostic(NAMED_FILE_NOT_READ),
         // 1xx: trust and permission pairs
         &assume_role_wildcard_resource::AssumeRoleWildcardResource,
         &trust_any_principal::TrustAnyPrincipal,

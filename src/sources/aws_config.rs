@@ -54,8 +54,17 @@ fn is_sensitive_key(key: &str) -> bool {
 }
 
 /// Loads one config or credentials file.
-pub fn load(_ctx: &LoadContext, input: &FileInput) -> (SourceFormat, Contribution) {
-    let kind = file_kind(input.path);
+pub fn load(ctx: &LoadContext, input: &FileInput) -> (SourceFormat, Contribution) {
+    load_as(ctx, input, file_kind(input.path))
+}
+
+/// Loads one config or credentials file of the given kind (told by its content, for a
+/// file whose name does not say: see [`crate::sources::aws_ini::kind_by_content`]).
+pub fn load_as(
+    _ctx: &LoadContext,
+    input: &FileInput,
+    kind: FileKind,
+) -> (SourceFormat, Contribution) {
     let format = match kind {
         FileKind::Config => SourceFormat::AwsConfig,
         FileKind::Credentials => SourceFormat::AwsCredentials,

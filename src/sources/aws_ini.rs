@@ -764,9 +764,191 @@ pub fn looks_like_aws_ini(text: &str) -> bool {
     false
 }
 
+/// Byte strings one of which an AWS config or credentials file found by its content (not
+/// its name) holds: a search for them is the cheap test before any line is read. Every
+/// key of [`AWS_ONLY_KEYS`] contains one, and so does a `[profile …]` header.
+const CONTENT_MARKERS: &[&[u8]] = &[
+    b"aws_",
+    b"role_",
+    b"source_profile",
+    b"sso_",
+    b"credential_",
+    b"mfa_serial",
+    b"web_identity",
+    b"[profile ",
+];
+
+/// Keys no other INI dialect uses: one in a section marks a file as AWS config or
+/// credentials whatever its name.
+const AWS_ONLY_KEYS: &[&str] = &[
+    "aws_access_key_id",
+    "aws_secret_access_key",
+    "aws_session_token",
+    "role_arn",
+    "role_session_name",
+    "source_profile",
+    "credential_source",
+    "credential_process",
+    "sso_session",
+    "sso_start_url",
+    "sso_account_id",
+    "sso_role_name",
+    "sso_region",
+    "sso_registration_scopes",
+    "web_identity_token_file",
+    "mfa_serial",
+];
+
+/// Whether bytes may be an AWS config or credentials file: a `[` and one of
+/// [`CONTENT_MARKERS`]. Cheap (a few byte searches), so a file whose name says nothing is
+/// only read line by line ([`kind_by_content`]) when it passes.
+pub fn may_be_aws_ini(bytes: &[u8]) -> bool {
+    memchr::memchr(b'[', bytes).is_some()
+        && CONTENT_MARKERS
+            .iter()
+            .any(|m| memchr::memmem::find(bytes, m).is_some())
+}
+
+/// Whether a text whose file name says nothing about AWS is an AWS config or credentials
+/// file, and which of the two: stricter than [`looks_like_aws_ini`], which trusts the name.
+/// Every meaningful line is a section header whose name the SDKs accept, a `key = value`
+/// property or an indented continuation, the first one a header, and a section holds a key
+/// of [`AWS_ONLY_KEYS`], or a `[profile …]` or `[sso-session …]` section holds a key of
+/// [`WELL_KNOWN_KEYS`] (`region`). So git config (`[remote "origin"]`), `.editorconfig`
+/// (`[*.py]`, keys before any section), `tox.ini`, `setup.cfg`, `php.ini`, systemd units
+/// and desktop files (`[Desktop Entry]`) are not taken for one: none has such a key. A file
+/// holding a profile header is a config file; one holding credentials and no profile
+/// header is a credentials file.
+pub fn kind_by_content(text: &str) -> Option<FileKind> {
+    let mut end = text.len().min(SNIFF_LIMIT);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let head = text.get(..end).unwrap_or("");
+    let mut in_section = false;
+    let mut in_profile = false;
+    let mut profile_headers = false;
+    let mut aws_key = false;
+    let mut credentials = false;
+    let mut region_in_profile = false;
+    for line in lines(head) {
+        let raw = line.piece.text;
+        let text = raw.trim_matches(WS);
+        if text.is_empty() || text.starts_with(['#', ';']) {
+            continue;
+        }
+        if let Some(inner) = text.strip_prefix('[') {
+            let name = inner.strip_suffix(']')?.trim_matches(WS);
+            let (prefix, rest) = match name.split_once(WS) {
+                Some((prefix, rest)) => (prefix, Some(rest.trim_matches(WS))),
+                None => (name, None),
+            };
+            let rest_ok = rest.is_none_or(|r| !r.is_empty() && is_valid_identifier(r));
+            match (prefix, rest) {
+                ("profile" | "sso-session", Some(_)) if rest_ok => {
+                    profile_headers = true;
+                    in_profile = true;
+                }
+                ("services", Some(_)) if rest_ok => {
+                    profile_headers = true;
+                    in_profile = false;
+                }
+                (_, None) if !name.is_empty() && is_valid_identifier(name) => {
+                    in_profile = name == "default";
+                }
+                _ => return None,
+            }
+            in_section = true;
+            continue;
+        }
+        if !in_section {
+            return None;
+        }
+        if raw.starts_with(WS) {
+            // A continuation or a sub-property (`s3 =` then indented `max_concurrency`).
+            continue;
+        }
+        let key = text.split_once('=')?.0.trim_matches(WS);
+        if key.is_empty() || !is_valid_identifier(key) {
+            return None;
+        }
+        let key = key.to_ascii_lowercase();
+        aws_key |= AWS_ONLY_KEYS.contains(&key.as_str());
+        credentials |= CREDENTIAL_KEYS.contains(&key.as_str());
+        region_in_profile |= in_profile && WELL_KNOWN_KEYS.contains(&key.as_str());
+    }
+    if !(aws_key || (profile_headers && region_in_profile)) {
+        return None;
+    }
+    Some(if credentials && !profile_headers {
+        FileKind::Credentials
+    } else {
+        FileKind::Config
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn aws_files_are_known_by_content() {
+        let cases = [
+            (
+                "[default]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = x\n",
+                Some(FileKind::Credentials),
+            ),
+            (
+                "# ci\r\n[profile deploy]\r\nrole_arn = arn:aws:iam::123456789012:role/d\r\nsource_profile = default\r\n",
+                Some(FileKind::Config),
+            ),
+            ("[profile dev]\nregion = eu-west-1\n", Some(FileKind::Config)),
+            (
+                "[sso-session corp]\nsso_start_url = https://x.awsapps.com/start\n",
+                Some(FileKind::Config),
+            ),
+            (
+                "[ci]\naws_access_key_id=AKIAEXAMPLE\n[profile x]\ncredential_process = /bin/creds\n",
+                Some(FileKind::Config),
+            ),
+            (
+                "[default]\ns3 =\n  max_concurrency = 4\nrole_arn = arn:aws:iam::123456789012:role/r\n",
+                Some(FileKind::Config),
+            ),
+        ];
+        for (text, kind) in cases {
+            assert!(may_be_aws_ini(text.as_bytes()), "{text}");
+            assert_eq!(kind_by_content(text), kind, "{text}");
+        }
+    }
+
+    #[test]
+    fn other_ini_dialects_are_not_aws_files() {
+        let others = [
+            // git config
+            "[core]\n\trepositoryformatversion = 0\n[remote \"origin\"]\n\turl = git@example.com:x.git\n[credential]\n\thelper = aws_helper\n",
+            // .editorconfig
+            "root = true\n[*.py]\nindent_size = 4\n",
+            // tox.ini
+            "[tox]\nenvlist = py311\n[testenv]\npassenv = AWS_*\nsetenv =\n    AWS_ACCESS_KEY_ID = testing\ncommands = pytest\n",
+            // setup.cfg
+            "[metadata]\nname = aws_tools\n[options]\npackages = find:\n[flake8]\nmax-line-length = 100\n",
+            // php.ini
+            "[PHP]\nengine = On\nshort_open_tag = Off\n[Session]\nsession.name = PHPSESSID\n",
+            // systemd unit
+            "[Unit]\nDescription=aws_sync\n[Service]\nEnvironment=AWS_ACCESS_KEY_ID=x\nExecStart=/usr/bin/sync\n[Install]\nWantedBy=multi-user.target\n",
+            // desktop file
+            "[Desktop Entry]\nName=AWS Console\nExec=aws_console\nType=Application\n",
+            // dotenv, shell
+            "AWS_ACCESS_KEY_ID=AKIAEXAMPLE\nAWS_SECRET_ACCESS_KEY=x\n",
+            "#!/bin/sh\n[ -n \"$x\" ] && export aws_access_key_id=1\n",
+            // region alone is every cloud tool's
+            "[default]\nregion = eu-west-1\noutput = json\n",
+        ];
+        for text in others {
+            assert_eq!(kind_by_content(text), None, "{text}");
+        }
+    }
 
     fn config(text: &str) -> IniFile {
         parse_ini(text, FileKind::Config)

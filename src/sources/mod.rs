@@ -14,12 +14,13 @@ pub mod policy_json;
 pub mod switch_links;
 pub mod terraform;
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use serde_json::Value;
 
 use crate::config::Config;
-use crate::discover::Candidate;
+use crate::discover::{Candidate, Found};
 use crate::finding::{Finding, Severity};
 use crate::model::inventory::{Contribution, SecretKey, SecretPlace, SourceFormat};
 use crate::model::location::{FileId, Location};
@@ -30,6 +31,19 @@ pub const INVALID_JSON: &str = "IAM002";
 pub const FILE_TOO_LARGE: &str = "IAM003";
 pub const MALFORMED_SOURCE: &str = "IAM004";
 pub const LINK_OUTSIDE_SCAN: &str = "IAM006";
+pub const NAMED_FILE_NOT_READ: &str = "IAM007";
+
+/// What iamlint reads, named for a user whose file or scan is none of it. Kept to one
+/// line: formats, then the file names that tell them.
+pub const WHAT_IAMLINT_READS: &str = "IAM policy JSON (`*.json`), account dumps and \
+    `aws iam get-*` output, Terraform (`*.tf`, `*.tfvars`, `*.tf.json`, plans, state), \
+    CloudFormation templates (`*.json`, `*.template`), AWS CLI `config` and `credentials` \
+    files, and switch-role links in Markdown and HTML";
+
+/// A file whose name says nothing ([`Found::ByContent`]) is read for its content only up
+/// to this size: an AWS CLI config or credentials file is a few kilobytes, and a big file
+/// of another kind must not cost a read.
+pub const CONTENT_SNIFF_LIMIT: u64 = 256 * 1024;
 
 /// Links listed by name in the one IAM006 finding of a run; more are counted.
 const LINKS_LISTED: usize = 10;
@@ -177,13 +191,150 @@ fn has_json_marker(bytes: &[u8]) -> bool {
 ///
 /// A parsed `.tf` or `.tfvars` file is handed back in `hcl`: its module is evaluated once
 /// every file is read (see [`terraform::load_modules`]).
+///
+/// A file named on the command line that is in no format iamlint reads gets a note
+/// (IAM007) naming it: the user asked for it to be checked, and a silent pass would say it
+/// was.
 pub fn load_candidate(
     ctx: &LoadContext,
     id: FileId,
     cand: &Candidate,
     hcl: &mut Option<Box<terraform::HclRead>>,
 ) -> (SourceFormat, Contribution) {
+    if cand.found == Found::ByContent {
+        return load_by_content(ctx, id, cand.path.as_path());
+    }
+    let (format, mut out) = load_known(ctx, id, cand, hcl);
+    if cand.found == Found::Named && format == SourceFormat::Unknown && out.findings.is_empty() {
+        out.findings.push(named_file_not_read(id, &cand.path));
+    }
+    (format, out)
+}
+
+/// The note on a file named on the command line that iamlint did not read. It names the
+/// file and nothing of its content: the file was not parsed as anything.
+fn named_file_not_read(id: FileId, path: &Path) -> Finding {
+    Finding::new(
+        NAMED_FILE_NOT_READ,
+        Severity::Note,
+        Location::file(id),
+        "file named on the command line is in no format iamlint reads: not checked",
+    )
+    .with_help(format!("iamlint reads {WHAT_IAMLINT_READS}"))
+    .with_identity(format!("{NAMED_FILE_NOT_READ}:{}", path.display()))
+}
+
+/// A small file whose name says nothing ([`Found::ByContent`]), read for an AWS CLI config
+/// or credentials file saved under another name (`aws-config`, `shared_config`, `*.cfg`).
+/// Anything else is dropped without a word (it was never a candidate by name), except
+/// UTF-16 without a byte-order mark that holds such a file.
+fn load_by_content(ctx: &LoadContext, id: FileId, path: &Path) -> (SourceFormat, Contribution) {
+    let mut out = Contribution::default();
+    let limit = CONTENT_SNIFF_LIMIT.min(ctx.config.max_file_size);
+    let Ok(bytes) = read_file(path, limit) else {
+        return (SourceFormat::Unknown, out);
+    };
+    if !is_utf16(&bytes) && !aws_ini::may_be_aws_ini(&bytes) {
+        if let Some(finding) = utf16_without_bom(id, path, &bytes, false) {
+            out.findings.push(finding);
+        }
+        return (SourceFormat::Unknown, out);
+    }
+    let Ok(decoded) = decode_file(&bytes) else {
+        return (SourceFormat::Unknown, out);
+    };
+    let text = decoded.strip_prefix('\u{feff}').unwrap_or(&decoded);
+    let Some(kind) = aws_ini::kind_by_content(text) else {
+        return (SourceFormat::Unknown, out);
+    };
+    let input = FileInput {
+        id,
+        path,
+        text,
+        offset: decoded.len() - text.len(),
+    };
+    aws_config::load_as(ctx, &input, kind)
+}
+
+/// Bytes of a file in UTF-16 without a byte-order mark: in its first 4 KiB one byte of
+/// nearly every pair is NUL (the high byte of an ASCII character) and the other is not.
+/// Some(true) for little endian. Such a file cannot be told from binary data by its bytes
+/// alone, so it is only ever decoded to see whether it is worth a finding.
+fn utf16_order_without_bom(bytes: &[u8]) -> Option<bool> {
+    if is_utf16(bytes) {
+        // It has one: why it did not decode is told as it is.
+        return None;
+    }
+    let head = bytes.get(..bytes.len().min(4096) & !1).unwrap_or_default();
+    let pairs = head.len() / 2;
+    if pairs < 4 {
+        return None;
+    }
+    let (mut low_nul, mut high_nul) = (0usize, 0usize);
+    for pair in head.chunks_exact(2) {
+        low_nul += usize::from(pair.first() == Some(&0));
+        high_nul += usize::from(pair.get(1) == Some(&0));
+    }
+    let most = |n: usize| n * 10 >= pairs * 9;
+    let few = |n: usize| n * 10 <= pairs;
+    if most(high_nul) && few(low_nul) {
+        Some(true)
+    } else if most(low_nul) && few(high_nul) {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// An IAM001 finding for a file in UTF-16 without a byte-order mark, when it is one iamlint
+/// would read (`expected`: its name or place says so, or it was named on the command line)
+/// or its decoded text holds IAM configuration (a JSON marker, a credential, an AWS CLI
+/// config). Without the mark nothing says how to decode it for sure, so it is not read;
+/// the user is told instead of the file being dropped as binary.
+fn utf16_without_bom(id: FileId, path: &Path, bytes: &[u8], expected: bool) -> Option<Finding> {
+    let little = utf16_order_without_bom(bytes)?;
+    let mut marked = if little {
+        vec![0xFF, 0xFE]
+    } else {
+        vec![0xFE, 0xFF]
+    };
+    marked.extend_from_slice(bytes.get(..bytes.len() & !1).unwrap_or_default());
+    let text = decode_utf16(&marked).ok()?;
+    let iam = expected
+        || has_json_marker(text.as_bytes())
+        || memchr::memmem::find(text.as_bytes(), CREDENTIAL_MARKER).is_some()
+        || aws_ini::kind_by_content(text.trim_start_matches('\u{feff}')).is_some();
+    if !iam {
+        return None;
+    }
+    Some(
+        Finding::new(
+            UNREADABLE_FILE,
+            Severity::Error,
+            Location::file(id),
+            format!(
+                "file is UTF-16 ({}) without a byte-order mark: not read",
+                if little {
+                    "little endian"
+                } else {
+                    "big endian"
+                }
+            ),
+        )
+        .with_help("re-save the file as UTF-8, or as UTF-16 with a byte-order mark")
+        .with_identity(format!("{UNREADABLE_FILE}:{}", path.display())),
+    )
+}
+
+/// [`load_candidate`] for a file found by name or named on the command line.
+fn load_known(
+    ctx: &LoadContext,
+    id: FileId,
+    cand: &Candidate,
+    hcl: &mut Option<Box<terraform::HclRead>>,
+) -> (SourceFormat, Contribution) {
     let path = cand.path.as_path();
+    let named = cand.found == Found::Named;
     let ours = looks_ours_by_name(path);
     let mut out = Contribution::default();
     let bad = |out: &mut Contribution, rule: &'static str, sev: Severity, msg: String| {
@@ -228,20 +379,24 @@ pub fn load_candidate(
             return (SourceFormat::Unknown, out);
         }
     };
-    let text = match decode_text(&bytes) {
+    let decoded = match decode_file(&bytes) {
         Ok(t) => t,
         Err(why) => {
             if let Some(loaded) = load_damaged(ctx, id, path, &bytes) {
                 return loaded;
             }
-            if ours {
+            if let Some(finding) = utf16_without_bom(id, path, &bytes, ours || named) {
+                out.findings.push(finding);
+            } else if ours {
                 bad(&mut out, UNREADABLE_FILE, Severity::Error, why);
             }
             return (SourceFormat::Unknown, out);
         }
     };
-    // `text` is a suffix of `bytes` (only a byte-order mark is cut off).
-    let offset = bytes.len() - text.len();
+    // Offsets are into the decoded file, byte-order mark included: the reporters read the
+    // file through `decode_file` too, and map offsets in a UTF-16 file back to its bytes.
+    let text = decoded.strip_prefix('\u{feff}').unwrap_or(&decoded);
+    let offset = decoded.len() - text.len();
     let input = FileInput {
         id,
         path,
@@ -291,14 +446,37 @@ pub fn load_candidate(
         .file_name()
         .and_then(|n| n.to_str())
         .is_some_and(|n| n.to_ascii_lowercase().ends_with(".tf.json"));
+    // A file named on the command line is told by its content whatever its name: INI and
+    // HCL here, JSON and YAML templates below. No JSON passes the INI test (a header line
+    // is `[name]` with a name of the SDKs' characters), and HCL is only looked for in
+    // text that does not start like JSON.
+    let looks_json = text.trim_start().starts_with(['{', '[']);
+    if named {
+        if let Some(kind) = aws_ini::kind_by_content(text) {
+            return aws_config::load_as(ctx, &input, kind);
+        }
+    }
+    if named && !looks_json && looks_like_hcl(text) {
+        return match terraform::read_hcl(&input, terraform::HclKind::Config, &mut out) {
+            Ok(file) => {
+                *hcl = Some(Box::new(file));
+                (SourceFormat::TerraformHcl, out)
+            }
+            Err(finding) => {
+                out.findings.push(*finding);
+                (SourceFormat::Unknown, out)
+            }
+        };
+    }
     if !ours
+        && !named
         && !is_tf_json
         && !has_json_marker(text.as_bytes())
         && memchr::memmem::find(text.as_bytes(), CREDENTIAL_MARKER).is_none()
     {
         return (SourceFormat::Unknown, out);
     }
-    if is_yaml_template(path, text) {
+    if is_yaml_template(path, text) || (named && !looks_json && looks_like_yaml_template(text)) {
         // A YAML CloudFormation template: not read (only JSON templates are), and not a
         // broken JSON file either.
         return (SourceFormat::Unknown, out);
@@ -472,7 +650,7 @@ fn load_damaged(
     if !is_ini_name(path) && !is_cache {
         return None;
     }
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+    if is_utf16(bytes) {
         return None;
     }
     let offset = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
@@ -565,6 +743,42 @@ fn is_yaml_template(path: &Path, text: &str) -> bool {
     is_template && !text.trim_start().starts_with('{')
 }
 
+/// Whether text is YAML that reads as a CloudFormation template: for a file named on the
+/// command line, whose name says nothing. Its top-level keys say it: a template format
+/// version, or `Resources:` with a resource `Type: AWS::…` (SAM's `AWS::Serverless::…`
+/// included).
+fn looks_like_yaml_template(text: &str) -> bool {
+    let top = |key: &str| {
+        text.lines()
+            .any(|l| l.strip_prefix(key).is_some_and(|r| r.starts_with(':')))
+    };
+    top("AWSTemplateFormatVersion")
+        || (top("Resources")
+            && text.lines().any(|l| {
+                l.trim_start().strip_prefix("Type:").is_some_and(|t| {
+                    t.trim_start()
+                        .trim_start_matches(['"', '\''])
+                        .starts_with("AWS::")
+                })
+            }))
+}
+
+/// Whether text is Terraform HCL: a line opens a top-level block of the kinds that hold
+/// IAM (`resource "aws_…"`, `data "aws_…"`, `provider "aws"`, `module "…"`). For a file
+/// named on the command line, whose name says nothing.
+fn looks_like_hcl(text: &str) -> bool {
+    text.lines().any(|l| {
+        [
+            "resource \"aws_",
+            "data \"aws_",
+            "provider \"aws\"",
+            "module \"",
+        ]
+        .iter()
+        .any(|start| l.starts_with(start))
+    })
+}
+
 fn is_ini_name(path: &Path) -> bool {
     let name = path
         .file_name()
@@ -575,23 +789,63 @@ fn is_ini_name(path: &Path) -> bool {
         || name.ends_with(".aws-config")
 }
 
-/// UTF-8 text without its byte-order mark, or why the bytes are not text we read.
-fn decode_text(bytes: &[u8]) -> Result<&str, String> {
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Err(
-            "file is UTF-16 encoded; iamlint reads UTF-8 (re-save the file as UTF-8)".into(),
-        );
+/// Whether a file's bytes start with a UTF-16 byte-order mark (little or big endian):
+/// [`decode_file`] decodes it, and byte offsets into its text are not offsets in the file.
+pub(crate) fn is_utf16(bytes: &[u8]) -> bool {
+    bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF])
+}
+
+/// A file's text, or why its bytes are not text we read: UTF-8 as it is (a byte-order mark
+/// kept, as U+FEFF), or UTF-16 with a byte-order mark decoded (Windows PowerShell 5's `>`
+/// writes UTF-16LE), its mark kept as U+FEFF too. Loaders and reporters read files through
+/// this one function, so a byte offset into the text means the same to both; the text's
+/// lines and columns (in characters) are the file's.
+pub(crate) fn decode_file(bytes: &[u8]) -> Result<Cow<'_, str>, String> {
+    let binary = |text: &[u8]| memchr::memchr(0, text.get(..8192).unwrap_or(text)).is_some();
+    let binary_error = || "file is binary (it holds NUL bytes), not JSON or INI text".to_owned();
+    if is_utf16(bytes) {
+        let text = decode_utf16(bytes)?;
+        if binary(text.as_bytes()) {
+            return Err(binary_error());
+        }
+        return Ok(Cow::Owned(text));
     }
-    if memchr::memchr(0, bytes.get(..8192).unwrap_or(bytes)).is_some() {
-        return Err("file is binary (it holds NUL bytes), not JSON or INI text".into());
+    // Before the UTF-8 check: NUL bytes say binary more plainly than a first bad byte.
+    if binary(bytes) {
+        return Err(binary_error());
     }
-    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
-    std::str::from_utf8(bytes).map_err(|e| {
+    std::str::from_utf8(bytes).map(Cow::Borrowed).map_err(|e| {
         format!(
             "file is not valid UTF-8 (first bad byte at offset {})",
             e.valid_up_to()
         )
     })
+}
+
+/// Decodes UTF-16 whose first two bytes are its byte-order mark (decoded with the rest,
+/// as U+FEFF). Odd lengths and unpaired surrogates are not text: nothing is guessed.
+fn decode_utf16(bytes: &[u8]) -> Result<String, String> {
+    if bytes.len() % 2 != 0 {
+        return Err("file is not valid UTF-16 (an odd number of bytes)".into());
+    }
+    let little = bytes.starts_with(&[0xFF, 0xFE]);
+    let units = bytes.chunks_exact(2).map(|pair| {
+        // `chunks_exact(2)` gives pairs only.
+        let pair: [u8; 2] = pair.try_into().unwrap_or([0, 0]);
+        if little {
+            u16::from_le_bytes(pair)
+        } else {
+            u16::from_be_bytes(pair)
+        }
+    });
+    char::decode_utf16(units)
+        .collect::<Result<String, _>>()
+        .map_err(|e| {
+            format!(
+                "file is not valid UTF-16 (unpaired surrogate {:#06x})",
+                e.unpaired_surrogate()
+            )
+        })
 }
 
 /// A JSON syntax error as a finding at its line and column.
@@ -635,4 +889,75 @@ fn next_char_boundary(text: &str, offset: usize) -> usize {
         end += 1;
     }
     end
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn utf16(text: &str, little: bool) -> Vec<u8> {
+        text.encode_utf16()
+            .flat_map(|u| {
+                if little {
+                    u.to_le_bytes()
+                } else {
+                    u.to_be_bytes()
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn utf16_without_a_mark_is_told_from_binary_data() {
+        let text = r#"{"RoleDetailList": [], "Policies": []}"#;
+        assert_eq!(utf16_order_without_bom(&utf16(text, true)), Some(true));
+        assert_eq!(utf16_order_without_bom(&utf16(text, false)), Some(false));
+        // With its mark it is decoded, not guessed at.
+        let mut marked = vec![0xFF, 0xFE];
+        marked.extend(utf16(text, true));
+        assert_eq!(utf16_order_without_bom(&marked), None);
+        // Binary data: NUL bytes, but not one of every pair.
+        let binary: Vec<u8> = (0u8..=255).cycle().take(4096).collect();
+        assert_eq!(utf16_order_without_bom(&binary), None);
+        assert_eq!(utf16_order_without_bom(&[0; 64]), None);
+        assert_eq!(utf16_order_without_bom(b"{}"), None);
+    }
+
+    #[test]
+    fn decoded_utf16_keeps_its_mark_as_the_first_character() {
+        let mut le = vec![0xFF, 0xFE];
+        le.extend(utf16("[default]\r\n", true));
+        let text = decode_file(&le).expect("UTF-16LE decodes");
+        assert_eq!(text, "\u{feff}[default]\r\n");
+        let mut be = vec![0xFE, 0xFF];
+        be.extend(utf16("x\u{1D11E}", false));
+        assert_eq!(
+            decode_file(&be).expect("UTF-16BE decodes"),
+            "\u{feff}x\u{1D11E}"
+        );
+        let bom = b"\xEF\xBB\xBF{}";
+        assert_eq!(decode_file(bom).expect("UTF-8 with a mark"), "\u{feff}{}");
+        let mut nul = vec![0xFF, 0xFE];
+        nul.extend(utf16("a\0b", true));
+        assert!(decode_file(&nul).is_err_and(|e| e.contains("binary")));
+    }
+
+    #[test]
+    fn named_files_are_told_by_content() {
+        assert!(looks_like_yaml_template(
+            "AWSTemplateFormatVersion: '2010-09-09'\nResources: {}\n"
+        ));
+        assert!(looks_like_yaml_template(
+            "Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: 'AWS::Serverless::Function'\n"
+        ));
+        assert!(!looks_like_yaml_template(
+            "name: ci\non: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n"
+        ));
+        assert!(!looks_like_yaml_template("Resources:\n  - Type: Other\n"));
+        assert!(looks_like_hcl(
+            "provider \"aws\" {\n  region = \"eu-west-1\"\n}\n"
+        ));
+        assert!(looks_like_hcl("resource \"aws_iam_role\" \"r\" {}\n"));
+        assert!(!looks_like_hcl("# resource \"aws_iam_role\"\nname = 1\n"));
+    }
 }
