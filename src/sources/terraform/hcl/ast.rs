@@ -81,22 +81,16 @@ pub enum ExprKind {
     /// None for a number JSON cannot hold.
     Number(Option<Number>),
     String(Arc<str>),
-    Array(Vec<Expr>),
-    Object(Vec<(ObjectKey, Expr)>),
+    Array(Box<[Expr]>),
+    Object(Box<[(ObjectKey, Expr)]>),
     /// A quoted string with interpolations or directives.
-    Template(Template),
+    Template(Box<Template>),
     /// A heredoc: the expression's span is the whole heredoc, the template's its text.
-    Heredoc(Template),
+    Heredoc(Box<Template>),
     Variable(Arc<str>),
-    Traversal(Box<Expr>, Vec<Op>),
-    Call {
-        name: Arc<str>,
-        /// A provider function (`provider::aws::arn_parse`): never evaluated.
-        namespaced: bool,
-        args: Vec<Expr>,
-        /// The last argument is expanded (`f(list...)`).
-        expand: bool,
-    },
+    /// A base and the operators applied to it in turn.
+    Traversal(Box<(Expr, Box<[Op]>)>),
+    Call(Box<Call>),
     Conditional(Box<(Expr, Expr, Expr)>),
     Not(Box<Expr>),
     Neg(Box<Expr>),
@@ -104,18 +98,29 @@ pub enum ExprKind {
     For(Box<ForExpr>),
 }
 
+/// A function call.
+#[derive(Debug)]
+pub struct Call {
+    pub name: Arc<str>,
+    /// A provider function (`provider::aws::arn_parse`): never evaluated.
+    pub namespaced: bool,
+    pub args: Box<[Expr]>,
+    /// The last argument is expanded (`f(list...)`).
+    pub expand: bool,
+}
+
 #[derive(Debug)]
 pub enum ObjectKey {
     /// A bare name (`Version = …`).
     Name(Arc<str>, Option<Span>),
     /// A quoted or computed key.
-    Expr(Expr),
+    Expr(Box<Expr>),
 }
 
 #[derive(Debug)]
 pub enum Op {
     GetAttr(Arc<str>),
-    Index(Expr),
+    Index(Box<Expr>),
     LegacyIndex(u64),
     /// `[*]` or `.*`: the operators after it apply to each item.
     Splat,
@@ -137,16 +142,20 @@ pub enum Part {
     },
     Interpolation(Expr),
     If {
-        cond: Expr,
-        then: Template,
-        otherwise: Option<Template>,
+        cond: Box<Expr>,
+        then: Box<Template>,
+        otherwise: Option<Box<Template>>,
     },
-    For {
-        key_var: Option<Arc<str>>,
-        value_var: Arc<str>,
-        collection: Expr,
-        body: Template,
-    },
+    For(Box<TemplateFor>),
+}
+
+/// A template's `%{ for … }` directive.
+#[derive(Debug)]
+pub struct TemplateFor {
+    pub key_var: Option<Arc<str>>,
+    pub value_var: Arc<str>,
+    pub collection: Expr,
+    pub body: Template,
 }
 
 #[derive(Debug)]
@@ -245,15 +254,15 @@ fn expr(e: &Expression) -> Expr {
                         HclKey::Expression(Expression::Variable(v)) => {
                             ObjectKey::Name(Arc::from(v.as_str()), span(k.span()))
                         }
-                        HclKey::Expression(e) => ObjectKey::Expr(expr(e)),
+                        HclKey::Expression(e) => ObjectKey::Expr(Box::new(expr(e))),
                     };
                     (key, expr(v.expr()))
                 })
                 .collect(),
         ),
-        Expression::StringTemplate(t) => ExprKind::Template(template(t, None)),
+        Expression::StringTemplate(t) => ExprKind::Template(Box::new(template(t, None))),
         Expression::HeredocTemplate(h) => {
-            ExprKind::Heredoc(template(&h.template, span(h.template.span())))
+            ExprKind::Heredoc(Box::new(template(&h.template, span(h.template.span()))))
         }
         Expression::Parenthesis(p) => return expr(p.inner()),
         Expression::Variable(v) => ExprKind::Variable(Arc::from(v.as_str())),
@@ -262,24 +271,24 @@ fn expr(e: &Expression) -> Expr {
             expr(&c.true_expr),
             expr(&c.false_expr),
         ))),
-        Expression::FuncCall(call) => ExprKind::Call {
+        Expression::FuncCall(call) => ExprKind::Call(Box::new(Call {
             name: Arc::from(call.name.name.as_str()),
             namespaced: !call.name.namespace.is_empty(),
             args: call.args.iter().map(expr).collect(),
             expand: call.args.expand_final(),
-        },
-        Expression::Traversal(t) => ExprKind::Traversal(
-            Box::new(expr(&t.expr)),
+        })),
+        Expression::Traversal(t) => ExprKind::Traversal(Box::new((
+            expr(&t.expr),
             t.operators
                 .iter()
                 .map(|op| match op.value() {
                     TraversalOperator::GetAttr(id) => Op::GetAttr(Arc::from(id.as_str())),
-                    TraversalOperator::Index(e) => Op::Index(expr(e)),
+                    TraversalOperator::Index(e) => Op::Index(Box::new(expr(e))),
                     TraversalOperator::LegacyIndex(n) => Op::LegacyIndex(*n.value()),
                     TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => Op::Splat,
                 })
                 .collect(),
-        ),
+        ))),
         Expression::UnaryOp(op) => match op.operator.value() {
             UnaryOperator::Not => ExprKind::Not(Box::new(expr(&op.expr))),
             UnaryOperator::Neg => ExprKind::Neg(Box::new(expr(&op.expr))),
@@ -320,16 +329,19 @@ pub fn template(t: &hcl_edit::template::Template, at: Option<Span>) -> Template 
             Element::Interpolation(i) => Part::Interpolation(expr(&i.expr)),
             Element::Directive(d) => match &**d {
                 Directive::If(d) => Part::If {
-                    cond: expr(&d.if_expr.cond_expr),
-                    then: template(&d.if_expr.template, None),
-                    otherwise: d.else_expr.as_ref().map(|e| template(&e.template, None)),
+                    cond: Box::new(expr(&d.if_expr.cond_expr)),
+                    then: Box::new(template(&d.if_expr.template, None)),
+                    otherwise: d
+                        .else_expr
+                        .as_ref()
+                        .map(|e| Box::new(template(&e.template, None))),
                 },
-                Directive::For(d) => Part::For {
+                Directive::For(d) => Part::For(Box::new(TemplateFor {
                     key_var: d.for_expr.key_var.as_ref().map(|k| Arc::from(k.as_str())),
                     value_var: Arc::from(d.for_expr.value_var.as_str()),
                     collection: expr(&d.for_expr.collection_expr),
                     body: template(&d.for_expr.template, None),
-                },
+                })),
             },
         })
         .collect();

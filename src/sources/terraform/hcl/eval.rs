@@ -5,7 +5,9 @@
 
 use std::sync::Arc;
 
-use super::ast::{BinaryOperator, Expr, ExprKind, ForExpr, ObjectKey, Op, Part, Span, Template};
+use super::ast::{
+    self, BinaryOperator, Expr, ExprKind, ForExpr, ObjectKey, Op, Part, Span, Template,
+};
 use serde_json::Number;
 
 use super::functions;
@@ -171,7 +173,7 @@ impl<'e> Eval<'e> {
             }
             ExprKind::Object(members_in) => {
                 let mut members: Vec<Member> = Vec::with_capacity(members_in.len());
-                for (key, value) in members_in {
+                for (key, value) in members_in.iter() {
                     let (key, key_at): (Option<Arc<str>>, _) = match key {
                         ObjectKey::Name(name, span) => (Some(name.clone()), self.at(*span)),
                         ObjectKey::Expr(k) => (
@@ -208,12 +210,13 @@ impl<'e> Eval<'e> {
                     _ => Node::new(Val::Unknown("a condition is not known".into()), at),
                 }
             }
-            ExprKind::Call {
-                name,
-                namespaced,
-                args,
-                expand,
-            } => {
+            ExprKind::Call(call) => {
+                let ast::Call {
+                    name,
+                    namespaced,
+                    args,
+                    expand,
+                } = &**call;
                 if *namespaced {
                     return Node::new(
                         Val::Unknown(format!("provider function `{name}`").into()),
@@ -234,11 +237,11 @@ impl<'e> Eval<'e> {
                 }
                 functions::call(self, name, args, at)
             }
-            ExprKind::Traversal(base, ops) => match &base.kind {
-                ExprKind::Variable(root) => self.traversal(at, root, ops),
+            ExprKind::Traversal(t) => match &t.0.kind {
+                ExprKind::Variable(root) => self.traversal(at, root, &t.1),
                 _ => {
-                    let base = self.expr(base);
-                    self.apply_operators(base, ops, at)
+                    let base = self.expr(&t.0);
+                    self.apply_operators(base, &t.1, at)
                 }
             },
             ExprKind::Not(inner) => {
@@ -427,12 +430,13 @@ impl<'e> Eval<'e> {
                         _ => return Err("a template condition is not known".into()),
                     }
                 }
-                Part::For {
-                    key_var,
-                    value_var,
-                    collection,
-                    body,
-                } => {
+                Part::For(directive) => {
+                    let ast::TemplateFor {
+                        key_var,
+                        value_var,
+                        collection,
+                        body,
+                    } = &**directive;
                     *verbatim = false;
                     let coll = self.expr(collection);
                     let pairs = iteration(&coll).ok_or_else(|| {

@@ -14,9 +14,10 @@ use crate::model::location::Location;
 /// out, and those it does not declare are dropped, recursively through `map`, `list`,
 /// `set` and `tuple`. Any other type leaves the value as it is.
 pub(super) fn conform(node: Node, ty: &Expr, ev: &mut Eval) -> Node {
-    let ExprKind::Call { name, args, .. } = &ty.kind else {
+    let ExprKind::Call(call) = &ty.kind else {
         return node;
     };
+    let (name, args) = (&call.name, &call.args);
     let at = node.at.clone();
     match (&**name, node.value) {
         ("optional", value) => match args.first() {
@@ -28,14 +29,13 @@ pub(super) fn conform(node: Node, ty: &Expr, ev: &mut Eval) -> Node {
                 return Node::new(Val::Object(members), at);
             };
             let mut out = Vec::new();
-            for (key, ty) in spec {
+            for (key, ty) in spec.iter() {
                 let key: String = match key {
                     ObjectKey::Name(name, _) => name.to_string(),
-                    ObjectKey::Expr(Expr {
-                        kind: ExprKind::String(s),
-                        ..
-                    }) => s.to_string(),
-                    ObjectKey::Expr(_) => continue,
+                    ObjectKey::Expr(e) => match &e.kind {
+                        ExprKind::String(s) => s.to_string(),
+                        _ => continue,
+                    },
                 };
                 match members.iter().find(|m| *m.key == *key) {
                     Some(m) if !matches!(m.value.value, Val::Null) => out.push(Member {
@@ -45,8 +45,8 @@ pub(super) fn conform(node: Node, ty: &Expr, ev: &mut Eval) -> Node {
                     }),
                     found => {
                         let default = match &ty.kind {
-                            ExprKind::Call { name, args, .. } if &**name == "optional" => {
-                                args.get(1).map(|d| ev.expr(d))
+                            ExprKind::Call(call) if &*call.name == "optional" => {
+                                call.args.get(1).map(|d| ev.expr(d))
                             }
                             _ => None,
                         };
@@ -90,11 +90,12 @@ pub(super) fn conform(node: Node, ty: &Expr, ev: &mut Eval) -> Node {
 pub(super) fn expr_name(e: Option<&Expr>) -> Option<String> {
     match &e?.kind {
         ExprKind::Variable(v) => Some(v.to_string()),
-        ExprKind::Traversal(base, ops) => {
+        ExprKind::Traversal(t) => {
+            let (base, ops) = &**t;
             let ExprKind::Variable(root) = &base.kind else {
                 return None;
             };
-            match ops.as_slice() {
+            match &**ops {
                 [Op::GetAttr(id)] => Some(format!("{root}.{id}")),
                 _ => None,
             }
