@@ -321,11 +321,11 @@ impl<'x> Loader<'x> {
         }
         let mut origin = None;
         if let Some(node) = self.hcl.and_then(|h| h.node(&path)) {
-            match (&node.value, &node.at) {
+            match (&node.value, &node.loc()) {
                 (Val::Json(inner), at) => {
                     let (value, unresolved) = inner.to_document();
                     if value.is_object() {
-                        let file = inner.at.as_ref().map_or(self.input.id, |l| l.file);
+                        let file = inner.at.as_ref().map_or(self.input.id, |l| l.file());
                         let origin = match at {
                             // A JSON text in the file (a heredoc with interpolations): its
                             // parts are found in the text by path.

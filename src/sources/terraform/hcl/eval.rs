@@ -185,7 +185,7 @@ impl<'e> Eval<'e> {
                     let Some(key) = key else {
                         return Node::new(Val::Unknown("an object key is not known".into()), at);
                     };
-                    members.push(Member { key, key_at, value });
+                    members.push(Member::new(key, key_at, value));
                 }
                 Node::new(Val::Object(last_of_each_key(members)), at)
             }
@@ -194,7 +194,7 @@ impl<'e> Eval<'e> {
                 let content = self.at(t.span);
                 let mut node = self.template(t, content, true);
                 if node.at.is_none() {
-                    node.at = at;
+                    node.set_loc(at);
                 }
                 node
             }
@@ -290,7 +290,7 @@ impl<'e> Eval<'e> {
                 let rest = ops.get(used..).unwrap_or_default();
                 let mut out = self.apply_operators(node, rest, at.clone());
                 if out.at.is_none() {
-                    out.at = at;
+                    out.set_loc(at);
                 }
                 out
             }
@@ -334,7 +334,7 @@ impl<'e> Eval<'e> {
         if let [Part::Interpolation(e)] = t.parts.as_slice() {
             let mut node = self.expr(e);
             if node.at.is_none() {
-                node.at = at;
+                node.set_loc(at);
             }
             return node;
         }
@@ -585,7 +585,7 @@ pub fn iteration(coll: &Node) -> Option<Vec<(Node, Node)>> {
                 .iter()
                 .map(|m| {
                     (
-                        Node::new(Val::String(m.key.clone(), Text::Made), m.key_at.clone()),
+                        Node::new(Val::String(m.key.clone(), Text::Made), m.key_loc()),
                         m.value.clone(),
                     )
                 })

@@ -269,7 +269,7 @@ pub fn call(ev: &mut Eval, name: &str, args: Vec<Node>, at: Option<Location>) ->
                     ms.into_iter()
                         .map(|m| {
                             if name == "keys" {
-                                Node::string(m.key, m.key_at)
+                                Node::with_at(Val::String(m.key, Text::Made), m.key_at)
                             } else {
                                 m.value
                             }

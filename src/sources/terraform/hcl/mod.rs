@@ -244,7 +244,7 @@ fn unknown_attributes(evaluated: &[Evaluated]) -> Vec<UnknownValue> {
             out.push(UnknownValue {
                 what: format!("{}.{key}", e.address),
                 why,
-                at: node.at.clone().or_else(|| e.at.clone()),
+                at: node.loc().or_else(|| e.at.clone()),
             });
         }
     }

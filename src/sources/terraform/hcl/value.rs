@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use serde_json::{Map, Number, Value};
 
-use crate::model::location::{Location, Places};
+use crate::model::location::{Anchor, FileId, Location, Places};
 use crate::model::path::{JsonPath, PathSeg};
 
 /// A value and where it was written (None for values made by iamlint, such as a
@@ -14,7 +14,48 @@ use crate::model::path::{JsonPath, PathSeg};
 #[derive(Clone, Debug)]
 pub struct Node {
     pub value: Val,
-    pub at: Option<Location>,
+    pub at: Option<At>,
+}
+
+/// Where a node was written, in 16 bytes: nearly every node is a byte range of an HCL
+/// file, and the few others (parts of a JSON text in a heredoc) share one whole
+/// [`Location`]. A module's values are millions of nodes: a `Location` each (64 bytes)
+/// was most of their memory.
+#[derive(Clone, Debug)]
+pub enum At {
+    Bytes { file: FileId, start: u32, end: u32 },
+    Other(Arc<Location>),
+}
+
+impl At {
+    pub fn new(loc: Location) -> At {
+        if let Anchor::Bytes { start, end } = loc.anchor {
+            if let (Ok(start), Ok(end)) = (u32::try_from(start), u32::try_from(end)) {
+                return At::Bytes {
+                    file: loc.file,
+                    start,
+                    end,
+                };
+            }
+        }
+        At::Other(Arc::new(loc))
+    }
+
+    pub fn location(&self) -> Location {
+        match self {
+            At::Bytes { file, start, end } => {
+                Location::bytes(*file, *start as usize, *end as usize)
+            }
+            At::Other(loc) => (**loc).clone(),
+        }
+    }
+
+    pub fn file(&self) -> FileId {
+        match self {
+            At::Bytes { file, .. } => *file,
+            At::Other(loc) => loc.file,
+        }
+    }
 }
 
 /// What an expression evaluates to.
@@ -51,13 +92,45 @@ pub enum Text {
 #[derive(Clone, Debug)]
 pub struct Member {
     pub key: Arc<str>,
-    pub key_at: Option<Location>,
+    pub key_at: Option<At>,
     pub value: Node,
+}
+
+impl Member {
+    pub fn new(key: Arc<str>, key_at: Option<Location>, value: Node) -> Member {
+        Member {
+            key,
+            key_at: key_at.map(At::new),
+            value,
+        }
+    }
+
+    /// Where the key was written.
+    pub fn key_loc(&self) -> Option<Location> {
+        self.key_at.as_ref().map(At::location)
+    }
 }
 
 impl Node {
     pub fn new(value: Val, at: Option<Location>) -> Self {
+        Node {
+            value,
+            at: at.map(At::new),
+        }
+    }
+
+    /// A value placed where another was.
+    pub fn with_at(value: Val, at: Option<At>) -> Self {
         Node { value, at }
+    }
+
+    /// Where the value was written.
+    pub fn loc(&self) -> Option<Location> {
+        self.at.as_ref().map(At::location)
+    }
+
+    pub fn set_loc(&mut self, at: Option<Location>) {
+        self.at = at.map(At::new);
     }
 
     pub fn unknown(why: impl Into<Arc<str>>) -> Self {
@@ -97,6 +170,10 @@ impl Node {
     /// A JSON value as nodes, every part placed at `at`; with `unknown`, a string holding
     /// it (the sentinel a template renders for an unknown interpolation) is unknown.
     pub fn from_json(v: &Value, at: Option<&Location>, unknown: Option<&str>) -> Node {
+        Node::from_json_at(v, at.cloned().map(At::new).as_ref(), unknown)
+    }
+
+    fn from_json_at(v: &Value, at: Option<&At>, unknown: Option<&str>) -> Node {
         let value = match v {
             Value::Null => Val::Null,
             Value::Bool(b) => Val::Bool(*b),
@@ -108,7 +185,7 @@ impl Node {
             Value::Array(items) => Val::List(
                 items
                     .iter()
-                    .map(|i| Node::from_json(i, at, unknown))
+                    .map(|i| Node::from_json_at(i, at, unknown))
                     .collect(),
             ),
             Value::Object(map) => Val::Object(
@@ -116,12 +193,15 @@ impl Node {
                     .map(|(k, v)| Member {
                         key: Arc::from(k.as_str()),
                         key_at: at.cloned(),
-                        value: Node::from_json(v, at, unknown),
+                        value: Node::from_json_at(v, at, unknown),
                     })
                     .collect(),
             ),
         };
-        Node::new(value, at.cloned())
+        Node {
+            value,
+            at: at.cloned(),
+        }
     }
 
     /// Whether the value, or anything inside it, is unknown.
@@ -239,7 +319,7 @@ impl Node {
     /// The place of the value (or key) at `rel`, or of its nearest placed ancestor.
     pub fn place_at(&self, rel: &[PathSeg], key: bool) -> Option<Location> {
         let mut node = self;
-        let mut best = node.at.clone();
+        let mut best = node.at.as_ref();
         for (i, seg) in rel.iter().enumerate() {
             let last = i + 1 == rel.len();
             if let (true, true, Val::Object(members), PathSeg::Key(k)) =
@@ -249,7 +329,7 @@ impl Node {
                     .iter()
                     .rev()
                     .find(|m| *m.key == **k)
-                    .and_then(|m| m.key_at.clone())
+                    .and_then(|m| m.key_loc())
                 {
                     return Some(at);
                 }
@@ -259,10 +339,10 @@ impl Node {
             };
             node = next;
             if node.at.is_some() {
-                best = node.at.clone();
+                best = node.at.as_ref();
             }
         }
-        best
+        best.map(At::location)
     }
 }
 

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use super::super::ast::{Block, Body, Expr, ExprKind, ObjectKey, Op};
 use super::super::eval::Eval;
-use super::super::value::{Member, Node, Val};
+use super::super::value::{At, Member, Node, Val};
 use super::META;
 use crate::model::location::Location;
 
@@ -18,7 +18,7 @@ pub(super) fn conform(node: Node, ty: &Expr, ev: &mut Eval) -> Node {
         return node;
     };
     let (name, args) = (&call.name, &call.args);
-    let at = node.at.clone();
+    let at = node.loc();
     match (&**name, node.value) {
         ("optional", value) => match args.first() {
             Some(inner) => conform(Node::new(value, at), inner, ev),
@@ -120,7 +120,7 @@ pub(super) fn body_node(ev: &mut Eval, body: &Body, top: bool, skip: &[&str]) ->
         let value = ev.expr(&attr.value);
         members.push(Member {
             key: Arc::from(key),
-            key_at: ev.file.loc(attr.key_span),
+            key_at: ev.file.loc(attr.key_span).map(At::new),
             value,
         });
     }
@@ -153,21 +153,20 @@ pub(super) fn body_node(ev: &mut Eval, body: &Body, top: bool, skip: &[&str]) ->
         match (existing, node.value) {
             (Some(m), v) => match (&mut m.value.value, v) {
                 (Val::List(items), Val::List(more)) => items.extend(more),
-                (Val::List(items), v @ Val::Object(_)) => items.push(Node::new(v, node.at)),
+                (Val::List(items), v @ Val::Object(_)) => items.push(Node::with_at(v, node.at)),
                 (_, Val::Unknown(why)) => m.value = Node::unknown(why),
                 (Val::Unknown(_), _) => {}
                 _ => {}
             },
-            (None, v @ Val::Object(_)) => members.push(Member {
-                key: name,
-                key_at: key_at.clone(),
-                value: Node::new(Val::List(vec![Node::new(v, node.at)]), key_at),
-            }),
-            (None, v) => members.push(Member {
-                key: name,
-                key_at: key_at.clone(),
-                value: Node::new(v, node.at),
-            }),
+            (None, v @ Val::Object(_)) => {
+                let key_at = key_at.map(At::new);
+                members.push(Member {
+                    key: name,
+                    key_at: key_at.clone(),
+                    value: Node::with_at(Val::List(vec![Node::with_at(v, node.at)]), key_at),
+                })
+            }
+            (None, v) => members.push(Member::new(name, key_at, Node::with_at(v, node.at))),
         }
     }
     Node::new(Val::Object(members), at)

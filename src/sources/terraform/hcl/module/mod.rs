@@ -588,7 +588,7 @@ impl<'w, 'f> Instance<'w, 'f> {
                             );
                         }
                     }
-                    (Instances::One, v) => push(base, Node::new(v, value.at)),
+                    (Instances::One, v) => push(base, Node::with_at(v, value.at)),
                     _ => {}
                 }
             }

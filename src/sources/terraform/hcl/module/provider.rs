@@ -171,12 +171,12 @@ impl Instance<'_, '_> {
                 )),
             )],
             "aws_iam_policy_document" => {
-                let doc = Node::new(Val::Json(Arc::new(policy_document(&body))), body.at.clone());
+                let doc = Node::new(Val::Json(Arc::new(policy_document(&body))), body.loc());
                 vec![("json", Some(doc.clone())), ("minified_json", Some(doc))]
             }
             _ => Vec::new(),
         };
-        Node::new(
+        Node::with_at(
             Val::Object(
                 members
                     .into_iter()

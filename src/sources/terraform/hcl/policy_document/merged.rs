@@ -14,7 +14,7 @@ pub(super) fn json_doc(n: Option<&Node>) -> Res<Option<Doc>> {
         Val::String(s, text) => {
             let v: Value =
                 serde_json::from_str(s).map_err(|e| format!("a merged document: {e}"))?;
-            from_value(&v, &n.at, *text, &JsonPath::root())
+            from_value(&v, &n.loc(), *text, &JsonPath::root())
         }
         _ => return Err("a merged document is not a JSON string".into()),
     };
@@ -90,16 +90,16 @@ fn read_doc(doc: &Node) -> Res<Doc> {
         match m.key.to_ascii_lowercase().as_str() {
             "version" => {
                 if let Some(n) = go_string(v)? {
-                    d.version = Some(member("Version", m.key_at.clone(), n));
+                    d.version = Some(member("Version", m.key_loc(), n));
                 }
             }
             "id" => {
                 if let Some(n) = go_string(v)? {
-                    d.id = Some(member("Id", m.key_at.clone(), n));
+                    d.id = Some(member("Id", m.key_loc(), n));
                 }
             }
             "statement" => {
-                (d.key_at, d.at) = (m.key_at.clone(), v.at.clone());
+                (d.key_at, d.at) = (m.key_loc(), v.loc());
                 d.statements = match &v.value {
                     Val::Null => None,
                     Val::Unknown(why) => Some(Err(why.clone())),
@@ -147,17 +147,14 @@ fn read_statement(s: &Node) -> Res<Stmt> {
             _ => Some(v.clone()).filter(|n| !is_null(n)),
         };
         if let Some(slot) = slots.get_mut(i) {
-            *slot = value.map(|n| member(FIELDS[i], m.key_at.clone(), n));
+            *slot = value.map(|n| member(FIELDS[i], m.key_loc(), n));
         }
     }
     let sid = match &slots[0] {
         None => Some(String::new()),
         Some(m) => m.value.as_text().map(|t| t.into_owned()),
     };
-    let node = Node::new(
-        Val::Object(slots.into_iter().flatten().collect()),
-        s.at.clone(),
-    );
+    let node = Node::new(Val::Object(slots.into_iter().flatten().collect()), s.loc());
     Ok(Stmt { sid, node })
 }
 
@@ -170,7 +167,7 @@ fn is_stringish(n: &Node) -> bool {
 fn read_principal(v: &Node) -> Res<Option<Node>> {
     let members = match &v.value {
         Val::Unknown(_) => return Ok(Some(v.clone())),
-        Val::String(..) | Val::Json(_) => return Ok(Some(Node::string("*", v.at.clone()))),
+        Val::String(..) | Val::Json(_) => return Ok(Some(Node::string("*", v.loc()))),
         Val::Object(m) => m,
         _ => return Err("a merged Principal is neither a string nor an object".into()),
     };
@@ -179,11 +176,11 @@ fn read_principal(v: &Node) -> Res<Option<Node>> {
         let value = match &m.value.value {
             _ if is_stringish(&m.value) => m.value.clone(),
             Val::List(items) if items.iter().all(is_stringish) => {
-                Node::new(Val::List(sort_desc(items.clone())), m.value.at.clone())
+                Node::new(Val::List(sort_desc(items.clone())), m.value.loc())
             }
             _ => return Err("a merged principal's identifiers are not strings".into()),
         };
-        out.push(member(&m.key, m.key_at.clone(), value));
+        out.push(member(&m.key, m.key_loc(), value));
     }
     if let [only] = out.as_slice() {
         let one = flatten(only.value.clone());
@@ -194,7 +191,7 @@ fn read_principal(v: &Node) -> Res<Option<Node>> {
         }
     }
     out.sort_by(|a, b| a.key.cmp(&b.key));
-    Ok((!out.is_empty()).then(|| Node::new(Val::Object(out), v.at.clone())))
+    Ok((!out.is_empty()).then(|| Node::new(Val::Object(out), v.loc())))
 }
 
 /// A merged Condition: bools become strings, one-item lists strings, and numbers and nulls
@@ -219,14 +216,14 @@ fn read_condition(v: &Node) -> Res<Option<Node>> {
             let n = &m.value;
             let value = match &n.value {
                 _ if is_stringish(n) => n.clone(),
-                Val::Bool(b) => Node::string(b.to_string(), n.at.clone()),
+                Val::Bool(b) => Node::string(b.to_string(), n.loc()),
                 Val::List(items) if items.iter().all(is_stringish) => n.clone(),
                 Val::List(_) => return Err("a merged condition list holds a non-string".into()),
                 _ => continue,
             };
-            vs.push((m.key.to_string(), m.key_at.clone(), value));
+            vs.push((m.key.to_string(), m.key_loc(), value));
         }
-        out.push((t.key.to_string(), t.key_at.clone(), t.value.at.clone(), vs));
+        out.push((t.key.to_string(), t.key_loc(), t.value.loc(), vs));
     }
-    Ok(condition_node(out, v.at.clone()))
+    Ok(condition_node(out, v.loc()))
 }

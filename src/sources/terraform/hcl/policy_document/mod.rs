@@ -33,7 +33,7 @@ pub fn policy_document(body: &Node) -> Node {
         Ok(doc) => doc,
         Err(why) => Node::new(
             Val::Unknown(format!("aws_iam_policy_document fails: {why}").into()),
-            body.at.clone(),
+            body.loc(),
         ),
     }
 }
@@ -81,7 +81,7 @@ fn render(body: &Node) -> Res<Node> {
         _ => None, // `omitempty`: a document without statements has no `Statement`
     };
     members.extend(statement.map(|value| member("Statement", merged.key_at, value)));
-    Ok(Node::new(Val::Object(members), body.at.clone()))
+    Ok(Node::new(Val::Object(members), body.loc()))
 }
 
 /// `source_json` or `override_json`, unless unset or "" (which the provider ignores).
@@ -200,11 +200,7 @@ impl Doc {
 }
 
 fn member(key: &str, key_at: Option<Location>, value: Node) -> Member {
-    Member {
-        key: key.into(),
-        key_at,
-        value,
-    }
+    Member::new(key.into(), key_at, value)
 }
 
 /// The body's own attribute `name` with its key's place; None when unset or null.
@@ -221,7 +217,7 @@ fn attr<'a>(body: &'a Node, name: &str) -> Option<(&'a Member, &'a Node)> {
 fn text_node(n: &Node) -> Res<Node> {
     match (&n.value, n.as_text()) {
         (Val::String(..) | Val::Unknown(_), _) => Ok(n.clone()),
-        (_, Some(t)) => Ok(Node::string(t.as_ref(), n.at.clone())),
+        (_, Some(t)) => Ok(Node::string(t.as_ref(), n.loc())),
         (Val::Json(_), None) => Ok(unknown_at(n, "jsonencode of an unknown value")),
         _ => Err("a string is expected".into()),
     }
@@ -231,7 +227,7 @@ fn text_node(n: &Node) -> Res<Node> {
 fn hcl_doc(body: &Node) -> Res<Doc> {
     let version = match attr(body, "version") {
         None => member("Version", None, Node::string("2012-10-17", None)),
-        Some((m, v)) => member("Version", m.key_at.clone(), text_node(v)?),
+        Some((m, v)) => member("Version", m.key_loc(), text_node(v)?),
     };
     if let Some(t) = version.value.as_text() {
         if t != "2012-10-17" && t != "2008-10-17" {
@@ -239,12 +235,12 @@ fn hcl_doc(body: &Node) -> Res<Doc> {
         }
     }
     let id = match attr(body, "policy_id") {
-        Some((m, v)) => Some(member("Id", m.key_at.clone(), text_node(v)?)),
+        Some((m, v)) => Some(member("Id", m.key_loc(), text_node(v)?)),
         None => None,
     };
     let ctx = version.value.as_text().map(|t| t.into_owned());
     let (key_at, at) =
-        attr(body, "statement").map_or((None, None), |(m, v)| (m.key_at.clone(), v.at.clone()));
+        attr(body, "statement").map_or((None, None), |(m, v)| (m.key_loc(), v.loc()));
     let statements = match attr(body, "statement").map(|(_, v)| &v.value) {
         // A `dynamic` block left unexpanded here can only be `dynamic "statement"`.
         _ if body.get("dynamic").is_some() => Err("a dynamic statement block".into()),
@@ -308,11 +304,11 @@ fn hcl_statement(b: &Node, version: &Option<String>) -> Res<Stmt> {
     }
     let mut out = Vec::new();
     if let Some((m, n)) = sid_node.filter(|(_, n)| n.as_text().is_none_or(|t| !t.is_empty())) {
-        out.push(member("Sid", m.key_at.clone(), n));
+        out.push(member("Sid", m.key_loc(), n));
     }
     let effect = match attr(b, "effect") {
         None => member("Effect", None, Node::string("Allow", None)),
-        Some((m, v)) => member("Effect", m.key_at.clone(), text_node(v)?),
+        Some((m, v)) => member("Effect", m.key_loc(), text_node(v)?),
     };
     if effect
         .value
@@ -334,7 +330,7 @@ fn hcl_statement(b: &Node, version: &Option<String>) -> Res<Stmt> {
         if let Some((m, v)) = attr(b, name) {
             let set = string_set(v, vars.then_some(version))?;
             if !matches!(&set.value, Val::List(l) if l.is_empty()) {
-                out.push(member(key, m.key_at.clone(), set)); // empty sets are left out
+                out.push(member(key, m.key_loc(), set)); // empty sets are left out
             }
         }
     }
@@ -343,15 +339,15 @@ fn hcl_statement(b: &Node, version: &Option<String>) -> Res<Stmt> {
         ("not_principals", "NotPrincipal"),
     ] {
         if let Some((m, v)) = attr(b, name) {
-            out.extend(principals(v, version)?.map(|p| member(key, m.key_at.clone(), p)));
+            out.extend(principals(v, version)?.map(|p| member(key, m.key_loc(), p)));
         }
     }
     if let Some((m, v)) = attr(b, "condition") {
-        out.extend(conditions(v, version)?.map(|c| member("Condition", m.key_at.clone(), c)));
+        out.extend(conditions(v, version)?.map(|c| member("Condition", m.key_loc(), c)));
     }
     Ok(Stmt {
         sid,
-        node: Node::new(Val::Object(out), b.at.clone()),
+        node: Node::new(Val::Object(out), b.loc()),
     })
 }
 
@@ -367,10 +363,10 @@ fn replace_vars(n: Node, vars: Option<&Option<String>>) -> Res<Node> {
     }
     match version.as_deref() {
         Some("2008-10-17") => Err(format!("&{{ in {t} is not supported in version 2008-10-17")),
-        Some(_) => Ok(Node::string(t.replace("&{", "${"), n.at.clone())),
+        Some(_) => Ok(Node::string(t.replace("&{", "${"), n.loc())),
         None => Ok(Node::new(
             Val::Unknown("&{ with an unknown version".into()),
-            n.at.clone(),
+            n.loc(),
         )),
     }
 }
@@ -399,7 +395,7 @@ fn string_set(v: &Node, vars: Option<&Option<String>>) -> Res<Node> {
     if nodes.len() == 1 {
         return Ok(nodes.remove(0));
     }
-    Ok(Node::new(Val::List(nodes), v.at.clone()))
+    Ok(Node::new(Val::List(nodes), v.loc()))
 }
 
 /// Strings in reverse sorted order (the provider's `slices.Sort` then `slices.Reverse`),
@@ -434,7 +430,7 @@ fn block_set(v: &Node) -> Option<Vec<&Node>> {
 fn unknown_at(v: &Node, why: &str) -> Node {
     match v.value {
         Val::Unknown(_) => v.clone(),
-        _ => Node::new(Val::Unknown(why.into()), v.at.clone()),
+        _ => Node::new(Val::Unknown(why.into()), v.loc()),
     }
 }
 
@@ -485,11 +481,11 @@ fn principals(v: &Node, version: &Option<String>) -> Res<Option<Node>> {
         .into_iter()
         .map(|(t, at, n)| member(&t, at, n))
         .collect();
-    Ok(Some(Node::new(Val::Object(members), v.at.clone())))
+    Ok(Some(Node::new(Val::Object(members), v.loc())))
 }
 
 fn ty_at(b: &Node) -> Option<Location> {
-    b.get("type").and_then(|t| t.at.clone())
+    b.get("type").and_then(|t| t.loc())
 }
 
 /// Two identifier values of one type (a string or a list each) as one list.
@@ -502,7 +498,7 @@ fn concat(a: &Node, b: Node) -> Node {
     match (items(a.clone()), items(b)) {
         (Some(mut x), Some(y)) => {
             x.extend(y);
-            Node::new(Val::List(x), a.at.clone())
+            Node::new(Val::List(x), a.loc())
         }
         _ => unknown_at(a, "identifiers not known"),
     }
@@ -534,13 +530,13 @@ fn conditions(v: &Node, version: &Option<String>) -> Res<Option<Node>> {
                 let items = items
                     .iter()
                     .map(|i| replace_vars(text_node(i)?, Some(version)));
-                Node::new(Val::List(items.collect::<Res<_>>()?), values.at.clone())
+                Node::new(Val::List(items.collect::<Res<_>>()?), values.loc())
             }
             Val::Unknown(_) => values.clone(),
             _ => return Err("condition values are not a list".into()),
         };
         let i = tests.iter().position(|x| x.0 == *t).unwrap_or_else(|| {
-            tests.push((t.to_string(), test.at.clone(), b.at.clone(), Vec::new()));
+            tests.push((t.to_string(), test.loc(), b.loc(), Vec::new()));
             tests.len() - 1
         });
         let Some((_, _, _, vars_of)) = tests.get_mut(i) else {
@@ -548,10 +544,10 @@ fn conditions(v: &Node, version: &Option<String>) -> Res<Option<Node>> {
         };
         match vars_of.iter_mut().find(|x| x.0 == *name) {
             Some(x) => x.2 = concat(&x.2, values),
-            None => vars_of.push((name.to_string(), var.at.clone(), values)),
+            None => vars_of.push((name.to_string(), var.loc(), values)),
         }
     }
-    Ok(condition_node(tests, v.at.clone()))
+    Ok(condition_node(tests, v.loc()))
 }
 
 /// A condition test: its key, the key's and the value's places, and its variables.

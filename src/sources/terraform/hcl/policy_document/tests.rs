@@ -48,13 +48,13 @@ fn a_simple_allow_statement_keeps_the_places_of_its_tokens() {
     let Val::List(st) = &statements(&d).value else {
         panic!("a list")
     };
-    assert_eq!(st[0].at, at(1));
+    assert_eq!(st[0].loc(), at(1));
     let Val::Object(members) = &st[0].value else {
         panic!("an object")
     };
-    assert_eq!(members[1].key_at, at(10)); // Action's key: the actions attribute's
-    assert_eq!(members[1].value.at, at(7)); // its item: the list item's
-    assert_eq!(members[0].key_at, None); // the default Effect was not written
+    assert_eq!(members[1].key_loc(), at(10)); // Action's key: the actions attribute's
+    assert_eq!(members[1].value.loc(), at(7)); // its item: the list item's
+    assert_eq!(members[0].key_loc(), None); // the default Effect was not written
 }
 
 #[test]
@@ -167,7 +167,7 @@ fn a_source_json_string_is_read_as_the_provider_reads_it() {
          "Condition": {"Bool": {"aws:SecureTransport": "false"}, "StringEquals": {"k": "v"}}},
         {"Principal": "*", "NotPrincipal": "*"}]});
     assert_eq!(d.to_json(), Some(want));
-    assert_eq!(statements(&d).at, at(40));
+    assert_eq!(statements(&d).loc(), at(40));
     // A heredoc's parts are placed inside it.
     let d = doc(vec![(
         "source_json",
@@ -182,7 +182,7 @@ fn a_source_json_string_is_read_as_the_provider_reads_it() {
                 ..
             },
         ..
-    }) = &statements(&d).at
+    }) = &statements(&d).loc()
     else {
         panic!("placed in the heredoc")
     };
