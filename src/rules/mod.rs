@@ -14,6 +14,7 @@ mod invalid_duration;
 mod invalid_profile_arn;
 mod invalid_trust_policy;
 mod malformed_arn;
+mod oidc_trust_without_subject;
 mod permission_without_trust;
 mod policy_grammar;
 mod profile_chain_broken;
@@ -101,6 +102,7 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &trust_any_principal::TrustAnyPrincipal,
         &permission_without_trust::PermissionWithoutTrust,
         &trust_without_permission::TrustWithoutPermission,
+        &oidc_trust_without_subject::OidcTrustWithoutSubject,
         // 2xx: chaining and the console
         &console_unreachable_chain::ConsoleUnreachableChain,
         &external_id_console_role::ExternalIdConsoleRole,
