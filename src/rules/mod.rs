@@ -10,6 +10,7 @@ mod committed_secret;
 mod console_role_name_too_long;
 mod console_unreachable_chain;
 mod external_id_console_role;
+mod ineffective_trust_condition;
 mod invalid_duration;
 mod invalid_profile_arn;
 mod invalid_trust_policy;
@@ -103,6 +104,7 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &permission_without_trust::PermissionWithoutTrust,
         &trust_without_permission::TrustWithoutPermission,
         &oidc_trust_without_subject::OidcTrustWithoutSubject,
+        &ineffective_trust_condition::IneffectiveTrustCondition,
         // 2xx: chaining and the console
         &console_unreachable_chain::ConsoleUnreachableChain,
         &external_id_console_role::ExternalIdConsoleRole,
