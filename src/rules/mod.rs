@@ -24,6 +24,7 @@ mod profile_loop;
 mod profile_missing_trust_requirement;
 mod trust_any_principal;
 mod trust_policy_too_long;
+mod trust_principal_action_mismatch;
 mod trust_without_permission;
 mod unknown_source_profile;
 
@@ -105,6 +106,7 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &trust_without_permission::TrustWithoutPermission,
         &oidc_trust_without_subject::OidcTrustWithoutSubject,
         &ineffective_trust_condition::IneffectiveTrustCondition,
+        &trust_principal_action_mismatch::TrustPrincipalActionMismatch,
         // 2xx: chaining and the console
         &console_unreachable_chain::ConsoleUnreachableChain,
         &external_id_console_role::ExternalIdConsoleRole,
