@@ -22,6 +22,7 @@ mod profile_chain_broken;
 mod profile_credential_source;
 mod profile_loop;
 mod profile_missing_trust_requirement;
+mod third_party_without_external_id;
 mod trust_any_principal;
 mod trust_policy_too_long;
 mod trust_principal_action_mismatch;
@@ -107,6 +108,7 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &oidc_trust_without_subject::OidcTrustWithoutSubject,
         &ineffective_trust_condition::IneffectiveTrustCondition,
         &trust_principal_action_mismatch::TrustPrincipalActionMismatch,
+        &third_party_without_external_id::ThirdPartyWithoutExternalId,
         // 2xx: chaining and the console
         &console_unreachable_chain::ConsoleUnreachableChain,
         &external_id_console_role::ExternalIdConsoleRole,
