@@ -136,4 +136,12 @@ mod tests {
         assert!(!Operator::parse("NullIfExists").is_known());
         assert!(Operator::parse("StringNotLike").holds_without_key());
     }
+
+    proptest::proptest! {
+        #[test]
+        fn parsing_never_panics(text in ".{0,60}") {
+            let op = Operator::parse(&text);
+            let _ = (op.is_known(), op.has_wildcards(), op.holds_without_key());
+        }
+    }
 }

@@ -264,4 +264,21 @@ mod tests {
             Pattern::Unknown
         );
     }
+
+    proptest::proptest! {
+        /// Nothing a file can hold makes the provider or subject readers panic.
+        #[test]
+        fn never_panics(value in ".{0,80}", key in ".{0,80}", pattern in "[a-z:/*?]{0,40}") {
+            if let Some(idp) = WebIdentity::of_principal(&value) {
+                let _ = idp.claim_of(&key);
+            }
+            for idp in [github(), WebIdentity::of_principal("cognito-identity.amazonaws.com").unwrap()] {
+                let _ = idp.claim_of(&key);
+                for claim in ["sub", "aud", "repository", "other"] {
+                    let _ = idp.judge_pattern(claim, &pattern);
+                    let _ = idp.judge_pattern(claim, &key);
+                }
+            }
+        }
+    }
 }

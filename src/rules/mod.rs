@@ -222,4 +222,34 @@ mod tests {
             }
         }
     }
+
+    proptest::proptest! {
+        /// Whatever a trust's principal and conditions hold, the document rules return.
+        #[test]
+        fn trust_rules_never_panic(
+            principal in "(arn:aws:iam::[0-9$:{}A-Za-z]{0,14}:(oidc|saml)-provider/)?[a-zA-Z./*?:${}]{0,30}",
+            conditions in proptest::collection::vec(
+                ("(ForAllValues:|ForAnyValue:)?(String|Arn|Null)[A-Za-z]{0,14}", "[a-zA-Z./*?:${}]{0,40}", proptest::collection::vec("[a-z0-9:/*?${}.-]{0,30}", 0..3)),
+                0..4,
+            ),
+            action in "sts:[A-Za-z*?]{0,30}",
+        ) {
+            let mut cond = serde_json::Map::new();
+            for (op, key, values) in conditions {
+                let entry = cond.entry(op).or_insert_with(|| serde_json::json!({}));
+                if let Some(m) = entry.as_object_mut() {
+                    m.insert(key, serde_json::json!(values));
+                }
+            }
+            let doc = serde_json::json!({"Statement": [
+                {"Effect": "Allow", "Principal": {"Federated": principal.clone(), "AWS": principal}, "Action": action, "Condition": cond}
+            ]});
+            let origin = crate::model::location::DocOrigin::Json { file: 0, base: crate::model::path::JsonPath::root() };
+            let doc = PolicyDocument::from_value(&doc, origin, crate::model::policy::PolicyKind::Trust, "t".into());
+            let mut out = Vec::new();
+            for rule in registry() {
+                rule.check_document(&doc, &mut out);
+            }
+        }
+    }
 }
