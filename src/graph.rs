@@ -871,6 +871,7 @@ impl Graph {
                     "to": self.nodes[*n].arn,
                     "action": e.action,
                     "subjects": e.subjects,
+                    "conditions_known": e.conditions_known,
                     "uncertain": e.uncertain,
                 })
             })

@@ -24,12 +24,17 @@ pub struct EntryPoint {
     pub subjects: Vec<String>,
     /// A Deny of the trust may narrow it (not evaluated).
     pub uncertain: bool,
+    /// Whether the statement's conditions are known statically (not a template's unknown).
+    pub conditions_known: bool,
 }
 
 impl EntryPoint {
-    /// The subjects as one label: `any subject` when nothing pins it.
+    /// The subjects as one label: `any subject` when nothing pins it, `subject not known
+    /// statically` when a template left the conditions unknown.
     pub fn label(&self) -> String {
-        if self.subjects.is_empty() {
+        if !self.conditions_known {
+            "subject not known statically".to_owned()
+        } else if self.subjects.is_empty() {
             "any subject".to_owned()
         } else {
             self.subjects.join(" & ")
@@ -104,6 +109,7 @@ pub fn entry_points(inv: &Inventory) -> Vec<EntryPoint> {
                     action,
                     subjects: subjects(stmt, pv.value),
                     uncertain: denies(action),
+                    conditions_known: !trust.has_unresolved(&stmt.path().key("Condition")),
                 });
             }
         }

@@ -123,6 +123,18 @@ impl<'a> WebIdentity<'a> {
         }
     }
 
+    /// Whose tokens a wide subject pattern lets in, for messages.
+    pub fn others(&self) -> &'static str {
+        match self.provider {
+            Provider::GitHub => "workflows of other repositories",
+            Provider::Eks => "other service accounts",
+            Provider::Cognito => "identities of other pools",
+            Provider::TerraformCloud => "runs of other organizations",
+            Provider::GitLab => "jobs of other projects",
+            Provider::Other => "other subjects",
+        }
+    }
+
     /// Who gets in when nothing pins the subject, for messages.
     pub fn everyone(&self) -> &'static str {
         match self.provider {

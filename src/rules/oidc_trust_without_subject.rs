@@ -190,9 +190,10 @@ impl Rule for OidcTrustWithoutSubject {
                             ID,
                             doc.loc(&path),
                             format!(
-                                "`{}` pattern `{v}` leaves the {} open: tokens of others match it",
+                                "`{}` pattern `{v}` leaves the {} open: {} match it",
                                 c.key,
-                                idp.scope()
+                                idp.scope(),
+                                idp.others()
                             ),
                         )
                         .with_label(doc.loc(&pv.path(&stmt.path())), "the provider it trusts")
