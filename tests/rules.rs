@@ -106,3 +106,22 @@ fn third_party_rule_is_silent_without_own_accounts() {
     let results = iamlint::lint(std::slice::from_ref(&dir), config, &[rule]).expect("scan runs");
     assert_eq!(render(&results), "");
 }
+
+/// `default-account` says which account raw files belong to, not which accounts are the
+/// organisation's: on its own it does not turn IAM108 on.
+#[test]
+fn third_party_rule_is_silent_with_only_a_default_account() {
+    let dir = PathBuf::from("testdata/rules/IAM108/bad");
+    let rule = registry()
+        .iter()
+        .copied()
+        .find(|r| r.id() == "IAM108")
+        .expect("rule is registered");
+    let config = Config {
+        root: dir.clone(),
+        default_account: Some("111122223333".into()),
+        ..Config::default()
+    };
+    let results = iamlint::lint(std::slice::from_ref(&dir), config, &[rule]).expect("scan runs");
+    assert_eq!(render(&results), "");
+}

@@ -130,10 +130,12 @@ impl Rule for ThirdPartyWithoutExternalId {
     }
 
     fn check(&self, ctx: &Context, out: &mut Vec<Finding>) {
-        let own = ctx.config.own_accounts();
-        if own.is_empty() {
+        // `default-account` alone says which account raw files belong to, not which
+        // accounts are the organisation's: it does not turn the rule on.
+        if ctx.config.accounts.is_empty() && ctx.config.organisation.is_empty() {
             return;
         }
+        let own = ctx.config.own_accounts();
         let mut seen = foldhash::HashSet::default();
         let role_trusts = ctx.inventory.roles.iter().filter_map(|r| {
             let account = match &r.account {
