@@ -3,6 +3,7 @@
 //! the graph, not as its edges: a provider is no AWS principal, no identity policy of
 //! it is needed, and no rule reads them (IAM105 judges the subjects).
 
+use crate::model::arn::has_placeholder;
 use crate::model::federation::WebIdentity;
 use crate::model::inventory::Inventory;
 use crate::model::matching::matches_action;
@@ -51,8 +52,8 @@ fn covers(stmt: &Statement, action: &str) -> bool {
 /// The subject conditions of a statement for a provider: positive string conditions on
 /// its claims other than those that never pin (`aud`, `iss`, …), or for SAML on `SAML:sub`
 /// and `SAML:aud`.
-fn subjects(stmt: &Statement, provider: &str) -> Vec<String> {
-    let idp = WebIdentity::of_principal(provider);
+fn subjects(stmt: &Statement, provider: Option<&str>) -> Vec<String> {
+    let idp = provider.and_then(WebIdentity::of_principal);
     let mut out = Vec::new();
     for c in stmt.conditions.iter() {
         let op = c.op();
@@ -65,6 +66,15 @@ fn subjects(stmt: &Statement, provider: &str) -> Vec<String> {
                 _ => continue,
             },
             None if c.key.to_ascii_lowercase().starts_with("saml:") => c.key.clone(),
+            // A provider a template left unknown: its claims, whichever it is.
+            None if provider.is_none()
+                && c.key.contains(':')
+                && !["aws:", "sts:"]
+                    .iter()
+                    .any(|p| c.key.to_ascii_lowercase().starts_with(p)) =>
+            {
+                c.key.clone()
+            }
             None => continue,
         };
         out.push(format!("{claim} {} {}", c.operator, c.values.join(" | ")));
@@ -95,6 +105,8 @@ pub fn entry_points(inv: &Inventory) -> Vec<EntryPoint> {
                 if *pv.kind != PrincipalKind::Federated {
                     continue;
                 }
+                let known =
+                    !has_placeholder(pv.value) && !trust.is_unresolved(&pv.path(&stmt.path()));
                 let action = if pv.value.contains(":saml-provider/") {
                     WITH_SAML
                 } else {
@@ -104,10 +116,14 @@ pub fn entry_points(inv: &Inventory) -> Vec<EntryPoint> {
                     continue;
                 }
                 out.push(EntryPoint {
-                    provider: pv.value.to_owned(),
+                    provider: if known {
+                        pv.value.to_owned()
+                    } else {
+                        "provider not known statically".to_owned()
+                    },
                     role: ri,
                     action,
-                    subjects: subjects(stmt, pv.value),
+                    subjects: subjects(stmt, known.then_some(pv.value)),
                     uncertain: denies(action),
                     conditions_known: !trust.has_unresolved(&stmt.path().key("Condition")),
                 });
