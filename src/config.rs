@@ -48,6 +48,10 @@ pub struct ConfigFile {
     pub console: ConsoleConfig,
     #[serde(default)]
     pub account: Vec<AccountConfig>,
+    /// The organisation's own account ids, beside those of `[[account]]`: trusts of other
+    /// accounts are third parties (IAM108).
+    #[serde(default, alias = "organization")]
+    pub organisation: Vec<String>,
     #[serde(default)]
     pub role: Vec<ManifestRole>,
     #[serde(default)]
@@ -153,6 +157,8 @@ pub struct Config {
     pub per_path_ignores: Vec<(GlobSet, Vec<String>)>,
     pub console: ConsoleConfig,
     pub accounts: Vec<(AccountConfig, GlobSet)>,
+    /// `organisation`: own account ids that need no `[[account]]` entry.
+    pub organisation: Vec<String>,
     pub roles: Vec<ManifestRole>,
     pub users: Vec<ManifestUser>,
     pub groups: Vec<ManifestGroup>,
@@ -179,6 +185,7 @@ impl Default for Config {
             per_path_ignores: Vec::new(),
             console: ConsoleConfig::default(),
             accounts: Vec::new(),
+            organisation: Vec::new(),
             roles: Vec::new(),
             users: Vec::new(),
             groups: Vec::new(),
@@ -276,6 +283,15 @@ impl Config {
             }
             accounts.push((a.clone(), glob_set(&a.paths)?));
         }
+        if let Some(bad) = file
+            .organisation
+            .iter()
+            .find(|id| !crate::model::arn::is_account_id(id))
+        {
+            return Err(invalid(format!(
+                "organisation account `{bad}` is not a 12-digit account id"
+            )));
+        }
         let mut per_path_ignores = Vec::new();
         for (g, ids) in &file.per_path_ignores {
             per_path_ignores.push((glob_set(std::slice::from_ref(g))?, ids.clone()));
@@ -314,6 +330,7 @@ impl Config {
             per_path_ignores,
             console: file.console,
             accounts,
+            organisation: file.organisation,
             roles: file.role,
             users: file.user,
             groups: file.group,
@@ -344,6 +361,21 @@ impl Config {
             }
         }
         path.to_path_buf()
+    }
+
+    /// The accounts the configuration declares as the organisation's own: `[[account]]`
+    /// ids, `organisation` and `default-account`.
+    pub fn own_accounts(&self) -> Vec<&str> {
+        let mut own: Vec<&str> = self
+            .accounts
+            .iter()
+            .map(|(a, _)| a.id.as_str())
+            .chain(self.organisation.iter().map(String::as_str))
+            .chain(self.default_account.as_deref())
+            .collect();
+        own.sort_unstable();
+        own.dedup();
+        own
     }
 
     /// The account configured for a file path, if any.

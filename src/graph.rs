@@ -24,13 +24,23 @@ use crate::model::location::Location;
 use crate::model::matching::{has_wildcard, matches_resource};
 use crate::model::policy::{Effect, PolicyDocument, PrincipalKind};
 
+mod entry;
 mod evaluate;
 
+pub use entry::{entry_points, EntryPoint};
 use evaluate::identity_side_of;
 pub use evaluate::{
     account_of_value, identity_side, is_rejected_trust, may_admit_unnamed, requirements_of,
     same_account, trust_side, verdict,
 };
+
+/// The distinct providers of the entry points, in order (their node ids are indexes).
+fn provider_ids(entries: &[(EntryPoint, NodeIx)]) -> Vec<&str> {
+    let mut ids: Vec<&str> = entries.iter().map(|(e, _)| e.provider.as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
 
 /// The action every edge is about.
 pub use crate::model::policy::ASSUME_ROLE;
@@ -680,14 +690,39 @@ impl Graph {
         if from.is_none() && to.is_none() {
             used.extend(0..self.nodes.len());
         }
+        // Federated providers, each with the role node it reaches.
+        let role_nodes: BTreeMap<usize, NodeIx> = self
+            .nodes
+            .iter()
+            .enumerate()
+            .filter_map(|(n, node)| match node.kind {
+                NodeKind::Role(r) => Some((r, n)),
+                NodeKind::User(_) => None,
+            })
+            .collect();
+        let entries: Vec<(EntryPoint, NodeIx)> = entry_points(inv)
+            .into_iter()
+            .filter_map(|e| Some((role_nodes.get(&e.role).copied()?, e)))
+            .filter(|(n, e)| {
+                from.is_none_or(|f| e.provider == f)
+                    && to.is_none_or(|t| self.nodes.get(*n).is_some_and(|node| node.arn == t))
+            })
+            .map(|(n, e)| (e, n))
+            .collect();
+        used.extend(entries.iter().map(|(_, n)| *n));
         match format {
-            crate::cli::GraphFormat::Dot => self.render_dot(&edges, &used),
-            crate::cli::GraphFormat::Mermaid => self.render_mermaid(&edges, &used),
-            crate::cli::GraphFormat::Json => self.render_json(inv, &edges, &used),
+            crate::cli::GraphFormat::Dot => self.render_dot(&edges, &used, &entries),
+            crate::cli::GraphFormat::Mermaid => self.render_mermaid(&edges, &used, &entries),
+            crate::cli::GraphFormat::Json => self.render_json(inv, &edges, &used, &entries),
         }
     }
 
-    fn render_dot(&self, edges: &[&Edge], used: &BTreeSet<NodeIx>) -> String {
+    fn render_dot(
+        &self,
+        edges: &[&Edge],
+        used: &BTreeSet<NodeIx>,
+        entries: &[(EntryPoint, NodeIx)],
+    ) -> String {
         let mut out = String::from(
             "digraph iam {\n  rankdir=LR;\n  node [shape=box, fontname=\"Helvetica\"];\n",
         );
@@ -708,11 +743,29 @@ impl Graph {
             let (style, label) = edge_style(e);
             let _ = writeln!(out, "  n{} -> n{} [label={label:?}{style}];", e.from, e.to);
         }
+        let providers = provider_ids(entries);
+        for (p, name) in providers.iter().enumerate() {
+            let _ = writeln!(out, "  p{p} [label={name:?}, shape=hexagon];");
+        }
+        for (e, n) in entries {
+            let p = providers.iter().position(|x| *x == e.provider).unwrap_or(0);
+            let style = if e.uncertain { "dotted" } else { "dashed" };
+            let _ = writeln!(
+                out,
+                "  p{p} -> n{n} [label={:?}, style={style}];",
+                e.label()
+            );
+        }
         out.push_str("}\n");
         out
     }
 
-    fn render_mermaid(&self, edges: &[&Edge], used: &BTreeSet<NodeIx>) -> String {
+    fn render_mermaid(
+        &self,
+        edges: &[&Edge],
+        used: &BTreeSet<NodeIx>,
+        entries: &[(EntryPoint, NodeIx)],
+    ) -> String {
         let mut out = String::from("flowchart LR\n");
         for &n in used {
             let node = &self.nodes[n];
@@ -734,11 +787,26 @@ impl Graph {
             };
             let _ = writeln!(out, "  n{} {arrow}|{label}| n{}", e.from, e.to);
         }
+        let providers = provider_ids(entries);
+        for (p, name) in providers.iter().enumerate() {
+            let _ = writeln!(out, "  p{p}{{{{\"{}\"}}}}", name.replace('"', "'"));
+        }
+        for (e, n) in entries {
+            let p = providers.iter().position(|x| *x == e.provider).unwrap_or(0);
+            let label = e.label().replace(['"', '|'], "'");
+            let _ = writeln!(out, "  p{p} -.->|\"{label}\"| n{n}");
+        }
         out.push_str("  classDef console fill:#dbeafe\n");
         out
     }
 
-    fn render_json(&self, inv: &Inventory, edges: &[&Edge], used: &BTreeSet<NodeIx>) -> String {
+    fn render_json(
+        &self,
+        inv: &Inventory,
+        edges: &[&Edge],
+        used: &BTreeSet<NodeIx>,
+        entries: &[(EntryPoint, NodeIx)],
+    ) -> String {
         use serde_json::json;
         let place = |at: &Place| {
             let loc = &at.location();
@@ -795,8 +863,23 @@ impl Graph {
                 })
             })
             .collect();
-        let mut text = serde_json::to_string_pretty(&json!({"nodes": nodes, "edges": edges}))
-            .unwrap_or_default();
+        let entry_points: Vec<_> = entries
+            .iter()
+            .map(|(e, n)| {
+                json!({
+                    "provider": e.provider,
+                    "to": self.nodes[*n].arn,
+                    "action": e.action,
+                    "subjects": e.subjects,
+                    "conditions_known": e.conditions_known,
+                    "uncertain": e.uncertain,
+                })
+            })
+            .collect();
+        let mut text = serde_json::to_string_pretty(
+            &json!({"nodes": nodes, "edges": edges, "entry_points": entry_points}),
+        )
+        .unwrap_or_default();
         text.push('\n');
         text
     }

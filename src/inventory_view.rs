@@ -263,9 +263,11 @@ pub fn human(inv: &Inventory) -> String {
 /// `iamlint rules`.
 pub fn rules_table() -> String {
     let mut out = String::new();
+    // The name column as wide as the longest name, so no name runs into its severity.
+    let width = RULE_DOCS.iter().map(|d| d.name.len()).max().unwrap_or(0);
     for d in RULE_DOCS {
         out.push_str(&format!(
-            "{:<7} {:<36} {:<8} {}\n",
+            "{:<7} {:<width$} {:<8} {}\n",
             d.id, d.name, d.severity, d.summary
         ));
     }

@@ -101,3 +101,40 @@ fn rule_fixtures() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// IAM108 cannot tell a vendor's account from one of the organisation's own unless the
+/// configuration declares them: without a config, its bad fixtures give nothing.
+#[test]
+fn third_party_rule_is_silent_without_own_accounts() {
+    let dir = PathBuf::from("testdata/rules/IAM108/bad");
+    let rule = registry()
+        .iter()
+        .copied()
+        .find(|r| r.id() == "IAM108")
+        .expect("rule is registered");
+    let config = Config {
+        root: dir.clone(),
+        ..Config::default()
+    };
+    let results = iamlint::lint(std::slice::from_ref(&dir), config, &[rule]).expect("scan runs");
+    assert_eq!(render(&results), "");
+}
+
+/// `default-account` says which account raw files belong to, not which accounts are the
+/// organisation's: on its own it does not turn IAM108 on.
+#[test]
+fn third_party_rule_is_silent_with_only_a_default_account() {
+    let dir = PathBuf::from("testdata/rules/IAM108/bad");
+    let rule = registry()
+        .iter()
+        .copied()
+        .find(|r| r.id() == "IAM108")
+        .expect("rule is registered");
+    let config = Config {
+        root: dir.clone(),
+        default_account: Some("111122223333".into()),
+        ..Config::default()
+    };
+    let results = iamlint::lint(std::slice::from_ref(&dir), config, &[rule]).expect("scan runs");
+    assert_eq!(render(&results), "");
+}

@@ -13,7 +13,6 @@ use crate::model::arn::{is_account_id, ArnRef};
 use crate::model::inventory::{Account, Inventory};
 use crate::model::location::FileId;
 use crate::model::matching::{has_wildcard, matches_resource};
-use crate::model::path::PathSeg;
 use crate::model::policy::{Effect, PolicyDocument, PrincipalKind, Statement};
 
 /// How a CloudFormation template spells its own account when no account is known for it
@@ -297,7 +296,7 @@ pub fn trust_side(
     let mut maybe_deny = false;
     let unresolved = !trust.unresolved.is_empty();
     // A whole statement (or the list of them) not known statically may admit anyone.
-    if unresolved && has_unknown_statements(trust) {
+    if unresolved && trust.has_unknown_statements() {
         return (TrustSide::Unknown, Requirements::default());
     }
     for (si, stmt) in trust.statements.iter().enumerate() {
@@ -429,7 +428,7 @@ pub(super) fn identity_side_of(
     for doc in docs {
         let file = doc.origin.file();
         let unresolved = !doc.unresolved.is_empty();
-        maybe_allowed |= unresolved && has_unknown_statements(doc);
+        maybe_allowed |= unresolved && doc.has_unknown_statements();
         for (si, stmt) in doc.statements.iter().enumerate() {
             let part_unknown = |key: &str| unresolved && doc.has_unresolved(&stmt.path().key(key));
             let action_unknown = part_unknown("Action") || part_unknown("NotAction");
@@ -502,17 +501,6 @@ pub(super) fn identity_side_of(
     } else {
         IdentitySide::Unknown
     }
-}
-
-/// Whether a document's `Statement`, or one statement of it as a whole, was not known
-/// statically (a Terraform `dynamic` block over an unknown collection): what it says
-/// cannot be read, so no verdict may rest on its absence.
-fn has_unknown_statements(doc: &PolicyDocument) -> bool {
-    doc.unresolved.iter().any(|u| match u.segments() {
-        [] => true,
-        [PathSeg::Key(k)] | [PathSeg::Key(k), PathSeg::Index(_)] => k == "Statement",
-        _ => false,
-    })
 }
 
 /// Whether a Resource pattern of a policy in `file` covers a role's ARN. A template's

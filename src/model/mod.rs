@@ -2,6 +2,8 @@
 //! inventory of accounts, principals, roles and profiles.
 
 pub mod arn;
+pub mod condition;
+pub mod federation;
 pub mod inventory;
 pub mod location;
 pub mod matching;

@@ -174,6 +174,31 @@ pub struct Condition {
     pub operator: String,
     pub key: String,
     pub values: Vec<String>,
+    /// Whether the JSON held a list of values (positions then need the item index).
+    pub is_list: bool,
+}
+
+impl Condition {
+    /// The path of the condition's values, relative to the document (`…/Condition/OP/KEY`);
+    /// with `key_at` it places the key itself.
+    pub fn path(&self, stmt: &JsonPath) -> JsonPath {
+        stmt.key("Condition").key(&self.operator).key(&self.key)
+    }
+
+    /// The path of value `i`.
+    pub fn value_path(&self, stmt: &JsonPath, i: usize) -> JsonPath {
+        let path = self.path(stmt);
+        if self.is_list {
+            path.index(i)
+        } else {
+            path
+        }
+    }
+
+    /// The operator taken apart.
+    pub fn op(&self) -> super::condition::Operator<'_> {
+        super::condition::Operator::parse(&self.operator)
+    }
 }
 
 /// One statement.
@@ -350,6 +375,18 @@ impl PolicyDocument {
             .any(|u| u.segments().starts_with(rel.segments()))
     }
 
+    /// Whether the `Statement` list, or one statement of it as a whole, was not known
+    /// statically (a Terraform `dynamic` block over an unknown collection): what it says
+    /// cannot be read, so no verdict may rest on its absence.
+    pub fn has_unknown_statements(&self) -> bool {
+        use super::path::PathSeg;
+        self.unresolved.iter().any(|u| match u.segments() {
+            [] => true,
+            [PathSeg::Key(k)] | [PathSeg::Key(k), PathSeg::Index(_)] => k == "Statement",
+            _ => false,
+        })
+    }
+
     /// Whether the value at `rel` is unresolved or sits inside an unresolved value.
     pub fn is_unresolved(&self, rel: &JsonPath) -> bool {
         self.unresolved
@@ -518,14 +555,15 @@ fn parse_conditions(v: Option<&Value>) -> Vec<Condition> {
     for (operator, keys) in ops {
         let Value::Object(keys) = keys else { continue };
         for (key, values) in keys {
-            let values = match values {
-                Value::Array(items) => items.iter().map(scalar_text).collect(),
-                other => vec![scalar_text(other)],
+            let (values, is_list) = match values {
+                Value::Array(items) => (items.iter().map(scalar_text).collect(), true),
+                other => (vec![scalar_text(other)], false),
             };
             out.push(Condition {
                 operator: operator.clone(),
                 key: key.clone(),
                 values,
+                is_list,
             });
         }
     }

@@ -10,18 +10,22 @@ mod committed_secret;
 mod console_role_name_too_long;
 mod console_unreachable_chain;
 mod external_id_console_role;
+mod ineffective_trust_condition;
 mod invalid_duration;
 mod invalid_profile_arn;
 mod invalid_trust_policy;
 mod malformed_arn;
+mod oidc_trust_without_subject;
 mod permission_without_trust;
 mod policy_grammar;
 mod profile_chain_broken;
 mod profile_credential_source;
 mod profile_loop;
 mod profile_missing_trust_requirement;
+mod third_party_without_external_id;
 mod trust_any_principal;
 mod trust_policy_too_long;
+mod trust_principal_action_mismatch;
 mod trust_without_permission;
 mod unknown_source_profile;
 
@@ -103,6 +107,10 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &trust_any_principal::TrustAnyPrincipal,
         &permission_without_trust::PermissionWithoutTrust,
         &trust_without_permission::TrustWithoutPermission,
+        &oidc_trust_without_subject::OidcTrustWithoutSubject,
+        &ineffective_trust_condition::IneffectiveTrustCondition,
+        &trust_principal_action_mismatch::TrustPrincipalActionMismatch,
+        &third_party_without_external_id::ThirdPartyWithoutExternalId,
         // 2xx: chaining and the console
         &console_unreachable_chain::ConsoleUnreachableChain,
         &external_id_console_role::ExternalIdConsoleRole,
@@ -213,6 +221,36 @@ mod tests {
                     rule.id(),
                     dir.display()
                 );
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Whatever a trust's principal and conditions hold, the document rules return.
+        #[test]
+        fn trust_rules_never_panic(
+            principal in "(arn:aws:iam::[0-9$:{}A-Za-z]{0,14}:(oidc|saml)-provider/)?[a-zA-Z./*?:${}]{0,30}",
+            conditions in proptest::collection::vec(
+                ("(ForAllValues:|ForAnyValue:)?(String|Arn|Null)[A-Za-z]{0,14}", "[a-zA-Z./*?:${}]{0,40}", proptest::collection::vec("[a-z0-9:/*?${}.-]{0,30}", 0..3)),
+                0..4,
+            ),
+            action in "sts:[A-Za-z*?]{0,30}",
+        ) {
+            let mut cond = serde_json::Map::new();
+            for (op, key, values) in conditions {
+                let entry = cond.entry(op).or_insert_with(|| serde_json::json!({}));
+                if let Some(m) = entry.as_object_mut() {
+                    m.insert(key, serde_json::json!(values));
+                }
+            }
+            let doc = serde_json::json!({"Statement": [
+                {"Effect": "Allow", "Principal": {"Federated": principal.clone(), "AWS": principal}, "Action": action, "Condition": cond}
+            ]});
+            let origin = crate::model::location::DocOrigin::Json { file: 0, base: crate::model::path::JsonPath::root() };
+            let doc = PolicyDocument::from_value(&doc, origin, crate::model::policy::PolicyKind::Trust, "t".into());
+            let mut out = Vec::new();
+            for rule in registry() {
+                rule.check_document(&doc, &mut out);
             }
         }
     }

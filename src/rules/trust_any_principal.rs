@@ -10,7 +10,7 @@ const ID: &str = "IAM102";
 
 /// Condition keys that do not narrow *who* may assume: a statement conditioned only on
 /// them still trusts every AWS account.
-fn is_non_narrowing_key(key: &str) -> bool {
+pub(crate) fn is_non_narrowing_key(key: &str) -> bool {
     let key = key.to_ascii_lowercase();
     matches!(
         key.as_str(),

@@ -278,10 +278,42 @@ impl<'v> Template<'v> {
             Some((type_name, props)) => match EntityKind::of(type_name) {
                 Some(EntityKind::ManagedPolicy) => self.entity_arn(name, props, depth),
                 Some(kind) => self.entity_name(name, kind, props, depth),
-                None => Text::unknown(name),
+                None => self
+                    .provider_arn(type_name, props, depth)
+                    .unwrap_or_else(|| Text::unknown(name)),
             },
             None => Text::unknown(name),
         }
+    }
+
+    /// The ARN of an `AWS::IAM::OIDCProvider` (its `Url` without the scheme) or an
+    /// `AWS::IAM::SAMLProvider` (its `Name`) of the template, which `Ref` and
+    /// `Fn::GetAtt … Arn` both return; `None` for other types. A trust names its provider
+    /// so (`Federated: !Ref GithubOidc`), and the trust rules read the provider's host.
+    fn provider_arn(
+        &self,
+        type_name: &str,
+        props: Option<&Map<String, Value>>,
+        depth: usize,
+    ) -> Option<Text> {
+        let (kind, prop) = match type_name {
+            "AWS::IAM::OIDCProvider" => ("oidc-provider", "Url"),
+            "AWS::IAM::SAMLProvider" => ("saml-provider", "Name"),
+            _ => return None,
+        };
+        let text = match props.and_then(|p| p.get(prop)) {
+            Some(v) => self.scalar(v, depth + 1),
+            // A SAML provider without a `Name` gets a generated one.
+            None => return Some(Text::unknown(type_name)),
+        };
+        if !text.known {
+            return Some(Text::unknown(type_name));
+        }
+        let name = text.text.strip_prefix("https://").unwrap_or(&text.text);
+        Some(Text::known(format!(
+            "arn:{PARTITION}:iam::{}:{kind}/{name}",
+            self.account_text()
+        )))
     }
 
     /// `Fn::GetAtt`: the ARN of a role, user, group or managed policy of the template.
@@ -295,6 +327,9 @@ impl<'v> Template<'v> {
             | (Some(EntityKind::Role | EntityKind::User | EntityKind::Group), "Arn") => {
                 self.entity_arn(res, props, depth)
             }
+            (None, "Arn") => self
+                .provider_arn(type_name, props, depth)
+                .unwrap_or_else(|| Text::unknown(&what)),
             _ => Text::unknown(&what),
         }
     }
@@ -1142,7 +1177,9 @@ mod tests {
             "Named": {"Type": "AWS::IAM::Role", "Properties": {"RoleName": {"Fn::Sub": "${Env}-deploy"}, "Path": "/ci/", "AssumeRolePolicyDocument": trust()}},
             "Unnamed": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": trust()}},
             "Boundary": {"Type": "AWS::IAM::ManagedPolicy", "Properties": {"PolicyDocument": {"Statement": []}}},
-            "Bucket": {"Type": "AWS::S3::Bucket"}
+            "Bucket": {"Type": "AWS::S3::Bucket"},
+            "GithubOidc": {"Type": "AWS::IAM::OIDCProvider", "Properties": {"Url": "https://token.actions.githubusercontent.com", "ClientIdList": ["sts.amazonaws.com"]}},
+            "Okta": {"Type": "AWS::IAM::SAMLProvider", "Properties": {"Name": "Okta", "SamlMetadataDocument": "<EntityDescriptor/>"}}
         })
     }
 
@@ -1203,6 +1240,17 @@ mod tests {
             Text::known("arn:aws:iam::111122223333:root")
         );
         assert_eq!(r(json!({"Fn::Sub": "${Named.Arn}"})), Text::known(named));
+        assert_eq!(
+            r(json!({"Ref": "GithubOidc"})),
+            Text::known(
+                "arn:aws:iam::444455556666:oidc-provider/token.actions.githubusercontent.com"
+            )
+        );
+        assert_eq!(
+            r(json!({"Fn::GetAtt": ["Okta", "Arn"]})),
+            Text::known("arn:aws:iam::444455556666:saml-provider/Okta")
+        );
+
         assert_eq!(
             r(json!({"Fn::Sub": ["arn:aws:s3:::${B}-${Env}/*", {"B": "logs"}]})),
             Text::known("arn:aws:s3:::logs-prod/*")

@@ -168,7 +168,10 @@ fn keep_block(block: &hcl_edit::structure::Block) -> bool {
         "resource" => label(0).starts_with("aws_iam_"),
         "data" => matches!(
             label(0),
-            "aws_iam_policy_document" | "aws_caller_identity" | "aws_partition"
+            "aws_iam_policy_document"
+                | "aws_caller_identity"
+                | "aws_partition"
+                | "aws_iam_openid_connect_provider"
         ),
         _ => false,
     }

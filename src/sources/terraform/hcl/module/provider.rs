@@ -1,6 +1,7 @@
 //! What the AWS provider knows: a module's provider configurations (and so the account of
 //! each resource), and the attributes it computes for IAM resources (`arn`, `id`, `name`)
-//! and data sources (`aws_caller_identity`, `aws_partition`, `aws_iam_policy_document`).
+//! and data sources (`aws_caller_identity`, `aws_partition`, `aws_iam_policy_document`,
+//! `aws_iam_openid_connect_provider`).
 
 use std::sync::Arc;
 
@@ -170,6 +171,24 @@ impl Instance<'_, '_> {
                     None,
                 )),
             )],
+            // Looked up by `url` (or `arn`) in the provider's account: its ARN follows from
+            // the URL as for the resource.
+            "aws_iam_openid_connect_provider" => {
+                let arn = match body.get("arn").and_then(Node::as_text) {
+                    Some(arn) => Some(arn.into_owned()),
+                    None => body
+                        .get("url")
+                        .and_then(Node::as_text)
+                        .zip(account.as_ref())
+                        .map(|(u, (partition, account))| {
+                            format!(
+                                "arn:{partition}:iam::{account}:oidc-provider/{}",
+                                u.trim_start_matches("https://")
+                            )
+                        }),
+                };
+                vec![("arn", arn.map(|a| Node::string(a, None)))]
+            }
             "aws_iam_policy_document" => {
                 let doc = Node::new(Val::Json(Arc::new(policy_document(&body))), body.loc());
                 vec![("json", Some(doc.clone())), ("minified_json", Some(doc))]
