@@ -287,6 +287,17 @@ pub fn load_candidate(
         }
         return (SourceFormat::CredentialCache, part);
     }
+    if is_yaml_file(path, text) {
+        // A CloudFormation template when its content says so; any other YAML (Kubernetes,
+        // workflows, compose files) is nothing iamlint reads, and is not parsed.
+        if cloudformation::is_yaml_template(text) {
+            return (
+                SourceFormat::CloudFormation,
+                cloudformation::load_yaml(ctx, &input),
+            );
+        }
+        return (SourceFormat::Unknown, out);
+    }
     let is_tf_json = path
         .file_name()
         .and_then(|n| n.to_str())
@@ -296,11 +307,6 @@ pub fn load_candidate(
         && !has_json_marker(text.as_bytes())
         && memchr::memmem::find(text.as_bytes(), CREDENTIAL_MARKER).is_none()
     {
-        return (SourceFormat::Unknown, out);
-    }
-    if is_yaml_template(path, text) {
-        // A YAML CloudFormation template: not read (only JSON templates are), and not a
-        // broken JSON file either.
         return (SourceFormat::Unknown, out);
     }
     if text.trim().is_empty() {
@@ -556,13 +562,17 @@ fn open_for_reading(path: &Path) -> std::io::Result<std::fs::File> {
     options.open(path)
 }
 
-/// Whether a `.template` file holds YAML rather than JSON (CloudFormation takes both).
-fn is_yaml_template(path: &Path, text: &str) -> bool {
-    let is_template = path
+/// Whether a file holds YAML: a `.yaml` or `.yml` file, or a `.template` that is not JSON
+/// (CloudFormation takes both).
+fn is_yaml_file(path: &Path, text: &str) -> bool {
+    let ext = path
         .extension()
         .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("template"));
-    is_template && !text.trim_start().starts_with('{')
+        .unwrap_or_default();
+    if ext.eq_ignore_ascii_case("yaml") || ext.eq_ignore_ascii_case("yml") {
+        return true;
+    }
+    ext.eq_ignore_ascii_case("template") && !text.trim_start().starts_with('{')
 }
 
 fn is_ini_name(path: &Path) -> bool {
@@ -629,7 +639,7 @@ fn offset_of_line_col(text: &str, line: usize, column: usize) -> usize {
     off
 }
 
-fn next_char_boundary(text: &str, offset: usize) -> usize {
+pub(crate) fn next_char_boundary(text: &str, offset: usize) -> usize {
     let mut end = (offset + 1).min(text.len());
     while end < text.len() && !text.is_char_boundary(end) {
         end += 1;

@@ -9,7 +9,6 @@ use serde_json::{Map, Value};
 
 use super::template::{iam_arn, intrinsic, Template};
 use crate::model::inventory::{Group, ManagedPolicy, Role, User};
-use crate::model::location::Location;
 use crate::model::path::JsonPath;
 use crate::model::policy::{PolicyDocument, PolicyKind};
 use crate::sources::account_dump::kind_of;
@@ -184,7 +183,7 @@ impl Template<'_> {
             policies,
             attached,
             max_session_duration,
-            defined_at: vec![Location::json(self.file, at.clone())],
+            defined_at: vec![self.loc(at)],
         }
     }
 
@@ -216,7 +215,7 @@ impl Template<'_> {
             attached,
             groups,
             console,
-            defined_at: vec![Location::json(self.file, at.clone())],
+            defined_at: vec![self.loc(at)],
         }
     }
 
@@ -237,7 +236,7 @@ impl Template<'_> {
             name,
             policies,
             attached,
-            defined_at: vec![Location::json(self.file, at.clone())],
+            defined_at: vec![self.loc(at)],
         }
     }
 
@@ -362,7 +361,7 @@ impl Template<'_> {
     pub(super) fn stub(&mut self, kind: EntityKind, name: &str, source: &JsonPath) -> usize {
         let arn = iam_arn(self.account_text(), kind.arn_kind(), "/", name);
         let account = self.entity_account();
-        let defined_at = vec![Location::json(self.file, source.clone())];
+        let defined_at = vec![self.loc(source)];
         match kind {
             EntityKind::Role => {
                 self.out.roles.push(Role {
@@ -502,7 +501,7 @@ impl Template<'_> {
         self.out.managed_policies.push(ManagedPolicy {
             arn,
             document,
-            defined_at: vec![Location::json(self.file, at.clone())],
+            defined_at: vec![self.loc(at)],
         });
     }
 

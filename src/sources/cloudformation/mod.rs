@@ -1,4 +1,5 @@
-//! CloudFormation JSON templates (`.json` and `.template`, CDK output included): the IAM
+//! CloudFormation templates, JSON (`.json` and `.template`, CDK output included) and YAML
+//! (`.yaml`, `.yml`, `.template`, short-form tags included; see [`yaml`]): the IAM
 //! roles, users, groups, inline and managed policies a template declares, and which
 //! entities its `AWS::IAM::Policy`, `AWS::IAM::ManagedPolicy` and
 //! `AWS::IAM::UserToGroupAddition` resources attach to.
@@ -36,22 +37,82 @@ mod entities;
 mod template;
 #[cfg(test)]
 mod tests;
+mod yaml;
 
 use std::cell::RefCell;
+use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
 use super::account_dump::kind_of;
-use super::{FileInput, LoadContext};
+use super::{next_char_boundary, FileInput, LoadContext, INVALID_JSON, MALFORMED_SOURCE};
+use crate::finding::{Finding, Severity};
 use crate::model::inventory::Contribution;
 use crate::model::path::JsonPath;
-use template::Template;
+use template::{Front, Template};
+
+pub use yaml::is_yaml_template;
 
 /// The text CloudFormation substitutes for `AWS::AccountId` when no account is known.
 pub const TEMPLATE_ACCOUNT: &str = "${AWS::AccountId}";
 
-/// Loads one template.
+/// Loads one JSON template.
 pub fn load(ctx: &LoadContext, input: &FileInput, value: &Value) -> Contribution {
+    load_template(ctx, input, value, Front::Json)
+}
+
+/// Loads one YAML template (a file [`is_yaml_template`] says is one): its first document,
+/// or one finding at the place the YAML stops being readable. Nothing of such a file is
+/// quoted in the finding.
+pub fn load_yaml(ctx: &LoadContext, input: &FileInput) -> Contribution {
+    let doc = match yaml::read(input.text) {
+        Ok(doc) => doc,
+        Err(e) => {
+            let mut out = Contribution::default();
+            let end = next_char_boundary(input.text, e.at);
+            out.findings.push(
+                Finding::new(
+                    INVALID_JSON,
+                    Severity::Error,
+                    input.loc(e.at..end),
+                    format!("invalid YAML: {}", e.message),
+                )
+                .with_identity(format!("{INVALID_JSON}:{}", input.path.display())),
+            );
+            return out;
+        }
+    };
+    let front = Front::Yaml {
+        spans: Arc::new(doc.spans),
+        offset: input.offset,
+    };
+    let mut out = load_template(ctx, input, &doc.value, front);
+    if let Some(at) = doc.more_documents {
+        let end = next_char_boundary(input.text, at);
+        out.findings.push(
+            Finding::new(
+                MALFORMED_SOURCE,
+                Severity::Note,
+                input.loc(at..end),
+                "template file holds more than one YAML document: only the first is read",
+            )
+            .with_help("CloudFormation takes one template per file")
+            .with_identity(format!(
+                "{MALFORMED_SOURCE}:{}:documents",
+                input.path.display()
+            )),
+        );
+    }
+    out
+}
+
+/// Loads one template, whichever syntax it was written in.
+fn load_template(
+    ctx: &LoadContext,
+    input: &FileInput,
+    value: &Value,
+    front: Front,
+) -> Contribution {
     let account = ctx
         .config
         .account_for(input.path)
@@ -65,6 +126,7 @@ pub fn load(ctx: &LoadContext, input: &FileInput, value: &Value) -> Contribution
         params: top.get("Parameters").and_then(Value::as_object),
         resources: &empty,
         names: RefCell::default(),
+        front,
         out: Contribution::default(),
     };
     let root = JsonPath::root();

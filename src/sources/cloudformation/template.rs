@@ -9,10 +9,11 @@ use foldhash::HashMap;
 use serde_json::{Map, Value};
 
 use super::entities::EntityKind;
+use super::yaml::{SpanNode, YamlPlaces};
 use super::TEMPLATE_ACCOUNT;
 use crate::finding::{Finding, Severity};
 use crate::model::inventory::{Account, Contribution};
-use crate::model::location::{DocOrigin, FileId, Location};
+use crate::model::location::{DocOrigin, FileId, Location, MappedSpans, WholePlace};
 use crate::model::path::{JsonPath, PathSeg};
 use crate::model::policy::{PolicyDocument, PolicyKind};
 use crate::sources::account_dump::{kind_of, strip_position};
@@ -72,7 +73,20 @@ pub(super) struct Template<'v> {
     /// Names of the template's IAM resources, worked out once each: a template whose names
     /// refer to each other many times over costs no more than one that does not.
     pub(super) names: RefCell<HashMap<String, Text>>,
+    /// Which syntax the template was written in, for places in the file.
+    pub(super) front: Front,
     pub(super) out: Contribution,
+}
+
+/// How paths in the template become places in its file: JSON text is searched for them
+/// when a finding is reported (`crate::span`); YAML's places were noted while reading it.
+pub(super) enum Front {
+    Json,
+    Yaml {
+        spans: Arc<SpanNode>,
+        /// Bytes before the text in the file (a byte-order mark).
+        offset: usize,
+    },
 }
 
 /// The single-key object `{"Ref": …}` or `{"Fn::…": …}`: the function and its argument.
@@ -86,15 +100,57 @@ pub(super) fn intrinsic(v: &Value) -> Option<(&str, &Value)> {
 }
 
 impl<'v> Template<'v> {
+    /// The place of the value at `path` of the template.
+    pub(super) fn loc(&self, path: &JsonPath) -> Location {
+        match &self.front {
+            Front::Json => Location::json(self.file, path.clone()),
+            Front::Yaml { spans, offset } => {
+                let (start, end) = spans.find(path.segments(), false);
+                Location::bytes(self.file, start + offset, end + offset)
+            }
+        }
+    }
+
+    /// Where a policy document written as an object at `base` sits.
+    fn origin(&self, base: &JsonPath) -> DocOrigin {
+        match &self.front {
+            Front::Json => DocOrigin::Json {
+                file: self.file,
+                base: base.clone(),
+            },
+            Front::Yaml { spans, offset } => DocOrigin::Mapped {
+                file: self.file,
+                spans: MappedSpans(Arc::new(YamlPlaces {
+                    spans: spans.clone(),
+                    base: base.clone(),
+                    file: self.file,
+                    offset: *offset,
+                })),
+            },
+        }
+    }
+
+    /// Where a policy document written as a JSON string at `string_at` sits. In YAML the
+    /// string's escapes are YAML's, which `crate::span` does not undo: every part of the
+    /// document is placed at the string.
+    fn embedded_origin(&self, string_at: &JsonPath) -> DocOrigin {
+        match &self.front {
+            Front::Json => DocOrigin::Embedded {
+                file: self.file,
+                string_at: string_at.clone(),
+                url_encoded: false,
+            },
+            Front::Yaml { .. } => DocOrigin::Mapped {
+                file: self.file,
+                spans: MappedSpans(Arc::new(WholePlace(self.loc(string_at)))),
+            },
+        }
+    }
+
     pub(super) fn malformed(&mut self, path: &JsonPath, message: String) {
         self.out.findings.push(
-            Finding::new(
-                MALFORMED_SOURCE,
-                Severity::Error,
-                Location::json(self.file, path.clone()),
-                message,
-            )
-            .with_identity(format!("{MALFORMED_SOURCE}:{path}")),
+            Finding::new(MALFORMED_SOURCE, Severity::Error, self.loc(path), message)
+                .with_identity(format!("{MALFORMED_SOURCE}:{path}")),
         );
     }
 
@@ -384,10 +440,7 @@ impl<'v> Template<'v> {
             Value::Object(_) => {
                 let mut unresolved = Vec::new();
                 let raw = self.resolve_doc(v, &mut Vec::new(), &mut unresolved);
-                let origin = DocOrigin::Json {
-                    file: self.file,
-                    base: path.clone(),
-                };
+                let origin = self.origin(path);
                 let mut doc = PolicyDocument::from_value(&raw, origin, kind, label);
                 doc.unresolved = unresolved;
                 doc
@@ -395,11 +448,7 @@ impl<'v> Template<'v> {
             // Properties of type Json also take the document as a JSON string.
             Value::String(s) => match serde_json::from_str::<Value>(s) {
                 Ok(raw) => {
-                    let origin = DocOrigin::Embedded {
-                        file: self.file,
-                        string_at: path.clone(),
-                        url_encoded: false,
-                    };
+                    let origin = self.embedded_origin(path);
                     PolicyDocument::from_value(&raw, origin, kind, label)
                 }
                 Err(e) => {

@@ -5,7 +5,7 @@ use super::*;
 use crate::config::Config;
 use crate::model::inventory::Account;
 use crate::model::location::Anchor;
-use crate::model::location::DocOrigin;
+use crate::model::location::{DocOrigin, Location};
 use crate::sources::MALFORMED_SOURCE;
 use serde_json::json;
 use std::path::Path;
@@ -72,6 +72,7 @@ fn resolve(resources: Value, v: Value, account: Option<&str>) -> Text {
             .and_then(Value::as_object)
             .unwrap_or(&empty),
         names: RefCell::default(),
+        front: super::template::Front::Json,
         out: Contribution::default(),
     };
     tpl.scalar(&v, 0)
@@ -507,4 +508,174 @@ mod props {
             let _ = load_value(json!({"AWSTemplateFormatVersion": "2010-09-09", "Resources": v.clone(), "Parameters": v}));
         }
     }
+}
+
+fn load_yaml_text(text: &str) -> Contribution {
+    let config = Config::default();
+    let ctx = LoadContext::new(&config);
+    let input = FileInput {
+        id: 3,
+        path: Path::new("stack.yaml"),
+        text,
+        offset: 0,
+    };
+    load_yaml(&ctx, &input)
+}
+
+/// What a contribution says about its roles and documents, whatever the syntax.
+fn summary(out: &Contribution) -> Vec<String> {
+    let mut lines = Vec::new();
+    for r in &out.roles {
+        lines.push(format!(
+            "role {} {} {:?} {:?}",
+            r.name, r.arn, r.attached, r.max_session_duration
+        ));
+        for d in r.trust.iter().chain(&r.policies) {
+            lines.push(format!(
+                "  {} {:?} {:?} unresolved {:?}",
+                d.label, d.version, d.statements, d.unresolved
+            ));
+        }
+    }
+    for m in &out.managed_policies {
+        lines.push(format!("managed {}", m.arn));
+    }
+    for f in &out.findings {
+        lines.push(format!("finding {} {}", f.rule, f.message));
+    }
+    lines
+}
+
+const YAML_TWIN: &str = r#"AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  Env: {Type: String, Default: prod}
+  Tooling: {Type: String, Default: 012345678901}
+Resources:
+  Deploy:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: !Sub "${Env}-deploy"
+      MaxSessionDuration: 7200
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal:
+              AWS: !Sub "arn:${AWS::Partition}:iam::${Tooling}:root"
+            Action: sts:AssumeRole
+            Condition:
+              Bool: {aws:MultiFactorAuthPresent: true}
+      ManagedPolicyArns: [!Ref Boundary]
+      Policies:
+        - PolicyName: read
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Action: [s3:GetObject]
+                Resource: !Join ["", ["arn:aws:s3:::", !ImportValue Bucket, "/*"]]
+  Boundary:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Action: iam:PassRole
+            Resource: !GetAtt Deploy.Arn
+  Broken:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: broken
+"#;
+
+#[test]
+fn json_and_yaml_twins_load_the_same() {
+    let json_twin = json!({
+        "AWSTemplateFormatVersion": "2010-09-09",
+        "Parameters": {
+            "Env": {"Type": "String", "Default": "prod"},
+            "Tooling": {"Type": "String", "Default": "012345678901"}
+        },
+        "Resources": {
+            "Deploy": {"Type": "AWS::IAM::Role", "Properties": {
+                "RoleName": {"Fn::Sub": "${Env}-deploy"},
+                "MaxSessionDuration": 7200,
+                "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{
+                    "Effect": "Allow",
+                    "Principal": {"AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::${Tooling}:root"}},
+                    "Action": "sts:AssumeRole",
+                    "Condition": {"Bool": {"aws:MultiFactorAuthPresent": true}}
+                }]},
+                "ManagedPolicyArns": [{"Ref": "Boundary"}],
+                "Policies": [{"PolicyName": "read", "PolicyDocument": {"Statement": [{
+                    "Effect": "Allow", "Action": ["s3:GetObject"],
+                    "Resource": {"Fn::Join": ["", ["arn:aws:s3:::", {"Fn::ImportValue": "Bucket"}, "/*"]]}
+                }]}}]
+            }},
+            "Boundary": {"Type": "AWS::IAM::ManagedPolicy", "Properties": {"PolicyDocument": {
+                "Statement": [{"Effect": "Allow", "Action": "iam:PassRole",
+                    "Resource": {"Fn::GetAtt": "Deploy.Arn"}}]
+            }}},
+            "Broken": {"Type": "AWS::IAM::Role", "Properties": {"RoleName": "broken"}}
+        }
+    });
+    let from_json = summary(&load_value(json_twin));
+    let from_yaml = summary(&load_yaml_text(YAML_TWIN));
+    assert_eq!(from_json, from_yaml);
+    // The account id stays text with its leading zero.
+    assert!(
+        from_yaml
+            .iter()
+            .any(|l| l.contains("arn:aws:iam::012345678901:root")),
+        "{from_yaml:#?}"
+    );
+}
+
+#[test]
+fn yaml_places_are_the_yaml_text() {
+    let out = load_yaml_text(YAML_TWIN);
+    let at = |loc: &Location| match loc.anchor {
+        Anchor::Bytes { start, end } => YAML_TWIN.get(start..end).unwrap_or("?").to_owned(),
+        ref other => format!("{other:?}"),
+    };
+    let deploy = &out.roles[0];
+    assert!(at(&deploy.defined_at[0]).starts_with("Type: AWS::IAM::Role"));
+    let trust = deploy.trust.as_ref().expect("trust");
+    let principal = trust
+        .origin
+        .at(&JsonPath::from_pointer("/Statement/0/Principal/AWS"));
+    assert_eq!(
+        at(&principal),
+        r#"!Sub "arn:${AWS::Partition}:iam::${Tooling}:root""#
+    );
+    let key = trust
+        .origin
+        .key_at(&JsonPath::from_pointer("/Statement/0/Condition"));
+    assert_eq!(at(&key), "Condition");
+    let broken = &out.findings[0];
+    assert_eq!(broken.rule, MALFORMED_SOURCE);
+    assert_eq!(at(&broken.primary), "RoleName: broken");
+}
+
+#[test]
+fn yaml_policy_strings_are_placed_at_the_string() {
+    let text = "Resources:\n  P:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument: '{\"Statement\": []}'\n";
+    let out = load_yaml_text(text);
+    let doc = out.managed_policies[0].document.as_ref().expect("document");
+    let loc = doc.origin.at(&JsonPath::from_pointer("/Statement"));
+    assert_eq!(
+        loc.anchor,
+        Anchor::Bytes {
+            start: text.find('\'').unwrap_or(0),
+            end: text.len() - 1
+        }
+    );
+}
+
+#[test]
+fn bad_yaml_is_one_invalid_finding() {
+    let out = load_yaml_text("AWSTemplateFormatVersion: x\nResources:\n  A: [\n");
+    assert_eq!(out.findings.len(), 1);
+    assert_eq!(out.findings[0].rule, crate::sources::INVALID_JSON);
+    assert!(out.findings[0].message.starts_with("invalid YAML: "));
+    assert!(out.roles.is_empty());
 }
