@@ -79,6 +79,8 @@ pub fn load_yaml(ctx: &LoadContext, input: &FileInput) -> Contribution {
                 )
                 .with_identity(format!("{INVALID_JSON}:{}", input.path.display())),
             );
+            // A file that does not parse may hold anything: no snippet shows it.
+            out.hide_source = true;
             return out;
         }
     };

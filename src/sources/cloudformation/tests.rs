@@ -677,5 +677,6 @@ fn bad_yaml_is_one_invalid_finding() {
     assert_eq!(out.findings.len(), 1);
     assert_eq!(out.findings[0].rule, crate::sources::INVALID_JSON);
     assert!(out.findings[0].message.starts_with("invalid YAML: "));
+    assert!(out.hide_source);
     assert!(out.roles.is_empty());
 }

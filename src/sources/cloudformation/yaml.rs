@@ -191,7 +191,9 @@ fn read_events(text: &str, bytes: &CharBytes) -> Result<Events, YamlError> {
             ),
             Event::SequenceEnd | Event::MappingEnd => {
                 if let Some(i) = open.pop() {
-                    close(&mut nodes, i, end, text);
+                    // A flow collection's end event is its closing bracket.
+                    let bracket = matches!(text.as_bytes().get(start), Some(b']' | b'}'));
+                    close(&mut nodes, i, bracket.then_some(end));
                 }
                 continue;
             }
@@ -230,19 +232,19 @@ fn read_events(text: &str, bytes: &CharBytes) -> Result<Events, YamlError> {
     })
 }
 
-/// Sets where a collection ends: at its closing bracket when it is a flow collection, else
-/// at the end of its last item (a block collection's end event comes after the blank
-/// lines and comments that follow it).
-fn close(nodes: &mut [Node], i: usize, end_event: usize, text: &str) {
+/// Sets where a collection ends: at its closing bracket (`bracket`, the end of a flow
+/// collection), else at the end of its last item (a block collection's end event comes
+/// after the blank lines and comments that follow it).
+fn close(nodes: &mut [Node], i: usize, bracket: Option<usize>) {
     let Some(node) = nodes.get(i) else { return };
-    let is_flow = matches!(text.as_bytes().get(node.start), Some(b'[' | b'{'));
     let last = match &node.kind {
-        Kind::Seq(kids) | Kind::Map(kids) => kids.last().copied(),
+        Kind::Seq(kids) | Kind::Map(kids) => kids.last().and_then(|&k| nodes.get(k)),
         _ => None,
     };
-    let end = match last.and_then(|k| nodes.get(k)) {
-        Some(kid) if !is_flow => kid.end,
-        _ => end_event,
+    let end = match (bracket, last) {
+        (Some(end), _) => end,
+        (None, Some(kid)) => kid.end,
+        (None, None) => node.end,
     };
     if let Some(node) = nodes.get_mut(i) {
         node.end = end.max(node.start);

@@ -170,6 +170,10 @@ Resources:
     let flow = "a: {b: [1, 2]}\n";
     assert_eq!(text_at(flow, "/a", false), "{b: [1, 2]}");
     assert_eq!(text_at(flow, "/a/b", false), "[1, 2]");
+    // A tagged flow collection ends at its bracket too.
+    let tagged = "a: !Join [\"\", [x, y]]\nb: 1\n";
+    assert_eq!(text_at(tagged, "/a", false), "!Join [\"\", [x, y]]");
+    assert_eq!(text_at(tagged, "/a/Fn::Join/1", false), "[x, y]");
 }
 
 #[test]
