@@ -60,7 +60,9 @@ impl Template<'_> {
         // Entities first, so that attachments find them whatever the order in the file.
         let mut attachments = Vec::new();
         let empty = Map::new();
+        let template_quiet = self.quiet;
         for (id, res) in resources {
+            self.quiet = template_quiet;
             let at = base.key(id);
             let Some(res) = res.as_object() else {
                 self.malformed(
@@ -112,6 +114,9 @@ impl Template<'_> {
                 }
                 None => &empty,
             };
+            // `Fn::Transform` (`AWS::Include`, a macro) adds properties at deploy time: what
+            // the template lacks may come from it.
+            self.quiet = template_quiet || props.contains_key("Fn::Transform");
             let props_at = at.key("Properties");
             match type_name {
                 "AWS::IAM::Role" => {
@@ -129,10 +134,11 @@ impl Template<'_> {
                     entities.groups.insert(id.clone(), self.out.groups.len());
                     self.out.groups.push(group);
                 }
-                _ => attachments.push((id, type_name, props, props_at, at)),
+                _ => attachments.push((id, type_name, props, props_at, at, self.quiet)),
             }
         }
-        for (id, type_name, props, props_at, at) in attachments {
+        for (id, type_name, props, props_at, at, quiet) in attachments {
+            self.quiet = quiet;
             match type_name {
                 "AWS::IAM::Policy" => self.policy(id, props, &props_at, &at, &mut entities),
                 "AWS::IAM::ManagedPolicy" => {
@@ -141,6 +147,7 @@ impl Template<'_> {
                 _ => self.user_to_group(props, &props_at, &at, &mut entities),
             }
         }
+        self.quiet = template_quiet;
     }
 
     pub(super) fn role(

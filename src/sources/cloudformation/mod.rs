@@ -70,15 +70,29 @@ pub fn load_yaml(ctx: &LoadContext, input: &FileInput) -> Contribution {
         Err(e) => {
             let mut out = Contribution::default();
             let end = next_char_boundary(input.text, e.at);
-            out.findings.push(
+            let finding = if e.strict_only {
+                // Not a mistake CloudFormation reports, but the template goes unchecked,
+                // and a CI checker must not pass it in silence.
+                Finding::new(
+                    INVALID_JSON,
+                    Severity::Note,
+                    input.loc(e.at..end),
+                    format!(
+                        "YAML template not read: {}, which YAML 1.2 forbids and CloudFormation may accept",
+                        e.message
+                    ),
+                )
+                .with_help("indent the lines that continue a value further than its key, so that iamlint can check the template")
+            } else {
                 Finding::new(
                     INVALID_JSON,
                     Severity::Error,
                     input.loc(e.at..end),
                     format!("invalid YAML: {}", e.message),
                 )
-                .with_identity(format!("{INVALID_JSON}:{}", input.path.display())),
-            );
+            };
+            out.findings
+                .push(finding.with_identity(format!("{INVALID_JSON}:{}", input.path.display())));
             // A file that does not parse may hold anything: no snippet shows it.
             out.hide_source = true;
             return out;
@@ -129,6 +143,7 @@ fn load_template(
         resources: &empty,
         names: RefCell::default(),
         front,
+        quiet: template::has_macro_transform(top),
         out: Contribution::default(),
     };
     let root = JsonPath::root();

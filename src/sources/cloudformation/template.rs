@@ -75,6 +75,10 @@ pub(super) struct Template<'v> {
     pub(super) names: RefCell<HashMap<String, Text>>,
     /// Which syntax the template was written in, for places in the file.
     pub(super) front: Front,
+    /// Whether shape problems go unreported: the template (or the resource being loaded)
+    /// is rewritten by a macro before CloudFormation reads it, so what it lacks or holds
+    /// in another shape may be the macro's input, not a mistake.
+    pub(super) quiet: bool,
     pub(super) out: Contribution,
 }
 
@@ -148,6 +152,9 @@ impl<'v> Template<'v> {
     }
 
     pub(super) fn malformed(&mut self, path: &JsonPath, message: String) {
+        if self.quiet {
+            return;
+        }
         self.out.findings.push(
             Finding::new(MALFORMED_SOURCE, Severity::Error, self.loc(path), message)
                 .with_identity(format!("{MALFORMED_SOURCE}:{path}")),
@@ -471,6 +478,18 @@ impl<'v> Template<'v> {
             }
         };
         Some(Arc::new(doc))
+    }
+}
+
+/// Whether a template's `Transform` names a macro (a name outside `AWS::`, or a shape
+/// not known): the template is then the macro's input. `AWS::Serverless-2016-10-31` and
+/// `AWS::LanguageExtensions` leave the IAM resources of a template as they are.
+pub(super) fn has_macro_transform(top: &Map<String, Value>) -> bool {
+    let is_macro = |v: &Value| !v.as_str().is_some_and(|name| name.starts_with("AWS::"));
+    match top.get("Transform") {
+        None => false,
+        Some(Value::Array(names)) => names.iter().any(is_macro),
+        Some(v) => is_macro(v),
     }
 }
 

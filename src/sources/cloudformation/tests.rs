@@ -73,6 +73,7 @@ fn resolve(resources: Value, v: Value, account: Option<&str>) -> Text {
             .unwrap_or(&empty),
         names: RefCell::default(),
         front: super::template::Front::Json,
+        quiet: false,
         out: Contribution::default(),
     };
     tpl.scalar(&v, 0)
@@ -679,4 +680,42 @@ fn bad_yaml_is_one_invalid_finding() {
     assert!(out.findings[0].message.starts_with("invalid YAML: "));
     assert!(out.hide_source);
     assert!(out.roles.is_empty());
+}
+
+#[test]
+fn macros_may_supply_what_a_template_lacks() {
+    let role = json!({"Type": "AWS::IAM::Role", "Properties": {"RoleName": "r"}});
+    let with = |transform: Option<Value>, role: Value| {
+        let mut t = json!({"Resources": {"R": role}});
+        if let (Some(obj), Some(tr)) = (t.as_object_mut(), transform) {
+            obj.insert("Transform".into(), tr);
+        }
+        load_value(t).findings.len()
+    };
+    assert_eq!(with(None, role.clone()), 1);
+    assert_eq!(
+        with(Some(json!("AWS::Serverless-2016-10-31")), role.clone()),
+        1
+    );
+    assert_eq!(with(Some(json!("ExecutionRoleBuilder")), role.clone()), 0);
+    assert_eq!(
+        with(Some(json!(["AWS::Serverless-2016-10-31", "Mine"])), role),
+        0
+    );
+    let included = json!({"Type": "AWS::IAM::Role", "Properties": {
+        "Fn::Transform": {"Name": "AWS::Include", "Parameters": {"Location": "s3://b/k"}}
+    }});
+    assert_eq!(with(None, included), 0);
+}
+
+#[test]
+fn yaml_the_spec_forbids_but_cloudformation_takes_is_a_note() {
+    // A quoted scalar continued at its key's indentation: PyYAML and CloudFormation read it.
+    let text = "AWSTemplateFormatVersion: x\nResources:\n  A:\n    Type: 'AWS::IAM::User\n    '\n";
+    let out = load_yaml_text(text);
+    assert_eq!(out.findings.len(), 1, "{:?}", out.findings);
+    assert_eq!(out.findings[0].severity, crate::finding::Severity::Note);
+    assert!(out.findings[0]
+        .message
+        .starts_with("YAML template not read: "));
 }

@@ -44,6 +44,10 @@ pub(super) struct YamlTemplate {
 pub(super) struct YamlError {
     pub at: usize,
     pub message: String,
+    /// The YAML breaks a rule of YAML 1.2 that the parsers CloudFormation and PyYAML use
+    /// do not enforce (continuation lines of a quoted scalar or a flow collection indented
+    /// no further than their key): the template may well deploy.
+    pub strict_only: bool,
 }
 
 /// Whether a YAML text is a CloudFormation template, by a cheap look at its top-level
@@ -75,6 +79,7 @@ pub(super) fn read(text: &str) -> Result<YamlTemplate, YamlError> {
         return Err(YamlError {
             at: 0,
             message: "no YAML document in the file".into(),
+            strict_only: false,
         });
     };
     let mut conv = Converter {
@@ -255,6 +260,7 @@ fn too_deep(at: usize) -> YamlError {
     YamlError {
         at,
         message: format!("YAML nested deeper than {MAX_NESTING} levels"),
+        strict_only: false,
     }
 }
 
@@ -269,6 +275,12 @@ fn syntax_error(e: &ScanError, bytes: &CharBytes) -> YamlError {
     };
     YamlError {
         at: bytes.of(e.marker().index()),
+        strict_only: matches!(
+            info,
+            "invalid indentation"
+                | "invalid indentation in quoted scalar"
+                | "invalid indentation in flow construct"
+        ),
         message,
     }
 }
@@ -363,6 +375,7 @@ impl<'a> Converter<'a> {
             message: format!(
                 "YAML aliases expand to more than {MAX_ALIAS_NODES} nodes beyond the file's own"
             ),
+            strict_only: false,
         })?;
         let mut span = SpanNode {
             start: node.start,
