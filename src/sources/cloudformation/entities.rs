@@ -90,7 +90,7 @@ impl Template<'_> {
                 | "AWS::IAM::Policy"
                 | "AWS::IAM::ManagedPolicy"
                 | "AWS::IAM::UserToGroupAddition" => true,
-                "AWS::IAM::User" | "AWS::IAM::Group" => false,
+                "AWS::IAM::User" | "AWS::IAM::Group" | "AWS::Serverless::Function" => false,
                 _ => continue,
             };
             let props = match res.get("Properties") {
@@ -133,6 +133,10 @@ impl Template<'_> {
                     let group = self.group(id, props, &props_at, &at);
                     entities.groups.insert(id.clone(), self.out.groups.len());
                     self.out.groups.push(group);
+                }
+                "AWS::Serverless::Function" => {
+                    let role = self.serverless_function(id, props, &props_at, &at);
+                    self.out.roles.extend(role);
                 }
                 _ => attachments.push((id, type_name, props, props_at, at, self.quiet)),
             }

@@ -34,6 +34,7 @@
 //! IAM004 finding at the position, and the rest still loads.
 
 mod entities;
+mod sam;
 mod template;
 #[cfg(test)]
 mod tests;
@@ -141,6 +142,10 @@ fn load_template(
         account,
         params: top.get("Parameters").and_then(Value::as_object),
         resources: &empty,
+        function_globals: top
+            .get("Globals")
+            .and_then(|g| g.get("Function"))
+            .and_then(Value::as_object),
         names: RefCell::default(),
         front,
         quiet: template::has_macro_transform(top),

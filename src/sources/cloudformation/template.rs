@@ -70,6 +70,8 @@ pub(super) struct Template<'v> {
     pub(super) account: Option<String>,
     pub(super) params: Option<&'v Map<String, Value>>,
     pub(super) resources: &'v Map<String, Value>,
+    /// SAM's `Globals.Function`: properties every `AWS::Serverless::Function` takes.
+    pub(super) function_globals: Option<&'v Map<String, Value>>,
     /// Names of the template's IAM resources, worked out once each: a template whose names
     /// refer to each other many times over costs no more than one that does not.
     pub(super) names: RefCell<HashMap<String, Text>>,

@@ -6,6 +6,7 @@ use crate::config::Config;
 use crate::model::inventory::Account;
 use crate::model::location::Anchor;
 use crate::model::location::{DocOrigin, Location};
+use crate::model::policy::PolicyDocument;
 use crate::sources::MALFORMED_SOURCE;
 use serde_json::json;
 use std::path::Path;
@@ -73,6 +74,7 @@ fn resolve(resources: Value, v: Value, account: Option<&str>) -> Text {
             .unwrap_or(&empty),
         names: RefCell::default(),
         front: super::template::Front::Json,
+        function_globals: None,
         quiet: false,
         out: Contribution::default(),
     };
@@ -718,4 +720,68 @@ fn yaml_the_spec_forbids_but_cloudformation_takes_is_a_note() {
     assert!(out.findings[0]
         .message
         .starts_with("YAML template not read: "));
+}
+
+#[test]
+fn sam_functions_get_the_role_sam_makes() {
+    let text = r#"Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function:
+    Timeout: 3
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      RolePath: app
+      Policies:
+        - S3ReadPolicy: {BucketName: b}
+        - AmazonS3ReadOnlyAccess
+        - !Sub arn:${AWS::Partition}:iam::aws:policy/ReadOnlyAccess
+        - Statement: [{Effect: Allow, Action: s3:GetObject, Resource: "*"}]
+  Named:
+    Type: AWS::Serverless::Function
+    Properties:
+      Role: arn:aws:iam::111122223333:role/existing
+  Single:
+    Type: AWS::Serverless::Function
+    Properties:
+      Policies: {Statement: [{Effect: Allow, Action: sqs:SendMessage, Resource: "*"}]}
+"#;
+    let out = load_yaml_text(text);
+    assert!(out.findings.is_empty(), "{:?}", out.findings);
+    let names: Vec<_> = out.roles.iter().map(|r| r.arn.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "arn:aws:iam::${AWS::AccountId}:role/app/<FnRole>",
+            "arn:aws:iam::${AWS::AccountId}:role/<SingleRole>"
+        ]
+    );
+    let f = &out.roles[0];
+    // Bare names and policy templates are SAM's to expand: left out, not guessed.
+    assert_eq!(
+        f.attached,
+        [
+            "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
+            "arn:aws:iam::aws:policy/ReadOnlyAccess"
+        ]
+    );
+    assert_eq!(f.policies.len(), 1);
+    let trust = f.trust.as_ref().expect("SAM's trust");
+    assert_eq!(
+        format!("{:?}", trust.statements[0].principal),
+        format!("{:?}", {
+            let doc = PolicyDocument::from_value(
+                &json!({"Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}),
+                trust.origin.clone(),
+                crate::model::policy::PolicyKind::Trust,
+                String::new(),
+            );
+            doc.statements[0].principal.clone()
+        })
+    );
+    assert_eq!(out.roles[1].policies.len(), 1);
+    // A role from Globals means SAM makes none.
+    let global = "Transform: AWS::Serverless-2016-10-31\nGlobals:\n  Function:\n    Role: r\nResources:\n  F:\n    Type: AWS::Serverless::Function\n    Properties: {}\n";
+    assert!(load_yaml_text(global).roles.is_empty());
 }
