@@ -258,3 +258,37 @@ fn templates_are_recognised_by_their_top_level_keys() {
     assert!(!is_yaml_template("services:\n  db:\n    image: postgres\n"));
     assert!(!is_yaml_template("Resources:\n  - a\n"));
 }
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Lines of YAML's own punctuation, tags, anchors and a template's keys, at random
+    /// indentation.
+    fn yaml() -> impl Strategy<Value = String> {
+        let line = (
+            0usize..8,
+            "(- |)?(Resources|Type|<<|&a |\\*a|!Sub |!Ref |!GetAtt |\\? |'x|\"y|é|\t|\\[|\\]|\\{|\\}|,|: |#|---|\\.\\.\\.|\\||>|AWS::IAM::Role|012|~|true){0,4}",
+        )
+            .prop_map(|(indent, text)| format!("{}{text}\n", " ".repeat(indent)));
+        prop::collection::vec(line, 0..12).prop_map(|lines| lines.concat())
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics_and_places_stay_in_the_text(text in yaml()) {
+            if let Ok(doc) = read(&text) {
+                fn check(node: &SpanNode, text: &str) {
+                    assert!(text.get(node.start..node.end).is_some(), "{node:?}");
+                    if let Some((s, e)) = node.key {
+                        assert!(text.get(s..e).is_some(), "{node:?}");
+                    }
+                    for (_, kid) in &node.kids {
+                        check(kid, text);
+                    }
+                }
+                check(&doc.spans, &text);
+            }
+        }
+    }
+}
