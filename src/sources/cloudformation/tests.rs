@@ -785,3 +785,20 @@ Resources:
     let global = "Transform: AWS::Serverless-2016-10-31\nGlobals:\n  Function:\n    Role: r\nResources:\n  F:\n    Type: AWS::Serverless::Function\n    Properties: {}\n";
     assert!(load_yaml_text(global).roles.is_empty());
 }
+
+#[test]
+fn later_yaml_documents_are_a_note() {
+    let text = "Resources:\n  U: {Type: AWS::IAM::User}\n---\nResources: [broken\n";
+    let out = load_yaml_text(text);
+    assert_eq!(out.users.len(), 1);
+    assert_eq!(out.findings.len(), 1, "{:?}", out.findings);
+    let note = &out.findings[0];
+    assert_eq!(note.severity, crate::finding::Severity::Note);
+    assert_eq!(
+        note.primary.anchor,
+        Anchor::Bytes {
+            start: text.find("---").unwrap_or(0),
+            end: text.find("---").unwrap_or(0) + 1
+        }
+    );
+}

@@ -363,6 +363,18 @@ struct Converter<'a> {
 }
 
 impl<'a> Converter<'a> {
+    /// Counts one node produced (or one merged member looked at) against the budget.
+    fn spend(&mut self, at: usize) -> Result<(), YamlError> {
+        self.budget = self.budget.checked_sub(1).ok_or_else(|| YamlError {
+            at,
+            message: format!(
+                "YAML aliases expand to more than {MAX_ALIAS_NODES} nodes beyond the file's own"
+            ),
+            strict_only: false,
+        })?;
+        Ok(())
+    }
+
     fn convert(&mut self, idx: usize, depth: usize) -> Result<(Value, SpanNode), YamlError> {
         let Some(node) = self.nodes.get(idx) else {
             return Ok((Value::Null, SpanNode::default()));
@@ -370,13 +382,7 @@ impl<'a> Converter<'a> {
         if depth > MAX_NESTING {
             return Err(too_deep(node.start));
         }
-        self.budget = self.budget.checked_sub(1).ok_or_else(|| YamlError {
-            at: node.start,
-            message: format!(
-                "YAML aliases expand to more than {MAX_ALIAS_NODES} nodes beyond the file's own"
-            ),
-            strict_only: false,
-        })?;
+        self.spend(node.start)?;
         let mut span = SpanNode {
             start: node.start,
             end: node.end,
@@ -463,6 +469,9 @@ impl<'a> Converter<'a> {
                 let Kind::Map(pairs) = &s.kind else { continue };
                 for pair in pairs.chunks(2) {
                     let [k, v] = pair else { continue };
+                    // Members a mapping already has cost a look each: `<<: [*big, *big, …]`
+                    // must not be work without end.
+                    self.spend(s.start)?;
                     let Some((key, _)) = self.key_text(*k) else {
                         continue;
                     };

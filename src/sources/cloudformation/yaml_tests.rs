@@ -292,3 +292,12 @@ mod props {
         }
     }
 }
+
+#[test]
+fn merging_one_big_mapping_many_times_stops_at_the_budget() {
+    let keys: Vec<String> = (0..2_000).map(|i| format!("k{i}: v")).collect();
+    let aliases = vec!["*big"; 100].join(", ");
+    let text = format!("big: &big {{{}}}\nm:\n  <<: [{aliases}]\n", keys.join(", "));
+    let e = error(&text);
+    assert!(e.message.contains("aliases expand"), "{e:?}");
+}
