@@ -698,3 +698,27 @@ fn hostile_yaml_templates() {
         );
     }
 }
+
+#[test]
+fn yaml_template_of_eighty_thousand_resources() {
+    // Every resource is placed when loaded: a lookup that scanned `Resources` each time
+    // took minutes here.
+    let dir = tree();
+    let mut text = String::from("AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n");
+    for i in 0..80_000 {
+        text.push_str(&format!(
+            "  U{i}:\n    Type: AWS::IAM::User\n    Properties: {{UserName: u{i}}}\n"
+        ));
+    }
+    text.push_str("  Open:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Statement: [{Effect: Allow, Principal: {AWS: '*'}, Action: 'sts:AssumeRole'}]\n");
+    write(dir.path(), "stacks/users.yaml", text.as_bytes());
+    let start = Instant::now();
+    let r = run(dir.path(), &[]);
+    r.assert_scanned_on();
+    r.assert_once("IAM102", "stacks/users.yaml");
+    assert!(
+        start.elapsed() < Duration::from_secs(60),
+        "{:?}",
+        start.elapsed()
+    );
+}

@@ -295,33 +295,55 @@ pub(super) struct SpanNode {
     pub key: Option<(usize, usize)>,
     /// Members (with their key) or items (without).
     kids: Vec<(Option<Box<str>>, SpanNode)>,
+    /// For a mapping of many members, the last member of each key: the loader places
+    /// every resource of `Resources`, and a scan over them each time would be quadratic.
+    index: Option<HashMap<Box<str>, usize>>,
 }
 
+/// Members from which a mapping is indexed.
+const INDEX_FROM: usize = 16;
+
 impl SpanNode {
+    /// Indexes a mapping's members by key, when there are many.
+    fn index_members(&mut self) {
+        if self.kids.len() < INDEX_FROM {
+            return;
+        }
+        let index = self
+            .kids
+            .iter()
+            .enumerate()
+            .filter_map(|(i, (name, _))| Some((name.clone()?, i)))
+            .collect();
+        self.index = Some(index);
+    }
+
+    /// The member of key `k` (the last, with duplicate keys, as in the value).
+    fn member(&self, k: &str) -> Option<&SpanNode> {
+        let found = match &self.index {
+            Some(index) => index.get(k).and_then(|&i| self.kids.get(i)),
+            None => self
+                .kids
+                .iter()
+                .rev()
+                .find(|(name, _)| name.as_deref() == Some(k)),
+        };
+        found.map(|(_, kid)| kid)
+    }
+
     /// The bytes of the value (or key) at `segs`, or of its nearest ancestor that has them.
     pub fn find(&self, segs: &[PathSeg], want_key: bool) -> (usize, usize) {
         let mut node = self;
         for seg in segs {
-            // With duplicate keys the last wins, as in the value.
             let next = match seg {
-                PathSeg::Key(k) => node
-                    .kids
-                    .iter()
-                    .rev()
-                    .find(|(name, _)| name.as_deref() == Some(k.as_str())),
+                PathSeg::Key(k) => node.member(k),
                 PathSeg::Index(i) => match node.kids.first() {
-                    Some((Some(_), _)) => {
-                        let k = i.to_string();
-                        node.kids
-                            .iter()
-                            .rev()
-                            .find(|(name, _)| name.as_deref() == Some(k.as_str()))
-                    }
-                    _ => node.kids.get(*i),
+                    Some((Some(_), _)) => node.member(&i.to_string()),
+                    _ => node.kids.get(*i).map(|(_, kid)| kid),
                 },
             };
             match next {
-                Some((_, kid)) => node = kid,
+                Some(kid) => node = kid,
                 None => return (node.start, node.end),
             }
         }
@@ -388,6 +410,7 @@ impl<'a> Converter<'a> {
             end: node.end,
             key: None,
             kids: Vec::new(),
+            index: None,
         };
         let value = match &node.kind {
             Kind::Alias(target) => {
@@ -424,6 +447,7 @@ impl<'a> Converter<'a> {
                     end: node.end,
                     key: None,
                     kids: vec![(Some(function.as_str().into()), member)],
+                    index: None,
                 };
                 let mut map = Map::new();
                 map.insert(function, value);
@@ -481,6 +505,7 @@ impl<'a> Converter<'a> {
                 }
             }
         }
+        span.index_members();
         Ok(Value::Object(map))
     }
 
