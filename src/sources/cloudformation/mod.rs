@@ -39,6 +39,8 @@ mod template;
 #[cfg(test)]
 mod tests;
 mod yaml;
+#[cfg(test)]
+mod yaml_load_tests;
 
 use std::cell::RefCell;
 use std::sync::Arc;
