@@ -1,8 +1,13 @@
 //! CloudFormation templates, JSON (`.json` and `.template`, CDK output included) and YAML
-//! (`.yaml`, `.yml`, `.template`, short-form tags included; see [`yaml`]): the IAM
+//! (`.yaml`, `.yml`, `.template`, short-form tags included; see `yaml.rs`): the IAM
 //! roles, users, groups, inline and managed policies a template declares, and which
 //! entities its `AWS::IAM::Policy`, `AWS::IAM::ManagedPolicy` and
-//! `AWS::IAM::UserToGroupAddition` resources attach to.
+//! `AWS::IAM::UserToGroupAddition` resources attach to, and the roles AWS SAM makes for
+//! its functions (`sam.rs`).
+//!
+//! One loader walks both syntaxes: the YAML front end turns a YAML template into the same
+//! JSON value, short forms written out (`!Sub x` as `{"Fn::Sub": x}`), and keeps the
+//! YAML byte range of every value; only how a path becomes a place differs (`template::Front`).
 //!
 //! Intrinsic functions are resolved where the template alone says what they give: `Ref` to
 //! a parameter with a default, to `AWS::Partition` (`aws`), `AWS::URLSuffix` and
@@ -14,8 +19,9 @@
 //! by its resolved string or, when unknown, by a `${…}` placeholder that rules treat as a
 //! placeholder; the paths of unknown values are kept on the document
 //! ([`PolicyDocument::unresolved`]). Since only whole values are replaced, paths in the
-//! copy are paths in the template, and `DocOrigin::Json` positions point at the original
-//! text (the intrinsic object itself, for a resolved value).
+//! copy are paths in the template, and positions (`DocOrigin::Json`, or the YAML spans
+//! through `DocOrigin::Mapped`) point at the original text (the intrinsic itself, for a
+//! resolved value).
 //!
 //! Two stand-ins, both chosen so that ARN rules see a placeholder and never a guess:
 //! - Without an account configured for the file (`[[account]] paths` or `default-account`),
@@ -31,7 +37,9 @@
 //! ["existing-role"]`) becomes a stub in the template's account with path `/`, since the
 //! real path is not in the template. A template with a shape CloudFormation rejects (a
 //! role without `AssumeRolePolicyDocument`, `Properties` that is not an object) gives an
-//! IAM004 finding at the position, and the rest still loads.
+//! IAM004 finding at the position, and the rest still loads; unless a macro rewrites the
+//! template (a `Transform` outside `AWS::`) or the resource (`Fn::Transform`) first, when
+//! what the template lacks may be the macro's to add.
 
 mod entities;
 mod sam;
