@@ -18,10 +18,10 @@
 //! loaded as a *resolved copy*: each intrinsic object is replaced, one value for one value,
 //! by its resolved string or, when unknown, by a `${…}` placeholder that rules treat as a
 //! placeholder; the paths of unknown values are kept on the document
-//! ([`PolicyDocument::unresolved`](crate::model::policy::PolicyDocument::unresolved)). Since only whole values are replaced, paths in the
-//! copy are paths in the template, and positions (`DocOrigin::Json`, or the YAML spans
-//! through `DocOrigin::Mapped`) point at the original text (the intrinsic itself, for a
-//! resolved value).
+//! ([`PolicyDocument::unresolved`](crate::model::policy::PolicyDocument::unresolved)).
+//! Since only whole values are replaced, paths in the copy are paths in the template, and
+//! positions (`DocOrigin::Json`, or the YAML spans through `DocOrigin::Mapped`) point at
+//! the original text (the intrinsic itself, for a resolved value).
 //!
 //! Two stand-ins, both chosen so that ARN rules see a placeholder and never a guess:
 //! - Without an account configured for the file (`[[account]] paths` or `default-account`),
