@@ -53,8 +53,13 @@ pub(super) struct YamlError {
 /// Whether a YAML text is a CloudFormation template, by a cheap look at its top-level
 /// keys before any parse: `AWSTemplateFormatVersion`, or `Resources` and an `AWS::` type.
 /// Kubernetes manifests, workflows and compose files have neither at the start of a line.
+/// A template written as JSON in a `.yaml` file (JSON is YAML) is one by its JSON keys.
 pub fn is_yaml_template(text: &str) -> bool {
     let bytes = text.as_bytes();
+    if text.trim_start().starts_with('{') {
+        let has = |m: &[u8]| memchr::memmem::find(bytes, m).is_some();
+        return has(b"\"AWSTemplateFormatVersion\"") || (has(b"\"Resources\"") && has(b"AWS::"));
+    }
     starts_a_line(bytes, b"AWSTemplateFormatVersion")
         || (starts_a_line(bytes, b"Resources:") && memchr::memmem::find(bytes, b"AWS::").is_some())
 }

@@ -257,6 +257,19 @@ fn templates_are_recognised_by_their_top_level_keys() {
     ));
     assert!(!is_yaml_template("services:\n  db:\n    image: postgres\n"));
     assert!(!is_yaml_template("Resources:\n  - a\n"));
+    // JSON is YAML: a JSON template in a `.yaml` file.
+    assert!(is_yaml_template(
+        "{\n  \"AWSTemplateFormatVersion\": \"2010-09-09\",\n  \"Resources\": {}\n}\n"
+    ));
+    assert!(!is_yaml_template(
+        "{\"name\": \"chart\", \"version\": \"1.0\"}\n"
+    ));
+    let doc = read("{\"Resources\": {\"R\": {\"Type\": \"AWS::IAM::User\"}}}")
+        .expect("JSON reads as YAML");
+    assert_eq!(
+        doc.value,
+        json!({"Resources": {"R": {"Type": "AWS::IAM::User"}}})
+    );
 }
 
 mod props {
