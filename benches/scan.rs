@@ -5,8 +5,10 @@
 //! `--child`), so each peak-memory figure (VmHWM from /proc/self/status) is that
 //! measurement's alone. The parse floor is the least any linter of these files must do:
 //! walk the tree (walkdir), read every candidate file (and every `.tf` / `.tfvars`) and
-//! parse the JSON ones with `serde_json::from_slice::<Value>` and the HCL ones with
-//! `hcl_edit::parser::parse_body` on rayon, with no model, rules or output.
+//! parse the JSON ones with `serde_json::from_slice::<Value>`, the HCL ones with
+//! `hcl_edit::parser::parse_body` and the YAML CloudFormation templates with
+//! `saphyr_parser`'s events (the parser iamlint reads them with) on rayon, with no model,
+//! rules or output.
 //!
 //! Two shapes: the JSON monorepo (every JSON format iamlint reads, plus unrelated JSON)
 //! and the HCL tree of issue #12 (hand-written Terraform: N `.tf` files of IAM root
@@ -55,6 +57,8 @@ struct FloorCount {
     json_parsed: usize,
     hcl_files: usize,
     hcl_parsed: usize,
+    yaml_templates: usize,
+    yaml_parsed: usize,
     bytes: u64,
 }
 
@@ -65,13 +69,21 @@ impl FloorCount {
             json_parsed: self.json_parsed + o.json_parsed,
             hcl_files: self.hcl_files + o.hcl_files,
             hcl_parsed: self.hcl_parsed + o.hcl_parsed,
+            yaml_templates: self.yaml_templates + o.yaml_templates,
+            yaml_parsed: self.yaml_parsed + o.yaml_parsed,
             bytes: self.bytes + o.bytes,
         }
     }
 }
 
+/// YAML files (`.yaml`, `.yml`).
+fn is_yaml(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "yaml" || e == "yml")
+}
+
 /// The parse floor: walk, read, parse (JSON with serde_json, `.tf` / `.tfvars` with
-/// hcl-edit; the parsed trees are dropped).
+/// hcl-edit, YAML templates with saphyr-parser; the parsed trees are dropped). Which YAML
+/// files are templates is told by content, as the scan does: any linter must look.
 fn floor(dir: &Path) -> FloorCount {
     let files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
         .sort_by_file_name()
@@ -99,6 +111,13 @@ fn floor(dir: &Path) -> FloorCount {
                 let ok = std::str::from_utf8(&bytes)
                     .is_ok_and(|text| hcl_edit::parser::parse_body(text).is_ok());
                 c.hcl_parsed = usize::from(ok);
+            } else if is_yaml(p) {
+                let text = std::str::from_utf8(&bytes).unwrap_or_default();
+                if iamlint::sources::cloudformation::is_yaml_template(text) {
+                    c.yaml_templates = 1;
+                    let ok = saphyr_parser::Parser::new_from_str(text).all(|e| e.is_ok());
+                    c.yaml_parsed = usize::from(ok);
+                }
             } else if p.extension().is_some_and(|e| e == "json") {
                 c.json_parsed = usize::from(serde_json::from_slice::<Value>(&bytes).is_ok());
             }
@@ -117,8 +136,8 @@ fn child(kind: &str, dir: &Path, extra: &[String]) {
             let elapsed = t.elapsed();
             println!("ms={}", elapsed.as_secs_f64() * 1000.0);
             println!(
-                "files={}\nparsed={}\nhcl_files={}\nhcl_parsed={}\nbytes={}",
-                c.files, c.json_parsed, c.hcl_files, c.hcl_parsed, c.bytes
+                "files={}\nparsed={}\nhcl_files={}\nhcl_parsed={}\nyaml_templates={}\nyaml_parsed={}\nbytes={}",
+                c.files, c.json_parsed, c.hcl_files, c.hcl_parsed, c.yaml_templates, c.yaml_parsed, c.bytes
             );
         }
         "scan" => {

@@ -5,7 +5,7 @@ set -eu
 cd "$(dirname "$0")"
 secs=${1:-120}
 ./seed.sh
-for t in policy_json aws_ini terraform cloudformation_dump; do
+for t in policy_json aws_ini terraform cloudformation_dump cloudformation_yaml; do
     cargo +nightly fuzz run -O "$t" "corpus/$t" -- \
         -max_total_time="$secs" -rss_limit_mb=4096 -timeout=20 -print_final_stats=1
 done

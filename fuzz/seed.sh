@@ -20,3 +20,4 @@ seed policy_json 5 $(find ../testdata -name '*.json' ! -path '*/sources/*' | sor
 seed aws_ini 3 $(find ../testdata -name 'config' -o -name 'credentials' -o -name '*.aws-config' | sort) /dev/null
 seed terraform 3 $(find ../testdata -name '*.json' -path '*terraform*' -o -name '*.tfstate' -o -name '*.tf.json' | sort) /dev/null
 seed cloudformation_dump 3 $(find ../testdata -name '*.json' \( -path '*cloudformation*' -o -path '*dump*' -o -name '*.template*' \) | sort) /dev/null
+seed cloudformation_yaml 3 $(find ../testdata -name '*.yaml' -o -name '*.yml' -o -name '*.template' | sort) /dev/null

@@ -89,6 +89,8 @@ pub fn is_candidate_name(path: &Path) -> bool {
         || lower.ends_with(".tf")
         || lower.ends_with(".tfvars")
         || lower.ends_with(".template")
+        || lower.ends_with(".yaml")
+        || lower.ends_with(".yml")
         || lower.ends_with(".tfstate")
         || lower == "config"
         || lower == "credentials"

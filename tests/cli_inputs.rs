@@ -532,12 +532,18 @@ fn a_named_yaml_template_goes_where_walked_yaml_templates_go() {
     write(
         dir.path(),
         "stack.txt",
-        b"AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Role:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument: {}\n",
+        b"AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Role:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n          - Effect: Allow\n            Action: sts:AssumeRole\n            Principal:\n              AWS: '*'\n",
     );
     let json = iamlint(dir.path(), &["check", "--format", "json", "stack.txt"]);
-    // Not a broken JSON file: until YAML templates are read, a note says it was not.
+    // Read as the YAML template it is, not as a broken JSON file.
     assert!(json.of_rule("IAM002").is_empty(), "{}", json.stdout);
-    assert_eq!(json.rules_of_file("stack.txt"), ["IAM007"]);
+    assert_eq!(json.rules_of_file("stack.txt"), ["IAM102"]);
+    assert_eq!(
+        json.of_rule("IAM102")[0]["start"]["line"],
+        12,
+        "{}",
+        json.stdout
+    );
 }
 
 #[test]

@@ -62,7 +62,13 @@ fn rules_of(results: &[Resolved]) -> Vec<&'static str> {
 
 #[test]
 fn seed000_console_chain_in_every_format() {
-    for format in ["manifest", "dump", "terraform", "cloudformation"] {
+    for format in [
+        "manifest",
+        "dump",
+        "terraform",
+        "cloudformation",
+        "cloudformation-yaml",
+    ] {
         let before = scan(&format!("seed000/{format}/before"));
         assert_eq!(
             rules_of(&before),
@@ -87,6 +93,26 @@ fn seed000_console_chain_in_every_format() {
             "{format}: after the fix nothing fires:\n{}",
             summary(&after)
         );
+    }
+}
+
+/// The rule, message and chain of each finding, without its place.
+fn what(results: &[Resolved]) -> Vec<(&'static str, String, Vec<String>)> {
+    results
+        .iter()
+        .map(|r| {
+            let steps = r.flow.iter().map(|(_, msg)| msg.clone()).collect();
+            (r.finding.rule, r.finding.message.clone(), steps)
+        })
+        .collect()
+}
+
+#[test]
+fn seed000_templates_in_json_and_yaml_give_the_same_findings() {
+    for side in ["before", "after"] {
+        let json = scan(&format!("seed000/cloudformation/{side}"));
+        let yaml = scan(&format!("seed000/cloudformation-yaml/{side}"));
+        assert_eq!(what(&json), what(&yaml), "{side}");
     }
 }
 

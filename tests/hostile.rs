@@ -630,3 +630,94 @@ fn closed_stdout_is_not_an_error() {
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     let _ = std::io::stderr().flush();
 }
+
+#[test]
+fn hostile_yaml_templates() {
+    let dir = tree();
+    let head = "AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n";
+    // A billion laughs: nine levels of ten aliases.
+    let mut laughs = format!("{head}  A: {{Type: AWS::IAM::User}}\nMappings:\n  l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    for i in 1..10 {
+        let prev = format!("*l{}", i - 1);
+        laughs.push_str(&format!(
+            "  l{i}: &l{i} [{}]\n",
+            [prev.as_str(); 10].join(", ")
+        ));
+    }
+    write(dir.path(), "stacks/laughs.yaml", laughs.as_bytes());
+    // Deep block nesting, deep flow nesting.
+    let mut block = String::from(head);
+    for depth in 0..2_000 {
+        block.push_str(&" ".repeat(depth + 2));
+        block.push_str(&format!("k{depth}:\n"));
+    }
+    write(dir.path(), "stacks/deep-block.yaml", block.as_bytes());
+    let flow = format!("{head}  A: {}{}\n", "[".repeat(50_000), "]".repeat(50_000));
+    write(dir.path(), "stacks/deep-flow.yml", flow.as_bytes());
+    // A secret after the error: never shown.
+    write(
+        dir.path(),
+        "stacks/broken.template",
+        format!("{head}  A: [unclosed\n  B: AKIAIOSFODNN7EXAMPLE\n").as_bytes(),
+    );
+    // Not templates: never parsed, never reported, broken or not.
+    write(
+        dir.path(),
+        "k8s/deploy.yaml",
+        b"apiVersion: v1\nkind: Pod\nspec: [unclosed\n",
+    );
+    write(
+        dir.path(),
+        ".github/workflows/ci.yml",
+        b"on: push\njobs: {x: {runs-on: [\n",
+    );
+    let r = run(dir.path(), &[]);
+    r.assert_scanned_on();
+    for p in [
+        "stacks/laughs.yaml",
+        "stacks/deep-block.yaml",
+        "stacks/deep-flow.yml",
+        "stacks/broken.template",
+    ] {
+        r.assert_once("IAM002", p);
+    }
+    assert!(r
+        .message("IAM002", "stacks/laughs.yaml")
+        .contains("aliases expand"));
+    assert!(r
+        .message("IAM002", "stacks/deep-block.yaml")
+        .contains("nested deeper"));
+    for f in &r.findings {
+        let text = f.to_string();
+        assert!(!text.contains("AKIAIOSFODNN7EXAMPLE"), "{text}");
+        let path = f["path"].as_str().unwrap_or_default();
+        assert!(
+            !path.contains("k8s/") && !path.contains(".github/"),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn yaml_template_of_eighty_thousand_resources() {
+    // Every resource is placed when loaded: a lookup that scanned `Resources` each time
+    // took minutes here.
+    let dir = tree();
+    let mut text = String::from("AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n");
+    for i in 0..80_000 {
+        text.push_str(&format!(
+            "  U{i}:\n    Type: AWS::IAM::User\n    Properties: {{UserName: u{i}}}\n"
+        ));
+    }
+    text.push_str("  Open:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Statement: [{Effect: Allow, Principal: {AWS: '*'}, Action: 'sts:AssumeRole'}]\n");
+    write(dir.path(), "stacks/users.yaml", text.as_bytes());
+    let start = Instant::now();
+    let r = run(dir.path(), &[]);
+    r.assert_scanned_on();
+    r.assert_once("IAM102", "stacks/users.yaml");
+    assert!(
+        start.elapsed() < Duration::from_secs(60),
+        "{:?}",
+        start.elapsed()
+    );
+}

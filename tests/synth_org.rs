@@ -92,6 +92,15 @@ fn generation_is_deterministic() {
             "no {kind} files"
         );
     }
+    // Templates in both syntaxes, and YAML that is no template.
+    let names: Vec<String> = walkdir::WalkDir::new(a.path())
+        .into_iter()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    for name in ["iam.template.json", "iam.template.yaml", "k8s.yaml"] {
+        assert!(names.iter().any(|n| n == name), "no {name}");
+    }
 }
 
 #[test]

@@ -90,8 +90,9 @@ const IAM_TYPES: &[&str] = &[
 ];
 
 /// Resource types of STS ARNs (`arn:aws:sts::ACCOUNT:TYPE/…`): role sessions, federated
-/// user sessions and the self-session of the STS reference.
-const STS_TYPES: &[&str] = &["assumed-role", "federated-user", "self-session"];
+/// user sessions, and the reference's "self-session", whose ARN is
+/// `arn:aws:sts::ACCOUNT:self` (`sts:SetContext`), with nothing after the type.
+const STS_TYPES: &[&str] = &["assumed-role", "federated-user", "self"];
 
 /// What IAM makes of an IAM or STS ARN beyond its shape: a well-formed ARN that names
 /// nothing IAM has, so it never matches and IAM rejects it as a principal.
@@ -202,10 +203,11 @@ impl<'a> ArnRef<'a> {
         if !types.contains(&kind) {
             return Some(IamArnProblem::UnknownType(kind.to_owned()));
         }
-        // `root` is the whole resource of an account principal; every other type names
-        // something after its slash.
+        // `root` is the whole resource of an account principal, and `self` of STS's
+        // self-session; every other type names something after its slash.
         let name = self.resource.get(kind.len() + 1..).unwrap_or_default();
-        (kind != "root" && name.is_empty()).then(|| IamArnProblem::EmptyName(kind.to_owned()))
+        let whole = matches!((self.service, kind), ("iam", "root") | ("sts", "self"));
+        (!whole && name.is_empty()).then(|| IamArnProblem::EmptyName(kind.to_owned()))
     }
 
     /// Whether a trust policy can name this ARN as an `AWS` principal: an account root,
@@ -395,6 +397,8 @@ mod tests {
             "arn:aws:iam::123456789012:${var.kind}/x",
             "arn:aws:s3:us-east-1::bucket",
             "arn:aws:ec2:us-east-1:123456789012:roles/x",
+            "arn:aws:sts::*:self",
+            "arn:aws:sts::123456789012:self",
         ] {
             assert_eq!(problem(fine), None, "{fine}");
         }

@@ -442,6 +442,17 @@ fn load_known(
         }
         return (SourceFormat::CredentialCache, part);
     }
+    if is_yaml_file(path, text) {
+        // A CloudFormation template when its content says so; any other YAML (Kubernetes,
+        // workflows, compose files) is nothing iamlint reads, and is not parsed.
+        if cloudformation::is_yaml_template(text) {
+            return (
+                SourceFormat::CloudFormation,
+                cloudformation::load_yaml(ctx, &input),
+            );
+        }
+        return (SourceFormat::Unknown, out);
+    }
     let is_tf_json = path
         .file_name()
         .and_then(|n| n.to_str())
@@ -468,17 +479,18 @@ fn load_known(
             }
         };
     }
+    if named && !looks_json && cloudformation::is_yaml_template(text) {
+        return (
+            SourceFormat::CloudFormation,
+            cloudformation::load_yaml(ctx, &input),
+        );
+    }
     if !ours
         && !named
         && !is_tf_json
         && !has_json_marker(text.as_bytes())
         && memchr::memmem::find(text.as_bytes(), CREDENTIAL_MARKER).is_none()
     {
-        return (SourceFormat::Unknown, out);
-    }
-    if is_yaml_template(path, text) || (named && !looks_json && looks_like_yaml_template(text)) {
-        // A YAML CloudFormation template: not read (only JSON templates are), and not a
-        // broken JSON file either.
         return (SourceFormat::Unknown, out);
     }
     if text.trim().is_empty() {
@@ -734,33 +746,17 @@ fn open_for_reading(path: &Path) -> std::io::Result<std::fs::File> {
     options.open(path)
 }
 
-/// Whether a `.template` file holds YAML rather than JSON (CloudFormation takes both).
-fn is_yaml_template(path: &Path, text: &str) -> bool {
-    let is_template = path
+/// Whether a file holds YAML: a `.yaml` or `.yml` file, or a `.template` that is not JSON
+/// (CloudFormation takes both).
+fn is_yaml_file(path: &Path, text: &str) -> bool {
+    let ext = path
         .extension()
         .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("template"));
-    is_template && !text.trim_start().starts_with('{')
-}
-
-/// Whether text is YAML that reads as a CloudFormation template: for a file named on the
-/// command line, whose name says nothing. Its top-level keys say it: a template format
-/// version, or `Resources:` with a resource `Type: AWS::…` (SAM's `AWS::Serverless::…`
-/// included).
-fn looks_like_yaml_template(text: &str) -> bool {
-    let top = |key: &str| {
-        text.lines()
-            .any(|l| l.strip_prefix(key).is_some_and(|r| r.starts_with(':')))
-    };
-    top("AWSTemplateFormatVersion")
-        || (top("Resources")
-            && text.lines().any(|l| {
-                l.trim_start().strip_prefix("Type:").is_some_and(|t| {
-                    t.trim_start()
-                        .trim_start_matches(['"', '\''])
-                        .starts_with("AWS::")
-                })
-            }))
+        .unwrap_or_default();
+    if ext.eq_ignore_ascii_case("yaml") || ext.eq_ignore_ascii_case("yml") {
+        return true;
+    }
+    ext.eq_ignore_ascii_case("template") && !text.trim_start().starts_with('{')
 }
 
 /// Whether text is Terraform HCL: a line opens a top-level block of the kinds that hold
@@ -883,7 +879,7 @@ fn offset_of_line_col(text: &str, line: usize, column: usize) -> usize {
     off
 }
 
-fn next_char_boundary(text: &str, offset: usize) -> usize {
+pub(crate) fn next_char_boundary(text: &str, offset: usize) -> usize {
     let mut end = (offset + 1).min(text.len());
     while end < text.len() && !text.is_char_boundary(end) {
         end += 1;
@@ -944,16 +940,6 @@ mod tests {
 
     #[test]
     fn named_files_are_told_by_content() {
-        assert!(looks_like_yaml_template(
-            "AWSTemplateFormatVersion: '2010-09-09'\nResources: {}\n"
-        ));
-        assert!(looks_like_yaml_template(
-            "Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: 'AWS::Serverless::Function'\n"
-        ));
-        assert!(!looks_like_yaml_template(
-            "name: ci\non: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n"
-        ));
-        assert!(!looks_like_yaml_template("Resources:\n  - Type: Other\n"));
         assert!(looks_like_hcl(
             "provider \"aws\" {\n  region = \"eu-west-1\"\n}\n"
         ));

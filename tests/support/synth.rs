@@ -1010,11 +1010,89 @@ fn write_cloudformation(w: &mut Writer, plan: &AccountPlan) {
         "Resources": resources,
         "Outputs": {"CiRoleArn": {"Value": {"Fn::Sub": format!("arn:aws:iam::${{AWS::AccountId}}:role/a{}-ci", plan.index)}}},
     });
-    w.json(
-        "cloudformation",
-        &format!("stacks/a{}/iam.template.json", plan.index),
-        &template,
-    );
+    // About half the stacks are YAML with short-form tags, as most hand-written templates
+    // are (with the four formats taking turns, every other CloudFormation account).
+    if plan.index % 8 >= 4 {
+        let mut text = String::new();
+        yaml_block(&template, 0, &mut text);
+        w.write(
+            "cloudformation",
+            &format!("stacks/a{}/iam.template.yaml", plan.index),
+            &text,
+        );
+    } else {
+        w.json(
+            "cloudformation",
+            &format!("stacks/a{}/iam.template.json", plan.index),
+            &template,
+        );
+    }
+}
+
+/// `{"Ref": x}` and `{"Fn::Sub": x}` as their YAML short-form tags.
+fn short_form(v: &Value) -> Option<(String, &Value)> {
+    let map = v.as_object().filter(|m| m.len() == 1)?;
+    let (k, arg) = map.iter().next()?;
+    match k.as_str() {
+        "Ref" => Some(("!Ref".into(), arg)),
+        k => k.strip_prefix("Fn::").map(|f| (format!("!{f}"), arg)),
+    }
+}
+
+/// A value on one line: scalars (strings double-quoted, which JSON's escapes also are in
+/// YAML), short forms, and flow collections.
+fn yaml_inline(v: &Value) -> String {
+    if let Some((tag, arg)) = short_form(v) {
+        return format!("{tag} {}", yaml_inline(arg));
+    }
+    match v {
+        Value::Array(items) => {
+            let items: Vec<String> = items.iter().map(yaml_inline).collect();
+            format!("[{}]", items.join(", "))
+        }
+        Value::Object(map) => {
+            let members: Vec<String> = map
+                .iter()
+                .map(|(k, x)| format!("{}: {}", Value::String(k.clone()), yaml_inline(x)))
+                .collect();
+            format!("{{{}}}", members.join(", "))
+        }
+        other => other.to_string(),
+    }
+}
+
+/// A value in YAML's block style, `indent` spaces in.
+fn yaml_block(v: &Value, indent: usize, out: &mut String) {
+    let pad = " ".repeat(indent);
+    let is_block = |x: &Value| match x {
+        Value::Array(items) => !items.is_empty(),
+        Value::Object(map) => !map.is_empty() && short_form(x).is_none(),
+        _ => false,
+    };
+    match v {
+        Value::Object(map) if short_form(v).is_none() => {
+            for (k, x) in map {
+                if is_block(x) {
+                    out.push_str(&format!("{pad}{k}:\n"));
+                    yaml_block(x, indent + 2, out);
+                } else {
+                    out.push_str(&format!("{pad}{k}: {}\n", yaml_inline(x)));
+                }
+            }
+        }
+        Value::Array(items) => {
+            for x in items {
+                if is_block(x) {
+                    let mut inner = String::new();
+                    yaml_block(x, indent + 2, &mut inner);
+                    out.push_str(&format!("{pad}- {}", inner.get(indent + 2..).unwrap_or("")));
+                } else {
+                    out.push_str(&format!("{pad}- {}\n", yaml_inline(x)));
+                }
+            }
+        }
+        other => out.push_str(&format!("{pad}{}\n", yaml_inline(other))),
+    }
 }
 
 fn write_profiles(w: &mut Writer, plan: &AccountPlan) {
@@ -1085,6 +1163,17 @@ fn write_noise(w: &mut Writer, spec: &OrgSpec) {
                     "noise",
                     &format!("packages/pkg-{pkg}/package-lock.json"),
                     &json!({"name": format!("@corp/pkg-{pkg}"), "lockfileVersion": 3, "packages": packages}),
+                );
+            }
+            4 => {
+                // Kubernetes YAML: no template, never parsed.
+                w.write(
+                    "noise",
+                    &format!("packages/pkg-{pkg}/deploy/k8s.yaml"),
+                    &format!(
+                        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: pkg-{pkg}\nspec:\n  replicas: {}\n  template:\n    spec:\n      containers:\n        - name: app\n          image: corp/pkg-{pkg}:1.0\n          resources: {{limits: {{cpu: \"1\"}}}}\n",
+                        1 + rng.below(5)
+                    ),
                 );
             }
             3 => {

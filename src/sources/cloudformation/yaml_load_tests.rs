@@ -1,0 +1,300 @@
+//! Unit tests of the loader on YAML templates: the same loading as JSON, places in the
+//! YAML text, SAM functions, macros, and what becomes of YAML that does not read.
+
+use super::tests::load_value;
+use super::*;
+use crate::config::Config;
+use crate::model::location::{Anchor, Location};
+use crate::model::policy::PolicyDocument;
+use serde_json::json;
+use std::path::Path;
+
+fn load_yaml_text(text: &str) -> Contribution {
+    let config = Config::default();
+    let ctx = LoadContext::new(&config);
+    let input = FileInput {
+        id: 3,
+        path: Path::new("stack.yaml"),
+        text,
+        offset: 0,
+    };
+    load_yaml(&ctx, &input)
+}
+
+/// What a contribution says about its roles and documents, whatever the syntax.
+fn summary(out: &Contribution) -> Vec<String> {
+    let mut lines = Vec::new();
+    for r in &out.roles {
+        lines.push(format!(
+            "role {} {} {:?} {:?}",
+            r.name, r.arn, r.attached, r.max_session_duration
+        ));
+        for d in r.trust.iter().chain(&r.policies) {
+            lines.push(format!(
+                "  {} {:?} {:?} unresolved {:?}",
+                d.label, d.version, d.statements, d.unresolved
+            ));
+        }
+    }
+    for m in &out.managed_policies {
+        lines.push(format!("managed {}", m.arn));
+    }
+    for f in &out.findings {
+        lines.push(format!("finding {} {}", f.rule, f.message));
+    }
+    lines
+}
+
+const YAML_TWIN: &str = r#"AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  Env: {Type: String, Default: prod}
+  Tooling: {Type: String, Default: 012345678901}
+Resources:
+  Deploy:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: !Sub "${Env}-deploy"
+      MaxSessionDuration: 7200
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal:
+              AWS: !Sub "arn:${AWS::Partition}:iam::${Tooling}:root"
+            Action: sts:AssumeRole
+            Condition:
+              Bool: {aws:MultiFactorAuthPresent: true}
+      ManagedPolicyArns: [!Ref Boundary]
+      Policies:
+        - PolicyName: read
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Action: [s3:GetObject]
+                Resource: !Join ["", ["arn:aws:s3:::", !ImportValue Bucket, "/*"]]
+  Boundary:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Action: iam:PassRole
+            Resource: !GetAtt Deploy.Arn
+  Broken:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: broken
+"#;
+
+#[test]
+fn json_and_yaml_twins_load_the_same() {
+    let json_twin = json!({
+        "AWSTemplateFormatVersion": "2010-09-09",
+        "Parameters": {
+            "Env": {"Type": "String", "Default": "prod"},
+            "Tooling": {"Type": "String", "Default": "012345678901"}
+        },
+        "Resources": {
+            "Deploy": {"Type": "AWS::IAM::Role", "Properties": {
+                "RoleName": {"Fn::Sub": "${Env}-deploy"},
+                "MaxSessionDuration": 7200,
+                "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{
+                    "Effect": "Allow",
+                    "Principal": {"AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::${Tooling}:root"}},
+                    "Action": "sts:AssumeRole",
+                    "Condition": {"Bool": {"aws:MultiFactorAuthPresent": true}}
+                }]},
+                "ManagedPolicyArns": [{"Ref": "Boundary"}],
+                "Policies": [{"PolicyName": "read", "PolicyDocument": {"Statement": [{
+                    "Effect": "Allow", "Action": ["s3:GetObject"],
+                    "Resource": {"Fn::Join": ["", ["arn:aws:s3:::", {"Fn::ImportValue": "Bucket"}, "/*"]]}
+                }]}}]
+            }},
+            "Boundary": {"Type": "AWS::IAM::ManagedPolicy", "Properties": {"PolicyDocument": {
+                "Statement": [{"Effect": "Allow", "Action": "iam:PassRole",
+                    "Resource": {"Fn::GetAtt": "Deploy.Arn"}}]
+            }}},
+            "Broken": {"Type": "AWS::IAM::Role", "Properties": {"RoleName": "broken"}}
+        }
+    });
+    let from_json = summary(&load_value(json_twin));
+    let from_yaml = summary(&load_yaml_text(YAML_TWIN));
+    assert_eq!(from_json, from_yaml);
+    // The account id stays text with its leading zero.
+    assert!(
+        from_yaml
+            .iter()
+            .any(|l| l.contains("arn:aws:iam::012345678901:root")),
+        "{from_yaml:#?}"
+    );
+}
+
+#[test]
+fn yaml_places_are_the_yaml_text() {
+    let out = load_yaml_text(YAML_TWIN);
+    let at = |loc: &Location| match loc.anchor {
+        Anchor::Bytes { start, end } => YAML_TWIN.get(start..end).unwrap_or("?").to_owned(),
+        ref other => format!("{other:?}"),
+    };
+    let deploy = &out.roles[0];
+    assert!(at(&deploy.defined_at[0]).starts_with("Type: AWS::IAM::Role"));
+    let trust = deploy.trust.as_ref().expect("trust");
+    let principal = trust
+        .origin
+        .at(&JsonPath::from_pointer("/Statement/0/Principal/AWS"));
+    assert_eq!(
+        at(&principal),
+        r#"!Sub "arn:${AWS::Partition}:iam::${Tooling}:root""#
+    );
+    let key = trust
+        .origin
+        .key_at(&JsonPath::from_pointer("/Statement/0/Condition"));
+    assert_eq!(at(&key), "Condition");
+    let broken = &out.findings[0];
+    assert_eq!(broken.rule, MALFORMED_SOURCE);
+    assert_eq!(at(&broken.primary), "RoleName: broken");
+}
+
+#[test]
+fn yaml_policy_strings_are_placed_at_the_string() {
+    let text = "Resources:\n  P:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument: '{\"Statement\": []}'\n";
+    let out = load_yaml_text(text);
+    let doc = out.managed_policies[0].document.as_ref().expect("document");
+    let loc = doc.origin.at(&JsonPath::from_pointer("/Statement"));
+    assert_eq!(
+        loc.anchor,
+        Anchor::Bytes {
+            start: text.find('\'').unwrap_or(0),
+            end: text.len() - 1
+        }
+    );
+}
+
+#[test]
+fn bad_yaml_is_one_invalid_finding() {
+    let out = load_yaml_text("AWSTemplateFormatVersion: x\nResources:\n  A: [\n");
+    assert_eq!(out.findings.len(), 1);
+    assert_eq!(out.findings[0].rule, crate::sources::INVALID_JSON);
+    assert!(out.findings[0].message.starts_with("invalid YAML: "));
+    assert!(out.hide_source);
+    assert!(out.roles.is_empty());
+}
+
+#[test]
+fn macros_may_supply_what_a_template_lacks() {
+    let role = json!({"Type": "AWS::IAM::Role", "Properties": {"RoleName": "r"}});
+    let with = |transform: Option<Value>, role: Value| {
+        let mut t = json!({"Resources": {"R": role}});
+        if let (Some(obj), Some(tr)) = (t.as_object_mut(), transform) {
+            obj.insert("Transform".into(), tr);
+        }
+        load_value(t).findings.len()
+    };
+    assert_eq!(with(None, role.clone()), 1);
+    assert_eq!(
+        with(Some(json!("AWS::Serverless-2016-10-31")), role.clone()),
+        1
+    );
+    assert_eq!(with(Some(json!("ExecutionRoleBuilder")), role.clone()), 0);
+    assert_eq!(
+        with(Some(json!(["AWS::Serverless-2016-10-31", "Mine"])), role),
+        0
+    );
+    let included = json!({"Type": "AWS::IAM::Role", "Properties": {
+        "Fn::Transform": {"Name": "AWS::Include", "Parameters": {"Location": "s3://b/k"}}
+    }});
+    assert_eq!(with(None, included), 0);
+}
+
+#[test]
+fn yaml_the_spec_forbids_but_cloudformation_takes_is_a_note() {
+    // A quoted scalar continued at its key's indentation: PyYAML and CloudFormation read it.
+    let text = "AWSTemplateFormatVersion: x\nResources:\n  A:\n    Type: 'AWS::IAM::User\n    '\n";
+    let out = load_yaml_text(text);
+    assert_eq!(out.findings.len(), 1, "{:?}", out.findings);
+    assert_eq!(out.findings[0].severity, crate::finding::Severity::Note);
+    assert!(out.findings[0]
+        .message
+        .starts_with("YAML template not read: "));
+}
+
+#[test]
+fn sam_functions_get_the_role_sam_makes() {
+    let text = r#"Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function:
+    Timeout: 3
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      RolePath: app
+      Policies:
+        - S3ReadPolicy: {BucketName: b}
+        - AmazonS3ReadOnlyAccess
+        - !Sub arn:${AWS::Partition}:iam::aws:policy/ReadOnlyAccess
+        - Statement: [{Effect: Allow, Action: s3:GetObject, Resource: "*"}]
+  Named:
+    Type: AWS::Serverless::Function
+    Properties:
+      Role: arn:aws:iam::111122223333:role/existing
+  Single:
+    Type: AWS::Serverless::Function
+    Properties:
+      Policies: {Statement: [{Effect: Allow, Action: sqs:SendMessage, Resource: "*"}]}
+"#;
+    let out = load_yaml_text(text);
+    assert!(out.findings.is_empty(), "{:?}", out.findings);
+    let names: Vec<_> = out.roles.iter().map(|r| r.arn.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "arn:aws:iam::${AWS::AccountId}:role/app/<FnRole>",
+            "arn:aws:iam::${AWS::AccountId}:role/<SingleRole>"
+        ]
+    );
+    let f = &out.roles[0];
+    // Bare names and policy templates are SAM's to expand: left out, not guessed.
+    assert_eq!(
+        f.attached,
+        [
+            "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
+            "arn:aws:iam::aws:policy/ReadOnlyAccess"
+        ]
+    );
+    assert_eq!(f.policies.len(), 1);
+    let trust = f.trust.as_ref().expect("SAM's trust");
+    assert_eq!(
+        format!("{:?}", trust.statements[0].principal),
+        format!("{:?}", {
+            let doc = PolicyDocument::from_value(
+                &json!({"Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}),
+                trust.origin.clone(),
+                crate::model::policy::PolicyKind::Trust,
+                String::new(),
+            );
+            doc.statements[0].principal.clone()
+        })
+    );
+    assert_eq!(out.roles[1].policies.len(), 1);
+    // A role from Globals means SAM makes none.
+    let global = "Transform: AWS::Serverless-2016-10-31\nGlobals:\n  Function:\n    Role: r\nResources:\n  F:\n    Type: AWS::Serverless::Function\n    Properties: {}\n";
+    assert!(load_yaml_text(global).roles.is_empty());
+}
+
+#[test]
+fn later_yaml_documents_are_a_note() {
+    let text = "Resources:\n  U: {Type: AWS::IAM::User}\n---\nResources: [broken\n";
+    let out = load_yaml_text(text);
+    assert_eq!(out.users.len(), 1);
+    assert_eq!(out.findings.len(), 1, "{:?}", out.findings);
+    let note = &out.findings[0];
+    assert_eq!(note.severity, crate::finding::Severity::Note);
+    assert_eq!(
+        note.primary.anchor,
+        Anchor::Bytes {
+            start: text.find("---").unwrap_or(0),
+            end: text.find("---").unwrap_or(0) + 1
+        }
+    );
+}
