@@ -9,6 +9,7 @@
 //! [`structure`], a scan of its brackets, strings, heredocs and body layout: a problem
 //! found there sends the file to hcl-edit, whose error (with its position) is the finding.
 
+use aho_corasick::AhoCorasick;
 use memchr::memmem;
 
 /// Whether a file's text may hold something the HCL front end reads for IAM: an IAM
@@ -17,19 +18,36 @@ use memchr::memmem;
 /// (what [`super::parse::is_credential_name`] looks for, in any case). Over-inclusion
 /// only costs a parse.
 pub fn may_matter(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    const EXACT: &[&[u8]] = &[b"aws_iam_", b"assume_role", b"\"./", b"\"../"];
-    if EXACT.iter().any(|m| memmem::find(bytes, m).is_some()) {
+    static MARKERS: std::sync::LazyLock<Option<AhoCorasick>> = std::sync::LazyLock::new(|| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(MARKERS_TEXT)
+            .ok()
+    });
+    let Some(markers) = MARKERS.as_ref() else {
+        // Cannot happen with these patterns; parsing everything is always right.
         return true;
-    }
-    let lower = bytes.to_ascii_lowercase();
-    const CREDENTIAL: &[&[u8]] = &[b"access_key", b"secret_key", b"session_token"];
-    CREDENTIAL.iter().any(|m| memmem::find(&lower, m).is_some())
-        || memmem::find_iter(&lower, b"token").any(|at| {
-            // `token` as a whole name (`http_tokens` is an instance option, not a secret).
-            at == 0 || !is_name_byte(lower[at - 1])
-        })
+    };
+    let bytes = text.as_bytes();
+    markers.find_overlapping_iter(bytes).any(|m| {
+        // `token` only as a whole name: `http_tokens` is an instance option, not a secret.
+        MARKERS_TEXT[m.pattern().as_usize()] != "token"
+            || m.start() == 0
+            || !is_name_byte(bytes[m.start() - 1])
+    })
 }
+
+/// What [`may_matter`] looks for, in any case (one pass over the text for all of them).
+const MARKERS_TEXT: &[&str] = &[
+    "aws_iam_",
+    "assume_role",
+    "\"./",
+    "\"../",
+    "access_key",
+    "secret_key",
+    "session_token",
+    "token",
+];
 
 fn is_name_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b >= 0x80
