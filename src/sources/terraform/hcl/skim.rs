@@ -29,11 +29,23 @@ pub fn may_matter(text: &str) -> bool {
         return true;
     };
     let bytes = text.as_bytes();
+    let (mut module, mut iam) = (false, false);
     markers.find_overlapping_iter(bytes).any(|m| {
-        // `token` only as a whole name: `http_tokens` is an instance option, not a secret.
-        MARKERS_TEXT[m.pattern().as_usize()] != "token"
-            || m.start() == 0
-            || !is_name_byte(bytes[m.start() - 1])
+        match MARKERS_TEXT[m.pattern().as_usize()] {
+            // `token` only as a whole name: `http_tokens` is an instance option, not a secret.
+            "token" => m.start() == 0 || !is_name_byte(bytes[m.start() - 1]),
+            // A module call and `iam` somewhere: perhaps a registry IAM module, which is not
+            // fetched but which `iamlint inventory` should name as unknown.
+            "module" => {
+                module = true;
+                iam
+            }
+            "iam" => {
+                iam = true;
+                module
+            }
+            _ => true,
+        }
     })
 }
 
@@ -47,6 +59,8 @@ const MARKERS_TEXT: &[&str] = &[
     "secret_key",
     "session_token",
     "token",
+    "module",
+    "iam",
 ];
 
 fn is_name_byte(b: u8) -> bool {
@@ -427,6 +441,12 @@ mod tests {
         ));
         assert!(!may_matter(
             "module \"vpc\" {\n source = \"terraform-aws-modules/vpc/aws\"\n}"
+        ));
+        assert!(may_matter(
+            "module \"r\" {\n source = \"terraform-aws-modules/iam/aws//modules/iam-role\"\n}"
+        ));
+        assert!(!may_matter(
+            "resource \"aws_instance\" \"i\" {\n iam_instance_profile = \"p\"\n}"
         ));
     }
 
