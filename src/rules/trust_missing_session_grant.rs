@@ -1,6 +1,8 @@
 //! IAM110: a trust that cannot admit a session it is documented to receive. An EKS Pod
 //! Identity trust (`pods.eks.amazonaws.com`) must allow `sts:TagSession` as well as
-//! `sts:AssumeRole`, and a role that assumes itself (a CLI profile or a Terraform provider
+//! `sts:AssumeRole`; a Terraform provider's chained `assume_role` block with `tags` or
+//! `source_identity` needs `sts:TagSession` / `sts:SetSourceIdentity` for its caller in
+//! the target's trust; and a role that assumes itself (a CLI profile or a Terraform provider
 //! chain that goes from a role onto the same role) must name itself in its trust, since
 //! roles no longer trust themselves implicitly (IAM-SEMANTICS §3). It speaks only when the
 //! trust is read whole and nothing in it could allow the call.
@@ -20,6 +22,7 @@ pub struct TrustMissingSessionGrant;
 const ID: &str = "IAM110";
 
 const TAG_SESSION: &str = "sts:TagSession";
+const SET_SOURCE_IDENTITY: &str = "sts:SetSourceIdentity";
 const POD_IDENTITY: &str = "pods.eks.amazonaws.com";
 
 /// Whether a statement's Action/NotAction or Principal is not known statically.
@@ -78,8 +81,9 @@ fn check_pod_identity(doc: &PolicyDocument, out: &mut Vec<Finding>) {
     }
 }
 
-/// Whether a principal value may stand for `role` (its ARN, a session of it, its
-/// account, everyone), or cannot be read: each keeps the rule silent.
+/// Whether a principal value may stand for the role `role_arn` (its ARN, a session of it
+/// (`role_name` without the path, as session ARNs write it), its account, everyone), or
+/// cannot be read: each keeps the rule silent.
 fn may_admit(value: &str, role_arn: &ArnRef, role_name: &str) -> bool {
     if value == "*" || has_placeholder(value) || has_wildcard(value) {
         return true;
@@ -106,38 +110,101 @@ fn may_admit(value: &str, role_arn: &ArnRef, role_name: &str) -> bool {
                 .is_some_and(|p| p.eq_ignore_ascii_case(&session_prefix)))
 }
 
-/// `Some(false)` when the trust surely does not admit a session of the role itself;
-/// `None` when it cannot be told.
-fn admits_itself(role: &Role) -> Option<bool> {
-    let doc = role.trust.as_ref()?;
-    let role_arn = ArnRef::parse(&role.arn).ok()?;
-    if doc.has_unknown_statements() || has_placeholder(&role.arn) {
+/// `Some(false)` when `trust` surely does not allow `action` to a session of the role
+/// `caller` (an IAM role ARN); `None` when it cannot be told.
+fn allows_session_of(trust: &PolicyDocument, caller: &str, action: &str) -> Option<bool> {
+    let caller_arn = ArnRef::parse(caller).ok()?;
+    let caller_name = caller_arn
+        .resource
+        .strip_prefix("role/")?
+        .rsplit('/')
+        .next()?;
+    if trust.has_unknown_statements() || has_placeholder(caller) || has_wildcard(caller) {
         return None;
     }
-    for stmt in &doc.statements {
+    for stmt in &trust.statements {
         if stmt.effect != Effect::Allow {
             continue;
         }
-        if is_partly_unknown(doc, stmt) {
+        if is_partly_unknown(trust, stmt) {
             return None;
         }
         let Some(principal) = &stmt.principal else {
             continue;
         };
-        if !stmt.covers_action(ASSUME_ROLE) {
+        if !stmt.covers_action(action) {
             continue;
         }
         if principal.negated || principal.star {
             return None;
         }
         let admits = principal.values().any(|v| {
-            matches!(v.kind, PrincipalKind::Aws) && may_admit(v.value, &role_arn, &role.name)
+            matches!(v.kind, PrincipalKind::Aws) && may_admit(v.value, &caller_arn, caller_name)
         });
         if admits {
             return Some(true);
         }
     }
     Some(false)
+}
+
+/// `Some(false)` when the trust surely does not admit a session of the role itself;
+/// `None` when it cannot be told.
+fn admits_itself(role: &Role) -> Option<bool> {
+    allows_session_of(role.trust.as_ref()?, &role.arn, ASSUME_ROLE)
+}
+
+/// A Terraform provider's `assume_role` block that passes session tags or a source
+/// identity, chained from the previous block's role: the target's trust must allow the
+/// caller `sts:TagSession` / `sts:SetSourceIdentity` (the first block's caller, the
+/// provider's own credentials, is not known and not judged).
+fn check_provider_session_actions(ctx: &Context, out: &mut Vec<Finding>) {
+    for chain in &ctx.inventory.provider_chains {
+        for (i, pair) in chain.hops.windows(2).enumerate() {
+            let (Some(caller), Some(target)) = (&pair[0].role_arn, &pair[1].role_arn) else {
+                continue;
+            };
+            let Some(trust) = ctx
+                .inventory
+                .role_by_arn(&target.value)
+                .and_then(|r| r.trust.as_ref())
+            else {
+                continue;
+            };
+            // Whether the caller gets in at all is IAM103's question.
+            if allows_session_of(trust, &caller.value, ASSUME_ROLE) != Some(true) {
+                continue;
+            }
+            let hop = &pair[1];
+            let wants = [
+                (hop.session_tags.clone(), TAG_SESSION, "passes session tags"),
+                (
+                    hop.source_identity.as_ref().map(|s| s.loc.clone()),
+                    SET_SOURCE_IDENTITY,
+                    "sets a source identity",
+                ),
+            ];
+            for (at, action, what) in wants {
+                let Some(at) = at else { continue };
+                if allows_session_of(trust, &caller.value, action) != Some(false) {
+                    continue;
+                }
+                out.push(
+                    ctx.finding(
+                        ID,
+                        at,
+                        format!(
+                            "provider `{}` {what} when `{}` assumes `{}`, but the role's trust does not allow that caller `{action}`: the call fails",
+                            chain.name, caller.value, target.value
+                        ),
+                    )
+                    .with_label(trust.loc(&crate::model::path::JsonPath::root()), "the role's trust policy")
+                    .with_help(format!("add `{action}` to the actions of the trust statement that admits `{}`", caller.value))
+                    .with_identity(format!("provider:{}#{}:{action}", chain.name, i + 1)),
+                );
+            }
+        }
+    }
 }
 
 fn self_assume_finding(
@@ -185,6 +252,7 @@ impl Rule for TrustMissingSessionGrant {
     }
 
     fn check(&self, ctx: &Context, out: &mut Vec<Finding>) {
+        check_provider_session_actions(ctx, out);
         let inv = ctx.inventory;
         for set in inv.profile_sets() {
             for p in &set.profiles {
