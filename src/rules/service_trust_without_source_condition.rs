@@ -142,3 +142,34 @@ impl Rule for ServiceTrustWithoutSourceCondition {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documented_services_only() {
+        assert_eq!(
+            documented_service("config.amazonaws.com"),
+            Some("config.amazonaws.com")
+        );
+        assert_eq!(
+            documented_service("Scheduler.AmazonAWS.com"),
+            Some("scheduler.amazonaws.com")
+        );
+        assert_eq!(
+            documented_service("bedrock.amazonaws.com.cn"),
+            Some("bedrock.amazonaws.com")
+        );
+        for other in [
+            "lambda.amazonaws.com",
+            "ec2.amazonaws.com",
+            "ecs-tasks.amazonaws.com",
+            "pods.eks.amazonaws.com",
+            "config.amazonaws.com.evil",
+            "",
+        ] {
+            assert_eq!(documented_service(other), None, "{other}");
+        }
+    }
+}

@@ -300,3 +300,50 @@ impl Rule for TrustMissingSessionGrant {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ROLE: &str = "arn:aws:iam::222222222222:role/team/ops";
+
+    fn admits(value: &str) -> bool {
+        let arn = ArnRef::parse(ROLE).expect("test ARN parses");
+        may_admit(value, &arn, "ops")
+    }
+
+    #[test]
+    fn principals_that_may_stand_for_the_role() {
+        assert!(admits(ROLE));
+        assert!(admits("arn:aws:iam::222222222222:role/team/OPS"));
+        assert!(admits("arn:aws:sts::222222222222:assumed-role/ops/session"));
+        assert!(admits("arn:aws:iam::222222222222:root"));
+        assert!(admits("222222222222"));
+        assert!(admits("*"));
+        assert!(
+            admits("AROAEXAMPLEUNIQUEID"),
+            "a unique id is not read: silent"
+        );
+        assert!(admits("arn:aws:iam::${var.account}:role/team/ops"));
+        assert!(!admits("arn:aws:iam::111111111111:role/team/ops"));
+        assert!(!admits("arn:aws:iam::222222222222:role/ops"));
+        assert!(!admits(
+            "arn:aws:sts::222222222222:assumed-role/opsx/session"
+        ));
+        assert!(!admits("111111111111"));
+    }
+
+    proptest::proptest! {
+        /// Whatever the principal or caller text, the helpers return.
+        #[test]
+        fn never_panics(value in "\\PC{0,60}", caller in "(arn:aws:iam::[0-9]{0,12}:role/)?\\PC{0,30}") {
+            let _ = admits(&value);
+            let doc = serde_json::json!({"Statement": [
+                {"Effect": "Allow", "Principal": {"AWS": value}, "Action": ["sts:AssumeRole", "sts:TagSession"]}
+            ]});
+            let origin = crate::model::location::DocOrigin::Json { file: 0, base: crate::model::path::JsonPath::root() };
+            let doc = PolicyDocument::from_value(&doc, origin, PolicyKind::Trust, "t".into());
+            let _ = allows_session_of(&doc, &caller, TAG_SESSION);
+        }
+    }
+}
