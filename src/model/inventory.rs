@@ -256,6 +256,11 @@ pub struct ProviderHop {
     pub duration_seconds: Option<Spanned<u64>>,
     pub external_id: Option<Spanned<String>>,
     pub session_name: Option<Spanned<String>>,
+    /// Where `tags` (a non-empty map) or `transitive_tag_keys` (a non-empty list) is:
+    /// the hop passes session tags, and the trust must allow `sts:TagSession`.
+    pub session_tags: Option<Location>,
+    /// `source_identity`: the trust must allow `sts:SetSourceIdentity`.
+    pub source_identity: Option<Spanned<String>>,
     pub at: Location,
 }
 

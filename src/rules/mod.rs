@@ -22,8 +22,10 @@ mod profile_chain_broken;
 mod profile_credential_source;
 mod profile_loop;
 mod profile_missing_trust_requirement;
+mod service_trust_without_source_condition;
 mod third_party_without_external_id;
 mod trust_any_principal;
+mod trust_missing_session_grant;
 mod trust_policy_too_long;
 mod trust_principal_action_mismatch;
 mod trust_without_permission;
@@ -111,6 +113,8 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &ineffective_trust_condition::IneffectiveTrustCondition,
         &trust_principal_action_mismatch::TrustPrincipalActionMismatch,
         &third_party_without_external_id::ThirdPartyWithoutExternalId,
+        &service_trust_without_source_condition::ServiceTrustWithoutSourceCondition,
+        &trust_missing_session_grant::TrustMissingSessionGrant,
         // 2xx: chaining and the console
         &console_unreachable_chain::ConsoleUnreachableChain,
         &external_id_console_role::ExternalIdConsoleRole,

@@ -99,6 +99,16 @@ impl Loader<'_> {
             let role_arn = spanned(block.text("role_arn"));
             let external_id = spanned(block.text("external_id"));
             let session_name = spanned(block.text("session_name"));
+            let source_identity = spanned(block.text("source_identity"));
+            // Only tags known to be there count: a variable may be an empty map.
+            let session_tags =
+                ["tags", "transitive_tag_keys"]
+                    .iter()
+                    .find_map(|key| match block.get(key) {
+                        Field::Known(Value::Object(m), p) if !m.is_empty() => Some(self.loc(&p)),
+                        Field::Known(Value::Array(a), p) if !a.is_empty() => Some(self.loc(&p)),
+                        _ => None,
+                    });
             let duration_seconds = match block.text("duration") {
                 Field::Known(text, path) => {
                     match parse_go_duration(text) {
@@ -128,6 +138,8 @@ impl Loader<'_> {
                 duration_seconds,
                 external_id,
                 session_name,
+                session_tags,
+                source_identity,
                 at: self.loc(&block.path),
             });
         }

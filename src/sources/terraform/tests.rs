@@ -691,3 +691,38 @@ fn templates() {
     // HCL reads `$$${` as a literal `$` then the `$${` escape.
     assert!(!is_template("$$${var.x}"));
 }
+
+/// IAM110 reads a block's session tags and source identity: known tags and
+/// `transitive_tag_keys` count, a `${var…}` map (maybe empty) does not, in `.tf.json` as in
+/// plans' configuration.
+#[test]
+fn provider_blocks_record_session_tags_and_source_identity() {
+    let text = r#"{"provider": {"aws": [
+        {"assume_role": [
+            {"role_arn": "arn:aws:iam::111122223333:role/a", "tags": {"team": "x"}},
+            {"role_arn": "arn:aws:iam::111122223333:role/b", "transitive_tag_keys": ["team"], "source_identity": "alice"},
+            {"role_arn": "arn:aws:iam::111122223333:role/c", "tags": "${var.tags}", "source_identity": ""},
+            {"role_arn": "arn:aws:iam::111122223333:role/d", "tags": {}}
+        ]}
+    ]}}"#;
+    let c = load_text(&Config::default(), Path::new("main.tf.json"), text);
+    let hops = &c.provider_chains[0].hops;
+    let tags: Vec<Option<String>> = hops
+        .iter()
+        .map(|h| h.session_tags.as_ref().map(json_at))
+        .collect();
+    assert_eq!(
+        tags,
+        vec![
+            Some("/provider/aws/0/assume_role/0/tags".to_owned()),
+            Some("/provider/aws/0/assume_role/1/transitive_tag_keys".to_owned()),
+            None,
+            None
+        ]
+    );
+    let ids: Vec<Option<&str>> = hops
+        .iter()
+        .map(|h| h.source_identity.as_ref().map(|s| s.value.as_str()))
+        .collect();
+    assert_eq!(ids, vec![None, Some("alice"), None, None]);
+}
