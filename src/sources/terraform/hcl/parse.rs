@@ -50,25 +50,56 @@ pub enum HclRead {
 }
 
 /// A file whose text cannot matter to IAM on its own, and whose structure looked sound.
+/// Its text is not kept: most such files are never parsed, and those that are (their
+/// folder turned out to matter) are read again, from the page cache.
 pub struct Deferred {
     pub id: FileId,
     pub path: PathBuf,
-    offset: usize,
     kind: HclKind,
-    text: Box<str>,
+    /// The size limit it was read under (`--max-file-size`).
+    max: u64,
 }
 
 impl Deferred {
-    /// Parses it now that its folder matters: the file, or its syntax finding, and
-    /// whatever else parsing it found (credentials).
+    /// Reads and parses it now that its folder matters: the file, or its syntax (or read)
+    /// finding, and whatever else parsing it found (credentials).
     pub fn parse(&self) -> (Result<HclFile, Box<Finding>>, Contribution) {
+        let mut out = Contribution::default();
+        let unreadable = |why: String| {
+            Box::new(
+                Finding::new(
+                    crate::sources::UNREADABLE_FILE,
+                    Severity::Error,
+                    Location::file(self.id),
+                    format!("cannot read file: {why}"),
+                )
+                .with_identity(format!(
+                    "{}:{}",
+                    crate::sources::UNREADABLE_FILE,
+                    self.path.display()
+                )),
+            )
+        };
+        let bytes = match crate::sources::read_file(&self.path, self.max) {
+            Ok(bytes) => bytes,
+            Err(crate::sources::ReadProblem::TooLarge(len)) => {
+                return (Err(unreadable(format!("it grew to {len} bytes"))), out)
+            }
+            Err(crate::sources::ReadProblem::Unreadable(why)) => {
+                return (Err(unreadable(why)), out)
+            }
+        };
+        let decoded = match crate::sources::decode_file(&bytes) {
+            Ok(decoded) => decoded,
+            Err(why) => return (Err(unreadable(why)), out),
+        };
+        let text = decoded.strip_prefix('\u{feff}').unwrap_or(&decoded);
         let input = FileInput {
             id: self.id,
             path: &self.path,
-            text: &self.text,
-            offset: self.offset,
+            text,
+            offset: decoded.len() - text.len(),
         };
-        let mut out = Contribution::default();
         let file = parse(&input, self.kind, false, &mut out);
         (file, out)
     }
@@ -89,6 +120,7 @@ impl HclRead {
 pub fn read(
     input: &FileInput,
     kind: HclKind,
+    max: u64,
     out: &mut Contribution,
 ) -> Result<HclRead, Box<Finding>> {
     let json = input
@@ -100,9 +132,8 @@ pub fn read(
         return Ok(HclRead::Deferred(Deferred {
             id: input.id,
             path: input.path.to_path_buf(),
-            offset: input.offset,
             kind,
-            text: input.text.into(),
+            max,
         }));
     }
     parse(input, kind, matters, out).map(HclRead::Parsed)
