@@ -68,6 +68,9 @@ fn seed000_console_chain_in_every_format() {
         "terraform",
         "cloudformation",
         "cloudformation-yaml",
+        // No `.iamlint.toml`: the accounts come from the CDK cloud assembly manifests.
+        "cdk",
+        "cdk-json",
     ] {
         let before = scan(&format!("seed000/{format}/before"));
         assert_eq!(
@@ -114,6 +117,131 @@ fn seed000_templates_in_json_and_yaml_give_the_same_findings() {
         let yaml = scan(&format!("seed000/cloudformation-yaml/{side}"));
         assert_eq!(what(&json), what(&yaml), "{side}");
     }
+}
+
+#[test]
+fn seed000_cdk_stacks_give_the_same_findings_as_configured_templates() {
+    for side in ["before", "after"] {
+        let configured = scan(&format!("seed000/cloudformation-yaml/{side}"));
+        for cdk in ["cdk", "cdk-json"] {
+            let from_manifest = scan(&format!("seed000/{cdk}/{side}"));
+            assert_eq!(what(&configured), what(&from_manifest), "{cdk} {side}");
+        }
+    }
+}
+
+/// Copies a seed000 CDK case to a temporary folder, where its manifest can be changed.
+fn cdk_copy(case: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let from = PathBuf::from("testdata/graphs/seed000").join(case);
+    for entry in walkdir::WalkDir::new(&from) {
+        let entry = entry.expect("walk");
+        let rel = entry.path().strip_prefix(&from).expect("inside");
+        let to = dir.path().join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&to).expect("mkdir");
+        } else {
+            std::fs::copy(entry.path(), &to).expect("copy");
+        }
+    }
+    dir
+}
+
+fn scan_dir(dir: &Path) -> Vec<Resolved> {
+    let config = Config {
+        root: dir.to_path_buf(),
+        ..Config::default()
+    };
+    iamlint::lint(&[dir.to_path_buf()], config, registry()).expect("scan runs")
+}
+
+#[test]
+fn cdk_stacks_without_accounts_are_never_judged() {
+    // Environment-agnostic stacks: every account unknown, every pair uncertain.
+    let dir = cdk_copy("cdk/before");
+    let manifest = dir.path().join("cdk.out/manifest.json");
+    let text = std::fs::read_to_string(&manifest).expect("manifest");
+    let agnostic = text
+        .replace("111111111111", "unknown-account")
+        .replace("222222222222", "unknown-account")
+        .replace("333333333333", "unknown-account")
+        .replace("eu-west-1", "unknown-region");
+    std::fs::write(&manifest, agnostic).expect("write");
+    let results = scan_dir(dir.path());
+    assert!(results.is_empty(), "{}", summary(&results));
+    // Without a manifest at all, the same.
+    std::fs::remove_file(&manifest).expect("remove");
+    let results = scan_dir(dir.path());
+    assert!(results.is_empty(), "{}", summary(&results));
+}
+
+#[test]
+fn cdk_stack_unknown_in_one_account_makes_its_pairs_uncertain() {
+    // Role C's stack is environment-agnostic: whether B -> C crosses accounts is unknown.
+    let dir = cdk_copy("cdk-json/before");
+    let nested = dir.path().join("cdk.out/assembly-Prod/manifest.json");
+    let text = std::fs::read_to_string(&nested).expect("manifest");
+    std::fs::write(&nested, text.replace("333333333333", "unknown-account")).expect("write");
+    let results = scan_dir(dir.path());
+    assert!(
+        !rules_of(&results).contains(&"IAM201"),
+        "{}",
+        summary(&results)
+    );
+}
+
+#[test]
+fn a_broken_cdk_manifest_is_reported_and_its_templates_still_read() {
+    let dir = cdk_copy("cdk/before");
+    let manifest = dir.path().join("cdk.out/manifest.json");
+    let text = std::fs::read_to_string(&manifest).expect("manifest");
+    // Cut short, with a secret-looking value after the cut that must never be shown.
+    let cut = text.find("\"RoleC\"").expect("RoleC");
+    let broken = format!("{}\"SECRETVALUE{{", &text[..cut]);
+    std::fs::write(&manifest, broken).expect("write");
+    let results = scan_dir(dir.path());
+    assert_eq!(rules_of(&results), vec!["IAM002"], "{}", summary(&results));
+    assert!(results[0].primary.path.ends_with("manifest.json"));
+    // The templates were read: their entities are in the inventory, accounts unknown.
+    let config = Config {
+        root: dir.path().to_path_buf(),
+        ..Config::default()
+    };
+    let scan = iamlint::scan(&[dir.path().to_path_buf()], config, registry()).expect("scan");
+    assert_eq!(scan.inventory.roles.len(), 2);
+    assert_eq!(scan.inventory.users.len(), 1);
+    // Nothing of the broken file is printed.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_iamlint"))
+        .arg(dir.path())
+        .output()
+        .expect("runs");
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(all.contains("IAM002"), "{all}");
+    assert!(!all.contains("SECRETVALUE"), "{all}");
+}
+
+#[test]
+fn configured_accounts_win_over_the_cdk_manifest() {
+    // `.iamlint.toml` puts every stack in one account: nothing crosses accounts, whatever
+    // the manifest says.
+    let dir = cdk_copy("cdk/before");
+    std::fs::write(
+        dir.path().join(".iamlint.toml"),
+        "[[account]]\nid = \"222222222222\"\npaths = [\"cdk.out/**\"]\n",
+    )
+    .expect("write");
+    let config = Config::load(&dir.path().join(".iamlint.toml")).expect("config");
+    let results =
+        iamlint::lint(&[dir.path().to_path_buf()], config, registry()).expect("scan runs");
+    assert!(
+        !rules_of(&results).contains(&"IAM201"),
+        "{}",
+        summary(&results)
+    );
 }
 
 #[test]

@@ -24,7 +24,8 @@
 //! the original text (the intrinsic itself, for a resolved value).
 //!
 //! Two stand-ins, both chosen so that ARN rules see a placeholder and never a guess:
-//! - Without an account configured for the file (`[[account]] paths` or `default-account`),
+//! - Without an account for the file (`[[account]] paths`, the environment a CDK cloud
+//!   assembly manifest gives its stack (`cdk.rs`), or `default-account`),
 //!   `${AWS::AccountId}` stays literally in ARNs and the template's entities belong to
 //!   `Account::Template(file)`: one account whose number is unknown, the same throughout the
 //!   file and apart from every other file.
@@ -41,6 +42,7 @@
 //! template (a `Transform` outside `AWS::`) or the resource (`Fn::Transform`) first, when
 //! what the template lacks may be the macro's to add.
 
+pub mod cdk;
 mod entities;
 mod sam;
 mod template;
@@ -140,10 +142,13 @@ fn load_template(
     value: &Value,
     front: Front,
 ) -> Contribution {
+    // `[[account]] paths` first (the user's word for this file), then the account a CDK
+    // manifest gives the stack (`cdk.rs`), then `default-account`.
     let account = ctx
         .config
         .account_for(input.path)
         .map(str::to_owned)
+        .or_else(|| ctx.cdk.account_of(ctx.config, input.path))
         .or_else(|| ctx.config.default_account.clone());
     let empty = Map::new();
     let top = value.as_object().unwrap_or(&empty);
