@@ -181,6 +181,7 @@ fn load_template(
             return t.out;
         }
     }
+    t.check_function_globals();
     t.load_resources();
     t.out
 }
