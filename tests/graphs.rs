@@ -225,6 +225,26 @@ fn a_broken_cdk_manifest_is_reported_and_its_templates_still_read() {
 }
 
 #[test]
+fn a_cdk_manifest_named_with_its_templates_is_read() {
+    // Named on the command line: a manifest is a format iamlint reads (no IAM007 note),
+    // and gives the named templates beside it their accounts.
+    let dir = PathBuf::from("testdata/graphs/seed000/cdk/before/cdk.out");
+    let paths: Vec<PathBuf> = [
+        "manifest.json",
+        "UserA.template.yaml",
+        "RoleB.template.yaml",
+        "RoleC.template.yaml",
+    ]
+    .iter()
+    .map(|f| dir.join(f))
+    .collect();
+    let results = iamlint::lint(&paths, Config::default(), registry()).expect("scan runs");
+    assert_eq!(rules_of(&results), vec!["IAM201"], "{}", summary(&results));
+    let alone = iamlint::lint(&paths[..1], Config::default(), registry()).expect("scan runs");
+    assert!(alone.is_empty(), "{}", summary(&alone));
+}
+
+#[test]
 fn configured_accounts_win_over_the_cdk_manifest() {
     // `.iamlint.toml` puts every stack in one account: nothing crosses accounts, whatever
     // the manifest says.

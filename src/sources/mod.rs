@@ -459,10 +459,7 @@ fn load_known(
     if cloudformation::cdk::is_manifest(path, text) {
         // Its accounts reach the templates beside it when they are loaded; read here only
         // to report it when it does not parse.
-        return (
-            SourceFormat::Unknown,
-            cloudformation::cdk::load_manifest(&input),
-        );
+        return cloudformation::cdk::load_manifest(&input);
     }
     let is_tf_json = path
         .file_name()

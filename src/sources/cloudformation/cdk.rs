@@ -33,7 +33,7 @@ use serde_json::Value;
 
 use crate::config::Config;
 use crate::model::arn::is_account_id;
-use crate::model::inventory::Contribution;
+use crate::model::inventory::{Contribution, SourceFormat};
 use crate::sources::{decode_file, json_syntax_finding, read_file, FileInput};
 
 /// The name CDK gives a cloud assembly's manifest.
@@ -162,14 +162,15 @@ pub fn is_manifest(path: &Path, text: &str) -> bool {
 /// Loads a cloud assembly manifest as a file of the scan: nothing of IAM is in it (its
 /// accounts reach the templates through [`Assemblies`]), but one that does not parse is
 /// reported like any broken JSON, and none of its text is shown.
-pub fn load_manifest(input: &FileInput) -> Contribution {
+pub fn load_manifest(input: &FileInput) -> (SourceFormat, Contribution) {
     let mut out = Contribution::default();
     if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(input.text) {
         out.findings
             .push(json_syntax_finding(input.id, input.path, input.text, &e));
         out.hide_source = true;
+        return (SourceFormat::Unknown, out);
     }
-    out
+    (SourceFormat::CdkManifest, out)
 }
 
 #[cfg(test)]
