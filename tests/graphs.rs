@@ -245,6 +245,61 @@ fn a_cdk_manifest_named_with_its_templates_is_read() {
 }
 
 #[test]
+fn accounts_cdk_deploys_to_are_not_third_parties() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("cdk.out");
+    std::fs::create_dir_all(&out).expect("mkdir");
+    std::fs::write(
+        dir.path().join(".iamlint.toml"),
+        "organisation = [\"111111111111\"]\n",
+    )
+    .expect("write");
+    let stack = |name: &str, account: &str| {
+        format!(
+            r#""{name}": {{"type": "aws:cloudformation:stack", "environment": "aws://{account}/eu-west-1", "properties": {{"templateFile": "{name}.template.json"}}}}"#
+        )
+    };
+    std::fs::write(
+        out.join("manifest.json"),
+        format!(
+            r#"{{"version": "36.0.0", "artifacts": {{{}, {}}}}}"#,
+            stack("Roles", "333333333333"),
+            stack("Tools", "222222222222")
+        ),
+    )
+    .expect("write");
+    let trust = |account: &str| {
+        format!(
+            r#"{{"Type": "AWS::IAM::Role", "Properties": {{"AssumeRolePolicyDocument": {{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Principal": {{"AWS": "arn:aws:iam::{account}:root"}}, "Action": "sts:AssumeRole"}}]}}}}}}"#
+        )
+    };
+    std::fs::write(
+        out.join("Roles.template.json"),
+        format!(
+            r#"{{"Resources": {{"FromTools": {}, "FromVendor": {}}}}}"#,
+            trust("222222222222"),
+            trust("444444444444")
+        ),
+    )
+    .expect("write");
+    std::fs::write(
+        out.join("Tools.template.json"),
+        r#"{"Resources": {"Builder": {"Type": "AWS::IAM::User"}}}"#,
+    )
+    .expect("write");
+    let config = Config::load(&dir.path().join(".iamlint.toml")).expect("config");
+    let results =
+        iamlint::lint(&[dir.path().to_path_buf()], config, registry()).expect("scan runs");
+    let third: Vec<_> = results
+        .iter()
+        .filter(|r| r.finding.rule == "IAM108")
+        .map(|r| r.finding.message.as_str())
+        .collect();
+    assert_eq!(third.len(), 1, "{}", summary(&results));
+    assert!(third[0].contains("444444444444"), "{}", third[0]);
+}
+
+#[test]
 fn configured_accounts_win_over_the_cdk_manifest() {
     // `.iamlint.toml` puts every stack in one account: nothing crosses accounts, whatever
     // the manifest says.

@@ -21,6 +21,10 @@
 //! manifest that does not parse (IAM002), and the templates are read all the same, with
 //! their accounts unknown.
 //!
+//! The accounts manifests deploy stacks to are the organisation's own: IAM108 never takes
+//! a trust of one of them for a third party's (it stays off unless `.iamlint.toml` names
+//! own accounts, as before).
+//!
 //! Precedence, most specific first: a `[[account]] paths` entry of `.iamlint.toml` that
 //! matches the template (the user's explicit word), then the manifest's account, then
 //! `default-account` (the account of files that name none).
@@ -68,6 +72,20 @@ impl Assemblies {
         Assemblies {
             dirs: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Every account the manifests read so far deploy a stack to, sorted, once each: the
+    /// organisation's own accounts (IAM108 does not take them for third parties).
+    pub fn accounts(&self) -> Vec<String> {
+        let dirs = self.dirs.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut accounts: Vec<String> = dirs
+            .values()
+            .filter_map(|cell| cell.get()?.as_ref())
+            .flat_map(|stacks| stacks.by_template.values().flatten().cloned())
+            .collect();
+        accounts.sort_unstable();
+        accounts.dedup();
+        accounts
     }
 
     /// The account a cloud assembly manifest beside `template` gives it, if one does.
