@@ -300,6 +300,92 @@ fn accounts_cdk_deploys_to_are_not_third_parties() {
 }
 
 #[test]
+fn cdk_nested_stacks_are_in_their_parents_account() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("cdk.out");
+    std::fs::create_dir_all(&out).expect("mkdir");
+    let stack = |name: &str, account: &str| {
+        format!(
+            r#""{name}": {{"type": "aws:cloudformation:stack", "environment": "aws://{account}/eu-west-1", "properties": {{"templateFile": "{name}.template.json"}}}}"#
+        )
+    };
+    std::fs::write(
+        out.join("manifest.json"),
+        format!(
+            r#"{{"version": "36.0.0", "artifacts": {{{}, {}}}}}"#,
+            stack("Prod", "111111111111"),
+            stack("Dev", "222222222222")
+        ),
+    )
+    .expect("write");
+    let nests = |children: &[&str]| {
+        let resources: Vec<String> = children
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                format!(
+                    r#""N{i}": {{"Type": "AWS::CloudFormation::Stack", "Properties": {{"TemplateURL": "https://x"}}, "Metadata": {{"aws:asset:path": "{c}", "aws:asset:property": "TemplateURL"}}}}"#
+                )
+            })
+            .collect();
+        format!(r#"{{"Resources": {{{}}}}}"#, resources.join(", "))
+    };
+    let role = r#"{"Resources": {"R": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {"Statement": [{"Effect": "Allow", "Principal": {"AWS": {"Fn::Sub": "arn:aws:iam::${AWS::AccountId}:root"}}, "Action": "sts:AssumeRole"}]}}}}}"#;
+    // Each role under its own logical id: the test is about accounts, not names.
+    let write = |name: &str, text: &str| {
+        let id = name.split('.').next().unwrap_or(name);
+        let text = text.replace("\"R\":", &format!("\"{id}Role\":"));
+        std::fs::write(out.join(name), text).expect("write")
+    };
+    // Prod nests A, which nests B; Dev nests C; both nest Shared.
+    write(
+        "Prod.template.json",
+        &nests(&["ProdA.nested.template.json", "Shared.nested.template.json"]),
+    );
+    write(
+        "Dev.template.json",
+        &nests(&["DevC.nested.template.json", "Shared.nested.template.json"]),
+    );
+    let with_child = role.replacen(
+        "{\"R\":",
+        "{\"N\": {\"Type\": \"AWS::CloudFormation::Stack\", \"Metadata\": {\"aws:asset:path\": \"ProdAB.nested.template.json\"}}, \"R\":",
+        1,
+    );
+    write("ProdA.nested.template.json", &with_child);
+    write("ProdAB.nested.template.json", role);
+    write("DevC.nested.template.json", role);
+    write("Shared.nested.template.json", role);
+    write("Orphan.nested.template.json", role);
+    let config = Config {
+        root: dir.path().to_path_buf(),
+        ..Config::default()
+    };
+    let scan = iamlint::scan(&[dir.path().to_path_buf()], config, registry()).expect("scan");
+    let account_of = |file: &str| {
+        let id = scan
+            .inventory
+            .files
+            .iter()
+            .find(|f| f.path.ends_with(file))
+            .map(|f| f.id)
+            .expect("file read");
+        let role = scan
+            .inventory
+            .roles
+            .iter()
+            .find(|r| r.defined_at.iter().any(|l| l.file == id))
+            .expect("role of the file");
+        format!("{:?}", role.account)
+    };
+    assert!(account_of("ProdA.nested.template.json").contains("111111111111"));
+    assert!(account_of("ProdAB.nested.template.json").contains("111111111111"));
+    assert!(account_of("DevC.nested.template.json").contains("222222222222"));
+    // Nested in stacks of two accounts, or in none: unknown.
+    assert!(account_of("Shared.nested.template.json").contains("Template"));
+    assert!(account_of("Orphan.nested.template.json").contains("Template"));
+}
+
+#[test]
 fn configured_accounts_win_over_the_cdk_manifest() {
     // `.iamlint.toml` puts every stack in one account: nothing crosses accounts, whatever
     // the manifest says.

@@ -10,8 +10,10 @@
 //!
 //! An environment-agnostic stack (`aws://unknown-account/unknown-region`, or anything but a
 //! 12-digit account) names no account: its template's account stays unknown, exactly as
-//! if there were no manifest. Templates a manifest does not list (nested stacks'
-//! `*.nested.template.json`, assets) stay unknown too: nothing is guessed.
+//! if there were no manifest. A nested stack (`*.nested.template.json`, an asset of its
+//! parent, not an artifact) is deployed in its parent's account: the parent's template
+//! names it in `aws:asset:path` metadata (see [`StackAccounts::nested_account_of`]). Any
+//! other template the manifest does not list stays unknown: nothing is guessed.
 //!
 //! Templates and manifests are loaded in parallel, in any order, so the template's loader
 //! asks for its folder's manifest itself: the first template of a folder reads and parses
@@ -46,11 +48,26 @@ pub const MANIFEST_FILE: &str = "manifest.json";
 /// The artifact type of a CloudFormation stack in a cloud assembly manifest.
 const STACK_ARTIFACT: &str = "aws:cloudformation:stack";
 
+/// The suffix CDK gives a nested stack's template (an asset of its parent's stack).
+const NESTED_SUFFIX: &str = ".nested.template.json";
+
+/// The most templates of one folder read for their nested stacks.
+const MAX_NESTED_READS: usize = 1024;
+
 /// The stacks of one cloud assembly manifest: template file (relative to the manifest's
 /// folder, as written) to the stack's account, None for an environment-agnostic stack.
-#[derive(Debug, Default, PartialEq, Eq)]
+#[derive(Debug, Default)]
 pub struct StackAccounts {
     by_template: HashMap<String, Option<String>>,
+    /// Nested stacks' templates to the account of their parents, worked out the first
+    /// time a nested template of the folder asks.
+    nested: OnceLock<HashMap<String, Option<String>>>,
+}
+
+impl PartialEq for StackAccounts {
+    fn eq(&self, other: &Self) -> bool {
+        self.by_template == other.by_template
+    }
 }
 
 impl StackAccounts {
@@ -58,6 +75,112 @@ impl StackAccounts {
     pub fn account_of(&self, file: &str) -> Option<&str> {
         self.by_template.get(file)?.as_deref()
     }
+
+    /// The account of the nested stack whose template is `file` in `dir`: its parent's.
+    /// A nested stack is no artifact of the manifest: its parent's template names its
+    /// template in the parent resource's `Metadata` (`"aws:asset:path":
+    /// "…nested.template.json"`, which CDK writes unless asset metadata is turned off).
+    /// The parents are the listed stacks' templates and, for deeper nesting, nested ones;
+    /// a template nested in parents of different or unknown accounts has none.
+    fn nested_account_of(&self, config: &Config, dir: &Path, file: &str) -> Option<&str> {
+        if self.by_template.contains_key(file) {
+            return None;
+        }
+        let nested = self
+            .nested
+            .get_or_init(|| self.nested_accounts(config, dir));
+        nested.get(file)?.as_deref()
+    }
+
+    fn nested_accounts(&self, config: &Config, dir: &Path) -> HashMap<String, Option<String>> {
+        // Who names whom: read every template reachable from the listed stacks once.
+        let mut parents: HashMap<String, Vec<String>> = HashMap::new();
+        let mut queue: Vec<String> = self.by_template.keys().cloned().collect();
+        let mut read = foldhash::HashSet::default();
+        while let Some(file) = queue.pop() {
+            if read.len() >= MAX_NESTED_READS || !read.insert(file.clone()) {
+                continue;
+            }
+            let Some(text) = read_text(config, &dir.join(&file)) else {
+                continue;
+            };
+            for child in nested_names(&text) {
+                if self.by_template.contains_key(child) {
+                    continue;
+                }
+                parents
+                    .entry(child.to_owned())
+                    .or_default()
+                    .push(file.clone());
+                queue.push(child.to_owned());
+            }
+        }
+        let mut out = HashMap::new();
+        for child in parents.keys() {
+            let account = self.account_through(child, &parents, &mut Vec::new());
+            out.insert(child.clone(), account);
+        }
+        out
+    }
+
+    /// The one account every parent chain of `file` leads to, if there is one.
+    fn account_through(
+        &self,
+        file: &str,
+        parents: &HashMap<String, Vec<String>>,
+        path: &mut Vec<String>,
+    ) -> Option<String> {
+        if let Some(account) = self.by_template.get(file) {
+            return account.clone();
+        }
+        // A loop of templates naming each other leads nowhere.
+        if path.iter().any(|p| p == file) || path.len() > 32 {
+            return None;
+        }
+        path.push(file.to_owned());
+        let mut found: Option<String> = None;
+        let mut all = true;
+        for parent in parents.get(file).into_iter().flatten() {
+            match self.account_through(parent, parents, path) {
+                Some(a) if found.as_ref().is_none_or(|f| *f == a) => found = Some(a),
+                _ => all = false,
+            }
+        }
+        path.pop();
+        found.filter(|_| all)
+    }
+}
+
+/// The nested stack templates a template names in its resources' `aws:asset:path`
+/// metadata: plain file names in its own folder ending in `.nested.template.json`.
+/// Found in the text, without parsing it: only the first template of a folder that has
+/// nested stacks makes the folder's templates be read for this.
+fn nested_names(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let needle = format!("{NESTED_SUFFIX}\"");
+    for at in memchr::memmem::find_iter(text.as_bytes(), needle.as_bytes()) {
+        let end = at + NESTED_SUFFIX.len();
+        let Some(open) = text.get(..at).and_then(|t| t.rfind('"')) else {
+            continue;
+        };
+        let Some(name) = text.get(open + 1..end) else {
+            continue;
+        };
+        let plain = name.len() > NESTED_SUFFIX.len()
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+            && !name.starts_with('.');
+        let key = text
+            .get(..open)
+            .map(|t| t.trim_end())
+            .and_then(|t| t.strip_suffix(':'))
+            .map(|t| t.trim_end().ends_with("\"aws:asset:path\""));
+        if plain && key == Some(true) && !out.contains(&name) {
+            out.push(name);
+        }
+    }
+    out
 }
 
 /// The manifests asked about during one scan, one per folder, each read at most once.
@@ -102,15 +225,29 @@ impl Assemblies {
         // Read outside the lock: other folders' templates go on meanwhile, and those of
         // this folder wait for this one answer.
         let stacks = cell.get_or_init(|| read_manifest(config, &dir.join(MANIFEST_FILE)));
-        stacks.as_ref()?.account_of(file).map(str::to_owned)
+        let stacks = stacks.as_ref()?;
+        match stacks.account_of(file) {
+            Some(account) => Some(account.to_owned()),
+            None if file.ends_with(NESTED_SUFFIX) => stacks
+                .nested_account_of(config, dir, file)
+                .map(str::to_owned),
+            None => None,
+        }
     }
 }
 
 /// The stacks of the manifest at `path`, or None when there is none, it is excluded from
 /// the scan, or it cannot be read or parsed (the manifest's own load reports why).
 fn read_manifest(config: &Config, path: &Path) -> Option<StackAccounts> {
-    // A regular file, not a link: a link could lead anywhere, and the walk does not read
-    // links out of the scanned paths either.
+    let text = read_text(config, path)?;
+    let value: Value = serde_json::from_str(text.trim_start_matches('\u{feff}')).ok()?;
+    Some(stack_accounts(&value))
+}
+
+/// The text of a file of a cloud assembly, when it is a regular file that the scan does
+/// not exclude, within the size limit: a link could lead anywhere, and the walk does not
+/// read links out of the scanned paths either.
+fn read_text(config: &Config, path: &Path) -> Option<String> {
     if !std::fs::symlink_metadata(path).ok()?.is_file() {
         return None;
     }
@@ -118,9 +255,7 @@ fn read_manifest(config: &Config, path: &Path) -> Option<StackAccounts> {
         return None;
     }
     let bytes = read_file(path, config.max_file_size).ok()?;
-    let text = decode_file(&bytes).ok()?;
-    let value: Value = serde_json::from_str(text.trim_start_matches('\u{feff}')).ok()?;
-    Some(stack_accounts(&value))
+    decode_file(&bytes).ok().map(|t| t.into_owned())
 }
 
 /// The stacks a parsed manifest lists. Artifacts of other types, and stacks without a
@@ -154,7 +289,10 @@ pub fn stack_accounts(manifest: &Value) -> StackAccounts {
             })
             .or_insert_with(|| account.clone());
     }
-    StackAccounts { by_template }
+    StackAccounts {
+        by_template,
+        nested: OnceLock::new(),
+    }
 }
 
 /// The account of an environment `aws://<account>/<region>`, when it is a 12-digit
@@ -263,6 +401,27 @@ mod tests {
             stack_accounts(&manifest).account_of("T.template.json"),
             None
         );
+    }
+
+    #[test]
+    fn nested_templates_are_found_in_asset_metadata_only() {
+        let text = r#"{"Resources": {
+  "A": {"Type": "AWS::CloudFormation::Stack", "Metadata": {
+    "aws:cdk:path": "P/A.NestedStack/A.NestedStackResource",
+    "aws:asset:path": "PA1B2C3D4.nested.template.json",
+    "aws:asset:property": "TemplateURL"}},
+  "B": {"Type": "AWS::CloudFormation::Stack", "Metadata": {"aws:asset:path":"PB.nested.template.json"}},
+  "Again": {"Metadata": {"aws:asset:path": "PA1B2C3D4.nested.template.json"}},
+  "Desc": {"Description": "PX.nested.template.json"},
+  "Up": {"Metadata": {"aws:asset:path": "../other/PY.nested.template.json"}},
+  "Bare": {"Metadata": {"aws:asset:path": ".nested.template.json"}}
+}}"#;
+        assert_eq!(
+            nested_names(text),
+            ["PA1B2C3D4.nested.template.json", "PB.nested.template.json"]
+        );
+        assert!(nested_names("\".nested.template.json\"").is_empty());
+        assert!(nested_names("x.nested.template.json\"").is_empty());
     }
 
     #[test]
