@@ -386,6 +386,63 @@ fn cdk_nested_stacks_are_in_their_parents_account() {
 }
 
 #[test]
+fn cdk_stacks_of_one_account_keep_their_generated_names_apart() {
+    // A stage deployed twice to one account: the same logical ids in two stacks. The names
+    // CloudFormation generates differ by stack; the roles must not merge into one.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("cdk.out");
+    std::fs::create_dir_all(&out).expect("mkdir");
+    std::fs::write(
+        out.join("manifest.json"),
+        r#"{"version": "36.0.0", "artifacts": {
+  "DevApp": {"type": "aws:cloudformation:stack", "environment": "aws://111111111111/eu-west-1",
+    "properties": {"templateFile": "DevApp.template.json", "stackName": "Dev-App"}},
+  "TestApp": {"type": "aws:cloudformation:stack", "environment": "aws://111111111111/eu-west-1",
+    "properties": {"templateFile": "TestApp.template.json"}}}}"#,
+    )
+    .expect("write");
+    let template = |principal: &str| {
+        format!(
+            r#"{{"Resources": {{"HandlerRole1234": {{"Type": "AWS::IAM::Role", "Properties": {{"AssumeRolePolicyDocument": {{"Statement": [{{"Effect": "Allow", "Principal": {{"Service": "{principal}"}}, "Action": "sts:AssumeRole"}}]}}}}}}}}}}"#
+        )
+    };
+    std::fs::write(
+        out.join("DevApp.template.json"),
+        template("lambda.amazonaws.com"),
+    )
+    .expect("write");
+    std::fs::write(
+        out.join("TestApp.template.json"),
+        template("states.amazonaws.com"),
+    )
+    .expect("write");
+    let config = Config {
+        root: dir.path().to_path_buf(),
+        ..Config::default()
+    };
+    let scan = iamlint::scan(&[dir.path().to_path_buf()], config, registry()).expect("scan");
+    let mut arns: Vec<&str> = scan
+        .inventory
+        .roles
+        .iter()
+        .map(|r| r.arn.as_str())
+        .collect();
+    arns.sort_unstable();
+    assert_eq!(
+        arns,
+        [
+            "arn:aws:iam::111111111111:role/<Dev-App-HandlerRole1234>",
+            "arn:aws:iam::111111111111:role/<TestApp-HandlerRole1234>"
+        ]
+    );
+    assert!(scan
+        .inventory
+        .roles
+        .iter()
+        .all(|r| r.trust.as_ref().is_some_and(|t| t.statements.len() == 1)));
+}
+
+#[test]
 fn configured_accounts_win_over_the_cdk_manifest() {
     // `.iamlint.toml` puts every stack in one account: nothing crosses accounts, whatever
     // the manifest says.

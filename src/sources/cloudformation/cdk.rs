@@ -59,6 +59,8 @@ const MAX_NESTED_READS: usize = 1024;
 #[derive(Debug, Default)]
 pub struct StackAccounts {
     by_template: HashMap<String, Option<String>>,
+    /// Template file to the name of its stack.
+    names: HashMap<String, String>,
     /// Nested stacks' templates to the account of their parents, worked out the first
     /// time a nested template of the folder asks.
     nested: OnceLock<HashMap<String, Option<String>>>,
@@ -211,8 +213,8 @@ impl Assemblies {
         accounts
     }
 
-    /// The account a cloud assembly manifest beside `template` gives it, if one does.
-    pub fn account_of(&self, config: &Config, template: &Path) -> Option<String> {
+    /// The stack a cloud assembly manifest beside `template` deploys it as, if one does.
+    pub fn stack_of(&self, config: &Config, template: &Path) -> Option<CdkStack> {
         let file = template.file_name()?.to_str()?;
         let dir = match template.parent() {
             Some(d) if !d.as_os_str().is_empty() => d,
@@ -226,14 +228,31 @@ impl Assemblies {
         // this folder wait for this one answer.
         let stacks = cell.get_or_init(|| read_manifest(config, &dir.join(MANIFEST_FILE)));
         let stacks = stacks.as_ref()?;
-        match stacks.account_of(file) {
-            Some(account) => Some(account.to_owned()),
-            None if file.ends_with(NESTED_SUFFIX) => stacks
+        if let Some(name) = stacks.names.get(file) {
+            return Some(CdkStack {
+                account: stacks.account_of(file).map(str::to_owned),
+                name: name.clone(),
+            });
+        }
+        let stem = file.strip_suffix(NESTED_SUFFIX)?;
+        Some(CdkStack {
+            account: stacks
                 .nested_account_of(config, dir, file)
                 .map(str::to_owned),
-            None => None,
-        }
+            name: stem.to_owned(),
+        })
     }
+}
+
+/// A template's stack, as a cloud assembly manifest gives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CdkStack {
+    /// Its account, when the manifest names one.
+    pub account: Option<String>,
+    /// The stack's name (`properties.stackName`, or the artifact's id), or a nested
+    /// template's file name without `.nested.template.json`: what the names
+    /// CloudFormation generates for the template's resources start with.
+    pub name: String,
 }
 
 /// The stacks of the manifest at `path`, or None when there is none, it is excluded from
@@ -262,8 +281,9 @@ fn read_text(config: &Config, path: &Path) -> Option<String> {
 /// template file, are left out.
 pub fn stack_accounts(manifest: &Value) -> StackAccounts {
     let mut by_template = HashMap::new();
+    let mut names = HashMap::new();
     let artifacts = manifest.get("artifacts").and_then(Value::as_object);
-    for artifact in artifacts.into_iter().flat_map(|a| a.values()) {
+    for (id, artifact) in artifacts.into_iter().flatten() {
         if artifact.get("type").and_then(Value::as_str) != Some(STACK_ARTIFACT) {
             continue;
         }
@@ -279,6 +299,14 @@ pub fn stack_accounts(manifest: &Value) -> StackAccounts {
             .get("environment")
             .and_then(Value::as_str)
             .and_then(environment_account);
+        let name = artifact
+            .get("properties")
+            .and_then(|p| p.get("stackName"))
+            .and_then(Value::as_str)
+            .unwrap_or(id);
+        names
+            .entry(template.to_owned())
+            .or_insert_with(|| name.to_owned());
         // Two stacks with one template file and different accounts: neither is known.
         by_template
             .entry(template.to_owned())
@@ -291,6 +319,7 @@ pub fn stack_accounts(manifest: &Value) -> StackAccounts {
     }
     StackAccounts {
         by_template,
+        names,
         nested: OnceLock::new(),
     }
 }

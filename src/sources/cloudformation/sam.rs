@@ -162,7 +162,7 @@ impl Template<'_> {
         trust: Option<Arc<PolicyDocument>>,
     ) -> Role {
         let role_id = format!("{id}Role");
-        let name = format!("<{role_id}>");
+        let name = self.generated_name(&role_id);
         let path = match role_path {
             Some(v) => normalize_path(&self.scalar(v, 0).text),
             None => "/".to_owned(),
