@@ -18,7 +18,14 @@
 //! Templates and manifests are loaded in parallel, in any order, so the template's loader
 //! asks for its folder's manifest itself: the first template of a folder reads and parses
 //! `manifest.json` there (when it exists), the others of the folder wait for and share that
-//! answer. No other file is looked at, and folders without templates are never asked about.
+//! answer. Folders without templates are never asked about, and the stacks' templates are
+//! read a second time (as text, not parsed) only in a folder with nested stacks, when the
+//! first of them asks.
+//!
+//! The manifest also names each stack (`properties.stackName`, or the artifact id): the
+//! names CloudFormation generates for the stack's entities start with it, and so do
+//! iamlint's stand-ins for them (`<StackName-LogicalId>`), which keeps same logical ids of
+//! two stacks in one account apart.
 //! The manifest is also a candidate of the walk like any JSON file: that load reports a
 //! manifest that does not parse (IAM002), and the templates are read all the same, with
 //! their accounts unknown.
