@@ -159,6 +159,9 @@ pub struct Config {
     pub accounts: Vec<(AccountConfig, GlobSet)>,
     /// `organisation`: own account ids that need no `[[account]]` entry.
     pub organisation: Vec<String>,
+    /// Accounts the scanned AWS CDK cloud assembly manifests deploy stacks to: the
+    /// organisation's own as well (filled in by the scan, never from the file).
+    pub cdk_accounts: Vec<String>,
     pub roles: Vec<ManifestRole>,
     pub users: Vec<ManifestUser>,
     pub groups: Vec<ManifestGroup>,
@@ -186,6 +189,7 @@ impl Default for Config {
             console: ConsoleConfig::default(),
             accounts: Vec::new(),
             organisation: Vec::new(),
+            cdk_accounts: Vec::new(),
             roles: Vec::new(),
             users: Vec::new(),
             groups: Vec::new(),
@@ -331,6 +335,7 @@ impl Config {
             console: file.console,
             accounts,
             organisation: file.organisation,
+            cdk_accounts: Vec::new(),
             roles: file.role,
             users: file.user,
             groups: file.group,
@@ -364,7 +369,8 @@ impl Config {
     }
 
     /// The accounts the configuration declares as the organisation's own: `[[account]]`
-    /// ids, `organisation` and `default-account`.
+    /// ids, `organisation` and `default-account`, and those the scan's CDK manifests
+    /// deploy stacks to.
     pub fn own_accounts(&self) -> Vec<&str> {
         let mut own: Vec<&str> = self
             .accounts
@@ -372,6 +378,7 @@ impl Config {
             .map(|(a, _)| a.id.as_str())
             .chain(self.organisation.iter().map(String::as_str))
             .chain(self.default_account.as_deref())
+            .chain(self.cdk_accounts.iter().map(String::as_str))
             .collect();
         own.sort_unstable();
         own.dedup();

@@ -266,7 +266,10 @@ pub fn scan(
         parts.extend(modules.parts.into_iter().map(Box::new));
         timings.phase("modules");
     }
+    let cdk_accounts = ctx.cdk.accounts();
     drop(ctx);
+    let mut config = config;
+    config.cdk_accounts = cdk_accounts;
     let mut inventory = Inventory::merge(files, parts);
     timings.phase("merge");
     // The profile sets (read by several rules) are grouped while the graph is built.

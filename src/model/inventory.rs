@@ -27,6 +27,9 @@ pub enum SourceFormat {
     /// A `.tf` or `.tfvars` file (HCL), read with its module.
     TerraformHcl,
     CloudFormation,
+    /// An AWS CDK cloud assembly manifest (`cdk.out/manifest.json`): it holds no IAM, but
+    /// gives the stacks' templates beside it their accounts.
+    CdkManifest,
     AccountDump,
     /// What one `aws iam get-role`, `get-policy-version`, `get-role-policy` … call prints:
     /// one entity or document, never a whole account.

@@ -81,6 +81,8 @@ pub fn links_outside_scan(links: &[FileId]) -> Option<Finding> {
 pub struct LoadContext<'a> {
     pub config: &'a Config,
     pub manifest: manifest::ManifestIndex,
+    /// The CDK cloud assembly manifests asked about, for the accounts of their stacks.
+    pub cdk: cloudformation::cdk::Assemblies,
 }
 
 impl<'a> LoadContext<'a> {
@@ -88,6 +90,7 @@ impl<'a> LoadContext<'a> {
         LoadContext {
             config,
             manifest: manifest::ManifestIndex::new(config),
+            cdk: cloudformation::cdk::Assemblies::new(),
         }
     }
 }
@@ -452,6 +455,11 @@ fn load_known(
             );
         }
         return (SourceFormat::Unknown, out);
+    }
+    if cloudformation::cdk::is_manifest(path, text) {
+        // Its accounts reach the templates beside it when they are loaded; read here only
+        // to report it when it does not parse.
+        return cloudformation::cdk::load_manifest(&input);
     }
     let is_tf_json = path
         .file_name()

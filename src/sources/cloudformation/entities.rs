@@ -90,7 +90,10 @@ impl Template<'_> {
                 | "AWS::IAM::Policy"
                 | "AWS::IAM::ManagedPolicy"
                 | "AWS::IAM::UserToGroupAddition" => true,
-                "AWS::IAM::User" | "AWS::IAM::Group" | "AWS::Serverless::Function" => false,
+                "AWS::IAM::User"
+                | "AWS::IAM::Group"
+                | "AWS::Serverless::Function"
+                | "AWS::Serverless::StateMachine" => false,
                 _ => continue,
             };
             let props = match res.get("Properties") {
@@ -136,6 +139,10 @@ impl Template<'_> {
                 }
                 "AWS::Serverless::Function" => {
                     let role = self.serverless_function(id, props, &props_at, &at);
+                    self.out.roles.extend(role);
+                }
+                "AWS::Serverless::StateMachine" => {
+                    let role = self.serverless_state_machine(id, props, &props_at, &at);
                     self.out.roles.extend(role);
                 }
                 _ => attachments.push((id, type_name, props, props_at, at, self.quiet)),

@@ -1,15 +1,25 @@
-//! AWS SAM (`Transform: AWS::Serverless-2016-10-31`): the execution role SAM makes for an
-//! `AWS::Serverless::Function` that names no `Role` of its own. SAM names it
-//! `<FunctionId>Role` (a generated name, written `<…>` as the loader's other generated
-//! names), trusts Lambda with it unless the function gives an `AssumeRolePolicyDocument`,
-//! and attaches `AWSLambdaBasicExecutionRole` plus what `Policies` lists:
+//! AWS SAM (`Transform: AWS::Serverless-2016-10-31`): the execution roles SAM makes for an
+//! `AWS::Serverless::Function` that names no `Role` of its own, and for an
+//! `AWS::Serverless::StateMachine` that gives `Policies` instead of a `Role`. SAM names
+//! such a role `<ResourceId>Role` (a generated name, written `<…>` as the loader's other
+//! generated names) and trusts the service with it (Lambda, Step Functions) unless a
+//! function gives an `AssumeRolePolicyDocument`. A function's role also gets
+//! `AWSLambdaBasicExecutionRole`. Both take what `Policies` lists:
 //! - a policy document (`Statement: …`), as an inline policy at its place in the template;
 //! - a managed policy's ARN;
 //! - a managed policy's bare name or a SAM policy template (`S3ReadPolicy: {BucketName: …}`),
 //!   which SAM expands from its own tables: left out, unknown, so never a finding.
 //!
-//! A function with a `Role` (its own, or one from `Globals`) uses a role declared
-//! elsewhere: nothing new is loaded for it.
+//! A resource with a `Role` uses a role declared elsewhere: nothing new is loaded for it.
+//!
+//! `Globals.Function` gives every function the properties it does not set itself. Of those
+//! that shape the role, SAM takes `AssumeRolePolicyDocument` and `RolePath` there (and
+//! `PermissionsBoundary`, which iamlint does not model); a function that writes its own
+//! keeps it (SAM would merge the two trust documents' statements: the function's are a
+//! part of that, so what is read is never more than what is deployed). SAM rejects `Role`
+//! and `Policies` in `Globals` (its transform fails: "not a supported property"): they are
+//! reported (IAM004), never applied, and a function under a global `Role` gets no role, as
+//! nothing can be known of it.
 
 use std::sync::Arc;
 
@@ -24,7 +34,45 @@ use crate::model::policy::{PolicyDocument, PolicyKind};
 /// The managed policy SAM attaches to every role it makes for a function.
 const BASIC_EXECUTION: &str = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole";
 
+/// Properties of `Globals.Function` that SAM refuses and that would shape a role.
+const UNSUPPORTED_FUNCTION_GLOBALS: &[&str] = &["Role", "Policies"];
+
+/// What SAM makes a role for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum SamKind {
+    Function,
+    StateMachine,
+}
+
+impl SamKind {
+    /// The service SAM's trust policy lets in.
+    fn service(self) -> &'static str {
+        match self {
+            SamKind::Function => "lambda.amazonaws.com",
+            SamKind::StateMachine => "states.amazonaws.com",
+        }
+    }
+}
+
 impl Template<'_> {
+    /// Reports what `Globals.Function` holds that SAM refuses.
+    pub(super) fn check_function_globals(&mut self) {
+        let Some(globals) = self.function_globals else {
+            return;
+        };
+        let at = JsonPath::root().key("Globals").key("Function");
+        for key in UNSUPPORTED_FUNCTION_GLOBALS {
+            if globals.contains_key(*key) {
+                self.malformed(
+                    &at.key(key),
+                    format!(
+                        "SAM does not take `{key}` in `Globals.Function` (the transform fails): set it on each function"
+                    ),
+                );
+            }
+        }
+    }
+
     /// The role SAM makes for the function `id`, if it makes one.
     pub(super) fn serverless_function(
         &mut self,
@@ -33,30 +81,97 @@ impl Template<'_> {
         props_at: &JsonPath,
         at: &JsonPath,
     ) -> Option<Role> {
-        let global = |key: &str| self.function_globals.and_then(|g| g.get(key));
+        let globals = self.function_globals;
+        let global = |key: &str| globals.and_then(|g| g.get(key));
         if props.contains_key("Role") || global("Role").is_some() {
             return None;
         }
+        let globals_at = JsonPath::root().key("Globals").key("Function");
         let role_id = format!("{id}Role");
-        let name = format!("<{role_id}>");
-        let path = match props.get("RolePath") {
-            Some(v) => normalize_path(&self.scalar(v, 0).text),
-            None => "/".to_owned(),
-        };
-        let trust = match props.get("AssumeRolePolicyDocument") {
-            Some(v) => self.document(
+        let trust = match (
+            props.get("AssumeRolePolicyDocument"),
+            global("AssumeRolePolicyDocument"),
+        ) {
+            (Some(v), _) => self.document(
                 v,
                 &props_at.key("AssumeRolePolicyDocument"),
                 PolicyKind::Trust,
                 format!("trust policy of {role_id}"),
             ),
-            // One from `Globals` is not placed here; the trust is unknown rather than
-            // Lambda's.
-            None if global("AssumeRolePolicyDocument").is_some() => None,
-            None => Some(self.lambda_trust(&role_id, at)),
+            (None, Some(v)) => self.document(
+                v,
+                &globals_at.key("AssumeRolePolicyDocument"),
+                PolicyKind::Trust,
+                format!("trust policy of {role_id}"),
+            ),
+            (None, None) => Some(self.service_trust(SamKind::Function, &role_id, at)),
+        };
+        let role_path = match props.get("RolePath") {
+            Some(v) => Some(v),
+            None => global("RolePath"),
+        };
+        Some(self.sam_role(id, SamKind::Function, props, props_at, at, role_path, trust))
+    }
+
+    /// The role SAM makes for the state machine `id`: one when it gives `Policies` and no
+    /// `Role` (both together SAM rejects, reported here; neither makes a role with the
+    /// permissions of its event sources only, which are not read, so none is loaded).
+    pub(super) fn serverless_state_machine(
+        &mut self,
+        id: &str,
+        props: &Map<String, Value>,
+        props_at: &JsonPath,
+        at: &JsonPath,
+    ) -> Option<Role> {
+        if props.contains_key("Role") {
+            if props.contains_key("Policies") {
+                self.malformed(
+                    &props_at.key("Policies"),
+                    format!("SAM state machine `{id}` gives both `Role` and `Policies`: SAM takes one of them"),
+                );
+            }
+            return None;
+        }
+        if !props.contains_key("Policies") {
+            return None;
+        }
+        let role_id = format!("{id}Role");
+        let trust = Some(self.service_trust(SamKind::StateMachine, &role_id, at));
+        let role_path = props.get("RolePath");
+        Some(self.sam_role(
+            id,
+            SamKind::StateMachine,
+            props,
+            props_at,
+            at,
+            role_path,
+            trust,
+        ))
+    }
+
+    /// The role SAM makes for resource `id` of `kind`, with its `Policies`.
+    #[allow(clippy::too_many_arguments)]
+    fn sam_role(
+        &mut self,
+        id: &str,
+        kind: SamKind,
+        props: &Map<String, Value>,
+        props_at: &JsonPath,
+        at: &JsonPath,
+        role_path: Option<&Value>,
+        trust: Option<Arc<PolicyDocument>>,
+    ) -> Role {
+        let role_id = format!("{id}Role");
+        let name = self.generated_name(&role_id);
+        let path = match role_path {
+            Some(v) => normalize_path(&self.scalar(v, 0).text),
+            None => "/".to_owned(),
         };
         let mut policies = Vec::new();
-        let mut attached = vec![BASIC_EXECUTION.to_owned()];
+        let mut attached = match kind {
+            SamKind::Function => vec![BASIC_EXECUTION.to_owned()],
+            SamKind::StateMachine => Vec::new(),
+        };
         let policies_at = props_at.key("Policies");
         match props.get("Policies") {
             Some(Value::Array(items)) => {
@@ -72,7 +187,7 @@ impl Template<'_> {
             }
             None => {}
         }
-        Some(Role {
+        Role {
             arn: iam_arn(self.account_text(), "role", &path, &name),
             account: self.entity_account(),
             name,
@@ -82,10 +197,10 @@ impl Template<'_> {
             attached,
             max_session_duration: None,
             defined_at: vec![self.loc(at)],
-        })
+        }
     }
 
-    /// One entry of a function's `Policies`.
+    /// One entry of a function's or state machine's `Policies`.
     fn function_policy(
         &mut self,
         item: &Value,
@@ -109,14 +224,14 @@ impl Template<'_> {
         }
     }
 
-    /// The trust policy SAM gives the role: Lambda may assume it. Placed at the function,
-    /// since the template does not write it.
-    fn lambda_trust(&self, role_id: &str, at: &JsonPath) -> Arc<PolicyDocument> {
+    /// The trust policy SAM gives the role: the service may assume it. Placed at the
+    /// resource, since the template does not write it.
+    fn service_trust(&self, kind: SamKind, role_id: &str, at: &JsonPath) -> Arc<PolicyDocument> {
         let raw = json!({
             "Version": "2012-10-17",
             "Statement": [{
                 "Effect": "Allow",
-                "Principal": {"Service": "lambda.amazonaws.com"},
+                "Principal": {"Service": kind.service()},
                 "Action": "sts:AssumeRole"
             }]
         });

@@ -68,6 +68,8 @@ pub(super) struct Template<'v> {
     pub(super) file: FileId,
     /// The account configured for this file, if any.
     pub(super) account: Option<String>,
+    /// The stack's name, when a CDK manifest gives it: generated names start with it.
+    pub(super) stack_name: Option<String>,
     pub(super) params: Option<&'v Map<String, Value>>,
     pub(super) resources: &'v Map<String, Value>,
     /// SAM's `Globals.Function`: properties every `AWS::Serverless::Function` takes.
@@ -365,6 +367,16 @@ impl<'v> Template<'v> {
         out
     }
 
+    /// The stand-in for the name CloudFormation generates for resource `id`: `<LogicalId>`,
+    /// or `<StackName-LogicalId>` when the stack's name is known (see the module
+    /// documentation).
+    pub(super) fn generated_name(&self, id: &str) -> String {
+        match &self.stack_name {
+            Some(stack) => format!("<{stack}-{id}>"),
+            None => format!("<{id}>"),
+        }
+    }
+
     /// The name of an IAM resource: its name property, or the `<LogicalId>` stand-in for a
     /// name CloudFormation generates (see the module documentation).
     pub(super) fn entity_name(
@@ -379,7 +391,7 @@ impl<'v> Template<'v> {
         }
         let t = match props.and_then(|p| p.get(kind.name_key())) {
             Some(v) => self.scalar(v, depth + 1),
-            None => Text::known(format!("<{id}>")),
+            None => Text::known(self.generated_name(id)),
         };
         // A name given up on for depth may resolve from a shallower start: not cached.
         if !t.text.contains(TOO_DEEP) {

@@ -74,6 +74,7 @@ fn resolve(resources: Value, v: Value, account: Option<&str>) -> Text {
         names: RefCell::default(),
         front: super::template::Front::Json,
         function_globals: None,
+        stack_name: None,
         quiet: false,
         out: Contribution::default(),
     };

@@ -298,3 +298,139 @@ fn later_yaml_documents_are_a_note() {
         }
     );
 }
+
+#[test]
+fn sam_function_globals_give_trust_and_path_and_refuse_role_and_policies() {
+    let text = r#"Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function:
+    RolePath: /apps/
+    AssumeRolePolicyDocument:
+      Version: "2012-10-17"
+      Statement:
+        - Effect: Allow
+          Principal: {Service: edgelambda.amazonaws.com}
+          Action: sts:AssumeRole
+Resources:
+  A:
+    Type: AWS::Serverless::Function
+    Properties:
+      Policies: [AWSLambdaExecute]
+  B:
+    Type: AWS::Serverless::Function
+    Properties:
+      RolePath: /own/
+      AssumeRolePolicyDocument:
+        Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}]
+"#;
+    let out = load_yaml_text(text);
+    assert!(out.findings.is_empty(), "{:?}", out.findings);
+    let arns: Vec<_> = out.roles.iter().map(|r| r.arn.as_str()).collect();
+    assert_eq!(
+        arns,
+        [
+            "arn:aws:iam::${AWS::AccountId}:role/apps/<ARole>",
+            "arn:aws:iam::${AWS::AccountId}:role/own/<BRole>"
+        ]
+    );
+    let service = |role: &crate::model::inventory::Role| {
+        format!(
+            "{:?}",
+            role.trust.as_ref().expect("trust").statements[0].principal
+        )
+    };
+    // A takes the trust from Globals, placed there; B keeps its own.
+    assert!(service(&out.roles[0]).contains("edgelambda.amazonaws.com"));
+    assert!(!service(&out.roles[1]).contains("edgelambda"));
+    let global_trust = out.roles[0].trust.as_ref().expect("trust");
+    assert!(matches!(
+        global_trust.origin,
+        crate::model::location::DocOrigin::Mapped { .. }
+    ));
+
+    // `Role` and `Policies` in Globals: SAM's transform refuses them. Reported where they
+    // are written, and never given to a function.
+    let refused = r#"Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function:
+    Timeout: 3
+    Role: arn:aws:iam::111122223333:role/shared
+    Policies:
+      - Statement: [{Effect: Allow, Action: "*", Resource: "*"}]
+Resources:
+  F:
+    Type: AWS::Serverless::Function
+    Properties: {}
+"#;
+    let out = load_yaml_text(refused);
+    assert!(out.roles.is_empty());
+    let messages: Vec<_> = out.findings.iter().map(|f| f.message.as_str()).collect();
+    assert_eq!(messages.len(), 2, "{messages:?}");
+    assert!(messages[0].contains("`Role` in `Globals.Function`"));
+    assert!(messages[1].contains("`Policies` in `Globals.Function`"));
+    let role_at = refused.find("Role: arn").unwrap_or(0);
+    assert!(matches!(
+        out.findings[0].primary.anchor,
+        Anchor::Bytes { start, .. } if start >= role_at && start < role_at + 40
+    ));
+    // Only `Policies`: the function gets its role, without the global policies.
+    let policies_only = refused.replace("    Role: arn:aws:iam::111122223333:role/shared\n", "");
+    let out = load_yaml_text(&policies_only);
+    assert_eq!(out.findings.len(), 1, "{:?}", out.findings);
+    assert_eq!(out.roles.len(), 1);
+    assert!(out.roles[0].policies.is_empty());
+}
+
+#[test]
+fn sam_state_machines_with_policies_get_a_role_trusting_step_functions() {
+    let text = r#"Transform: AWS::Serverless-2016-10-31
+Resources:
+  Flow:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      DefinitionUri: s3://bucket/flow.asl.json
+      RolePath: /sfn/
+      Policies:
+        - LambdaInvokePolicy: {FunctionName: f}
+        - arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess
+        - Statement: [{Effect: Allow, Action: sqs:SendMessage, Resource: "*"}]
+  Given:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      DefinitionUri: s3://bucket/flow.asl.json
+      Role: arn:aws:iam::111122223333:role/flows
+  Neither:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      DefinitionUri: s3://bucket/flow.asl.json
+"#;
+    let out = load_yaml_text(text);
+    assert!(out.findings.is_empty(), "{:?}", out.findings);
+    assert_eq!(out.roles.len(), 1);
+    let role = &out.roles[0];
+    assert_eq!(
+        role.arn,
+        "arn:aws:iam::${AWS::AccountId}:role/sfn/<FlowRole>"
+    );
+    assert_eq!(
+        role.attached,
+        ["arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess"]
+    );
+    assert_eq!(role.policies.len(), 1);
+    let trust = format!(
+        "{:?}",
+        role.trust.as_ref().expect("trust").statements[0].principal
+    );
+    assert!(trust.contains("states.amazonaws.com"), "{trust}");
+    // Both `Role` and `Policies`: SAM refuses the resource.
+    let both = text.replace(
+        "      Role: arn:aws:iam::111122223333:role/flows\n",
+        "      Role: arn:aws:iam::111122223333:role/flows\n      Policies: [AWSXrayWriteOnlyAccess]\n",
+    );
+    let out = load_yaml_text(&both);
+    assert_eq!(out.findings.len(), 1, "{:?}", out.findings);
+    assert!(out.findings[0]
+        .message
+        .contains("both `Role` and `Policies`"));
+    assert_eq!(out.roles.len(), 1);
+}
