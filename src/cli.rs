@@ -90,6 +90,10 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value = "human")]
     pub format: OutputFormat,
+    /// Category of a SARIF run (its `automationDetails.id`): give each iamlint run that
+    /// uploads to GitHub code scanning its own.
+    #[arg(long, value_name = "CATEGORY", default_value = "iamlint")]
+    pub sarif_category: String,
     /// Write the report to FILE instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,

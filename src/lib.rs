@@ -666,7 +666,14 @@ fn check(mut args: CheckArgs) -> Result<ExitStatus, RunError> {
     let notice = (files_scanned == 0).then(|| report::no_input_notice(scan.files_seen));
     let notice = notice.as_deref();
     let text = match args.format {
-        OutputFormat::Sarif => report::sarif::render(&results, notice),
+        OutputFormat::Sarif => report::sarif::render_with(
+            &results,
+            notice,
+            &report::sarif::SarifOptions {
+                category: args.sarif_category.clone(),
+                srcroot: std::env::current_dir().ok(),
+            },
+        ),
         OutputFormat::Json => report::json::render(&results, files_scanned, notice),
         OutputFormat::Github => report::github::render(&results, notice),
         OutputFormat::Human => {

@@ -288,7 +288,128 @@ fn output_does_not_depend_on_the_thread_count() {
 fn examples_sarif_snapshot() {
     let run = examples(&["--format", "sarif"]);
     assert_eq!(run.code, 1);
-    insta::assert_snapshot!("examples_sarif", run.stdout);
+    // `%SRCROOT%` is the checkout, which is somewhere else on every machine.
+    let mut log = run.json();
+    let root = &mut log["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"];
+    assert!(root
+        .as_str()
+        .is_some_and(|u| u.starts_with("file:///") && u.ends_with('/')));
+    *root = Value::from("file:///[checkout]/");
+    let text = serde_json::to_string_pretty(&log).unwrap() + "\n";
+    insta::assert_snapshot!("examples_sarif", text);
+}
+
+#[test]
+fn every_sarif_rule_has_what_github_code_scanning_shows() {
+    let log = examples(&["--format", "sarif"]).json();
+    let rules = log["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    assert_eq!(rules.len(), iamlint::docs::RULE_DOCS.len());
+    for rule in rules {
+        let id = rule["id"].as_str().unwrap();
+        let props = &rule["properties"];
+        let score: f64 = props["security-severity"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{id}: security-severity is a string"))
+            .parse()
+            .unwrap_or_else(|_| panic!("{id}: security-severity is a number"));
+        assert!((0.1..=10.0).contains(&score), "{id}: {score}");
+        let tags: Vec<&str> = props["tags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t.as_str().unwrap())
+            .collect();
+        assert!(tags.contains(&"security"), "{id}: {tags:?}");
+        let doc = iamlint::docs::get(id).unwrap();
+        assert!(tags.contains(&doc.group()), "{id}: {tags:?}");
+        assert!(
+            ["very-high", "high", "medium", "low"].contains(&props["precision"].as_str().unwrap()),
+            "{id}: precision"
+        );
+        assert_eq!(
+            rule["helpUri"],
+            format!("https://github.com/iamlint/iamlint/blob/main/rules/{id}.md")
+        );
+        assert!(manifest_dir().join(format!("rules/{id}.md")).is_file());
+        let full = rule["fullDescription"]["text"].as_str().unwrap();
+        assert!(full.len() > rule["shortDescription"]["text"].as_str().unwrap().len() / 2);
+    }
+    // `Principal: *` trusts and committed credentials are Critical.
+    let score = |id: &str| -> f64 {
+        rules.iter().find(|r| r["id"] == id).unwrap()["properties"]["security-severity"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    assert!(score("IAM102") >= 9.0);
+    assert!(score("IAM501") >= 9.0);
+    assert!(score("IAM101") < 7.0);
+}
+
+/// Every `artifactLocation` anywhere in a SARIF log.
+fn artifact_locations<'a>(v: &'a Value, out: &mut Vec<&'a Value>) {
+    match v {
+        Value::Object(map) => {
+            for (k, v) in map {
+                if k == "artifactLocation" {
+                    out.push(v);
+                }
+                artifact_locations(v, out);
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| artifact_locations(v, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn sarif_uris_are_relative_to_srcroot_and_the_category_is_set() {
+    let log = examples(&["--format", "sarif"]).json();
+    let run = &log["runs"][0];
+    assert_eq!(run["automationDetails"]["id"], "iamlint/");
+    let mut found = Vec::new();
+    artifact_locations(&log, &mut found);
+    assert!(found.len() > 5);
+    for loc in found {
+        assert_eq!(loc["uriBaseId"], "%SRCROOT%", "{loc}");
+        let uri = loc["uri"].as_str().unwrap();
+        assert!(!uri.starts_with('/') && !uri.contains(':'), "{uri}");
+    }
+    let root = run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+        .as_str()
+        .unwrap();
+    assert!(
+        root.starts_with("file:///") && root.ends_with('/'),
+        "{root}"
+    );
+
+    // An absolute path inside the working folder is made relative too.
+    let abs = manifest_dir().join("testdata/examples");
+    let run = iamlint(
+        &manifest_dir(),
+        &[
+            abs.to_str().unwrap(),
+            "-f",
+            "sarif",
+            "--sarif-category",
+            "iam/prod",
+        ],
+    );
+    assert_valid_sarif(&run.stdout);
+    let log = run.json();
+    assert_eq!(log["runs"][0]["automationDetails"]["id"], "iam/prod/");
+    let mut found = Vec::new();
+    artifact_locations(&log, &mut found);
+    for loc in found {
+        assert_eq!(loc["uriBaseId"], "%SRCROOT%", "{loc}");
+        assert!(loc["uri"]
+            .as_str()
+            .unwrap()
+            .starts_with("testdata/examples/"));
+    }
 }
 
 #[test]
