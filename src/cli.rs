@@ -63,6 +63,8 @@ pub struct ScanArgs {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
     Human,
+    /// One line per finding: `path:line:col: ID name message`.
+    Concise,
     Sarif,
     Json,
     Github,

@@ -618,6 +618,14 @@ pub fn run(cli: Cli) -> Result<ExitStatus, RunError> {
     }
 }
 
+/// Human or concise output without its `iamlint: ` summary lines (`--quiet`).
+fn without_summary(text: &str) -> String {
+    text.lines()
+        .filter(|l| !l.starts_with("iamlint: "))
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
 fn check(mut args: CheckArgs) -> Result<ExitStatus, RunError> {
     let started = Instant::now();
     // `--only-files`: the given paths only filter what is reported; the scan covers `.`.
@@ -676,6 +684,14 @@ fn check(mut args: CheckArgs) -> Result<ExitStatus, RunError> {
         ),
         OutputFormat::Json => report::json::render(&results, files_scanned, notice),
         OutputFormat::Github => report::github::render(&results, notice),
+        OutputFormat::Concise => {
+            let text = report::concise::render(&results, notice);
+            if args.quiet {
+                without_summary(&text)
+            } else {
+                text
+            }
+        }
         OutputFormat::Human => {
             let color = match args.color {
                 ColorChoice::Always => true,
@@ -695,11 +711,7 @@ fn check(mut args: CheckArgs) -> Result<ExitStatus, RunError> {
                 notice,
             );
             if args.quiet {
-                text = text
-                    .lines()
-                    .filter(|l| !l.starts_with("iamlint: "))
-                    .map(|l| format!("{l}\n"))
-                    .collect();
+                text = without_summary(&text);
             }
             text
         }
@@ -709,7 +721,9 @@ fn check(mut args: CheckArgs) -> Result<ExitStatus, RunError> {
     if args.statistics {
         let stats = inventory_view::statistics(&results);
         match args.format {
-            OutputFormat::Human | OutputFormat::Github => text.push_str(&stats),
+            OutputFormat::Human | OutputFormat::Concise | OutputFormat::Github => {
+                text.push_str(&stats)
+            }
             // SARIF and JSON must stay parseable: the counts go to standard error.
             OutputFormat::Sarif | OutputFormat::Json => eprint!("{stats}"),
         }

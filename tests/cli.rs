@@ -413,6 +413,35 @@ fn sarif_uris_are_relative_to_srcroot_and_the_category_is_set() {
 }
 
 #[test]
+fn concise_output_is_one_line_per_finding() {
+    let run = examples(&["--format", "concise"]);
+    assert_eq!(run.code, 1);
+    let json = examples(&["--format", "json"]).json();
+    let findings = json["findings"].as_array().unwrap();
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), findings.len() + 1, "{}", run.stdout);
+    for (line, f) in lines.iter().zip(findings) {
+        let rule = f["rule"].as_str().unwrap();
+        let name = iamlint::docs::get(rule).unwrap().name;
+        let expected = format!(
+            "{}:{}:{}: {rule} {name} {}",
+            f["path"].as_str().unwrap(),
+            f["start"]["line"],
+            f["start"]["column"],
+            f["message"].as_str().unwrap()
+        );
+        assert_eq!(*line, expected);
+    }
+    assert_eq!(
+        lines.last().unwrap(),
+        &format!("iamlint: {} findings", findings.len())
+    );
+    let quiet = examples(&["--format", "concise", "--quiet"]);
+    assert_eq!(quiet.stdout.lines().count(), findings.len());
+    assert!(!quiet.stdout.contains("iamlint: "));
+}
+
+#[test]
 fn examples_json_snapshot() {
     let run = examples(&["--format", "json"]);
     assert_eq!(run.code, 1);
