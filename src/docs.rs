@@ -65,6 +65,16 @@ pub fn find(id_or_name: &str) -> Option<&'static RuleDoc> {
         .find(|d| d.id.eq_ignore_ascii_case(id_or_name) || d.name == id_or_name)
 }
 
+/// Whether a config or command-line entry names at least one rule: an id, an id prefix
+/// (`IAM1`), a kebab-case name, or `ALL` (case-insensitive but for names).
+pub fn names_some_rule(entry: &str) -> bool {
+    let upper = entry.to_ascii_uppercase();
+    entry.eq_ignore_ascii_case("ALL")
+        || RULE_DOCS
+            .iter()
+            .any(|d| d.name == entry || (!entry.is_empty() && d.id.starts_with(&upper)))
+}
+
 /// The document of a registered rule id.
 pub fn get(id: &str) -> Option<&'static RuleDoc> {
     RULE_DOCS.iter().find(|d| d.id == id)

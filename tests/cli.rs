@@ -735,6 +735,75 @@ fn a_suppression_needs_a_reason() {
     }
 }
 
+/// Runs iamlint in a tree holding `config` as `.iamlint.toml`; it must refuse the config
+/// (exit 2) and point at `at` (line:column of the refused value) with `message`.
+fn assert_config_error(config: &str, files: &[(&str, &[u8])], message: &str, at: &str) {
+    let mut all = vec![(".iamlint.toml", config.as_bytes())];
+    all.extend_from_slice(files);
+    all.push(("iam/users/bob/policy.json", CLEAN));
+    let dir = tree(&all);
+    let run = iamlint(dir.path(), &["--color", "never"]);
+    assert_eq!(run.code, 2, "{config}\n{}", run.stderr);
+    assert!(run.stderr.contains(message), "{message}:\n{}", run.stderr);
+    assert!(
+        run.stderr.contains(&format!(".iamlint.toml:{at}")),
+        "position {at}:\n{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn config_errors_point_at_the_refused_value() {
+    // Unknown rules, wherever a rule is named.
+    assert_config_error(
+        "select = [\"IAM1\"]\n[severity]\nIAM101 = \"error\"\nIAM1O1 = \"note\"\n",
+        &[],
+        "severity key `IAM1O1` names no rule",
+        "4:1",
+    );
+    assert_config_error(
+        "[per-path-ignores]\n\"iam/**\" = [\"IAM101\", \"no-such-rule\"]\n",
+        &[],
+        "per-path-ignores entry `no-such-rule` names no rule",
+        "2:23",
+    );
+    assert_config_error(
+        "[[suppress]]\nrule = \"IAM101\"\nreason = \"ok\"\n\n[[suppress]]\nrule = \"IAM1O1\"\nreason = \"typo\"\n",
+        &[],
+        "suppression of `IAM1O1` names no rule",
+        "5:1",
+    );
+    assert_config_error(
+        "ignore = [\"IAM101\", \"IAM9\"]\n",
+        &[],
+        "ignore entry `IAM9` names no rule",
+        "1:21",
+    );
+    // Values of the right type that are still wrong.
+    assert_config_error("[severity]\nIAM101 = \"fatal\"\n", &[], "fatal", "2:10");
+    assert_config_error("fail-on = \"sometimes\"\n", &[], "fail-on", "1:11");
+    assert_config_error(
+        "organisation = [\"111122223333\", \"12345\"]\n",
+        &[],
+        "organisation account `12345` is not a 12-digit account id",
+        "1:33",
+    );
+    assert_config_error("exclude = [\"a/[b\"]\n", &[], "bad glob `a/[b`", "1:12");
+    // Manifest entries naming files that are not there.
+    assert_config_error(
+        "[[role]]\narn = \"arn:aws:iam::111122223333:role/Deploy\"\ntrust = \"roles/deploy-trust.json\"\n\n[[role]]\narn = \"arn:aws:iam::111122223333:role/Gone\"\ntrust = \"roles/gone.json\"\n",
+        &[("roles/deploy-trust.json", CLEAN)],
+        "[[role]] trust file `roles/gone.json` does not exist",
+        "5:1",
+    );
+    assert_config_error(
+        "[[user]]\narn = \"arn:aws:iam::111122223333:user/bob\"\npolicies = [\"nope.json\"]\n",
+        &[],
+        "[[user]] policy file `nope.json` does not exist",
+        "1:1",
+    );
+}
+
 #[test]
 fn unused_suppressions_are_reported_as_notes() {
     let config = br#"[[suppress]]
@@ -746,10 +815,6 @@ reason = "break-glass user"
 rule = "IAM102"
 path = "iam/roles/Old/trust.json"
 reason = "the Old role was deleted long ago"
-
-[[suppress]]
-rule = "IAM1O1"
-reason = "a typo: letter O"
 "#;
     let dir = tree(&[
         (".iamlint.toml", config),
@@ -772,19 +837,11 @@ reason = "a typo: letter O"
         .collect();
     assert_eq!(
         unused,
-        [
-            (
-                ".iamlint.toml".to_owned(),
-                6,
-                "suppression of `IAM102` path `iam/roles/Old/trust.json` matched no finding"
-                    .to_owned()
-            ),
-            (
-                ".iamlint.toml".to_owned(),
-                11,
-                "suppression names no rule: `IAM1O1`".to_owned()
-            ),
-        ]
+        [(
+            ".iamlint.toml".to_owned(),
+            6,
+            "suppression of `IAM102` path `iam/roles/Old/trust.json` matched no finding".to_owned()
+        ),]
     );
     assert_eq!(json["findings"][0]["severity"], "note");
     // A suppression whose rule did not run is not judged.
@@ -794,8 +851,8 @@ reason = "a typo: letter O"
     );
     assert_eq!(
         only_101.rules().iter().filter(|r| *r == "IAM005").count(),
-        1,
-        "only the typo is reported"
+        0,
+        "IAM102 did not run"
     );
     // And the report can be switched off like any rule.
     let off = iamlint(
@@ -1174,6 +1231,14 @@ fn readme_config_example_is_a_valid_config() {
     let dir = tree(&[
         (".iamlint.toml", config.as_bytes()),
         ("iam/111122223333/users/bob/policy.json", CLEAN),
+        // The manifest's files (a missing one is a config error).
+        (
+            "prod/deploy-trust.json",
+            br#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "sts:AssumeRole"}]}"#,
+        ),
+        ("prod/deploy-policy.json", CLEAN),
+        ("prod/alice.json", CLEAN),
+        ("prod/admins.json", CLEAN),
     ]);
     let run = iamlint(dir.path(), &["--format", "json"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
