@@ -1320,6 +1320,8 @@ fn readme_action_and_pre_commit_match_their_files() {
     assert!(config.contains("- id: iamlint"));
     assert!(hooks.contains("- id: iamlint\n"));
     assert!(hooks.contains("entry: iamlint check --only-files\n"));
+    assert!(hooks.contains("language: python\n"));
+    assert!(hooks.contains("- id: iamlint-source\n"));
     assert!(hooks.contains("language: rust\n"));
 }
 

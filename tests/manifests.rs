@@ -276,3 +276,34 @@ fn expression_references_are_found() {
     assert!(referenced("inputs.x without an expression", "inputs.").is_empty());
     assert!(referenced("${{ github.event.inputs.x }}", "xinputs.").is_empty());
 }
+
+#[test]
+fn python_packages_follow_the_crate_version() {
+    let version = env!("CARGO_PKG_VERSION");
+    let hook = std::fs::read_to_string(manifest_dir().join("pyproject.toml")).unwrap();
+    assert!(
+        hook.contains(&format!("dependencies = [\"iamlint=={version}\"]")),
+        "pyproject.toml (the pre-commit hook package) pins the crate's version"
+    );
+    assert!(hook.contains(&format!("version = \"{version}\"")));
+    let wheel = std::fs::read_to_string(manifest_dir().join("python/pyproject.toml")).unwrap();
+    assert!(wheel.contains("bindings = \"bin\""));
+    assert!(wheel.contains("manifest-path = \"../Cargo.toml\""));
+    assert!(wheel.contains("dynamic = [\"version\"]"));
+}
+
+#[test]
+fn the_default_hook_installs_the_wheel_and_the_source_hook_remains() {
+    let hooks = load(&manifest_dir().join(".pre-commit-hooks.yaml"));
+    let hooks = hooks.as_sequence().unwrap();
+    let lang = |id: &str| {
+        hooks
+            .iter()
+            .find(|h| h.as_mapping_get("id").and_then(Yaml::as_str) == Some(id))
+            .and_then(|h| h.as_mapping_get("language"))
+            .and_then(Yaml::as_str)
+            .map(str::to_owned)
+    };
+    assert_eq!(lang("iamlint").as_deref(), Some("python"));
+    assert_eq!(lang("iamlint-source").as_deref(), Some("rust"));
+}
