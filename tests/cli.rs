@@ -1103,7 +1103,10 @@ fn action_writes_sarif_annotates_and_outputs_the_exit_code() {
     let ws = three_findings();
     let (run, outputs) = action(ws.path(), &[]);
     assert_eq!(run.code, 1, "{}", run.stderr);
-    assert_eq!(outputs, "exit-code=1\nsarif-file=iamlint.sarif\n");
+    assert_eq!(
+        outputs,
+        "findings=3\nsarif-file=iamlint.sarif\nexit-code=1\n"
+    );
     assert!(run
         .stdout
         .contains("::error file=iam/roles/Public/trust.json,line=4"));
@@ -1134,26 +1137,150 @@ fn action_inputs() {
         ],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(outputs, "exit-code=0\nsarif-file=out.sarif\n");
+    assert_eq!(outputs, "findings=2\nsarif-file=out.sarif\nexit-code=0\n");
     assert_eq!(run.rules(), ["IAM101", "IAM301"]);
     assert_valid_sarif(&std::fs::read_to_string(ws.path().join("out.sarif")).unwrap());
 
     let clean = tree(&[("iam/users/bob/policy.json", CLEAN)]);
     let (run, outputs) = action(clean.path(), &[("INPUT_SARIF_FILE", "")]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(outputs, "exit-code=0\nsarif-file=\n");
+    assert_eq!(outputs, "findings=0\nexit-code=0\n", "no sarif-file output");
     assert!(!clean.path().join("iamlint.sarif").exists());
 
     let (run, outputs) = action(clean.path(), &[("INPUT_CONFIG", "missing.toml")]);
     assert_eq!(run.code, 2);
-    assert!(outputs.starts_with("exit-code=2\n"));
+    assert_eq!(outputs, "exit-code=2\n");
+
+    // args, exclude and baseline reach iamlint.
+    let ws = three_findings();
+    let (run, outputs) = action(
+        ws.path(),
+        &[
+            ("INPUT_ARGS", "--select IAM1\n--threads 1"),
+            ("INPUT_EXCLUDE", "iam/roles/**"),
+            ("INPUT_FORMAT", "concise"),
+        ],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(outputs.starts_with("findings=1\n"), "{outputs}");
+    assert!(run.stdout.contains(": IAM101 "), "{}", run.stdout);
+    assert!(!run.stdout.contains("IAM102"), "{}", run.stdout);
+    let base = iamlint(ws.path(), &["--write-baseline", "base.json"]);
+    assert_eq!(base.code, 0, "{}", base.stderr);
+    let (run, outputs) = action(ws.path(), &[("INPUT_BASELINE", "base.json")]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(outputs.starts_with("findings=0\n"), "{outputs}");
+}
+
+/// A stand-in for a GitHub release of this version: the debug binary packed as the release
+/// workflow packs it, and a SHA256SUMS file (`good`: right, else wrong).
+fn stand_in_release(good: bool) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let name = "iamlint-x86_64-unknown-linux-musl";
+    std::fs::create_dir(dir.path().join(name)).unwrap();
+    std::fs::copy(
+        env!("CARGO_BIN_EXE_iamlint"),
+        dir.path().join(name).join("iamlint"),
+    )
+    .unwrap();
+    let tar = Command::new("tar")
+        .args(["czf", &format!("{name}.tar.gz"), name])
+        .current_dir(dir.path())
+        .status()
+        .unwrap();
+    assert!(tar.success());
+    std::fs::remove_dir_all(dir.path().join(name)).unwrap();
+    let sum = Command::new("sha256sum")
+        .arg(format!("{name}.tar.gz"))
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let mut sums = String::from_utf8(sum.stdout).unwrap();
+    if !good {
+        sums = format!("{}{}", "0".repeat(64), &sums[64..]);
+    }
+    std::fs::write(dir.path().join("SHA256SUMS"), sums).unwrap();
+    dir
+}
+
+/// Runs the action script with no IAMLINT binary given, so that it installs one from the
+/// stand-in release (on "Linux X64", whatever this machine is).
+fn action_installing(workspace: &Path, release: &Path, install: &Path) -> (Run, String) {
+    let output = workspace.join("github-output.txt");
+    let _ = std::fs::remove_file(&output);
+    let mut cmd = Command::new("bash");
+    cmd.arg(manifest_dir().join("scripts/action-run.sh"))
+        .current_dir(workspace)
+        .env_remove("IAMLINT")
+        .env("GITHUB_ACTION_PATH", manifest_dir())
+        .env("GITHUB_WORKSPACE", workspace)
+        .env("GITHUB_OUTPUT", &output)
+        .env("RUNNER_OS", "Linux")
+        .env("RUNNER_ARCH", "X64")
+        .env(
+            "IAMLINT_RELEASE_URL",
+            format!("file://{}", release.display()),
+        )
+        .env("IAMLINT_INSTALL_DIR", install);
+    let run = capture(cmd);
+    (run, std::fs::read_to_string(output).unwrap_or_default())
+}
+
+fn have(tool: &str) -> bool {
+    Command::new(tool)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+#[test]
+fn action_installs_the_release_binary_after_checking_its_checksum() {
+    if !(have("bash") && have("tar") && have("sha256sum")) {
+        eprintln!("SKIP: bash, tar or sha256sum is missing");
+        return;
+    }
+    let ws = three_findings();
+    let install = tempfile::tempdir().unwrap();
+    let release = stand_in_release(true);
+    let (run, outputs) = action_installing(ws.path(), release.path(), install.path());
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("checksum verified"), "{}", run.stderr);
+    assert_eq!(
+        outputs,
+        "findings=3\nsarif-file=iamlint.sarif\nexit-code=1\n"
+    );
+    assert!(install
+        .path()
+        .join("iamlint-x86_64-unknown-linux-musl/iamlint")
+        .is_file());
+
+    let install = tempfile::tempdir().unwrap();
+    let release = stand_in_release(false);
+    let (run, outputs) = action_installing(ws.path(), release.path(), install.path());
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("checksum mismatch"), "{}", run.stderr);
+    assert_eq!(outputs, "exit-code=2\n");
+    assert!(!install
+        .path()
+        .join("iamlint-x86_64-unknown-linux-musl")
+        .exists());
 }
 
 #[test]
 fn action_yml_passes_every_input_to_the_script() {
     let yml = std::fs::read_to_string(manifest_dir().join("action.yml")).unwrap();
     let script = std::fs::read_to_string(manifest_dir().join("scripts/action-run.sh")).unwrap();
-    for input in ["paths", "config", "fail-on", "format", "sarif-file"] {
+    for input in [
+        "version",
+        "paths",
+        "args",
+        "config",
+        "baseline",
+        "exclude",
+        "fail-on",
+        "format",
+        "sarif-file",
+    ] {
         let var = format!("INPUT_{}", input.to_uppercase().replace('-', "_"));
         assert!(
             yml.contains(&format!("  {input}:\n")),
@@ -1168,7 +1295,10 @@ fn action_yml_passes_every_input_to_the_script() {
             "{var} read by the script"
         );
     }
-    assert!(yml.contains("cargo install --path \"$GITHUB_ACTION_PATH\" --locked"));
+    // upload-sarif is the action's own step, not the script's.
+    assert!(yml.contains("inputs.upload-sarif == 'true'"));
+    assert!(yml.contains("uses: github/codeql-action/upload-sarif@v3"));
+    assert!(script.contains("cargo install --path \"$action_path\" --locked"));
 }
 
 // ---------------------------------------------------------------- README
