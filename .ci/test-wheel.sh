@@ -16,7 +16,8 @@ if ! command -v maturin >/dev/null; then
 fi
 
 rm -rf target/wheels
-maturin build --release --quiet -m python/pyproject.toml -o target/wheels
+# From python/, where its pyproject.toml (manifest-path = ../Cargo.toml) is read.
+(cd python && maturin build --release --locked --quiet -o ../target/wheels)
 wheel=$(ls target/wheels/iamlint-*.whl)
 echo "wheel: $wheel"
 

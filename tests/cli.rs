@@ -1334,6 +1334,17 @@ fn readme_first_commands() {
 }
 
 #[test]
+fn readme_graph_picture_is_real_output() {
+    let shown = readme_block("## Usage", "mermaid");
+    let real = iamlint(
+        &manifest_dir(),
+        &["graph", "testdata/examples", "-f", "mermaid"],
+    );
+    assert_eq!(real.code, 0);
+    assert_eq!(shown, real.stdout);
+}
+
+#[test]
 fn readme_rule_table_is_the_rule_list() {
     let text = readme();
     let rows: Vec<String> = text
