@@ -1260,6 +1260,46 @@ fn action_installs_the_release_binary_after_checking_its_checksum() {
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("checksum mismatch"), "{}", run.stderr);
     assert_eq!(outputs, "exit-code=2\n");
+
+    // No release binary: the script falls back to building from source, which needs
+    // cargo; without cargo on PATH that is a clear error, exit 2.
+    let empty = tempfile::tempdir().unwrap();
+    let install = tempfile::tempdir().unwrap();
+    let output = ws.path().join("github-output.txt");
+    let _ = std::fs::remove_file(&output);
+    let mut cmd = Command::new("bash");
+    cmd.arg(manifest_dir().join("scripts/action-run.sh"))
+        .current_dir(ws.path())
+        .env_remove("IAMLINT")
+        .env("PATH", "/usr/bin:/bin")
+        .env("GITHUB_ACTION_PATH", manifest_dir())
+        .env("GITHUB_WORKSPACE", ws.path())
+        .env("GITHUB_OUTPUT", &output)
+        .env("RUNNER_OS", "Linux")
+        .env("RUNNER_ARCH", "X64")
+        .env(
+            "IAMLINT_RELEASE_URL",
+            format!("file://{}", empty.path().display()),
+        )
+        .env("IAMLINT_INSTALL_DIR", install.path());
+    if Command::new("/usr/bin/env")
+        .env("PATH", "/usr/bin:/bin")
+        .args(["sh", "-c", "command -v cargo"])
+        .output()
+        .is_ok_and(|o| o.status.success())
+    {
+        eprintln!("SKIP: cargo is on /usr/bin:/bin, the fallback would build iamlint");
+        return;
+    }
+    let run = capture(cmd);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("no release binary at"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("needs cargo"), "{}", run.stderr);
+    assert_eq!(std::fs::read_to_string(&output).unwrap(), "exit-code=2\n");
     assert!(!install
         .path()
         .join("iamlint-x86_64-unknown-linux-musl")
