@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# Uses the hook of .pre-commit-hooks.yaml the way a user does, in a throw-away git repo:
+# Uses the hooks of .pre-commit-hooks.yaml the way a user does, in a throw-away git repo:
 # `pre-commit try-repo` on a staged bad policy must fail with the finding; then, with the
 # hook installed, committing a bad policy must fail and committing a good one must pass.
-# pre-commit builds iamlint with `cargo install`; CARGO_TARGET_DIR (default: this
+#
+# The default hook, `iamlint`, installs the iamlint wheel from PyPI. Nothing is published
+# from here, so the wheel .ci/test-wheel.sh built (target/wheels, or IAMLINT_WHEELS) stands
+# in for PyPI's through PIP_FIND_LINKS; without one that hook is skipped, saying so.
+# `iamlint-source` builds iamlint with `cargo install`; CARGO_TARGET_DIR (default: this
 # checkout's target/) lets it reuse what `cargo build --release` already compiled.
 set -euo pipefail
 
@@ -39,16 +43,27 @@ expect_pass() {
 echo "pre-commit: try-repo on a staged bad policy"
 echo "$bad" >iam/users/alice/switch-policy.json
 git add iam
-expect_fail pre-commit try-repo "$checkout" iamlint
+expect_fail pre-commit try-repo "$checkout" iamlint-source
 
-echo "pre-commit: committing through the installed hook"
+wheels=${IAMLINT_WHEELS:-$checkout/target/wheels}
+hook=iamlint-source
+if ls "$wheels"/iamlint-*.whl >/dev/null 2>&1; then
+    export PIP_FIND_LINKS=$wheels
+    hook=iamlint
+    echo "pre-commit: try-repo with the wheel hook (iamlint from $wheels)"
+    expect_fail pre-commit try-repo "$checkout" iamlint
+else
+    echo "SKIP: no iamlint wheel in $wheels: the default (wheel) hook is not tried"
+fi
+
+echo "pre-commit: committing through the installed hook ($hook)"
 rev=$(git -C "$checkout" rev-parse HEAD)
 cat >.pre-commit-config.yaml <<YAML
 repos:
   - repo: $checkout
     rev: $rev
     hooks:
-      - id: iamlint
+      - id: $hook
 YAML
 git add .pre-commit-config.yaml
 pre-commit install >/dev/null

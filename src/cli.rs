@@ -63,6 +63,8 @@ pub struct ScanArgs {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
     Human,
+    /// One line per finding: `path:line:col: ID name message`.
+    Concise,
     Sarif,
     Json,
     Github,
@@ -90,6 +92,10 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value = "human")]
     pub format: OutputFormat,
+    /// Category of a SARIF run (its `automationDetails.id`): give each iamlint run that
+    /// uploads to GitHub code scanning its own.
+    #[arg(long, value_name = "CATEGORY", default_value = "iamlint")]
+    pub sarif_category: String,
     /// Write the report to FILE instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,

@@ -18,46 +18,50 @@ pub const UNUSED_SUPPRESSION: &str = "IAM005";
 /// The file name looked for by walking up from the first scanned path.
 pub const CONFIG_FILE: &str = ".iamlint.toml";
 
-/// The file as written.
+/// A value as written, with its byte range in the file (for errors that point at it).
+pub type Spanned<T> = toml::Spanned<T>;
+
+/// The file as written. Every value a check can refuse keeps its position, so that the
+/// error points at it.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct ConfigFile {
     /// Rule ids, id prefixes (`IAM1`) or names to run; empty means all.
     #[serde(default)]
-    pub select: Vec<String>,
+    pub select: Vec<Spanned<String>>,
     #[serde(default)]
-    pub ignore: Vec<String>,
+    pub ignore: Vec<Spanned<String>>,
     /// Globs of paths not to scan.
     #[serde(default)]
-    pub exclude: Vec<String>,
+    pub exclude: Vec<Spanned<String>>,
     #[serde(alias = "fail_on")]
-    pub fail_on: Option<String>,
+    pub fail_on: Option<Spanned<String>>,
     /// The account of files that name none (raw policy files without an account folder).
     #[serde(alias = "default_account")]
-    pub default_account: Option<String>,
+    pub default_account: Option<Spanned<String>>,
     /// Files above this size (bytes) are reported and skipped.
     #[serde(alias = "max_file_size")]
     pub max_file_size: Option<u64>,
     /// Rule id or name -> severity.
     #[serde(default)]
-    pub severity: BTreeMap<String, String>,
+    pub severity: BTreeMap<Spanned<String>, Spanned<String>>,
     /// Glob -> rule ids or names ignored in matching files.
     #[serde(default, alias = "per_path_ignores")]
-    pub per_path_ignores: BTreeMap<String, Vec<String>>,
+    pub per_path_ignores: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
     #[serde(default)]
     pub console: ConsoleConfig,
     #[serde(default)]
-    pub account: Vec<AccountConfig>,
+    pub account: Vec<Spanned<AccountConfig>>,
     /// The organisation's own account ids, beside those of `[[account]]`: trusts of other
     /// accounts are third parties (IAM108).
     #[serde(default, alias = "organization")]
-    pub organisation: Vec<String>,
+    pub organisation: Vec<Spanned<String>>,
     #[serde(default)]
-    pub role: Vec<ManifestRole>,
+    pub role: Vec<Spanned<ManifestRole>>,
     #[serde(default)]
-    pub user: Vec<ManifestUser>,
+    pub user: Vec<Spanned<ManifestUser>>,
     #[serde(default)]
-    pub group: Vec<ManifestGroup>,
+    pub group: Vec<Spanned<ManifestGroup>>,
     /// Spanned so that a suppression matching nothing can be reported where it is written.
     #[serde(default)]
     pub suppress: Vec<toml::Spanned<Suppression>>,
@@ -240,77 +244,159 @@ impl Config {
             .filter(|p| !p.as_os_str().is_empty())
             .map(Path::to_path_buf)
             .unwrap_or_else(|| PathBuf::from("."));
-        Config::compile(file, root, Some(path.to_owned()))
+        Config::compile(file, root, Some(path.to_owned())).map_err(|e| match e {
+            // A value refused after parsing is shown where it is written, as a parse
+            // error is.
+            ConfigError::Invalid {
+                path,
+                message,
+                span: Some(span),
+            } => ConfigError::Parse {
+                path,
+                message,
+                span: Some(span),
+                src: text,
+            },
+            other => other,
+        })
     }
 
-    /// Compiles a parsed file (globs built, severities parsed).
+    /// Compiles a parsed file (globs built, severities parsed, rule names and manifest
+    /// files checked). An error names the position of the value it refuses.
     pub fn compile(
         file: ConfigFile,
         root: PathBuf,
         path: Option<PathBuf>,
     ) -> Result<Config, ConfigError> {
-        let invalid = |message: String| ConfigError::Invalid {
+        let invalid = |message: String, span: std::ops::Range<usize>| ConfigError::Invalid {
             path: path.clone().unwrap_or_default(),
             message,
+            span: Some(span),
         };
-        let glob_set = |globs: &[String]| -> Result<GlobSet, ConfigError> {
+        let glob = |g: &Spanned<String>| -> Result<Glob, ConfigError> {
+            Glob::new(g.get_ref())
+                .map_err(|e| invalid(format!("bad glob `{}`: {e}", g.get_ref()), g.span()))
+        };
+        let glob_set = |globs: &[Spanned<String>]| -> Result<GlobSet, ConfigError> {
             let mut b = GlobSetBuilder::new();
             for g in globs {
-                b.add(Glob::new(g).map_err(|e| invalid(format!("bad glob `{g}`: {e}")))?);
+                b.add(glob(g)?);
             }
-            b.build().map_err(|e| invalid(e.to_string()))
+            b.build().map_err(|e| ConfigError::Invalid {
+                path: path.clone().unwrap_or_default(),
+                message: e.to_string(),
+                span: globs.first().map(Spanned::span),
+            })
         };
-        let severity = file
-            .severity
-            .iter()
-            .map(|(k, v)| Ok((k.clone(), v.parse::<Severity>().map_err(invalid)?)))
-            .collect::<Result<BTreeMap<_, _>, ConfigError>>()?;
-        let fail_on_never = file.fail_on.as_deref() == Some("never");
+        let rule = |what: &str, entry: &Spanned<String>| -> Result<String, ConfigError> {
+            if crate::docs::names_some_rule(entry.get_ref()) {
+                Ok(entry.get_ref().clone())
+            } else {
+                Err(invalid(
+                    format!(
+                        "{what} `{}` names no rule (see `iamlint rules`)",
+                        entry.get_ref()
+                    ),
+                    entry.span(),
+                ))
+            }
+        };
+        let rules = |what: &str, list: &[Spanned<String>]| -> Result<Vec<String>, ConfigError> {
+            list.iter().map(|e| rule(what, e)).collect()
+        };
+        let select = rules("select entry", &file.select)?;
+        let ignore = rules("ignore entry", &file.ignore)?;
+        let mut severity = BTreeMap::new();
+        for (k, v) in &file.severity {
+            let key = rule("severity key", k)?;
+            let level = v
+                .get_ref()
+                .parse::<Severity>()
+                .map_err(|m| invalid(m, v.span()))?;
+            severity.insert(key, level);
+        }
+        let fail_on_never = file
+            .fail_on
+            .as_ref()
+            .is_some_and(|v| v.get_ref() == "never");
         let fail_on = match &file.fail_on {
-            Some(v) if v != "never" => Some(v.parse::<Severity>().map_err(invalid)?),
+            Some(v) if v.get_ref() != "never" => Some(
+                v.get_ref()
+                    .parse::<Severity>()
+                    .map_err(|m| invalid(format!("fail-on: {m}"), v.span()))?,
+            ),
             _ => None,
         };
-        if let Some(acct) = &file.default_account {
-            if !crate::model::arn::is_account_id(acct) {
-                return Err(invalid(format!(
-                    "default-account `{acct}` is not a 12-digit account id"
-                )));
+        let account_id = |what: &str, id: &Spanned<String>| -> Result<String, ConfigError> {
+            if crate::model::arn::is_account_id(id.get_ref()) {
+                Ok(id.get_ref().clone())
+            } else {
+                Err(invalid(
+                    format!("{what} `{}` is not a 12-digit account id", id.get_ref()),
+                    id.span(),
+                ))
             }
-        }
+        };
+        let default_account = file
+            .default_account
+            .as_ref()
+            .map(|a| account_id("default-account", a))
+            .transpose()?;
         let mut accounts = Vec::new();
-        for a in &file.account {
+        for spanned in &file.account {
+            let a = spanned.get_ref();
             if !crate::model::arn::is_account_id(&a.id) {
-                return Err(invalid(format!(
-                    "account id `{}` is not a 12-digit account id",
-                    a.id
-                )));
+                return Err(invalid(
+                    format!("account id `{}` is not a 12-digit account id", a.id),
+                    spanned.span(),
+                ));
             }
-            accounts.push((a.clone(), glob_set(&a.paths)?));
+            let mut b = GlobSetBuilder::new();
+            for g in &a.paths {
+                b.add(
+                    Glob::new(g)
+                        .map_err(|e| invalid(format!("bad glob `{g}`: {e}"), spanned.span()))?,
+                );
+            }
+            let set = b
+                .build()
+                .map_err(|e| invalid(e.to_string(), spanned.span()))?;
+            accounts.push((a.clone(), set));
         }
-        if let Some(bad) = file
+        let organisation = file
             .organisation
             .iter()
-            .find(|id| !crate::model::arn::is_account_id(id))
-        {
-            return Err(invalid(format!(
-                "organisation account `{bad}` is not a 12-digit account id"
-            )));
-        }
+            .map(|id| account_id("organisation account", id))
+            .collect::<Result<Vec<_>, _>>()?;
         let mut per_path_ignores = Vec::new();
         for (g, ids) in &file.per_path_ignores {
-            per_path_ignores.push((glob_set(std::slice::from_ref(g))?, ids.clone()));
+            let ids = rules("per-path-ignores entry", ids)?;
+            per_path_ignores.push((glob_set(std::slice::from_ref(g))?, ids));
         }
         let mut suppressions = Vec::new();
         for spanned in &file.suppress {
             let s = spanned.get_ref();
             if s.reason.trim().is_empty() {
-                return Err(invalid(format!(
-                    "suppression of `{}` needs a non-empty reason",
-                    s.rule
-                )));
+                return Err(invalid(
+                    format!("suppression of `{}` needs a non-empty reason", s.rule),
+                    spanned.span(),
+                ));
+            }
+            if !crate::docs::names_some_rule(&s.rule) {
+                return Err(invalid(
+                    format!(
+                        "suppression of `{}` names no rule (see `iamlint rules`)",
+                        s.rule
+                    ),
+                    spanned.span(),
+                ));
             }
             let g = match &s.path {
-                Some(p) => Some(glob_set(std::slice::from_ref(p))?),
+                Some(p) => Some(
+                    Glob::new(p)
+                        .and_then(|g| GlobSetBuilder::new().add(g).build())
+                        .map_err(|e| invalid(format!("bad glob `{p}`: {e}"), spanned.span()))?,
+                ),
                 None => None,
             };
             suppressions.push(CompiledSuppression {
@@ -319,26 +405,60 @@ impl Config {
                 span: Some(spanned.span()),
             });
         }
+        // The manifest's files must exist: a misspelt path would leave a role without its
+        // trust policy, and every verdict on it wrong, without a word.
+        let missing = |what: &str, rel: &str, span: std::ops::Range<usize>| {
+            let full = root.join(rel);
+            if full.exists() {
+                Ok(())
+            } else {
+                Err(invalid(
+                    format!(
+                        "{what} file `{rel}` does not exist (paths are relative to the config file's folder, {})",
+                        root.display()
+                    ),
+                    span,
+                ))
+            }
+        };
+        for r in &file.role {
+            if let Some(t) = &r.get_ref().trust {
+                missing("[[role]] trust", t, r.span())?;
+            }
+            for p in &r.get_ref().policies {
+                missing("[[role]] policy", p, r.span())?;
+            }
+        }
+        for u in &file.user {
+            for p in &u.get_ref().policies {
+                missing("[[user]] policy", p, u.span())?;
+            }
+        }
+        for g in &file.group {
+            for p in &g.get_ref().policies {
+                missing("[[group]] policy", p, g.span())?;
+            }
+        }
         Ok(Config {
             root,
             file: path.clone(),
-            select: file.select,
-            ignore: file.ignore,
+            select,
+            ignore,
             exclude: glob_set(&file.exclude)?,
             cli_exclude: GlobSet::empty(),
             fail_on,
             fail_on_never,
-            default_account: file.default_account,
+            default_account,
             max_file_size: file.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
             severity,
             per_path_ignores,
             console: file.console,
             accounts,
-            organisation: file.organisation,
+            organisation,
             cdk_accounts: Vec::new(),
-            roles: file.role,
-            users: file.user,
-            groups: file.group,
+            roles: file.role.into_iter().map(Spanned::into_inner).collect(),
+            users: file.user.into_iter().map(Spanned::into_inner).collect(),
+            groups: file.group.into_iter().map(Spanned::into_inner).collect(),
             suppressions,
         })
     }

@@ -26,7 +26,12 @@ pub enum ConfigError {
     },
     #[error("invalid config file {}: {message}", path.display())]
     #[diagnostic(code(iamlint::config::invalid))]
-    Invalid { path: PathBuf, message: String },
+    Invalid {
+        path: PathBuf,
+        message: String,
+        /// Where the refused value is written, when it is known.
+        span: Option<std::ops::Range<usize>>,
+    },
 }
 
 impl ConfigError {

@@ -621,6 +621,14 @@ pub fn run(cli: Cli) -> Result<ExitStatus, RunError> {
     }
 }
 
+/// Human or concise output without its `iamlint: ` summary lines (`--quiet`).
+fn without_summary(text: &str) -> String {
+    text.lines()
+        .filter(|l| !l.starts_with("iamlint: "))
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
 fn check(mut args: CheckArgs) -> Result<ExitStatus, RunError> {
     let started = Instant::now();
     // `--only-files`: the given paths only filter what is reported; the scan covers `.`.
@@ -669,9 +677,24 @@ fn check(mut args: CheckArgs) -> Result<ExitStatus, RunError> {
     let notice = (files_scanned == 0).then(|| report::no_input_notice(scan.files_seen));
     let notice = notice.as_deref();
     let text = match args.format {
-        OutputFormat::Sarif => report::sarif::render(&results, notice),
+        OutputFormat::Sarif => report::sarif::render_with(
+            &results,
+            notice,
+            &report::sarif::SarifOptions {
+                category: args.sarif_category.clone(),
+                srcroot: std::env::current_dir().ok(),
+            },
+        ),
         OutputFormat::Json => report::json::render(&results, files_scanned, notice),
         OutputFormat::Github => report::github::render(&results, notice),
+        OutputFormat::Concise => {
+            let text = report::concise::render(&results, notice);
+            if args.quiet {
+                without_summary(&text)
+            } else {
+                text
+            }
+        }
         OutputFormat::Human => {
             let color = match args.color {
                 ColorChoice::Always => true,
@@ -691,11 +714,7 @@ fn check(mut args: CheckArgs) -> Result<ExitStatus, RunError> {
                 notice,
             );
             if args.quiet {
-                text = text
-                    .lines()
-                    .filter(|l| !l.starts_with("iamlint: "))
-                    .map(|l| format!("{l}\n"))
-                    .collect();
+                text = without_summary(&text);
             }
             text
         }
@@ -705,7 +724,9 @@ fn check(mut args: CheckArgs) -> Result<ExitStatus, RunError> {
     if args.statistics {
         let stats = inventory_view::statistics(&results);
         match args.format {
-            OutputFormat::Human | OutputFormat::Github => text.push_str(&stats),
+            OutputFormat::Human | OutputFormat::Concise | OutputFormat::Github => {
+                text.push_str(&stats)
+            }
             // SARIF and JSON must stay parseable: the counts go to standard error.
             OutputFormat::Sarif | OutputFormat::Json => eprint!("{stats}"),
         }

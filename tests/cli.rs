@@ -288,7 +288,157 @@ fn output_does_not_depend_on_the_thread_count() {
 fn examples_sarif_snapshot() {
     let run = examples(&["--format", "sarif"]);
     assert_eq!(run.code, 1);
-    insta::assert_snapshot!("examples_sarif", run.stdout);
+    // `%SRCROOT%` is the checkout, which is somewhere else on every machine.
+    let mut log = run.json();
+    let root = &mut log["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"];
+    assert!(root
+        .as_str()
+        .is_some_and(|u| u.starts_with("file:///") && u.ends_with('/')));
+    *root = Value::from("file:///[checkout]/");
+    let text = serde_json::to_string_pretty(&log).unwrap() + "\n";
+    insta::assert_snapshot!("examples_sarif", text);
+}
+
+#[test]
+fn every_sarif_rule_has_what_github_code_scanning_shows() {
+    let log = examples(&["--format", "sarif"]).json();
+    let rules = log["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    assert_eq!(rules.len(), iamlint::docs::RULE_DOCS.len());
+    for rule in rules {
+        let id = rule["id"].as_str().unwrap();
+        let props = &rule["properties"];
+        let score: f64 = props["security-severity"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{id}: security-severity is a string"))
+            .parse()
+            .unwrap_or_else(|_| panic!("{id}: security-severity is a number"));
+        assert!((0.1..=10.0).contains(&score), "{id}: {score}");
+        let tags: Vec<&str> = props["tags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t.as_str().unwrap())
+            .collect();
+        assert!(tags.contains(&"security"), "{id}: {tags:?}");
+        let doc = iamlint::docs::get(id).unwrap();
+        assert!(tags.contains(&doc.group()), "{id}: {tags:?}");
+        assert!(
+            ["very-high", "high", "medium", "low"].contains(&props["precision"].as_str().unwrap()),
+            "{id}: precision"
+        );
+        assert_eq!(
+            rule["helpUri"],
+            format!("https://github.com/iamlint/iamlint/blob/main/rules/{id}.md")
+        );
+        assert!(manifest_dir().join(format!("rules/{id}.md")).is_file());
+        let full = rule["fullDescription"]["text"].as_str().unwrap();
+        assert!(full.len() > rule["shortDescription"]["text"].as_str().unwrap().len() / 2);
+    }
+    // `Principal: *` trusts and committed credentials are Critical.
+    let score = |id: &str| -> f64 {
+        rules.iter().find(|r| r["id"] == id).unwrap()["properties"]["security-severity"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    assert!(score("IAM102") >= 9.0);
+    assert!(score("IAM501") >= 9.0);
+    assert!(score("IAM101") < 7.0);
+}
+
+/// Every `artifactLocation` anywhere in a SARIF log.
+fn artifact_locations<'a>(v: &'a Value, out: &mut Vec<&'a Value>) {
+    match v {
+        Value::Object(map) => {
+            for (k, v) in map {
+                if k == "artifactLocation" {
+                    out.push(v);
+                }
+                artifact_locations(v, out);
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| artifact_locations(v, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn sarif_uris_are_relative_to_srcroot_and_the_category_is_set() {
+    let log = examples(&["--format", "sarif"]).json();
+    let run = &log["runs"][0];
+    assert_eq!(run["automationDetails"]["id"], "iamlint/");
+    let mut found = Vec::new();
+    artifact_locations(&log, &mut found);
+    assert!(found.len() > 5);
+    for loc in found {
+        assert_eq!(loc["uriBaseId"], "%SRCROOT%", "{loc}");
+        let uri = loc["uri"].as_str().unwrap();
+        assert!(!uri.starts_with('/') && !uri.contains(':'), "{uri}");
+    }
+    let root = run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+        .as_str()
+        .unwrap();
+    assert!(
+        root.starts_with("file:///") && root.ends_with('/'),
+        "{root}"
+    );
+
+    // An absolute path inside the working folder is made relative too.
+    let abs = manifest_dir().join("testdata/examples");
+    let run = iamlint(
+        &manifest_dir(),
+        &[
+            abs.to_str().unwrap(),
+            "-f",
+            "sarif",
+            "--sarif-category",
+            "iam/prod",
+        ],
+    );
+    assert_valid_sarif(&run.stdout);
+    let log = run.json();
+    assert_eq!(log["runs"][0]["automationDetails"]["id"], "iam/prod/");
+    let mut found = Vec::new();
+    artifact_locations(&log, &mut found);
+    for loc in found {
+        assert_eq!(loc["uriBaseId"], "%SRCROOT%", "{loc}");
+        assert!(loc["uri"]
+            .as_str()
+            .unwrap()
+            .starts_with("testdata/examples/"));
+    }
+}
+
+#[test]
+fn concise_output_is_one_line_per_finding() {
+    let run = examples(&["--format", "concise"]);
+    assert_eq!(run.code, 1);
+    let json = examples(&["--format", "json"]).json();
+    let findings = json["findings"].as_array().unwrap();
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), findings.len() + 1, "{}", run.stdout);
+    for (line, f) in lines.iter().zip(findings) {
+        let rule = f["rule"].as_str().unwrap();
+        let name = iamlint::docs::get(rule).unwrap().name;
+        let expected = format!(
+            "{}:{}:{}: {rule} {name} {}",
+            f["path"].as_str().unwrap(),
+            f["start"]["line"],
+            f["start"]["column"],
+            f["message"].as_str().unwrap()
+        );
+        assert_eq!(*line, expected);
+    }
+    assert_eq!(
+        lines.last().unwrap(),
+        &format!("iamlint: {} findings", findings.len())
+    );
+    let quiet = examples(&["--format", "concise", "--quiet"]);
+    assert_eq!(quiet.stdout.lines().count(), findings.len());
+    assert!(!quiet.stdout.contains("iamlint: "));
 }
 
 #[test]
@@ -585,6 +735,75 @@ fn a_suppression_needs_a_reason() {
     }
 }
 
+/// Runs iamlint in a tree holding `config` as `.iamlint.toml`; it must refuse the config
+/// (exit 2) and point at `at` (line:column of the refused value) with `message`.
+fn assert_config_error(config: &str, files: &[(&str, &[u8])], message: &str, at: &str) {
+    let mut all = vec![(".iamlint.toml", config.as_bytes())];
+    all.extend_from_slice(files);
+    all.push(("iam/users/bob/policy.json", CLEAN));
+    let dir = tree(&all);
+    let run = iamlint(dir.path(), &["--color", "never"]);
+    assert_eq!(run.code, 2, "{config}\n{}", run.stderr);
+    assert!(run.stderr.contains(message), "{message}:\n{}", run.stderr);
+    assert!(
+        run.stderr.contains(&format!(".iamlint.toml:{at}")),
+        "position {at}:\n{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn config_errors_point_at_the_refused_value() {
+    // Unknown rules, wherever a rule is named.
+    assert_config_error(
+        "select = [\"IAM1\"]\n[severity]\nIAM101 = \"error\"\nIAM1O1 = \"note\"\n",
+        &[],
+        "severity key `IAM1O1` names no rule",
+        "4:1",
+    );
+    assert_config_error(
+        "[per-path-ignores]\n\"iam/**\" = [\"IAM101\", \"no-such-rule\"]\n",
+        &[],
+        "per-path-ignores entry `no-such-rule` names no rule",
+        "2:23",
+    );
+    assert_config_error(
+        "[[suppress]]\nrule = \"IAM101\"\nreason = \"ok\"\n\n[[suppress]]\nrule = \"IAM1O1\"\nreason = \"typo\"\n",
+        &[],
+        "suppression of `IAM1O1` names no rule",
+        "5:1",
+    );
+    assert_config_error(
+        "ignore = [\"IAM101\", \"IAM9\"]\n",
+        &[],
+        "ignore entry `IAM9` names no rule",
+        "1:21",
+    );
+    // Values of the right type that are still wrong.
+    assert_config_error("[severity]\nIAM101 = \"fatal\"\n", &[], "fatal", "2:10");
+    assert_config_error("fail-on = \"sometimes\"\n", &[], "fail-on", "1:11");
+    assert_config_error(
+        "organisation = [\"111122223333\", \"12345\"]\n",
+        &[],
+        "organisation account `12345` is not a 12-digit account id",
+        "1:33",
+    );
+    assert_config_error("exclude = [\"a/[b\"]\n", &[], "bad glob `a/[b`", "1:12");
+    // Manifest entries naming files that are not there.
+    assert_config_error(
+        "[[role]]\narn = \"arn:aws:iam::111122223333:role/Deploy\"\ntrust = \"roles/deploy-trust.json\"\n\n[[role]]\narn = \"arn:aws:iam::111122223333:role/Gone\"\ntrust = \"roles/gone.json\"\n",
+        &[("roles/deploy-trust.json", CLEAN)],
+        "[[role]] trust file `roles/gone.json` does not exist",
+        "5:1",
+    );
+    assert_config_error(
+        "[[user]]\narn = \"arn:aws:iam::111122223333:user/bob\"\npolicies = [\"nope.json\"]\n",
+        &[],
+        "[[user]] policy file `nope.json` does not exist",
+        "1:1",
+    );
+}
+
 #[test]
 fn unused_suppressions_are_reported_as_notes() {
     let config = br#"[[suppress]]
@@ -596,10 +815,6 @@ reason = "break-glass user"
 rule = "IAM102"
 path = "iam/roles/Old/trust.json"
 reason = "the Old role was deleted long ago"
-
-[[suppress]]
-rule = "IAM1O1"
-reason = "a typo: letter O"
 "#;
     let dir = tree(&[
         (".iamlint.toml", config),
@@ -622,19 +837,11 @@ reason = "a typo: letter O"
         .collect();
     assert_eq!(
         unused,
-        [
-            (
-                ".iamlint.toml".to_owned(),
-                6,
-                "suppression of `IAM102` path `iam/roles/Old/trust.json` matched no finding"
-                    .to_owned()
-            ),
-            (
-                ".iamlint.toml".to_owned(),
-                11,
-                "suppression names no rule: `IAM1O1`".to_owned()
-            ),
-        ]
+        [(
+            ".iamlint.toml".to_owned(),
+            6,
+            "suppression of `IAM102` path `iam/roles/Old/trust.json` matched no finding".to_owned()
+        ),]
     );
     assert_eq!(json["findings"][0]["severity"], "note");
     // A suppression whose rule did not run is not judged.
@@ -644,8 +851,8 @@ reason = "a typo: letter O"
     );
     assert_eq!(
         only_101.rules().iter().filter(|r| *r == "IAM005").count(),
-        1,
-        "only the typo is reported"
+        0,
+        "IAM102 did not run"
     );
     // And the report can be switched off like any rule.
     let off = iamlint(
@@ -896,7 +1103,10 @@ fn action_writes_sarif_annotates_and_outputs_the_exit_code() {
     let ws = three_findings();
     let (run, outputs) = action(ws.path(), &[]);
     assert_eq!(run.code, 1, "{}", run.stderr);
-    assert_eq!(outputs, "exit-code=1\nsarif-file=iamlint.sarif\n");
+    assert_eq!(
+        outputs,
+        "findings=3\nsarif-file=iamlint.sarif\nexit-code=1\n"
+    );
     assert!(run
         .stdout
         .contains("::error file=iam/roles/Public/trust.json,line=4"));
@@ -927,26 +1137,190 @@ fn action_inputs() {
         ],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(outputs, "exit-code=0\nsarif-file=out.sarif\n");
+    assert_eq!(outputs, "findings=2\nsarif-file=out.sarif\nexit-code=0\n");
     assert_eq!(run.rules(), ["IAM101", "IAM301"]);
     assert_valid_sarif(&std::fs::read_to_string(ws.path().join("out.sarif")).unwrap());
 
     let clean = tree(&[("iam/users/bob/policy.json", CLEAN)]);
     let (run, outputs) = action(clean.path(), &[("INPUT_SARIF_FILE", "")]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(outputs, "exit-code=0\nsarif-file=\n");
+    assert_eq!(outputs, "findings=0\nexit-code=0\n", "no sarif-file output");
     assert!(!clean.path().join("iamlint.sarif").exists());
 
     let (run, outputs) = action(clean.path(), &[("INPUT_CONFIG", "missing.toml")]);
     assert_eq!(run.code, 2);
-    assert!(outputs.starts_with("exit-code=2\n"));
+    assert_eq!(outputs, "exit-code=2\n");
+
+    // args, exclude and baseline reach iamlint.
+    let ws = three_findings();
+    let (run, outputs) = action(
+        ws.path(),
+        &[
+            ("INPUT_ARGS", "--select IAM1\n--threads 1"),
+            ("INPUT_EXCLUDE", "iam/roles/**"),
+            ("INPUT_FORMAT", "concise"),
+        ],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(outputs.starts_with("findings=1\n"), "{outputs}");
+    assert!(run.stdout.contains(": IAM101 "), "{}", run.stdout);
+    assert!(!run.stdout.contains("IAM102"), "{}", run.stdout);
+    let base = iamlint(ws.path(), &["--write-baseline", "base.json"]);
+    assert_eq!(base.code, 0, "{}", base.stderr);
+    let (run, outputs) = action(ws.path(), &[("INPUT_BASELINE", "base.json")]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(outputs.starts_with("findings=0\n"), "{outputs}");
+}
+
+/// A stand-in for a GitHub release of this version: the debug binary packed as the release
+/// workflow packs it, and a SHA256SUMS file (`good`: right, else wrong).
+fn stand_in_release(good: bool) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let name = "iamlint-x86_64-unknown-linux-musl";
+    std::fs::create_dir(dir.path().join(name)).unwrap();
+    std::fs::copy(
+        env!("CARGO_BIN_EXE_iamlint"),
+        dir.path().join(name).join("iamlint"),
+    )
+    .unwrap();
+    let tar = Command::new("tar")
+        .args(["czf", &format!("{name}.tar.gz"), name])
+        .current_dir(dir.path())
+        .status()
+        .unwrap();
+    assert!(tar.success());
+    std::fs::remove_dir_all(dir.path().join(name)).unwrap();
+    let sum = Command::new("sha256sum")
+        .arg(format!("{name}.tar.gz"))
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let mut sums = String::from_utf8(sum.stdout).unwrap();
+    if !good {
+        sums = format!("{}{}", "0".repeat(64), &sums[64..]);
+    }
+    std::fs::write(dir.path().join("SHA256SUMS"), sums).unwrap();
+    dir
+}
+
+/// Runs the action script with no IAMLINT binary given, so that it installs one from the
+/// stand-in release (on "Linux X64", whatever this machine is).
+fn action_installing(workspace: &Path, release: &Path, install: &Path) -> (Run, String) {
+    let output = workspace.join("github-output.txt");
+    let _ = std::fs::remove_file(&output);
+    let mut cmd = Command::new("bash");
+    cmd.arg(manifest_dir().join("scripts/action-run.sh"))
+        .current_dir(workspace)
+        .env_remove("IAMLINT")
+        .env("GITHUB_ACTION_PATH", manifest_dir())
+        .env("GITHUB_WORKSPACE", workspace)
+        .env("GITHUB_OUTPUT", &output)
+        .env("RUNNER_OS", "Linux")
+        .env("RUNNER_ARCH", "X64")
+        .env(
+            "IAMLINT_RELEASE_URL",
+            format!("file://{}", release.display()),
+        )
+        .env("IAMLINT_INSTALL_DIR", install);
+    let run = capture(cmd);
+    (run, std::fs::read_to_string(output).unwrap_or_default())
+}
+
+fn have(tool: &str) -> bool {
+    Command::new(tool)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+#[test]
+fn action_installs_the_release_binary_after_checking_its_checksum() {
+    if !(have("bash") && have("tar") && have("sha256sum")) {
+        eprintln!("SKIP: bash, tar or sha256sum is missing");
+        return;
+    }
+    let ws = three_findings();
+    let install = tempfile::tempdir().unwrap();
+    let release = stand_in_release(true);
+    let (run, outputs) = action_installing(ws.path(), release.path(), install.path());
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("checksum verified"), "{}", run.stderr);
+    assert_eq!(
+        outputs,
+        "findings=3\nsarif-file=iamlint.sarif\nexit-code=1\n"
+    );
+    assert!(install
+        .path()
+        .join("iamlint-x86_64-unknown-linux-musl/iamlint")
+        .is_file());
+
+    let install = tempfile::tempdir().unwrap();
+    let release = stand_in_release(false);
+    let (run, outputs) = action_installing(ws.path(), release.path(), install.path());
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("checksum mismatch"), "{}", run.stderr);
+    assert_eq!(outputs, "exit-code=2\n");
+
+    // No release binary: the script falls back to building from source, which needs
+    // cargo; without cargo on PATH that is a clear error, exit 2.
+    let empty = tempfile::tempdir().unwrap();
+    let install = tempfile::tempdir().unwrap();
+    let output = ws.path().join("github-output.txt");
+    let _ = std::fs::remove_file(&output);
+    let mut cmd = Command::new("bash");
+    cmd.arg(manifest_dir().join("scripts/action-run.sh"))
+        .current_dir(ws.path())
+        .env_remove("IAMLINT")
+        .env("PATH", "/usr/bin:/bin")
+        .env("GITHUB_ACTION_PATH", manifest_dir())
+        .env("GITHUB_WORKSPACE", ws.path())
+        .env("GITHUB_OUTPUT", &output)
+        .env("RUNNER_OS", "Linux")
+        .env("RUNNER_ARCH", "X64")
+        .env(
+            "IAMLINT_RELEASE_URL",
+            format!("file://{}", empty.path().display()),
+        )
+        .env("IAMLINT_INSTALL_DIR", install.path());
+    if Command::new("/usr/bin/env")
+        .env("PATH", "/usr/bin:/bin")
+        .args(["sh", "-c", "command -v cargo"])
+        .output()
+        .is_ok_and(|o| o.status.success())
+    {
+        eprintln!("SKIP: cargo is on /usr/bin:/bin, the fallback would build iamlint");
+        return;
+    }
+    let run = capture(cmd);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("no release binary at"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("needs cargo"), "{}", run.stderr);
+    assert_eq!(std::fs::read_to_string(&output).unwrap(), "exit-code=2\n");
+    assert!(!install
+        .path()
+        .join("iamlint-x86_64-unknown-linux-musl")
+        .exists());
 }
 
 #[test]
 fn action_yml_passes_every_input_to_the_script() {
     let yml = std::fs::read_to_string(manifest_dir().join("action.yml")).unwrap();
     let script = std::fs::read_to_string(manifest_dir().join("scripts/action-run.sh")).unwrap();
-    for input in ["paths", "config", "fail-on", "format", "sarif-file"] {
+    for input in [
+        "version",
+        "paths",
+        "args",
+        "config",
+        "baseline",
+        "exclude",
+        "fail-on",
+        "format",
+        "sarif-file",
+    ] {
         let var = format!("INPUT_{}", input.to_uppercase().replace('-', "_"));
         assert!(
             yml.contains(&format!("  {input}:\n")),
@@ -961,7 +1335,10 @@ fn action_yml_passes_every_input_to_the_script() {
             "{var} read by the script"
         );
     }
-    assert!(yml.contains("cargo install --path \"$GITHUB_ACTION_PATH\" --locked"));
+    // upload-sarif is the action's own step, not the script's.
+    assert!(yml.contains("inputs.upload-sarif == 'true'"));
+    assert!(yml.contains("uses: github/codeql-action/upload-sarif@v3"));
+    assert!(script.contains("cargo install --path \"$action_path\" --locked"));
 }
 
 // ---------------------------------------------------------------- README
@@ -997,6 +1374,17 @@ fn readme_first_commands() {
 }
 
 #[test]
+fn readme_graph_picture_is_real_output() {
+    let shown = readme_block("## Usage", "mermaid");
+    let real = iamlint(
+        &manifest_dir(),
+        &["graph", "testdata/examples", "-f", "mermaid"],
+    );
+    assert_eq!(real.code, 0);
+    assert_eq!(shown, real.stdout);
+}
+
+#[test]
 fn readme_rule_table_is_the_rule_list() {
     let text = readme();
     let rows: Vec<String> = text
@@ -1024,6 +1412,14 @@ fn readme_config_example_is_a_valid_config() {
     let dir = tree(&[
         (".iamlint.toml", config.as_bytes()),
         ("iam/111122223333/users/bob/policy.json", CLEAN),
+        // The manifest's files (a missing one is a config error).
+        (
+            "prod/deploy-trust.json",
+            br#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "sts:AssumeRole"}]}"#,
+        ),
+        ("prod/deploy-policy.json", CLEAN),
+        ("prod/alice.json", CLEAN),
+        ("prod/admins.json", CLEAN),
     ]);
     let run = iamlint(dir.path(), &["--format", "json"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -1105,6 +1501,8 @@ fn readme_action_and_pre_commit_match_their_files() {
     assert!(config.contains("- id: iamlint"));
     assert!(hooks.contains("- id: iamlint\n"));
     assert!(hooks.contains("entry: iamlint check --only-files\n"));
+    assert!(hooks.contains("language: python\n"));
+    assert!(hooks.contains("- id: iamlint-source\n"));
     assert!(hooks.contains("language: rust\n"));
 }
 

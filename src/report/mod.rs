@@ -2,6 +2,7 @@
 //! ranges, lines and columns (`crate::span` finds the exact JSON value), then findings are
 //! sorted so that output never depends on the thread count. One module per format.
 
+pub mod concise;
 pub mod github;
 pub mod human;
 pub mod json;
