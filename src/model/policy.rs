@@ -387,6 +387,19 @@ impl PolicyDocument {
         })
     }
 
+    /// Whether a statement that is not a known Allow (a Deny, or an effect not known
+    /// statically) may cover `action`: its own actions cover it, or are not known. The
+    /// trust rules do not evaluate such statements, so a document with one gets no verdict
+    /// about who may take that action.
+    pub fn may_deny(&self, action: &str) -> bool {
+        self.statements.iter().any(|s| {
+            s.effect != Effect::Allow
+                && (s.covers_action(action)
+                    || self.has_unresolved(&s.path().key("Action"))
+                    || self.has_unresolved(&s.path().key("NotAction")))
+        })
+    }
+
     /// Whether the value at `rel` is unresolved or sits inside an unresolved value.
     pub fn is_unresolved(&self, rel: &JsonPath) -> bool {
         self.unresolved

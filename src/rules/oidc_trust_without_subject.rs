@@ -131,15 +131,9 @@ impl Rule for OidcTrustWithoutSubject {
         if doc.kind != PolicyKind::Trust || doc.aws_managed || doc.has_unknown_statements() {
             return;
         }
-        let action_unknown = |s: &Statement| {
-            doc.has_unresolved(&s.path().key("Action"))
-                || doc.has_unresolved(&s.path().key("NotAction"))
-        };
         // A Deny (or a statement whose effect is not known) may narrow who gets in:
         // iamlint does not evaluate it, so it says nothing about the document.
-        if doc.statements.iter().any(|s| {
-            s.effect != Effect::Allow && (s.covers_action(WEB_IDENTITY) || action_unknown(s))
-        }) {
+        if doc.may_deny(WEB_IDENTITY) {
             return;
         }
         for stmt in &doc.statements {

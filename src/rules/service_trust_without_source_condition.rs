@@ -69,15 +69,7 @@ fn check_trust(doc: &PolicyDocument, out: &mut Vec<Finding>) {
     }
     // A Deny may bind the source for every Allow (`StringNotEquals` on
     // `aws:SourceAccount`): not evaluated, so the document is left alone.
-    let action_unknown = |s: &Statement| {
-        doc.has_unresolved(&s.path().key("Action"))
-            || doc.has_unresolved(&s.path().key("NotAction"))
-    };
-    if doc
-        .statements
-        .iter()
-        .any(|s| s.effect != Effect::Allow && (s.covers_action(ASSUME_ROLE) || action_unknown(s)))
-    {
+    if doc.may_deny(ASSUME_ROLE) {
         return;
     }
     for stmt in &doc.statements {
@@ -87,7 +79,8 @@ fn check_trust(doc: &PolicyDocument, out: &mut Vec<Finding>) {
         let stmt_path = stmt.path();
         if stmt.effect != Effect::Allow
             || !stmt.covers_action(ASSUME_ROLE)
-            || action_unknown(stmt)
+            || doc.has_unresolved(&stmt_path.key("Action"))
+            || doc.has_unresolved(&stmt_path.key("NotAction"))
             || binds_source(doc, stmt)
         {
             continue;

@@ -70,16 +70,8 @@ fn check_trust(
     if doc.aws_managed || doc.has_unknown_statements() {
         return;
     }
-    let action_unknown = |s: &Statement| {
-        doc.has_unresolved(&s.path().key("Action"))
-            || doc.has_unresolved(&s.path().key("NotAction"))
-    };
     // A Deny may require the ExternalId (`Null` on `sts:ExternalId`): not evaluated.
-    if doc
-        .statements
-        .iter()
-        .any(|s| s.effect != Effect::Allow && (s.covers_action(ASSUME_ROLE) || action_unknown(s)))
-    {
+    if doc.may_deny(ASSUME_ROLE) {
         return;
     }
     let file = doc.origin.file();
