@@ -25,7 +25,7 @@ use crate::finding::{Finding, Severity};
 use crate::model::inventory::{Contribution, SecretKey, SecretPlace, SourceFormat};
 use crate::model::location::{FileId, Location};
 use read::utf16_without_bom;
-pub(crate) use read::{decode_file, is_utf16, read_file, ReadProblem};
+pub(crate) use read::{decode_file, is_utf16, read_file, without_bom, ReadProblem};
 
 /// Rule ids of load diagnostics.
 pub const UNREADABLE_FILE: &str = "IAM001";
@@ -248,7 +248,7 @@ fn load_by_content(ctx: &LoadContext, id: FileId, path: &Path) -> (SourceFormat,
     let Ok(decoded) = decode_file(&bytes) else {
         return (SourceFormat::Unknown, out);
     };
-    let text = decoded.strip_prefix('\u{feff}').unwrap_or(&decoded);
+    let (text, offset) = without_bom(&decoded);
     let Some(kind) = aws_ini::kind_by_content(text) else {
         return (SourceFormat::Unknown, out);
     };
@@ -256,9 +256,27 @@ fn load_by_content(ctx: &LoadContext, id: FileId, path: &Path) -> (SourceFormat,
         id,
         path,
         text,
-        offset: decoded.len() - text.len(),
+        offset,
     };
     aws_config::load_as(ctx, &input, kind)
+}
+
+/// A finding about a file as a whole (it cannot be read, it is too large): one per file
+/// and rule.
+pub(crate) fn whole_file_finding(
+    id: FileId,
+    path: &Path,
+    rule: &'static str,
+    severity: Severity,
+    message: String,
+) -> Finding {
+    Finding::new(rule, severity, Location::file(id), message)
+        .with_identity(format!("{rule}:{}", path.display()))
+}
+
+/// FILE_TOO_LARGE's message.
+pub(crate) fn too_large(len: u64, max: u64) -> String {
+    format!("file skipped: {len} bytes is over the {max}-byte limit (--max-file-size)")
 }
 
 /// [`load_candidate`] for a file found by name or named on the command line.
@@ -273,10 +291,8 @@ fn load_known(
     let ours = looks_ours_by_name(path);
     let mut out = Contribution::default();
     let bad = |out: &mut Contribution, rule: &'static str, sev: Severity, msg: String| {
-        out.findings.push(
-            Finding::new(rule, sev, Location::file(id), msg)
-                .with_identity(format!("{rule}:{}", path.display())),
-        );
+        out.findings
+            .push(whole_file_finding(id, path, rule, sev, msg));
     };
     if cand.outside_roots {
         // Never opened: the run reports such links once (`links_outside_scan`).
@@ -300,10 +316,7 @@ fn load_known(
                 &mut out,
                 FILE_TOO_LARGE,
                 Severity::Warning,
-                format!(
-                    "file skipped: {len} bytes is over the {}-byte limit (--max-file-size)",
-                    ctx.config.max_file_size
-                ),
+                too_large(len, ctx.config.max_file_size),
             );
             return (SourceFormat::Unknown, out);
         }
@@ -328,10 +341,7 @@ fn load_known(
             return (SourceFormat::Unknown, out);
         }
     };
-    // Offsets are into the decoded file, byte-order mark included: the reporters read the
-    // file through `decode_file` too, and map offsets in a UTF-16 file back to its bytes.
-    let text = decoded.strip_prefix('\u{feff}').unwrap_or(&decoded);
-    let offset = decoded.len() - text.len();
+    let (text, offset) = without_bom(&decoded);
     let input = FileInput {
         id,
         path,

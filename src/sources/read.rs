@@ -178,3 +178,12 @@ pub(super) fn decode_utf16(bytes: &[u8]) -> Result<String, String> {
             )
         })
 }
+
+/// A decoded file's text without its byte-order mark, and how many bytes of the decoded
+/// file come before it: the `offset` of a [`super::FileInput`]. Offsets are into the
+/// decoded file, mark included: the reporters read the file through [`decode_file`] too,
+/// and map offsets in a UTF-16 file back to its bytes.
+pub(crate) fn without_bom(decoded: &str) -> (&str, usize) {
+    let text = decoded.strip_prefix('\u{feff}').unwrap_or(decoded);
+    (text, decoded.len() - text.len())
+}

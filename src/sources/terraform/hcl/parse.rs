@@ -14,7 +14,10 @@ use hcl_edit::Span;
 use crate::finding::{Finding, Severity};
 use crate::model::inventory::{Contribution, SecretPlace};
 use crate::model::location::{FileId, Location};
-use crate::sources::{record_secret, FileInput, INVALID_JSON};
+use crate::sources::{
+    decode_file, read_file, record_secret, too_large, whole_file_finding, without_bom, FileInput,
+    ReadProblem, FILE_TOO_LARGE, INVALID_JSON, UNREADABLE_FILE,
+};
 
 /// What a file is to its module.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -65,40 +68,32 @@ impl Deferred {
     /// finding, and whatever else parsing it found (credentials).
     pub fn parse(&self) -> (Result<HclFile, Box<Finding>>, Contribution) {
         let mut out = Contribution::default();
-        let unreadable = |why: String| {
-            Box::new(
-                Finding::new(
-                    crate::sources::UNREADABLE_FILE,
-                    Severity::Error,
-                    Location::file(self.id),
-                    format!("cannot read file: {why}"),
-                )
-                .with_identity(format!(
-                    "{}:{}",
-                    crate::sources::UNREADABLE_FILE,
-                    self.path.display()
-                )),
-            )
+        // As the scan's first read reports them, should the file have changed since.
+        let whole = |rule, severity, why| {
+            Err(Box::new(whole_file_finding(
+                self.id, &self.path, rule, severity, why,
+            )))
         };
-        let bytes = match crate::sources::read_file(&self.path, self.max) {
+        let bytes = match read_file(&self.path, self.max) {
             Ok(bytes) => bytes,
-            Err(crate::sources::ReadProblem::TooLarge(len)) => {
-                return (Err(unreadable(format!("it grew to {len} bytes"))), out)
+            Err(ReadProblem::TooLarge(len)) => {
+                let why = too_large(len, self.max);
+                return (whole(FILE_TOO_LARGE, Severity::Warning, why), out);
             }
-            Err(crate::sources::ReadProblem::Unreadable(why)) => {
-                return (Err(unreadable(why)), out)
+            Err(ReadProblem::Unreadable(why)) => {
+                return (whole(UNREADABLE_FILE, Severity::Error, why), out)
             }
         };
-        let decoded = match crate::sources::decode_file(&bytes) {
+        let decoded = match decode_file(&bytes) {
             Ok(decoded) => decoded,
-            Err(why) => return (Err(unreadable(why)), out),
+            Err(why) => return (whole(UNREADABLE_FILE, Severity::Error, why), out),
         };
-        let text = decoded.strip_prefix('\u{feff}').unwrap_or(&decoded);
+        let (text, offset) = without_bom(&decoded);
         let input = FileInput {
             id: self.id,
             path: &self.path,
             text,
-            offset: decoded.len() - text.len(),
+            offset,
         };
         let file = parse(&input, self.kind, false, &mut out);
         (file, out)
