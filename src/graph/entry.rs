@@ -4,13 +4,12 @@
 //! it is needed, and no rule reads them (IAM105 judges the subjects).
 
 use crate::model::arn::has_placeholder;
-use crate::model::federation::WebIdentity;
+use crate::model::federation::{federated_action, WebIdentity};
 use crate::model::inventory::Inventory;
 use crate::model::matching::matches_action;
 use crate::model::policy::{Effect, PrincipalKind, Statement};
 
 const WITH_WEB_IDENTITY: &str = "sts:AssumeRoleWithWebIdentity";
-const WITH_SAML: &str = "sts:AssumeRoleWithSAML";
 
 /// One provider admitted by one role's trust statement.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -107,11 +106,7 @@ pub fn entry_points(inv: &Inventory) -> Vec<EntryPoint> {
                 }
                 let known =
                     !has_placeholder(pv.value) && !trust.is_unresolved(&pv.path(&stmt.path()));
-                let action = if pv.value.contains(":saml-provider/") {
-                    WITH_SAML
-                } else {
-                    WITH_WEB_IDENTITY
-                };
+                let action = federated_action(pv.value).unwrap_or(WITH_WEB_IDENTITY);
                 if !covers(stmt, action) {
                     continue;
                 }

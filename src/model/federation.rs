@@ -217,6 +217,25 @@ pub enum Pattern {
     Narrow,
 }
 
+/// The assume action a federated principal needs, if iamlint can tell.
+pub fn federated_action(value: &str) -> Option<&'static str> {
+    if value.contains(":saml-provider/") {
+        Some("sts:AssumeRoleWithSAML")
+    } else if value.contains(":oidc-provider/")
+        || matches!(
+            value,
+            "cognito-identity.amazonaws.com"
+                | "accounts.google.com"
+                | "graph.facebook.com"
+                | "www.amazon.com"
+        )
+    {
+        Some("sts:AssumeRoleWithWebIdentity")
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,6 +5,7 @@
 use super::Rule;
 use crate::finding::Finding;
 use crate::model::arn::{has_placeholder, ArnRef};
+use crate::model::federation::federated_action;
 use crate::model::policy::{PolicyDocument, PolicyKind, PrincipalKind, Statement};
 
 pub struct InvalidTrustPolicy;
@@ -15,25 +16,6 @@ const ID: &str = "IAM303";
 fn is_session_action(action: &str) -> bool {
     ["sts:tagsession", "sts:setsourceidentity", "sts:setcontext"]
         .contains(&action.to_ascii_lowercase().as_str())
-}
-
-/// The assume action a federated principal needs, if iamlint can tell.
-fn federated_action(value: &str) -> Option<&'static str> {
-    if value.contains(":saml-provider/") {
-        Some("sts:AssumeRoleWithSAML")
-    } else if value.contains(":oidc-provider/")
-        || matches!(
-            value,
-            "cognito-identity.amazonaws.com"
-                | "accounts.google.com"
-                | "graph.facebook.com"
-                | "www.amazon.com"
-        )
-    {
-        Some("sts:AssumeRoleWithWebIdentity")
-    } else {
-        None
-    }
 }
 
 /// `AWS` principals whose ARN names something that cannot be a principal (a group, a
