@@ -167,16 +167,16 @@ fn resolve(doc: &Value, pointer: &str) -> JsonPath {
                 }
                 Err(_) => {
                     current = None;
-                    segs.push(PathSeg::Key(key));
+                    segs.push(PathSeg::Key(key.into()));
                 }
             },
             Some(Value::Object(map)) => {
                 current = map.get(&key);
-                segs.push(PathSeg::Key(key));
+                segs.push(PathSeg::Key(key.into()));
             }
             _ => {
                 current = None;
-                segs.push(PathSeg::Key(key));
+                segs.push(PathSeg::Key(key.into()));
             }
         }
     }
@@ -988,7 +988,7 @@ mod tests {
         assert_eq!(errors.len(), 1);
         assert_eq!(
             errors[0].path.segments().last(),
-            Some(&PathSeg::Key("123".to_owned()))
+            Some(&PathSeg::Key("123".into()))
         );
     }
 

@@ -1029,7 +1029,7 @@ mod tests {
     }
 
     fn keys(keys: &[&str]) -> JsonPath {
-        JsonPath(keys.iter().map(|k| PathSeg::Key((*k).to_owned())).collect())
+        JsonPath(keys.iter().map(|k| PathSeg::Key((*k).into())).collect())
     }
 
     fn value<'t>(text: &'t str, pointer: &str) -> Option<&'t str> {
@@ -1641,7 +1641,7 @@ mod tests {
                     if let Some(PathSeg::Key(k)) = p.segments().last() {
                         let kr = locate_key(&text, &p).unwrap();
                         let lit = decode_json_string(text.get(kr).unwrap()).unwrap();
-                        prop_assert_eq!(&lit.text, k);
+                        prop_assert_eq!(lit.text.as_str(), k.as_str());
                     }
                 }
             }

@@ -206,11 +206,11 @@ pub fn may_admit_unnamed(trust: &PolicyDocument) -> bool {
         || trust.statements.iter().any(|s| {
             s.effect == Effect::Allow
                 && (s.covers_action(ASSUME_ROLE)
-                    || trust.has_unresolved(&s.path().key("Action"))
-                    || trust.has_unresolved(&s.path().key("NotAction")))
-                && s.principal.as_ref().is_some_and(|p| {
-                    p.is_everyone() || trust.has_unresolved(&s.path().key(p.key()))
-                })
+                    || trust.has_unresolved_in(s, "Action")
+                    || trust.has_unresolved_in(s, "NotAction"))
+                && s.principal
+                    .as_ref()
+                    .is_some_and(|p| p.is_everyone() || trust.has_unresolved_in(s, p.key()))
         })
 }
 

@@ -375,6 +375,12 @@ impl PolicyDocument {
             .any(|u| u.segments().starts_with(rel.segments()))
     }
 
+    /// [`Self::has_unresolved`] for element `key` of a statement, without making its path
+    /// when the document has no unresolved part (almost every document).
+    pub fn has_unresolved_in(&self, stmt: &Statement, key: &str) -> bool {
+        !self.unresolved.is_empty() && self.has_unresolved(&stmt.path().key(key))
+    }
+
     /// Whether the `Statement` list, or one statement of it as a whole, was not known
     /// statically (a Terraform `dynamic` block over an unknown collection): what it says
     /// cannot be read, so no verdict may rest on its absence.
@@ -395,8 +401,8 @@ impl PolicyDocument {
         self.statements.iter().any(|s| {
             s.effect != Effect::Allow
                 && (s.covers_action(action)
-                    || self.has_unresolved(&s.path().key("Action"))
-                    || self.has_unresolved(&s.path().key("NotAction")))
+                    || self.has_unresolved_in(s, "Action")
+                    || self.has_unresolved_in(s, "NotAction"))
         })
     }
 

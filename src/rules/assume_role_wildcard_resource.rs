@@ -41,9 +41,9 @@ fn has_unknown_limit(doc: &PolicyDocument, stmt: &Statement) -> bool {
         return false;
     }
     let negated_unknown = |list: Option<&crate::model::policy::ValueList>| {
-        list.is_some_and(|l| l.negated && doc.has_unresolved(&l.path(&stmt.path())))
+        list.is_some_and(|l| l.negated && doc.has_unresolved_in(stmt, l.key.as_str()))
     };
-    doc.has_unresolved(&stmt.path().key("Condition"))
+    doc.has_unresolved_in(stmt, "Condition")
         || negated_unknown(stmt.action.as_ref())
         || negated_unknown(stmt.resource.as_ref())
 }

@@ -193,7 +193,7 @@ impl Rule for IneffectiveTrustCondition {
         }
         for stmt in &doc.statements {
             // In a Deny, a condition that holds more often denies more: not this rule's.
-            if stmt.effect != Effect::Allow || doc.has_unresolved(&stmt.path().key("Condition")) {
+            if stmt.effect != Effect::Allow || doc.has_unresolved_in(stmt, "Condition") {
                 continue;
             }
             let idps = providers(stmt);

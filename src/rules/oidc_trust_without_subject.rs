@@ -142,7 +142,7 @@ impl Rule for OidcTrustWithoutSubject {
             };
             if stmt.effect != Effect::Allow
                 || !stmt.covers_action(WEB_IDENTITY)
-                || doc.has_unresolved(&stmt.path().key("Condition"))
+                || doc.has_unresolved_in(stmt, "Condition")
             {
                 continue;
             }

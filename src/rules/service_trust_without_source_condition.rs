@@ -56,7 +56,7 @@ fn is_service_linked(role: &Role) -> bool {
 /// Whether the statement binds the source (any operator: the rule does not judge the
 /// values), or its conditions are not known statically.
 fn binds_source(doc: &PolicyDocument, stmt: &Statement) -> bool {
-    doc.has_unresolved(&stmt.path().key("Condition"))
+    doc.has_unresolved_in(stmt, "Condition")
         || stmt
             .conditions
             .iter()
@@ -79,8 +79,8 @@ fn check_trust(doc: &PolicyDocument, out: &mut Vec<Finding>) {
         let stmt_path = stmt.path();
         if stmt.effect != Effect::Allow
             || !stmt.covers_action(ASSUME_ROLE)
-            || doc.has_unresolved(&stmt_path.key("Action"))
-            || doc.has_unresolved(&stmt_path.key("NotAction"))
+            || doc.has_unresolved_in(stmt, "Action")
+            || doc.has_unresolved_in(stmt, "NotAction")
             || binds_source(doc, stmt)
         {
             continue;

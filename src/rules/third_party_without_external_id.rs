@@ -32,7 +32,7 @@ fn own_or_unknown(account: &str, own: &[&str]) -> bool {
 /// Whether the statement's conditions require an ExternalId, or keep callers to the
 /// organisation (or do something iamlint does not judge).
 fn is_guarded(doc: &PolicyDocument, stmt: &Statement, own: &[&str]) -> bool {
-    if doc.has_unresolved(&stmt.path().key("Condition")) {
+    if doc.has_unresolved_in(stmt, "Condition") {
         return true;
     }
     stmt.conditions.iter().any(|c| {
@@ -82,7 +82,7 @@ fn check_trust(
         let stmt_path = stmt.path();
         if stmt.effect != Effect::Allow
             || !stmt.covers_action(ASSUME_ROLE)
-            || doc.has_unresolved(&stmt_path.key(principal.key()))
+            || doc.has_unresolved_in(stmt, principal.key())
             || is_guarded(doc, stmt, own)
         {
             continue;

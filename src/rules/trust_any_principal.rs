@@ -45,7 +45,7 @@ impl Rule for TrustAnyPrincipal {
             // A condition a template left unresolved may narrow who: not guessed.
             if stmt.effect != Effect::Allow
                 || !is_unconditioned(stmt)
-                || (!doc.unresolved.is_empty() && doc.has_unresolved(&stmt.path().key("Condition")))
+                || doc.has_unresolved_in(stmt, "Condition")
             {
                 continue;
             }

@@ -27,10 +27,9 @@ const POD_IDENTITY: &str = "pods.eks.amazonaws.com";
 
 /// Whether a statement's Action/NotAction or Principal is not known statically.
 fn is_partly_unknown(doc: &PolicyDocument, stmt: &Statement) -> bool {
-    let p = stmt.path();
     ["Action", "NotAction", "Principal", "NotPrincipal"]
         .iter()
-        .any(|k| doc.has_unresolved(&p.key(k)))
+        .any(|k| doc.has_unresolved_in(stmt, k))
 }
 
 fn names_pod_identity(stmt: &Statement) -> bool {

@@ -28,7 +28,7 @@ fn check_federated_action_to_aws(doc: &PolicyDocument, stmt: &Statement, out: &m
         || principal.star
         || actions.negated
         || principal.entries.is_empty()
-        || doc.has_unresolved(&stmt_path.key(principal.key()))
+        || doc.has_unresolved_in(stmt, principal.key())
         || !principal
             .entries
             .iter()
@@ -71,7 +71,7 @@ fn check_saml_audience(doc: &PolicyDocument, stmt: &Statement, out: &mut Vec<Fin
         return;
     };
     let stmt_path = stmt.path();
-    if !stmt.covers_action(WITH_SAML) || doc.has_unresolved(&stmt_path.key("Condition")) {
+    if !stmt.covers_action(WITH_SAML) || doc.has_unresolved_in(stmt, "Condition") {
         return;
     }
     let checks_audience = stmt.conditions_on("SAML:aud").any(|c| {

@@ -446,7 +446,7 @@ impl<'v> Template<'v> {
             let t = self.scalar(v, 0);
             if !t.known {
                 let segs = path.iter().map(|s| match s {
-                    Step::Key(k) => PathSeg::Key((*k).to_owned()),
+                    Step::Key(k) => PathSeg::Key((*k).into()),
                     Step::Index(i) => PathSeg::Index(*i),
                 });
                 unresolved.push(JsonPath(segs.collect()));

@@ -273,7 +273,7 @@ impl Node {
             Val::Object(members) => {
                 let mut map = Map::new();
                 for m in members {
-                    path.push(PathSeg::Key(m.key.to_string()));
+                    path.push(PathSeg::Key((&m.key).into()));
                     let v = m.value.document_at(path, unresolved);
                     path.pop();
                     map.insert(m.key.to_string(), v);
