@@ -200,7 +200,10 @@ fn discover_and_load(
 }
 
 /// Paths the walk may be ahead of the loaders by, and how many go to a loader at once.
-const WALK_QUEUE: usize = 4096;
+/// The walk is one thread: when the loaders reach a run of files they only read (a
+/// folder of `.tf` files without IAM, unrelated JSON), they drain the queue faster than
+/// it refills, so the walk should by then be far ahead. 65,536 paths are a few MB.
+const WALK_QUEUE: usize = 65_536;
 const WALK_BATCH: usize = 16;
 
 /// Discovers, loads and checks. `rules` selects what runs.
@@ -255,6 +258,7 @@ pub fn scan(
         parts.push(Box::new(part));
     }
     if !hcl_files.is_empty() {
+        timings.phase("  collect");
         let modules = load_terraform_modules(&ctx, &files, hcl_files, paths, rules);
         // Never shown: text that did not parse, or was never parsed.
         for id in modules.failed.iter().chain(&modules.unparsed) {
@@ -315,13 +319,10 @@ fn load_terraform_modules(
     paths: &[PathBuf],
     rules: &[&'static dyn Rule],
 ) -> sources::terraform::Modules {
-    let scan = sources::terraform::ScanFiles {
-        ids: files
-            .iter()
-            .map(|f| (sources::terraform::normalize_path(&f.path), f.id))
-            .collect(),
-        roots: discover::canonical_roots(paths),
-    };
+    let scan = sources::terraform::ScanFiles::new(
+        files.iter().map(|f| (f.path.as_path(), f.id)).collect(),
+        discover::canonical_roots(paths),
+    );
     let mut modules = sources::terraform::load_modules(ctx, hcl_files, &scan);
     modules.parts.par_iter_mut().for_each(|part| {
         rules::check_documents(rules, part);

@@ -36,9 +36,35 @@ use value::{Node, Val};
 
 /// The files of the scan, for `file()` and `templatefile()`: which are in it, by path as
 /// walked, and the folders the scan may read.
-pub struct ScanFiles {
-    pub ids: HashMap<PathBuf, FileId>,
-    pub roots: Vec<PathBuf>,
+pub struct ScanFiles<'a> {
+    files: Vec<(&'a Path, FileId)>,
+    /// The files by normalised path, made on the first look-up: most scans never call
+    /// `file()`, and normalising every path of a large tree is a serial pause.
+    ids: std::sync::OnceLock<HashMap<PathBuf, FileId>>,
+    roots: Vec<PathBuf>,
+}
+
+impl<'a> ScanFiles<'a> {
+    pub fn new(files: Vec<(&'a Path, FileId)>, roots: Vec<PathBuf>) -> Self {
+        ScanFiles {
+            files,
+            ids: std::sync::OnceLock::new(),
+            roots,
+        }
+    }
+
+    /// The id of the scan's file at `path` (as written, normalised), if it has one.
+    fn id(&self, path: &Path) -> Option<FileId> {
+        self.ids
+            .get_or_init(|| {
+                self.files
+                    .iter()
+                    .map(|(p, id)| (module::normalize(p), *id))
+                    .collect()
+            })
+            .get(&module::normalize(path))
+            .copied()
+    }
 }
 
 /// What the module phase gives the scan.
@@ -206,9 +232,8 @@ fn read_for_function(
     let bytes = crate::sources::read_file(&canonical, ctx.config.max_file_size).ok()?;
     let text = String::from_utf8(bytes).ok()?;
     let place = scan
-        .ids
-        .get(&module::normalize(path))
-        .map(|&id| Location::bytes(id, 0, text.len()));
+        .id(path)
+        .map(|id| Location::bytes(id, 0, text.len()));
     // A byte-order mark would shift every position: such a file is placed as a whole.
     let place = place.filter(|_| !text.starts_with('\u{feff}'));
     Some((Arc::from(text.as_str()), place))
