@@ -231,9 +231,7 @@ fn read_for_function(
     // As every input is read: one open, a regular file, within --max-file-size.
     let bytes = crate::sources::read_file(&canonical, ctx.config.max_file_size).ok()?;
     let text = String::from_utf8(bytes).ok()?;
-    let place = scan
-        .id(path)
-        .map(|id| Location::bytes(id, 0, text.len()));
+    let place = scan.id(path).map(|id| Location::bytes(id, 0, text.len()));
     // A byte-order mark would shift every position: such a file is placed as a whole.
     let place = place.filter(|_| !text.starts_with('\u{feff}'));
     Some((Arc::from(text.as_str()), place))

@@ -19,8 +19,13 @@ use memchr::memmem;
 /// only costs a parse.
 pub fn may_matter(text: &str) -> bool {
     static MARKERS: std::sync::LazyLock<Option<AhoCorasick>> = std::sync::LazyLock::new(|| {
+        // Leftmost-first, not overlapping: the searcher can then skip ahead with its
+        // prefilter, and no decision changes. The markers that hold others (`aws_iam_`
+        // holds `iam`, `session_token` holds `token`) start earlier and settle the
+        // question on their own.
         AhoCorasick::builder()
             .ascii_case_insensitive(true)
+            .match_kind(aho_corasick::MatchKind::LeftmostFirst)
             .build(MARKERS_TEXT)
             .ok()
     });
@@ -30,7 +35,7 @@ pub fn may_matter(text: &str) -> bool {
     };
     let bytes = text.as_bytes();
     let (mut module, mut iam) = (false, false);
-    markers.find_overlapping_iter(bytes).any(|m| {
+    markers.find_iter(bytes).any(|m| {
         match MARKERS_TEXT[m.pattern().as_usize()] {
             // `token` only as a whole name: `http_tokens` is an instance option, not a secret.
             "token" => m.start() == 0 || !is_name_byte(bytes[m.start() - 1]),
@@ -448,6 +453,11 @@ mod tests {
         assert!(!may_matter(
             "resource \"aws_instance\" \"i\" {\n iam_instance_profile = \"p\"\n}"
         ));
+        // Markers inside others, and the order they come in, decide nothing.
+        assert!(may_matter("http_tokens = 1\nsession_token = var.t"));
+        assert!(may_matter("iam = 1\nmodule \"m\" {}"));
+        assert!(may_matter("module \"m\" {}\nx = aws_iam_role.r.arn"));
+        assert!(!may_matter("y = \"my_token\"\nhttp_tokens = 1"));
     }
 
     #[test]
