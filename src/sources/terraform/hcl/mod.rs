@@ -14,7 +14,7 @@ mod select;
 mod skim;
 pub mod value;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -86,10 +86,16 @@ pub struct Modules {
 /// a local module; a folder only reached through a cycle of calls counts as a root too).
 pub fn load_modules(ctx: &LoadContext, reads: Vec<HclRead>, scan: &ScanFiles) -> Modules {
     let mut timings = crate::timings::Timings::start();
-    let selected = select::select(reads);
+    let select::Selected {
+        called,
+        roots,
+        mut found,
+        mut failed,
+        unparsed,
+    } = select::select(reads);
     timings.phase("  select");
-    let defs: HashMap<PathBuf, ModuleDef> = selected
-        .folders
+    // Called folders are defined once and shared by every instance of them.
+    let defs: HashMap<PathBuf, ModuleDef> = called
         .par_iter()
         .map(|(dir, files)| {
             (
@@ -100,7 +106,16 @@ pub fn load_modules(ctx: &LoadContext, reads: Vec<HclRead>, scan: &ScanFiles) ->
         .collect::<Vec<_>>()
         .into_iter()
         .collect();
-    let roots = root_modules(&defs);
+    let seeds: Vec<PathBuf> = roots
+        .iter()
+        .flat_map(|r| {
+            r.parsed
+                .iter()
+                .flat_map(|f| f.body.get_blocks("module"))
+                .filter_map(|call| module::local_source(&r.dir, call))
+        })
+        .collect();
+    let cycles = cycle_roots(&defs, seeds);
     timings.phase("  define");
     let reader = |path: &Path| read_for_function(ctx, scan, path);
     let world = World {
@@ -110,40 +125,30 @@ pub fn load_modules(ctx: &LoadContext, reads: Vec<HclRead>, scan: &ScanFiles) ->
     // Evaluation recurses through expressions and references (bounded, see
     // `eval::Budget`): on threads with room for the deepest a hostile module can go.
     let evaluate = || {
-        roots
-            .par_iter()
-            .filter_map(|dir| {
-                let def = defs.get(dir)?;
-                // A folder of only `.tfvars` configures nothing.
-                let first = def.files.iter().find(|f| f.kind == HclKind::Config)?;
-                let instance = Instance::root(&world, def);
-                let mut out = Evaluation::default();
-                instance.evaluate_all(&mut out);
-                let Evaluation {
-                    resources: evaluated,
-                    providers,
-                    mut notes,
-                    unfetched,
-                } = out;
-                if instance.budget.exhausted() {
-                    notes.push(UnknownValue {
-                        what: format!("root module {}", def.dir.display()),
-                        why:
-                            "its values grew too large or too deep to evaluate; the rest is unknown"
-                                .to_owned(),
-                        at: None,
-                    });
-                }
-                notes.extend(unknown_attributes(&evaluated));
-                let unknown_grants = unknown_grants(&evaluated, unfetched.as_deref());
-                let mut part = contribution(ctx, first, evaluated, providers);
-                mark_unknown_grants(&mut part, &unknown_grants);
-                part.unknown_values = notes;
-                Some(part)
+        let from_roots: Vec<_> = roots
+            .into_par_iter()
+            .map(|root| {
+                // Parsed here, evaluated at once, freed when done.
+                let (dir, parsed) = root.parse();
+                let def = ModuleDef::new(dir.clone(), parsed.files.iter().collect());
+                let part = evaluate_root(ctx, &world, &def);
+                drop(def);
+                (dir, part, parsed.found, parsed.failed)
             })
-            .collect()
+            .collect();
+        let from_cycles: Vec<_> = cycles
+            .par_iter()
+            .map(|dir| {
+                (
+                    dir.clone(),
+                    defs.get(dir)
+                        .and_then(|def| evaluate_root(ctx, &world, def)),
+                )
+            })
+            .collect();
+        (from_roots, from_cycles)
     };
-    let mut parts: Vec<Contribution> = match rayon::ThreadPoolBuilder::new()
+    let (from_roots, from_cycles) = match rayon::ThreadPoolBuilder::new()
         .num_threads(rayon::current_num_threads())
         .stack_size(EVAL_STACK)
         .build()
@@ -152,66 +157,97 @@ pub fn load_modules(ctx: &LoadContext, reads: Vec<HclRead>, scan: &ScanFiles) ->
         Err(_) => evaluate(),
     };
     timings.phase("  evaluate");
-    drop(defs);
-    let select::Selected {
-        folders,
-        found,
-        failed,
-        unparsed,
-    } = selected;
-    timings.phase("  free");
+    let mut by_dir: Vec<(PathBuf, Contribution)> = Vec::new();
+    for (dir, part, root_found, root_failed) in from_roots {
+        by_dir.extend(part.map(|p| (dir, p)));
+        found.extend(root_found);
+        failed.extend(root_failed);
+    }
+    by_dir.extend(
+        from_cycles
+            .into_iter()
+            .filter_map(|(dir, part)| Some((dir, part?))),
+    );
+    // In path order, whichever thread evaluated which.
+    by_dir.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut parts: Vec<Contribution> = by_dir.into_iter().map(|(_, p)| p).collect();
     parts.extend(found);
+    failed.sort_unstable();
+    drop(defs);
     Modules {
         parts,
         failed,
         unparsed,
-        retired: Box::new(folders),
+        retired: Box::new(called),
     }
+}
+
+/// Evaluates one root module: its contribution, or None for a folder of only `.tfvars`
+/// (which configures nothing).
+fn evaluate_root(ctx: &LoadContext, world: &World, def: &ModuleDef) -> Option<Contribution> {
+    let first = def.files.iter().find(|f| f.kind == HclKind::Config)?;
+    let instance = Instance::root(world, def);
+    let mut out = Evaluation::default();
+    instance.evaluate_all(&mut out);
+    let Evaluation {
+        resources: evaluated,
+        providers,
+        mut notes,
+        unfetched,
+    } = out;
+    if instance.budget.exhausted() {
+        notes.push(UnknownValue {
+            what: format!("root module {}", def.dir.display()),
+            why: "its values grew too large or too deep to evaluate; the rest is unknown"
+                .to_owned(),
+            at: None,
+        });
+    }
+    notes.extend(unknown_attributes(&evaluated));
+    let unknown_grants = unknown_grants(&evaluated, unfetched.as_deref());
+    let mut part = contribution(ctx, first, evaluated, providers);
+    mark_unknown_grants(&mut part, &unknown_grants);
+    part.unknown_values = notes;
+    Some(part)
 }
 
 /// Stack of the threads that evaluate modules.
 const EVAL_STACK: usize = 256 << 20;
 
-/// Folders no other folder calls, then any folder those do not reach (only called from
-/// inside a cycle), in path order.
-fn root_modules(defs: &HashMap<PathBuf, ModuleDef>) -> Vec<PathBuf> {
-    let calls: BTreeMap<&PathBuf, Vec<PathBuf>> = defs
-        .iter()
-        .map(|(dir, def)| {
-            let called = def
-                .modules
-                .values()
-                .filter_map(|(block, _)| def.local_source(block))
-                .filter(|d| d != dir && defs.contains_key(d))
-                .collect();
-            (dir, called)
-        })
-        .collect();
-    let called: BTreeSet<&PathBuf> = calls.values().flatten().collect();
-    let mut roots: Vec<PathBuf> = calls
-        .keys()
-        .filter(|d| !called.contains(*d))
-        .map(|d| (*d).clone())
-        .collect();
+/// Called folders that no root reaches through the calls (`seeds` are the roots' own
+/// calls): each is only called from inside a cycle of calls, and is evaluated as a root
+/// too, in path order, so that it is not left out.
+fn cycle_roots(defs: &HashMap<PathBuf, ModuleDef>, seeds: Vec<PathBuf>) -> Vec<PathBuf> {
+    let calls = |dir: &PathBuf| -> Vec<PathBuf> {
+        defs.get(dir)
+            .map(|def| {
+                def.modules
+                    .values()
+                    .filter_map(|(block, _)| def.local_source(block))
+                    .filter(|d| d != dir && defs.contains_key(d))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
     let mut reached: BTreeSet<PathBuf> = BTreeSet::new();
-    let mut stack: Vec<PathBuf> = roots.clone();
-    let visit = |stack: &mut Vec<PathBuf>, reached: &mut BTreeSet<PathBuf>| {
+    let visit = |mut stack: Vec<PathBuf>, reached: &mut BTreeSet<PathBuf>| {
         while let Some(d) = stack.pop() {
-            if reached.insert(d.clone()) {
-                stack.extend(calls.get(&d).into_iter().flatten().cloned());
+            if defs.contains_key(&d) && reached.insert(d.clone()) {
+                stack.extend(calls(&d));
             }
         }
     };
-    visit(&mut stack, &mut reached);
-    for dir in calls.keys() {
-        if !reached.contains(*dir) {
-            roots.push((*dir).clone());
-            stack.push((*dir).clone());
-            visit(&mut stack, &mut reached);
+    visit(seeds, &mut reached);
+    let mut sorted: Vec<&PathBuf> = defs.keys().collect();
+    sorted.sort();
+    let mut out = Vec::new();
+    for dir in sorted {
+        if !reached.contains(dir) {
+            out.push(dir.clone());
+            visit(vec![dir.clone()], &mut reached);
         }
     }
-    roots.sort();
-    roots
+    out
 }
 
 /// A file `file()` names: read when it lies inside the scanned folders and is not too

@@ -41,7 +41,7 @@ pub struct HclFile {
     /// `type.name` (`data.type.name`) of the resources and data sources dropped as
     /// unrelated to IAM, so that a reference to one says it is not evaluated.
     pub dropped: Vec<String>,
-    /// Its text may matter to IAM ([`skim::may_matter`]): its folder is evaluated.
+    /// Its text may matter to IAM ([`skim::Interest`]): its folder is evaluated.
     pub matters: bool,
 }
 
@@ -52,22 +52,45 @@ pub enum HclRead {
     Deferred(Deferred),
 }
 
-/// A file whose text cannot matter to IAM on its own, and whose structure looked sound.
-/// Its text is not kept: most such files are never parsed, and those that are (their
-/// folder turned out to matter) are read again, from the page cache.
+/// A file parsed only once the scan knows its folder is evaluated (see [`select`]). A
+/// file that may matter to IAM keeps its text, as its folder surely is: it is parsed on
+/// the thread that evaluates its module, just before it is evaluated (its tree still in
+/// cache, and freed as soon as the module is done). Any other file's structure looked
+/// sound and its text is not kept: most such files are never parsed, and those that are
+/// (their folder turned out to matter) are read again, from the page cache.
+///
+/// [`select`]: super::select
 pub struct Deferred {
     pub id: FileId,
     pub path: PathBuf,
     kind: HclKind,
     /// The size limit it was read under (`--max-file-size`).
     max: u64,
+    /// Its text (without a byte-order mark) and the bytes before it, when it matters.
+    text: Option<(Box<str>, usize)>,
 }
 
 impl Deferred {
-    /// Reads and parses it now that its folder matters: the file, or its syntax (or read)
-    /// finding, and whatever else parsing it found (credentials).
+    /// Whether its text may matter to IAM (then its folder is evaluated).
+    pub fn matters(&self) -> bool {
+        self.text.is_some()
+    }
+
+    /// Reads (unless its text was kept) and parses it now that its folder is evaluated:
+    /// the file, or its syntax (or read) finding, and whatever else parsing it found
+    /// (credentials).
     pub fn parse(&self) -> (Result<HclFile, Box<Finding>>, Contribution) {
         let mut out = Contribution::default();
+        if let Some((text, offset)) = &self.text {
+            let input = FileInput {
+                id: self.id,
+                path: &self.path,
+                text,
+                offset: *offset,
+            };
+            let file = parse(&input, self.kind, true, &mut out);
+            return (file, out);
+        }
         // As the scan's first read reports them, should the file have changed since.
         let whole = |rule, severity, why| {
             Err(Box::new(whole_file_finding(
@@ -109,9 +132,10 @@ impl HclRead {
     }
 }
 
-/// Reads a file for its module: parsed at once when its text may matter to IAM, or when
-/// its structure does not look sound (hcl-edit's error is the finding then); otherwise
-/// kept as text for [`Deferred::parse`].
+/// Reads a file for its module. Parsed at once: a `.tfvars.json`, a file that may call a
+/// local module (which folders call which must be known before any is evaluated), and a
+/// file whose structure does not look sound (hcl-edit's error is the finding then). Any
+/// other file waits as a [`Deferred`].
 pub fn read(
     input: &FileInput,
     kind: HclKind,
@@ -122,16 +146,25 @@ pub fn read(
         .path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("json"));
-    let matters = json || skim::may_matter(input.text);
-    if !matters && skim::structure(input.text).is_none() {
+    if json {
+        return parse(input, kind, true, out).map(HclRead::Parsed);
+    }
+    let interest = skim::interest(input.text);
+    if interest.calls {
+        return parse(input, kind, true, out).map(HclRead::Parsed);
+    }
+    if interest.matters || skim::structure(input.text).is_none() {
         return Ok(HclRead::Deferred(Deferred {
             id: input.id,
             path: input.path.to_path_buf(),
             kind,
             max,
+            text: interest
+                .matters
+                .then(|| (Box::from(input.text), input.offset)),
         }));
     }
-    parse(input, kind, matters, out).map(HclRead::Parsed)
+    parse(input, kind, false, out).map(HclRead::Parsed)
 }
 
 impl HclFile {

@@ -1,8 +1,13 @@
-//! Which folders of `.tf` files are evaluated, and the parsing their deferred files wait
-//! for. A folder is evaluated when one of its files may matter to IAM
-//! ([`super::skim::may_matter`]), and so is every folder such a folder calls as a local
+//! Which folders of `.tf` files are evaluated, and which of their files are parsed when.
+//! A folder is evaluated when one of its files may matter to IAM
+//! ([`super::skim::Interest`]), and so is every folder such a folder calls as a local
 //! module, down the calls: their variables, locals and outputs feed the IAM. Files of
 //! other folders are never parsed (their structure was checked when they were read).
+//!
+//! Folders that others call are parsed here, as every instance shares them. A root
+//! folder's files wait: each is parsed on the thread that evaluates that root, just
+//! before it does, so the tree is evaluated while still in cache and freed as soon as the
+//! root is done, instead of every tree of the scan being held at once.
 
 use std::path::{Path, PathBuf};
 
@@ -14,16 +19,69 @@ use super::parse::{Deferred, HclFile, HclRead};
 use crate::model::inventory::Contribution;
 use crate::model::location::FileId;
 
-/// The files of the folders to evaluate, and what choosing them found.
+/// The folders to evaluate, and what choosing them found.
 pub struct Selected {
-    /// Each folder (normalised) with its files in path order.
-    pub folders: Vec<(PathBuf, Vec<HclFile>)>,
+    /// Folders an evaluated folder calls as a local module (normalised), each with its
+    /// files parsed, in path order.
+    pub called: Vec<(PathBuf, Vec<HclFile>)>,
+    /// Folders to evaluate that no evaluated folder calls, in path order.
+    pub roots: Vec<Root>,
     /// Syntax findings and credentials of files parsed here.
     pub found: Vec<Contribution>,
     /// Files that did not parse here: nothing of them may be shown.
     pub failed: Vec<FileId>,
     /// Files never parsed: nothing of them may be shown either.
     pub unparsed: Vec<FileId>,
+}
+
+/// A root folder: the files parsed while the scan read them, and those still to parse.
+pub struct Root {
+    pub dir: PathBuf,
+    pub parsed: Vec<HclFile>,
+    pub waiting: Vec<Deferred>,
+}
+
+/// What parsing a folder's waiting files gave.
+#[derive(Default)]
+pub struct Parsed {
+    pub files: Vec<HclFile>,
+    pub found: Vec<Contribution>,
+    pub failed: Vec<FileId>,
+}
+
+impl Parsed {
+    fn add(
+        &mut self,
+        id: FileId,
+        (file, found): (Result<HclFile, Box<crate::finding::Finding>>, Contribution),
+    ) {
+        let mut found = found;
+        match file {
+            Ok(file) => self.files.push(file),
+            Err(finding) => {
+                found.findings.push(*finding);
+                self.failed.push(id);
+            }
+        }
+        if !(found.findings.is_empty() && found.secrets.is_empty() && found.redactions.is_empty()) {
+            self.found.push(found);
+        }
+    }
+}
+
+impl Root {
+    /// Parses the waiting files (on this thread): the folder's files in path order.
+    pub fn parse(self) -> (PathBuf, Parsed) {
+        let mut out = Parsed {
+            files: self.parsed,
+            ..Parsed::default()
+        };
+        for d in &self.waiting {
+            out.add(d.id, d.parse());
+        }
+        out.files.sort_by_key(|f| f.id);
+        (self.dir, out)
+    }
 }
 
 pub fn select(reads: Vec<HclRead>) -> Selected {
@@ -46,73 +104,90 @@ pub fn select(reads: Vec<HclRead>) -> Selected {
             HclRead::Deferred(d) => deferred.entry(dir).or_default().push(d),
         }
     }
+    // Every file that may call a local module was parsed while the scan read it, so the
+    // calls between folders are all known here.
+    let calls = |dir: &PathBuf| -> Vec<PathBuf> {
+        let mut out: Vec<PathBuf> = parsed
+            .get(dir)
+            .into_iter()
+            .flatten()
+            .flat_map(|f| f.body.get_blocks("module"))
+            .filter_map(|call| module::local_source(dir, call))
+            .filter(|t| t != dir && (parsed.contains_key(t) || deferred.contains_key(t)))
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    };
     let mut wanted: HashSet<PathBuf> = parsed
         .iter()
         .filter(|(_, files)| files.iter().any(|f| f.matters))
         .map(|(dir, _)| dir.clone())
+        .chain(
+            deferred
+                .iter()
+                .filter(|(_, files)| files.iter().any(Deferred::matters))
+                .map(|(dir, _)| dir.clone()),
+        )
         .collect();
+    let mut called: HashSet<PathBuf> = HashSet::default();
+    let mut stack: Vec<PathBuf> = wanted.iter().cloned().collect();
+    while let Some(dir) = stack.pop() {
+        for target in calls(&dir) {
+            called.insert(target.clone());
+            if wanted.insert(target.clone()) {
+                stack.push(target);
+            }
+        }
+    }
     let mut out = Selected {
-        folders: Vec::new(),
+        called: Vec::new(),
+        roots: Vec::new(),
         found: Vec::new(),
         failed: Vec::new(),
         unparsed: Vec::new(),
     };
-    // In waves: the wanted folders' deferred files are parsed together, then the folders
-    // their module calls name are wanted in turn.
-    let mut wave: Vec<PathBuf> = wanted.iter().cloned().collect();
-    while !wave.is_empty() {
-        let waiting: Vec<(PathBuf, Deferred)> = wave
-            .iter()
-            .filter_map(|dir| Some((dir, deferred.remove(dir)?)))
-            .flat_map(|(dir, files)| files.into_iter().map(move |d| (dir.clone(), d)))
-            .collect();
-        let results: Vec<_> = waiting
-            .into_par_iter()
-            .map(|(dir, d)| (dir, d.id, d.parse()))
-            .collect();
-        for (dir, id, (file, mut found)) in results {
-            match file {
-                Ok(file) => parsed.entry(dir).or_default().push(file),
-                Err(finding) => {
-                    found.findings.push(*finding);
-                    out.failed.push(id);
-                }
-            }
-            if !(found.findings.is_empty()
-                && found.secrets.is_empty()
-                && found.redactions.is_empty())
-            {
-                out.found.push(found);
-            }
-        }
-        let mut next = Vec::new();
-        for dir in &wave {
-            for file in parsed.get(dir).into_iter().flatten() {
-                for call in file.body.get_blocks("module") {
-                    if let Some(target) = module::local_source(dir, call) {
-                        if wanted.insert(target.clone()) {
-                            next.push(target);
-                        }
-                    }
-                }
-            }
-        }
-        wave = next;
+    // Called folders are parsed now, their files in parallel.
+    let waiting: Vec<(PathBuf, Deferred)> = called
+        .iter()
+        .filter_map(|dir| Some((dir, deferred.remove(dir)?)))
+        .flat_map(|(dir, files)| files.into_iter().map(move |d| (dir.clone(), d)))
+        .collect();
+    let results: Vec<_> = waiting
+        .into_par_iter()
+        .map(|(dir, d)| (dir, d.id, d.parse()))
+        .collect();
+    for (dir, id, result) in results {
+        let mut one = Parsed::default();
+        one.add(id, result);
+        parsed.entry(dir).or_default().extend(one.files);
+        out.found.extend(one.found);
+        out.failed.extend(one.failed);
+    }
+    for dir in &called {
+        let mut files = parsed.remove(dir).unwrap_or_default();
+        files.sort_by_key(|f| f.id);
+        out.called.push((dir.clone(), files));
+    }
+    for dir in wanted.iter().filter(|d| !called.contains(*d)) {
+        let mut parsed = parsed.remove(dir).unwrap_or_default();
+        parsed.sort_by_key(|f| f.id);
+        let mut waiting = deferred.remove(dir).unwrap_or_default();
+        waiting.sort_by_key(|d| d.id);
+        out.roots.push(Root {
+            dir: dir.clone(),
+            parsed,
+            waiting,
+        });
     }
     out.unparsed = deferred.values().flatten().map(|d| d.id).collect();
-    let (keep, unwanted): (Vec<_>, Vec<_>) = parsed
-        .into_iter()
-        .partition(|(dir, _)| wanted.contains(dir));
     // Thousands of small trees and texts: freed on every thread rather than one.
     rayon::join(
-        || unwanted.into_par_iter().for_each(|_| {}),
+        || parsed.into_par_iter().for_each(|_| {}),
         || deferred.into_par_iter().for_each(|_| {}),
     );
-    out.folders = keep;
-    for (_, files) in &mut out.folders {
-        files.sort_by_key(|f| f.id);
-    }
-    out.folders.sort_by(|a, b| a.0.cmp(&b.0));
+    out.called.sort_by(|a, b| a.0.cmp(&b.0));
+    out.roots.sort_by(|a, b| a.dir.cmp(&b.dir));
     out.failed.sort_unstable();
     out.unparsed.sort_unstable();
     out

@@ -2,22 +2,34 @@
 //!
 //! Most Terraform in a repository has nothing to do with IAM (buckets, networks,
 //! instances), and parsing it with hcl-edit costs as much as everything else iamlint does
-//! with the IAM in it. So a file is parsed at once only when its text may matter to IAM
-//! ([`may_matter`]); any other file is parsed later only if its folder turns out to hold
-//! IAM configuration or is called as a module by one that does (its variables, locals and
-//! outputs feed the IAM). A file never parsed is still checked for broken syntax by
+//! with the IAM in it. So a file is parsed only when its folder is evaluated: its text
+//! may matter to IAM ([`Interest`]), or its folder holds such a file, or is called as a
+//! module by one that does (its variables, locals and outputs feed the IAM). Only files
+//! that may call a local module are parsed while the scan reads, so that which folders
+//! call which is known first. A file never parsed is still checked for broken syntax by
 //! [`structure`], a scan of its brackets, strings, heredocs and body layout: a problem
 //! found there sends the file to hcl-edit, whose error (with its position) is the finding.
 
 use aho_corasick::AhoCorasick;
 use memchr::memmem;
 
-/// Whether a file's text may hold something the HCL front end reads for IAM: an IAM
-/// resource or the policy-document data source (`aws_iam_`), a provider's `assume_role`,
-/// a local module call (`"./…"`, `"../…"`), or an attribute named like a credential
-/// (what [`super::parse::is_credential_name`] looks for, in any case). Over-inclusion
-/// only costs a parse.
-pub fn may_matter(text: &str) -> bool {
+/// What a file's text says about its place in the module phase.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Interest {
+    /// It may hold something the HCL front end reads for IAM: an IAM resource or the
+    /// policy-document data source (`aws_iam_`), a provider's `assume_role`, a local
+    /// module call (`"./…"`, `"../…"`), or an attribute named like a credential (what
+    /// [`super::parse::is_credential_name`] looks for, in any case). Its folder is then
+    /// evaluated; over-inclusion only costs a parse.
+    pub matters: bool,
+    /// It may call a local module (`"./…"`, `"../…"`): parsed while the scan reads, so
+    /// that which folders call which is known before any module is evaluated.
+    pub calls: bool,
+}
+
+/// Whether the text may matter to IAM, and whether it may call a local module, in one
+/// pass.
+pub fn interest(text: &str) -> Interest {
     static MARKERS: std::sync::LazyLock<Option<AhoCorasick>> = std::sync::LazyLock::new(|| {
         // Leftmost-first, not overlapping: the searcher can then skip ahead with its
         // prefilter, and no decision changes. The markers that hold others (`aws_iam_`
@@ -31,30 +43,41 @@ pub fn may_matter(text: &str) -> bool {
     });
     let Some(markers) = MARKERS.as_ref() else {
         // Cannot happen with these patterns; parsing everything is always right.
-        return true;
+        return Interest {
+            matters: true,
+            calls: true,
+        };
     };
     let bytes = text.as_bytes();
     let (mut module, mut iam) = (false, false);
-    markers.find_iter(bytes).any(|m| {
+    let mut out = Interest::default();
+    for m in markers.find_iter(bytes) {
         match MARKERS_TEXT[m.pattern().as_usize()] {
+            "\"./" | "\"../" => {
+                out.matters = true;
+                out.calls = true;
+                // Nothing more to learn.
+                break;
+            }
             // `token` only as a whole name: `http_tokens` is an instance option, not a secret.
-            "token" => m.start() == 0 || !is_name_byte(bytes[m.start() - 1]),
+            "token" => out.matters |= m.start() == 0 || !is_name_byte(bytes[m.start() - 1]),
             // A module call and `iam` somewhere: perhaps a registry IAM module, which is not
             // fetched but which `iamlint inventory` should name as unknown.
             "module" => {
                 module = true;
-                iam
+                out.matters |= iam;
             }
             "iam" => {
                 iam = true;
-                module
+                out.matters |= module;
             }
-            _ => true,
+            _ => out.matters = true,
         }
-    })
+    }
+    out
 }
 
-/// What [`may_matter`] looks for, in any case (one pass over the text for all of them).
+/// What [`interest`] looks for, in any case (one pass over the text for all of them).
 const MARKERS_TEXT: &[&str] = &[
     "aws_iam_",
     "assume_role",
@@ -433,6 +456,10 @@ mod tests {
         }
     }
 
+    fn may_matter(text: &str) -> bool {
+        interest(text).matters
+    }
+
     #[test]
     fn markers() {
         assert!(may_matter("resource \"aws_iam_role\" \"r\" {}"));
@@ -458,6 +485,19 @@ mod tests {
         assert!(may_matter("iam = 1\nmodule \"m\" {}"));
         assert!(may_matter("module \"m\" {}\nx = aws_iam_role.r.arn"));
         assert!(!may_matter("y = \"my_token\"\nhttp_tokens = 1"));
+    }
+
+    #[test]
+    fn local_calls() {
+        let calls = |t: &str| interest(t).calls;
+        assert!(calls("module \"m\" {\n source = \"./m\"\n}"));
+        assert!(calls(
+            "resource \"aws_iam_role\" \"r\" {}\nmodule \"m\" { source = \"../m\" }"
+        ));
+        assert!(!calls("resource \"aws_iam_role\" \"r\" {}"));
+        assert!(!calls(
+            "module \"m\" { source = \"terraform-aws-modules/iam/aws\" }"
+        ));
     }
 
     #[test]
