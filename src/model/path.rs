@@ -113,48 +113,147 @@ impl fmt::Display for PathKey {
     }
 }
 
-/// The key as static text when it is one of the words paths are mostly made of.
+/// The key as static text when it is one of the words paths are mostly made of (one
+/// hash look-up: a `match` over all of them compares lengths and bytes one by one).
 fn common_key(key: &str) -> Option<&'static str> {
-    macro_rules! table {
-        ($($word:literal)*) => {
-            match key {
-                $($word => Some($word),)*
-                _ => None,
-            }
-        };
-    }
-    table! {
-        // Policy grammar.
-        "Version" "Statement" "Sid" "Effect" "Action" "NotAction" "Resource" "NotResource"
-        "Principal" "NotPrincipal" "Condition" "AWS" "Service" "Federated" "CanonicalUser"
-        "StringEquals" "StringLike" "StringNotEquals" "StringNotLike" "ArnEquals" "ArnLike"
-        "ArnNotEquals" "ArnNotLike" "Bool" "Null" "ForAnyValue:StringEquals"
-        "ForAnyValue:StringLike" "ForAllValues:StringEquals" "ForAllValues:StringLike"
-        "sts:ExternalId" "aws:PrincipalOrgID" "aws:SourceAccount" "aws:SourceArn"
-        "aws:PrincipalArn" "aws:MultiFactorAuthPresent"
-        // Terraform plans, state, `.tf.json` and evaluated HCL.
-        "resources" "values" "providers" "planned_values" "prior_state" "root_module"
-        "child_modules" "configuration" "resource_changes" "change" "after" "after_unknown"
-        "expressions" "constant_value" "references" "address" "module_calls" "module"
-        "resource" "data" "provider" "provider_config" "assume_role" "role_arn"
-        "assume_role_policy" "policy" "name" "name_prefix" "path" "arn" "id" "role" "user"
-        "group" "users" "roles" "groups" "policy_arn" "managed_policy_arns" "inline_policy"
-        "max_session_duration" "account_id" "allowed_account_ids" "statement" "effect"
-        "actions" "not_actions" "not_resources" "principals" "not_principals" "identifiers"
-        "type" "condition" "test" "variable" "values_list" "json"
-        // CloudFormation.
-        "Resources" "Properties" "Type" "AssumeRolePolicyDocument" "Policies"
-        "PolicyDocument" "PolicyName" "RoleName" "UserName" "GroupName" "ManagedPolicyArns"
-        "MaxSessionDuration" "Roles" "Users" "Groups" "Path" "Fn::Sub" "Fn::Join" "Ref"
-        "Fn::GetAtt" "Fn::If" "Outputs" "Parameters"
-        // Account authorization dumps.
-        "RoleDetailList" "UserDetailList" "GroupDetailList" "RolePolicyList"
-        "UserPolicyList" "GroupPolicyList" "AttachedManagedPolicies" "PolicyVersionList"
-        "Document" "Arn" "RoleId" "InstanceProfileList" "GroupList"
-        // AWS CLI.
-        "profiles"
-    }
+    static WORDS: std::sync::LazyLock<foldhash::HashSet<&'static str>> =
+        std::sync::LazyLock::new(|| COMMON_KEYS.iter().copied().collect());
+    WORDS.get(key).copied()
 }
+
+/// Policy grammar; Terraform plans, state, `.tf.json` and evaluated HCL; CloudFormation;
+/// account authorization dumps; the AWS CLI.
+const COMMON_KEYS: &[&str] = &[
+    "Version",
+    "Statement",
+    "Sid",
+    "Effect",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Principal",
+    "NotPrincipal",
+    "Condition",
+    "AWS",
+    "Service",
+    "Federated",
+    "CanonicalUser",
+    "StringEquals",
+    "StringLike",
+    "StringNotEquals",
+    "StringNotLike",
+    "ArnEquals",
+    "ArnLike",
+    "ArnNotEquals",
+    "ArnNotLike",
+    "Bool",
+    "Null",
+    "ForAnyValue:StringEquals",
+    "ForAnyValue:StringLike",
+    "ForAllValues:StringEquals",
+    "ForAllValues:StringLike",
+    "sts:ExternalId",
+    "aws:PrincipalOrgID",
+    "aws:SourceAccount",
+    "aws:SourceArn",
+    "aws:PrincipalArn",
+    "aws:MultiFactorAuthPresent",
+    "resources",
+    "values",
+    "providers",
+    "planned_values",
+    "prior_state",
+    "root_module",
+    "child_modules",
+    "configuration",
+    "resource_changes",
+    "change",
+    "after",
+    "after_unknown",
+    "expressions",
+    "constant_value",
+    "references",
+    "address",
+    "module_calls",
+    "module",
+    "resource",
+    "data",
+    "provider",
+    "provider_config",
+    "assume_role",
+    "role_arn",
+    "assume_role_policy",
+    "policy",
+    "name",
+    "name_prefix",
+    "path",
+    "arn",
+    "id",
+    "role",
+    "user",
+    "group",
+    "users",
+    "roles",
+    "groups",
+    "policy_arn",
+    "managed_policy_arns",
+    "inline_policy",
+    "max_session_duration",
+    "account_id",
+    "allowed_account_ids",
+    "statement",
+    "effect",
+    "actions",
+    "not_actions",
+    "not_resources",
+    "principals",
+    "not_principals",
+    "identifiers",
+    "type",
+    "condition",
+    "test",
+    "variable",
+    "values_list",
+    "json",
+    "Resources",
+    "Properties",
+    "Type",
+    "AssumeRolePolicyDocument",
+    "Policies",
+    "PolicyDocument",
+    "PolicyName",
+    "RoleName",
+    "UserName",
+    "GroupName",
+    "ManagedPolicyArns",
+    "MaxSessionDuration",
+    "Roles",
+    "Users",
+    "Groups",
+    "Path",
+    "Fn::Sub",
+    "Fn::Join",
+    "Ref",
+    "Fn::GetAtt",
+    "Fn::If",
+    "Outputs",
+    "Parameters",
+    "RoleDetailList",
+    "UserDetailList",
+    "GroupDetailList",
+    "RolePolicyList",
+    "UserPolicyList",
+    "GroupPolicyList",
+    "AttachedManagedPolicies",
+    "PolicyVersionList",
+    "Document",
+    "Arn",
+    "RoleId",
+    "InstanceProfileList",
+    "GroupList",
+    "profiles",
+];
 
 /// A path from a document's root to one of its values.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]

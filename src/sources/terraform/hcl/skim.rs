@@ -50,31 +50,28 @@ pub fn interest(text: &str) -> Interest {
     };
     let bytes = text.as_bytes();
     let (mut module, mut iam) = (false, false);
-    let mut out = Interest::default();
-    for m in markers.find_iter(bytes) {
+    let matters = markers.find_iter(bytes).any(|m| {
         match MARKERS_TEXT[m.pattern().as_usize()] {
-            "\"./" | "\"../" => {
-                out.matters = true;
-                out.calls = true;
-                // Nothing more to learn.
-                break;
-            }
             // `token` only as a whole name: `http_tokens` is an instance option, not a secret.
-            "token" => out.matters |= m.start() == 0 || !is_name_byte(bytes[m.start() - 1]),
+            "token" => m.start() == 0 || !is_name_byte(bytes[m.start() - 1]),
             // A module call and `iam` somewhere: perhaps a registry IAM module, which is not
             // fetched but which `iamlint inventory` should name as unknown.
             "module" => {
                 module = true;
-                out.matters |= iam;
+                iam
             }
             "iam" => {
                 iam = true;
-                out.matters |= module;
+                module
             }
-            _ => out.matters = true,
+            _ => true,
         }
-    }
-    out
+    });
+    // A local module source is one of the markers, so only a file that matters may call
+    // one; the search for it stops at the first marker that matters, this one does not.
+    let calls = matters
+        && (memmem::find(bytes, b"\"./").is_some() || memmem::find(bytes, b"\"../").is_some());
+    Interest { matters, calls }
 }
 
 /// What [`interest`] looks for, in any case (one pass over the text for all of them).

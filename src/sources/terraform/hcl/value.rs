@@ -17,6 +17,36 @@ pub struct Node {
     pub at: Option<At>,
 }
 
+/// The way from a document's root to the value being turned into JSON, kept on the stack:
+/// made into a [`JsonPath`] only for the rare value that is not known.
+enum Step<'a> {
+    Root,
+    Key(&'a Step<'a>, &'a Arc<str>),
+    Index(&'a Step<'a>, usize),
+}
+
+impl Step<'_> {
+    fn path(&self) -> JsonPath {
+        let mut segs = Vec::new();
+        let mut at = self;
+        loop {
+            match at {
+                Step::Root => break,
+                Step::Key(up, k) => {
+                    segs.push(PathSeg::Key((*k).into()));
+                    at = up;
+                }
+                Step::Index(up, i) => {
+                    segs.push(PathSeg::Index(*i));
+                    at = up;
+                }
+            }
+        }
+        segs.reverse();
+        JsonPath(segs)
+    }
+}
+
 /// Where a node was written, in 16 bytes: nearly every node is a byte range of an HCL
 /// file, and the few others (parts of a JSON text in a heredoc) share one whole
 /// [`Location`]. A module's values are millions of nodes: a `Location` each (64 bytes)
@@ -247,14 +277,13 @@ impl Node {
     /// [`Places`]), only when a finding needs one.
     pub fn to_document(&self) -> (Value, Vec<JsonPath>) {
         let mut unresolved = Vec::new();
-        let mut path = Vec::new();
-        let value = self.document_at(&mut path, &mut unresolved);
+        let value = self.document_at(&Step::Root, &mut unresolved);
         (value, unresolved)
     }
 
-    fn document_at(&self, path: &mut Vec<PathSeg>, unresolved: &mut Vec<JsonPath>) -> Value {
-        let placeholder = |path: &mut Vec<PathSeg>, unresolved: &mut Vec<JsonPath>| {
-            unresolved.push(JsonPath(path.clone()));
+    fn document_at(&self, step: &Step, unresolved: &mut Vec<JsonPath>) -> Value {
+        let placeholder = |unresolved: &mut Vec<JsonPath>| {
+            unresolved.push(step.path());
             Value::String("${unknown}".to_owned())
         };
         match &self.value {
@@ -262,28 +291,19 @@ impl Node {
                 items
                     .iter()
                     .enumerate()
-                    .map(|(i, n)| {
-                        path.push(PathSeg::Index(i));
-                        let v = n.document_at(path, unresolved);
-                        path.pop();
-                        v
-                    })
+                    .map(|(i, n)| n.document_at(&Step::Index(step, i), unresolved))
                     .collect(),
             ),
             Val::Object(members) => {
-                let mut map = Map::new();
+                let mut map = Map::with_capacity(members.len());
                 for m in members {
-                    path.push(PathSeg::Key((&m.key).into()));
-                    let v = m.value.document_at(path, unresolved);
-                    path.pop();
+                    let v = m.value.document_at(&Step::Key(step, &m.key), unresolved);
                     map.insert(m.key.to_string(), v);
                 }
                 Value::Object(map)
             }
-            Val::Unknown(_) => placeholder(path, unresolved),
-            _ => self
-                .to_json()
-                .unwrap_or_else(|| placeholder(path, unresolved)),
+            Val::Unknown(_) => placeholder(unresolved),
+            _ => self.to_json().unwrap_or_else(|| placeholder(unresolved)),
         }
     }
 
