@@ -323,12 +323,11 @@ fn load_terraform_modules(
         files.iter().map(|f| (f.path.as_path(), f.id)).collect(),
         discover::canonical_roots(paths),
     );
-    let mut modules = sources::terraform::load_modules(ctx, hcl_files, &scan);
-    modules.parts.par_iter_mut().for_each(|part| {
+    let finish = |part: &mut model::inventory::Contribution| {
         rules::check_documents(rules, part);
         part.shrink_to_fit();
-    });
-    modules
+    };
+    sources::terraform::load_modules(ctx, hcl_files, &scan, &finish)
 }
 
 /// Scans and returns resolved, sorted findings with the config applied: the library entry

@@ -84,7 +84,15 @@ pub struct Modules {
 /// Evaluates every module of the scan that matters to IAM ([`select`]): one
 /// contribution per root module (a folder of `.tf` files no other scanned folder calls as
 /// a local module; a folder only reached through a cycle of calls counts as a root too).
-pub fn load_modules(ctx: &LoadContext, reads: Vec<HclRead>, scan: &ScanFiles) -> Modules {
+///
+/// `finish` is called on each contribution (the document rules) on the thread that made
+/// it, while it is still in cache.
+pub fn load_modules(
+    ctx: &LoadContext,
+    reads: Vec<HclRead>,
+    scan: &ScanFiles,
+    finish: &(dyn Fn(&mut Contribution) + Sync),
+) -> Modules {
     let mut timings = crate::timings::Timings::start();
     let select::Selected {
         called,
@@ -131,8 +139,9 @@ pub fn load_modules(ctx: &LoadContext, reads: Vec<HclRead>, scan: &ScanFiles) ->
                 // Parsed here, evaluated at once, freed when done.
                 let (dir, parsed) = root.parse();
                 let def = ModuleDef::new(dir.clone(), parsed.files.iter().collect());
-                let part = evaluate_root(ctx, &world, &def);
+                let mut part = evaluate_root(ctx, &world, &def);
                 drop(def);
+                part.iter_mut().for_each(finish);
                 (dir, part, parsed.found, parsed.failed)
             })
             .collect();
@@ -171,7 +180,10 @@ pub fn load_modules(ctx: &LoadContext, reads: Vec<HclRead>, scan: &ScanFiles) ->
     // In path order, whichever thread evaluated which.
     by_dir.sort_by(|a, b| a.0.cmp(&b.0));
     let mut parts: Vec<Contribution> = by_dir.into_iter().map(|(_, p)| p).collect();
-    parts.extend(found);
+    for mut part in found {
+        finish(&mut part);
+        parts.push(part);
+    }
     failed.sort_unstable();
     drop(defs);
     Modules {
