@@ -528,19 +528,22 @@ fn is_under(path: &str, dir: &str) -> bool {
         .is_some_and(|rest| rest.starts_with('/'))
 }
 
-/// Runs a thread pool of the requested size around `f`.
+/// Runs a thread pool of the requested size (one thread per core by default) around `f`:
+/// one pool for the whole scan, whose threads have room to evaluate Terraform modules.
 fn with_threads<T: Send>(
     threads: Option<usize>,
     f: impl FnOnce() -> T + Send,
 ) -> Result<T, RunError> {
     match threads {
         Some(0) => Err(RunError::Usage("--threads must be at least 1".into())),
-        Some(n) => rayon::ThreadPoolBuilder::new()
-            .num_threads(n)
-            .build()
+        Some(n) => sources::terraform::roomy_pool(n)
             .map(|pool| pool.install(f))
             .map_err(|e| RunError::Usage(format!("cannot start {n} threads: {e}"))),
-        None => Ok(f()),
+        // Without a pool of its own the scan still runs (and makes one for the modules).
+        None => Ok(match sources::terraform::roomy_pool(0) {
+            Ok(pool) => pool.install(f),
+            Err(_) => f(),
+        }),
     }
 }
 

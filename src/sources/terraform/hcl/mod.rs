@@ -157,13 +157,14 @@ pub fn load_modules(
             .collect();
         (from_roots, from_cycles)
     };
-    let (from_roots, from_cycles) = match rayon::ThreadPoolBuilder::new()
-        .num_threads(rayon::current_num_threads())
-        .stack_size(EVAL_STACK)
-        .build()
-    {
-        Ok(pool) => pool.install(evaluate),
-        Err(_) => evaluate(),
+    let pool = if ROOMY.get() {
+        None
+    } else {
+        roomy_pool(rayon::current_num_threads()).ok()
+    };
+    let (from_roots, from_cycles) = match pool {
+        Some(pool) => pool.install(evaluate),
+        None => evaluate(),
     };
     timings.phase("  evaluate");
     let mut by_dir: Vec<(PathBuf, Contribution)> = Vec::new();
@@ -225,6 +226,23 @@ fn evaluate_root(ctx: &LoadContext, world: &World, def: &ModuleDef) -> Option<Co
 
 /// Stack of the threads that evaluate modules.
 const EVAL_STACK: usize = 256 << 20;
+
+thread_local! {
+    /// Whether this thread has [`EVAL_STACK`] of stack ([`roomy_pool`]'s threads do).
+    static ROOMY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// A pool of `threads` threads (0: one per core) with room for evaluating modules. A
+/// scan run in one evaluates its modules on the same threads that read the files, whose
+/// allocator holds the memory the reading freed; on new threads every tree would be
+/// built in fresh pages.
+pub fn roomy_pool(threads: usize) -> Result<rayon::ThreadPool, rayon::ThreadPoolBuildError> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .stack_size(EVAL_STACK)
+        .start_handler(|_| ROOMY.set(true))
+        .build()
+}
 
 /// Called folders that no root reaches through the calls (`seeds` are the roots' own
 /// calls): each is only called from inside a cycle of calls, and is evaluated as a root
