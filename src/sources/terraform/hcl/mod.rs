@@ -133,8 +133,11 @@ pub fn load_modules(
     // Evaluation recurses through expressions and references (bounded, see
     // `eval::Budget`): on threads with room for the deepest a hostile module can go.
     let evaluate = || {
+        // One root per job: roots differ in size tenfold, and rayon's even halves left one
+        // thread evaluating the last hundred while the other waited.
         let from_roots: Vec<_> = roots
             .into_par_iter()
+            .with_max_len(1)
             .map(|root| {
                 // Parsed here, evaluated at once, freed when done.
                 let (dir, parsed) = root.parse();
@@ -147,6 +150,7 @@ pub fn load_modules(
             .collect();
         let from_cycles: Vec<_> = cycles
             .par_iter()
+            .with_max_len(1)
             .map(|dir| {
                 (
                     dir.clone(),
