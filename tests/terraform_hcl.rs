@@ -255,3 +255,49 @@ fn folders_without_iam_are_read_as_far_as_iam_needs() {
     assert!(human.contains("variables.tf:2:"), "{human}");
     assert!(!human.contains("DO-NOT-PRINT"), "{human}");
 }
+
+/// Folders that only call each other have no root: the first is evaluated as one, and its
+/// documents are checked like any root's (a policy without `Statement` is IAM301). A
+/// credential in a file whose folder is evaluated is found when that file is parsed.
+#[test]
+fn folders_that_call_each_other_are_still_evaluated_and_checked() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let root = tmp.path();
+    let write = |rel: &str, text: &str| {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    };
+    write(
+        "a/main.tf",
+        "module \"b\" {\n  source = \"../b\"\n}\nresource \"aws_iam_role\" \"r\" {\n  name = \"ra\"\n  assume_role_policy = \"{}\"\n}\n",
+    );
+    write("b/main.tf", "module \"a\" {\n  source = \"../a\"\n}\n");
+    write(
+        "c/provider.tf",
+        "provider \"aws\" {\n  access_key = \"AKIA2E3F4G5H6J7K8L9M\"\n  secret_key = \"q8Zp3Lm9Rt2Vx7Kc4Nb6Hd1Fg5Js0Wy8Ue3Ao2Ti\"\n}\nresource \"aws_iam_user\" \"u\" {\n  name = \"u\"\n}\n",
+    );
+    let results = scan(root);
+    let got: Vec<(String, String, usize)> = results
+        .iter()
+        .map(|r| {
+            (
+                r.finding.rule.to_owned(),
+                r.primary.path.replace('\\', "/"),
+                r.primary.start.0,
+            )
+        })
+        .collect();
+    let path = |rel: &str| root.join(rel).display().to_string().replace('\\', "/");
+    assert!(
+        got.contains(&("IAM301".to_owned(), path("a/main.tf"), 6)),
+        "{}",
+        summary(&results)
+    );
+    assert!(
+        got.iter()
+            .any(|(rule, p, line)| rule == "IAM501" && *p == path("c/provider.tf") && *line == 3),
+        "{}",
+        summary(&results)
+    );
+}

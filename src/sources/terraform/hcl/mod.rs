@@ -152,11 +152,11 @@ pub fn load_modules(
             .par_iter()
             .with_max_len(1)
             .map(|dir| {
-                (
-                    dir.clone(),
-                    defs.get(dir)
-                        .and_then(|def| evaluate_root(ctx, &world, def)),
-                )
+                let mut part = defs
+                    .get(dir)
+                    .and_then(|def| evaluate_root(ctx, &world, def));
+                part.iter_mut().for_each(finish);
+                (dir.clone(), part)
             })
             .collect();
         (from_roots, from_cycles)

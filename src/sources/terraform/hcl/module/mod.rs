@@ -394,15 +394,17 @@ impl<'w, 'f> Instance<'w, 'f> {
         let Some(dir) = self.def.local_source(block) else {
             return Err("its source is not a local folder: not fetched, its resources and outputs are unknown".to_owned());
         };
+        // Asked first: a root module is not among the shared definitions, so a root that
+        // calls itself would otherwise seem to call an empty folder.
+        if self.ancestors.contains(&dir) {
+            return Err("it calls a module that is calling it (a cycle): not followed".to_owned());
+        }
         let Some(def) = self.world.modules.get(&dir) else {
             return Err(format!(
                 "its source `{}` holds no scanned .tf file",
                 dir.display()
             ));
         };
-        if self.ancestors.contains(&dir) {
-            return Err("it calls a module that is calling it (a cycle): not followed".to_owned());
-        }
         if self.depth >= MAX_MODULE_DEPTH {
             return Err(format!(
                 "module calls nested deeper than {MAX_MODULE_DEPTH}: not followed"
