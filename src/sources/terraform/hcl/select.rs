@@ -16,6 +16,7 @@ use rayon::prelude::*;
 
 use super::module;
 use super::parse::{Deferred, HclFile, HclRead};
+use crate::finding::Finding;
 use crate::model::inventory::Contribution;
 use crate::model::location::FileId;
 
@@ -50,12 +51,13 @@ pub struct Parsed {
 }
 
 impl Parsed {
+    /// Takes in what [`Deferred::parse`] gave for file `id`: the file, or its finding (and
+    /// the file is then one nothing of may be shown), and any credential it holds.
     fn add(
         &mut self,
         id: FileId,
-        (file, found): (Result<HclFile, Box<crate::finding::Finding>>, Contribution),
+        (file, mut found): (Result<HclFile, Box<Finding>>, Contribution),
     ) {
-        let mut found = found;
         match file {
             Ok(file) => self.files.push(file),
             Err(finding) => {
