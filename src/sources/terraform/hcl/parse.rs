@@ -225,15 +225,90 @@ fn keep_block(block: &hcl_edit::structure::Block) -> bool {
     match block.ident.as_str() {
         "variable" | "locals" | "module" | "provider" | "output" => true,
         "resource" => label(0).starts_with("aws_iam_"),
-        "data" => matches!(
-            label(0),
-            "aws_iam_policy_document"
-                | "aws_caller_identity"
-                | "aws_partition"
-                | "aws_iam_openid_connect_provider"
-        ),
+        "data" => READ_DATA_SOURCES.contains(&label(0)),
         _ => false,
     }
+}
+
+/// Whether the text may hold a top-level block [`without_unread_blocks`] would blank: a
+/// `resource "…"` or `data "…"` header whose type is not read. Only a quick look at the
+/// words (they may sit in a comment or a string), so that files of IAM blocks only skip
+/// the structure scan; a header it misses is parsed, as before.
+fn may_have_unread_blocks(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let label_after = |at: usize| -> Option<&[u8]> {
+        let rest = bytes.get(at..)?;
+        let spaces = rest
+            .iter()
+            .take_while(|b| matches!(b, b' ' | b'\t'))
+            .count();
+        let rest = rest.get(spaces..)?.strip_prefix(b"\"")?;
+        let end = memchr::memchr(b'"', rest)?;
+        Some(&rest[..end])
+    };
+    let at_line_start = |at: usize| at == 0 || matches!(bytes[at - 1], b'\n' | b' ' | b'\t');
+    let unread_resource = memchr::memmem::find_iter(bytes, b"resource").any(|at| {
+        at_line_start(at)
+            && label_after(at + "resource".len()).is_some_and(|t| !t.starts_with(b"aws_iam_"))
+    });
+    unread_resource
+        || memchr::memmem::find_iter(bytes, b"data").any(|at| {
+            at_line_start(at)
+                && label_after(at + "data".len())
+                    .is_some_and(|t| !READ_DATA_SOURCES.iter().any(|r| r.as_bytes() == t))
+        })
+}
+
+/// The data sources the HCL front end evaluates.
+const READ_DATA_SOURCES: &[&str] = &[
+    "aws_iam_policy_document",
+    "aws_caller_identity",
+    "aws_partition",
+    "aws_iam_openid_connect_provider",
+];
+
+/// The text of a `.tf` file with the top-level resources and data sources iamlint never
+/// reads blanked out (the blocks [`keep_block`] drops after parsing), and their names
+/// (`type.name`, `data.type.name`). A folder with an IAM role beside its buckets,
+/// queues and instances is evaluated, and hcl-edit then spent most of its time on blocks
+/// dropped at once. Line breaks stay where they were, so every position is the file's
+/// own. None when nothing is blanked, or when the file's structure does not look sound
+/// (hcl-edit then parses all of it and reports the error).
+///
+/// A syntax error inside an expression of a blanked block (`bucket = 1 +`) is not
+/// reported, as in a folder without IAM: the scan's structure check passed it.
+fn without_unread_blocks(text: &str) -> Option<(String, Vec<String>)> {
+    // The structure scan costs a tenth of a parse: not run on a file of IAM blocks only.
+    if !may_have_unread_blocks(text) {
+        return None;
+    }
+    let blocks = skim::top_blocks(text)?;
+    let mut bytes: Option<Vec<u8>> = None;
+    let mut names = Vec::new();
+    for b in &blocks {
+        let label = |i: usize| b.labels.get(i).map(|r| &text[r.clone()]);
+        let (Some(kind), Some(name)) = (label(0), label(1)) else {
+            continue;
+        };
+        // A label with an escape or a template is left to hcl-edit.
+        if [kind, name].iter().any(|l| l.contains(['\\', '$', '%'])) {
+            continue;
+        }
+        let dropped = match &text[b.ident.clone()] {
+            "resource" if !kind.starts_with("aws_iam_") => format!("{kind}.{name}"),
+            "data" if !READ_DATA_SOURCES.contains(&kind) => format!("data.{kind}.{name}"),
+            _ => continue,
+        };
+        let out = bytes.get_or_insert_with(|| text.as_bytes().to_vec());
+        for c in &mut out[b.range.clone()] {
+            if *c != b'\n' && *c != b'\r' {
+                *c = b' ';
+            }
+        }
+        names.push(dropped);
+    }
+    // Whole blocks of UTF-8 text became spaces: still UTF-8.
+    String::from_utf8(bytes?).ok().map(|t| (t, names))
 }
 
 /// Parses a file. A file that does not parse is one finding at the parser's position.
@@ -253,7 +328,15 @@ fn parse(
     {
         return parse_json_vars(input, kind, out);
     }
-    let body = match hcl_edit::parser::parse_body(text) {
+    let unread = match kind {
+        HclKind::Config => without_unread_blocks(text),
+        _ => None,
+    };
+    let (parsed_text, mut dropped) = match unread {
+        Some((blanked, names)) => (std::borrow::Cow::Owned(blanked), names),
+        None => (std::borrow::Cow::Borrowed(text), Vec::new()),
+    };
+    let body = match hcl_edit::parser::parse_body(&parsed_text) {
         Ok(body) => body,
         Err(e) => {
             let loc = e.location();
@@ -274,18 +357,18 @@ fn parse(
     find_secrets(input, &body, kind, out);
     // Converted here, on the thread that parsed it: hcl-edit's tree is dropped at once.
     let kept = ast::convert_body(&body, keep);
-    let dropped = body
-        .blocks()
-        .filter(|b| matches!(b.ident.as_str(), "resource" | "data") && !keep_block(b))
-        .filter_map(|b| {
-            let (t, n) = (b.labels.first()?.as_str(), b.labels.get(1)?.as_str());
-            Some(if b.ident.as_str() == "data" {
-                format!("data.{t}.{n}")
-            } else {
-                format!("{t}.{n}")
-            })
-        })
-        .collect();
+    dropped.extend(
+        body.blocks()
+            .filter(|b| matches!(b.ident.as_str(), "resource" | "data") && !keep_block(b))
+            .filter_map(|b| {
+                let (t, n) = (b.labels.first()?.as_str(), b.labels.get(1)?.as_str());
+                Some(if b.ident.as_str() == "data" {
+                    format!("data.{t}.{n}")
+                } else {
+                    format!("{t}.{n}")
+                })
+            }),
+    );
     Ok(HclFile {
         id: input.id,
         path: input.path.to_path_buf(),
@@ -449,5 +532,51 @@ fn find_secrets(input: &FileInput, body: &Body, kind: HclKind, out: &mut Contrib
             }
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocks_never_read_are_blanked_in_place() {
+        let text = "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"é ${var.x}\"\n}\n\
+                    resource \"aws_iam_role\" \"r\" {\n  name = \"r\"\n}\n\
+                    data \"aws_region\" \"here\" {}\n\
+                    data \"aws_caller_identity\" \"me\" {}\n\
+                    terraform {\n  backend \"s3\" {}\n}\n";
+        let (blanked, names) = without_unread_blocks(text).expect("something is blanked");
+        assert_eq!(names, ["aws_s3_bucket.b", "data.aws_region.here"]);
+        assert_eq!(blanked.len(), text.len());
+        assert_eq!(blanked.matches('\n').count(), text.matches('\n').count());
+        let role = text.find("resource \"aws_iam_role\"").expect("role");
+        let region = "data \"aws_region\" \"here\" {}";
+        assert_eq!(
+            blanked[role..],
+            text[role..].replace(region, &" ".repeat(region.len()))
+        );
+        assert!(blanked[..role].trim().is_empty());
+        let body = hcl_edit::parser::parse_body(&blanked).expect("parses");
+        assert_eq!(body.blocks().count(), 3);
+    }
+
+    #[test]
+    fn files_of_iam_blocks_or_unsound_ones_are_parsed_whole() {
+        assert_eq!(
+            without_unread_blocks(
+                "resource \"aws_iam_role\" \"r\" {\n}\n# resource \"aws_s3_bucket\"\n"
+            ),
+            None
+        );
+        assert_eq!(
+            without_unread_blocks("resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"x\"\n"),
+            None
+        );
+        // A label with a template is left to hcl-edit.
+        assert_eq!(
+            without_unread_blocks("resource \"aws_${x}\" \"b\" {\n}\n"),
+            None
+        );
     }
 }

@@ -121,7 +121,28 @@ pub fn structure(text: &str) -> Option<usize> {
         i: 0,
         depth: 0,
     };
-    s.body(false).err()
+    s.body(false, None).err()
+}
+
+/// A top-level block of a file: where it is, from its name to its closing `}`, and the
+/// byte ranges of its name and of its labels' text (inside the quotes).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TopBlock {
+    pub range: std::ops::Range<usize>,
+    pub ident: std::ops::Range<usize>,
+    pub labels: Vec<std::ops::Range<usize>>,
+}
+
+/// The top-level blocks of a file whose structure is sound ([`structure`]), or None.
+pub fn top_blocks(text: &str) -> Option<Vec<TopBlock>> {
+    let mut s = Scanner {
+        b: text.as_bytes(),
+        i: 0,
+        depth: 0,
+    };
+    let mut blocks = Vec::new();
+    s.body(false, Some(&mut blocks)).ok()?;
+    Some(blocks)
 }
 
 type Scan = Result<(), usize>;
@@ -156,8 +177,8 @@ impl Scanner<'_> {
     }
 
     /// Attributes and blocks up to the end of the file (top level) or the `}` closing
-    /// the block (`nested`), which is consumed.
-    fn body(&mut self, nested: bool) -> Scan {
+    /// the block (`nested`), which is consumed. The blocks found are added to `blocks`.
+    fn body(&mut self, nested: bool, mut blocks: Option<&mut Vec<TopBlock>>) -> Scan {
         loop {
             self.blank(true)?;
             match self.peek(0) {
@@ -169,24 +190,41 @@ impl Scanner<'_> {
                 }
                 Some(_) => {}
             }
+            let start = self.i;
             self.name()?;
+            let ident = start..self.i;
             self.blank(false)?;
             if self.peek(0) == Some(b'=') && self.peek(1) != Some(b'=') {
                 self.i += 1;
                 self.expression(Until::Line)?;
             } else {
                 // A block: labels (names or strings), then its body.
+                let mut labels = Vec::new();
                 loop {
                     self.blank(false)?;
+                    let at = self.i;
                     match self.peek(0) {
                         Some(b'{') => break,
-                        Some(b'"') => self.quoted()?,
-                        Some(b) if starts_name(b) => self.name()?,
+                        Some(b'"') => {
+                            self.quoted()?;
+                            labels.push(at + 1..self.i - 1);
+                        }
+                        Some(b) if starts_name(b) => {
+                            self.name()?;
+                            labels.push(at..self.i);
+                        }
                         _ => return self.fail(),
                     }
                 }
                 self.i += 1;
-                self.nested(|s| s.body(true))?;
+                self.nested(|s| s.body(true, None))?;
+                if let Some(blocks) = blocks.as_deref_mut() {
+                    blocks.push(TopBlock {
+                        range: start..self.i,
+                        ident,
+                        labels,
+                    });
+                }
             }
             // One item to a line; a one-line block's item ends at its `}`.
             self.blank(false)?;
