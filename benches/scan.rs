@@ -17,7 +17,9 @@
 //!
 //! Environment: `IAMLINT_BENCH_SIZES` (default `1000,10000`; add `100000` for the large
 //! tree), `IAMLINT_BENCH_HCL` (default `10000`: IAM `.tf` files of the HCL tree, as many
-//! unrelated ones again; `0` or empty leaves it out), `IAMLINT_BENCH_REPS` (default 5),
+//! unrelated ones again; `0` or empty leaves it out), `IAMLINT_BENCH_HCL_SHAPES` (default
+//! `plain,services`: the HCL tree as is, and with a role in every unrelated folder too),
+//! `IAMLINT_BENCH_REPS` (default 5),
 //! `IAMLINT_BENCH_DIR` (default `target/bench-trees`), `IAMLINT_BENCH_GRAPH` (default
 //! `1000,2500,5000,10000` roles), `IAMLINT_BENCH_LOOP` (default `50000`: profiles in the
 //! `source_profile` loop whose one finding is reported in human and in JSON output, issue
@@ -298,10 +300,20 @@ fn tree(base: &Path, name: &str, spec: &synth::OrgSpec) -> PathBuf {
     dir
 }
 
-/// Generates the HCL tree of `iam_files` IAM `.tf` files (and as many unrelated ones) once.
-fn hcl_tree(base: &Path, iam_files: usize) -> (PathBuf, synth::HclSpec) {
-    let name = format!("hcl-{iam_files}");
-    let spec = synth::HclSpec::with_files(iam_files);
+/// Generates the HCL tree of `iam_files` IAM `.tf` files (and as many unrelated ones) once,
+/// in shape `plain` (the unrelated folders hold no IAM) or `services` (each of them holds
+/// a role too, so every folder is evaluated).
+fn hcl_tree(base: &Path, shape: &str, iam_files: usize) -> (PathBuf, synth::HclSpec) {
+    let (name, spec) = match shape {
+        "services" => (
+            format!("hcl-services-{iam_files}"),
+            synth::HclSpec::with_service_roles(iam_files),
+        ),
+        _ => (
+            format!("hcl-{iam_files}"),
+            synth::HclSpec::with_files(iam_files),
+        ),
+    };
     let dir = base.join(&name);
     let stamp = base.join(format!("{name}.done"));
     if !stamp.exists() {
@@ -464,16 +476,25 @@ fn main() {
             .filter(|&n| n > 0)
             .collect()
     };
+    let hcl_shapes: Vec<String> = std::env::var("IAMLINT_BENCH_HCL_SHAPES")
+        .unwrap_or_else(|_| "plain,services".to_owned())
+        .split(',')
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+        .collect();
     if !hcl_sizes.is_empty() {
         println!();
-        println!("HCL tree: N IAM `.tf` files (root modules under accounts/<id>/iam, one shared module) and N unrelated `.tf` files, plus a `terraform.tfvars` per folder; floor = walk + read + hcl-edit `parse_body` on rayon; scan = `--format sarif -o <file>`");
+        println!("HCL tree: N IAM `.tf` files (root modules under accounts/<id>/iam, one shared module) and N unrelated `.tf` files, plus a `terraform.tfvars` per folder (shape `services`: each unrelated folder also defines a role, so every folder is evaluated); floor = walk + read + hcl-edit `parse_body` on rayon; scan = `--format sarif -o <file>`");
         println!();
-        println!("| IAM .tf files | files | reps | input MB | floor ms (min / med) | scan ms (min / med) | scan/floor (min / med) | binary wall ms (min) | floor peak MB | scan peak MB | scan peak / input | SARIF results (planted) |");
-        println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
+        println!("| shape | IAM .tf files | files | reps | input MB | floor ms (min / med) | scan ms (min / med) | scan/floor (min / med) | binary wall ms (min) | floor peak MB | scan peak MB | scan peak / input | SARIF results (planted) |");
+        println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     }
-    for &n in &hcl_sizes {
-        let (dir, spec) = hcl_tree(&base, n);
-        let sarif = base.join(format!("hcl-{n}.sarif"));
+    for (shape, &n) in hcl_shapes
+        .iter()
+        .flat_map(|shape| hcl_sizes.iter().map(move |n| (shape, n)))
+    {
+        let (dir, spec) = hcl_tree(&base, shape, n);
+        let sarif = base.join(format!("hcl-{shape}-{n}.sarif"));
         let sarif_arg = sarif.display().to_string();
         let scan_args = ["--format", "sarif", "-o", sarif_arg.as_str()];
         let warm = run_child("floor", &dir, &[]);
@@ -513,7 +534,7 @@ fn main() {
         let planted: usize = spec.planted().values().sum();
         let input_kib = (input / 1024).max(1);
         println!(
-            "| {n} | {files} | {reps} | {:.1} | {} | {results} ({planted}) |",
+            "| {shape} | {n} | {files} | {reps} | {:.1} | {} | {results} ({planted}) |",
             input as f64 / 1e6,
             times_and_peaks(&floors, &scans, &bins, floor_hwm, scan_hwm, input_kib),
         );

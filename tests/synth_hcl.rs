@@ -100,11 +100,26 @@ fn hcl_generation_is_deterministic() {
 }
 
 /// The scan reports exactly the planted problems (every other trust has its grant and
-/// every grant its trust): no fewer (a `.tf` construct not read) and no more.
+/// every grant its trust): no fewer (a `.tf` construct not read) and no more; also when
+/// every service folder defines a role (and so is evaluated, its other blocks blanked).
 #[test]
 fn scan_reports_exactly_the_planted_problems() {
+    for spec in [HclSpec::with_files(200), HclSpec::with_service_roles(200)] {
+        scan_reports_exactly_the_planted_problems_of(&spec);
+    }
+}
+
+fn scan_reports_exactly_the_planted_problems_of(spec: &HclSpec) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let org = synth::generate_hcl(dir.path(), &HclSpec::with_files(200));
+    let org = synth::generate_hcl(dir.path(), spec);
+    assert_eq!(
+        org.files_by_kind
+            .get("hcl-iam-service")
+            .copied()
+            .unwrap_or(0)
+            > 0,
+        spec.service_roles
+    );
     let root = dir.path().to_path_buf();
     let config = iamlint::config::Config {
         root: root.clone(),

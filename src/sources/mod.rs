@@ -349,7 +349,7 @@ fn load_known(
         offset,
     };
     if let Some(kind) = terraform::hcl_kind(path) {
-        return match terraform::read_hcl(&input, kind, ctx.config.max_file_size, &mut out) {
+        return match terraform::read_hcl(&input, kind, &mut out) {
             Ok(file) => {
                 *hcl = Some(Box::new(file));
                 (SourceFormat::TerraformHcl, out)
@@ -418,12 +418,7 @@ fn load_known(
         }
     }
     if named && !looks_json && looks_like_hcl(text) {
-        return match terraform::read_hcl(
-            &input,
-            terraform::HclKind::Config,
-            ctx.config.max_file_size,
-            &mut out,
-        ) {
+        return match terraform::read_hcl(&input, terraform::HclKind::Config, &mut out) {
             Ok(file) => {
                 *hcl = Some(Box::new(file));
                 (SourceFormat::TerraformHcl, out)

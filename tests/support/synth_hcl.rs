@@ -55,6 +55,10 @@ pub struct HclSpec {
     pub wildcard_grants: usize,
     /// IAM102 plants: a role whose trust says `"AWS" = "*"` with no condition.
     pub open_trusts: usize,
+    /// Every unrelated service folder also defines its ECS task role (`iam.tf`), so every
+    /// folder is evaluated and parsed: a repository whose services each carry their own
+    /// IAM beside their buckets and instances.
+    pub service_roles: bool,
 }
 
 impl HclSpec {
@@ -68,9 +72,18 @@ impl HclSpec {
             team_roles: 4,
             wildcard_grants: 2,
             open_trusts: 0,
+            service_roles: false,
         };
         spec.open_trusts = spec.accounts() / 10 + 1;
         spec
+    }
+
+    /// [`HclSpec::with_files`] whose service folders each hold a role as well.
+    pub fn with_service_roles(iam_files: usize) -> Self {
+        HclSpec {
+            service_roles: true,
+            ..HclSpec::with_files(iam_files)
+        }
     }
 
     /// Findings per rule a scan must report (rules with none are absent); the same as
@@ -806,12 +819,23 @@ const INSTANCE_TYPES: &[&str] = &[
     "r6g.large",
 ];
 
-fn write_noise(w: &mut Writer, spec: &HclSpec) {
+fn write_noise(w: &mut Writer, spec: &HclSpec, c: &mut Counts) {
     let mut rng = Rng(spec.seed ^ 0x5A5A_A5A5);
     for n in 0..spec.noise_files {
         let folder = n / NOISE_PER_FOLDER;
         let svc = format!("svc{folder}");
         let dir = format!("services/{svc}");
+        if spec.service_roles && n % NOISE_PER_FOLDER == 0 {
+            // Trusted by a service only, granted nothing to assume: no finding.
+            w.write(
+                "hcl-iam-service",
+                &format!("{dir}/iam.tf"),
+                &format!(
+                    "resource \"aws_iam_role\" \"task\" {{\n  name = \"${{var.name}}-task\"\n  assume_role_policy = jsonencode({{\n    Version = \"2012-10-17\"\n    Statement = [{{\n      Effect    = \"Allow\"\n      Action    = \"sts:AssumeRole\"\n      Principal = {{ Service = \"ecs-tasks.amazonaws.com\" }}\n    }}]\n  }})\n}}\n\nresource \"aws_iam_role_policy\" \"task\" {{\n  role = aws_iam_role.task.id\n  policy = jsonencode({{\n    Version = \"2012-10-17\"\n    Statement = [{{\n      Effect   = \"Allow\"\n      Action   = [\"s3:GetObject\", \"s3:PutObject\"]\n      Resource = \"arn:aws:s3:::{svc}-*/*\"\n    }}]\n  }})\n}}\n"
+                ),
+            );
+            c.roles += 1;
+        }
         let file = NOISE_FILES[n % NOISE_PER_FOLDER];
         let mut t = String::new();
         match n % NOISE_PER_FOLDER {
@@ -964,7 +988,7 @@ pub fn generate_hcl(root: &Path, spec: &HclSpec) -> HclGenerated {
     for i in 0..spec.accounts() {
         write_account(&mut w, spec, i, &mut c);
     }
-    write_noise(&mut w, spec);
+    write_noise(&mut w, spec, &mut c);
     let files = w.files_by_kind.values().sum();
     HclGenerated {
         root: root.to_path_buf(),

@@ -14,10 +14,7 @@ use hcl_edit::Span;
 use crate::finding::{Finding, Severity};
 use crate::model::inventory::{Contribution, SecretPlace};
 use crate::model::location::{FileId, Location};
-use crate::sources::{
-    decode_file, read_file, record_secret, too_large, whole_file_finding, without_bom, FileInput,
-    ReadProblem, FILE_TOO_LARGE, INVALID_JSON, UNREADABLE_FILE,
-};
+use crate::sources::{record_secret, FileInput, INVALID_JSON};
 
 /// What a file is to its module.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,73 +49,47 @@ pub enum HclRead {
     Deferred(Deferred),
 }
 
-/// A file parsed only once the scan knows its folder is evaluated (see [`select`]). A
-/// file that may matter to IAM keeps its text, as its folder surely is: it is parsed on
-/// the thread that evaluates its module, just before it is evaluated (its tree still in
-/// cache, and freed as soon as the module is done). Any other file's structure looked
-/// sound and its text is not kept: most such files are never parsed, and those that are
-/// (their folder turned out to matter) are read again, from the page cache.
+/// A file parsed only once the scan knows its folder is evaluated (see [`select`]): on
+/// the thread that evaluates its module, just before it does (the tree is evaluated while
+/// still in cache, and freed as soon as the module is done). Its text is kept from the
+/// read: a folder that turns out to matter is parsed without reading its files again, and
+/// one that does not has its files' structure checked then ([`Deferred::unsound`]).
 ///
 /// [`select`]: super::select
 pub struct Deferred {
     pub id: FileId,
     pub path: PathBuf,
     kind: HclKind,
-    /// The size limit it was read under (`--max-file-size`).
-    max: u64,
-    /// Its text (without a byte-order mark) and the bytes before it, when it matters.
-    text: Option<(Box<str>, usize)>,
+    /// Its text may matter to IAM ([`skim::Interest`]): its folder is evaluated.
+    matters: bool,
+    /// Its text (without a byte-order mark) and the bytes before it.
+    text: Box<str>,
+    offset: usize,
 }
 
 impl Deferred {
     /// Whether its text may matter to IAM (then its folder is evaluated).
     pub fn matters(&self) -> bool {
-        self.text.is_some()
+        self.matters
     }
 
-    /// Reads (unless its text was kept) and parses it now that its folder is evaluated:
-    /// the file, or its syntax (or read) finding, and whatever else parsing it found
+    /// Whether its structure does not look sound ([`skim::structure`]): a file that is
+    /// never parsed otherwise is parsed then, so that hcl-edit reports the error.
+    pub fn unsound(&self) -> bool {
+        skim::structure(&self.text).is_some()
+    }
+
+    /// Parses it: the file, or its syntax finding, and whatever else parsing it found
     /// (credentials).
     pub fn parse(&self) -> (Result<HclFile, Box<Finding>>, Contribution) {
         let mut out = Contribution::default();
-        if let Some((text, offset)) = &self.text {
-            let input = FileInput {
-                id: self.id,
-                path: &self.path,
-                text,
-                offset: *offset,
-            };
-            let file = parse(&input, self.kind, true, &mut out);
-            return (file, out);
-        }
-        // As the scan's first read reports them, should the file have changed since.
-        let whole = |rule, severity, why| {
-            Err(Box::new(whole_file_finding(
-                self.id, &self.path, rule, severity, why,
-            )))
-        };
-        let bytes = match read_file(&self.path, self.max) {
-            Ok(bytes) => bytes,
-            Err(ReadProblem::TooLarge(len)) => {
-                let why = too_large(len, self.max);
-                return (whole(FILE_TOO_LARGE, Severity::Warning, why), out);
-            }
-            Err(ReadProblem::Unreadable(why)) => {
-                return (whole(UNREADABLE_FILE, Severity::Error, why), out)
-            }
-        };
-        let decoded = match decode_file(&bytes) {
-            Ok(decoded) => decoded,
-            Err(why) => return (whole(UNREADABLE_FILE, Severity::Error, why), out),
-        };
-        let (text, offset) = without_bom(&decoded);
         let input = FileInput {
             id: self.id,
             path: &self.path,
-            text,
-            offset,
+            text: &self.text,
+            offset: self.offset,
         };
-        let file = parse(&input, self.kind, false, &mut out);
+        let file = parse(&input, self.kind, self.matters, &mut out);
         (file, out)
     }
 }
@@ -132,14 +103,12 @@ impl HclRead {
     }
 }
 
-/// Reads a file for its module. Parsed at once: a `.tfvars.json`, a file that may call a
-/// local module (which folders call which must be known before any is evaluated), and a
-/// file whose structure does not look sound (hcl-edit's error is the finding then). Any
+/// Reads a file for its module. Parsed at once: a `.tfvars.json`, and a file that may call
+/// a local module (which folders call which must be known before any is evaluated). Any
 /// other file waits as a [`Deferred`].
 pub fn read(
     input: &FileInput,
     kind: HclKind,
-    max: u64,
     out: &mut Contribution,
 ) -> Result<HclRead, Box<Finding>> {
     let json = input
@@ -153,18 +122,14 @@ pub fn read(
     if interest.calls {
         return parse(input, kind, true, out).map(HclRead::Parsed);
     }
-    if interest.matters || skim::structure(input.text).is_none() {
-        return Ok(HclRead::Deferred(Deferred {
-            id: input.id,
-            path: input.path.to_path_buf(),
-            kind,
-            max,
-            text: interest
-                .matters
-                .then(|| (Box::from(input.text), input.offset)),
-        }));
-    }
-    parse(input, kind, false, out).map(HclRead::Parsed)
+    Ok(HclRead::Deferred(Deferred {
+        id: input.id,
+        path: input.path.to_path_buf(),
+        kind,
+        matters: interest.matters,
+        text: Box::from(input.text),
+        offset: input.offset,
+    }))
 }
 
 impl HclFile {

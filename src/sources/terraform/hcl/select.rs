@@ -2,7 +2,7 @@
 //! A folder is evaluated when one of its files may matter to IAM
 //! ([`super::skim::Interest`]), and so is every folder such a folder calls as a local
 //! module, down the calls: their variables, locals and outputs feed the IAM. Files of
-//! other folders are never parsed (their structure was checked when they were read).
+//! other folders are never parsed (their structure is checked instead).
 //!
 //! Folders that others call are parsed here, as every instance shares them. A root
 //! folder's files wait: each is parsed on the thread that evaluates that root, just
@@ -182,12 +182,26 @@ pub fn select(reads: Vec<HclRead>) -> Selected {
             waiting,
         });
     }
-    out.unparsed = deferred.values().flatten().map(|d| d.id).collect();
-    // Thousands of small trees and texts: freed on every thread rather than one.
-    rayon::join(
-        || parsed.into_par_iter().for_each(|_| {}),
-        || deferred.into_par_iter().for_each(|_| {}),
-    );
+    // The files of folders that do not matter are never parsed, unless their structure
+    // does not look sound: hcl-edit's error is then the finding.
+    let checked: Vec<(FileId, Option<_>)> = deferred
+        .into_par_iter()
+        .flat_map_iter(|(_, files)| files)
+        .map(|d| (d.id, d.unsound().then(|| d.parse())))
+        .collect();
+    for (id, result) in checked {
+        match result {
+            None => out.unparsed.push(id),
+            Some(result) => {
+                let mut one = Parsed::default();
+                one.add(id, result);
+                out.found.extend(one.found);
+                out.failed.extend(one.failed);
+            }
+        }
+    }
+    // Thousands of small trees: freed on every thread rather than one.
+    parsed.into_par_iter().for_each(|_| {});
     out.called.sort_by(|a, b| a.0.cmp(&b.0));
     out.roots.sort_by(|a, b| a.dir.cmp(&b.dir));
     out.failed.sort_unstable();
