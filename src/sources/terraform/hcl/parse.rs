@@ -2,6 +2,7 @@
 //! IAM can depend on (an unrelated `aws_instance` is dropped at once, so a large
 //! repository's modules do not stay in memory until every file is read).
 
+use foldhash::HashSet;
 use std::path::{Path, PathBuf};
 
 use hcl_edit::structure::{Body, Structure};
@@ -82,6 +83,14 @@ impl Deferred {
     /// Parses it: the file, or its syntax finding, and whatever else parsing it found
     /// (credentials).
     pub fn parse(&self) -> (Result<HclFile, Box<Finding>>, Contribution) {
+        self.parse_in(None)
+    }
+
+    /// [`Deferred::parse`], for a root module: what only a caller reads is not parsed.
+    pub fn parse_in(
+        &self,
+        root: Option<&RootUse>,
+    ) -> (Result<HclFile, Box<Finding>>, Contribution) {
         let mut out = Contribution::default();
         let input = FileInput {
             id: self.id,
@@ -89,8 +98,12 @@ impl Deferred {
             text: &self.text,
             offset: self.offset,
         };
-        let file = parse(&input, self.kind, self.matters, &mut out);
+        let file = parse(&input, self.kind, self.matters, root, &mut out);
         (file, out)
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
     }
 }
 
@@ -116,11 +129,11 @@ pub fn read(
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("json"));
     if json {
-        return parse(input, kind, true, out).map(HclRead::Parsed);
+        return parse(input, kind, true, None, out).map(HclRead::Parsed);
     }
     let interest = skim::interest(input.text);
     if interest.calls {
-        return parse(input, kind, true, out).map(HclRead::Parsed);
+        return parse(input, kind, true, None, out).map(HclRead::Parsed);
     }
     Ok(HclRead::Deferred(Deferred {
         id: input.id,
@@ -199,7 +212,7 @@ fn keep_block(block: &hcl_edit::structure::Block) -> bool {
 /// `resource "…"` or `data "…"` header whose type is not read. Only a quick look at the
 /// words (they may sit in a comment or a string), so that files of IAM blocks only skip
 /// the structure scan; a header it misses is parsed, as before.
-fn may_have_unread_blocks(text: &str) -> bool {
+fn may_have_unread_blocks(text: &str, root: Option<&RootUse>) -> bool {
     let bytes = text.as_bytes();
     let label_after = |at: usize| -> Option<&[u8]> {
         let rest = bytes.get(at..)?;
@@ -212,15 +225,29 @@ fn may_have_unread_blocks(text: &str) -> bool {
         Some(&rest[..end])
     };
     let at_line_start = |at: usize| at == 0 || matches!(bytes[at - 1], b'\n' | b' ' | b'\t');
-    let unread_resource = memchr::memmem::find_iter(bytes, b"resource").any(|at| {
-        at_line_start(at)
-            && label_after(at + "resource".len()).is_some_and(|t| !t.starts_with(b"aws_iam_"))
-    });
-    unread_resource
-        || memchr::memmem::find_iter(bytes, b"data").any(|at| {
-            at_line_start(at)
-                && label_after(at + "data".len())
-                    .is_some_and(|t| !READ_DATA_SOURCES.iter().any(|r| r.as_bytes() == t))
+    let headers = |word: &'static [u8]| {
+        memchr::memmem::find_iter(bytes, word)
+            .filter(move |&at| at_line_start(at))
+            .map(move |at| (at, label_after(at + word.len())))
+    };
+    if headers(b"resource").any(|(_, t)| t.is_some_and(|t| !t.starts_with(b"aws_iam_"))) {
+        return true;
+    }
+    if headers(b"data")
+        .any(|(_, t)| t.is_some_and(|t| !READ_DATA_SOURCES.iter().any(|r| r.as_bytes() == t)))
+    {
+        return true;
+    }
+    let Some(root) = root else {
+        return false;
+    };
+    headers(b"output").any(|(_, t)| t.is_some())
+        || headers(b"terraform").next().is_some()
+        || root.vars.is_some_and(|vars| {
+            headers(b"variable").any(|(_, t)| {
+                t.and_then(|t| std::str::from_utf8(t).ok())
+                    .is_some_and(|t| !vars.contains(t))
+            })
         })
 }
 
@@ -242,9 +269,9 @@ const READ_DATA_SOURCES: &[&str] = &[
 ///
 /// A syntax error inside an expression of a blanked block (`bucket = 1 +`) is not
 /// reported, as in a folder without IAM: the scan's structure check passed it.
-fn without_unread_blocks(text: &str) -> Option<(String, Vec<String>)> {
+fn without_unread_blocks(text: &str, root: Option<&RootUse>) -> Option<(String, Vec<String>)> {
     // The structure scan costs a tenth of a parse: not run on a file of IAM blocks only.
-    if !may_have_unread_blocks(text) {
+    if !may_have_unread_blocks(text, root) {
         return None;
     }
     let blocks = skim::top_blocks(text)?;
@@ -252,28 +279,81 @@ fn without_unread_blocks(text: &str) -> Option<(String, Vec<String>)> {
     let mut names = Vec::new();
     for b in &blocks {
         let label = |i: usize| b.labels.get(i).map(|r| &text[r.clone()]);
-        let (Some(kind), Some(name)) = (label(0), label(1)) else {
-            continue;
-        };
         // A label with an escape or a template is left to hcl-edit.
-        if [kind, name].iter().any(|l| l.contains(['\\', '$', '%'])) {
+        if b.labels
+            .iter()
+            .any(|r| text[r.clone()].contains(['\\', '$', '%']))
+        {
             continue;
         }
-        let dropped = match &text[b.ident.clone()] {
-            "resource" if !kind.starts_with("aws_iam_") => format!("{kind}.{name}"),
-            "data" if !READ_DATA_SOURCES.contains(&kind) => format!("data.{kind}.{name}"),
-            _ => continue,
+        let unread = match (&text[b.ident.clone()], label(0), label(1)) {
+            ("resource", Some(kind), Some(name)) if !kind.starts_with("aws_iam_") => {
+                names.push(format!("{kind}.{name}"));
+                true
+            }
+            ("data", Some(kind), Some(name)) if !READ_DATA_SOURCES.contains(&kind) => {
+                names.push(format!("data.{kind}.{name}"));
+                true
+            }
+            ("output", ..) => root.is_some(),
+            ("variable", Some(name), None) => root
+                .and_then(|r| r.vars)
+                .is_some_and(|vars| !vars.contains(name)),
+            // Its backend may hold a credential (IAM501): read then.
+            ("terraform", None, None) => {
+                root.is_some() && !names_credential(&text[b.range.clone()])
+            }
+            _ => false,
         };
+        if !unread {
+            continue;
+        }
         let out = bytes.get_or_insert_with(|| text.as_bytes().to_vec());
         for c in &mut out[b.range.clone()] {
             if *c != b'\n' && *c != b'\r' {
                 *c = b' ';
             }
         }
-        names.push(dropped);
     }
     // Whole blocks of UTF-8 text became spaces: still UTF-8.
     String::from_utf8(bytes?).ok().map(|t| (t, names))
+}
+
+/// What a root module's files may also go without: a root module is never called, so its
+/// outputs and its `terraform` settings are never read, and a variable its folder never
+/// names (`var.x`) is never read either.
+pub struct RootUse<'a> {
+    /// The names that follow `var.` anywhere in the folder's text (comments included),
+    /// or None when not all of it is known.
+    pub vars: Option<&'a HashSet<String>>,
+}
+
+/// The names that follow `var.` in the texts (a name may be cut short by a dash or be in
+/// a comment: more names, never fewer).
+pub fn named_vars<'t>(texts: impl Iterator<Item = &'t str>) -> HashSet<String> {
+    let mut out = HashSet::default();
+    for text in texts {
+        let bytes = text.as_bytes();
+        for at in memchr::memmem::find_iter(bytes, b"var.") {
+            let rest = &bytes[at + 4..];
+            let len = rest
+                .iter()
+                .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-'))
+                .count();
+            if let Ok(name) = std::str::from_utf8(&rest[..len]) {
+                out.insert(name.to_owned());
+            }
+        }
+    }
+    out
+}
+
+/// Whether a block's text names a credential attribute, in any case.
+fn names_credential(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    ["access_key", "secret_key", "token"]
+        .iter()
+        .any(|m| lower.contains(m))
 }
 
 /// Parses a file. A file that does not parse is one finding at the parser's position.
@@ -283,6 +363,7 @@ fn parse(
     input: &FileInput,
     kind: HclKind,
     matters: bool,
+    root: Option<&RootUse>,
     out: &mut Contribution,
 ) -> Result<HclFile, Box<Finding>> {
     let text = input.text;
@@ -294,7 +375,7 @@ fn parse(
         return parse_json_vars(input, kind, out);
     }
     let unread = match kind {
-        HclKind::Config => without_unread_blocks(text),
+        HclKind::Config => without_unread_blocks(text, root),
         _ => None,
     };
     let (parsed_text, mut dropped) = match unread {
@@ -511,7 +592,7 @@ mod tests {
                     data \"aws_region\" \"here\" {}\n\
                     data \"aws_caller_identity\" \"me\" {}\n\
                     terraform {\n  backend \"s3\" {}\n}\n";
-        let (blanked, names) = without_unread_blocks(text).expect("something is blanked");
+        let (blanked, names) = without_unread_blocks(text, None).expect("something is blanked");
         assert_eq!(names, ["aws_s3_bucket.b", "data.aws_region.here"]);
         assert_eq!(blanked.len(), text.len());
         assert_eq!(blanked.matches('\n').count(), text.matches('\n').count());
@@ -530,17 +611,21 @@ mod tests {
     fn files_of_iam_blocks_or_unsound_ones_are_parsed_whole() {
         assert_eq!(
             without_unread_blocks(
-                "resource \"aws_iam_role\" \"r\" {\n}\n# resource \"aws_s3_bucket\"\n"
+                "resource \"aws_iam_role\" \"r\" {\n}\n# resource \"aws_s3_bucket\"\n",
+                None
             ),
             None
         );
         assert_eq!(
-            without_unread_blocks("resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"x\"\n"),
+            without_unread_blocks(
+                "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"x\"\n",
+                None
+            ),
             None
         );
         // A label with a template is left to hcl-edit.
         assert_eq!(
-            without_unread_blocks("resource \"aws_${x}\" \"b\" {\n}\n"),
+            without_unread_blocks("resource \"aws_${x}\" \"b\" {\n}\n", None),
             None
         );
     }

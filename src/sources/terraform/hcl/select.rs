@@ -15,7 +15,7 @@ use foldhash::{HashMap, HashMapExt, HashSet};
 use rayon::prelude::*;
 
 use super::module;
-use super::parse::{Deferred, HclFile, HclRead};
+use super::parse::{named_vars, Deferred, HclFile, HclRead, RootUse};
 use crate::finding::Finding;
 use crate::model::inventory::Contribution;
 use crate::model::location::FileId;
@@ -74,12 +74,21 @@ impl Parsed {
 impl Root {
     /// Parses the waiting files (on this thread): the folder's files in path order.
     pub fn parse(self) -> (PathBuf, Parsed) {
+        // Which variables the folder names is known when all of its text is at hand (the
+        // files parsed while reading keep none).
+        let vars = self
+            .parsed
+            .is_empty()
+            .then(|| named_vars(self.waiting.iter().map(Deferred::text)));
+        let root = RootUse {
+            vars: vars.as_ref(),
+        };
         let mut out = Parsed {
             files: self.parsed,
             ..Parsed::default()
         };
         for d in &self.waiting {
-            out.add(d.id, d.parse());
+            out.add(d.id, d.parse_in(Some(&root)));
         }
         out.files.sort_by_key(|f| f.id);
         (self.dir, out)
