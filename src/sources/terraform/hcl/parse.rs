@@ -608,6 +608,37 @@ mod tests {
     }
 
     #[test]
+    fn a_root_module_goes_without_what_only_a_caller_reads() {
+        let text = "variable \"used\" {}\nvariable \"unused\" {\n  default = 1\n}\n\
+                    output \"o\" {\n  value = 1\n}\n\
+                    terraform {\n  backend \"s3\" {}\n}\n\
+                    resource \"aws_iam_role\" \"r\" {\n  name = var.used\n}\n";
+        let vars = named_vars([text].into_iter());
+        let root = RootUse { vars: Some(&vars) };
+        let (blanked, names) = without_unread_blocks(text, Some(&root)).expect("blanked");
+        assert!(names.is_empty());
+        let body = hcl_edit::parser::parse_body(&blanked).expect("parses");
+        let kept: Vec<String> = body
+            .blocks()
+            .map(|b| {
+                format!(
+                    "{} {:?}",
+                    b.ident.as_str(),
+                    b.labels.first().map(|l| l.as_str())
+                )
+            })
+            .collect();
+        assert_eq!(
+            kept,
+            ["variable Some(\"used\")", "resource Some(\"aws_iam_role\")"]
+        );
+        // A backend that names a credential is read (IAM501); outside a root, all is read.
+        let secret = "terraform {\n  backend \"s3\" {\n    secret_key = \"x\"\n  }\n}\n";
+        assert_eq!(without_unread_blocks(secret, Some(&root)), None);
+        assert_eq!(without_unread_blocks(text, None), None);
+    }
+
+    #[test]
     fn files_of_iam_blocks_or_unsound_ones_are_parsed_whole() {
         assert_eq!(
             without_unread_blocks(
