@@ -6,9 +6,10 @@
 //! measurement's alone. The parse floor is the least any linter of these files must do:
 //! walk the tree (walkdir), read every candidate file (and every `.tf` / `.tfvars`) and
 //! parse the JSON ones with `serde_json::from_slice::<Value>`, the HCL ones with
-//! `hcl_edit::parser::parse_body` and the YAML CloudFormation templates with
-//! `saphyr_parser`'s events (the parser iamlint reads them with) on rayon, with no model,
-//! rules or output.
+//! `hcl_edit::parser::parse_body`, the YAML CloudFormation templates with
+//! `saphyr_parser`'s events (the parser iamlint reads them with) and files named like AWS
+//! CLI `config` / `credentials` with iamlint's INI parser, on rayon, with no model, rules or
+//! output.
 //!
 //! The monorepo (IAM configuration in every format iamlint reads, plus unrelated files) in
 //! the organisation shapes of issue #16 (`synth::Shape`: mixed, yaml, hub, dumps, small,
@@ -61,6 +62,7 @@ struct FloorCount {
     hcl_parsed: usize,
     yaml_templates: usize,
     yaml_parsed: usize,
+    ini_files: usize,
     bytes: u64,
 }
 
@@ -73,9 +75,20 @@ impl FloorCount {
             hcl_parsed: self.hcl_parsed + o.hcl_parsed,
             yaml_templates: self.yaml_templates + o.yaml_templates,
             yaml_parsed: self.yaml_parsed + o.yaml_parsed,
+            ini_files: self.ini_files + o.ini_files,
             bytes: self.bytes + o.bytes,
         }
     }
+}
+
+/// Files read by their name as AWS CLI `config` / `credentials` (INI) files.
+fn is_ini(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .map(str::to_ascii_lowercase)
+        .is_some_and(|n| {
+            n == "config" || n == "credentials" || n == "aws_config" || n.ends_with(".aws-config")
+        })
 }
 
 /// YAML files (`.yaml`, `.yml`).
@@ -122,6 +135,13 @@ fn floor(dir: &Path) -> FloorCount {
                 }
             } else if p.extension().is_some_and(|e| e == "json") {
                 c.json_parsed = usize::from(serde_json::from_slice::<Value>(&bytes).is_ok());
+            } else if is_ini(p) {
+                // CLI configs (and other files of those names): parsed with the scan's
+                // INI parser, as the YAML templates are with its YAML parser.
+                c.ini_files = 1;
+                let text = std::str::from_utf8(&bytes).unwrap_or_default();
+                let kind = iamlint::sources::aws_config::file_kind(p);
+                std::hint::black_box(iamlint::sources::aws_ini::parse_ini(text, kind));
             }
             c
         })
@@ -138,8 +158,8 @@ fn child(kind: &str, dir: &Path, extra: &[String]) {
             let elapsed = t.elapsed();
             println!("ms={}", elapsed.as_secs_f64() * 1000.0);
             println!(
-                "files={}\nparsed={}\nhcl_files={}\nhcl_parsed={}\nyaml_templates={}\nyaml_parsed={}\nbytes={}",
-                c.files, c.json_parsed, c.hcl_files, c.hcl_parsed, c.yaml_templates, c.yaml_parsed, c.bytes
+                "files={}\nparsed={}\nhcl_files={}\nhcl_parsed={}\nyaml_templates={}\nyaml_parsed={}\nini_files={}\nbytes={}",
+                c.files, c.json_parsed, c.hcl_files, c.hcl_parsed, c.yaml_templates, c.yaml_parsed, c.ini_files, c.bytes
             );
         }
         "scan" => {
