@@ -253,6 +253,23 @@ pub struct Graph {
     open_roles: Vec<NodeIx>,
 }
 
+/// The distinct wildcard `Resource` patterns of every principal's grants (sorted), each
+/// with the role nodes it matches.
+struct Wildcards<'a> {
+    patterns: Vec<&'a str>,
+    matched: Vec<Vec<NodeIx>>,
+}
+
+impl Wildcards<'_> {
+    fn get(&self, pattern: &str) -> &[NodeIx] {
+        self.patterns
+            .binary_search(&pattern)
+            .ok()
+            .and_then(|i| self.matched.get(i))
+            .map_or(&[], Vec::as_slice)
+    }
+}
+
 /// One pair while the graph is built, with its trust side once worked out.
 struct PairWork {
     from: NodeIx,
@@ -392,15 +409,39 @@ impl Graph {
             .par_iter()
             .map(|n| identity_docs(inv, n.kind))
             .collect();
+        // A wildcard pattern is matched against the roles once, however many principals
+        // hold it: a group's policy reaches every member, and an organisation's hub gives
+        // each of its humans the same `arn:aws:iam::*:role/...` pattern, whose literal
+        // prefix narrows nothing.
+        let g_ref = &g;
+        let mut patterns: Vec<&str> = docs_of
+            .par_iter()
+            .flat_map_iter(|docs| {
+                docs.docs
+                    .iter()
+                    .flat_map(|doc| doc.allows(ASSUME_ROLE))
+                    .filter_map(|stmt| stmt.resource.as_ref())
+                    .filter(|res| !res.negated)
+                    .flat_map(|res| res.values.iter())
+                    .filter(|p| has_wildcard(p))
+                    .map(String::as_str)
+            })
+            .collect();
+        patterns.par_sort_unstable();
+        patterns.dedup();
+        let matched: Vec<Vec<NodeIx>> = patterns
+            .par_iter()
+            .map(|pattern| g_ref.roles_matching(pattern, &roles_by_arn))
+            .collect();
+        let wildcards = Wildcards { patterns, matched };
         // Every pair either side mentions, found per principal in parallel, then sorted so
         // edges are numbered the same whatever the thread count.
-        let g_ref = &g;
         let mut pairs: Vec<(NodeIx, NodeIx)> = docs_of
             .par_iter()
             .enumerate()
             .flat_map_iter(|(p, docs)| {
                 let mut found = Vec::new();
-                g_ref.granted_roles(&docs.docs, &role_nodes, &roles_by_arn, &mut found);
+                g_ref.granted_roles(&docs.docs, &role_nodes, &wildcards, &mut found);
                 found.into_iter().map(move |r| (p, r))
             })
             .collect();
@@ -517,7 +558,7 @@ impl Graph {
         &self,
         docs: &[&Arc<PolicyDocument>],
         role_nodes: &[NodeIx],
-        roles_by_arn: &[NodeIx],
+        wildcards: &Wildcards,
         found: &mut Vec<NodeIx>,
     ) {
         for doc in docs {
@@ -536,24 +577,27 @@ impl Graph {
                         }
                         continue;
                     }
-                    let prefix = pattern
-                        .find(['*', '?'])
-                        .and_then(|i| pattern.get(..i))
-                        .unwrap_or(pattern);
-                    let start =
-                        roles_by_arn.partition_point(|&r| self.nodes[r].arn.as_str() < prefix);
-                    for &r in roles_by_arn.get(start..).unwrap_or_default() {
-                        let arn = self.nodes[r].arn.as_str();
-                        if !arn.starts_with(prefix) {
-                            break;
-                        }
-                        if matches_resource(pattern, arn) {
-                            found.push(r);
-                        }
-                    }
+                    found.extend_from_slice(wildcards.get(pattern));
                 }
             }
         }
+    }
+
+    /// The role nodes whose ARN a wildcard pattern matches, in ARN order.
+    fn roles_matching(&self, pattern: &str, roles_by_arn: &[NodeIx]) -> Vec<NodeIx> {
+        let prefix = pattern
+            .find(['*', '?'])
+            .and_then(|i| pattern.get(..i))
+            .unwrap_or(pattern);
+        let start = roles_by_arn.partition_point(|&r| self.nodes[r].arn.as_str() < prefix);
+        roles_by_arn
+            .get(start..)
+            .unwrap_or_default()
+            .iter()
+            .copied()
+            .take_while(|&r| self.nodes[r].arn.starts_with(prefix))
+            .filter(|&r| matches_resource(pattern, &self.nodes[r].arn))
+            .collect()
     }
 
     /// The nodes whose ARN is `arn`, in index order (several when template accounts

@@ -204,7 +204,7 @@ impl OrgSpec {
         spec.open_trusts = spec.accounts / 10 + 1;
         spec.console_chains = spec.accounts / 10 + 1;
         if spec.hub {
-            spec.hub_humans = 20 + spec.accounts / 8;
+            spec.hub_humans = 100 + spec.accounts / 2;
             spec.hub_orphans = spec.accounts / 4 + 1;
         }
         spec.noise_files = files.saturating_sub(spec.iam_file_count());
@@ -811,7 +811,7 @@ impl AccountPlan {
 
 /// The hub's own principals: a deployer role per other account with literal ARNs, granted
 /// that account's `-deploy-from-hub` role, and humans granted every account's `-from-hub`
-/// role (half by a list of ARNs, half by one pattern across accounts).
+/// role (a quarter by a list of ARNs, the rest by one pattern across accounts).
 fn hub_principals(
     spec: &OrgSpec,
     a: &str,
@@ -843,7 +843,7 @@ fn hub_principals(
     }
     for j in 0..spec.hub_humans {
         let name = format!("{a}-human-{j}");
-        let into = if j % 2 == 0 {
+        let into = if j % 4 == 0 {
             json!(spokes
                 .iter()
                 .map(|&k| format!("arn:aws:iam::{}:role/a{k}-from-hub", account_id(k)))
