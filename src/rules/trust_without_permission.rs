@@ -95,18 +95,23 @@ impl TrustWithoutPermission {
                 if *kind != PrincipalKind::Aws || value == "*" {
                     continue;
                 }
-                let loc = trust.loc(&pv.path(&stmt.path()));
+                // Where the value is, worked out only for a finding: most values give none.
+                let loc = || trust.loc(&pv.path(&stmt.path()));
                 if let Some(p) = g.node_by_arn(value) {
                     // A named principal: only its own edge matters, and only when this value
                     // is what decides the edge's trust side (not one under a condition
                     // iamlint does not evaluate while another statement names the account).
                     let Some(edge) = g.edge(p, r) else { continue };
+                    if edge.verdict != Verdict::MissingPermission {
+                        continue;
+                    }
+                    let loc = loc();
                     let decided_here = matches!(
                         &edge.trust,
                         TrustSide::NamesPrincipal { at } | TrustSide::NamesAccount { at }
                             if at.location() == loc
                     );
-                    if edge.verdict != Verdict::MissingPermission || !decided_here {
+                    if !decided_here {
                         continue;
                     }
                     let from = &g.nodes[p];
@@ -147,7 +152,7 @@ impl TrustWithoutPermission {
                 out.push(
                     ctx.finding(
                         ID,
-                        loc,
+                        loc(),
                         format!(
                             "trust policy of `role/{}` delegates to account `{acct}`, but no user or role of that account is allowed to assume it",
                             role.name
