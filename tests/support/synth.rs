@@ -200,7 +200,9 @@ impl OrgSpec {
         sample.accounts = 8;
         sample.hub = false;
         // Plants are spread over every account: eight accounts must not take them all.
-        (sample.wildcard_grants, sample.open_trusts, sample.console_chains) = (0, 0, 0);
+        sample.wildcard_grants = 0;
+        sample.open_trusts = 0;
+        sample.console_chains = 0;
         let per = sample.iam_file_count() as f64 / 8.0;
         spec.accounts = ((files / 2) as f64 / per).round().max(4.0) as usize;
         spec.open_trusts = spec.accounts / 10 + 1;
