@@ -6,20 +6,24 @@
 //! measurement's alone. The parse floor is the least any linter of these files must do:
 //! walk the tree (walkdir), read every candidate file (and every `.tf` / `.tfvars`) and
 //! parse the JSON ones with `serde_json::from_slice::<Value>`, the HCL ones with
-//! `hcl_edit::parser::parse_body` and the YAML CloudFormation templates with
-//! `saphyr_parser`'s events (the parser iamlint reads them with) on rayon, with no model,
-//! rules or output.
+//! `hcl_edit::parser::parse_body`, the YAML CloudFormation templates with
+//! `saphyr_parser`'s events (the parser iamlint reads them with) and files named like AWS
+//! CLI `config` / `credentials` with iamlint's INI parser, on rayon, with no model, rules or
+//! output.
 //!
-//! Two shapes: the JSON monorepo (every JSON format iamlint reads, plus unrelated JSON)
+//! The monorepo (IAM configuration in every format iamlint reads, plus unrelated files) in
+//! the organisation shapes of issue #16 (`synth::Shape`: mixed, yaml, hub, dumps, small,
+//! profiles), each scanned to SARIF in a file and checked against its planted findings;
 //! and the HCL tree of issue #12 (hand-written Terraform: N `.tf` files of IAM root
 //! modules and as many unrelated `.tf` files, `synth_hcl.rs`), whose scan writes SARIF to
 //! a file.
 //!
 //! Environment: `IAMLINT_BENCH_SIZES` (default `1000,10000`; add `100000` for the large
-//! tree), `IAMLINT_BENCH_HCL` (default `10000`: IAM `.tf` files of the HCL tree, as many
-//! unrelated ones again; `0` or empty leaves it out), `IAMLINT_BENCH_HCL_SHAPES` (default
-//! `plain,services`: the HCL tree as is, and with a role in every unrelated folder too),
-//! `IAMLINT_BENCH_REPS` (default 5),
+//! tree), `IAMLINT_BENCH_SHAPES` (default `mixed`; any of
+//! `mixed,yaml,hub,dumps,small,profiles`), `IAMLINT_BENCH_HCL` (default `10000`: IAM `.tf`
+//! files of the HCL tree, as many unrelated ones again; `0` or empty leaves it out),
+//! `IAMLINT_BENCH_HCL_SHAPES` (default `plain,services`: the HCL tree as is, and with a
+//! role in every unrelated folder too), `IAMLINT_BENCH_REPS` (default 5),
 //! `IAMLINT_BENCH_DIR` (default `target/bench-trees`), `IAMLINT_BENCH_GRAPH` (default
 //! `1000,2500,5000,10000` roles), `IAMLINT_BENCH_LOOP` (default `50000`: profiles in the
 //! `source_profile` loop whose one finding is reported in human and in JSON output, issue
@@ -61,6 +65,7 @@ struct FloorCount {
     hcl_parsed: usize,
     yaml_templates: usize,
     yaml_parsed: usize,
+    ini_files: usize,
     bytes: u64,
 }
 
@@ -73,9 +78,20 @@ impl FloorCount {
             hcl_parsed: self.hcl_parsed + o.hcl_parsed,
             yaml_templates: self.yaml_templates + o.yaml_templates,
             yaml_parsed: self.yaml_parsed + o.yaml_parsed,
+            ini_files: self.ini_files + o.ini_files,
             bytes: self.bytes + o.bytes,
         }
     }
+}
+
+/// Files read by their name as AWS CLI `config` / `credentials` (INI) files.
+fn is_ini(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .map(str::to_ascii_lowercase)
+        .is_some_and(|n| {
+            n == "config" || n == "credentials" || n == "aws_config" || n.ends_with(".aws-config")
+        })
 }
 
 /// YAML files (`.yaml`, `.yml`).
@@ -122,6 +138,13 @@ fn floor(dir: &Path) -> FloorCount {
                 }
             } else if p.extension().is_some_and(|e| e == "json") {
                 c.json_parsed = usize::from(serde_json::from_slice::<Value>(&bytes).is_ok());
+            } else if is_ini(p) {
+                // CLI configs (and other files of those names): parsed with the scan's
+                // INI parser, as the YAML templates are with its YAML parser.
+                c.ini_files = 1;
+                let text = std::str::from_utf8(&bytes).unwrap_or_default();
+                let kind = iamlint::sources::aws_config::file_kind(p);
+                std::hint::black_box(iamlint::sources::aws_ini::parse_ini(text, kind));
             }
             c
         })
@@ -138,8 +161,8 @@ fn child(kind: &str, dir: &Path, extra: &[String]) {
             let elapsed = t.elapsed();
             println!("ms={}", elapsed.as_secs_f64() * 1000.0);
             println!(
-                "files={}\nparsed={}\nhcl_files={}\nhcl_parsed={}\nyaml_templates={}\nyaml_parsed={}\nbytes={}",
-                c.files, c.json_parsed, c.hcl_files, c.hcl_parsed, c.yaml_templates, c.yaml_parsed, c.bytes
+                "files={}\nparsed={}\nhcl_files={}\nhcl_parsed={}\nyaml_templates={}\nyaml_parsed={}\nini_files={}\nbytes={}",
+                c.files, c.json_parsed, c.hcl_files, c.hcl_parsed, c.yaml_templates, c.yaml_parsed, c.ini_files, c.bytes
             );
         }
         "scan" => {
@@ -279,25 +302,34 @@ fn reps_for(reps: usize, files: usize) -> usize {
     reps * (10_000 / files.max(1)).clamp(1, 10)
 }
 
-/// Generates a tree once per spec (a stamp file records that it is complete).
-fn tree(base: &Path, name: &str, spec: &synth::OrgSpec) -> PathBuf {
+/// Generates a tree once per spec (a stamp file records that it is complete, and holds
+/// the number of findings the tree plants). Returns the tree and that number.
+fn tree(base: &Path, name: &str, spec: &synth::OrgSpec) -> (PathBuf, usize) {
     let dir = base.join(name);
     let stamp = base.join(format!("{name}.done"));
-    if !stamp.exists() {
+    let stamped = |stamp: &Path| -> Option<usize> {
+        std::fs::read_to_string(stamp).ok()?.trim().parse().ok()
+    };
+    // A stamp without a count is from before the count was kept: generate again.
+    if stamped(&stamp).is_none() {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("create bench tree");
         let t = Instant::now();
         let org = synth::generate(&dir, spec);
+        let planted = org.expected_findings(&synth::Format::ALL);
         eprintln!(
-            "generated {name}: {} files, {:.1} MB, {} roles in {:.1}s",
+            "generated {name}: {} files ({:?}), {:.1} MB, {} roles, {} users, planted {planted:?} in {:.1}s",
             org.files,
+            org.files_by_kind,
             org.bytes as f64 / 1e6,
             org.roles(&synth::Format::ALL),
+            org.users(&synth::Format::ALL),
             t.elapsed().as_secs_f64()
         );
-        std::fs::write(&stamp, "").expect("write stamp");
+        let total: usize = planted.values().sum();
+        std::fs::write(&stamp, total.to_string()).expect("write stamp");
     }
-    dir
+    (dir, stamped(&stamp).unwrap_or(0))
 }
 
 /// Generates the HCL tree of `iam_files` IAM `.tf` files (and as many unrelated ones) once,
@@ -434,36 +466,67 @@ fn main() {
         idle.hwm_kib, empty_scan.hwm_kib
     );
     println!();
-    println!("| files | reps | input MB | floor ms (min / med) | scan ms (min / med) | scan/floor (min / med) | binary wall ms (min) | floor peak MB | scan peak MB | scan peak / input | (scan peak − empty scan) / input |");
-    println!("|---|---|---|---|---|---|---|---|---|---|---|");
-    for &n in &sizes {
-        let dir = tree(&base, &format!("files-{n}"), &synth::OrgSpec::with_files(n));
-        // Warm the page cache once so the first rep is not a cold read.
-        let _ = run_child("floor", &dir, &[]);
-        let mut floors = Vec::new();
-        let mut scans = Vec::new();
-        let mut bins = Vec::new();
-        let (mut floor_hwm, mut scan_hwm, mut input) = (0u64, 0u64, 0u64);
-        let reps = if smoke { reps } else { reps_for(reps, n) };
-        for _ in 0..reps {
-            let f = run_child("floor", &dir, &[]);
-            let s = run_child("scan", &dir, &[]);
-            floors.push(f.ms);
-            scans.push(s.ms);
-            floor_hwm = floor_hwm.max(f.hwm_kib);
-            scan_hwm = scan_hwm.max(s.hwm_kib);
-            input = f.get("bytes").and_then(|b| b.parse().ok()).unwrap_or(0);
-            if n <= 10_000 {
-                bins.push(run_binary(&dir, &[]));
-            }
-        }
-        let input_kib = (input / 1024).max(1);
+    let shapes: Vec<synth::Shape> = if smoke {
+        synth::Shape::ALL.to_vec()
+    } else {
+        std::env::var("IAMLINT_BENCH_SHAPES")
+            .unwrap_or_else(|_| "mixed".to_owned())
+            .split(',')
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| synth::Shape::parse(s).unwrap_or_else(|| panic!("unknown shape {s}")))
+            .collect()
+    };
+    for &shape in &shapes {
+        println!();
         println!(
-            "| {n} | {reps} | {:.1} | {} | {:.2} |",
-            input as f64 / 1e6,
-            times_and_peaks(&floors, &scans, &bins, floor_hwm, scan_hwm, input_kib),
-            scan_hwm.saturating_sub(empty_scan.hwm_kib) as f64 / input_kib as f64,
+            "shape `{}`: scan = `--format sarif -o <file>`",
+            shape.name()
         );
+        println!();
+        println!("| files | reps | input MB | floor ms (min / med) | scan ms (min / med) | scan/floor (min / med) | binary wall ms (min) | floor peak MB | scan peak MB | scan peak / input | (scan peak − empty scan) / input | SARIF results (planted) |");
+        println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
+        for &n in &sizes {
+            // The mixed trees keep their old names (the generator gives them the same bytes).
+            let name = match shape {
+                synth::Shape::Mixed => format!("files-{n}"),
+                other => format!("{}-{n}", other.name()),
+            };
+            let (dir, planted) = tree(&base, &name, &synth::OrgSpec::shaped(shape, n));
+            let sarif = base.join(format!("{name}.sarif"));
+            let sarif_arg = sarif.display().to_string();
+            let scan_args = ["--format", "sarif", "-o", sarif_arg.as_str()];
+            // Warm the page cache once so the first rep is not a cold read.
+            let _ = run_child("floor", &dir, &[]);
+            let mut floors = Vec::new();
+            let mut scans = Vec::new();
+            let mut bins = Vec::new();
+            let (mut floor_hwm, mut scan_hwm, mut input) = (0u64, 0u64, 0u64);
+            let reps = if smoke { reps } else { reps_for(reps, n) };
+            for _ in 0..reps {
+                let f = run_child("floor", &dir, &[]);
+                let s = run_child("scan", &dir, &scan_args);
+                floors.push(f.ms);
+                scans.push(s.ms);
+                floor_hwm = floor_hwm.max(f.hwm_kib);
+                scan_hwm = scan_hwm.max(s.hwm_kib);
+                input = f.get("bytes").and_then(|b| b.parse().ok()).unwrap_or(0);
+                if n <= 10_000 {
+                    bins.push(run_binary(&dir, &scan_args));
+                }
+            }
+            let results = sarif_results(&sarif);
+            let input_kib = (input / 1024).max(1);
+            println!(
+                "| {n} | {reps} | {:.1} | {} | {:.2} | {results} ({planted}) |",
+                input as f64 / 1e6,
+                times_and_peaks(&floors, &scans, &bins, floor_hwm, scan_hwm, input_kib),
+                scan_hwm.saturating_sub(empty_scan.hwm_kib) as f64 / input_kib as f64,
+            );
+            assert_eq!(
+                results, planted,
+                "{name}: the scan's SARIF results are not the planted findings"
+            );
+        }
     }
     // The HCL tree (issue #12): hand-written Terraform, the scan's report as SARIF in a
     // file. Until iamlint reads `.tf` files its scan sees none of them, so the ratio only
@@ -543,7 +606,7 @@ fn main() {
     println!("| roles | users | edges | graph build ms (min of 5) | µs per role |");
     println!("|---|---|---|---|---|");
     for &roles in &graph_sizes {
-        let dir = tree(
+        let (dir, _) = tree(
             &base,
             &format!("roles-{roles}"),
             &synth::OrgSpec::with_roles(roles),

@@ -253,6 +253,10 @@ pub struct Graph {
     open_roles: Vec<NodeIx>,
 }
 
+/// Roles a wildcard pattern's literal prefix may leave to try before the pattern is put
+/// aside and matched once for all its holders (see `Graph::build`).
+const WIDE_PATTERN: usize = 64;
+
 /// One pair while the graph is built, with its trust side once worked out.
 struct PairWork {
     from: NodeIx,
@@ -393,17 +397,46 @@ impl Graph {
             .map(|n| identity_docs(inv, n.kind))
             .collect();
         // Every pair either side mentions, found per principal in parallel, then sorted so
-        // edges are numbered the same whatever the thread count.
+        // edges are numbered the same whatever the thread count. A wildcard pattern whose
+        // literal prefix leaves many roles to try is put aside and matched once however many
+        // principals hold it: a group's policy reaches every member, and an organisation's
+        // hub gives each of its humans the same `arn:aws:iam::*:role/...` pattern, whose
+        // prefix narrows nothing.
         let g_ref = &g;
-        let mut pairs: Vec<(NodeIx, NodeIx)> = docs_of
+        let found: Vec<(Vec<NodeIx>, Vec<&str>)> = docs_of
             .par_iter()
-            .enumerate()
-            .flat_map_iter(|(p, docs)| {
-                let mut found = Vec::new();
-                g_ref.granted_roles(&docs.docs, &role_nodes, &roles_by_arn, &mut found);
-                found.into_iter().map(move |r| (p, r))
+            .map(|docs| {
+                let (mut found, mut wide) = (Vec::new(), Vec::new());
+                g_ref.granted_roles(
+                    &docs.docs,
+                    &role_nodes,
+                    &roles_by_arn,
+                    &mut found,
+                    &mut wide,
+                );
+                (found, wide)
             })
             .collect();
+        let mut pairs: Vec<(NodeIx, NodeIx)> =
+            Vec::with_capacity(found.iter().map(|f| f.0.len()).sum());
+        let mut wide: Vec<(&str, NodeIx)> = Vec::new();
+        for (p, (roles, patterns)) in found.into_iter().enumerate() {
+            pairs.extend(roles.into_iter().map(|r| (p, r)));
+            wide.extend(patterns.into_iter().map(|pattern| (pattern, p)));
+        }
+        wide.par_sort_unstable();
+        let wide_pairs: Vec<(NodeIx, NodeIx)> = wide
+            .par_chunk_by(|a, b| a.0 == b.0)
+            .flat_map_iter(|holders| {
+                let pattern = holders.first().map_or("", |h| h.0);
+                let roles = g_ref.roles_matching(pattern, &roles_by_arn);
+                holders
+                    .iter()
+                    .flat_map(|&(_, p)| roles.iter().map(move |&r| (p, r)))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        pairs.extend(wide_pairs);
         // Trust side: trusts name principals by ARN (accounts are covered by grants).
         let trusted: Vec<(NodeIx, NodeIx)> = role_nodes
             .par_iter()
@@ -513,12 +546,13 @@ impl Graph {
 
     /// The roles identity documents `docs` grant `sts:AssumeRole` on, by ARN or
     /// pattern (with repeats; the caller sorts and deduplicates).
-    fn granted_roles(
+    fn granted_roles<'d>(
         &self,
-        docs: &[&Arc<PolicyDocument>],
+        docs: &[&'d Arc<PolicyDocument>],
         role_nodes: &[NodeIx],
         roles_by_arn: &[NodeIx],
         found: &mut Vec<NodeIx>,
+        wide: &mut Vec<&'d str>,
     ) {
         for doc in docs {
             for stmt in doc.allows(ASSUME_ROLE) {
@@ -536,24 +570,48 @@ impl Graph {
                         }
                         continue;
                     }
-                    let prefix = pattern
-                        .find(['*', '?'])
-                        .and_then(|i| pattern.get(..i))
-                        .unwrap_or(pattern);
-                    let start =
-                        roles_by_arn.partition_point(|&r| self.nodes[r].arn.as_str() < prefix);
-                    for &r in roles_by_arn.get(start..).unwrap_or_default() {
-                        let arn = self.nodes[r].arn.as_str();
-                        if !arn.starts_with(prefix) {
-                            break;
-                        }
-                        if matches_resource(pattern, arn) {
-                            found.push(r);
-                        }
+                    let (start, end) = self.prefix_range(pattern, roles_by_arn);
+                    if end - start > WIDE_PATTERN {
+                        wide.push(pattern);
+                        continue;
                     }
+                    let roles = roles_by_arn.get(start..end).unwrap_or_default();
+                    found.extend(
+                        roles
+                            .iter()
+                            .filter(|&&r| matches_resource(pattern, &self.nodes[r].arn)),
+                    );
                 }
             }
         }
+    }
+
+    /// The positions in `roles_by_arn` of the roles whose ARN starts with a pattern's
+    /// literal prefix (the text before its first wildcard; ARNs compare case-sensitively):
+    /// the only ones it can match.
+    fn prefix_range(&self, pattern: &str, roles_by_arn: &[NodeIx]) -> (usize, usize) {
+        let prefix = pattern
+            .find(['*', '?'])
+            .and_then(|i| pattern.get(..i))
+            .unwrap_or(pattern);
+        let start = roles_by_arn.partition_point(|&r| self.nodes[r].arn.as_str() < prefix);
+        let len = roles_by_arn
+            .get(start..)
+            .unwrap_or_default()
+            .partition_point(|&r| self.nodes[r].arn.starts_with(prefix));
+        (start, start + len)
+    }
+
+    /// The role nodes whose ARN a wildcard pattern matches, in ARN order.
+    fn roles_matching(&self, pattern: &str, roles_by_arn: &[NodeIx]) -> Vec<NodeIx> {
+        let (start, end) = self.prefix_range(pattern, roles_by_arn);
+        roles_by_arn
+            .get(start..end)
+            .unwrap_or_default()
+            .iter()
+            .copied()
+            .filter(|&r| matches_resource(pattern, &self.nodes[r].arn))
+            .collect()
     }
 
     /// The nodes whose ARN is `arn`, in index order (several when template accounts

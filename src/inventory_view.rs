@@ -119,7 +119,7 @@ pub fn json(inv: &Inventory) -> String {
         .profiles
         .iter()
         .map(|p| {
-            let v = |s: &Option<crate::model::location::Spanned<String>>| {
+            let v = |s: &Option<Box<crate::model::location::Spanned<String>>>| {
                 s.as_ref().map(|x| x.value.clone())
             };
             json!({

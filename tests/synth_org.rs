@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use iamlint::config::Config;
 use iamlint::graph::Graph;
 use iamlint::rules::registry;
-use synth::{Format, OrgSpec};
+use synth::{Format, OrgSpec, Shape};
 
 /// The formats whose loaders are present (all of them since the Terraform, CloudFormation
 /// and dump loaders were merged). Accounts in formats left out of this list are still
@@ -44,6 +44,33 @@ fn small_organisation_reports_exactly_the_planted_problems() {
             "{rule} not planted"
         );
     }
+}
+
+/// Every organisation shape the benchmark measures (issue #16) is consistent: a scan
+/// reports its plants and nothing else.
+#[test]
+fn every_shape_reports_exactly_the_planted_problems() {
+    for shape in Shape::ALL {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let org = synth::generate(dir.path(), &OrgSpec::small_shaped(shape));
+        let root = dir.path().to_path_buf();
+        let results = iamlint::lint(std::slice::from_ref(&root), config_for(&root), registry())
+            .expect("scan runs");
+        let got = synth::counts_by_rule(&results);
+        let want = org.expected_findings(LOADED);
+        let listing = synth::listing(&results);
+        assert_eq!(got, want, "{shape:?}: findings per rule differ:\n{listing}");
+    }
+    // The hub plants its own kind.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let org = synth::generate(dir.path(), &OrgSpec::small_shaped(Shape::Hub));
+    assert!(
+        org.expected_findings(LOADED)
+            .get("IAM104")
+            .copied()
+            .unwrap_or(0)
+            >= 2
+    );
 }
 
 /// A stable digest of every file under `root` (paths and bytes).

@@ -448,23 +448,15 @@ pub(super) fn identity_side_of(
                 continue;
             }
             let Some(res) = &stmt.resource else { continue };
-            let hit = if res.negated {
-                !res.values
-                    .iter()
-                    .any(|p| resource_names(p, file, role_arn, role_account))
-            } else {
-                res.values
-                    .iter()
-                    .any(|p| resource_names(p, file, role_arn, role_account))
-            };
-            if !hit {
-                continue;
-            }
-            let at = match res
+            // One pass over the values (a hub's grants list a role in every account).
+            let named = res
                 .values
                 .iter()
-                .position(|p| resource_names(p, file, role_arn, role_account))
-            {
+                .position(|p| resource_names(p, file, role_arn, role_account));
+            if named.is_some() == res.negated {
+                continue;
+            }
+            let at = match named {
                 Some(i) if !res.negated => Place::new(
                     doc,
                     si,

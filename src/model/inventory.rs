@@ -163,20 +163,23 @@ pub struct Profile {
     /// Where the `[profile NAME]` header is.
     pub header: Option<Location>,
     /// True for `~/.aws/credentials`-style sections.
+    ///
+    /// The values below are boxed: most are absent, and a `Spanned` is 88 bytes
+    /// (a platform team's configs hold tens of thousands of profiles).
     pub from_credentials: bool,
-    pub role_arn: Option<Spanned<String>>,
-    pub source_profile: Option<Spanned<String>>,
-    pub credential_source: Option<Spanned<String>>,
-    pub web_identity_token_file: Option<Spanned<String>>,
+    pub role_arn: Option<Box<Spanned<String>>>,
+    pub source_profile: Option<Box<Spanned<String>>>,
+    pub credential_source: Option<Box<Spanned<String>>>,
+    pub web_identity_token_file: Option<Box<Spanned<String>>>,
     /// Where `credential_process` is; its value is left empty, because the command line
     /// can embed credentials.
-    pub credential_process: Option<Spanned<String>>,
-    pub external_id: Option<Spanned<String>>,
-    pub mfa_serial: Option<Spanned<String>>,
-    pub role_session_name: Option<Spanned<String>>,
-    pub duration_seconds: Option<Spanned<String>>,
+    pub credential_process: Option<Box<Spanned<String>>>,
+    pub external_id: Option<Box<Spanned<String>>>,
+    pub mfa_serial: Option<Box<Spanned<String>>>,
+    pub role_session_name: Option<Box<Spanned<String>>>,
+    pub duration_seconds: Option<Box<Spanned<String>>>,
     /// `sso_session`: the `[sso-session NAME]` this profile signs in with.
-    pub sso_session: Option<Spanned<String>>,
+    pub sso_session: Option<Box<Spanned<String>>>,
     /// Any `sso_*` key (an IAM Identity Center profile).
     pub sso: bool,
     /// Static keys present (`aws_access_key_id`), without their values.
@@ -284,7 +287,8 @@ pub struct Contribution {
     pub users: Vec<User>,
     pub groups: Vec<Group>,
     pub managed_policies: Vec<ManagedPolicy>,
-    pub profiles: Vec<Profile>,
+    /// Shared, once merged, with the inventory and its profile sets.
+    pub profiles: Vec<Arc<Profile>>,
     /// Non-profile sections of CLI config files (`[sso-session x]`, …).
     pub config_sections: Vec<ConfigSection>,
     /// Credential keys of CLI config files (where they are, never their values).
@@ -368,7 +372,9 @@ pub struct Inventory {
     pub users: Vec<User>,
     pub groups: Vec<Group>,
     pub managed_policies: Vec<ManagedPolicy>,
-    pub profiles: Vec<Profile>,
+    /// Shared with the profile sets (`Inventory::profile_sets`), which would otherwise copy
+    /// every profile: a platform team's configs hold hundreds each.
+    pub profiles: Vec<Arc<Profile>>,
     pub config_sections: Vec<ConfigSection>,
     pub secrets: Vec<SecretKey>,
     /// Byte ranges whose text reporters must never print (see [`Contribution::redactions`]).

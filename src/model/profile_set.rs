@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use foldhash::{HashMap, HashMapExt};
 
@@ -19,8 +20,9 @@ use super::location::FileId;
 pub struct ProfileSet {
     pub config: Option<FileId>,
     pub credentials: Option<FileId>,
-    /// Merged profiles: config-file profiles in file order, then credentials-only ones.
-    pub profiles: Vec<Profile>,
+    /// Merged profiles: config-file profiles in file order, then credentials-only ones
+    /// (shared with the inventory; a merged one is a copy of its own).
+    pub profiles: Vec<Arc<Profile>>,
     /// `[sso-session]`, `[services]` and ignored sections of both files.
     pub sections: Vec<ConfigSection>,
     /// Profile name -> index in `profiles`, so following chains stays linear.
@@ -30,7 +32,9 @@ pub struct ProfileSet {
 impl ProfileSet {
     /// The merged profile of that name.
     pub fn get(&self, name: &str) -> Option<&Profile> {
-        self.index_of(name).and_then(|i| self.profiles.get(i))
+        self.index_of(name)
+            .and_then(|i| self.profiles.get(i))
+            .map(|p| &**p)
     }
 
     /// The index in `profiles` of the profile of that name.
@@ -53,7 +57,7 @@ impl ProfileSet {
 pub fn profile_sets(inv: &Inventory) -> Vec<ProfileSet> {
     // Profiles and sections by file, so each set is built from its own files only (a
     // monorepo can hold thousands of config files).
-    let mut profiles_of: HashMap<FileId, Vec<&Profile>> = HashMap::new();
+    let mut profiles_of: HashMap<FileId, Vec<&Arc<Profile>>> = HashMap::new();
     for p in &inv.profiles {
         profiles_of.entry(p.file).or_default().push(p);
     }
@@ -105,22 +109,22 @@ pub fn profile_sets(inv: &Inventory) -> Vec<ProfileSet> {
 fn build(
     config: Option<FileId>,
     credentials: Option<FileId>,
-    config_profiles: &[&Profile],
-    credentials_profiles: &[&Profile],
+    config_profiles: &[&Arc<Profile>],
+    credentials_profiles: &[&Arc<Profile>],
     config_sections: &[&ConfigSection],
     credentials_sections: &[&ConfigSection],
 ) -> ProfileSet {
-    let mut profiles: Vec<Profile> = config_profiles.iter().map(|&p| p.clone()).collect();
+    let mut profiles: Vec<Arc<Profile>> = config_profiles.iter().map(|&p| Arc::clone(p)).collect();
     let mut by_name: HashMap<String, usize> = HashMap::new();
     for (i, p) in profiles.iter().enumerate() {
         by_name.entry(p.name.clone()).or_insert(i);
     }
     for &cred in credentials_profiles {
         match by_name.get(&cred.name).and_then(|&i| profiles.get_mut(i)) {
-            Some(p) => merge(p, cred),
+            Some(p) => merge(Arc::make_mut(p), cred),
             None => {
                 by_name.insert(cred.name.clone(), profiles.len());
-                profiles.push(cred.clone());
+                profiles.push(Arc::clone(cred));
             }
         }
     }
@@ -180,8 +184,8 @@ mod tests {
         }
     }
 
-    fn value(file: FileId, v: &str) -> Option<Spanned<String>> {
-        Some(Spanned::new(v.to_owned(), Location::file(file)))
+    fn value(file: FileId, v: &str) -> Option<Box<Spanned<String>>> {
+        Some(Box::new(Spanned::new(v.to_owned(), Location::file(file))))
     }
 
     #[test]
@@ -193,7 +197,7 @@ mod tests {
             file(2, "b/credentials", SourceFormat::AwsCredentials),
             file(3, "b/policy.json", SourceFormat::PolicyJson),
         ];
-        inv.profiles = vec![
+        inv.profiles = [
             Profile {
                 name: "dev".into(),
                 file: 0,
@@ -218,7 +222,10 @@ mod tests {
                 file: 2,
                 ..Profile::default()
             },
-        ];
+        ]
+        .into_iter()
+        .map(Arc::new)
+        .collect();
         let sets = profile_sets(&inv);
         assert_eq!(sets.len(), 2);
         let a = &sets[0];

@@ -62,7 +62,7 @@ impl Rule for ProfileCredentialSource {
                     ("web_identity_token_file", &p.web_identity_token_file),
                 ]
                 .into_iter()
-                .filter_map(|(k, v)| v.as_ref().map(|v| (k, v)))
+                .filter_map(|(k, v)| v.as_deref().map(|v| (k, v)))
                 .collect();
                 match sources.as_slice() {
                     [] => {

@@ -85,8 +85,16 @@ impl Rule for ProfileLoop {
     }
 }
 
-fn report(ctx: &Context, profiles: &[Profile], cycle: &[usize], out: &mut Vec<Finding>) {
-    let members: Vec<&Profile> = cycle.iter().filter_map(|&i| profiles.get(i)).collect();
+fn report(
+    ctx: &Context,
+    profiles: &[std::sync::Arc<Profile>],
+    cycle: &[usize],
+    out: &mut Vec<Finding>,
+) {
+    let members: Vec<&Profile> = cycle
+        .iter()
+        .filter_map(|&i| profiles.get(i).map(|p| &**p))
+        .collect();
     let Some(first) = members.first() else {
         return;
     };

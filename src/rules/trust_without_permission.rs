@@ -8,12 +8,12 @@ use rayon::prelude::*;
 use super::{Context, Rule};
 use crate::finding::Finding;
 use crate::graph::{
-    account_of_value, identity_side, same_account, trust_side, verdict, TrustSide, Verdict,
-    ASSUME_ROLE,
+    account_of_value, identity_docs, identity_side, same_account, trust_side, verdict,
+    IdentityDocs, NodeIx, TrustSide, Verdict, ASSUME_ROLE,
 };
-use crate::model::arn::is_account_id;
+use crate::model::arn::{is_account_id, ArnRef};
 use crate::model::inventory::{Account, Role, SourceFormat};
-use crate::model::policy::{Effect, PrincipalKind};
+use crate::model::policy::{Effect, PolicyDocument, PrincipalKind};
 
 pub struct TrustWithoutPermission;
 
@@ -48,6 +48,7 @@ impl Rule for TrustWithoutPermission {
                 by_account.entry(a).or_default().push(n);
             }
         }
+        let accounts = AccountPrincipals::new(ctx, by_account);
         // Each role's trust is judged on its own: in parallel (an organisation has tens of
         // thousands); the report sorts findings, so their order here does not matter.
         let found: Vec<Vec<Finding>> = inv
@@ -56,7 +57,7 @@ impl Rule for TrustWithoutPermission {
             .enumerate()
             .map(|(ri, role)| {
                 let mut out = Vec::new();
-                self.check_role(ctx, ri, role, &complete, &by_account, &mut out);
+                self.check_role(ctx, ri, role, &complete, &accounts, &mut out);
                 out
             })
             .collect();
@@ -72,10 +73,10 @@ impl TrustWithoutPermission {
         ri: usize,
         role: &Role,
         complete: &BTreeSet<&str>,
-        by_account: &BTreeMap<&str, Vec<usize>>,
+        accounts: &AccountPrincipals,
         out: &mut Vec<Finding>,
     ) {
-        let (inv, g) = (ctx.inventory, ctx.graph);
+        let g = ctx.graph;
         let Some(trust) = &role.trust else { return };
         let Some(r) = g.role_node(ri) else { return };
         let file = trust.origin.file();
@@ -94,7 +95,7 @@ impl TrustWithoutPermission {
                 if *kind != PrincipalKind::Aws || value == "*" {
                     continue;
                 }
-                // Made only for values that get this far: most edges are not missing a grant.
+                // Where the value is, worked out only for a finding: most values give none.
                 let loc = || trust.loc(&pv.path(&stmt.path()));
                 if let Some(p) = g.node_by_arn(value) {
                     // A named principal: only its own edge matters, and only when this value
@@ -104,10 +105,11 @@ impl TrustWithoutPermission {
                     if edge.verdict != Verdict::MissingPermission {
                         continue;
                     }
+                    let loc = loc();
                     let decided_here = matches!(
                         &edge.trust,
                         TrustSide::NamesPrincipal { at } | TrustSide::NamesAccount { at }
-                            if at.location() == loc()
+                            if at.location() == loc
                     );
                     if !decided_here {
                         continue;
@@ -116,7 +118,7 @@ impl TrustWithoutPermission {
                     out.push(
                         ctx.finding(
                             ID,
-                            loc(),
+                            loc,
                             format!(
                                 "trust policy of `role/{}` admits `{}`, but no policy of `{}` allows `sts:AssumeRole` on the role",
                                 role.name, from.label, from.label
@@ -141,18 +143,10 @@ impl TrustWithoutPermission {
                 if !complete.contains(acct.as_str()) {
                     continue;
                 }
-                let principals = by_account.get(acct.as_str()).map_or(&[][..], Vec::as_slice);
-                // Every principal of the account is judged as the graph judges an edge, the
-                // whole trust included: a principal the trust may admit another way, or
-                // under a condition iamlint does not evaluate, is not a missing grant.
-                let anyone = principals.iter().any(|&p| {
-                    let node = &g.nodes[p];
-                    let identity = identity_side(inv, node.kind, &role.arn, &role.account);
-                    let (trust_side, _) = trust_side(Some(trust), &node.arn, &node.account);
-                    let same = same_account(&node.account, &role.account);
-                    verdict(&identity, &trust_side, same) != Verdict::MissingPermission
-                });
-                if principals.is_empty() || anyone {
+                let Some(group) = accounts.by_account.get(acct.as_str()) else {
+                    continue;
+                };
+                if group.principals.is_empty() || accounts.anyone_may_assume(ctx, group, role, r) {
                     continue;
                 }
                 out.push(
@@ -173,4 +167,181 @@ impl TrustWithoutPermission {
             }
         }
     }
+}
+
+/// Every principal of a completely known account is judged as the graph judges an edge,
+/// the whole trust included: a principal the trust may admit another way, or under a
+/// condition iamlint does not evaluate, is not a missing grant. Judging each principal for
+/// each role that trusts its account would be principals × roles (an organisation's hub
+/// account has thousands of principals and is trusted by hundreds of roles), so the
+/// principals are split once:
+/// - those with an edge into the role: the graph judged that pair with the same sides;
+/// - "plain" ones, whose identity policies are all known and say nothing about
+///   `sts:AssumeRole` except `Allow`s the graph followed: without an edge into the role
+///   their identity side is `NotAllowed`, and when the trust's values do not depend on
+///   which principal of the account asks (see [`is_uniform_trust`]) so is everything else,
+///   so one of them stands for all;
+/// - the rest (a `Deny`, a policy not in the inventory, an unresolved part), judged one by
+///   one, as are all principals when the trust is not uniform.
+struct AccountPrincipals<'a> {
+    by_account: BTreeMap<&'a str, AccountGroup>,
+    /// Edges into each node, by index into `Graph::edges`.
+    incoming: Vec<Vec<usize>>,
+}
+
+struct AccountGroup {
+    principals: Vec<NodeIx>,
+    /// Whether each principal (same order) is plain.
+    plain: Vec<bool>,
+    /// The principals that are not plain.
+    unusual: Vec<NodeIx>,
+}
+
+impl<'a> AccountPrincipals<'a> {
+    fn new(ctx: &Context, by_account: BTreeMap<&'a str, Vec<NodeIx>>) -> Self {
+        let (inv, g) = (ctx.inventory, ctx.graph);
+        let by_account: BTreeMap<&str, AccountGroup> = by_account
+            .into_iter()
+            .map(|(acct, principals)| {
+                let plain: Vec<bool> = principals
+                    .par_iter()
+                    .map(|&p| is_plain(&identity_docs(inv, g.nodes[p].kind)))
+                    .collect();
+                let unusual = principals
+                    .iter()
+                    .zip(&plain)
+                    .filter(|(_, &plain)| !plain)
+                    .map(|(&p, _)| p)
+                    .collect();
+                (
+                    acct,
+                    AccountGroup {
+                        principals,
+                        plain,
+                        unusual,
+                    },
+                )
+            })
+            .collect();
+        let mut incoming = vec![
+            Vec::new();
+            if by_account.is_empty() {
+                0
+            } else {
+                g.nodes.len()
+            }
+        ];
+        if !by_account.is_empty() {
+            for (ix, e) in g.edges.iter().enumerate() {
+                if let Some(into) = incoming.get_mut(e.to) {
+                    into.push(ix);
+                }
+            }
+        }
+        AccountPrincipals {
+            by_account,
+            incoming,
+        }
+    }
+
+    /// Whether some principal of `group`'s account may assume role node `r` other than by a
+    /// missing identity-side grant.
+    fn anyone_may_assume(
+        &self,
+        ctx: &Context,
+        group: &AccountGroup,
+        role: &Role,
+        r: NodeIx,
+    ) -> bool {
+        let (inv, g) = (ctx.inventory, ctx.graph);
+        let Some(trust) = role.trust.as_ref() else {
+            return false;
+        };
+        let judge = |p: NodeIx| {
+            let node = &g.nodes[p];
+            let identity = identity_side(inv, node.kind, &role.arn, &role.account);
+            let (trust_side, _) = trust_side(Some(trust), &node.arn, &node.account);
+            let same = same_account(&node.account, &role.account);
+            verdict(&identity, &trust_side, same) != Verdict::MissingPermission
+        };
+        let account = |p: NodeIx| g.nodes.get(p).and_then(|n| n.account.known());
+        let Some(acct) = group.principals.first().and_then(|&p| account(p)) else {
+            return false;
+        };
+        // The principals of this account with an edge into the role, sorted.
+        let mut with_edge: Vec<NodeIx> = Vec::new();
+        for &e in self.incoming.get(r).map_or(&[][..], Vec::as_slice) {
+            let Some(edge) = g.edges.get(e) else { continue };
+            if account(edge.from) != Some(acct) {
+                continue;
+            }
+            if edge.verdict != Verdict::MissingPermission {
+                return true;
+            }
+            with_edge.push(edge.from);
+        }
+        with_edge.sort_unstable();
+        let has_edge = |p: &NodeIx| with_edge.binary_search(p).is_ok();
+        if group.unusual.iter().any(|p| !has_edge(p) && judge(*p)) {
+            return true;
+        }
+        let mut plain_without_edge = group
+            .principals
+            .iter()
+            .zip(&group.plain)
+            .filter(|&(p, &plain)| plain && !has_edge(p))
+            .map(|(&p, _)| p);
+        if is_uniform_trust(trust) {
+            plain_without_edge.next().is_some_and(judge)
+        } else {
+            plain_without_edge.any(judge)
+        }
+    }
+}
+
+/// Whether a principal's identity side for every role it has no edge to is `NotAllowed`:
+/// its policies are all known, and every statement that may be about `sts:AssumeRole` is
+/// an `Allow` with nothing unresolved (which the graph followed to every role it names).
+fn is_plain(ids: &IdentityDocs) -> bool {
+    ids.complete
+        && ids.docs.iter().all(|doc| {
+            let unresolved = !doc.unresolved.is_empty();
+            !(unresolved && doc.has_unknown_statements())
+                && doc.statements.iter().all(|stmt| {
+                    let part_unknown =
+                        |key: &str| unresolved && doc.has_unresolved(&stmt.path().key(key));
+                    let action_unknown = part_unknown("Action") || part_unknown("NotAction");
+                    if !stmt.covers_action(ASSUME_ROLE) && !action_unknown {
+                        return true;
+                    }
+                    stmt.effect == Effect::Allow
+                        && !action_unknown
+                        && !part_unknown("Effect")
+                        && !part_unknown("Resource")
+                        && !part_unknown("NotResource")
+                })
+        })
+}
+
+/// Whether a trust judges every principal of a known account it does not name by ARN
+/// alike: each `AWS` value is `"*"`, an account (id, `:root`, a template's own), text that
+/// is no ARN, or an ARN of a literal account; none names a role session
+/// (`assumed-role/…`, which depends on the caller's role name), and none is an ARN in an
+/// account iamlint cannot compare (which may be the caller under another account).
+fn is_uniform_trust(trust: &PolicyDocument) -> bool {
+    trust
+        .statements
+        .iter()
+        .filter_map(|s| s.principal.as_ref())
+        .flat_map(|p| p.entries.iter())
+        .filter(|e| e.kind == PrincipalKind::Aws)
+        .flat_map(|e| e.values.iter())
+        .all(|v| {
+            !v.contains("assumed-role/")
+                && (v == "*"
+                    || is_account_id(v)
+                    || v.ends_with(":root")
+                    || ArnRef::parse(v).is_err_and(|_| !v.contains("${"))
+                    || ArnRef::parse(v).is_ok_and(|a| is_account_id(a.account)))
+        })
 }

@@ -114,8 +114,11 @@ pub fn load_as(
             SectionKind::SsoSession | SectionKind::Services | SectionKind::Other => false,
         };
         if is_profile {
-            out.profiles
-                .push(profile(section, &at, kind == FileKind::Credentials));
+            out.profiles.push(std::sync::Arc::new(profile(
+                section,
+                &at,
+                kind == FileKind::Credentials,
+            )));
             continue;
         }
         let section_kind = match section.kind {
@@ -167,7 +170,7 @@ impl Spans {
 }
 
 fn profile(section: &IniSection, at: &Spans, from_credentials: bool) -> Profile {
-    let get = |key: &str| section.get(key).map(|e| at.value(e));
+    let get = |key: &str| section.get(key).map(|e| Box::new(at.value(e)));
     let has = |key: &str| section.get(key).is_some();
     Profile {
         name: section.name.clone(),
@@ -178,7 +181,8 @@ fn profile(section: &IniSection, at: &Spans, from_credentials: bool) -> Profile 
         source_profile: get("source_profile"),
         credential_source: get("credential_source"),
         web_identity_token_file: get("web_identity_token_file"),
-        credential_process: get("credential_process").map(|s| Spanned::new(String::new(), s.loc)),
+        credential_process: get("credential_process")
+            .map(|s| Box::new(Spanned::new(String::new(), s.loc))),
         external_id: get("external_id"),
         mfa_serial: get("mfa_serial"),
         role_session_name: get("role_session_name"),

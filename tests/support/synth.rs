@@ -67,6 +67,70 @@ pub struct OrgSpec {
     pub console_chains: usize,
     /// Write AWS CLI `config` files with one role profile per team role.
     pub profiles: bool,
+    /// Account 0 is a hub, written as an account dump: its humans, and one deployer role
+    /// per other account, are granted roles in every account with literal ARNs, whose
+    /// trusts name the hub as a whole account (`arn:aws:iam::<hub>:root` or the bare id),
+    /// which pairs each such trust with every principal of the hub.
+    pub hub: bool,
+    /// Hub users whose policies reach every account's `-from-hub` role (with `hub`).
+    pub hub_humans: usize,
+    /// IAM104 plants (with `hub`): a role trusting the hub account that no hub principal
+    /// is granted.
+    pub hub_orphans: usize,
+    /// AWS managed policies, three versions each, in every account dump (a real dump's
+    /// bulk: AWS's own text, which no rule reports on).
+    pub aws_managed: usize,
+    /// Work policies get up to this many times their statements (1: a few hundred bytes;
+    /// 8: files of 1–10 KB).
+    pub statement_scale: usize,
+    /// Role profiles in each CLI `config` beyond one per team role: the team roles again in
+    /// other regions, and IAM Identity Center profiles.
+    pub extra_profiles: usize,
+}
+
+/// The organisation shapes the benchmark measures (issue #16), each a monorepo of about N
+/// files, half IAM configuration and half unrelated files.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// Every format in turn (half the CloudFormation stacks YAML).
+    Mixed,
+    /// CloudFormation and raw policy files, half the stacks YAML: template-heavy.
+    Yaml,
+    /// A hub account whose humans and deployers pair with roles in every other account,
+    /// through trusts that name the hub as a whole account.
+    Hub,
+    /// Every format, the account dumps carrying 650 AWS managed policies of three versions.
+    Dumps,
+    /// Raw policy files only, of 1–10 KB: tens of thousands of small files.
+    Small,
+    /// Every format, CLI configs of hundreds of profiles.
+    Profiles,
+}
+
+impl Shape {
+    pub const ALL: [Shape; 6] = [
+        Shape::Mixed,
+        Shape::Yaml,
+        Shape::Hub,
+        Shape::Dumps,
+        Shape::Small,
+        Shape::Profiles,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Shape::Mixed => "mixed",
+            Shape::Yaml => "yaml",
+            Shape::Hub => "hub",
+            Shape::Dumps => "dumps",
+            Shape::Small => "small",
+            Shape::Profiles => "profiles",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Shape> {
+        Shape::ALL.into_iter().find(|s| s.name() == name.trim())
+    }
 }
 
 impl OrgSpec {
@@ -83,7 +147,72 @@ impl OrgSpec {
             open_trusts: 5,
             console_chains: 4,
             profiles: true,
+            hub: false,
+            hub_humans: 0,
+            hub_orphans: 0,
+            aws_managed: 0,
+            statement_scale: 1,
+            extra_profiles: 0,
         }
+    }
+
+    /// A small organisation of one shape, with a few of every plant.
+    pub fn small_shaped(shape: Shape) -> Self {
+        let mut spec = OrgSpec::small();
+        spec.apply(shape);
+        if shape == Shape::Dumps {
+            // Enough to exercise the versions and attachments, small enough for a test.
+            spec.aws_managed = 40;
+        }
+        spec
+    }
+
+    /// Sets the fields that make `shape` (not the sizes).
+    fn apply(&mut self, shape: Shape) {
+        match shape {
+            Shape::Mixed => {}
+            Shape::Yaml => self.formats = vec![Format::CloudFormation, Format::Raw],
+            Shape::Hub => {
+                self.hub = true;
+                self.hub_humans = 12;
+                self.hub_orphans = 3;
+            }
+            Shape::Dumps => self.aws_managed = 650,
+            Shape::Small => {
+                self.formats = vec![Format::Raw];
+                self.statement_scale = 8;
+            }
+            Shape::Profiles => self.extra_profiles = 300,
+        }
+    }
+
+    /// A monorepo of about `files` files in `shape`: half IAM configuration, half unrelated.
+    pub fn shaped(shape: Shape, files: usize) -> Self {
+        if shape == Shape::Mixed {
+            return OrgSpec::with_files(files);
+        }
+        let mut spec = OrgSpec::with_files(files);
+        spec.seed = 3 + shape as u64 * 1000;
+        spec.apply(shape);
+        // Files per account in this shape, from a sample of eight accounts (plants and
+        // the hub aside, the accounts are alike).
+        let mut sample = spec.clone();
+        sample.accounts = 8;
+        sample.hub = false;
+        // Plants are spread over every account: eight accounts must not take them all.
+        sample.wildcard_grants = 0;
+        sample.open_trusts = 0;
+        sample.console_chains = 0;
+        let per = sample.iam_file_count() as f64 / 8.0;
+        spec.accounts = ((files / 2) as f64 / per).round().max(4.0) as usize;
+        spec.open_trusts = spec.accounts / 10 + 1;
+        spec.console_chains = spec.accounts / 10 + 1;
+        if spec.hub {
+            spec.hub_humans = 100 + spec.accounts / 2;
+            spec.hub_orphans = spec.accounts / 4 + 1;
+        }
+        spec.noise_files = files.saturating_sub(spec.iam_file_count());
+        spec
     }
 
     /// An organisation of about `roles` roles (in every format), no noise.
@@ -100,6 +229,12 @@ impl OrgSpec {
             open_trusts: 10,
             console_chains: 10,
             profiles: false,
+            hub: false,
+            hub_humans: 0,
+            hub_orphans: 0,
+            aws_managed: 0,
+            statement_scale: 1,
+            extra_profiles: 0,
         }
     }
 
@@ -119,6 +254,12 @@ impl OrgSpec {
             open_trusts: accounts / 10 + 1,
             console_chains: accounts / 10 + 1,
             profiles: true,
+            hub: false,
+            hub_humans: 0,
+            hub_orphans: 0,
+            aws_managed: 0,
+            statement_scale: 1,
+            extra_profiles: 0,
         };
         let iam = spec.iam_file_count();
         spec.noise_files = files.saturating_sub(iam);
@@ -126,6 +267,9 @@ impl OrgSpec {
     }
 
     fn format_of(&self, account: usize) -> Format {
+        if self.hub && account == 0 {
+            return Format::Dump;
+        }
         self.formats
             .get(account % self.formats.len().max(1))
             .copied()
@@ -168,6 +312,7 @@ pub struct AccountSummary {
     pub wildcard_grants: usize,
     pub open_trusts: usize,
     pub console_chains: usize,
+    pub hub_orphans: usize,
 }
 
 /// The tree that was written and what a scan of it must find.
@@ -228,6 +373,7 @@ impl Generated {
             for (rule, n) in [
                 ("IAM101", a.wildcard_grants),
                 ("IAM102", a.open_trusts),
+                ("IAM104", a.hub_orphans),
                 ("IAM201", a.console_chains),
             ] {
                 if n > 0 {
@@ -310,6 +456,7 @@ struct AccountPlan {
     wildcard_grants: usize,
     open_trusts: usize,
     console_chains: usize,
+    hub_orphans: usize,
 }
 
 struct RolePlan {
@@ -421,9 +568,13 @@ impl AccountPlan {
                     trust_of(json!({"Service": "ec2.amazonaws.com"}), "sts:AssumeRole"),
                 ),
             };
-            let work = work_policy(&mut rng, &a, &id, 1 + k % 3);
-            let managed =
-                (k % 4 == 1).then(|| (format!("{a}-data-{k}"), work_policy(&mut rng, &a, &id, 4)));
+            let work = work_policy(&mut rng, &a, &id, spec.statement_scale, 1 + k % 3);
+            let managed = (k % 4 == 1).then(|| {
+                (
+                    format!("{a}-data-{k}"),
+                    work_policy(&mut rng, &a, &id, spec.statement_scale, 4),
+                )
+            });
             roles.push(RolePlan {
                 name,
                 trust,
@@ -460,13 +611,22 @@ impl AccountPlan {
                 "Action": "sts:AssumeRoleWithSAML",
                 "Condition": {"StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}},
             })]),
-            policies: vec![("read".to_owned(), work_policy(&mut rng, &a, &id, 2))],
+            policies: vec![(
+                "read".to_owned(),
+                work_policy(&mut rng, &a, &id, spec.statement_scale, 2),
+            )],
             managed: None,
         });
         // Planted problems, spread over the accounts in turn.
         let share =
             |total: usize| total / spec.accounts + usize::from(index < total % spec.accounts);
-        let wildcard_grants = share(spec.wildcard_grants);
+        // A wildcard grant in the hub would be granted every role that trusts the hub,
+        // and so hide the hub's IAM104 plants.
+        let wildcard_grants = if spec.hub && index == 0 {
+            0
+        } else {
+            share(spec.wildcard_grants)
+        };
         let open_trusts = share(spec.open_trusts);
         let console_chains = share(spec.console_chains);
         for j in 0..wildcard_grants {
@@ -488,7 +648,10 @@ impl AccountPlan {
             roles.push(RolePlan {
                 name: format!("{a}-open-{j}"),
                 trust: trust_of(json!({"AWS": "*"}), "sts:AssumeRole"),
-                policies: vec![("work".to_owned(), work_policy(&mut rng, &a, &id, 1))],
+                policies: vec![(
+                    "work".to_owned(),
+                    work_policy(&mut rng, &a, &id, spec.statement_scale, 1),
+                )],
                 managed: None,
             });
         }
@@ -555,9 +718,55 @@ impl AccountPlan {
             roles.push(RolePlan {
                 name: second,
                 trust: trust_of(aws(role_arn(&first)), "sts:AssumeRole"),
-                policies: vec![("work".to_owned(), work_policy(&mut rng, &a, &id, 2))],
+                policies: vec![(
+                    "work".to_owned(),
+                    work_policy(&mut rng, &a, &id, spec.statement_scale, 2),
+                )],
                 managed: None,
             });
+        }
+        let mut hub_orphans = 0;
+        if spec.hub && index == 0 {
+            hub_principals(spec, &a, &mut rng, &mut roles, &mut users);
+        } else if spec.hub && format.literal_account() {
+            // Trusts that name the hub as a whole account, in both spellings.
+            let hub = account_id(0);
+            let root = json!({"AWS": format!("arn:aws:iam::{hub}:root")});
+            let bare = json!({"AWS": hub});
+            let (first, second) = if index % 2 == 0 {
+                (root, bare)
+            } else {
+                (bare, root)
+            };
+            for (name, principal) in [
+                (format!("{a}-from-hub"), &first),
+                (format!("{a}-deploy-from-hub"), &second),
+            ] {
+                roles.push(RolePlan {
+                    name,
+                    trust: trust_of(principal.clone(), "sts:AssumeRole"),
+                    policies: vec![(
+                        "work".to_owned(),
+                        work_policy(&mut rng, &a, &id, spec.statement_scale, 2),
+                    )],
+                    managed: None,
+                });
+            }
+            hub_orphans = share(spec.hub_orphans);
+            for j in 0..hub_orphans {
+                roles.push(RolePlan {
+                    name: format!("{a}-orphan-{j}"),
+                    trust: trust_of(
+                        if j % 2 == 0 { &first } else { &second }.clone(),
+                        "sts:AssumeRole",
+                    ),
+                    policies: vec![(
+                        "work".to_owned(),
+                        work_policy(&mut rng, &a, &id, spec.statement_scale, 1),
+                    )],
+                    managed: None,
+                });
+            }
         }
         AccountPlan {
             index,
@@ -570,6 +779,7 @@ impl AccountPlan {
             wildcard_grants,
             open_trusts,
             console_chains,
+            hub_orphans,
         }
     }
 
@@ -588,6 +798,7 @@ impl AccountPlan {
             wildcard_grants: self.wildcard_grants,
             open_trusts: self.open_trusts,
             console_chains: self.console_chains,
+            hub_orphans: self.hub_orphans,
         }
     }
 
@@ -602,8 +813,83 @@ impl AccountPlan {
     }
 }
 
-/// An identity policy with `n` statements of everyday permissions.
-fn work_policy(rng: &mut Rng, a: &str, id: &str, n: usize) -> Value {
+/// The hub's own principals: a deployer role per other account with literal ARNs, granted
+/// that account's `-deploy-from-hub` role, and humans granted every account's `-from-hub`
+/// role (a quarter by a list of ARNs, the rest by one pattern across accounts).
+fn hub_principals(
+    spec: &OrgSpec,
+    a: &str,
+    rng: &mut Rng,
+    roles: &mut Vec<RolePlan>,
+    users: &mut Vec<UserPlan>,
+) {
+    let spokes: Vec<usize> = (1..spec.accounts)
+        .filter(|&k| spec.format_of(k).literal_account())
+        .collect();
+    for &k in &spokes {
+        roles.push(RolePlan {
+            name: format!("{a}-deployer-a{k}"),
+            trust: trust_of(
+                json!({"Service": "codebuild.amazonaws.com"}),
+                "sts:AssumeRole",
+            ),
+            policies: vec![(
+                "deploy".to_owned(),
+                policy(vec![json!({
+                    "Sid": "DeployIntoAccount",
+                    "Effect": "Allow",
+                    "Action": "sts:AssumeRole",
+                    "Resource": format!("arn:aws:iam::{}:role/a{k}-deploy-from-hub", account_id(k)),
+                })]),
+            )],
+            managed: None,
+        });
+    }
+    for j in 0..spec.hub_humans {
+        let name = format!("{a}-human-{j}");
+        let into = if j % 4 == 0 {
+            json!(spokes
+                .iter()
+                .map(|&k| format!("arn:aws:iam::{}:role/a{k}-from-hub", account_id(k)))
+                .collect::<Vec<_>>())
+        } else {
+            json!("arn:aws:iam::*:role/*-from-hub")
+        };
+        users.push(UserPlan {
+            policies: vec![
+                (
+                    "self-service".to_owned(),
+                    policy(vec![json!({
+                        "Sid": "OwnCredentials",
+                        "Effect": "Allow",
+                        "Action": ["iam:ChangePassword", "iam:GetUser"],
+                        "Resource": format!("arn:aws:iam::{}:user/{name}", account_id(0)),
+                    })]),
+                ),
+                (
+                    "into-accounts".to_owned(),
+                    policy(vec![json!({
+                        "Sid": "SwitchIntoAccounts",
+                        "Effect": "Allow",
+                        "Action": "sts:AssumeRole",
+                        "Resource": into,
+                    })]),
+                ),
+            ],
+            name,
+            console: rng.chance(50),
+        });
+    }
+}
+
+/// An identity policy with `n` statements of everyday permissions (about `n` times
+/// `scale`, varied, when `scale` is above 1).
+fn work_policy(rng: &mut Rng, a: &str, id: &str, scale: usize, n: usize) -> Value {
+    let n = if scale > 1 {
+        n * scale / 2 + rng.below(n * scale)
+    } else {
+        n
+    };
     let statements = (0..n)
         .map(|s| {
             let actions: Vec<&str> = (0..1 + rng.below(4))
@@ -683,16 +969,17 @@ pub fn generate(root: &Path, spec: &OrgSpec) -> Generated {
         bytes: 0,
     };
     let mut accounts = Vec::new();
+    let aws = aws_policies(spec.seed, spec.aws_managed);
     for i in 0..spec.accounts {
         let plan = AccountPlan::new(spec, i);
         match plan.format {
             Format::Raw => write_raw(&mut w, &plan),
-            Format::Dump => write_dump(&mut w, &plan),
+            Format::Dump => write_dump(&mut w, &plan, &aws),
             Format::TerraformPlan => write_terraform(&mut w, &plan),
             Format::CloudFormation => write_cloudformation(&mut w, &plan),
         }
         if spec.profiles && plan.format.literal_account() {
-            write_profiles(&mut w, &plan);
+            write_profiles(&mut w, &plan, spec.extra_profiles);
         }
         accounts.push(plan.summary(spec));
     }
@@ -723,7 +1010,143 @@ fn write_raw(w: &mut Writer, plan: &AccountPlan) {
     }
 }
 
-fn write_dump(w: &mut Writer, plan: &AccountPlan) {
+/// An AWS managed policy as a dump lists it: three versions, the last the default.
+struct AwsPolicy {
+    name: String,
+    arn: String,
+    versions: [Value; 3],
+    /// Whether roles may attach it: it allows nothing on `sts` (AWS's `NotAction`
+    /// policies, such as PowerUserAccess, are listed but never attached).
+    attachable: bool,
+}
+
+const AWS_SERVICES: &[&str] = &[
+    "s3",
+    "ec2",
+    "lambda",
+    "dynamodb",
+    "sqs",
+    "sns",
+    "rds",
+    "cloudwatch",
+    "logs",
+    "kms",
+    "ssm",
+    "ecr",
+    "ecs",
+    "eks",
+    "elasticloadbalancing",
+    "autoscaling",
+    "cloudformation",
+    "route53",
+    "apigateway",
+    "glue",
+    "athena",
+    "kinesis",
+    "firehose",
+    "sagemaker",
+    "redshift",
+    "elasticache",
+    "es",
+    "secretsmanager",
+    "codebuild",
+    "codepipeline",
+    "codecommit",
+    "xray",
+    "events",
+    "states",
+    "backup",
+    "config",
+    "guardduty",
+    "securityhub",
+];
+
+const AWS_VERBS: &[&str] = &[
+    "Describe*",
+    "Get*",
+    "List*",
+    "BatchGet*",
+    "Create*",
+    "Update*",
+    "Delete*",
+    "Put*",
+    "Tag*",
+    "Untag*",
+    "Start*",
+    "Stop*",
+];
+
+const AWS_KINDS: &[&str] = &[
+    "ReadOnlyAccess",
+    "FullAccess",
+    "ServiceRolePolicy",
+    "ExecutionRole",
+    "ConsoleAccess",
+    "Policy",
+];
+
+/// `n` AWS managed policies, the same in every dump (as AWS's are in every account).
+fn aws_policies(seed: u64, n: usize) -> Vec<AwsPolicy> {
+    let mut rng = Rng(seed ^ 0xA3A3_0650);
+    (0..n)
+        .map(|i| {
+            let svc = AWS_SERVICES[i % AWS_SERVICES.len()];
+            let kind = AWS_KINDS[(i / AWS_SERVICES.len()) % AWS_KINDS.len()];
+            let round = i / (AWS_SERVICES.len() * AWS_KINDS.len());
+            let title: String = svc[..1].to_ascii_uppercase() + &svc[1..];
+            let name = if round == 0 {
+                format!("Amazon{title}{kind}")
+            } else {
+                format!("Amazon{title}{kind}V{round}")
+            };
+            let path = if kind == "ServiceRolePolicy" || kind == "ExecutionRole" {
+                "service-role/"
+            } else {
+                ""
+            };
+            let attachable = i % 29 != 0;
+            let mut statements: Vec<Value> = (0..1 + rng.below(8))
+                .map(|s| {
+                    let actions: Vec<String> = (0..3 + rng.below(30))
+                        .map(|_| {
+                            let on = if rng.chance(80) {
+                                svc
+                            } else {
+                                rng.pick(AWS_SERVICES)
+                            };
+                            format!("{on}:{}", rng.pick(AWS_VERBS))
+                        })
+                        .collect();
+                    let mut st = json!({"Sid": format!("{title}Access{s}"), "Effect": "Allow", "Action": actions, "Resource": "*"});
+                    if rng.chance(20) {
+                        st["Condition"] = json!({"StringEquals": {"aws:RequestedRegion": ["us-east-1", "eu-west-1"]}});
+                    }
+                    st
+                })
+                .collect();
+            if !attachable {
+                statements.insert(
+                    0,
+                    json!({"Effect": "Allow", "NotAction": ["iam:*", "organizations:*", "account:*"], "Resource": "*"}),
+                );
+            }
+            let half = statements.len().div_ceil(2);
+            let versions = [
+                policy(statements.iter().take(1).cloned().collect()),
+                policy(statements.iter().take(half).cloned().collect()),
+                policy(statements),
+            ];
+            AwsPolicy {
+                arn: format!("arn:aws:iam::aws:policy/{path}{name}"),
+                name,
+                versions,
+                attachable,
+            }
+        })
+        .collect()
+}
+
+fn write_dump(w: &mut Writer, plan: &AccountPlan, aws: &[AwsPolicy]) {
     let id = &plan.id;
     // The CLI prints documents as objects; the raw API returns them URL-encoded. Dumps
     // in the wild have both, so every third document is encoded.
@@ -766,7 +1189,7 @@ fn write_dump(w: &mut Writer, plan: &AccountPlan) {
         .iter()
         .enumerate()
         .map(|(i, r)| {
-            let attached: Vec<Value> = r
+            let mut attached: Vec<Value> = r
                 .managed
                 .iter()
                 .map(|(name, d)| {
@@ -789,6 +1212,14 @@ fn write_dump(w: &mut Writer, plan: &AccountPlan) {
                     json!({"PolicyName": name, "PolicyArn": arn})
                 })
                 .collect();
+            // App roles attach AWS managed policies, as real roles attach ReadOnlyAccess.
+            let attachable: Vec<&AwsPolicy> = aws.iter().filter(|p| p.attachable).collect();
+            if i % 4 == 3 && !attachable.is_empty() {
+                for k in 0..2 {
+                    let p = attachable[(i * 7 + k * 13) % attachable.len()];
+                    attached.push(json!({"PolicyName": p.name, "PolicyArn": p.arn}));
+                }
+            }
             json!({
                 "Path": "/",
                 "RoleName": r.name,
@@ -804,6 +1235,30 @@ fn write_dump(w: &mut Writer, plan: &AccountPlan) {
             })
         })
         .collect();
+    for (i, p) in aws.iter().enumerate() {
+        let versions: Vec<Value> = p
+            .versions
+            .iter()
+            .enumerate()
+            .rev()
+            .map(|(v, d)| {
+                json!({"Document": doc(d), "VersionId": format!("v{}", v + 1), "IsDefaultVersion": v == 2, "CreateDate": date})
+            })
+            .collect();
+        managed.push(json!({
+            "PolicyName": p.name,
+            "PolicyId": format!("ANPAAWS{i:013}"),
+            "Arn": p.arn,
+            "Path": "/",
+            "DefaultVersionId": "v3",
+            "AttachmentCount": 0,
+            "PermissionsBoundaryUsageCount": 0,
+            "IsAttachable": true,
+            "CreateDate": date,
+            "UpdateDate": date,
+            "PolicyVersionList": versions,
+        }));
+    }
     let dump = json!({
         "UserDetailList": users,
         "GroupDetailList": [],
@@ -1095,7 +1550,7 @@ fn yaml_block(v: &Value, indent: usize, out: &mut String) {
     }
 }
 
-fn write_profiles(w: &mut Writer, plan: &AccountPlan) {
+fn write_profiles(w: &mut Writer, plan: &AccountPlan, extra: usize) {
     let mut text = String::from(
         "# Profiles for this account's team roles\n[default]\nregion = us-east-1\ncredential_process = /usr/local/bin/corp-credentials\n",
     );
@@ -1106,6 +1561,39 @@ fn write_profiles(w: &mut Writer, plan: &AccountPlan) {
             name = r.name,
             id = plan.id
         );
+    }
+    // More profiles, as a platform team's shared config has: the team roles again in
+    // other regions, and IAM Identity Center profiles.
+    let team: Vec<&RolePlan> = plan
+        .roles
+        .iter()
+        .filter(|r| r.name.contains("-team-"))
+        .collect();
+    const REGIONS: &[&str] = &["us-east-1", "us-west-2", "eu-central-1", "ap-southeast-2"];
+    for n in 0..extra {
+        let region = REGIONS[n % REGIONS.len()];
+        match team.get(n % team.len().max(1)) {
+            Some(r) if n % 3 != 2 => {
+                let _ = write!(
+                    text,
+                    "\n[profile {name}-{n}]\nrole_arn = arn:aws:iam::{id}:role/{name}\nsource_profile = default\nregion = {region}\noutput = json\n",
+                    name = r.name,
+                    id = plan.id
+                );
+            }
+            _ => {
+                let _ = write!(
+                    text,
+                    "\n[profile a{index}-sso-{n}]\nsso_session = corp\nsso_account_id = {id}\nsso_role_name = ReadOnly{k}\nregion = {region}\n",
+                    index = plan.index,
+                    id = plan.id,
+                    k = n % 7
+                );
+            }
+        }
+    }
+    if extra > 0 {
+        text.push_str("\n[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = us-east-1\nsso_registration_scopes = sso:account:access\n");
     }
     w.write(
         "profiles",
