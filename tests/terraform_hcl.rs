@@ -53,6 +53,29 @@ fn triple(r: &Resolved) -> (String, String, String) {
     (rule, String::new(), label.to_owned())
 }
 
+/// Writes `files` (path relative to `root`, text) under `root`.
+fn write_tree(root: &Path, files: &[(&str, &str)]) {
+    for (rel, text) in files {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
+}
+
+/// (rule, path with `/`, line) of each finding.
+fn rule_lines(results: &[Resolved]) -> Vec<(String, String, usize)> {
+    results
+        .iter()
+        .map(|r| {
+            (
+                r.finding.rule.to_owned(),
+                r.primary.path.replace('\\', "/"),
+                r.primary.start.0,
+            )
+        })
+        .collect()
+}
+
 fn triples(results: &[Resolved]) -> BTreeSet<(String, String, String)> {
     results.iter().map(triple).collect()
 }
@@ -198,45 +221,38 @@ fn a_tf_file_that_does_not_parse_is_one_finding_and_the_module_is_still_read() {
 fn folders_without_iam_are_read_as_far_as_iam_needs() {
     let tmp = tempfile::tempdir().expect("temp dir");
     let root = tmp.path();
-    let write = |rel: &str, text: &str| {
-        let path = root.join(rel);
-        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-        std::fs::write(path, text).expect("write");
-    };
-    write(
-        "live/main.tf",
-        "module \"who\" {\n  source = \"../modules/who\"\n}\n\nresource \"aws_iam_role\" \"open\" {\n  name = \"open\"\n  assume_role_policy = jsonencode({\n    Version = \"2012-10-17\"\n    Statement = [{\n      Effect    = \"Allow\"\n      Action    = \"sts:AssumeRole\"\n      Principal = { AWS = module.who.anyone }\n    }]\n  })\n}\n",
-    );
-    // No IAM in it: parsed because its folder has IAM; the error is inside an expression.
-    write(
-        "live/variables.tf",
-        "variable \"x\" {\n  default = 1 + DO-NOT-PRINT +\n}\n",
-    );
-    // No IAM in it: parsed because `live` calls it, so the trust above is known.
-    write(
-        "modules/who/outputs.tf",
-        "output \"anyone\" {\n  value = \"*\"\n}\n",
-    );
-    // No IAM in the folder: never parsed, but its unclosed block is still found.
-    write(
-        "services/app/main.tf",
-        "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"DO-NOT-PRINT\"\n",
-    );
-    write(
-        "services/app/fine.tf",
-        "resource \"aws_s3_bucket\" \"c\" {\n  bucket = \"c\"\n}\n",
+    write_tree(
+        root,
+        &[
+            (
+                "live/main.tf",
+                "module \"who\" {\n  source = \"../modules/who\"\n}\n\nresource \"aws_iam_role\" \"open\" {\n  name = \"open\"\n  assume_role_policy = jsonencode({\n    Version = \"2012-10-17\"\n    Statement = [{\n      Effect    = \"Allow\"\n      Action    = \"sts:AssumeRole\"\n      Principal = { AWS = module.who.anyone }\n    }]\n  })\n}\n",
+            ),
+            // No IAM in it: parsed because its folder has IAM; the error is inside an
+            // expression (read: `main.tf` was parsed early, so which variables the folder
+            // names is not worked out from its text).
+            (
+                "live/variables.tf",
+                "variable \"x\" {\n  default = 1 + DO-NOT-PRINT +\n}\n",
+            ),
+            // No IAM in it: parsed because `live` calls it, so the trust above is known.
+            (
+                "modules/who/outputs.tf",
+                "output \"anyone\" {\n  value = \"*\"\n}\n",
+            ),
+            // No IAM in the folder: never parsed, but its unclosed block is still found.
+            (
+                "services/app/main.tf",
+                "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"DO-NOT-PRINT\"\n",
+            ),
+            (
+                "services/app/fine.tf",
+                "resource \"aws_s3_bucket\" \"c\" {\n  bucket = \"c\"\n}\n",
+            ),
+        ],
     );
     let results = scan(root);
-    let got: Vec<(String, String, usize)> = results
-        .iter()
-        .map(|r| {
-            (
-                r.finding.rule.to_owned(),
-                r.primary.path.replace('\\', "/"),
-                r.primary.start.0,
-            )
-        })
-        .collect();
+    let got = rule_lines(&results);
     let path = |rel: &str| root.join(rel).display().to_string().replace('\\', "/");
     assert_eq!(
         got,
@@ -263,31 +279,22 @@ fn folders_without_iam_are_read_as_far_as_iam_needs() {
 fn folders_that_call_each_other_are_still_evaluated_and_checked() {
     let tmp = tempfile::tempdir().expect("temp dir");
     let root = tmp.path();
-    let write = |rel: &str, text: &str| {
-        let path = root.join(rel);
-        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-        std::fs::write(path, text).expect("write");
-    };
-    write(
-        "a/main.tf",
-        "module \"b\" {\n  source = \"../b\"\n}\nresource \"aws_iam_role\" \"r\" {\n  name = \"ra\"\n  assume_role_policy = \"{}\"\n}\n",
-    );
-    write("b/main.tf", "module \"a\" {\n  source = \"../a\"\n}\n");
-    write(
-        "c/provider.tf",
-        "provider \"aws\" {\n  access_key = \"AKIA2E3F4G5H6J7K8L9M\"\n  secret_key = \"q8Zp3Lm9Rt2Vx7Kc4Nb6Hd1Fg5Js0Wy8Ue3Ao2Ti\"\n}\nresource \"aws_iam_user\" \"u\" {\n  name = \"u\"\n}\n",
+    write_tree(
+        root,
+        &[
+            (
+                "a/main.tf",
+                "module \"b\" {\n  source = \"../b\"\n}\nresource \"aws_iam_role\" \"r\" {\n  name = \"ra\"\n  assume_role_policy = \"{}\"\n}\n",
+            ),
+            ("b/main.tf", "module \"a\" {\n  source = \"../a\"\n}\n"),
+            (
+                "c/provider.tf",
+                "provider \"aws\" {\n  access_key = \"AKIA2E3F4G5H6J7K8L9M\"\n  secret_key = \"q8Zp3Lm9Rt2Vx7Kc4Nb6Hd1Fg5Js0Wy8Ue3Ao2Ti\"\n}\nresource \"aws_iam_user\" \"u\" {\n  name = \"u\"\n}\n",
+            ),
+        ],
     );
     let results = scan(root);
-    let got: Vec<(String, String, usize)> = results
-        .iter()
-        .map(|r| {
-            (
-                r.finding.rule.to_owned(),
-                r.primary.path.replace('\\', "/"),
-                r.primary.start.0,
-            )
-        })
-        .collect();
+    let got = rule_lines(&results);
     let path = |rel: &str| root.join(rel).display().to_string().replace('\\', "/");
     assert!(
         got.contains(&("IAM301".to_owned(), path("a/main.tf"), 6)),
