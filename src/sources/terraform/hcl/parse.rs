@@ -238,6 +238,12 @@ fn may_have_unread_blocks(text: &str, root: Option<&RootUse>) -> bool {
     {
         return true;
     }
+    // A module call's arguments, when it is not followed (see `remote_source_line`).
+    if headers(b"module").any(|(_, t)| t.is_some())
+        && memchr::memmem::find(bytes, b"source").is_some()
+    {
+        return true;
+    }
     let Some(root) = root else {
         return false;
     };
@@ -303,20 +309,67 @@ fn without_unread_blocks(text: &str, root: Option<&RootUse>) -> Option<(String, 
             ("terraform", None, None) => {
                 root.is_some() && !names_credential(&text[b.range.clone()])
             }
+            ("module", Some(_), None) => {
+                // A call iamlint does not follow is read for its source only.
+                if let Some(keep) = remote_source_line(text, b) {
+                    let out = bytes.get_or_insert_with(|| text.as_bytes().to_vec());
+                    let body = b.labels.last().map_or(b.ident.end, |l| l.end);
+                    let open = body + text[body..].find('{').unwrap_or(0) + 1;
+                    blank(out, open..keep.start);
+                    blank(out, keep.end..b.range.end - 1);
+                }
+                false
+            }
             _ => false,
         };
         if !unread {
             continue;
         }
         let out = bytes.get_or_insert_with(|| text.as_bytes().to_vec());
-        for c in &mut out[b.range.clone()] {
-            if *c != b'\n' && *c != b'\r' {
-                *c = b' ';
-            }
-        }
+        blank(out, b.range.clone());
     }
     // Whole blocks of UTF-8 text became spaces: still UTF-8.
     String::from_utf8(bytes?).ok().map(|t| (t, names))
+}
+
+/// Spaces over `range`, line breaks kept.
+fn blank(bytes: &mut [u8], range: std::ops::Range<usize>) {
+    for c in bytes.get_mut(range).into_iter().flatten() {
+        if *c != b'\n' && *c != b'\r' {
+            *c = b' ';
+        }
+    }
+}
+
+/// The line of a module call's `source` when it names a registry, git or other remote
+/// module (which iamlint does not fetch, and of whose call it reads nothing else), or
+/// None: a local source, or a body where the one `source = "…"` line is not plain.
+fn remote_source_line(text: &str, block: &skim::TopBlock) -> Option<std::ops::Range<usize>> {
+    let inner = &text[block.range.clone()];
+    let mut found = None;
+    let mut at = block.range.start;
+    for line in inner.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if let Some(rest) = trimmed.strip_prefix("source") {
+            let rest = rest.trim_start();
+            if let Some(value) = rest.strip_prefix('=') {
+                if found.is_some() {
+                    return None;
+                }
+                let value = value.trim();
+                let quoted = value.strip_prefix('"')?.strip_suffix('"')?;
+                if quoted.contains(['"', '\\', '$', '%'])
+                    || quoted.starts_with("./")
+                    || quoted.starts_with("../")
+                {
+                    return None;
+                }
+                found = Some(at..at + line.trim_end_matches(['\n', '\r']).len());
+            }
+        }
+        at += line.len();
+    }
+    found
 }
 
 /// What a root module's files may also go without: a root module is never called, so its
@@ -636,6 +689,21 @@ mod tests {
         let secret = "terraform {\n  backend \"s3\" {\n    secret_key = \"x\"\n  }\n}\n";
         assert_eq!(without_unread_blocks(secret, Some(&root)), None);
         assert_eq!(without_unread_blocks(text, None), None);
+    }
+
+    #[test]
+    fn a_call_not_followed_is_read_for_its_source_only() {
+        let text = "module \"vpc\" {\n  source  = \"terraform-aws-modules/vpc/aws\"\n  version = \"5.5.1\"\n  azs     = [for i in range(3) : i]\n}\n\
+                    module \"local\" {\n  source = \"./m\"\n  x      = 1\n}\n";
+        let (blanked, names) = without_unread_blocks(text, None).expect("blanked");
+        assert!(names.is_empty());
+        assert_eq!(blanked.len(), text.len());
+        let body = hcl_edit::parser::parse_body(&blanked).expect("parses");
+        let attrs: Vec<Vec<String>> = body
+            .blocks()
+            .map(|b| b.body.attributes().map(|a| a.key.to_string()).collect())
+            .collect();
+        assert_eq!(attrs, [vec!["source"], vec!["source", "x"]]);
     }
 
     #[test]
