@@ -102,6 +102,7 @@ impl Deferred {
         (file, out)
     }
 
+    /// Its text (without a byte-order mark).
     pub fn text(&self) -> &str {
         &self.text
     }
@@ -302,9 +303,13 @@ fn without_unread_blocks(text: &str, root: Option<&RootUse>) -> Option<(String, 
                 true
             }
             ("output", ..) => root.is_some(),
-            ("variable", Some(name), None) => root
-                .and_then(|r| r.vars)
-                .is_some_and(|vars| !vars.contains(name)),
+            // A credential's default is a secret (IAM501), named or not: read then.
+            ("variable", Some(name), None) => {
+                !is_credential_name(name)
+                    && root
+                        .and_then(|r| r.vars)
+                        .is_some_and(|vars| !vars.contains(name))
+            }
             // Its backend may hold a credential (IAM501): read then.
             ("terraform", None, None) => {
                 root.is_some() && !names_credential(&text[b.range.clone()])
@@ -401,7 +406,8 @@ pub fn named_vars<'t>(texts: impl Iterator<Item = &'t str>) -> HashSet<String> {
     out
 }
 
-/// Whether a block's text names a credential attribute, in any case.
+/// Whether a block's text may name a credential attribute, in any case: every name
+/// [`is_credential_name`] takes holds one of these words.
 fn names_credential(text: &str) -> bool {
     let lower = text.to_ascii_lowercase();
     ["access_key", "secret_key", "token"]
@@ -685,6 +691,9 @@ mod tests {
             kept,
             ["variable Some(\"used\")", "resource Some(\"aws_iam_role\")"]
         );
+        // A credential variable, named or not, is read (IAM501).
+        let credential = "variable \"aws_secret_key\" {\n  default = \"x\"\n}\n";
+        assert_eq!(without_unread_blocks(credential, Some(&root)), None);
         // A backend that names a credential is read (IAM501); outside a root, all is read.
         let secret = "terraform {\n  backend \"s3\" {\n    secret_key = \"x\"\n  }\n}\n";
         assert_eq!(without_unread_blocks(secret, Some(&root)), None);
