@@ -72,9 +72,6 @@ pub struct Scan {
     pub findings: Vec<Finding>,
     /// Files the walk passed, read or not (for a scan that found no IAM input).
     pub files_seen: usize,
-    /// Parts of the load no longer needed but not freed yet (the parsed Terraform files):
-    /// `check` frees them in the background with the rest once the report is written.
-    pub retired: Vec<Box<dyn std::any::Any + Send>>,
 }
 
 /// Reads the config (given, discovered, or none) and applies command-line overrides.
@@ -231,7 +228,6 @@ pub fn scan(
     let mut parts = Vec::with_capacity(loaded.len() + 1);
     let mut links_outside = Vec::new();
     let mut hcl_files = Vec::new();
-    let mut retired = Vec::new();
     for (i, (cand, (format, part), hcl)) in loaded.into_iter().enumerate() {
         if cand.outside_roots {
             links_outside.push(i as u32);
@@ -272,7 +268,6 @@ pub fn scan(
             }
         }
         parts.extend(modules.parts.into_iter().map(Box::new));
-        retired.push(modules.retired);
         timings.phase("modules");
     }
     let cdk_accounts = ctx.cdk.accounts();
@@ -306,7 +301,6 @@ pub fn scan(
         graph,
         findings,
         files_seen,
-        retired,
     })
 }
 
@@ -748,7 +742,7 @@ fn check(mut args: CheckArgs) -> Result<ExitStatus, RunError> {
             .any(|r| r.suppressed.is_none() && r.finding.severity >= t)
     });
     drop(cache);
-    drop_in_background((scan.inventory, scan.graph, results, scan.retired));
+    drop_in_background((scan.inventory, scan.graph, results));
     Ok(if failed {
         ExitStatus::Failure
     } else {

@@ -75,10 +75,6 @@ pub struct Modules {
     /// matter to IAM): nothing of either may be shown.
     pub failed: Vec<FileId>,
     pub unparsed: Vec<FileId>,
-    /// The parsed files, no longer needed: freeing thousands of small trees costs as much
-    /// as a tenth of the module phase, so the scan lets them go with everything else once
-    /// its report is written (see `Scan::retired`).
-    pub retired: Box<dyn std::any::Any + Send>,
 }
 
 /// Evaluates every module of the scan that matters to IAM ([`select`]): one
@@ -195,7 +191,6 @@ pub fn load_modules(
         parts,
         failed,
         unparsed,
-        retired: Box::new(called),
     }
 }
 
