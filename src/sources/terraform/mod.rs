@@ -20,8 +20,7 @@ mod references;
 
 pub use duration::parse_go_duration;
 pub use hcl::{
-    hcl_kind, load_modules, normalize_path, read as read_hcl, roomy_pool, HclKind, HclRead,
-    Modules, ScanFiles,
+    hcl_kind, load_modules, read as read_hcl, roomy_pool, HclKind, HclRead, Modules, ScanFiles,
 };
 pub use json::{load_plan, load_state, load_tf_json};
 

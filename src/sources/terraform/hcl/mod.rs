@@ -29,7 +29,6 @@ use crate::model::inventory::{Contribution, UnknownValue};
 use crate::model::location::{FileId, Location};
 use crate::model::path::{JsonPath, PathSeg};
 use crate::sources::{FileInput, LoadContext};
-pub use module::normalize as normalize_path;
 use module::{Evaluated, Evaluation, Instance, ModuleDef, World};
 pub use parse::{hcl_kind, read, HclFile, HclKind, HclRead};
 use value::{Node, Val};
