@@ -196,7 +196,7 @@ fn child(kind: &str, dir: &Path, extra: &[String]) {
                 let t = Instant::now();
                 let g = iamlint::graph::Graph::build(&scan.inventory, &scan.config);
                 best = best.min(t.elapsed());
-                edges = g.edges.len();
+                edges = g.edge_count();
             }
             println!("ms={}", best.as_secs_f64() * 1000.0);
             println!(

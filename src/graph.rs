@@ -25,14 +25,19 @@ use crate::model::policy::{Effect, PolicyDocument, PrincipalKind};
 
 mod entry;
 mod evaluate;
+mod identity;
+mod implied;
 mod render;
 
 pub use entry::{entry_points, EntryPoint};
-use evaluate::identity_side_of;
 pub use evaluate::{
-    account_of_value, identity_side, is_rejected_trust, may_admit_unnamed, requirements_of,
-    same_account, trust_side, verdict,
+    account_of_value, is_plain, is_rejected_trust, is_uniform_trust, may_admit_unnamed,
+    requirements_of, same_account, trust_side, verdict,
 };
+pub use identity::identity_side;
+use identity::PreparedIdentity;
+pub use implied::WideGroup;
+use implied::{is_simple_holder, may_judge_by_account, Implied};
 pub use render::verdict_name;
 
 /// The action every edge is about.
@@ -244,17 +249,33 @@ pub struct Graph {
     /// listed in `edges` (an organisation's `"*"` trusts times its principals would be
     /// millions), and [`Graph::verdict_between`] answers for them.
     open_roles: Vec<NodeIx>,
+    /// The groups of wide grants whose pairs are implied edges, not listed in `edges`.
+    implied: Implied,
 }
 
 /// Roles a wildcard pattern's literal prefix may leave to try before the pattern is put
 /// aside and matched once for all its holders (see `Graph::build`).
 const WIDE_PATTERN: usize = 64;
 
+/// A principal and a role.
+type Pair = (NodeIx, NodeIx);
+
 /// One pair while the graph is built, with its trust side once worked out.
 struct PairWork {
     from: NodeIx,
     to: NodeIx,
     trust: Option<(TrustSide, Requirements)>,
+}
+
+/// The trust side of P → R, with what it requires.
+fn trust_of_pair(from: &Node, role: &crate::model::inventory::Role) -> (TrustSide, Requirements) {
+    let (side, requires) = trust_side(role.trust.as_ref(), &from.arn, &from.account);
+    let side = match side {
+        // The trust may name the caller under the path iamlint does not know.
+        TrustSide::NotTrusted if !from.arn_exact => TrustSide::Unknown,
+        side => side,
+    };
+    (side, requires)
 }
 
 /// The identity documents of a principal and whether they are all known.
@@ -418,18 +439,45 @@ impl Graph {
             wide.extend(patterns.into_iter().map(|pattern| (pattern, p)));
         }
         wide.par_sort_unstable();
-        let wide_pairs: Vec<(NodeIx, NodeIx)> = wide
+        // A wide grant's pairs are listed as edges only where the verdict may depend on
+        // which holder asks; the others form a group of implied edges (see `implied`).
+        let simple: Vec<bool> = if wide.is_empty() {
+            Vec::new()
+        } else {
+            docs_of
+                .par_iter()
+                .zip(&g.nodes)
+                .map(|(docs, n)| is_simple_holder(docs, is_plain(docs), n.arn_exact, &n.account))
+                .collect()
+        };
+        let by_account = |r: &NodeIx| g_ref.role(inv, *r).is_some_and(may_judge_by_account);
+        let (wide_pairs, groups): (Vec<Vec<Pair>>, Vec<Option<WideGroup>>) = wide
             .par_chunk_by(|a, b| a.0 == b.0)
-            .flat_map_iter(|holders| {
+            .map(|holders| {
                 let pattern = holders.first().map_or("", |h| h.0);
                 let roles = g_ref.roles_matching(pattern, &roles_by_arn);
-                holders
+                let (grouped, listed): (Vec<NodeIx>, Vec<NodeIx>) =
+                    roles.iter().copied().partition(|r| by_account(r));
+                let (simple, other): (Vec<NodeIx>, Vec<NodeIx>) = holders
                     .iter()
-                    .flat_map(|&(_, p)| roles.iter().map(move |&r| (p, r)))
-                    .collect::<Vec<_>>()
+                    .map(|&(_, p)| p)
+                    .partition(|&p| simple.get(p).copied().unwrap_or(false));
+                let mut pairs: Vec<(NodeIx, NodeIx)> = other
+                    .iter()
+                    .flat_map(|&p| roles.iter().map(move |&r| (p, r)))
+                    .collect();
+                pairs.extend(
+                    simple
+                        .iter()
+                        .flat_map(|&p| listed.iter().map(move |&r| (p, r))),
+                );
+                let group = (!simple.is_empty() && !grouped.is_empty())
+                    .then(|| WideGroup::new(simple, grouped));
+                (pairs, group)
             })
-            .collect();
-        pairs.extend(wide_pairs);
+            .unzip();
+        pairs.extend(wide_pairs.into_iter().flatten());
+        let groups: Vec<WideGroup> = groups.into_iter().flatten().collect();
         // Trust side: trusts name principals by ARN (accounts are covered by grants).
         let trusted: Vec<(NodeIx, NodeIx)> = role_nodes
             .par_iter()
@@ -487,13 +535,7 @@ impl Graph {
             .par_iter()
             .map(|&i| {
                 let (from, role) = (&g_ref.nodes[work[i].from], g_ref.role(inv, work[i].to)?);
-                let (side, requires) = trust_side(role.trust.as_ref(), &from.arn, &from.account);
-                let side = match side {
-                    // The trust may name the caller under the path iamlint does not know.
-                    TrustSide::NotTrusted if !from.arn_exact => TrustSide::Unknown,
-                    side => side,
-                };
-                Some((side, requires))
+                Some(trust_of_pair(from, role))
             })
             .collect();
         for (&i, trust) in role_order.iter().zip(trusts) {
@@ -507,11 +549,11 @@ impl Graph {
             .flat_map_iter(|run| {
                 let p = run.first().map_or(0, |w| w.from);
                 let from = &g_ref.nodes[p];
-                let docs = &docs_of[p];
+                let docs = PreparedIdentity::new(&docs_of[p], run.len());
                 run.iter_mut().filter_map(move |w| {
                     let (trust, requires) = w.trust.take()?;
                     let role = g_ref.role(inv, w.to)?;
-                    let identity = identity_side_of(docs, &role.arn, &role.account);
+                    let identity = docs.side(&role.arn, &role.account);
                     let same = same_account(&from.account, &role.account);
                     let verdict = verdict(&identity, &trust, same);
                     Some(Edge {
@@ -534,6 +576,13 @@ impl Graph {
         }
         g.open_roles = open_roles;
         g.open_roles.sort_unstable();
+        let g_ref = &g;
+        g.implied = Implied::new(
+            groups,
+            |n| g_ref.nodes.get(n).and_then(|n| n.account.known()),
+            |r| g_ref.role(inv, r),
+            |r| g_ref.out.get(r).is_some_and(|o| !o.is_empty()),
+        );
         g
     }
 
@@ -674,18 +723,23 @@ impl Graph {
         self.open_roles.binary_search(&r).is_ok()
     }
 
-    /// The verdict of P → R: its edge's, or `Uncertain` where R's trust may admit P without
-    /// naming it (an implied edge, see `open_roles`); None where there is neither.
+    /// The verdict of P → R: its edge's, listed or implied by a wide grant, or `Uncertain`
+    /// where R's trust may admit P without naming it (an implied edge, see `open_roles`);
+    /// None where there is none.
     pub fn verdict_between(&self, from: NodeIx, to: NodeIx) -> Option<Verdict> {
         if let Some(e) = self.edge(from, to) {
             return Some(e.verdict);
+        }
+        if let Some(v) = self.implied_verdict(from, to) {
+            return Some(v);
         }
         let (p, r) = (self.nodes.get(from)?, self.nodes.get(to)?);
         (self.is_open(to) && same_account(&p.account, &r.account) == Some(true))
             .then_some(Verdict::Uncertain)
     }
 
-    /// The edge P → R, if either side mentions it.
+    /// The listed edge P → R, if either side mentions it (see [`Graph::edge_between`] for
+    /// the implied edges of wide grants too).
     pub fn edge(&self, from: NodeIx, to: NodeIx) -> Option<&Edge> {
         self.edges
             .binary_search_by(|e| (e.from, e.to).cmp(&(from, to)))
@@ -693,30 +747,69 @@ impl Graph {
             .and_then(|i| self.edges.get(i))
     }
 
-    /// Roles reachable from `start` over edges that hold, each with the shortest chain of
-    /// nodes that reaches it (start first).
-    pub fn reachable(&self, start: NodeIx) -> BTreeMap<NodeIx, Vec<NodeIx>> {
-        let mut paths: BTreeMap<NodeIx, Vec<NodeIx>> = BTreeMap::new();
-        let mut queue = std::collections::VecDeque::new();
-        queue.push_back(vec![start]);
-        while let Some(path) = queue.pop_front() {
-            let Some(&last) = path.last() else { continue };
-            for &e in self.out.get(last).into_iter().flatten() {
-                let Some(edge) = self.edges.get(e) else {
-                    continue;
-                };
-                if edge.verdict != Verdict::Holds
-                    || edge.to == start
-                    || paths.contains_key(&edge.to)
-                {
-                    continue;
+    /// P → R judged in full, as `build` judges every listed edge.
+    fn judge(&self, inv: &Inventory, p: NodeIx, r: NodeIx) -> Option<Edge> {
+        let (from, role) = (self.nodes.get(p)?, self.role(inv, r)?);
+        let (trust, requires) = trust_of_pair(from, role);
+        let identity = identity_side(inv, from.kind, &role.arn, &role.account);
+        let verdict = verdict(
+            &identity,
+            &trust,
+            same_account(&from.account, &role.account),
+        );
+        Some(Edge {
+            from: p,
+            to: r,
+            identity,
+            trust,
+            verdict,
+            requires,
+        })
+    }
+
+    /// The roles `start` reaches only through a chain of two or more switches that hold,
+    /// each with the shortest such chain of nodes (start first, breadth first in node
+    /// order, so the same whatever the thread count).
+    pub fn chained(&self, start: NodeIx) -> BTreeMap<NodeIx, Vec<NodeIx>> {
+        let mut parent: HashMap<NodeIx, NodeIx> = HashMap::new();
+        let mut frontier = vec![start];
+        let mut next = Vec::new();
+        let mut targets = Vec::new();
+        let mut step = Vec::new();
+        let mut first = true;
+        while !frontier.is_empty() {
+            for &n in &frontier {
+                step.clear();
+                // A role of a wide grant that leads nowhere, reached by the first switch,
+                // is reached directly: never the end of a chain, and left out (a hub's
+                // humans each reach every account's role that way).
+                self.holding_targets(n, first, &mut step);
+                for &t in &step {
+                    if t == start || parent.contains_key(&t) {
+                        continue;
+                    }
+                    parent.insert(t, n);
+                    if !first {
+                        targets.push(t);
+                    }
+                    next.push(t);
                 }
-                let mut next = path.clone();
-                next.push(edge.to);
-                paths.insert(edge.to, next.clone());
-                queue.push_back(next);
             }
+            first = false;
+            frontier = std::mem::take(&mut next);
         }
-        paths
+        targets
+            .into_iter()
+            .map(|t| {
+                let mut chain = vec![t];
+                let mut at = t;
+                while let Some(&p) = parent.get(&at) {
+                    chain.push(p);
+                    at = p;
+                }
+                chain.reverse();
+                (t, chain)
+            })
+            .collect()
     }
 }

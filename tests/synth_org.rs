@@ -60,6 +60,17 @@ fn every_shape_reports_exactly_the_planted_problems() {
         let want = org.expected_findings(LOADED);
         let listing = synth::listing(&results);
         assert_eq!(got, want, "{shape:?}: findings per rule differ:\n{listing}");
+        let scan =
+            iamlint::scan(std::slice::from_ref(&root), config_for(&root), &[]).expect("scan runs");
+        assert_implied_edges_judged_alike(&scan);
+        if shape == Shape::Hub {
+            // Most of the hub's humans hold one pattern across accounts: implied edges.
+            let implied = scan.graph.edge_count() - scan.graph.edges.len();
+            assert!(
+                implied > scan.graph.edges.len() / 4,
+                "{implied} implied edges"
+            );
+        }
     }
     // The hub plants its own kind.
     let dir = tempfile::tempdir().expect("temp dir");
@@ -154,7 +165,36 @@ fn graph_of_ten_thousand_roles() {
     assert_eq!(scan.inventory.users.len(), org.users(LOADED), "users");
     let graph = Graph::build(&scan.inventory, &scan.config);
     assert_eq!(graph.nodes.len(), org.nodes(LOADED), "nodes");
-    assert_eq!(graph.edges.len(), org.edges(LOADED), "edges");
+    assert_eq!(graph.edge_count(), org.edges(LOADED), "edges");
     // The graph `scan` built is the same.
     assert_eq!(scan.graph.edges.len(), graph.edges.len());
+    assert_eq!(scan.graph.edge_count(), graph.edge_count());
+    assert_implied_edges_judged_alike(&scan);
+}
+
+/// Every implied edge of a wide grant has the verdict its group gives it when judged in
+/// full, as a listed edge is.
+fn assert_implied_edges_judged_alike(scan: &iamlint::Scan) {
+    let g = &scan.graph;
+    for e in g.implied_edges(&scan.inventory) {
+        assert_eq!(
+            g.implied_verdict(e.from, e.to),
+            Some(e.verdict),
+            "{} -> {}",
+            g.nodes[e.from].arn,
+            g.nodes[e.to].arn
+        );
+        assert_eq!(g.verdict_between(e.from, e.to), Some(e.verdict));
+        assert!(
+            matches!(
+                e.identity,
+                iamlint::graph::IdentitySide::Allowed {
+                    conditional: false,
+                    literal: false,
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
+    }
 }

@@ -6,13 +6,11 @@
 use std::sync::Arc;
 
 use super::{
-    identity_docs, IdentityDocs, IdentitySide, NodeKind, Place, PlaceKind, Requirements, TrustSide,
-    Verdict, ASSUME_ROLE,
+    IdentityDocs, IdentitySide, Place, PlaceKind, Requirements, TrustSide, Verdict, ASSUME_ROLE,
 };
 use crate::model::arn::{is_account_id, ArnRef};
-use crate::model::inventory::{Account, Inventory};
+use crate::model::inventory::Account;
 use crate::model::location::FileId;
-use crate::model::matching::{has_wildcard, matches_resource};
 use crate::model::policy::{Effect, PolicyDocument, PrincipalKind, Statement};
 
 /// How a CloudFormation template spells its own account when no account is known for it
@@ -400,114 +398,6 @@ pub fn trust_side(
     (best, requires)
 }
 
-/// The identity side for principal `kind` assuming `role_arn` (of a role in `role_account`).
-pub fn identity_side(
-    inv: &Inventory,
-    kind: NodeKind,
-    role_arn: &str,
-    role_account: &Account,
-) -> IdentitySide {
-    identity_side_of(&identity_docs(inv, kind), role_arn, role_account)
-}
-
-/// The identity side of a principal whose documents are already gathered.
-pub(super) fn identity_side_of(
-    ids: &IdentityDocs,
-    role_arn: &str,
-    role_account: &Account,
-) -> IdentitySide {
-    let IdentityDocs { docs, complete } = ids;
-    // A statement iamlint cannot read whole (not known statically) may allow the role.
-    let mut maybe_allowed = false;
-    let complete = *complete;
-    let mut allowed = Vec::new();
-    let mut conditional = false;
-    let mut literal = false;
-    // A Deny under a condition iamlint does not evaluate, which may apply.
-    let mut maybe_denied = None;
-    for doc in docs {
-        let file = doc.origin.file();
-        let unresolved = !doc.unresolved.is_empty();
-        maybe_allowed |= unresolved && doc.has_unknown_statements();
-        for (si, stmt) in doc.statements.iter().enumerate() {
-            let part_unknown = |key: &str| unresolved && doc.has_unresolved(&stmt.path().key(key));
-            let action_unknown = part_unknown("Action") || part_unknown("NotAction");
-            if !stmt.covers_action(ASSUME_ROLE) && !action_unknown {
-                continue;
-            }
-            let effect_unknown = part_unknown("Effect");
-            if (action_unknown
-                || effect_unknown
-                || part_unknown("Resource")
-                || part_unknown("NotResource"))
-                && stmt.effect != Effect::Deny
-            {
-                maybe_allowed = true;
-            }
-            if !stmt.covers_action(ASSUME_ROLE) {
-                continue;
-            }
-            let Some(res) = &stmt.resource else { continue };
-            // One pass over the values (a hub's grants list a role in every account).
-            let named = res
-                .values
-                .iter()
-                .position(|p| resource_names(p, file, role_arn, role_account));
-            if named.is_some() == res.negated {
-                continue;
-            }
-            let at = match named {
-                Some(i) if !res.negated => Place::new(
-                    doc,
-                    si,
-                    PlaceKind::ResourceItem(u32::try_from(i).unwrap_or(u32::MAX)),
-                ),
-                _ => Place::new(doc, si, PlaceKind::Resource),
-            };
-            match stmt.effect {
-                Effect::Deny if stmt.conditions.is_empty() => return IdentitySide::Denied { at },
-                // A conditional Deny may or may not apply: no verdict either way.
-                Effect::Deny => {
-                    conditional = true;
-                    maybe_denied.get_or_insert(at);
-                }
-                Effect::Allow => {
-                    conditional |= !stmt.conditions.is_empty();
-                    literal |= !res.negated && res.values.iter().any(|p| p == role_arn);
-                    allowed.push(at);
-                }
-                Effect::Invalid => {}
-            }
-        }
-    }
-    if !allowed.is_empty() {
-        IdentitySide::Allowed {
-            at: allowed,
-            conditional,
-            literal,
-        }
-    } else if let Some(at) = maybe_denied {
-        IdentitySide::MaybeDenied { at }
-    } else if complete && !maybe_allowed {
-        IdentitySide::NotAllowed
-    } else {
-        IdentitySide::Unknown
-    }
-}
-
-/// Whether a Resource pattern of a policy in `file` covers a role's ARN. A template's
-/// `${AWS::AccountId}` stands for the template's own account only.
-fn resource_names(pattern: &str, file: FileId, role_arn: &str, role_account: &Account) -> bool {
-    if matches_resource(pattern, role_arn) {
-        return match role_account {
-            // A literal `${AWS::AccountId}` pattern only names roles of its own template.
-            Account::Template(f) => *f == file || has_wildcard(pattern),
-            _ => true,
-        };
-    }
-    false
-}
-
 /// Combines both sides (IAM-SEMANTICS §1).
 pub fn verdict(identity: &IdentitySide, trust: &TrustSide, same: Option<bool>) -> Verdict {
     match (identity, trust) {
@@ -544,4 +434,51 @@ pub fn verdict(identity: &IdentitySide, trust: &TrustSide, same: Option<bool>) -
             Verdict::MissingTrust
         }
     }
+}
+
+/// Whether a principal's identity side for every role it has no edge to is `NotAllowed`:
+/// its policies are all known, and every statement that may be about `sts:AssumeRole` is
+/// an `Allow` with nothing unresolved (which the graph followed to every role it names).
+pub fn is_plain(ids: &IdentityDocs) -> bool {
+    ids.complete
+        && ids.docs.iter().all(|doc| {
+            let unresolved = !doc.unresolved.is_empty();
+            !(unresolved && doc.has_unknown_statements())
+                && doc.statements.iter().all(|stmt| {
+                    let part_unknown =
+                        |key: &str| unresolved && doc.has_unresolved(&stmt.path().key(key));
+                    let action_unknown = part_unknown("Action") || part_unknown("NotAction");
+                    if !stmt.covers_action(ASSUME_ROLE) && !action_unknown {
+                        return true;
+                    }
+                    stmt.effect == Effect::Allow
+                        && !action_unknown
+                        && !part_unknown("Effect")
+                        && !part_unknown("Resource")
+                        && !part_unknown("NotResource")
+                })
+        })
+}
+
+/// Whether a trust judges every principal of a known account it does not name by ARN
+/// alike: each `AWS` value is `"*"`, an account (id, `:root`, a template's own), text that
+/// is no ARN, or an ARN of a literal account; none names a role session
+/// (`assumed-role/…`, which depends on the caller's role name), and none is an ARN in an
+/// account iamlint cannot compare (which may be the caller under another account).
+pub fn is_uniform_trust(trust: &PolicyDocument) -> bool {
+    trust
+        .statements
+        .iter()
+        .filter_map(|s| s.principal.as_ref())
+        .flat_map(|p| p.entries.iter())
+        .filter(|e| e.kind == PrincipalKind::Aws)
+        .flat_map(|e| e.values.iter())
+        .all(|v| {
+            !v.contains("assumed-role/")
+                && (v == "*"
+                    || is_account_id(v)
+                    || v.ends_with(":root")
+                    || ArnRef::parse(v).is_err_and(|_| !v.contains("${"))
+                    || ArnRef::parse(v).is_ok_and(|a| is_account_id(a.account)))
+        })
 }

@@ -30,7 +30,15 @@ impl Graph {
             from.is_none_or(|f| self.nodes.get(e.from).is_some_and(|n| n.arn == f))
                 && to.is_none_or(|t| self.nodes.get(e.to).is_some_and(|n| n.arn == t))
         };
-        let edges: Vec<&Edge> = self.edges.iter().filter(|e| keep_edge(e)).collect();
+        // The implied edges of wide grants are drawn like the listed ones.
+        let implied = self.implied_edges(inv);
+        let mut edges: Vec<&Edge> = self
+            .edges
+            .iter()
+            .chain(&implied)
+            .filter(|e| keep_edge(e))
+            .collect();
+        edges.sort_by_key(|e| (e.from, e.to));
         let mut used: BTreeSet<NodeIx> = BTreeSet::new();
         for e in &edges {
             used.insert(e.from);

@@ -1,11 +1,11 @@
 //! IAM204: a role a console identity can switch to has a path plus name longer than the
 //! 64 characters the console's switch-role form accepts (IAM-SEMANTICS §5, seed 002).
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 
 use super::{Context, Rule};
 use crate::finding::Finding;
-use crate::graph::{Console, Verdict};
+use crate::graph::{Console, NodeIx, Verdict};
 
 pub struct ConsoleRoleNameTooLong;
 
@@ -21,15 +21,39 @@ impl Rule for ConsoleRoleNameTooLong {
 
     fn check(&self, ctx: &Context, out: &mut Vec<Finding>) {
         let g = ctx.graph;
-        let mut done = BTreeSet::new();
+        let too_long = |r: NodeIx| {
+            g.role(ctx.inventory, r).is_some_and(|role| {
+                role.path.trim_start_matches('/').chars().count() + role.name.chars().count()
+                    > MAX_CONSOLE_ROLE_NAME
+            })
+        };
+        // Each role a console identity switches to over an edge that holds, with the first
+        // such identity: listed edges, then the implied edges of wide grants.
+        let mut first_from: BTreeMap<NodeIx, NodeIx> = BTreeMap::new();
+        let mut note = |r: NodeIx, p: NodeIx| {
+            first_from
+                .entry(r)
+                .and_modify(|f| *f = (*f).min(p))
+                .or_insert(p);
+        };
         for e in &g.edges {
-            if e.verdict != Verdict::Holds
-                || g.nodes[e.from].console == Console::No
-                || !done.insert(e.to)
-            {
-                continue;
+            if e.verdict == Verdict::Holds && g.nodes[e.from].console != Console::No {
+                note(e.to, e.from);
             }
-            let Some(role) = g.role(ctx.inventory, e.to) else {
+        }
+        for group in g.wide_groups() {
+            for &r in group.roles.iter().filter(|&&r| too_long(r)) {
+                let first = group.holders.iter().copied().find(|&h| {
+                    g.nodes[h].console != Console::No
+                        && g.implied_verdict(h, r) == Some(Verdict::Holds)
+                });
+                if let Some(h) = first {
+                    note(r, h);
+                }
+            }
+        }
+        for (r, from) in first_from {
+            let Some(role) = g.role(ctx.inventory, r) else {
                 continue;
             };
             // The console's roleName is the path without its leading slash, plus the name.
@@ -47,7 +71,7 @@ impl Rule for ConsoleRoleNameTooLong {
                     at.clone(),
                     format!(
                         "`{full}` is {len} characters, over the console's {MAX_CONSOLE_ROLE_NAME}; `{}` cannot switch to it in the console",
-                        g.nodes[e.from].label
+                        g.nodes[from].label
                     ),
                 )
                 .with_help("shorten the role's path or name to 64 characters or fewer")

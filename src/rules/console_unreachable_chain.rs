@@ -15,7 +15,9 @@ const ID: &str = "IAM201";
 
 /// Where an edge's two sides say so, as chain steps.
 fn hop_labels(g: &Graph, inv: &Inventory, from: NodeIx, to: NodeIx, out: &mut Vec<Label>) {
-    let Some(edge) = g.edge(from, to) else { return };
+    let Some(edge) = g.edge_between(inv, from, to) else {
+        return;
+    };
     let (a, b) = (&g.nodes[from].label, &g.nodes[to].label);
     if let IdentitySide::Allowed { at, .. } = &edge.identity {
         if let Some(loc) = at.first() {
@@ -57,10 +59,7 @@ impl Rule for ConsoleUnreachableChain {
             if node.console == Console::No {
                 continue;
             }
-            for (target, chain) in g.reachable(a) {
-                if chain.len() < 3 {
-                    continue;
-                }
+            for (target, chain) in g.chained(a) {
                 let direct = g.verdict_between(a, target);
                 if matches!(direct, Some(Verdict::Holds | Verdict::Uncertain)) {
                     continue;
@@ -81,7 +80,7 @@ impl Rule for ConsoleUnreachableChain {
                 .len()
                 .checked_sub(2)
                 .and_then(|i| chain.get(i))
-                .and_then(|&prev| g.edge(prev, target))
+                .and_then(|&prev| g.edge_between(inv, prev, target))
                 .and_then(|e| match &e.trust {
                     TrustSide::NamesPrincipal { at } | TrustSide::NamesAccount { at } => {
                         Some(at.location())

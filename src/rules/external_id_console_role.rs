@@ -28,7 +28,8 @@ impl Rule for ExternalIdConsoleRole {
                 continue;
             }
             // A grant that names the role is the sign it is meant for this identity; a
-            // wildcard grant says nothing about console use.
+            // wildcard grant says nothing about console use (nor do the implied edges of
+            // wide grants, which `edges` does not list).
             let IdentitySide::Allowed {
                 at: grants,
                 literal: true,

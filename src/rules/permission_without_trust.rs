@@ -21,7 +21,8 @@ impl Rule for PermissionWithoutTrust {
                 continue;
             }
             // Only grants that name this role exactly: a wildcard grant is not a claim
-            // that every matching role trusts the holder.
+            // that every matching role trusts the holder (so the implied edges of wide
+            // grants, which `edges` does not list, never matter here).
             let IdentitySide::Allowed {
                 at, literal: true, ..
             } = &e.identity

@@ -8,12 +8,12 @@ use rayon::prelude::*;
 use super::{Context, Rule};
 use crate::finding::Finding;
 use crate::graph::{
-    account_of_value, identity_docs, identity_side, same_account, trust_side, verdict,
-    IdentityDocs, NodeIx, TrustSide, Verdict, ASSUME_ROLE,
+    account_of_value, identity_docs, identity_side, is_plain, is_uniform_trust, same_account,
+    trust_side, verdict, NodeIx, TrustSide, Verdict, ASSUME_ROLE,
 };
-use crate::model::arn::{is_account_id, ArnRef};
+use crate::model::arn::is_account_id;
 use crate::model::inventory::{Account, Role, SourceFormat};
-use crate::model::policy::{Effect, PolicyDocument, PrincipalKind};
+use crate::model::policy::{Effect, PrincipalKind};
 
 pub struct TrustWithoutPermission;
 
@@ -268,6 +268,11 @@ impl<'a> AccountPrincipals<'a> {
         let Some(acct) = group.principals.first().and_then(|&p| account(p)) else {
             return false;
         };
+        // A holder of a wide grant that matches the role is allowed it (its implied edge,
+        // or its listed one, is never a missing grant).
+        if g.wide_groups_into(r).any(|w| w.has_holder_in(acct)) {
+            return true;
+        }
         // The principals of this account with an edge into the role, sorted.
         let mut with_edge: Vec<NodeIx> = Vec::new();
         for &e in self.incoming.get(r).map_or(&[][..], Vec::as_slice) {
@@ -297,51 +302,4 @@ impl<'a> AccountPrincipals<'a> {
             plain_without_edge.any(judge)
         }
     }
-}
-
-/// Whether a principal's identity side for every role it has no edge to is `NotAllowed`:
-/// its policies are all known, and every statement that may be about `sts:AssumeRole` is
-/// an `Allow` with nothing unresolved (which the graph followed to every role it names).
-fn is_plain(ids: &IdentityDocs) -> bool {
-    ids.complete
-        && ids.docs.iter().all(|doc| {
-            let unresolved = !doc.unresolved.is_empty();
-            !(unresolved && doc.has_unknown_statements())
-                && doc.statements.iter().all(|stmt| {
-                    let part_unknown =
-                        |key: &str| unresolved && doc.has_unresolved(&stmt.path().key(key));
-                    let action_unknown = part_unknown("Action") || part_unknown("NotAction");
-                    if !stmt.covers_action(ASSUME_ROLE) && !action_unknown {
-                        return true;
-                    }
-                    stmt.effect == Effect::Allow
-                        && !action_unknown
-                        && !part_unknown("Effect")
-                        && !part_unknown("Resource")
-                        && !part_unknown("NotResource")
-                })
-        })
-}
-
-/// Whether a trust judges every principal of a known account it does not name by ARN
-/// alike: each `AWS` value is `"*"`, an account (id, `:root`, a template's own), text that
-/// is no ARN, or an ARN of a literal account; none names a role session
-/// (`assumed-role/…`, which depends on the caller's role name), and none is an ARN in an
-/// account iamlint cannot compare (which may be the caller under another account).
-fn is_uniform_trust(trust: &PolicyDocument) -> bool {
-    trust
-        .statements
-        .iter()
-        .filter_map(|s| s.principal.as_ref())
-        .flat_map(|p| p.entries.iter())
-        .filter(|e| e.kind == PrincipalKind::Aws)
-        .flat_map(|e| e.values.iter())
-        .all(|v| {
-            !v.contains("assumed-role/")
-                && (v == "*"
-                    || is_account_id(v)
-                    || v.ends_with(":root")
-                    || ArnRef::parse(v).is_err_and(|_| !v.contains("${"))
-                    || ArnRef::parse(v).is_ok_and(|a| is_account_id(a.account)))
-        })
 }

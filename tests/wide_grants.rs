@@ -1,0 +1,159 @@
+//! A wildcard grant that matches many roles (`arn:aws:iam::*:role/spoke-*`, held by a hub's
+//! humans) pairs its holders with its roles as implied edges, not listed ones (issue 16):
+//! the rules that read the graph must see them as they saw listed edges. A console
+//! identity's chain through a role of the grant (IAM201), a console role name too long
+//! (IAM204) and a trust no grant answers (IAM104) are reported; the roles the grant
+//! answers are not.
+
+use std::path::Path;
+
+use iamlint::config::Config;
+use iamlint::rules::registry;
+use serde_json::{json, Value};
+
+const HUB: &str = "111111111111";
+const SPOKE: &str = "222222222222";
+/// More roles than a pattern's prefix may leave before it counts as wide (64).
+const SPOKES: usize = 80;
+const LONG: &str = "spoke-with-a-name-far-too-long-for-the-console-switch-role-form-x";
+
+fn policy(statements: Value) -> Value {
+    json!({"Version": "2012-10-17", "Statement": statements})
+}
+
+fn user(name: &str, console: bool, statement: Value) -> Value {
+    let mut u = json!({"Path": "/", "UserName": name, "Arn": format!("arn:aws:iam::{HUB}:user/{name}"),
+        "UserPolicyList": [{"PolicyName": "switch", "PolicyDocument": policy(json!([statement]))}],
+        "GroupList": [], "AttachedManagedPolicies": []});
+    if console {
+        u["LoginProfile"] = json!({"UserName": name, "CreateDate": "2026-01-01T00:00:00Z"});
+    }
+    u
+}
+
+fn role(account: &str, name: &str, principal: Value, policies: Value) -> Value {
+    json!({"Path": "/", "RoleName": name, "Arn": format!("arn:aws:iam::{account}:role/{name}"),
+        "AssumeRolePolicyDocument": policy(json!([
+            {"Effect": "Allow", "Principal": {"AWS": principal}, "Action": "sts:AssumeRole"}
+        ])),
+        "RolePolicyList": policies, "AttachedManagedPolicies": []})
+}
+
+fn dump(dir: &Path, name: &str, users: Vec<Value>, roles: Vec<Value>) {
+    let dump = json!({"UserDetailList": users, "GroupDetailList": [], "RoleDetailList": roles, "Policies": []});
+    std::fs::create_dir_all(dir.join(name)).expect("create folder");
+    std::fs::write(
+        dir.join(name).join("authorization-details.json"),
+        serde_json::to_string_pretty(&dump).expect("serialise"),
+    )
+    .expect("write dump");
+}
+
+fn write_org(dir: &Path) {
+    let pattern = "arn:aws:iam::*:role/spoke-*";
+    let grant = json!({"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": pattern});
+    let conditional = json!({"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": pattern,
+        "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}});
+    dump(
+        dir,
+        "hub",
+        vec![
+            user("alice", true, grant.clone()),
+            // A condition makes her edges uncertain: listed, never holding.
+            user("bob", true, conditional),
+            // No evidence of console use either way.
+            user("carol", false, grant),
+        ],
+        vec![],
+    );
+    let hub_root = json!(format!("arn:aws:iam::{HUB}:root"));
+    let mut roles: Vec<Value> = (0..SPOKES)
+        .map(|j| {
+            // Both spellings of the whole account.
+            let principal = if j % 2 == 0 {
+                hub_root.clone()
+            } else {
+                json!(HUB)
+            };
+            role(SPOKE, &format!("spoke-{j}"), principal, json!([]))
+        })
+        .collect();
+    roles.push(role(SPOKE, LONG, hub_root.clone(), json!([])));
+    // The next hop of a chain: the console cannot follow it.
+    roles.push(role(
+        SPOKE,
+        "spoke-jump",
+        hub_root.clone(),
+        json!([{"PolicyName": "on", "PolicyDocument": policy(json!([
+            {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": format!("arn:aws:iam::{SPOKE}:role/target")}
+        ]))}]),
+    ));
+    roles.push(role(
+        SPOKE,
+        "target",
+        json!(format!("arn:aws:iam::{SPOKE}:role/spoke-jump")),
+        json!([]),
+    ));
+    // A trust naming a session beside the account is judged per caller: listed edges.
+    roles.push(role(
+        SPOKE,
+        "spoke-session",
+        json!([
+            hub_root.clone(),
+            format!("arn:aws:sts::{HUB}:assumed-role/ci/build")
+        ]),
+        json!([]),
+    ));
+    // Trusts the hub, but the hub's grant does not match it.
+    roles.push(role(SPOKE, "orphan", hub_root, json!([])));
+    dump(dir, "spoke", vec![], roles);
+}
+
+fn messages(results: &[iamlint::report::Resolved], rule: &str) -> Vec<String> {
+    let mut m: Vec<String> = results
+        .iter()
+        .filter(|r| r.finding.rule == rule)
+        .map(|r| r.finding.message.clone())
+        .collect();
+    m.sort();
+    m
+}
+
+#[test]
+fn wide_grants_reach_the_rules_through_implied_edges() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write_org(dir.path());
+    let root = dir.path().to_path_buf();
+    let config = || Config {
+        root: root.clone(),
+        ..Config::default()
+    };
+    let scan = iamlint::scan(std::slice::from_ref(&root), config(), &[]).expect("scan runs");
+    let g = &scan.graph;
+    // alice and carol hold the pattern as a group; bob's condition lists his edges.
+    assert_eq!(g.wide_groups().len(), 1);
+    let implied = g.edge_count() - g.edges.len();
+    assert_eq!(
+        implied,
+        2 * (SPOKES + 2),
+        "alice's and carol's edges into spoke-*"
+    );
+    for e in g.implied_edges(&scan.inventory) {
+        assert_eq!(g.implied_verdict(e.from, e.to), Some(e.verdict));
+    }
+
+    let results =
+        iamlint::lint(std::slice::from_ref(&root), config(), registry()).expect("scan runs");
+    assert_eq!(
+        messages(&results, "IAM104"),
+        vec![format!("trust policy of `role/orphan` delegates to account `{HUB}`, but no user or role of that account is allowed to assume it")]
+    );
+    assert_eq!(
+        messages(&results, "IAM201"),
+        vec!["console identity `user/alice` (and 1 other console identity) reaches `role/target` only by chaining user/alice -> role/spoke-jump -> role/target: the console switches roles with the original identity and cannot chain".to_owned()]
+    );
+    assert_eq!(
+        messages(&results, "IAM204"),
+        vec![format!("`{LONG}` is {} characters, over the console's 64; `user/alice` cannot switch to it in the console", LONG.len())]
+    );
+}
