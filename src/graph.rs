@@ -20,13 +20,14 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::model::inventory::{Account, Inventory};
 use crate::model::location::Location;
-use crate::model::matching::{has_wildcard, matches_resource};
+use crate::model::matching::matches_resource;
 use crate::model::policy::{Effect, PolicyDocument, PrincipalKind};
 
 mod entry;
 mod evaluate;
 mod identity;
 mod implied;
+mod pairs;
 mod render;
 
 pub use entry::{entry_points, EntryPoint};
@@ -36,8 +37,9 @@ pub use evaluate::{
 };
 pub use identity::identity_side;
 use identity::PreparedIdentity;
-pub use implied::WideGroup;
-use implied::{is_simple_holder, may_judge_by_account, Implied};
+use implied::Implied;
+pub use implied::{LightEdge, WideGroup};
+use pairs::Pairs;
 pub use render::verdict_name;
 
 /// The action every edge is about.
@@ -56,9 +58,10 @@ pub enum NodeKind {
 }
 
 fn hash_arn(arn: &str) -> u64 {
-    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
-    // A fixed-key hasher: the index is rebuilt every run and never leaves the process.
-    BuildHasherDefault::<DefaultHasher>::default().hash_one(arn)
+    use std::hash::BuildHasher;
+    // A fixed seed: the index is rebuilt every run and never leaves the process, and ARNs
+    // made to collide only cost a binary search each (see `nodes_with_arn`).
+    foldhash::fast::FixedState::with_seed(0).hash_one(arn)
 }
 
 /// Whether a principal is someone who signs in to the console.
@@ -238,9 +241,10 @@ pub struct Graph {
     pub out: Vec<Vec<usize>>,
     /// Every node, sorted by ARN (then index).
     by_arn: Vec<NodeIx>,
-    /// Hash of an ARN -> position in `by_arn` of the first node with that hash: ARN
-    /// look-ups are one hash probe, without a map of copied ARNs (see `nodes_with_arn`).
-    arn_hashes: HashMap<u64, usize>,
+    /// Hash of an ARN -> the run of `by_arn` (start, length) of the nodes with the first
+    /// ARN of that hash: ARN look-ups are one hash probe and one comparison, without a map
+    /// of copied ARNs (see `nodes_with_arn`).
+    arn_hashes: HashMap<u64, (u32, u32)>,
     /// Index of the first role node.
     first_role: usize,
     /// Role nodes whose trust may admit callers it does not name (`"AWS": "*"`, a
@@ -385,8 +389,16 @@ impl Graph {
         by_arn
             .par_sort_by(|&a, &b| (g.nodes[a].arn.as_str(), a).cmp(&(g.nodes[b].arn.as_str(), b)));
         let mut arn_hashes = HashMap::with_capacity(by_arn.len());
-        for (pos, &n) in by_arn.iter().enumerate() {
-            arn_hashes.entry(hash_arn(&g.nodes[n].arn)).or_insert(pos);
+        let mut pos = 0;
+        for run in by_arn.chunk_by(|&a, &b| g.nodes[a].arn == g.nodes[b].arn) {
+            if let (Some(&n), Ok(start), Ok(len)) =
+                (run.first(), u32::try_from(pos), u32::try_from(run.len()))
+            {
+                arn_hashes
+                    .entry(hash_arn(&g.nodes[n].arn))
+                    .or_insert((start, len));
+            }
+            pos += run.len();
         }
         g.by_arn = by_arn;
         g.arn_hashes = arn_hashes;
@@ -410,94 +422,12 @@ impl Graph {
             .par_iter()
             .map(|n| identity_docs(inv, n.kind))
             .collect();
-        // Every pair either side mentions, found per principal in parallel, then sorted so
-        // edges are numbered the same whatever the thread count. A wildcard pattern whose
-        // literal prefix leaves many roles to try is put aside and matched once however many
-        // principals hold it: a group's policy reaches every member, and an organisation's
-        // hub gives each of its humans the same `arn:aws:iam::*:role/...` pattern, whose
-        // prefix narrows nothing.
         let g_ref = &g;
-        let found: Vec<(Vec<NodeIx>, Vec<&str>)> = docs_of
-            .par_iter()
-            .map(|docs| {
-                let (mut found, mut wide) = (Vec::new(), Vec::new());
-                g_ref.granted_roles(
-                    &docs.docs,
-                    &role_nodes,
-                    &roles_by_arn,
-                    &mut found,
-                    &mut wide,
-                );
-                (found, wide)
-            })
-            .collect();
-        let mut pairs: Vec<(NodeIx, NodeIx)> =
-            Vec::with_capacity(found.iter().map(|f| f.0.len()).sum());
-        let mut wide: Vec<(&str, NodeIx)> = Vec::new();
-        for (p, (roles, patterns)) in found.into_iter().enumerate() {
-            pairs.extend(roles.into_iter().map(|r| (p, r)));
-            wide.extend(patterns.into_iter().map(|pattern| (pattern, p)));
-        }
-        wide.par_sort_unstable();
-        // A wide grant's pairs are listed as edges only where the verdict may depend on
-        // which holder asks; the others form a group of implied edges (see `implied`).
-        let simple: Vec<bool> = if wide.is_empty() {
-            Vec::new()
-        } else {
-            docs_of
-                .par_iter()
-                .zip(&g.nodes)
-                .map(|(docs, n)| is_simple_holder(docs, is_plain(docs), n.arn_exact, &n.account))
-                .collect()
-        };
-        let by_account = |r: &NodeIx| g_ref.role(inv, *r).is_some_and(may_judge_by_account);
-        let (wide_pairs, groups): (Vec<Vec<Pair>>, Vec<Option<WideGroup>>) = wide
-            .par_chunk_by(|a, b| a.0 == b.0)
-            .map(|holders| {
-                let pattern = holders.first().map_or("", |h| h.0);
-                let roles = g_ref.roles_matching(pattern, &roles_by_arn);
-                let (grouped, listed): (Vec<NodeIx>, Vec<NodeIx>) =
-                    roles.iter().copied().partition(|r| by_account(r));
-                let (simple, other): (Vec<NodeIx>, Vec<NodeIx>) = holders
-                    .iter()
-                    .map(|&(_, p)| p)
-                    .partition(|&p| simple.get(p).copied().unwrap_or(false));
-                let mut pairs: Vec<(NodeIx, NodeIx)> = other
-                    .iter()
-                    .flat_map(|&p| roles.iter().map(move |&r| (p, r)))
-                    .collect();
-                pairs.extend(
-                    simple
-                        .iter()
-                        .flat_map(|&p| listed.iter().map(move |&r| (p, r))),
-                );
-                let group = (!simple.is_empty() && !grouped.is_empty())
-                    .then(|| WideGroup::new(simple, grouped));
-                (pairs, group)
-            })
-            .unzip();
-        pairs.extend(wide_pairs.into_iter().flatten());
-        let groups: Vec<WideGroup> = groups.into_iter().flatten().collect();
-        // Trust side: trusts name principals by ARN (accounts are covered by grants).
-        let trusted: Vec<(NodeIx, NodeIx)> = role_nodes
-            .par_iter()
-            .flat_map_iter(|&r| {
-                let trust = match g_ref.nodes[r].kind {
-                    NodeKind::Role(ri) => inv.roles.get(ri).and_then(|role| role.trust.as_ref()),
-                    NodeKind::User(_) => None,
-                };
-                trust
-                    .into_iter()
-                    .flat_map(|t| t.statements.iter())
-                    .filter_map(|stmt| stmt.principal.as_ref())
-                    .flat_map(|principal| principal.entries.iter())
-                    .filter(|e| e.kind == PrincipalKind::Aws)
-                    .flat_map(|e| e.values.iter())
-                    .flat_map(|value| g_ref.nodes_with_arn(value))
-                    .map(move |&p| (p, r))
-            })
-            .collect();
-        pairs.extend(trusted);
+        let Pairs {
+            listed: pairs,
+            light,
+            groups,
+        } = g.pairs(inv, &docs_of, &role_nodes, &roles_by_arn);
         // A trust that may admit callers it does not name (`"AWS": "*"`, a principal a
         // template left unresolved, a trust IAM would refuse) may admit every principal of
         // its own account, grant or no grant: such a role is marked, and its edges from
@@ -515,9 +445,7 @@ impl Graph {
                     .is_some_and(may_admit_unnamed)
             })
             .collect();
-        pairs.par_sort_unstable();
-        pairs.dedup();
-        // Both sides of every pair, in parallel: the bulk of the work. Trust sides are
+        // Both sides of every listed pair, in parallel: the bulk of the work. Trust sides are
         // worked out in role order, so the pairs of one role read its trust policy while it
         // is in cache (the heap is far larger than the cache); identity sides in principal
         // order, for the same reason with the principal's documents.
@@ -579,53 +507,13 @@ impl Graph {
         let g_ref = &g;
         g.implied = Implied::new(
             groups,
+            light,
+            g_ref.nodes.len(),
             |n| g_ref.nodes.get(n).and_then(|n| n.account.known()),
             |r| g_ref.role(inv, r),
             |r| g_ref.out.get(r).is_some_and(|o| !o.is_empty()),
         );
         g
-    }
-
-    /// The roles identity documents `docs` grant `sts:AssumeRole` on, by ARN or
-    /// pattern (with repeats; the caller sorts and deduplicates).
-    fn granted_roles<'d>(
-        &self,
-        docs: &[&'d Arc<PolicyDocument>],
-        role_nodes: &[NodeIx],
-        roles_by_arn: &[NodeIx],
-        found: &mut Vec<NodeIx>,
-        wide: &mut Vec<&'d str>,
-    ) {
-        for doc in docs {
-            for stmt in doc.allows(ASSUME_ROLE) {
-                let Some(res) = &stmt.resource else { continue };
-                if res.negated {
-                    found.extend_from_slice(role_nodes);
-                    continue;
-                }
-                for pattern in &res.values {
-                    if !has_wildcard(pattern) {
-                        for &r in self.nodes_with_arn(pattern) {
-                            if matches!(self.nodes[r].kind, NodeKind::Role(_)) {
-                                found.push(r);
-                            }
-                        }
-                        continue;
-                    }
-                    let (start, end) = self.prefix_range(pattern, roles_by_arn);
-                    if end - start > WIDE_PATTERN {
-                        wide.push(pattern);
-                        continue;
-                    }
-                    let roles = roles_by_arn.get(start..end).unwrap_or_default();
-                    found.extend(
-                        roles
-                            .iter()
-                            .filter(|&&r| matches_resource(pattern, &self.nodes[r].arn)),
-                    );
-                }
-            }
-        }
     }
 
     /// The positions in `roles_by_arn` of the roles whose ARN starts with a pattern's
@@ -650,7 +538,7 @@ impl Graph {
         roles_by_arn
             .get(start..end)
             .unwrap_or_default()
-            .iter()
+            .par_iter()
             .copied()
             .filter(|&r| matches_resource(pattern, &self.nodes[r].arn))
             .collect()
@@ -661,24 +549,27 @@ impl Graph {
     fn nodes_with_arn(&self, arn: &str) -> &[NodeIx] {
         // Every node's hash is in the map, so a miss means no node has the ARN. A hit on
         // another ARN (two ARNs with one 64-bit hash) falls back to a binary search.
-        let Some(&hit) = self.arn_hashes.get(&hash_arn(arn)) else {
+        let Some(&(start, len)) = self.arn_hashes.get(&hash_arn(arn)) else {
             return &[];
         };
-        let start = if self
+        let (start, len) = (start as usize, len as usize);
+        if self
             .by_arn
-            .get(hit)
+            .get(start)
             .is_some_and(|&n| self.nodes[n].arn == arn)
         {
-            hit
-        } else {
-            self.by_arn
-                .partition_point(|&n| self.nodes[n].arn.as_str() < arn)
-        };
+            return self.by_arn.get(start..start + len).unwrap_or_default();
+        }
+        let start = self
+            .by_arn
+            .partition_point(|&n| self.nodes[n].arn.as_str() < arn);
         let len = self
             .by_arn
             .get(start..)
             .unwrap_or_default()
-            .partition_point(|&n| self.nodes[n].arn == arn);
+            .iter()
+            .take_while(|&&n| self.nodes[n].arn == arn)
+            .count();
         self.by_arn.get(start..start + len).unwrap_or_default()
     }
 

@@ -1,9 +1,11 @@
 //! A wildcard grant that matches many roles (`arn:aws:iam::*:role/spoke-*`, held by a hub's
-//! humans) pairs its holders with its roles as implied edges, not listed ones (issue 16):
-//! the rules that read the graph must see them as they saw listed edges. A console
-//! identity's chain through a role of the grant (IAM201), a console role name too long
-//! (IAM204) and a trust no grant answers (IAM104) are reported; the roles the grant
-//! answers are not.
+//! humans) pairs its holders with its roles as implied edges, and so does a plain grant
+//! of a principal whose side is the same towards every role (issue 16): the rules that
+//! read the graph must see them as they saw listed edges. A console identity's chain
+//! through a role of the grant (IAM201), a console role name too long (IAM204), a trust no
+//! grant answers (IAM104), a literal grant the trust does not answer (IAM103) and a console
+//! grant of a role that requires an ExternalId (IAM202) are reported; the roles the grants
+//! answer are not.
 
 use std::path::Path;
 
@@ -63,6 +65,21 @@ fn write_org(dir: &Path) {
             user("bob", true, conditional),
             // No evidence of console use either way.
             user("carol", false, grant),
+            // Grants by ARN: light edges.
+            user(
+                "dave",
+                false,
+                json!({"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": [
+                    format!("arn:aws:iam::{SPOKE}:role/literal-only"),
+                    format!("arn:aws:iam::{SPOKE}:role/no-trust"),
+                    format!("arn:aws:iam::{SPOKE}:role/vendor"),
+                ]}),
+            ),
+            user(
+                "erin",
+                true,
+                json!({"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": format!("arn:aws:iam::{SPOKE}:role/vendor")}),
+            ),
         ],
         vec![],
     );
@@ -105,7 +122,14 @@ fn write_org(dir: &Path) {
         json!([]),
     ));
     // Trusts the hub, but the hub's grant does not match it.
-    roles.push(role(SPOKE, "orphan", hub_root, json!([])));
+    roles.push(role(SPOKE, "orphan", hub_root.clone(), json!([])));
+    // Granted to dave by ARN only.
+    roles.push(role(SPOKE, "literal-only", hub_root.clone(), json!([])));
+    roles.push(role(SPOKE, "no-trust", json!("333333333333"), json!([])));
+    let mut vendor = role(SPOKE, "vendor", hub_root, json!([]));
+    vendor["AssumeRolePolicyDocument"]["Statement"][0]["Condition"] =
+        json!({"StringEquals": {"sts:ExternalId": "xyz"}});
+    roles.push(vendor);
     dump(dir, "spoke", vec![], roles);
 }
 
@@ -135,9 +159,10 @@ fn wide_grants_reach_the_rules_through_implied_edges() {
     let implied = g.edge_count() - g.edges.len();
     assert_eq!(
         implied,
-        2 * (SPOKES + 2),
-        "alice's and carol's edges into spoke-*"
+        2 * (SPOKES + 2) + 4,
+        "alice's and carol's edges into spoke-*, dave's three and erin's one"
     );
+    assert_eq!(g.light_edges().len(), 4);
     for e in g.implied_edges(&scan.inventory) {
         assert_eq!(g.implied_verdict(e.from, e.to), Some(e.verdict));
     }
@@ -151,6 +176,14 @@ fn wide_grants_reach_the_rules_through_implied_edges() {
     assert_eq!(
         messages(&results, "IAM201"),
         vec!["console identity `user/alice` (and 1 other console identity) reaches `role/target` only by chaining user/alice -> role/spoke-jump -> role/target: the console switches roles with the original identity and cannot chain".to_owned()]
+    );
+    assert_eq!(
+        messages(&results, "IAM103"),
+        vec![format!("`user/dave` is allowed to assume `role/no-trust`, but the role's trust policy does not trust `arn:aws:iam::{HUB}:user/dave` or its account `{HUB}`")]
+    );
+    assert_eq!(
+        messages(&results, "IAM202"),
+        ["dave", "erin"].map(|u| format!("`role/vendor` requires `sts:ExternalId`, which the console cannot pass, yet console identity `user/{u}` is granted it")).to_vec()
     );
     assert_eq!(
         messages(&results, "IAM204"),

@@ -478,7 +478,9 @@ pub fn is_uniform_trust(trust: &PolicyDocument) -> bool {
                 && (v == "*"
                     || is_account_id(v)
                     || v.ends_with(":root")
-                    || ArnRef::parse(v).is_err_and(|_| !v.contains("${"))
-                    || ArnRef::parse(v).is_ok_and(|a| is_account_id(a.account)))
+                    || match ArnRef::parse(v) {
+                        Ok(a) => is_account_id(a.account),
+                        Err(_) => !v.contains("${"),
+                    })
         })
 }

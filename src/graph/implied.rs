@@ -1,35 +1,39 @@
-//! Implied edges of wide grants. A wildcard grant whose pattern matches many roles
-//! (`arn:aws:iam::*:role/*-from-hub` in an organisation's hub, `"Resource": "*"` on an
-//! admin role) pairs every principal that holds it with every role it matches: listed one
-//! by one, a hub of a thousand humans and a thousand accounts is millions of edges, where
-//! the input holds one pattern per human. Where such a pair's verdict cannot depend on
-//! which holder asks, the pairs are kept as a group instead, the holders and the roles,
-//! and each role's verdict is worked out once for every account its trust names and once
-//! for all the other accounts: linear in principals, roles and trusts.
+//! Implied edges: pairs kept without being judged one by one. Most pairs of an
+//! organisation are alike: a principal whose side is the same towards every role it is
+//! granted and a role whose trust judges callers by account, so the pair's verdict is the
+//! role's for the principal's account, worked out once per role and account. Such pairs
+//! are kept in two ways (see `pairs`):
+//! - a wildcard grant whose pattern matches many roles (`arn:aws:iam::*:role/*-from-hub`
+//!   in an organisation's hub, `"Resource": "*"` on an admin role) as a [`WideGroup`], its
+//!   holders and its roles: listed one by one, a hub of a thousand humans and a thousand
+//!   accounts is millions of pairs where the input holds one pattern per human;
+//! - any other grant as a [`LightEdge`]: two indexes and whether the grant names the role
+//!   exactly (a hub human's list of every account's role).
 //!
-//! A holder joins a group only when its side is the same towards every role of it
+//! A holder is kept so only when its side is the same towards every role it is granted
 //! ([`is_simple_holder`]): every identity policy known, every statement that may be about
-//! `sts:AssumeRole` an unconditional `Allow` with nothing unresolved, its ARN exact and its
-//! account known. Its identity side towards a role of the group is then `Allowed`, not
-//! conditional, and (the grant being a pattern) not literal. A role joins only when its
+//! `sts:AssumeRole` an unconditional `Allow` on a `Resource` with nothing unresolved, its
+//! ARN exact and its account known. Its identity side towards a role it is granted is then
+//! `Allowed`, not conditional. A role is kept so only when its account is known and its
 //! trust judges every caller of a known account that it does not name by ARN alike
-//! ([`is_uniform_trust`]). The group's other pairs are listed in `Graph::edges`, as is
-//! every pair something else names (a literal or narrow grant, a trust naming the
-//! principal): an implied edge is a pair of a group that `Graph::edges` does not list.
-//! Made into an [`Edge`] (`Graph::edge_between`), it is judged by the same code as a
-//! listed one, and a test requires that verdict to be the group's.
+//! ([`is_uniform_trust`]), and a pair only when that trust does not name the holder by ARN.
+//! Every other pair is listed in `Graph::edges` and judged in full. An implied edge made
+//! into an [`Edge`] (`Graph::edge_between`) is judged by the same code as a listed one, and
+//! a test requires that verdict to be the one kept for it.
 
 use std::borrow::Cow;
-use std::collections::BTreeSet;
 
+use foldhash::{HashMap, HashMapExt};
 use rayon::prelude::*;
 
 use super::{
     is_uniform_trust, trust_side, verdict, Edge, Graph, IdentityDocs, IdentitySide, NodeIx, Verdict,
 };
-use crate::model::arn::{is_account_id, ArnRef};
 use crate::model::inventory::{Account, Inventory, Role};
 use crate::model::policy::{PolicyDocument, PrincipalKind};
+
+/// An account id of a holder, numbered (see [`Accounts`]).
+type AccountIx = u32;
 
 /// One wide grant: the principals that hold it (each with the same side towards every
 /// role of it) and the roles it matches whose trust judges their callers by account.
@@ -39,9 +43,9 @@ pub struct WideGroup {
     pub holders: Vec<NodeIx>,
     /// Sorted node indexes.
     pub roles: Vec<NodeIx>,
-    /// The known accounts of the holders, sorted.
-    accounts: Vec<Box<str>>,
-    /// The roles that may lead on (they have edges of their own or hold a wide grant),
+    /// The holders' accounts, sorted.
+    accounts: Vec<AccountIx>,
+    /// The roles that may lead on (they have edges of their own or are granted roles),
     /// sorted: the only ones a chain can continue through.
     onward: Vec<NodeIx>,
 }
@@ -59,53 +63,82 @@ impl WideGroup {
             onward: Vec::new(),
         }
     }
+}
 
-    /// Whether a holder is of `account`.
-    pub fn has_holder_in(&self, account: &str) -> bool {
-        self.accounts
-            .binary_search_by(|a| (**a).cmp(account))
-            .is_ok()
+/// A pair a grant names, kept by its role's verdict for the holder's account.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LightEdge {
+    pub from: NodeIx,
+    pub to: NodeIx,
+    /// Whether a grant names the role's ARN exactly (not through a wildcard only).
+    pub literal: bool,
+}
+
+impl LightEdge {
+    pub(super) fn new(from: NodeIx, to: NodeIx, literal: bool) -> LightEdge {
+        LightEdge { from, to, literal }
     }
 }
 
-/// A role's verdict towards the holders of a wide grant, by the holder's account.
+/// The known accounts of the principals, numbered.
+#[derive(Debug, Default)]
+struct Accounts {
+    /// Each node's account, `AccountIx::MAX` when not known.
+    of_node: Vec<AccountIx>,
+    /// Account id -> number.
+    ids: HashMap<Box<str>, AccountIx>,
+}
+
+impl Accounts {
+    fn id(&self, account: &str) -> Option<AccountIx> {
+        self.ids.get(account).copied()
+    }
+
+    fn of(&self, n: NodeIx) -> Option<AccountIx> {
+        self.of_node
+            .get(n)
+            .copied()
+            .filter(|&a| a != AccountIx::MAX)
+    }
+}
+
+/// A role's verdicts towards the principals it is implied for, by their account.
 #[derive(Debug)]
 struct AccountVerdicts {
-    /// For a caller of a known account the trust does not name.
-    other: Verdict,
-    /// For a caller of each account the trust names, sorted.
-    named: Vec<(Box<str>, Verdict)>,
+    /// Sorted by account.
+    by_account: Vec<(AccountIx, Verdict)>,
 }
 
-impl AccountVerdicts {
-    fn of(&self, account: &str) -> Verdict {
-        self.named
-            .binary_search_by(|(a, _)| (**a).cmp(account))
-            .map_or(self.other, |i| self.named[i].1)
-    }
-}
-
-/// Every wide grant's group, and the indexes that answer for a pair.
+/// Every implied edge, and the indexes that answer for a pair.
 #[derive(Debug, Default)]
 pub(super) struct Implied {
     pub groups: Vec<WideGroup>,
+    /// Sorted by (from, to).
+    pub light: Vec<LightEdge>,
+    /// Positions in `light`, sorted by (to, from).
+    light_into: Vec<u32>,
     /// (holder, group), sorted.
     held: Vec<(NodeIx, u32)>,
     /// (role, group), sorted.
     into: Vec<(NodeIx, u32)>,
-    /// Each role of a group with its verdicts, sorted by role.
+    accounts: Accounts,
+    /// Each role of a group or light edge with its verdicts, sorted by role.
     verdicts: Vec<(NodeIx, AccountVerdicts)>,
+    /// Each node's position in `verdicts` (`u32::MAX` for none): a verdict is looked up for
+    /// every implied edge a rule reads.
+    verdicts_at: Vec<u32>,
 }
 
 /// A text no trust names, for the ARN of "some caller of this account": a role with a
 /// value containing it is not judged by group (see [`may_judge_by_account`]).
 const NOBODY: &str = "\u{1}iamlint-any-caller";
 
-/// Whether a principal's side is the same towards every role a wide grant of it matches
-/// and no other statement names: its policies are all known (`plain`), none of its
-/// statements that may be about `sts:AssumeRole` has a condition, its ARN is exact (a
-/// trust may name a principal known only by a grant under its real path) and its account
-/// known (a trust's account values compare with it).
+/// Whether a principal's side is the same towards every role it is granted, `Allowed` and
+/// not conditional: its policies are all known (`plain`), none of its statements about
+/// `sts:AssumeRole` has a condition or a `NotResource` (which grants every role but some,
+/// so the roles it pairs with are not all granted), its ARN is exact (a trust may name a
+/// principal known only by a grant under its real path) and its account known (a trust's
+/// account values compare with it).
 pub(super) fn is_simple_holder(
     ids: &IdentityDocs,
     plain: bool,
@@ -116,9 +149,10 @@ pub(super) fn is_simple_holder(
         && exact
         && account.known().is_some()
         && ids.docs.iter().all(|doc| {
-            doc.statements
-                .iter()
-                .all(|s| s.conditions.is_empty() || !s.covers_action(super::ASSUME_ROLE))
+            doc.statements.iter().all(|s| {
+                !s.covers_action(super::ASSUME_ROLE)
+                    || (s.conditions.is_empty() && s.resource.as_ref().is_none_or(|r| !r.negated))
+            })
         })
 }
 
@@ -140,22 +174,6 @@ fn aws_values(trust: &PolicyDocument) -> impl Iterator<Item = &String> {
         .flat_map(|e| e.values.iter())
 }
 
-/// The accounts a trust's values name: bare ids, and the account part of ARNs.
-fn named_accounts(trust: &PolicyDocument) -> BTreeSet<&str> {
-    aws_values(trust)
-        .filter_map(|v| {
-            if is_account_id(v) {
-                Some(v.as_str())
-            } else {
-                ArnRef::parse(v)
-                    .ok()
-                    .map(|a| a.account)
-                    .filter(|a| is_account_id(a))
-            }
-        })
-        .collect()
-}
-
 /// The verdict of an unconditional pattern grant held by "some caller of `account`"
 /// towards a role with this trust.
 fn verdict_for_account(role: &Role, account: &str) -> Verdict {
@@ -174,77 +192,130 @@ fn verdict_for_account(role: &Role, account: &str) -> Verdict {
 }
 
 impl Implied {
-    /// Indexes the groups: who holds which, which role is in which, each role's verdicts
-    /// (`role_of` gives a role node's inventory role), and the roles that lead on (those
-    /// with an edge of their own, `has_out`, or holding a group).
+    /// Indexes the implied edges: who holds which group, which role is in which, the
+    /// light edges into each role, each role's verdicts for the accounts it needs
+    /// (`account_of` gives a node's known account, `role_of` a role node's inventory
+    /// role), and the roles that lead on (`has_out`: an edge of their own).
     pub(super) fn new<'i>(
         mut groups: Vec<WideGroup>,
+        light: Vec<LightEdge>,
+        nodes: usize,
         account_of: impl Fn(NodeIx) -> Option<&'i str> + Sync,
         role_of: impl Fn(NodeIx) -> Option<&'i Role> + Sync,
         has_out: impl Fn(NodeIx) -> bool,
     ) -> Implied {
-        if groups.is_empty() {
+        if groups.is_empty() && light.is_empty() {
             return Implied::default();
         }
+        let mut ids: HashMap<Box<str>, AccountIx> = HashMap::new();
+        let of_node: Vec<AccountIx> = (0..nodes)
+            .map(|n| match account_of(n) {
+                Some(a) => match ids.get(a) {
+                    Some(&id) => id,
+                    None => {
+                        let id = AccountIx::try_from(ids.len()).unwrap_or(AccountIx::MAX);
+                        ids.insert(Box::from(a), id);
+                        id
+                    }
+                },
+                None => AccountIx::MAX,
+            })
+            .collect();
+        let accounts = Accounts { of_node, ids };
         let mut held = Vec::new();
         let mut into = Vec::new();
         for (gi, group) in groups.iter_mut().enumerate() {
             let gi = u32::try_from(gi).unwrap_or(u32::MAX);
             held.extend(group.holders.iter().map(|&h| (h, gi)));
             into.extend(group.roles.iter().map(|&r| (r, gi)));
-            let mut accounts: Vec<Box<str>> = group
+            let mut of: Vec<AccountIx> = group
                 .holders
                 .iter()
-                .filter_map(|&h| account_of(h))
-                .map(Box::from)
+                .filter_map(|&h| accounts.of(h))
                 .collect();
-            accounts.sort_unstable();
-            accounts.dedup();
-            group.accounts = accounts;
+            of.sort_unstable();
+            of.dedup();
+            group.accounts = of;
         }
         held.par_sort_unstable();
         into.par_sort_unstable();
-        let holds = |r: NodeIx| {
-            let at = held.partition_point(|&(h, _)| h < r);
-            held.get(at).is_some_and(|&(h, _)| h == r)
+        let leads_on = |r: NodeIx| {
+            has_out(r)
+                || held
+                    .get(held.partition_point(|&(h, _)| h < r))
+                    .is_some_and(|&(h, _)| h == r)
+                || light
+                    .get(light.partition_point(|e| e.from < r))
+                    .is_some_and(|e| e.from == r)
         };
         for group in &mut groups {
             group.onward = group
                 .roles
                 .iter()
                 .copied()
-                .filter(|&r| has_out(r) || holds(r))
+                .filter(|&r| leads_on(r))
                 .collect();
         }
-        let mut roles: Vec<NodeIx> = into.iter().map(|&(r, _)| r).collect();
-        roles.dedup();
-        let verdicts = roles
+        let mut light_into: Vec<u32> = (0..light.len())
+            .map(|i| u32::try_from(i).unwrap_or(u32::MAX))
+            .collect();
+        light_into.par_sort_unstable_by_key(|&i| light.get(i as usize).map(|e| (e.to, e.from)));
+        // Each role is judged once for each account it is implied for.
+        let mut needs: Vec<(NodeIx, AccountIx)> = light
             .par_iter()
-            .filter_map(|&r| {
+            .filter_map(|e| Some((e.to, accounts.of(e.from)?)))
+            .collect();
+        for &(r, g) in &into {
+            if let Some(group) = groups.get(g as usize) {
+                needs.extend(group.accounts.iter().map(|&a| (r, a)));
+            }
+        }
+        needs.par_sort_unstable();
+        needs.dedup();
+        let names: Vec<&str> = {
+            let mut names = vec![""; accounts.ids.len()];
+            for (name, &id) in &accounts.ids {
+                if let Some(slot) = names.get_mut(id as usize) {
+                    *slot = name;
+                }
+            }
+            names
+        };
+        let verdicts: Vec<(NodeIx, AccountVerdicts)> = needs
+            .par_chunk_by(|a, b| a.0 == b.0)
+            .filter_map(|run| {
+                let r = run.first()?.0;
                 let role = role_of(r)?;
-                let named = role
-                    .trust
-                    .as_deref()
-                    .map(named_accounts)
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|a| (Box::from(a), verdict_for_account(role, a)))
+                let by_account = run
+                    .iter()
+                    .map(|&(_, a)| {
+                        let name = names.get(a as usize).copied().unwrap_or("");
+                        (a, verdict_for_account(role, name))
+                    })
                     .collect();
-                // No real account id is empty: "another known account".
-                let other = verdict_for_account(role, "");
-                Some((r, AccountVerdicts { other, named }))
+                Some((r, AccountVerdicts { by_account }))
             })
             .collect();
+        let mut verdicts_at = vec![u32::MAX; nodes];
+        for (i, (r, _)) in verdicts.iter().enumerate() {
+            if let (Some(slot), Ok(i)) = (verdicts_at.get_mut(*r), u32::try_from(i)) {
+                *slot = i;
+            }
+        }
         Implied {
             groups,
+            light,
+            light_into,
             held,
             into,
+            accounts,
             verdicts,
+            verdicts_at,
         }
     }
 
     /// The groups `p` holds.
-    pub(super) fn held_by(&self, p: NodeIx) -> impl Iterator<Item = &WideGroup> {
+    fn held_by(&self, p: NodeIx) -> impl Iterator<Item = &WideGroup> {
         let start = self.held.partition_point(|&(h, _)| h < p);
         self.held
             .get(start..)
@@ -255,7 +326,7 @@ impl Implied {
     }
 
     /// The groups whose roles include `r`.
-    pub(super) fn containing(&self, r: NodeIx) -> impl Iterator<Item = &WideGroup> {
+    fn containing(&self, r: NodeIx) -> impl Iterator<Item = &WideGroup> {
         let start = self.into.partition_point(|&(x, _)| x < r);
         self.into
             .get(start..)
@@ -265,22 +336,62 @@ impl Implied {
             .filter_map(|&(_, g)| self.groups.get(g as usize))
     }
 
-    /// Whether some group pairs `p` with `r` (listed or not).
-    pub(super) fn pairs(&self, p: NodeIx, r: NodeIx) -> bool {
-        self.held_by(p).any(|g| g.roles.binary_search(&r).is_ok())
+    /// The light edges from `p`, sorted by role.
+    fn light_from(&self, p: NodeIx) -> &[LightEdge] {
+        let start = self.light.partition_point(|e| e.from < p);
+        let len = self
+            .light
+            .get(start..)
+            .unwrap_or_default()
+            .partition_point(|e| e.from == p);
+        self.light.get(start..start + len).unwrap_or_default()
     }
 
-    /// The verdict of a group's pair of a holder of `account` with role `r`.
-    pub(super) fn verdict(&self, r: NodeIx, account: &str) -> Verdict {
-        self.verdicts
-            .binary_search_by_key(&r, |(x, _)| *x)
-            .map_or(Verdict::Uncertain, |i| self.verdicts[i].1.of(account))
+    /// The light edges into `r`.
+    fn light_into(&self, r: NodeIx) -> impl Iterator<Item = &LightEdge> {
+        let at = |i: &u32| self.light.get(*i as usize);
+        let start = self
+            .light_into
+            .partition_point(|i| at(i).is_some_and(|e| e.to < r));
+        self.light_into
+            .get(start..)
+            .unwrap_or_default()
+            .iter()
+            .map_while(move |i| at(i).filter(|e| e.to == r))
+    }
+
+    /// Whether `p` → `r` is implied (a light edge, or a pair of a group, which `edges` may
+    /// list too).
+    fn pairs(&self, p: NodeIx, r: NodeIx) -> bool {
+        self.light_from(p)
+            .binary_search_by_key(&r, |e| e.to)
+            .is_ok()
+            || self.held_by(p).any(|g| g.roles.binary_search(&r).is_ok())
+    }
+
+    /// The verdict of an implied edge from `p` to role `r`.
+    fn verdict(&self, p: NodeIx, r: NodeIx) -> Verdict {
+        let at = self.verdicts_at.get(r).copied().unwrap_or(u32::MAX);
+        let (Some(account), Some((_, v))) = (self.accounts.of(p), self.verdicts.get(at as usize))
+        else {
+            return Verdict::Uncertain;
+        };
+        // Most roles are implied for the principals of one or two accounts.
+        let found = if v.by_account.len() <= 8 {
+            v.by_account.iter().find(|&&(a, _)| a == account)
+        } else {
+            v.by_account
+                .binary_search_by_key(&account, |&(a, _)| a)
+                .ok()
+                .and_then(|i| v.by_account.get(i))
+        };
+        found.map_or(Verdict::Uncertain, |&(_, v)| v)
     }
 
     /// The roles of a group `p` may switch to next in a chain: all of them, or only those
     /// that lead on (for the first switch of a chain, whose roles that lead nowhere are
     /// reached directly and so are never the end of a chain).
-    pub(super) fn roles_of(group: &WideGroup, only_onward: bool) -> &[NodeIx] {
+    fn roles_of(group: &WideGroup, only_onward: bool) -> &[NodeIx] {
         if only_onward {
             &group.onward
         } else {
@@ -290,14 +401,13 @@ impl Implied {
 }
 
 impl Graph {
-    /// The verdict of the implied edge P → R; None where `edges` lists P → R or no wide
-    /// grant pairs them.
+    /// The verdict of the implied edge P → R; None where `edges` lists P → R or nothing
+    /// implies it.
     pub fn implied_verdict(&self, p: NodeIx, r: NodeIx) -> Option<Verdict> {
         if !self.implied.pairs(p, r) || self.edge(p, r).is_some() {
             return None;
         }
-        let account = self.nodes.get(p)?.account.known()?;
-        Some(self.implied.verdict(r, account))
+        Some(self.implied.verdict(p, r))
     }
 
     /// The edge P → R, listed or implied (then judged in full, as a listed edge is).
@@ -316,28 +426,47 @@ impl Graph {
         &self.implied.groups
     }
 
-    /// The groups of wide grants that pair their holders with role `r`.
-    pub fn wide_groups_into(&self, r: NodeIx) -> impl Iterator<Item = &WideGroup> {
-        self.implied.containing(r)
+    /// The light edges (implied edges of grants that are not wide), sorted.
+    pub fn light_edges(&self) -> &[LightEdge] {
+        &self.implied.light
     }
 
-    /// The verdict of a wide grant's implied edge from a holder of `account` to role `r`.
-    pub fn wide_verdict(&self, r: NodeIx, account: &str) -> Verdict {
-        self.implied.verdict(r, account)
+    /// The verdict of a light edge.
+    pub fn light_verdict(&self, e: &LightEdge) -> Verdict {
+        self.implied.verdict(e.from, e.to)
     }
 
-    /// The roles of the implied edges of each holder, in node order: (holder, roles).
+    /// Whether a principal of `account` is granted role `r` by a grant whose edge is
+    /// implied (its identity side is then `Allowed`, so its verdict is never a missing
+    /// grant).
+    pub fn implied_grant_from(&self, account: &str, r: NodeIx) -> bool {
+        let Some(a) = self.implied.accounts.id(account) else {
+            return false;
+        };
+        self.implied
+            .containing(r)
+            .any(|g| g.accounts.binary_search(&a).is_ok())
+            || self
+                .implied
+                .light_into(r)
+                .any(|e| self.implied.accounts.of(e.from) == Some(a))
+    }
+
+    /// The roles of the implied edges of each principal, in node order: (principal,
+    /// roles).
     fn implied_targets(&self) -> Vec<(NodeIx, Vec<NodeIx>)> {
-        let mut holders: Vec<NodeIx> = self.implied.held.iter().map(|&(h, _)| h).collect();
-        holders.dedup();
-        holders
-            .par_iter()
+        let mut from: Vec<NodeIx> = self.implied.held.iter().map(|&(h, _)| h).collect();
+        from.extend(self.implied.light.iter().map(|e| e.from));
+        from.par_sort_unstable();
+        from.dedup();
+        from.par_iter()
             .map(|&h| {
                 let mut roles: Vec<NodeIx> = self
                     .implied
                     .held_by(h)
                     .flat_map(|g| g.roles.iter().copied())
                     .filter(|&r| self.edge(h, r).is_none())
+                    .chain(self.implied.light_from(h).iter().map(|e| e.to))
                     .collect();
                 roles.sort_unstable();
                 roles.dedup();
@@ -346,14 +475,29 @@ impl Graph {
             .collect()
     }
 
-    /// Every implied edge, judged in full: as many as the groups' pairs, for `iamlint
-    /// graph` and tests, never for a scan.
+    /// Every implied edge, judged in full: as many as the pairs, for `iamlint graph` and
+    /// tests, never for a scan.
     pub fn implied_edges(&self, inv: &Inventory) -> Vec<Edge> {
         self.implied_targets()
             .into_par_iter()
             .flat_map_iter(|(h, roles)| {
                 roles.into_iter().filter_map(move |r| self.judge(inv, h, r))
             })
+            .collect()
+    }
+
+    /// Light edges that pass `keep` (given each one's verdict), judged in full: for rules
+    /// that report on a few of them.
+    pub fn light_edges_judged(
+        &self,
+        inv: &Inventory,
+        keep: impl Fn(&LightEdge, Verdict) -> bool + Sync,
+    ) -> Vec<Edge> {
+        self.implied
+            .light
+            .par_iter()
+            .filter(|e| keep(e, self.light_verdict(e)))
+            .filter_map(|e| self.judge(inv, e.from, e.to))
             .collect()
     }
 
@@ -377,22 +521,21 @@ impl Graph {
                 out.push(edge.to);
             }
         }
-        let Some(account) = self.nodes.get(p).and_then(|n| n.account.known()) else {
-            return;
-        };
-        let listed = out.len();
+        for e in self.implied.light_from(p) {
+            if self.implied.verdict(p, e.to) == Verdict::Holds {
+                out.push(e.to);
+            }
+        }
         for group in self.implied.held_by(p) {
             for &r in Implied::roles_of(group, only_onward) {
-                if self.implied.verdict(r, account) == Verdict::Holds && self.edge(p, r).is_none() {
+                if self.implied.verdict(p, r) == Verdict::Holds && self.edge(p, r).is_none() {
                     out.push(r);
                 }
             }
         }
-        if out.len() > listed {
-            if let Some(tail) = out.get_mut(start..) {
-                tail.sort_unstable();
-            }
-            out.dedup();
+        if let Some(tail) = out.get_mut(start..) {
+            tail.sort_unstable();
         }
+        out.dedup();
     }
 }

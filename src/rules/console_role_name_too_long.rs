@@ -28,7 +28,7 @@ impl Rule for ConsoleRoleNameTooLong {
             })
         };
         // Each role a console identity switches to over an edge that holds, with the first
-        // such identity: listed edges, then the implied edges of wide grants.
+        // such identity: listed edges, then implied ones (light, and of wide grants).
         let mut first_from: BTreeMap<NodeIx, NodeIx> = BTreeMap::new();
         let mut note = |r: NodeIx, p: NodeIx| {
             first_from
@@ -38,6 +38,14 @@ impl Rule for ConsoleRoleNameTooLong {
         };
         for e in &g.edges {
             if e.verdict == Verdict::Holds && g.nodes[e.from].console != Console::No {
+                note(e.to, e.from);
+            }
+        }
+        for e in g.light_edges() {
+            if g.nodes[e.from].console != Console::No
+                && too_long(e.to)
+                && g.light_verdict(e) == Verdict::Holds
+            {
                 note(e.to, e.from);
             }
         }

@@ -19,7 +19,23 @@ impl Rule for ExternalIdConsoleRole {
 
     fn check(&self, ctx: &Context, out: &mut Vec<Finding>) {
         let g = ctx.graph;
-        for e in &g.edges {
+        // Implied edges of grants that name the role, judged in full where the role's
+        // trust may require an ExternalId (the pairs of wide grants are never literal).
+        let light = g.light_edges_judged(ctx.inventory, |e, v| {
+            e.literal
+                && v == Verdict::Holds
+                && g.nodes[e.from].console != Console::No
+                && g.role(ctx.inventory, e.to)
+                    .and_then(|r| r.trust.as_ref())
+                    .is_some_and(|t| {
+                        t.statements.iter().any(|s| {
+                            s.conditions
+                                .iter()
+                                .any(|c| c.key.eq_ignore_ascii_case("sts:ExternalId"))
+                        })
+                    })
+        });
+        for e in g.edges.iter().chain(&light) {
             let from = &g.nodes[e.from];
             if from.console == Console::No
                 || e.verdict != Verdict::Holds
@@ -28,8 +44,7 @@ impl Rule for ExternalIdConsoleRole {
                 continue;
             }
             // A grant that names the role is the sign it is meant for this identity; a
-            // wildcard grant says nothing about console use (nor do the implied edges of
-            // wide grants, which `edges` does not list).
+            // wildcard grant says nothing about console use.
             let IdentitySide::Allowed {
                 at: grants,
                 literal: true,

@@ -16,13 +16,17 @@ impl Rule for PermissionWithoutTrust {
 
     fn check(&self, ctx: &Context, out: &mut Vec<Finding>) {
         let g = ctx.graph;
-        for e in &g.edges {
+        // Implied edges of grants that name the role: judged in full here, the few that
+        // are missing a trust (the pairs of wide grants are never literal).
+        let light = g.light_edges_judged(ctx.inventory, |e, v| {
+            e.literal && v == Verdict::MissingTrust
+        });
+        for e in g.edges.iter().chain(&light) {
             if e.verdict != Verdict::MissingTrust {
                 continue;
             }
             // Only grants that name this role exactly: a wildcard grant is not a claim
-            // that every matching role trusts the holder (so the implied edges of wide
-            // grants, which `edges` does not list, never matter here).
+            // that every matching role trusts the holder.
             let IdentitySide::Allowed {
                 at, literal: true, ..
             } = &e.identity

@@ -76,7 +76,6 @@ fn check_trust(doc: &PolicyDocument, out: &mut Vec<Finding>) {
         let Some(principal) = stmt.principal.as_ref().filter(|p| !p.negated && !p.star) else {
             continue;
         };
-        let stmt_path = stmt.path();
         if stmt.effect != Effect::Allow
             || !stmt.covers_action(ASSUME_ROLE)
             || doc.has_unresolved_in(stmt, "Action")
@@ -92,7 +91,8 @@ fn check_trust(doc: &PolicyDocument, out: &mut Vec<Finding>) {
             let Some(service) = documented_service(pv.value) else {
                 continue;
             };
-            let path = pv.path(&stmt_path);
+            // Built only here: most trusts name no documented service.
+            let path = pv.path(&stmt.path());
             if doc.is_unresolved(&path) {
                 continue;
             }

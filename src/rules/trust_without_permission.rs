@@ -268,9 +268,10 @@ impl<'a> AccountPrincipals<'a> {
         let Some(acct) = group.principals.first().and_then(|&p| account(p)) else {
             return false;
         };
-        // A holder of a wide grant that matches the role is allowed it (its implied edge,
-        // or its listed one, is never a missing grant).
-        if g.wide_groups_into(r).any(|w| w.has_holder_in(acct)) {
+        // A principal whose grant's edge is implied is allowed the role: its identity side
+        // is `Allowed`, never a missing grant (and the plain principals below are judged as
+        // if they had no grant but the listed edges).
+        if g.implied_grant_from(acct, r) {
             return true;
         }
         // The principals of this account with an edge into the role, sorted.

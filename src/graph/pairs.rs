@@ -1,0 +1,202 @@
+//! Which pairs the graph has, and how each is kept. A pair P → R is one either side
+//! mentions: P's identity policies grant `sts:AssumeRole` on R (by ARN or pattern), or R's
+//! trust names P's ARN. Most pairs of an organisation are alike: a principal whose side
+//! is the same towards every role it is granted (a simple holder, see
+//! [`is_simple_holder`]) and a role whose trust judges callers by account; such a pair's
+//! verdict is its role's for the principal's account, and it is kept as a light edge (two
+//! indexes and a flag), or, for a wide pattern, as a group of holders and roles. Every
+//! other pair is listed, to be judged in full.
+
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use super::implied::{is_simple_holder, may_judge_by_account, LightEdge, WideGroup};
+use super::{is_plain, Graph, IdentityDocs, NodeIx, NodeKind, Pair, WIDE_PATTERN};
+use crate::model::inventory::Inventory;
+use crate::model::matching::{has_wildcard, matches_resource};
+use crate::model::policy::{PolicyDocument, PrincipalKind, ASSUME_ROLE};
+
+/// How a pair is mentioned.
+const GRANTED: u8 = 1;
+/// A grant names the role's ARN exactly.
+const LITERAL: u8 = 2;
+/// The role's trust names the principal's ARN.
+const TRUSTED: u8 = 4;
+
+/// A role a principal's grants name, with how (`GRANTED`, `LITERAL`).
+type Granted = (NodeIx, u8);
+/// A pair with how it is mentioned.
+type Mentioned = (NodeIx, NodeIx, u8);
+
+/// The pairs of the graph, each kept one way.
+pub(super) struct Pairs {
+    /// Judged in full, sorted.
+    pub listed: Vec<Pair>,
+    /// Judged by the role's verdict for the principal's account, sorted.
+    pub light: Vec<LightEdge>,
+    pub groups: Vec<WideGroup>,
+}
+
+impl Graph {
+    /// Every pair either side mentions, found per principal in parallel, then sorted so
+    /// edges are numbered the same whatever the thread count. A wildcard pattern whose
+    /// literal prefix leaves many roles to try is put aside and matched once however many
+    /// principals hold it: a group's policy reaches every member, and an organisation's
+    /// hub gives each of its humans the same `arn:aws:iam::*:role/...` pattern, whose
+    /// prefix narrows nothing.
+    pub(super) fn pairs(
+        &self,
+        inv: &Inventory,
+        docs_of: &[IdentityDocs],
+        role_nodes: &[NodeIx],
+        roles_by_arn: &[NodeIx],
+    ) -> Pairs {
+        let found: Vec<(Vec<Granted>, Vec<&str>)> = docs_of
+            .par_iter()
+            .map(|docs| {
+                let (mut found, mut wide) = (Vec::new(), Vec::new());
+                self.granted_roles(&docs.docs, role_nodes, roles_by_arn, &mut found, &mut wide);
+                (found, wide)
+            })
+            .collect();
+        let mut pairs: Vec<Mentioned> = Vec::with_capacity(found.iter().map(|f| f.0.len()).sum());
+        let mut wide: Vec<(&str, NodeIx)> = Vec::new();
+        for (p, (roles, patterns)) in found.into_iter().enumerate() {
+            pairs.extend(roles.into_iter().map(|(r, how)| (p, r, how)));
+            wide.extend(patterns.into_iter().map(|pattern| (pattern, p)));
+        }
+        let simple = |p: NodeIx| {
+            let (docs, n) = (&docs_of[p], &self.nodes[p]);
+            is_simple_holder(docs, is_plain(docs), n.arn_exact, &n.account)
+        };
+        // Roles whose pairs with simple holders are judged by account.
+        let by_account: Vec<bool> = self
+            .nodes
+            .par_iter()
+            .map(|n| match n.kind {
+                NodeKind::Role(ri) => inv
+                    .roles
+                    .get(ri)
+                    .is_some_and(|r| r.account.known().is_some() && may_judge_by_account(r)),
+                NodeKind::User(_) => false,
+            })
+            .collect();
+        let by_account = |r: &NodeIx| by_account.get(*r).copied().unwrap_or(false);
+        wide.par_sort_unstable();
+        let (wide_pairs, groups): (Vec<Vec<Mentioned>>, Vec<Option<WideGroup>>) = wide
+            .par_chunk_by(|a, b| a.0 == b.0)
+            .map(|holders| {
+                let pattern = holders.first().map_or("", |h| h.0);
+                // Few patterns, each of many roles: the roles are split in parallel.
+                let roles = self.roles_matching(pattern, roles_by_arn);
+                let (grouped, listed): (Vec<NodeIx>, Vec<NodeIx>) =
+                    roles.par_iter().copied().partition(by_account);
+                let (simple, other): (Vec<NodeIx>, Vec<NodeIx>) =
+                    holders.iter().map(|&(_, p)| p).partition(|&p| simple(p));
+                let mut pairs: Vec<Mentioned> = other
+                    .iter()
+                    .flat_map(|&p| roles.iter().map(move |&r| (p, r, GRANTED)))
+                    .collect();
+                pairs.extend(
+                    simple
+                        .iter()
+                        .flat_map(|&p| listed.iter().map(move |&r| (p, r, GRANTED))),
+                );
+                let group = (!simple.is_empty() && !grouped.is_empty())
+                    .then(|| WideGroup::new(simple, grouped));
+                (pairs, group)
+            })
+            .unzip();
+        pairs.extend(wide_pairs.into_iter().flatten());
+        pairs.extend(self.trusted(inv, role_nodes));
+        pairs.par_sort_unstable();
+        // Each principal's pairs, with how each is mentioned, kept one way or the other.
+        let (listed, light): (Vec<Vec<Pair>>, Vec<Vec<LightEdge>>) = pairs
+            .par_chunk_by(|a, b| a.0 == b.0)
+            .map(|run| {
+                let p = run.first().map_or(0, |x| x.0);
+                let simple = simple(p);
+                let (mut listed, mut light) = (Vec::new(), Vec::new());
+                for same in run.chunk_by(|a, b| a.1 == b.1) {
+                    let r = same.first().map_or(0, |x| x.1);
+                    let how = same.iter().fold(0, |how, x| how | x.2);
+                    // A trust that names the principal judges it apart from its account.
+                    if simple && how & TRUSTED == 0 && by_account(&r) {
+                        light.push(LightEdge::new(p, r, how & LITERAL != 0));
+                    } else {
+                        listed.push((p, r));
+                    }
+                }
+                (listed, light)
+            })
+            .unzip();
+        Pairs {
+            listed: listed.into_iter().flatten().collect(),
+            light: light.into_iter().flatten().collect(),
+            groups: groups.into_iter().flatten().collect(),
+        }
+    }
+
+    /// The pairs trusts name: principals by ARN (accounts are covered by grants).
+    fn trusted(&self, inv: &Inventory, role_nodes: &[NodeIx]) -> Vec<Mentioned> {
+        role_nodes
+            .par_iter()
+            .flat_map_iter(|&r| {
+                let trust = self.role(inv, r).and_then(|role| role.trust.as_ref());
+                trust
+                    .into_iter()
+                    .flat_map(|t| t.statements.iter())
+                    .filter_map(|stmt| stmt.principal.as_ref())
+                    .flat_map(|principal| principal.entries.iter())
+                    .filter(|e| e.kind == PrincipalKind::Aws)
+                    .flat_map(|e| e.values.iter())
+                    .flat_map(|value| self.nodes_with_arn(value))
+                    .map(move |&p| (p, r, TRUSTED))
+            })
+            .collect()
+    }
+
+    /// The roles identity documents `docs` grant `sts:AssumeRole` on, by ARN (`LITERAL`)
+    /// or pattern, with repeats; wide patterns are put aside in `wide`.
+    fn granted_roles<'d>(
+        &self,
+        docs: &[&'d Arc<PolicyDocument>],
+        role_nodes: &[NodeIx],
+        roles_by_arn: &[NodeIx],
+        found: &mut Vec<Granted>,
+        wide: &mut Vec<&'d str>,
+    ) {
+        for doc in docs {
+            for stmt in doc.allows(ASSUME_ROLE) {
+                let Some(res) = &stmt.resource else { continue };
+                if res.negated {
+                    found.extend(role_nodes.iter().map(|&r| (r, GRANTED)));
+                    continue;
+                }
+                for pattern in &res.values {
+                    if !has_wildcard(pattern) {
+                        for &r in self.nodes_with_arn(pattern) {
+                            if matches!(self.nodes[r].kind, NodeKind::Role(_)) {
+                                found.push((r, GRANTED | LITERAL));
+                            }
+                        }
+                        continue;
+                    }
+                    let (start, end) = self.prefix_range(pattern, roles_by_arn);
+                    if end - start > WIDE_PATTERN {
+                        wide.push(pattern);
+                        continue;
+                    }
+                    let roles = roles_by_arn.get(start..end).unwrap_or_default();
+                    found.extend(
+                        roles
+                            .iter()
+                            .filter(|&&r| matches_resource(pattern, &self.nodes[r].arn))
+                            .map(|&r| (r, GRANTED)),
+                    );
+                }
+            }
+        }
+    }
+}
