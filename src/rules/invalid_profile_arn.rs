@@ -3,7 +3,7 @@
 
 use super::{Context, Rule};
 use crate::finding::Finding;
-use crate::model::arn::{has_placeholder, is_account_id, Arn, IamArnProblem};
+use crate::model::arn::{has_placeholder, is_account_id, ArnRef, IamArnProblem};
 use crate::model::location::Spanned;
 
 pub struct InvalidProfileArn;
@@ -23,8 +23,8 @@ fn is_role_name(s: &str) -> bool {
 
 /// `v` parsed as a concrete IAM ARN of a 12-digit account, or what is wrong with it
 /// (`wildcard` says why a wildcard is wrong for this key).
-fn iam_arn(v: &str, wildcard: &str) -> Result<Arn, String> {
-    let arn = Arn::parse(v).map_err(|e| e.to_string())?;
+fn iam_arn<'a>(v: &'a str, wildcard: &str) -> Result<ArnRef<'a>, String> {
+    let arn = ArnRef::parse(v).map_err(|e| e.to_string())?;
     if has_wildcard(v) {
         return Err(wildcard.to_owned());
     }
@@ -39,7 +39,7 @@ fn iam_arn(v: &str, wildcard: &str) -> Result<Arn, String> {
     }
     // The IAM meaning every ARN is checked for (as IAM302 does); a missing name is said
     // below in the key's own words.
-    match arn.as_ref().iam_problem() {
+    match arn.iam_problem() {
         Some(p @ (IamArnProblem::Region(_) | IamArnProblem::UnknownType(_))) => Err(p.to_string()),
         _ => Ok(arn),
     }

@@ -44,13 +44,24 @@ pub fn file_kind(path: &Path) -> FileKind {
 /// like a secret (tool-specific keys such as `saml_password`), and `credential_process`,
 /// whose command line can embed credentials. Hiding a harmless value costs nothing.
 fn is_sensitive_key(key: &str) -> bool {
-    let key = key.to_ascii_lowercase();
-    SECRET_KEYS.contains(&key.as_str())
-        || key.contains("secret")
-        || key.contains("password")
-        || key.contains("passwd")
-        || (key.contains("token") && !key.ends_with("_file"))
-        || key == "credential_process"
+    // Without a lowercased copy: this runs for every line of every config file.
+    let bytes = key.as_bytes();
+    let has = |word: &str| {
+        bytes
+            .windows(word.len())
+            .any(|w| w.eq_ignore_ascii_case(word.as_bytes()))
+    };
+    let token_file = bytes
+        .len()
+        .checked_sub(5)
+        .and_then(|at| bytes.get(at..))
+        .is_some_and(|end| end.eq_ignore_ascii_case(b"_file"));
+    SECRET_KEYS.iter().any(|k| key.eq_ignore_ascii_case(k))
+        || has("secret")
+        || has("password")
+        || has("passwd")
+        || (has("token") && !token_file)
+        || key.eq_ignore_ascii_case("credential_process")
 }
 
 /// Loads one config or credentials file.
@@ -106,8 +117,8 @@ pub fn load_as(
             .iter()
             .any(|s| s.kind == SectionKind::Profile && s.name == "default");
     for section in &ini.sections {
-        let place = SecretPlace::Section(section.name.clone());
-        collect_secrets(&section.entries, &place, input.text, &at, &mut out);
+        let place = || SecretPlace::Section(section.name.clone());
+        collect_secrets(&section.entries, place, input.text, &at, &mut out);
         let is_profile = match section.kind {
             SectionKind::Default => !has_profile_default,
             SectionKind::Profile | SectionKind::Credentials => true,
@@ -140,10 +151,10 @@ pub fn load_as(
             .section
             .and_then(|i| ini.sections.get(i))
             .map(|s| s.name.clone());
-        let place = SecretPlace::StrayLine(section);
+        let place = || SecretPlace::StrayLine(section.clone());
         collect_secrets(
             std::slice::from_ref(&stray.entry),
-            &place,
+            place,
             input.text,
             &at,
             &mut out,
@@ -191,7 +202,7 @@ fn profile(section: &IniSection, at: &Spans, from_credentials: bool) -> Profile 
         sso: section
             .entries
             .iter()
-            .any(|e| e.key.to_ascii_lowercase().starts_with("sso_")),
+            .any(|e| e.key.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("sso_"))),
         has_static_keys: has("aws_access_key_id") || has("aws_secret_access_key"),
     }
 }
@@ -200,7 +211,7 @@ fn profile(section: &IniSection, at: &Spans, from_credentials: bool) -> Profile 
 /// and every sensitive value as a redaction.
 fn collect_secrets(
     entries: &[IniEntry],
-    place: &SecretPlace,
+    place: impl Fn() -> SecretPlace,
     text: &str,
     at: &Spans,
     out: &mut Contribution,
@@ -229,7 +240,7 @@ fn collect_secrets(
         if SECRET_KEYS.contains(&key.as_str()) {
             out.secrets.push(SecretKey {
                 key,
-                place: place.clone(),
+                place: place(),
                 key_at: at.loc(&entry.key_span),
                 value_at,
                 looks_real: !is_placeholder_credential(&entry.value),
