@@ -37,7 +37,7 @@ pub use evaluate::{
 };
 pub use identity::identity_side;
 use identity::PreparedIdentity;
-use implied::Implied;
+use implied::{may_judge_by_account, Implied};
 pub use implied::{LightEdge, WideGroup};
 use pairs::Pairs;
 pub use render::verdict_name;
@@ -339,14 +339,16 @@ pub fn is_console_role(name: &str, path: &str, trust: Option<&Arc<PolicyDocument
     }
     trust.is_some_and(|t| {
         t.statements.iter().any(|s| {
+            // The provider first: matching the action is the dearer test, and most trusts
+            // name no SAML provider.
             s.effect == Effect::Allow
-                && s.covers_action("sts:AssumeRoleWithSAML")
                 && s.principal.as_ref().is_some_and(|p| {
                     p.entries.iter().any(|e| {
                         e.kind == PrincipalKind::Federated
                             && e.values.iter().any(|v| v.contains(":saml-provider/"))
                     })
                 })
+                && s.covers_action("sts:AssumeRoleWithSAML")
         })
     })
 }
@@ -369,37 +371,47 @@ impl Graph {
             label: format!("user/{}", u.name),
             arn_exact: !u.path.is_empty(),
         });
-        let roles = inv.roles.par_iter().enumerate().map(|(i, r)| Node {
-            kind: NodeKind::Role(i),
-            arn: r.arn.clone(),
-            account: r.account.clone(),
-            console: if is_console_role(&r.name, &r.path, r.trust.as_ref()) {
-                Console::Yes
-            } else {
-                Console::No
-            },
-            label: format!("role/{}", r.name),
-            arn_exact: !r.path.is_empty(),
+        // A role's trust is read once here for both its console evidence and whether it
+        // judges callers by account (see `implied`): the trusts are scattered over the heap.
+        let roles = inv.roles.par_iter().enumerate().map(|(i, r)| {
+            let node = Node {
+                kind: NodeKind::Role(i),
+                arn: r.arn.clone(),
+                account: r.account.clone(),
+                console: if is_console_role(&r.name, &r.path, r.trust.as_ref()) {
+                    Console::Yes
+                } else {
+                    Console::No
+                },
+                label: format!("role/{}", r.name),
+                arn_exact: !r.path.is_empty(),
+            };
+            (node, r.account.known().is_some() && may_judge_by_account(r))
         });
-        let nodes: Vec<Node> = users.chain(roles).collect();
+        let (nodes, by_account): (Vec<Node>, Vec<bool>) =
+            users.map(|u| (u, false)).chain(roles).unzip();
         g.first_role = inv.users.len();
         g.out = vec![Vec::new(); nodes.len()];
         g.nodes = nodes;
-        let mut by_arn: Vec<NodeIx> = (0..g.nodes.len()).collect();
-        by_arn
-            .par_sort_by(|&a, &b| (g.nodes[a].arn.as_str(), a).cmp(&(g.nodes[b].arn.as_str(), b)));
-        let mut arn_hashes = HashMap::with_capacity(by_arn.len());
+        // Sorted by ARN: each comparison reads two ARNs, not two nodes and their ARNs.
+        let mut keyed: Vec<(&str, NodeIx)> = g
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.arn.as_str(), i))
+            .collect();
+        keyed.par_sort_unstable();
+        let mut arn_hashes = HashMap::with_capacity(keyed.len());
         let mut pos = 0;
-        for run in by_arn.chunk_by(|&a, &b| g.nodes[a].arn == g.nodes[b].arn) {
-            if let (Some(&n), Ok(start), Ok(len)) =
+        for run in keyed.chunk_by(|a, b| a.0 == b.0) {
+            if let (Some(&(arn, _)), Ok(start), Ok(len)) =
                 (run.first(), u32::try_from(pos), u32::try_from(run.len()))
             {
-                arn_hashes
-                    .entry(hash_arn(&g.nodes[n].arn))
-                    .or_insert((start, len));
+                arn_hashes.entry(hash_arn(arn)).or_insert((start, len));
             }
             pos += run.len();
         }
+        let by_arn: Vec<NodeIx> = keyed.into_iter().map(|(_, n)| n).collect();
         g.by_arn = by_arn;
         g.arn_hashes = arn_hashes;
         let role_nodes: Vec<NodeIx> = (0..g.nodes.len())
@@ -427,7 +439,7 @@ impl Graph {
             listed: pairs,
             light,
             groups,
-        } = g.pairs(inv, &docs_of, &role_nodes, &roles_by_arn);
+        } = g.pairs(inv, &docs_of, &by_account, &role_nodes, &roles_by_arn);
         // A trust that may admit callers it does not name (`"AWS": "*"`, a principal a
         // template left unresolved, a trust IAM would refuse) may admit every principal of
         // its own account, grant or no grant: such a role is marked, and its edges from

@@ -157,12 +157,16 @@ fn wide_grants_reach_the_rules_through_implied_edges() {
     // alice and carol hold the pattern as a group; bob's condition lists his edges.
     assert_eq!(g.wide_groups().len(), 1);
     let implied = g.edge_count() - g.edges.len();
+    // Light: alice's and carol's into spoke-session (a trust that names a session is
+    // judged per pair), dave's three, erin's one, spoke-jump's (its trust names it).
+    assert_eq!(g.light_edges().len(), 2 + 4 + 1);
     assert_eq!(
         implied,
-        2 * (SPOKES + 2) + 4,
-        "alice's and carol's edges into spoke-*, dave's three and erin's one"
+        2 * (SPOKES + 2) + 7,
+        "alice's and carol's edges into spoke-*, and the light ones"
     );
-    assert_eq!(g.light_edges().len(), 4);
+    // bob's conditional grant is listed, pair by pair.
+    assert_eq!(g.edges.len(), SPOKES + 3);
     for e in g.implied_edges(&scan.inventory) {
         assert_eq!(g.implied_verdict(e.from, e.to), Some(e.verdict));
     }

@@ -1,25 +1,27 @@
-//! Implied edges: pairs kept without being judged one by one. Most pairs of an
-//! organisation are alike: a principal whose side is the same towards every role it is
-//! granted and a role whose trust judges callers by account, so the pair's verdict is the
-//! role's for the principal's account, worked out once per role and account. Such pairs
-//! are kept in two ways (see `pairs`):
+//! Implied edges: pairs kept without being judged in full one by one. Most pairs of an
+//! organisation are a grant of a principal whose side is the same towards every role it is
+//! granted, so only the role's trust is left to judge; where that trust judges callers by
+//! account, the pair's verdict is the role's for the principal's account, worked out once
+//! per role and account. Such pairs are kept in two ways (see `pairs`):
 //! - a wildcard grant whose pattern matches many roles (`arn:aws:iam::*:role/*-from-hub`
 //!   in an organisation's hub, `"Resource": "*"` on an admin role) as a [`WideGroup`], its
 //!   holders and its roles: listed one by one, a hub of a thousand humans and a thousand
 //!   accounts is millions of pairs where the input holds one pattern per human;
-//! - any other grant as a [`LightEdge`]: two indexes and whether the grant names the role
-//!   exactly (a hub human's list of every account's role).
+//! - any other grant as a [`LightEdge`]: two indexes, whether the grant names the role
+//!   exactly (a hub human's list of every account's role), and the pair's own verdict where
+//!   the trust names the holder or does not judge callers by account.
 //!
 //! A holder is kept so only when its side is the same towards every role it is granted
 //! ([`is_simple_holder`]): every identity policy known, every statement that may be about
 //! `sts:AssumeRole` an unconditional `Allow` on a `Resource` with nothing unresolved, its
 //! ARN exact and its account known. Its identity side towards a role it is granted is then
-//! `Allowed`, not conditional. A role is kept so only when its account is known and its
-//! trust judges every caller of a known account that it does not name by ARN alike
-//! ([`is_uniform_trust`]), and a pair only when that trust does not name the holder by ARN.
-//! Every other pair is listed in `Graph::edges` and judged in full. An implied edge made
-//! into an [`Edge`] (`Graph::edge_between`) is judged by the same code as a listed one, and
-//! a test requires that verdict to be the one kept for it.
+//! `Allowed`, not conditional. A role is kept so only when its account is known (a
+//! template's literal `${AWS::AccountId}` ARN names only its own template's role); a group
+//! holds only roles whose trust judges every caller of a known account that it does not
+//! name by ARN alike ([`is_uniform_trust`]). Every other pair is listed in `Graph::edges`
+//! and judged in full. An implied edge made into an [`Edge`] (`Graph::edge_between`) is
+//! judged by the same code as a listed one, and a test requires that verdict to be the one
+//! kept for it.
 
 use std::borrow::Cow;
 
@@ -65,18 +67,27 @@ impl WideGroup {
     }
 }
 
-/// A pair a grant names, kept by its role's verdict for the holder's account.
+/// A pair a grant of a simple holder names: its identity side is `Allowed`, not
+/// conditional, and its verdict the role's for the holder's account unless it has its own.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct LightEdge {
     pub from: NodeIx,
     pub to: NodeIx,
     /// Whether a grant names the role's ARN exactly (not through a wildcard only).
     pub literal: bool,
+    /// The verdict, worked out for this pair: where the trust names the holder, or does not
+    /// judge callers by account.
+    own: Option<Verdict>,
 }
 
 impl LightEdge {
-    pub(super) fn new(from: NodeIx, to: NodeIx, literal: bool) -> LightEdge {
-        LightEdge { from, to, literal }
+    pub(super) fn new(from: NodeIx, to: NodeIx, literal: bool, own: Option<Verdict>) -> Self {
+        LightEdge {
+            from,
+            to,
+            literal,
+            own,
+        }
     }
 }
 
@@ -174,15 +185,44 @@ fn aws_values(trust: &PolicyDocument) -> impl Iterator<Item = &String> {
         .flat_map(|e| e.values.iter())
 }
 
-/// The verdict of an unconditional pattern grant held by "some caller of `account`"
-/// towards a role with this trust.
-fn verdict_for_account(role: &Role, account: &str) -> Verdict {
-    let caller = format!("arn:aws:iam::{account}:user/{NOBODY}");
-    let (side, _) = trust_side(
-        role.trust.as_ref(),
-        &caller,
-        &Account::Known(account.to_owned()),
-    );
+/// "Some caller of `account`": an ARN no trust names (see [`may_judge_by_account`]).
+fn caller_of(account: &str) -> (String, Account) {
+    (
+        format!("arn:aws:iam::{account}:user/{NOBODY}"),
+        Account::Known(account.to_owned()),
+    )
+}
+
+impl Graph {
+    /// The verdict of P → R where P is a simple holder granted R (`literal`: by ARN).
+    pub(super) fn granted_verdict(
+        &self,
+        inv: &Inventory,
+        p: NodeIx,
+        r: NodeIx,
+        literal: bool,
+    ) -> Verdict {
+        let (Some(from), Some(role)) = (self.nodes.get(p), self.role(inv, r)) else {
+            return Verdict::Uncertain;
+        };
+        let (trust, _) = super::trust_of_pair(from, role);
+        let granted = IdentitySide::Allowed {
+            at: Vec::new(),
+            conditional: false,
+            literal,
+        };
+        verdict(
+            &granted,
+            &trust,
+            super::same_account(&from.account, &role.account),
+        )
+    }
+}
+
+/// The verdict of an unconditional grant held by `caller` of `account` (see
+/// [`caller_of`]) towards a role with this trust.
+fn verdict_for_caller(role: &Role, caller: &str, account: &Account) -> Verdict {
+    let (side, _) = trust_side(role.trust.as_ref(), caller, account);
     let granted = IdentitySide::Allowed {
         at: Vec::new(),
         conditional: false,
@@ -207,20 +247,29 @@ impl Implied {
         if groups.is_empty() && light.is_empty() {
             return Implied::default();
         }
+        // The accounts of the principals that hold a group or a light edge, numbered.
         let mut ids: HashMap<Box<str>, AccountIx> = HashMap::new();
-        let of_node: Vec<AccountIx> = (0..nodes)
-            .map(|n| match account_of(n) {
-                Some(a) => match ids.get(a) {
-                    Some(&id) => id,
-                    None => {
-                        let id = AccountIx::try_from(ids.len()).unwrap_or(AccountIx::MAX);
-                        ids.insert(Box::from(a), id);
-                        id
-                    }
-                },
-                None => AccountIx::MAX,
-            })
-            .collect();
+        let mut of_node: Vec<AccountIx> = vec![AccountIx::MAX; nodes];
+        let principals = groups
+            .iter()
+            .flat_map(|g| g.holders.iter().copied())
+            .chain(light.iter().map(|e| e.from));
+        for n in principals {
+            let (Some(slot), Some(a)) = (of_node.get_mut(n), account_of(n)) else {
+                continue;
+            };
+            if *slot != AccountIx::MAX {
+                continue;
+            }
+            *slot = match ids.get(a) {
+                Some(&id) => id,
+                None => {
+                    let id = AccountIx::try_from(ids.len()).unwrap_or(AccountIx::MAX);
+                    ids.insert(Box::from(a), id);
+                    id
+                }
+            };
+        }
         let accounts = Accounts { of_node, ids };
         let mut held = Vec::new();
         let mut into = Vec::new();
@@ -263,6 +312,7 @@ impl Implied {
         // Each role is judged once for each account it is implied for.
         let mut needs: Vec<(NodeIx, AccountIx)> = light
             .par_iter()
+            .filter(|e| e.own.is_none())
             .filter_map(|e| Some((e.to, accounts.of(e.from)?)))
             .collect();
         for &(r, g) in &into {
@@ -272,14 +322,15 @@ impl Implied {
         }
         needs.par_sort_unstable();
         needs.dedup();
-        let names: Vec<&str> = {
-            let mut names = vec![""; accounts.ids.len()];
+        // "Some caller of this account", once per account.
+        let callers: Vec<(String, Account)> = {
+            let mut callers = vec![(String::new(), Account::Unknown); accounts.ids.len()];
             for (name, &id) in &accounts.ids {
-                if let Some(slot) = names.get_mut(id as usize) {
-                    *slot = name;
+                if let Some(slot) = callers.get_mut(id as usize) {
+                    *slot = caller_of(name);
                 }
             }
-            names
+            callers
         };
         let verdicts: Vec<(NodeIx, AccountVerdicts)> = needs
             .par_chunk_by(|a, b| a.0 == b.0)
@@ -288,9 +339,9 @@ impl Implied {
                 let role = role_of(r)?;
                 let by_account = run
                     .iter()
-                    .map(|&(_, a)| {
-                        let name = names.get(a as usize).copied().unwrap_or("");
-                        (a, verdict_for_account(role, name))
+                    .filter_map(|&(_, a)| {
+                        let (arn, account) = callers.get(a as usize)?;
+                        Some((a, verdict_for_caller(role, arn, account)))
                     })
                     .collect();
                 Some((r, AccountVerdicts { by_account }))
@@ -360,13 +411,32 @@ impl Implied {
             .map_while(move |i| at(i).filter(|e| e.to == r))
     }
 
+    /// The light edge `p` → `r`.
+    fn light_edge(&self, p: NodeIx, r: NodeIx) -> Option<&LightEdge> {
+        let from = self.light_from(p);
+        from.binary_search_by_key(&r, |e| e.to)
+            .ok()
+            .and_then(|i| from.get(i))
+    }
+
     /// Whether `p` → `r` is implied (a light edge, or a pair of a group, which `edges` may
     /// list too).
     fn pairs(&self, p: NodeIx, r: NodeIx) -> bool {
-        self.light_from(p)
-            .binary_search_by_key(&r, |e| e.to)
-            .is_ok()
+        self.light_edge(p, r).is_some()
             || self.held_by(p).any(|g| g.roles.binary_search(&r).is_ok())
+    }
+
+    /// The verdict of an implied pair: its light edge's, or its role's for the holder's
+    /// account.
+    fn pair_verdict(&self, p: NodeIx, r: NodeIx) -> Verdict {
+        match self.light_edge(p, r) {
+            Some(e) => self.light_verdict(e),
+            None => self.verdict(p, r),
+        }
+    }
+
+    fn light_verdict(&self, e: &LightEdge) -> Verdict {
+        e.own.unwrap_or_else(|| self.verdict(e.from, e.to))
     }
 
     /// The verdict of an implied edge from `p` to role `r`.
@@ -407,7 +477,7 @@ impl Graph {
         if !self.implied.pairs(p, r) || self.edge(p, r).is_some() {
             return None;
         }
-        Some(self.implied.verdict(p, r))
+        Some(self.implied.pair_verdict(p, r))
     }
 
     /// The edge P → R, listed or implied (then judged in full, as a listed edge is).
@@ -433,7 +503,7 @@ impl Graph {
 
     /// The verdict of a light edge.
     pub fn light_verdict(&self, e: &LightEdge) -> Verdict {
-        self.implied.verdict(e.from, e.to)
+        self.implied.light_verdict(e)
     }
 
     /// Whether a principal of `account` is granted role `r` by a grant whose edge is
@@ -522,13 +592,13 @@ impl Graph {
             }
         }
         for e in self.implied.light_from(p) {
-            if self.implied.verdict(p, e.to) == Verdict::Holds {
+            if self.implied.light_verdict(e) == Verdict::Holds {
                 out.push(e.to);
             }
         }
         for group in self.implied.held_by(p) {
             for &r in Implied::roles_of(group, only_onward) {
-                if self.implied.verdict(p, r) == Verdict::Holds && self.edge(p, r).is_none() {
+                if self.implied.pair_verdict(p, r) == Verdict::Holds && self.edge(p, r).is_none() {
                     out.push(r);
                 }
             }

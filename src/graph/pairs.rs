@@ -1,17 +1,19 @@
 //! Which pairs the graph has, and how each is kept. A pair P → R is one either side
 //! mentions: P's identity policies grant `sts:AssumeRole` on R (by ARN or pattern), or R's
-//! trust names P's ARN. Most pairs of an organisation are alike: a principal whose side
+//! trust names P's ARN. Most pairs of an organisation are a grant of a principal whose side
 //! is the same towards every role it is granted (a simple holder, see
-//! [`is_simple_holder`]) and a role whose trust judges callers by account; such a pair's
-//! verdict is its role's for the principal's account, and it is kept as a light edge (two
-//! indexes and a flag), or, for a wide pattern, as a group of holders and roles. Every
-//! other pair is listed, to be judged in full.
+//! [`is_simple_holder`]): its identity side is `Allowed`, so only the trust side is left to
+//! judge, and the pair is kept as a light edge (two indexes, a flag and a verdict) or, for
+//! a wide pattern, in a group of holders and roles. Where the role's trust judges callers by
+//! account, the verdict is the role's for the holder's account, worked out once per role
+//! and account; otherwise (the trust names the holder, or does not judge by account) the
+//! pair's own. Every other pair is listed, to be judged in full.
 
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use super::implied::{is_simple_holder, may_judge_by_account, LightEdge, WideGroup};
+use super::implied::{is_simple_holder, LightEdge, WideGroup};
 use super::{is_plain, Graph, IdentityDocs, NodeIx, NodeKind, Pair, WIDE_PATTERN};
 use crate::model::inventory::Inventory;
 use crate::model::matching::{has_wildcard, matches_resource};
@@ -23,6 +25,16 @@ const GRANTED: u8 = 1;
 const LITERAL: u8 = 2;
 /// The role's trust names the principal's ARN.
 const TRUSTED: u8 = 4;
+
+/// How a simple holder's grant of a role is kept.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum RoleClass {
+    Listed,
+    /// A light edge with its own verdict.
+    Own,
+    /// A light edge (or a wide group's pair) judged by the holder's account.
+    ByAccount,
+}
 
 /// A role a principal's grants name, with how (`GRANTED`, `LITERAL`).
 type Granted = (NodeIx, u8);
@@ -49,40 +61,46 @@ impl Graph {
         &self,
         inv: &Inventory,
         docs_of: &[IdentityDocs],
+        by_account: &[bool],
         role_nodes: &[NodeIx],
         roles_by_arn: &[NodeIx],
     ) -> Pairs {
-        let found: Vec<(Vec<Granted>, Vec<&str>)> = docs_of
+        // Each principal's grants, and whether it is a simple holder (worked out here for a
+        // principal with grants, while its documents are in cache).
+        let found: Vec<(Vec<Granted>, Vec<&str>, bool)> = docs_of
             .par_iter()
-            .map(|docs| {
+            .zip(&self.nodes)
+            .map(|(docs, n)| {
                 let (mut found, mut wide) = (Vec::new(), Vec::new());
                 self.granted_roles(&docs.docs, role_nodes, roles_by_arn, &mut found, &mut wide);
-                (found, wide)
+                let simple = !(found.is_empty() && wide.is_empty())
+                    && is_simple_holder(docs, is_plain(docs), n.arn_exact, &n.account);
+                (found, wide, simple)
             })
             .collect();
         let mut pairs: Vec<Mentioned> = Vec::with_capacity(found.iter().map(|f| f.0.len()).sum());
         let mut wide: Vec<(&str, NodeIx)> = Vec::new();
-        for (p, (roles, patterns)) in found.into_iter().enumerate() {
+        let mut simple = Vec::with_capacity(found.len());
+        for (p, (roles, patterns, is_simple)) in found.into_iter().enumerate() {
             pairs.extend(roles.into_iter().map(|(r, how)| (p, r, how)));
             wide.extend(patterns.into_iter().map(|pattern| (pattern, p)));
+            simple.push(is_simple);
         }
-        let simple = |p: NodeIx| {
-            let (docs, n) = (&docs_of[p], &self.nodes[p]);
-            is_simple_holder(docs, is_plain(docs), n.arn_exact, &n.account)
+        let simple = |p: NodeIx| simple.get(p).copied().unwrap_or(false);
+        // How a simple holder's grant of each role is kept: listed (a role of no known
+        // account: a template's literal `${AWS::AccountId}` ARN names only its own
+        // template's role), light with its own verdict, or light judged by account.
+        let class = |r: NodeIx| match self.nodes.get(r) {
+            Some(n) if matches!(n.kind, NodeKind::Role(_)) && n.account.known().is_some() => {
+                if by_account.get(r).copied().unwrap_or(false) {
+                    RoleClass::ByAccount
+                } else {
+                    RoleClass::Own
+                }
+            }
+            _ => RoleClass::Listed,
         };
-        // Roles whose pairs with simple holders are judged by account.
-        let by_account: Vec<bool> = self
-            .nodes
-            .par_iter()
-            .map(|n| match n.kind {
-                NodeKind::Role(ri) => inv
-                    .roles
-                    .get(ri)
-                    .is_some_and(|r| r.account.known().is_some() && may_judge_by_account(r)),
-                NodeKind::User(_) => false,
-            })
-            .collect();
-        let by_account = |r: &NodeIx| by_account.get(*r).copied().unwrap_or(false);
+        let by_account = |r: &NodeIx| class(*r) == RoleClass::ByAccount;
         wide.par_sort_unstable();
         let (wide_pairs, groups): (Vec<Vec<Mentioned>>, Vec<Option<WideGroup>>) = wide
             .par_chunk_by(|a, b| a.0 == b.0)
@@ -121,12 +139,16 @@ impl Graph {
                 for same in run.chunk_by(|a, b| a.1 == b.1) {
                     let r = same.first().map_or(0, |x| x.1);
                     let how = same.iter().fold(0, |how, x| how | x.2);
-                    // A trust that names the principal judges it apart from its account.
-                    if simple && how & TRUSTED == 0 && by_account(&r) {
-                        light.push(LightEdge::new(p, r, how & LITERAL != 0));
-                    } else {
+                    let class = class(r);
+                    if !simple || how & GRANTED == 0 || class == RoleClass::Listed {
                         listed.push((p, r));
+                        continue;
                     }
+                    let literal = how & LITERAL != 0;
+                    // A trust that names the principal judges it apart from its account.
+                    let own = (how & TRUSTED != 0 || class == RoleClass::Own)
+                        .then(|| self.granted_verdict(inv, p, r, literal));
+                    light.push(LightEdge::new(p, r, literal, own));
                 }
                 (listed, light)
             })

@@ -31,7 +31,7 @@ fn iam_arn<'a>(v: &'a str, wildcard: &str) -> Result<ArnRef<'a>, String> {
     if arn.service != "iam" {
         return Err(format!("names service `{}`, not `iam`", arn.service));
     }
-    if !is_account_id(&arn.account) {
+    if !is_account_id(arn.account) {
         return Err(format!(
             "has account `{}`, which is not a 12-digit account id",
             arn.account
@@ -127,9 +127,18 @@ impl Rule for InvalidProfileArn {
 
     fn check(&self, ctx: &Context, out: &mut Vec<Finding>) {
         // Each file's own values, once: merging config and credentials adds nothing here.
+        // A value is judged once however many profiles repeat it (one per region, per team).
+        let mut role_problems: foldhash::HashMap<&str, Option<String>> =
+            foldhash::HashMap::default();
+        let mut mfa_problems: foldhash::HashMap<&str, Option<String>> =
+            foldhash::HashMap::default();
         for p in &ctx.inventory.profiles {
             if let Some(role) = &p.role_arn {
-                if let Some(problem) = role_arn_problem(role.value.trim()) {
+                let value = role.value.trim();
+                let problem = role_problems
+                    .entry(value)
+                    .or_insert_with(|| role_arn_problem(value));
+                if let Some(problem) = problem.clone() {
                     push(
                         ctx,
                         out,
@@ -142,7 +151,11 @@ impl Rule for InvalidProfileArn {
                 }
             }
             if let Some(mfa) = &p.mfa_serial {
-                if let Some(problem) = mfa_serial_problem(mfa.value.trim()) {
+                let value = mfa.value.trim();
+                let problem = mfa_problems
+                    .entry(value)
+                    .or_insert_with(|| mfa_serial_problem(value));
+                if let Some(problem) = problem.clone() {
                     push(
                         ctx,
                         out,

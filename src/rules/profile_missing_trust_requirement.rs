@@ -4,8 +4,8 @@
 use super::{Context, Rule};
 use crate::finding::Finding;
 use crate::graph::{requirements_of, Requirements, ASSUME_ROLE};
-use crate::model::inventory::Profile;
-use crate::model::policy::{Effect, PrincipalKind};
+use crate::model::inventory::{Profile, Role};
+use crate::model::policy::{Effect, PolicyDocument, PrincipalKind};
 use crate::model::profile_set::ProfileSet;
 
 pub struct ProfileMissingTrustRequirement;
@@ -64,6 +64,25 @@ fn common_requirements(reqs: &[Requirements]) -> Option<Requirements> {
     })
 }
 
+/// What every statement of a trust that admits AWS principals requires in common, if
+/// anything.
+fn trust_requirements(trust: &PolicyDocument) -> Option<Requirements> {
+    let reqs: Vec<Requirements> = trust
+        .statements
+        .iter()
+        .filter(|s| {
+            s.effect == Effect::Allow
+                && s.covers_action(ASSUME_ROLE)
+                && s.principal.as_ref().is_some_and(|pr| {
+                    !pr.negated
+                        && (pr.star || pr.entries.iter().any(|e| e.kind == PrincipalKind::Aws))
+                })
+        })
+        .map(requirements_of)
+        .collect();
+    common_requirements(&reqs)
+}
+
 impl Rule for ProfileMissingTrustRequirement {
     fn id(&self) -> &'static str {
         ID
@@ -72,6 +91,10 @@ impl Rule for ProfileMissingTrustRequirement {
     fn check(&self, ctx: &Context, out: &mut Vec<Finding>) {
         let inv = ctx.inventory;
         let sets = inv.profile_sets();
+        // What each role's trust requires, worked out once: many profiles (one per region,
+        // per team) name the same role.
+        let mut required: foldhash::HashMap<*const Role, Option<Requirements>> =
+            foldhash::HashMap::default();
         for (set, p) in sets
             .iter()
             .flat_map(|set| set.profiles.iter().map(move |p| (set, p)))
@@ -83,21 +106,10 @@ impl Rule for ProfileMissingTrustRequirement {
                 continue;
             };
             let Some(trust) = &role.trust else { continue };
-            let reqs: Vec<Requirements> = trust
-                .statements
-                .iter()
-                .filter(|s| {
-                    s.effect == Effect::Allow
-                        && s.covers_action(ASSUME_ROLE)
-                        && s.principal.as_ref().is_some_and(|pr| {
-                            !pr.negated
-                                && (pr.star
-                                    || pr.entries.iter().any(|e| e.kind == PrincipalKind::Aws))
-                        })
-                })
-                .map(requirements_of)
-                .collect();
-            let Some(req) = common_requirements(&reqs) else {
+            let req = required
+                .entry(std::ptr::from_ref(role))
+                .or_insert_with(|| trust_requirements(trust));
+            let Some(req) = req.as_ref() else {
                 continue;
             };
             let target = format!("role/{}", role.name);

@@ -101,6 +101,7 @@ impl TrustWithoutPermission {
                     // A named principal: only its own edge matters, and only when this value
                     // is what decides the edge's trust side (not one under a condition
                     // iamlint does not evaluate while another statement names the account).
+                    // Not listed: a grant's implied edge, whose identity side is `Allowed`.
                     let Some(edge) = g.edge(p, r) else { continue };
                     if edge.verdict != Verdict::MissingPermission {
                         continue;

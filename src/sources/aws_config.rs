@@ -199,10 +199,11 @@ fn profile(section: &IniSection, at: &Spans, from_credentials: bool) -> Profile 
         role_session_name: get("role_session_name"),
         duration_seconds: get("duration_seconds"),
         sso_session: get("sso_session"),
-        sso: section
-            .entries
-            .iter()
-            .any(|e| e.key.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("sso_"))),
+        sso: section.entries.iter().any(|e| {
+            e.key
+                .get(..4)
+                .is_some_and(|p| p.eq_ignore_ascii_case("sso_"))
+        }),
         has_static_keys: has("aws_access_key_id") || has("aws_secret_access_key"),
     }
 }
