@@ -6,10 +6,11 @@
 //! single files. This module only groups and merges; it judges nothing.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::Path;
 use std::sync::Arc;
 
 use foldhash::{HashMap, HashMapExt};
+use rayon::prelude::*;
 
 use super::inventory::{ConfigSection, ConfigSectionKind, Inventory, Profile, SourceFormat};
 use super::location::FileId;
@@ -25,8 +26,21 @@ pub struct ProfileSet {
     pub profiles: Vec<Arc<Profile>>,
     /// `[sso-session]`, `[services]` and ignored sections of both files.
     pub sections: Vec<ConfigSection>,
-    /// Profile name -> index in `profiles`, so following chains stays linear.
-    by_name: HashMap<String, usize>,
+    /// Hash of a profile name -> index in `profiles` of the first profile with that hash,
+    /// so following chains stays linear without a copy of every name (see `index_of`).
+    by_name: HashMap<u64, usize>,
+    names: NameHasher,
+}
+
+/// Hashes profile names with this process's random seed: a config file cannot be written
+/// to make names collide (a collision costs a scan of the set).
+#[derive(Clone, Debug, Default)]
+struct NameHasher(foldhash::fast::RandomState);
+
+impl NameHasher {
+    fn hash(&self, name: &str) -> u64 {
+        std::hash::BuildHasher::hash_one(&self.0, name)
+    }
 }
 
 impl ProfileSet {
@@ -39,7 +53,12 @@ impl ProfileSet {
 
     /// The index in `profiles` of the profile of that name.
     pub fn index_of(&self, name: &str) -> Option<usize> {
-        self.by_name.get(name).copied()
+        let &i = self.by_name.get(&self.names.hash(name))?;
+        if self.profiles.get(i).is_some_and(|p| p.name == name) {
+            return Some(i);
+        }
+        // Another name with the same hash came first.
+        self.profiles.iter().position(|p| p.name == name)
     }
 
     /// Whether the config file declares `[sso-session NAME]`.
@@ -81,27 +100,27 @@ pub fn profile_sets(inv: &Inventory) -> Vec<ProfileSet> {
             sections(credentials),
         )
     };
-    let mut folders: BTreeMap<PathBuf, (Vec<FileId>, Vec<FileId>)> = BTreeMap::new();
+    let mut folders: BTreeMap<&Path, (Vec<FileId>, Vec<FileId>)> = BTreeMap::new();
     for f in &inv.files {
-        let folder = f.path.parent().map(PathBuf::from).unwrap_or_default();
+        let folder = || f.path.parent().unwrap_or(Path::new(""));
         match f.format {
-            SourceFormat::AwsConfig => folders.entry(folder).or_default().0.push(f.id),
-            SourceFormat::AwsCredentials => folders.entry(folder).or_default().1.push(f.id),
+            SourceFormat::AwsConfig => folders.entry(folder()).or_default().0.push(f.id),
+            SourceFormat::AwsCredentials => folders.entry(folder()).or_default().1.push(f.id),
             _ => {}
         }
     }
-    let mut sets = Vec::new();
-    for (_, (configs, creds)) in folders {
+    let mut pairs: Vec<(Option<FileId>, Option<FileId>)> = Vec::new();
+    for (configs, creds) in folders.values() {
         let first_creds = creds.first().copied();
-        for &config in &configs {
-            sets.push(build(Some(config), first_creds));
-        }
+        pairs.extend(configs.iter().map(|&config| (Some(config), first_creds)));
         // Credentials files that no config file was paired with.
         let skip = usize::from(!configs.is_empty());
-        for &c in creds.iter().skip(skip) {
-            sets.push(build(None, Some(c)));
-        }
+        pairs.extend(creds.iter().skip(skip).map(|&c| (None, Some(c))));
     }
+    let mut sets: Vec<ProfileSet> = pairs
+        .into_par_iter()
+        .map(|(config, credentials)| build(config, credentials))
+        .collect();
     sets.sort_by_key(|s| (s.config.or(s.credentials), s.credentials));
     sets
 }
@@ -114,17 +133,32 @@ fn build(
     config_sections: &[&ConfigSection],
     credentials_sections: &[&ConfigSection],
 ) -> ProfileSet {
-    let mut profiles: Vec<Arc<Profile>> = config_profiles.iter().map(|&p| Arc::clone(p)).collect();
-    let mut by_name: HashMap<String, usize> = HashMap::new();
-    for (i, p) in profiles.iter().enumerate() {
-        by_name.entry(p.name.clone()).or_insert(i);
+    let profiles: Vec<Arc<Profile>> = config_profiles.iter().map(|&p| Arc::clone(p)).collect();
+    let mut set = ProfileSet {
+        config,
+        credentials,
+        profiles,
+        sections: Vec::new(),
+        by_name: HashMap::new(),
+        names: NameHasher::default(),
+    };
+    for i in 0..set.profiles.len() {
+        if let Some(p) = set.profiles.get(i) {
+            set.by_name.entry(set.names.hash(&p.name)).or_insert(i);
+        }
     }
     for &cred in credentials_profiles {
-        match by_name.get(&cred.name).and_then(|&i| profiles.get_mut(i)) {
-            Some(p) => merge(Arc::make_mut(p), cred),
+        match set.index_of(&cred.name) {
+            Some(i) => {
+                if let Some(p) = set.profiles.get_mut(i) {
+                    merge(Arc::make_mut(p), cred);
+                }
+            }
             None => {
-                by_name.insert(cred.name.clone(), profiles.len());
-                profiles.push(Arc::clone(cred));
+                set.by_name
+                    .entry(set.names.hash(&cred.name))
+                    .or_insert(set.profiles.len());
+                set.profiles.push(Arc::clone(cred));
             }
         }
     }
@@ -135,13 +169,8 @@ fn build(
         .map(|&s| s.clone())
         .collect();
     sections.sort_by_key(|s| s.file);
-    ProfileSet {
-        config,
-        credentials,
-        profiles,
-        sections,
-        by_name,
-    }
+    set.sections = sections;
+    set
 }
 
 /// Adds a credentials-file profile's properties to the config-file profile of the same
@@ -179,7 +208,7 @@ mod tests {
         SourceFile {
             show_source: true,
             id,
-            path: PathBuf::from(path),
+            path: std::path::PathBuf::from(path),
             format,
         }
     }

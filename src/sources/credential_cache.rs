@@ -30,6 +30,12 @@ pub const CACHE_SECRET_KEYS: [&str; 6] = [
 
 /// Whether a path is in one of the cache folders (`…/.aws/cli/cache/`, `…/.aws/sso/cache/`).
 pub fn is_cache_path(path: &Path) -> bool {
+    // Most paths name no `.aws` folder: told without splitting them into components (this
+    // runs for every JSON file).
+    let bytes = path.as_os_str().as_encoded_bytes();
+    if !bytes.windows(4).any(|w| w.eq_ignore_ascii_case(b".aws")) {
+        return false;
+    }
     let parts: Vec<&str> = path
         .parent()
         .into_iter()
