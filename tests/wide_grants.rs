@@ -194,3 +194,59 @@ fn wide_grants_reach_the_rules_through_implied_edges() {
         vec![format!("`{LONG}` is {} characters, over the console's 64; `user/alice` cannot switch to it in the console", LONG.len())]
     );
 }
+
+/// One CI role per account holds `arn:aws:iam::*:role/deploy-*`, and every account's
+/// deploy roles trust their own account (one also trusts the next account): the group's
+/// holders are of many accounts, so each role is judged for the accounts its trust names
+/// and once for all the others, never once per account. Every implied edge must have the
+/// verdict its full judgment gives.
+#[test]
+fn a_wide_grant_held_in_many_accounts_is_judged_per_named_account() {
+    const ACCOUNTS: usize = 12;
+    const DEPLOYS: usize = 6;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let account = |k: usize| format!("3{k:011}");
+    for k in 0..ACCOUNTS {
+        let mut roles = vec![role(
+            &account(k),
+            "ci",
+            json!(format!("arn:aws:iam::{}:root", account(k))),
+            json!([{"PolicyName": "deploy", "PolicyDocument": policy(json!([
+                {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "arn:aws:iam::*:role/deploy-*"}
+            ]))}]),
+        )];
+        for j in 0..DEPLOYS {
+            let principal = if j == 0 {
+                json!([
+                    format!("arn:aws:iam::{}:root", account(k)),
+                    account((k + 1) % ACCOUNTS)
+                ])
+            } else {
+                json!(format!("arn:aws:iam::{}:root", account(k)))
+            };
+            roles.push(role(
+                &account(k),
+                &format!("deploy-{j}"),
+                principal,
+                json!([]),
+            ));
+        }
+        dump(dir.path(), &format!("a{k}"), vec![], roles);
+    }
+    let root = dir.path().to_path_buf();
+    let config = Config {
+        root: root.clone(),
+        ..Config::default()
+    };
+    let scan = iamlint::scan(std::slice::from_ref(&root), config, &[]).expect("scan runs");
+    let g = &scan.graph;
+    assert_eq!(g.wide_groups().len(), 1);
+    assert_eq!(g.edge_count(), ACCOUNTS * ACCOUNTS * DEPLOYS);
+    let mut holds = 0;
+    for e in g.implied_edges(&scan.inventory) {
+        assert_eq!(g.implied_verdict(e.from, e.to), Some(e.verdict));
+        holds += usize::from(e.verdict == iamlint::graph::Verdict::Holds);
+    }
+    // Each CI role reaches its own account's deploy roles, and the next account's first.
+    assert_eq!(holds, ACCOUNTS * (DEPLOYS + 1));
+}

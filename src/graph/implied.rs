@@ -31,6 +31,7 @@ use rayon::prelude::*;
 use super::{
     is_uniform_trust, trust_side, verdict, Edge, Graph, IdentityDocs, IdentitySide, NodeIx, Verdict,
 };
+use crate::model::arn::{is_account_id, ArnRef};
 use crate::model::inventory::{Account, Inventory, Role};
 use crate::model::policy::{PolicyDocument, PrincipalKind};
 
@@ -118,7 +119,17 @@ impl Accounts {
 struct AccountVerdicts {
     /// Sorted by account.
     by_account: Vec<(AccountIx, Verdict)>,
+    /// For a holder of any other known account, which the trust does not name (only for a
+    /// role of a group of holders of many accounts).
+    other: Option<Verdict>,
 }
+
+/// Holders' accounts a group may have before its roles are judged for the accounts their
+/// trusts name and once for every other (see `Implied::new`).
+const WIDE_ACCOUNTS: usize = 4;
+
+/// In a role's needs, "every account its trust does not name".
+const OTHERS: AccountIx = AccountIx::MAX;
 
 /// Every implied edge, and the indexes that answer for a pair.
 #[derive(Debug, Default)]
@@ -183,6 +194,21 @@ fn aws_values(trust: &PolicyDocument) -> impl Iterator<Item = &String> {
         .flat_map(|p| p.entries.iter())
         .filter(|e| e.kind == PrincipalKind::Aws)
         .flat_map(|e| e.values.iter())
+}
+
+/// The account ids a trust's values name: bare ids, and the account part of ARNs (what
+/// `trust_side` compares a caller's account with).
+fn named_accounts(trust: &PolicyDocument) -> impl Iterator<Item = &str> {
+    aws_values(trust).filter_map(|v| {
+        if is_account_id(v) {
+            Some(v.as_str())
+        } else {
+            ArnRef::parse(v)
+                .ok()
+                .map(|a| a.account)
+                .filter(|a| is_account_id(a))
+        }
+    })
 }
 
 /// "Some caller of `account`": an ARN no trust names (see [`may_judge_by_account`]).
@@ -309,7 +335,11 @@ impl Implied {
             .map(|i| u32::try_from(i).unwrap_or(u32::MAX))
             .collect();
         light_into.par_sort_unstable_by_key(|&i| light.get(i as usize).map(|e| (e.to, e.from)));
-        // Each role is judged once for each account it is implied for.
+        // Each role is judged once for each account it is implied for: the accounts of its
+        // light edges' holders, and of its groups' holders. A group of holders of many
+        // accounts (one CI role per account granted `arn:aws:iam::*:role/deploy`) would
+        // make that accounts x roles, so such a group asks instead for the accounts the
+        // role's trust names and one verdict for every other account (`WIDE_ACCOUNTS`).
         let mut needs: Vec<(NodeIx, AccountIx)> = light
             .par_iter()
             .filter(|e| e.own.is_none())
@@ -317,7 +347,11 @@ impl Implied {
             .collect();
         for &(r, g) in &into {
             if let Some(group) = groups.get(g as usize) {
-                needs.extend(group.accounts.iter().map(|&a| (r, a)));
+                if group.accounts.len() <= WIDE_ACCOUNTS {
+                    needs.extend(group.accounts.iter().map(|&a| (r, a)));
+                } else {
+                    needs.push((r, OTHERS));
+                }
             }
         }
         needs.par_sort_unstable();
@@ -337,14 +371,33 @@ impl Implied {
             .filter_map(|run| {
                 let r = run.first()?.0;
                 let role = role_of(r)?;
-                let by_account = run
-                    .iter()
-                    .filter_map(|&(_, a)| {
+                let mut wanted: Vec<AccountIx> = run.iter().map(|&(_, a)| a).collect();
+                let others = wanted.last() == Some(&OTHERS);
+                if others {
+                    wanted.pop();
+                    wanted.extend(
+                        role.trust
+                            .as_deref()
+                            .into_iter()
+                            .flat_map(named_accounts)
+                            .filter_map(|a| accounts.id(a)),
+                    );
+                    wanted.sort_unstable();
+                    wanted.dedup();
+                }
+                let by_account = wanted
+                    .into_iter()
+                    .filter_map(|a| {
                         let (arn, account) = callers.get(a as usize)?;
                         Some((a, verdict_for_caller(role, arn, account)))
                     })
                     .collect();
-                Some((r, AccountVerdicts { by_account }))
+                // No real account id is empty: "another known account".
+                let other = others.then(|| {
+                    let (arn, account) = caller_of("");
+                    verdict_for_caller(role, &arn, &account)
+                });
+                Some((r, AccountVerdicts { by_account, other }))
             })
             .collect();
         let mut verdicts_at = vec![u32::MAX; nodes];
@@ -455,7 +508,7 @@ impl Implied {
                 .ok()
                 .and_then(|i| v.by_account.get(i))
         };
-        found.map_or(Verdict::Uncertain, |&(_, v)| v)
+        found.map_or(v.other.unwrap_or(Verdict::Uncertain), |&(_, v)| v)
     }
 
     /// The roles of a group `p` may switch to next in a chain: all of them, or only those

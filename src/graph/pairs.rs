@@ -45,7 +45,7 @@ type Mentioned = (NodeIx, NodeIx, u8);
 pub(super) struct Pairs {
     /// Judged in full, sorted.
     pub listed: Vec<Pair>,
-    /// Judged by the role's verdict for the principal's account, sorted.
+    /// Simple holders' grants (identity side `Allowed`), sorted.
     pub light: Vec<LightEdge>,
     pub groups: Vec<WideGroup>,
 }
