@@ -466,6 +466,20 @@ pub fn is_plain(ids: &IdentityDocs) -> bool {
 /// (`assumed-role/…`, which depends on the caller's role name), and none is an ARN in an
 /// account iamlint cannot compare (which may be the caller under another account).
 pub fn is_uniform_trust(trust: &PolicyDocument) -> bool {
+    aws_values(trust).all(|v| {
+        !v.contains("assumed-role/")
+            && (v == "*"
+                || is_account_id(v)
+                || v.ends_with(":root")
+                || match ArnRef::parse(v) {
+                    Ok(a) => is_account_id(a.account),
+                    Err(_) => !v.contains("${"),
+                })
+    })
+}
+
+/// Every `AWS` principal value of a trust's statements, in order.
+pub(super) fn aws_values(trust: &PolicyDocument) -> impl Iterator<Item = &String> {
     trust
         .statements
         .iter()
@@ -473,14 +487,4 @@ pub fn is_uniform_trust(trust: &PolicyDocument) -> bool {
         .flat_map(|p| p.entries.iter())
         .filter(|e| e.kind == PrincipalKind::Aws)
         .flat_map(|e| e.values.iter())
-        .all(|v| {
-            !v.contains("assumed-role/")
-                && (v == "*"
-                    || is_account_id(v)
-                    || v.ends_with(":root")
-                    || match ArnRef::parse(v) {
-                        Ok(a) => is_account_id(a.account),
-                        Err(_) => !v.contains("${"),
-                    })
-        })
 }

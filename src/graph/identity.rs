@@ -28,7 +28,30 @@ pub(super) fn identity_side_of(
     role_arn: &str,
     role_account: &Account,
 ) -> IdentitySide {
-    let hits = about_assume_role(ids).filter_map(|(doc, si, stmt)| {
+    let hits = about_assume_role(ids)
+        .filter_map(|(doc, si, stmt)| Hit::scan(doc, si, stmt, role_arn, role_account));
+    decide(hits, ids.complete, may_allow_unseen(ids))
+}
+
+/// One statement about `sts:AssumeRole` with a `Resource`, and what it says of one role:
+/// the first value that names it, and whether a value is its ARN exactly.
+struct Hit<'d> {
+    doc: &'d Arc<PolicyDocument>,
+    si: usize,
+    stmt: &'d Statement,
+    named: Option<usize>,
+    literal: bool,
+}
+
+impl<'d> Hit<'d> {
+    /// What a statement's `Resource` values say of a role, each value looked at.
+    fn scan(
+        doc: &'d Arc<PolicyDocument>,
+        si: usize,
+        stmt: &'d Statement,
+        role_arn: &str,
+        role_account: &Account,
+    ) -> Option<Hit<'d>> {
         let res = stmt.resource.as_ref()?;
         let file = doc.origin.file();
         let named = res
@@ -43,18 +66,7 @@ pub(super) fn identity_side_of(
             named,
             literal,
         })
-    });
-    decide(hits, ids.complete, may_allow_unseen(ids))
-}
-
-/// One statement about `sts:AssumeRole` with a `Resource`, and what it says of one role:
-/// the first value that names it, and whether a value is its ARN exactly.
-struct Hit<'d> {
-    doc: &'d Arc<PolicyDocument>,
-    si: usize,
-    stmt: &'d Statement,
-    named: Option<usize>,
-    literal: bool,
+    }
 }
 
 /// Every statement of the documents that covers `sts:AssumeRole`, in order.
@@ -198,39 +210,40 @@ impl<'d> PreparedIdentity<'d> {
 
     /// The identity side towards one role, as [`identity_side_of`] gives it.
     pub(super) fn side(&self, role_arn: &str, role_account: &Account) -> IdentitySide {
-        let mut hits: Vec<(usize, Option<usize>, bool)> = Vec::new();
+        // (position in `stmts`, what the statement says of the role)
+        let mut hits: Vec<(usize, Hit)> = Vec::new();
         for &n in &self.scanned {
-            let Some((doc, _, stmt)) = self.stmts.get(n) else {
-                continue;
-            };
-            let Some(res) = &stmt.resource else { continue };
-            let file = doc.origin.file();
-            let named = res
-                .values
-                .iter()
-                .position(|p| resource_names(p, file, role_arn, role_account));
-            hits.push((n, named, res.values.iter().any(|p| p == role_arn)));
+            if let Some(hit) = self
+                .stmts
+                .get(n)
+                .and_then(|&(doc, si, stmt)| Hit::scan(doc, si, stmt, role_arn, role_account))
+            {
+                hits.push((n, hit));
+            }
         }
         for &(n, i) in self.literal.get(role_arn).into_iter().flatten() {
-            let Some((doc, _, _)) = self.stmts.get(n) else {
+            let Some(&(doc, si, stmt)) = self.stmts.get(n) else {
                 continue;
             };
             let named =
                 resource_names(role_arn, doc.origin.file(), role_arn, role_account).then_some(i);
-            hits.push((n, named, true));
+            hits.push((
+                n,
+                Hit {
+                    doc,
+                    si,
+                    stmt,
+                    named,
+                    literal: true,
+                },
+            ));
         }
-        hits.sort_unstable_by_key(|&(n, _, _)| n);
-        let hits = hits.into_iter().filter_map(|(n, named, literal)| {
-            let &(doc, si, stmt) = self.stmts.get(n)?;
-            Some(Hit {
-                doc,
-                si,
-                stmt,
-                named,
-                literal,
-            })
-        });
-        decide(hits, self.complete, self.maybe_allowed)
+        hits.sort_unstable_by_key(|&(n, _)| n);
+        decide(
+            hits.into_iter().map(|(_, hit)| hit),
+            self.complete,
+            self.maybe_allowed,
+        )
     }
 }
 

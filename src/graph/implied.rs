@@ -28,12 +28,13 @@ use std::borrow::Cow;
 use foldhash::{HashMap, HashMapExt};
 use rayon::prelude::*;
 
+use super::evaluate::aws_values;
 use super::{
     is_uniform_trust, trust_side, verdict, Edge, Graph, IdentityDocs, IdentitySide, NodeIx, Verdict,
 };
 use crate::model::arn::{is_account_id, ArnRef};
 use crate::model::inventory::{Account, Inventory, Role};
-use crate::model::policy::{PolicyDocument, PrincipalKind};
+use crate::model::policy::PolicyDocument;
 
 /// An account id of a holder, numbered (see [`Accounts`]).
 type AccountIx = u32;
@@ -184,16 +185,6 @@ pub(super) fn may_judge_by_account(role: &Role) -> bool {
     role.trust
         .as_deref()
         .is_none_or(|t| is_uniform_trust(t) && aws_values(t).all(|v| !v.contains(NOBODY)))
-}
-
-fn aws_values(trust: &PolicyDocument) -> impl Iterator<Item = &String> {
-    trust
-        .statements
-        .iter()
-        .filter_map(|s| s.principal.as_ref())
-        .flat_map(|p| p.entries.iter())
-        .filter(|e| e.kind == PrincipalKind::Aws)
-        .flat_map(|e| e.values.iter())
 }
 
 /// The account ids a trust's values name: bare ids, and the account part of ARNs (what
