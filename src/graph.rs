@@ -9,7 +9,12 @@
 //!
 //! Built once, in time linear in policies plus roles: roles are indexed by ARN (hashed
 //! and sorted), so literal grants and trusts are hash look-ups and a wildcard pattern scans
-//! only the roles whose ARN starts with its literal prefix.
+//! only the roles whose ARN starts with its literal prefix. Most pairs are not listed in
+//! [`Graph::edges`] but implied (`implied`: a simple holder's grant whose verdict is its
+//! role's for the holder's account, or its own; a wide pattern's holders and roles as one
+//! group), so an organisation whose humans each hold `arn:aws:iam::*:role/...` costs its
+//! humans plus its roles, not their product. [`Graph::verdict_between`],
+//! [`Graph::edge_between`] and the chain search answer for both.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
