@@ -592,10 +592,23 @@ impl Graph {
     /// Every implied edge, judged in full: as many as the pairs, for `iamlint graph` and
     /// tests, never for a scan.
     pub fn implied_edges(&self, inv: &Inventory) -> Vec<Edge> {
+        self.implied_edges_where(inv, |_, _| true)
+    }
+
+    /// The implied edges P → R for which `keep(P, R)`, judged in full (only those).
+    pub fn implied_edges_where(
+        &self,
+        inv: &Inventory,
+        keep: impl Fn(NodeIx, NodeIx) -> bool + Sync,
+    ) -> Vec<Edge> {
+        let keep = &keep;
         self.implied_targets()
             .into_par_iter()
             .flat_map_iter(|(h, roles)| {
-                roles.into_iter().filter_map(move |r| self.judge(inv, h, r))
+                roles
+                    .into_iter()
+                    .filter(move |&r| keep(h, r))
+                    .filter_map(move |r| self.judge(inv, h, r))
             })
             .collect()
     }

@@ -26,12 +26,13 @@ impl Graph {
         from: Option<&str>,
         to: Option<&str>,
     ) -> String {
-        let keep_edge = |e: &Edge| {
-            from.is_none_or(|f| self.nodes.get(e.from).is_some_and(|n| n.arn == f))
-                && to.is_none_or(|t| self.nodes.get(e.to).is_some_and(|n| n.arn == t))
+        let keep_pair = |p: NodeIx, r: NodeIx| {
+            from.is_none_or(|f| self.nodes.get(p).is_some_and(|n| n.arn == f))
+                && to.is_none_or(|t| self.nodes.get(r).is_some_and(|n| n.arn == t))
         };
-        // The implied edges of wide grants are drawn like the listed ones.
-        let implied = self.implied_edges(inv);
+        let keep_edge = |e: &Edge| keep_pair(e.from, e.to);
+        // Implied edges are drawn like the listed ones; only those kept are judged.
+        let implied = self.implied_edges_where(inv, keep_pair);
         let mut edges: Vec<&Edge> = self
             .edges
             .iter()
