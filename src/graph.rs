@@ -258,12 +258,12 @@ pub struct Graph {
     /// listed in `edges` (an organisation's `"*"` trusts times its principals would be
     /// millions), and [`Graph::verdict_between`] answers for them.
     open_roles: Vec<NodeIx>,
-    /// The groups of wide grants whose pairs are implied edges, not listed in `edges`.
+    /// The implied edges (light edges and wide grants' groups), not listed in `edges`.
     implied: Implied,
 }
 
 /// Roles a wildcard pattern's literal prefix may leave to try before the pattern is put
-/// aside and matched once for all its holders (see `Graph::build`).
+/// aside and matched once for all its holders (see `Graph::pairs`).
 const WIDE_PATTERN: usize = 64;
 
 /// A principal and a role.
@@ -377,7 +377,8 @@ impl Graph {
             arn_exact: !u.path.is_empty(),
         });
         // A role's trust is read once here for both its console evidence and whether it
-        // judges callers by account (see `implied`): the trusts are scattered over the heap.
+        // judges callers by account (`uniform`, see `implied`): the trusts are scattered
+        // over the heap.
         let roles = inv.roles.par_iter().enumerate().map(|(i, r)| {
             let node = Node {
                 kind: NodeKind::Role(i),
@@ -391,9 +392,9 @@ impl Graph {
                 label: format!("role/{}", r.name),
                 arn_exact: !r.path.is_empty(),
             };
-            (node, r.account.known().is_some() && may_judge_by_account(r))
+            (node, may_judge_by_account(r))
         });
-        let (nodes, by_account): (Vec<Node>, Vec<bool>) =
+        let (nodes, uniform): (Vec<Node>, Vec<bool>) =
             users.map(|u| (u, false)).chain(roles).unzip();
         g.first_role = inv.users.len();
         g.out = vec![Vec::new(); nodes.len()];
@@ -444,7 +445,7 @@ impl Graph {
             listed: pairs,
             light,
             groups,
-        } = g.pairs(inv, &docs_of, &by_account, &role_nodes, &roles_by_arn);
+        } = g.pairs(inv, &docs_of, &uniform, &role_nodes, &roles_by_arn);
         // A trust that may admit callers it does not name (`"AWS": "*"`, a principal a
         // template left unresolved, a trust IAM would refuse) may admit every principal of
         // its own account, grant or no grant: such a role is marked, and its edges from

@@ -30,7 +30,8 @@ use rayon::prelude::*;
 
 use super::evaluate::aws_values;
 use super::{
-    is_uniform_trust, trust_side, verdict, Edge, Graph, IdentityDocs, IdentitySide, NodeIx, Verdict,
+    is_plain, is_uniform_trust, trust_side, verdict, Edge, Graph, IdentityDocs, IdentitySide,
+    NodeIx, TrustSide, Verdict,
 };
 use crate::model::arn::{is_account_id, ArnRef};
 use crate::model::inventory::{Account, Inventory, Role};
@@ -162,15 +163,10 @@ const NOBODY: &str = "\u{1}iamlint-any-caller";
 /// so the roles it pairs with are not all granted), its ARN is exact (a trust may name a
 /// principal known only by a grant under its real path) and its account known (a trust's
 /// account values compare with it).
-pub(super) fn is_simple_holder(
-    ids: &IdentityDocs,
-    plain: bool,
-    exact: bool,
-    account: &Account,
-) -> bool {
-    plain
-        && exact
+pub(super) fn is_simple_holder(ids: &IdentityDocs, exact: bool, account: &Account) -> bool {
+    exact
         && account.known().is_some()
+        && is_plain(ids)
         && ids.docs.iter().all(|doc| {
             doc.statements.iter().all(|s| {
                 !s.covers_action(super::ASSUME_ROLE)
@@ -210,42 +206,39 @@ fn caller_of(account: &str) -> (String, Account) {
     )
 }
 
+/// The verdict of a pair whose identity side is an unconditional grant, given its trust
+/// side (neither whether the grant names the role exactly nor the accounts change it).
+fn granted_verdict(trust: &TrustSide) -> Verdict {
+    let granted = IdentitySide::Allowed {
+        at: Vec::new(),
+        conditional: false,
+        literal: false,
+    };
+    verdict(&granted, trust, None)
+}
+
 impl Graph {
-    /// The verdict of P → R where P is a simple holder granted R (`literal`: by ARN).
-    pub(super) fn granted_verdict(
-        &self,
-        inv: &Inventory,
-        p: NodeIx,
-        r: NodeIx,
-        literal: bool,
-    ) -> Verdict {
+    /// The verdict of P → R where P is a simple holder granted R.
+    pub(super) fn light_verdict_of(&self, inv: &Inventory, p: NodeIx, r: NodeIx) -> Verdict {
         let (Some(from), Some(role)) = (self.nodes.get(p), self.role(inv, r)) else {
             return Verdict::Uncertain;
         };
-        let (trust, _) = super::trust_of_pair(from, role);
-        let granted = IdentitySide::Allowed {
-            at: Vec::new(),
-            conditional: false,
-            literal,
-        };
-        verdict(
-            &granted,
-            &trust,
-            super::same_account(&from.account, &role.account),
-        )
+        granted_verdict(&super::trust_of_pair(from, role).0)
     }
 }
 
 /// The verdict of an unconditional grant held by `caller` of `account` (see
 /// [`caller_of`]) towards a role with this trust.
 fn verdict_for_caller(role: &Role, caller: &str, account: &Account) -> Verdict {
-    let (side, _) = trust_side(role.trust.as_ref(), caller, account);
-    let granted = IdentitySide::Allowed {
-        at: Vec::new(),
-        conditional: false,
-        literal: false,
-    };
-    verdict(&granted, &side, None)
+    granted_verdict(&trust_side(role.trust.as_ref(), caller, account).0)
+}
+
+/// The run of a list sorted by node (`key`) whose key is `n`.
+fn run_of<T>(list: &[T], n: NodeIx, key: impl Fn(&T) -> NodeIx) -> &[T] {
+    let start = list.partition_point(|x| key(x) < n);
+    let rest = list.get(start..).unwrap_or_default();
+    rest.get(..rest.partition_point(|x| key(x) == n))
+        .unwrap_or_default()
 }
 
 impl Implied {
@@ -307,12 +300,8 @@ impl Implied {
         into.par_sort_unstable();
         let leads_on = |r: NodeIx| {
             has_out(r)
-                || held
-                    .get(held.partition_point(|&(h, _)| h < r))
-                    .is_some_and(|&(h, _)| h == r)
-                || light
-                    .get(light.partition_point(|e| e.from < r))
-                    .is_some_and(|e| e.from == r)
+                || !run_of(&held, r, |&(h, _)| h).is_empty()
+                || !run_of(&light, r, |e| e.from).is_empty()
         };
         for group in &mut groups {
             group.onward = group
@@ -411,35 +400,21 @@ impl Implied {
 
     /// The groups `p` holds.
     fn held_by(&self, p: NodeIx) -> impl Iterator<Item = &WideGroup> {
-        let start = self.held.partition_point(|&(h, _)| h < p);
-        self.held
-            .get(start..)
-            .unwrap_or_default()
+        run_of(&self.held, p, |&(h, _)| h)
             .iter()
-            .take_while(move |&&(h, _)| h == p)
             .filter_map(|&(_, g)| self.groups.get(g as usize))
     }
 
     /// The groups whose roles include `r`.
     fn containing(&self, r: NodeIx) -> impl Iterator<Item = &WideGroup> {
-        let start = self.into.partition_point(|&(x, _)| x < r);
-        self.into
-            .get(start..)
-            .unwrap_or_default()
+        run_of(&self.into, r, |&(x, _)| x)
             .iter()
-            .take_while(move |&&(x, _)| x == r)
             .filter_map(|&(_, g)| self.groups.get(g as usize))
     }
 
     /// The light edges from `p`, sorted by role.
     fn light_from(&self, p: NodeIx) -> &[LightEdge] {
-        let start = self.light.partition_point(|e| e.from < p);
-        let len = self
-            .light
-            .get(start..)
-            .unwrap_or_default()
-            .partition_point(|e| e.from == p);
-        self.light.get(start..start + len).unwrap_or_default()
+        run_of(&self.light, p, |e| e.from)
     }
 
     /// The light edges into `r`.
@@ -490,16 +465,11 @@ impl Implied {
         else {
             return Verdict::Uncertain;
         };
-        // Most roles are implied for the principals of one or two accounts.
-        let found = if v.by_account.len() <= 8 {
-            v.by_account.iter().find(|&&(a, _)| a == account)
-        } else {
-            v.by_account
-                .binary_search_by_key(&account, |&(a, _)| a)
-                .ok()
-                .and_then(|i| v.by_account.get(i))
-        };
-        found.map_or(v.other.unwrap_or(Verdict::Uncertain), |&(_, v)| v)
+        v.by_account
+            .binary_search_by_key(&account, |&(a, _)| a)
+            .ok()
+            .and_then(|i| v.by_account.get(i))
+            .map_or(v.other.unwrap_or(Verdict::Uncertain), |&(_, v)| v)
     }
 
     /// The roles of a group `p` may switch to next in a chain: all of them, or only those

@@ -13,11 +13,12 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use super::evaluate::aws_values;
 use super::implied::{is_simple_holder, LightEdge, WideGroup};
-use super::{is_plain, Graph, IdentityDocs, NodeIx, NodeKind, Pair, WIDE_PATTERN};
+use super::{Graph, IdentityDocs, NodeIx, NodeKind, Pair, WIDE_PATTERN};
 use crate::model::inventory::Inventory;
 use crate::model::matching::{has_wildcard, matches_resource};
-use crate::model::policy::{PolicyDocument, PrincipalKind, ASSUME_ROLE};
+use crate::model::policy::{PolicyDocument, ASSUME_ROLE};
 
 /// How a pair is mentioned.
 const GRANTED: u8 = 1;
@@ -61,7 +62,7 @@ impl Graph {
         &self,
         inv: &Inventory,
         docs_of: &[IdentityDocs],
-        by_account: &[bool],
+        uniform: &[bool],
         role_nodes: &[NodeIx],
         roles_by_arn: &[NodeIx],
     ) -> Pairs {
@@ -74,7 +75,7 @@ impl Graph {
                 let (mut found, mut wide) = (Vec::new(), Vec::new());
                 self.granted_roles(&docs.docs, role_nodes, roles_by_arn, &mut found, &mut wide);
                 let simple = !(found.is_empty() && wide.is_empty())
-                    && is_simple_holder(docs, is_plain(docs), n.arn_exact, &n.account);
+                    && is_simple_holder(docs, n.arn_exact, &n.account);
                 (found, wide, simple)
             })
             .collect();
@@ -92,7 +93,7 @@ impl Graph {
         // template's role), light with its own verdict, or light judged by account.
         let class = |r: NodeIx| match self.nodes.get(r) {
             Some(n) if matches!(n.kind, NodeKind::Role(_)) && n.account.known().is_some() => {
-                if by_account.get(r).copied().unwrap_or(false) {
+                if uniform.get(r).copied().unwrap_or(false) {
                     RoleClass::ByAccount
                 } else {
                     RoleClass::Own
@@ -147,7 +148,7 @@ impl Graph {
                     let literal = how & LITERAL != 0;
                     // A trust that names the principal judges it apart from its account.
                     let own = (how & TRUSTED != 0 || class == RoleClass::Own)
-                        .then(|| self.granted_verdict(inv, p, r, literal));
+                        .then(|| self.light_verdict_of(inv, p, r));
                     light.push(LightEdge::new(p, r, literal, own));
                 }
                 (listed, light)
@@ -165,14 +166,10 @@ impl Graph {
         role_nodes
             .par_iter()
             .flat_map_iter(|&r| {
-                let trust = self.role(inv, r).and_then(|role| role.trust.as_ref());
+                let trust = self.role(inv, r).and_then(|role| role.trust.as_deref());
                 trust
                     .into_iter()
-                    .flat_map(|t| t.statements.iter())
-                    .filter_map(|stmt| stmt.principal.as_ref())
-                    .flat_map(|principal| principal.entries.iter())
-                    .filter(|e| e.kind == PrincipalKind::Aws)
-                    .flat_map(|e| e.values.iter())
+                    .flat_map(aws_values)
                     .flat_map(|value| self.nodes_with_arn(value))
                     .map(move |&p| (p, r, TRUSTED))
             })

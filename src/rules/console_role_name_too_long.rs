@@ -6,8 +6,14 @@ use std::collections::BTreeMap;
 use super::{Context, Rule};
 use crate::finding::Finding;
 use crate::graph::{Console, NodeIx, Verdict};
+use crate::model::inventory::Role;
 
 pub struct ConsoleRoleNameTooLong;
+
+/// The length of the console's roleName: the path without its leading slash, plus the name.
+fn console_name_len(role: &Role) -> usize {
+    role.path.trim_start_matches('/').chars().count() + role.name.chars().count()
+}
 
 const ID: &str = "IAM204";
 
@@ -22,10 +28,8 @@ impl Rule for ConsoleRoleNameTooLong {
     fn check(&self, ctx: &Context, out: &mut Vec<Finding>) {
         let g = ctx.graph;
         let too_long = |r: NodeIx| {
-            g.role(ctx.inventory, r).is_some_and(|role| {
-                role.path.trim_start_matches('/').chars().count() + role.name.chars().count()
-                    > MAX_CONSOLE_ROLE_NAME
-            })
+            g.role(ctx.inventory, r)
+                .is_some_and(|role| console_name_len(role) > MAX_CONSOLE_ROLE_NAME)
         };
         // Each role a console identity switches to over an edge that holds, with the first
         // such identity: listed edges, then implied ones (light, and of wide grants).
@@ -64,12 +68,11 @@ impl Rule for ConsoleRoleNameTooLong {
             let Some(role) = g.role(ctx.inventory, r) else {
                 continue;
             };
-            // The console's roleName is the path without its leading slash, plus the name.
-            let full = format!("{}{}", role.path.trim_start_matches('/'), role.name);
-            let len = full.chars().count();
+            let len = console_name_len(role);
             if len <= MAX_CONSOLE_ROLE_NAME {
                 continue;
             }
+            let full = format!("{}{}", role.path.trim_start_matches('/'), role.name);
             let Some(at) = role.defined_at.first() else {
                 continue;
             };
