@@ -77,18 +77,22 @@ fn write_dump(dir: &Path, users: usize, roles: usize) {
     .expect("write dump");
 }
 
+/// Every rule's findings over the tree at `root`.
+fn lint(root: &Path) -> Vec<iamlint::report::Resolved> {
+    let root = root.to_path_buf();
+    let config = Config {
+        root: root.clone(),
+        ..Config::default()
+    };
+    iamlint::lint(std::slice::from_ref(&root), config, registry()).expect("scan runs")
+}
+
 #[test]
 fn issue16_whole_account_trusts_are_judged_by_the_principals_that_decide() {
     let dir = tempfile::tempdir().expect("temp dir");
     let (users, roles) = (400, 60);
     write_dump(dir.path(), users, roles);
-    let root = dir.path().to_path_buf();
-    let config = Config {
-        root: root.clone(),
-        ..Config::default()
-    };
-    let results =
-        iamlint::lint(std::slice::from_ref(&root), config, registry()).expect("scan runs");
+    let results = lint(dir.path());
     let mut reported: Vec<String> = results
         .iter()
         .filter(|r| r.finding.rule == "IAM104")
@@ -112,13 +116,7 @@ fn issue16_whole_account_trusts_are_judged_by_the_principals_that_decide() {
         u["AttachedManagedPolicies"] = json!([]);
     }
     std::fs::write(&dump, value.to_string()).expect("write dump");
-    let root = dir.path().to_path_buf();
-    let config = Config {
-        root: root.clone(),
-        ..Config::default()
-    };
-    let results =
-        iamlint::lint(std::slice::from_ref(&root), config, registry()).expect("scan runs");
+    let results = lint(dir.path());
     let quiet = [roles - 1, roles - 2, roles - 4];
     let mut want: Vec<String> = (0..roles)
         .filter(|j| !quiet.contains(j))
