@@ -349,6 +349,48 @@ impl Contribution {
         self.named_grants.shrink_to_fit();
     }
 
+    /// Whether it holds nothing at all (most files of a monorepo): the scan keeps no
+    /// contribution for such a file. Spelled out field by field, so that a new field
+    /// cannot be forgotten here.
+    pub fn is_empty(&self) -> bool {
+        let Contribution {
+            documents,
+            roles,
+            users,
+            groups,
+            managed_policies,
+            profiles,
+            config_sections,
+            secrets,
+            redactions,
+            provider_chains,
+            switch_links,
+            findings,
+            hide_source,
+            memberships,
+            attachments,
+            named_grants,
+            unknown_values,
+        } = self;
+        documents.is_empty()
+            && roles.is_empty()
+            && users.is_empty()
+            && groups.is_empty()
+            && managed_policies.is_empty()
+            && profiles.is_empty()
+            && config_sections.is_empty()
+            && secrets.is_empty()
+            && redactions.is_empty()
+            && provider_chains.is_empty()
+            && switch_links.is_empty()
+            && findings.is_empty()
+            && !hide_source
+            && memberships.is_empty()
+            && attachments.is_empty()
+            && named_grants.is_empty()
+            && unknown_values.is_empty()
+    }
+
     /// Every policy document the file holds: standalone and entities' (a document placed
     /// on several entities comes once per place).
     pub fn documents_held(&self) -> impl Iterator<Item = &Arc<PolicyDocument>> {
