@@ -6,13 +6,14 @@ use foldhash::{HashMap, HashSet, HashSetExt};
 use serde_json::{Map, Value};
 
 use super::attrs::{Attrs, Field, Flavor};
+use super::hcl::places::PlaceTable;
 use super::hcl::value::{Node, Text, Val};
 use super::json::{is_module_ancestor, Resource};
 use super::references::{module_call_path, plan_target, split_instance, template_target, Target};
 use crate::finding::{Finding, Severity};
 use crate::model::arn::{is_account_id, Arn};
 use crate::model::inventory::{Account, Contribution, Group, ManagedPolicy, Role, User};
-use crate::model::location::{Anchor, DocOrigin, Location, MappedSpans, WholePlace};
+use crate::model::location::{Anchor, DocOrigin, FileId, Location, MappedSpans, WholePlace};
 use crate::model::named_grant::{EntityKind, NamedGrant};
 use crate::model::path::JsonPath;
 use crate::model::policy::{PolicyDocument, PolicyKind};
@@ -141,6 +142,10 @@ pub(super) struct Loader<'x> {
     pub(super) out: Contribution,
     /// `data.aws_caller_identity`: (module, account id, partition).
     identities: Vec<(String, String, String)>,
+    /// The place tables made of HCL documents' nodes, by node: a `json` of a policy
+    /// document data source given to many roles is tabled once and its documents share
+    /// it (and so still compare as placed alike).
+    place_tables: HashMap<*const Node, Arc<PlaceTable>>,
 }
 
 impl<'x> Loader<'x> {
@@ -151,7 +156,17 @@ impl<'x> Loader<'x> {
             input,
             out: Contribution::default(),
             identities: Vec::new(),
+            place_tables: HashMap::default(),
         }
+    }
+
+    /// The places of the document built from `node` (see [`Loader::place_tables`]). The
+    /// nodes outlive the loader: the pointers are not reused while it lives.
+    fn place_table(&mut self, node: &Arc<Node>, file: FileId) -> Arc<PlaceTable> {
+        self.place_tables
+            .entry(Arc::as_ptr(node))
+            .or_insert_with(|| Arc::new(PlaceTable::new(node, file)))
+            .clone()
     }
 
     pub(super) fn loc(&self, path: &JsonPath) -> Location {
@@ -339,7 +354,7 @@ impl<'x> Loader<'x> {
                             },
                             _ => DocOrigin::Mapped {
                                 file,
-                                spans: MappedSpans(inner.clone()),
+                                spans: MappedSpans(self.place_table(inner, file)),
                             },
                         };
                         let mut doc =

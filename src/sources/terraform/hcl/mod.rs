@@ -9,6 +9,7 @@ mod eval;
 mod functions;
 mod module;
 pub mod parse;
+pub mod places;
 pub mod policy_document;
 mod select;
 mod skim;

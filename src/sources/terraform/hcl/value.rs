@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use serde_json::{Map, Number, Value};
 
-use crate::model::location::{Anchor, FileId, Location, Places};
+use crate::model::location::{Anchor, FileId, Location};
 use crate::model::path::{JsonPath, PathSeg};
 
 /// A value and where it was written (None for values made by iamlint, such as a
@@ -273,8 +273,8 @@ impl Node {
 
     /// The JSON of the value with each unknown part replaced by a `${…}` placeholder string
     /// (one value for one value, so paths are unchanged), and the paths of those parts: a
-    /// policy document built from HCL. Its parts are placed by the node itself (see
-    /// [`Places`]), only when a finding needs one.
+    /// policy document built from HCL. Its parts are placed by a table made of the node
+    /// (see [`PlaceTable`](super::places::PlaceTable)), only when a finding needs one.
     pub fn to_document(&self) -> (Value, Vec<JsonPath>) {
         let mut unresolved = Vec::new();
         let value = self.document_at(&Step::Root, &mut unresolved);
@@ -363,11 +363,5 @@ impl Node {
             }
         }
         best.map(At::location)
-    }
-}
-
-impl Places for Node {
-    fn place(&self, rel: &JsonPath, key: bool) -> Option<Location> {
-        self.place_at(rel.segments(), key)
     }
 }
