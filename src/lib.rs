@@ -239,7 +239,7 @@ pub fn scan(
         if cand.outside_roots {
             links_outside.push(i as u32);
         }
-        hcl_files.extend(hcl.map(|b| *b));
+        hcl_files.extend(hcl);
         files.push(SourceFile {
             id: i as u32,
             path: cand.path,
@@ -312,11 +312,13 @@ pub fn scan(
 }
 
 /// Evaluates the Terraform modules whose `.tf` files were read, with the document rules
-/// run on what each gives, as `check_documents` runs them on every other file.
+/// run on what each gives, as `check_documents` runs them on every other file. The reads
+/// stay boxed as loaded (see `select`).
+#[allow(clippy::vec_box)]
 fn load_terraform_modules(
     ctx: &sources::LoadContext,
     files: &[SourceFile],
-    hcl_files: Vec<sources::terraform::HclRead>,
+    hcl_files: Vec<Box<sources::terraform::HclRead>>,
     paths: &[PathBuf],
     rules: &[&'static dyn Rule],
 ) -> sources::terraform::Modules {

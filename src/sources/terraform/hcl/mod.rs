@@ -85,7 +85,7 @@ pub struct Modules {
 /// it, while it is still in cache.
 pub fn load_modules(
     ctx: &LoadContext,
-    reads: Vec<HclRead>,
+    reads: Vec<Box<HclRead>>,
     scan: &ScanFiles,
     finish: &(dyn Fn(&mut Contribution) + Sync),
 ) -> Modules {

@@ -95,7 +95,10 @@ impl Root {
     }
 }
 
-pub fn select(reads: Vec<HclRead>) -> Selected {
+/// Takes the files boxed as the loaders made them: moved into one list, 40,000 files'
+/// worth was megabytes of new memory while the boxes were still held.
+#[allow(clippy::vec_box)] // boxed on purpose, see above
+pub fn select(reads: Vec<Box<HclRead>>) -> Selected {
     let mut parsed: HashMap<PathBuf, Vec<HclFile>> = HashMap::new();
     let mut deferred: HashMap<PathBuf, Vec<Deferred>> = HashMap::new();
     let mut last: Option<(PathBuf, PathBuf)> = None;
@@ -110,7 +113,7 @@ pub fn select(reads: Vec<HclRead>) -> Selected {
                 d
             }
         };
-        match read {
+        match *read {
             HclRead::Parsed(f) => parsed.entry(dir).or_default().push(f),
             HclRead::Deferred(d) => deferred.entry(dir).or_default().push(d),
         }
@@ -192,18 +195,19 @@ pub fn select(reads: Vec<HclRead>) -> Selected {
         });
     }
     // The files of folders that do not matter are never parsed, unless their structure
-    // does not look sound: hcl-edit's error is then the finding.
-    let checked: Vec<(FileId, Option<_>)> = deferred
+    // does not look sound: hcl-edit's error is then the finding. (Boxed: a parse result
+    // inline is hundreds of bytes, and tens of thousands of files are only checked.)
+    let checked: Vec<(FileId, Option<Box<_>>)> = deferred
         .into_par_iter()
         .flat_map_iter(|(_, files)| files)
-        .map(|d| (d.id, d.unsound().then(|| d.parse())))
+        .map(|d| (d.id, d.unsound().then(|| Box::new(d.parse()))))
         .collect();
     for (id, result) in checked {
         match result {
             None => out.unparsed.push(id),
             Some(result) => {
                 let mut one = Parsed::default();
-                one.add(id, result);
+                one.add(id, *result);
                 out.found.extend(one.found);
                 out.failed.extend(one.failed);
             }
