@@ -1,8 +1,16 @@
 //! Where the parts of a policy document built from HCL were written, kept for as long as
-//! the document lives: a flat table of its nodes in preorder, each with the byte ranges of
-//! its value and key, instead of the evaluated tree (whose strings, vectors and 56-byte
-//! nodes were a third of the heap of a scan of a large Terraform tree). It answers the
-//! same questions as [`Node::place_at`], only when a finding needs a place.
+//! the document lives: its nodes in preorder, packed into bytes, each with the byte ranges
+//! of its value and key, instead of the evaluated tree (whose strings, vectors and 56-byte
+//! nodes were a third of the heap of a scan of a large Terraform tree; a table of 32-byte
+//! entries still a fifth). It answers the same questions as [`Node::place_at`], only when
+//! a finding needs a place, by reading the bytes down the path it is asked for.
+//!
+//! Each node is written as: a header byte (its kind, which places it has, and whether each
+//! is in `others`); for a list or object, the length in bytes of what is inside it (four
+//! bytes, so that a look-up skips a member it does not want); its key's index in `keys`
+//! plus one (0 for none); then each place it has, either an index into `others` or its
+//! start as a distance from its parent's start and its end as a distance from its start
+//! (zig-zag varints: most are a byte or two).
 
 use super::value::{At, Node, Val};
 use crate::model::location::{FileId, Location, Places};
@@ -13,139 +21,154 @@ use crate::model::path::{JsonPath, PathSeg};
 pub struct PlaceTable {
     /// The file most places are in: theirs are byte ranges of it.
     file: FileId,
-    entries: Box<[Entry]>,
-    /// The keys of object members, end to end.
-    keys: Box<str>,
+    bytes: Box<[u8]>,
+    /// The keys of object members, each once.
+    keys: Box<[Box<str>]>,
     /// Places not in `file` or not byte ranges (rare).
     others: Box<[At]>,
 }
 
-/// One node: where its value (and, for an object member, its key) was written, what it is
-/// and how many entries after it lie inside it.
+const LIST: u8 = 1;
+const OBJECT: u8 = 2;
+const KIND: u8 = 3;
+const HAS_AT: u8 = 4;
+const AT_OTHER: u8 = 8;
+const HAS_KEY_AT: u8 = 16;
+const KEY_AT_OTHER: u8 = 32;
+
+/// A place as written: a byte range of the table's file, or an index into `others`.
 #[derive(Clone, Copy, Debug)]
-struct Entry {
-    inside: u32,
-    /// The member's key, as `keys[start..end]` (empty for list items and the root).
-    key: (u32, u32),
-    at: Spot,
-    key_at: Spot,
-    kind: Kind,
+enum Spot {
+    Bytes { start: u32, end: u32 },
+    Other(u32),
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Kind {
-    List,
-    Object,
-    Other,
-}
-
-/// A byte range of the table's file, no place, or an index into `others`.
-#[derive(Clone, Copy, Debug)]
-struct Spot {
-    start: u32,
-    end: u32,
-}
-
-impl Spot {
-    const NONE: Spot = Spot {
-        start: u32::MAX,
-        end: u32::MAX,
-    };
-    /// Marks an index into `others` (in `end`).
-    const OTHER: u32 = u32::MAX - 1;
+/// One node read back.
+struct Read {
+    kind: u8,
+    key: usize,
+    at: Option<Spot>,
+    key_at: Option<Spot>,
+    /// Where its children are (empty for anything but a list or object).
+    inside: std::ops::Range<usize>,
+    /// The start its children's places are measured from.
+    base: u32,
+    /// Where the next node at its level begins.
+    next: usize,
 }
 
 impl PlaceTable {
     /// The table of `root` (a document's node); its file is `file` where a place does not
     /// say otherwise.
     pub fn new(root: &Node, file: FileId) -> PlaceTable {
-        let mut b = Builder {
+        let mut w = Writer {
             file,
-            entries: Vec::new(),
-            keys: String::new(),
+            bytes: Vec::new(),
+            keys: Vec::new(),
             others: Vec::new(),
         };
-        b.add(root, (0, 0), None);
+        w.node(root, 0, 0, None);
         PlaceTable {
             file,
-            entries: b.entries.into_boxed_slice(),
-            keys: b.keys.into_boxed_str(),
-            others: b.others.into_boxed_slice(),
+            bytes: w.bytes.into_boxed_slice(),
+            keys: w.keys.into_boxed_slice(),
+            others: w.others.into_boxed_slice(),
         }
-    }
-
-    fn key(&self, e: &Entry) -> &str {
-        self.keys
-            .get(e.key.0 as usize..e.key.1 as usize)
-            .unwrap_or("")
     }
 
     fn location(&self, spot: Spot) -> Option<Location> {
         match spot {
-            Spot {
-                start: u32::MAX, ..
-            } => None,
-            Spot {
-                start: Spot::OTHER,
-                end,
-            } => self.others.get(end as usize).map(At::location),
-            Spot { start, end } => Some(Location::bytes(self.file, start as usize, end as usize)),
+            Spot::Bytes { start, end } => {
+                Some(Location::bytes(self.file, start as usize, end as usize))
+            }
+            Spot::Other(i) => self.others.get(i as usize).map(At::location),
         }
     }
 
-    /// The entries directly inside entry `i`.
-    fn children(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
-        let end = i + 1 + self.entries[i].inside as usize;
-        let mut next = i + 1;
-        std::iter::from_fn(move || {
-            if next >= end {
-                return None;
-            }
-            let at = next;
-            next += 1 + self.entries[at].inside as usize;
-            Some(at)
+    /// The node written at `pos` whose parent's places are measured from `base`.
+    fn read(&self, pos: usize, base: u32) -> Option<Read> {
+        let mut r = Reader {
+            bytes: &self.bytes,
+            pos,
+        };
+        let header = r.byte()?;
+        let len = if header & KIND == 0 {
+            None
+        } else {
+            Some(u32::from_le_bytes(r.take4()?) as usize)
+        };
+        let key = r.varint()? as usize;
+        let at = r.spot(header & HAS_AT != 0, header & AT_OTHER != 0, base)?;
+        let key_at = r.spot(header & HAS_KEY_AT != 0, header & KEY_AT_OTHER != 0, base)?;
+        let start = r.pos;
+        let end = start + len.unwrap_or(0);
+        Some(Read {
+            kind: header & KIND,
+            key,
+            at,
+            key_at,
+            inside: start..end,
+            base: match at {
+                Some(Spot::Bytes { start, .. }) => start,
+                _ => base,
+            },
+            next: end,
         })
     }
 
-    /// The child of entry `i` that `seg` names: a list's item, or an object's last member
+    /// The key of a node read back, "" for none.
+    fn key(&self, node: &Read) -> &str {
+        node.key
+            .checked_sub(1)
+            .and_then(|i| self.keys.get(i))
+            .map_or("", |k| k)
+    }
+
+    /// The nodes directly inside `parent`.
+    fn children<'t>(&'t self, parent: &Read) -> impl Iterator<Item = Read> + 't {
+        let (mut pos, end, base) = (parent.inside.start, parent.inside.end, parent.base);
+        std::iter::from_fn(move || {
+            if pos >= end {
+                return None;
+            }
+            let child = self.read(pos, base)?;
+            pos = child.next;
+            Some(child)
+        })
+    }
+
+    /// The child of `parent` that `seg` names: a list's item, or an object's last member
     /// of that key (the one HCL keeps), as [`Node`]'s look-up does.
-    fn child(&self, i: usize, seg: &PathSeg) -> Option<usize> {
-        let member = |key: &str| {
-            self.children(i)
-                .filter(|&c| self.key(&self.entries[c]) == key)
-                .last()
-        };
-        match (self.entries[i].kind, seg) {
-            (Kind::List, PathSeg::Index(n)) => self.children(i).nth(*n),
-            (Kind::Object, PathSeg::Key(k)) => member(k),
-            (Kind::Object, PathSeg::Index(n)) => member(&n.to_string()),
+    fn child(&self, parent: &Read, seg: &PathSeg) -> Option<Read> {
+        let member = |key: &str| self.children(parent).filter(|c| self.key(c) == key).last();
+        match (parent.kind, seg) {
+            (LIST, PathSeg::Index(n)) => self.children(parent).nth(*n),
+            (OBJECT, PathSeg::Key(k)) => member(k),
+            (OBJECT, PathSeg::Index(n)) => member(&n.to_string()),
             _ => None,
         }
     }
 
     /// The place of the value (or key) at `rel`, or of its nearest placed ancestor.
     fn place_at(&self, rel: &[PathSeg], key: bool) -> Option<Location> {
-        if self.entries.is_empty() {
-            return None;
-        }
-        let mut node = 0;
-        let mut best = self.entries[0].at;
+        let mut node = self.read(0, 0)?;
+        let mut best = node.at;
         for (n, seg) in rel.iter().enumerate() {
-            let child = self.child(node, seg);
+            let child = self.child(&node, seg);
             if key && n + 1 == rel.len() && matches!(seg, PathSeg::Key(_)) {
-                if let Some(at) = child.and_then(|c| self.location(self.entries[c].key_at)) {
-                    return Some(at);
+                if let Some(at) = child.as_ref().and_then(|c| c.key_at) {
+                    return self.location(at);
                 }
             }
             let Some(child) = child else {
                 break;
             };
             node = child;
-            if self.entries[node].at.start != u32::MAX {
-                best = self.entries[node].at;
+            if node.at.is_some() {
+                best = node.at;
             }
         }
-        self.location(best)
+        best.and_then(|spot| self.location(spot))
     }
 }
 
@@ -155,87 +178,162 @@ impl Places for PlaceTable {
     }
 }
 
-struct Builder {
+struct Reader<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl Reader<'_> {
+    fn byte(&mut self) -> Option<u8> {
+        let b = *self.bytes.get(self.pos)?;
+        self.pos += 1;
+        Some(b)
+    }
+
+    fn take4(&mut self) -> Option<[u8; 4]> {
+        let four = self.bytes.get(self.pos..self.pos + 4)?.try_into().ok()?;
+        self.pos += 4;
+        Some(four)
+    }
+
+    fn varint(&mut self) -> Option<u64> {
+        let mut value = 0u64;
+        for shift in (0..64).step_by(7) {
+            let b = self.byte()?;
+            value |= u64::from(b & 0x7f) << shift;
+            if b & 0x80 == 0 {
+                return Some(value);
+            }
+        }
+        None
+    }
+
+    fn signed(&mut self) -> Option<i64> {
+        let z = self.varint()?;
+        Some((z >> 1) as i64 ^ -((z & 1) as i64))
+    }
+
+    /// A place written by [`Writer::spot`]: Some(None) when the node has none.
+    fn spot(&mut self, has: bool, other: bool, base: u32) -> Option<Option<Spot>> {
+        if !has {
+            return Some(None);
+        }
+        if other {
+            return Some(Some(Spot::Other(u32::try_from(self.varint()?).ok()?)));
+        }
+        let start = u32::try_from(i64::from(base) + self.signed()?).ok()?;
+        let end = u32::try_from(i64::from(start) + self.signed()?).ok()?;
+        Some(Some(Spot::Bytes { start, end }))
+    }
+}
+
+struct Writer {
     file: FileId,
-    entries: Vec<Entry>,
-    keys: String,
+    bytes: Vec<u8>,
+    keys: Vec<Box<str>>,
     others: Vec<At>,
 }
 
-impl Builder {
-    fn spot(&mut self, at: Option<&At>) -> Spot {
+impl Writer {
+    fn varint(&mut self, mut v: u64) {
+        while v >= 0x80 {
+            self.bytes.push((v as u8) | 0x80);
+            v >>= 7;
+        }
+        self.bytes.push(v as u8);
+    }
+
+    fn signed(&mut self, v: i64) {
+        self.varint(((v << 1) ^ (v >> 63)) as u64);
+    }
+
+    /// Whether `at` is a byte range of the table's file (else it goes to `others`).
+    fn in_file(&self, at: &At) -> bool {
+        matches!(at, At::Bytes { file, .. } if *file == self.file)
+    }
+
+    /// Writes a place (see the module's documentation).
+    fn spot(&mut self, at: &At, base: u32) {
         match at {
-            None => Spot::NONE,
-            Some(At::Bytes { file, start, end }) if *file == self.file && *start < Spot::OTHER => {
-                Spot {
-                    start: *start,
-                    end: *end,
-                }
+            At::Bytes { start, end, .. } if self.in_file(at) => {
+                self.signed(i64::from(*start) - i64::from(base));
+                self.signed(i64::from(*end) - i64::from(*start));
             }
-            Some(other) => {
+            other => {
                 self.others.push(other.clone());
-                Spot {
-                    start: Spot::OTHER,
-                    end: (self.others.len() - 1) as u32,
-                }
+                self.varint((self.others.len() - 1) as u64);
             }
         }
     }
 
-    /// Adds `node` and everything inside it, in preorder.
-    fn add(&mut self, node: &Node, key: (u32, u32), key_at: Option<&At>) {
-        let at = self.spot(node.at.as_ref());
-        let key_at = self.spot(key_at);
-        let kind = match node.value {
-            Val::List(_) => Kind::List,
-            Val::Object(_) => Kind::Object,
-            _ => Kind::Other,
-        };
-        let me = self.entries.len();
-        self.entries.push(Entry {
-            inside: 0,
-            key,
-            at,
-            key_at,
-            kind,
+    /// The key's index plus one: a document repeats a handful of keys (`Effect`,
+    /// `Action`), so one already there is shared; past [`SHARED_KEYS`] distinct keys they
+    /// are only added, so that writing stays linear.
+    fn key(&mut self, key: &str) -> u64 {
+        let known = self.keys.iter().take(SHARED_KEYS).position(|k| &**k == key);
+        let i = known.unwrap_or_else(|| {
+            self.keys.push(key.into());
+            self.keys.len() - 1
         });
+        i as u64 + 1
+    }
+
+    /// Writes `node` and everything inside it; `base` is its parent's start.
+    fn node(&mut self, node: &Node, base: u32, key: u64, key_at: Option<&At>) {
+        let mut header = match node.value {
+            Val::List(_) => LIST,
+            Val::Object(_) => OBJECT,
+            _ => 0,
+        };
+        if let Some(at) = &node.at {
+            header |= HAS_AT | if self.in_file(at) { 0 } else { AT_OTHER };
+        }
+        if let Some(at) = key_at {
+            header |= HAS_KEY_AT | if self.in_file(at) { 0 } else { KEY_AT_OTHER };
+        }
+        self.bytes.push(header);
+        let len_at = self.bytes.len();
+        if header & KIND != 0 {
+            self.bytes.extend_from_slice(&[0; 4]);
+        }
+        self.varint(key);
+        if let Some(at) = &node.at {
+            self.spot(at, base);
+        }
+        if let Some(at) = key_at {
+            self.spot(at, base);
+        }
+        let inner = match &node.at {
+            Some(At::Bytes { start, .. }) if node.at.as_ref().is_some_and(|a| self.in_file(a)) => {
+                *start
+            }
+            _ => base,
+        };
+        let start = self.bytes.len();
         match &node.value {
             Val::List(items) => {
                 for item in items {
-                    self.add(item, (0, 0), None);
+                    self.node(item, inner, 0, None);
                 }
             }
             Val::Object(members) => {
                 for m in members {
-                    let key = self.intern(&m.key);
-                    self.add(&m.value, key, m.key_at.as_ref());
+                    let key = self.key(&m.key);
+                    self.node(&m.value, inner, key, m.key_at.as_ref());
                 }
             }
             _ => {}
         }
-        self.entries[me].inside = (self.entries.len() - me - 1) as u32;
-    }
-
-    /// The key's range in `keys`: a document repeats a handful of keys (`Effect`,
-    /// `Action`), so one already there is shared; past a few hundred bytes of keys (a
-    /// document of many distinct keys) keys are only added, so building stays linear.
-    fn intern(&mut self, key: &str) -> (u32, u32) {
-        let known = (self.keys.len() <= SHARED_KEYS)
-            .then(|| self.keys.find(key))
-            .flatten();
-        let start = match known {
-            Some(i) => i,
-            None => {
-                self.keys.push_str(key);
-                self.keys.len() - key.len()
-            }
-        };
-        (start as u32, (start + key.len()) as u32)
+        if header & KIND != 0 {
+            // A document over 4 GB of places cannot be: its nodes are a module's values.
+            let len = u32::try_from(self.bytes.len() - start).unwrap_or(u32::MAX);
+            self.bytes[len_at..len_at + 4].copy_from_slice(&len.to_le_bytes());
+        }
     }
 }
 
-/// Bytes of keys below which a key is looked for before it is added.
-const SHARED_KEYS: usize = 256;
+/// Distinct keys looked for before a key is added.
+const SHARED_KEYS: usize = 64;
 
 #[cfg(test)]
 mod tests {
