@@ -7,8 +7,8 @@
 //!
 //! Each node is written as: a header byte (its kind, which places it has, and whether each
 //! is in `others`); for a list or object, the length in bytes of what is inside it (four
-//! bytes, so that a look-up skips a member it does not want); its key's index in `keys`
-//! plus one (0 for none); then each place it has, either an index into `others` or its
+//! bytes, so that a look-up skips a member it does not want); its key, as where its text
+//! starts in the keys after the nodes plus one (0 for none) and its length; then each place it has, either an index into `others` or its
 //! start as a distance from its parent's start and its end as a distance from its start
 //! (zig-zag varints: most are a byte or two).
 
@@ -21,9 +21,11 @@ use crate::model::path::{JsonPath, PathSeg};
 pub struct PlaceTable {
     /// The file most places are in: theirs are byte ranges of it.
     file: FileId,
+    /// The nodes, then the text of their keys (one allocation for both: a table's keys
+    /// allocated one by one cost more than its nodes).
     bytes: Box<[u8]>,
-    /// The keys of object members, each once.
-    keys: Box<[Box<str>]>,
+    /// Where the keys' text begins in `bytes`.
+    keys_at: usize,
     /// Places not in `file` or not byte ranges (rare).
     others: Box<[At]>,
 }
@@ -46,7 +48,8 @@ enum Spot {
 /// One node read back.
 struct Read {
     kind: u8,
-    key: usize,
+    /// Its key's text in the keys, if it has one.
+    key: Option<(usize, usize)>,
     at: Option<Spot>,
     key_at: Option<Spot>,
     /// Where its children are (empty for anything but a list or object).
@@ -64,14 +67,17 @@ impl PlaceTable {
         let mut w = Writer {
             file,
             bytes: Vec::new(),
-            keys: Vec::new(),
+            keys: String::new(),
+            seen: Vec::new(),
             others: Vec::new(),
         };
-        w.node(root, 0, 0, None);
+        w.node(root, 0, None, None);
+        let keys_at = w.bytes.len();
+        w.bytes.extend_from_slice(w.keys.as_bytes());
         PlaceTable {
             file,
             bytes: w.bytes.into_boxed_slice(),
-            keys: w.keys.into_boxed_slice(),
+            keys_at,
             others: w.others.into_boxed_slice(),
         }
     }
@@ -97,7 +103,10 @@ impl PlaceTable {
         } else {
             Some(u32::from_le_bytes(r.take4()?) as usize)
         };
-        let key = r.varint()? as usize;
+        let key = match r.varint()? as usize {
+            0 => None,
+            start => Some((start - 1, r.varint()? as usize)),
+        };
         let at = r.spot(header & HAS_AT != 0, header & AT_OTHER != 0, base)?;
         let key_at = r.spot(header & HAS_KEY_AT != 0, header & KEY_AT_OTHER != 0, base)?;
         let start = r.pos;
@@ -119,9 +128,12 @@ impl PlaceTable {
     /// The key of a node read back, "" for none.
     fn key(&self, node: &Read) -> &str {
         node.key
-            .checked_sub(1)
-            .and_then(|i| self.keys.get(i))
-            .map_or("", |k| k)
+            .and_then(|(start, len)| {
+                let start = self.keys_at + start;
+                self.bytes.get(start..start + len)
+            })
+            .and_then(|text| std::str::from_utf8(text).ok())
+            .unwrap_or("")
     }
 
     /// The nodes directly inside `parent`.
@@ -227,14 +239,16 @@ impl Reader<'_> {
     }
 }
 
-struct Writer {
+struct Writer<'n> {
     file: FileId,
     bytes: Vec<u8>,
-    keys: Vec<Box<str>>,
+    /// The keys' text, and where the first [`SHARED_KEYS`] distinct keys are in it.
+    keys: String,
+    seen: Vec<(&'n str, usize)>,
     others: Vec<At>,
 }
 
-impl Writer {
+impl<'n> Writer<'n> {
     fn varint(&mut self, mut v: u64) {
         while v >= 0x80 {
             self.bytes.push((v as u8) | 0x80);
@@ -266,20 +280,25 @@ impl Writer {
         }
     }
 
-    /// The key's index plus one: a document repeats a handful of keys (`Effect`,
-    /// `Action`), so one already there is shared; past [`SHARED_KEYS`] distinct keys they
-    /// are only added, so that writing stays linear.
-    fn key(&mut self, key: &str) -> u64 {
-        let known = self.keys.iter().take(SHARED_KEYS).position(|k| &**k == key);
-        let i = known.unwrap_or_else(|| {
-            self.keys.push(key.into());
-            self.keys.len() - 1
+    /// Writes a key: a document repeats a handful of keys (`Effect`, `Action`), so the
+    /// text of one already there is shared; past [`SHARED_KEYS`] distinct keys they are
+    /// only added, so that writing stays linear.
+    fn key(&mut self, key: &'n str) {
+        let known = self.seen.iter().find(|(k, _)| *k == key).map(|&(_, at)| at);
+        let start = known.unwrap_or_else(|| {
+            let at = self.keys.len();
+            self.keys.push_str(key);
+            if self.seen.len() < SHARED_KEYS {
+                self.seen.push((key, at));
+            }
+            at
         });
-        i as u64 + 1
+        self.varint(start as u64 + 1);
+        self.varint(key.len() as u64);
     }
 
     /// Writes `node` and everything inside it; `base` is its parent's start.
-    fn node(&mut self, node: &Node, base: u32, key: u64, key_at: Option<&At>) {
+    fn node(&mut self, node: &'n Node, base: u32, key: Option<&'n str>, key_at: Option<&At>) {
         let mut header = match node.value {
             Val::List(_) => LIST,
             Val::Object(_) => OBJECT,
@@ -296,7 +315,10 @@ impl Writer {
         if header & KIND != 0 {
             self.bytes.extend_from_slice(&[0; 4]);
         }
-        self.varint(key);
+        match key {
+            Some(key) => self.key(key),
+            None => self.varint(0),
+        }
         if let Some(at) = &node.at {
             self.spot(at, base);
         }
@@ -313,13 +335,12 @@ impl Writer {
         match &node.value {
             Val::List(items) => {
                 for item in items {
-                    self.node(item, inner, 0, None);
+                    self.node(item, inner, None, None);
                 }
             }
             Val::Object(members) => {
                 for m in members {
-                    let key = self.key(&m.key);
-                    self.node(&m.value, inner, key, m.key_at.as_ref());
+                    self.node(&m.value, inner, Some(&m.key), m.key_at.as_ref());
                 }
             }
             _ => {}
