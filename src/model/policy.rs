@@ -204,18 +204,24 @@ impl Condition {
 /// One statement.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Statement {
-    /// Index in the `Statement` array; `None` when `Statement` is a lone object.
-    pub index: Option<u32>,
+    /// Index in the `Statement` array; [`LONE`] when `Statement` is a lone object (a
+    /// plain `u32`: an `Option` would pad every statement of a monorepo by 8 bytes).
+    index: u32,
     pub sid: Option<Box<str>>,
     pub effect: Effect,
     pub action: Option<ValueList>,
     pub resource: Option<ValueList>,
-    pub principal: Option<Principal>,
+    /// Boxed: only trust and resource policies have one, and inline it would make every
+    /// statement 16 bytes larger.
+    pub principal: Option<Box<Principal>>,
     pub conditions: Box<[Condition]>,
     /// Whether Action/NotAction covers [`ASSUME_ROLE`], worked out once when the statement
     /// is built: the graph asks it of every statement of both sides of every pair.
     assume_role: bool,
 }
+
+/// [`Statement::index`] of a lone statement object.
+const LONE: u32 = u32::MAX;
 
 /// The action of switching roles, which the graph and most rules ask about.
 pub const ASSUME_ROLE: &str = "sts:AssumeRole";
@@ -226,8 +232,8 @@ impl Statement {
     pub fn path(&self) -> JsonPath {
         let statement = JsonPath::root().key("Statement");
         match self.index {
-            Some(i) => statement.index(i as usize),
-            None => statement,
+            LONE => statement,
+            i => statement.index(i as usize),
         }
     }
 
@@ -289,22 +295,22 @@ pub enum PolicyKind {
     ServiceControl,
 }
 
-/// A policy document and where it is.
+/// A policy document and where it is. Lists are boxed slices and the quota length a
+/// `u32`: a monorepo holds tens of thousands of documents, for the whole scan.
 #[derive(Clone, Debug)]
 pub struct PolicyDocument {
     pub origin: DocOrigin,
     pub kind: PolicyKind,
     /// A short name for messages (`trust policy of role/deploy`, `policy.json`).
     pub label: String,
-    pub version: Option<String>,
-    pub statements: Vec<Statement>,
+    pub statements: Box<[Statement]>,
     /// Where the document breaks the IAM policy grammar for its kind (checked against the
     /// JSON as loaded; empty for a valid document). The grammar rule reports them.
-    pub grammar_errors: Vec<GrammarError>,
+    pub grammar_errors: Box<[GrammarError]>,
     /// For a trust policy, its length as IAM counts it for the quota: the characters of
     /// the compact JSON, white space left out ("IAM doesn't count white space"). `None`
     /// for other kinds, which have no such per-document quota rule.
-    pub quota_length: Option<usize>,
+    pub quota_length: Option<u32>,
     /// An AWS managed policy (from a dump): its content is AWS's, not the user's, so
     /// per-document rules skip it; the graph still uses it.
     pub aws_managed: bool,
@@ -312,7 +318,7 @@ pub struct PolicyDocument {
     /// CloudFormation `Fn::If` or a `Ref` to a parameter without a default. The loader put
     /// a `${…}` placeholder string there, one value for one value, so paths and positions
     /// are unchanged; rules must not guess what the value would have been.
-    pub unresolved: Vec<JsonPath>,
+    pub unresolved: Box<[JsonPath]>,
 }
 
 impl PolicyDocument {
@@ -333,10 +339,6 @@ impl PolicyDocument {
     }
 
     fn build(raw: &Value, origin: DocOrigin, kind: PolicyKind, label: String, check: bool) -> Self {
-        let version = raw
-            .get("Version")
-            .and_then(Value::as_str)
-            .map(str::to_owned);
         let statements = match raw.get("Statement") {
             Some(Value::Array(items)) => items
                 .iter()
@@ -344,7 +346,7 @@ impl PolicyDocument {
                 .filter_map(|(i, v)| parse_statement(v, Some(u32::try_from(i).ok()?)))
                 .collect(),
             Some(v @ Value::Object(_)) => parse_statement(v, None).into_iter().collect(),
-            _ => Vec::new(),
+            _ => Box::default(),
         };
         let shape = match kind {
             PolicyKind::Identity | PolicyKind::ServiceControl => PolicyShape::Identity,
@@ -354,16 +356,17 @@ impl PolicyDocument {
             origin,
             kind,
             label,
-            version,
             statements,
             grammar_errors: if check {
-                grammar().check(raw, shape)
+                grammar().check(raw, shape).into_boxed_slice()
             } else {
-                Vec::new()
+                Box::default()
             },
-            quota_length: (kind == PolicyKind::Trust).then(|| quota_length(raw)),
+            // A trust over 4 GB cannot be read (files are far smaller): it counts as that.
+            quota_length: (kind == PolicyKind::Trust)
+                .then(|| u32::try_from(quota_length(raw)).unwrap_or(u32::MAX)),
             aws_managed: false,
-            unresolved: Vec::new(),
+            unresolved: Box::default(),
         }
     }
 
@@ -489,12 +492,12 @@ fn parse_statement(v: &Value, index: Option<u32>) -> Option<Statement> {
         .or_else(|| parse_principal(obj.get("NotPrincipal"), true));
     let conditions = parse_conditions(obj.get("Condition"));
     let mut statement = Statement {
-        index,
+        index: index.unwrap_or(LONE),
         sid: obj.get("Sid").and_then(Value::as_str).map(Box::from),
         effect,
         action,
         resource,
-        principal,
+        principal: principal.map(Box::new),
         conditions: conditions.into_boxed_slice(),
         assume_role: false,
     };

@@ -10,9 +10,9 @@ pub struct TrustPolicyTooLong;
 const ID: &str = "IAM304";
 
 /// The default quota, which can be raised on request.
-const DEFAULT_QUOTA: usize = 2048;
+const DEFAULT_QUOTA: u32 = 2048;
 /// The highest quota AWS grants.
-const MAX_QUOTA: usize = 4096;
+const MAX_QUOTA: u32 = 4096;
 
 impl Rule for TrustPolicyTooLong {
     fn id(&self) -> &'static str {

@@ -498,7 +498,7 @@ impl<'v> Template<'v> {
                 let raw = self.resolve_doc(v, &mut Vec::new(), &mut unresolved);
                 let origin = self.origin(path);
                 let mut doc = PolicyDocument::from_value(&raw, origin, kind, label);
-                doc.unresolved = unresolved;
+                doc.unresolved = unresolved.into_boxed_slice();
                 doc
             }
             // Properties of type Json also take the document as a JSON string.

@@ -260,16 +260,16 @@ fn documents_are_resolved_copies_at_their_template_paths() {
     // The unresolved condition holds a placeholder string, which is no condition map.
     assert!(trust.statements[0].conditions.is_empty());
     assert_eq!(
-        trust.unresolved,
-        vec![JsonPath::from_pointer("/Statement/0/Condition")]
+        *trust.unresolved,
+        [JsonPath::from_pointer("/Statement/0/Condition")]
     );
     assert!(trust.has_unresolved(&JsonPath::from_pointer("/Statement/0")));
     assert!(!trust.has_unresolved(&JsonPath::from_pointer("/Statement/0/Principal")));
     let inline = &role.policies[0];
     assert_eq!(inline.label, "policy prod-extra of Role");
     assert_eq!(
-        inline.unresolved,
-        vec![JsonPath::from_pointer("/Statement/0/Action/1")]
+        *inline.unresolved,
+        [JsonPath::from_pointer("/Statement/0/Action/1")]
     );
     let action = inline.statements[0].action.as_ref().unwrap();
     // One value for one value: indices (and so positions) are unchanged.

@@ -31,8 +31,8 @@ fn summary(out: &Contribution) -> Vec<String> {
         ));
         for d in r.trust.iter().chain(&r.policies) {
             lines.push(format!(
-                "  {} {:?} {:?} unresolved {:?}",
-                d.label, d.version, d.statements, d.unresolved
+                "  {} {:?} unresolved {:?}",
+                d.label, d.statements, d.unresolved
             ));
         }
     }

@@ -359,7 +359,7 @@ impl<'x> Loader<'x> {
                         };
                         let mut doc =
                             PolicyDocument::from_value(&value, origin, kind, label.to_owned());
-                        doc.unresolved = unresolved;
+                        doc.unresolved = unresolved.into_boxed_slice();
                         return Some(Arc::new(doc));
                     }
                 }
