@@ -177,6 +177,8 @@ fn child(kind: &str, dir: &Path, extra: &[String]) {
                 args.extend(["-o".into(), "/dev/null".into()]);
             }
             args.extend(extra.iter().cloned());
+            // As the binary does (see `iamlint::reclaim`).
+            iamlint::reclaim::set_hook(iamlint::reclaim::mimalloc_collect);
             let cli = iamlint::cli::Cli::parse_from(args);
             let t = Instant::now();
             let status = iamlint::run(cli);

@@ -20,6 +20,7 @@ pub mod graph;
 pub mod inventory_view;
 pub mod model;
 pub mod progress;
+pub mod reclaim;
 pub mod report;
 pub mod rules;
 pub mod sources;

@@ -8,6 +8,7 @@ use clap::Parser;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
+    iamlint::reclaim::set_hook(iamlint::reclaim::mimalloc_collect);
     let cli = iamlint::cli::Cli::parse();
     let status = match iamlint::run(cli) {
         Ok(status) => status,

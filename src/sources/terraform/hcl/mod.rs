@@ -141,6 +141,7 @@ pub fn load_modules(
                 let mut part = evaluate_root(ctx, &world, &def);
                 drop(def);
                 part.iter_mut().for_each(finish);
+                crate::reclaim::every(RECLAIM_EVERY);
                 (dir, part, parsed.found, parsed.failed)
             })
             .collect();
@@ -222,6 +223,11 @@ fn evaluate_root(ctx: &LoadContext, world: &World, def: &ModuleDef) -> Option<Co
     part.unknown_values = notes;
     Some(part)
 }
+
+/// Root modules an evaluating thread evaluates between two collections of the memory
+/// their files' texts leave ([`crate::reclaim`]): at 20,000 IAM files, every 8, 32 or 128
+/// gave the same peak (~107 MB, against ~124 MB without), at no measurable cost.
+const RECLAIM_EVERY: usize = 32;
 
 /// Stack of the threads that evaluate modules.
 const EVAL_STACK: usize = 256 << 20;
