@@ -283,6 +283,7 @@ pub fn scan(
     let mut config = config;
     config.cdk_accounts = cdk_accounts;
     let mut inventory = Inventory::merge(files, parts);
+    reclaim::everywhere();
     timings.phase("merge");
     // The profile sets (read by several rules) are grouped while the graph is built.
     let (graph, _) = rayon::join(

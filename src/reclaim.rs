@@ -1,10 +1,11 @@
 //! Giving freed memory back to the allocator's free pages when a phase frees on one thread
-//! what another allocated. The HCL module phase frees the text of every `.tf` file read on
-//! the loading threads while it builds the model on others; mimalloc only reuses a page
-//! freed from another thread once the page's owner collects it, so without a collection
-//! the texts' pages (the size of the input) stayed resident beside the model. The binary
-//! (and the benchmark, which runs the scan in-process) installs [`mimalloc_collect`]; a
-//! library user with another allocator installs nothing and nothing happens.
+//! what another allocated: the merge of the inventory, and the HCL module phase, which
+//! frees the text of every `.tf` file read on the loading threads while it builds the
+//! model on others. mimalloc only reuses a page freed from another thread once the page's
+//! owner collects it; without a collection those pages (for `.tf` texts, the size of the
+//! input) stayed resident beside the model. The binary (and the benchmark, which runs the
+//! scan in-process) installs [`mimalloc_collect`]; a library user with another allocator
+//! installs nothing and nothing happens.
 
 use std::cell::Cell;
 use std::sync::OnceLock;
@@ -14,6 +15,16 @@ static HOOK: OnceLock<fn()> = OnceLock::new();
 /// Installs the collection to run (once per process; later calls are ignored).
 pub fn set_hook(hook: fn()) {
     let _ = HOOK.set(hook);
+}
+
+/// Collects on every thread of the current pool: after the inventory is merged, the
+/// contributions the loaders and module evaluations made on those threads have just been
+/// freed from this one (the graph is then built in their pages: 108 -> 102 MB at 20,000
+/// IAM `.tf` files, 70 -> 66 MB on the hub organisation of 10,000 files).
+pub fn everywhere() {
+    if let Some(&hook) = HOOK.get() {
+        rayon::broadcast(|_| hook());
+    }
 }
 
 /// Collects every `every`-th call on this thread (a forced collection walks the thread's
