@@ -53,8 +53,10 @@ pub fn mimalloc_collect() {
         // `void mi_collect(bool force)` in mimalloc.h, linked by the mimalloc crate.
         fn mi_collect(force: bool);
     }
-    // SAFETY: a plain C call without pointers; mimalloc is linked into every build of this
-    // crate (it is a dependency), whichever allocator is global.
+    // Names the mimalloc crate, so that it (and mimalloc's C library) is linked into any
+    // binary that calls this, whichever allocator is global.
+    let _linked = mimalloc::MiMalloc;
+    // SAFETY: a plain C call without pointers, into the C library linked just above.
     unsafe { mi_collect(true) }
 }
 
