@@ -499,30 +499,14 @@ fn main() {
             let scan_args = ["--format", "sarif", "-o", sarif_arg.as_str()];
             // Warm the page cache once so the first rep is not a cold read.
             let _ = run_child("floor", &dir, &[]);
-            let mut floors = Vec::new();
-            let mut scans = Vec::new();
-            let mut bins = Vec::new();
-            let (mut floor_hwm, mut scan_hwm, mut input) = (0u64, 0u64, 0u64);
             let reps = if smoke { reps } else { reps_for(reps, n) };
-            for _ in 0..reps {
-                let f = run_child("floor", &dir, &[]);
-                let s = run_child("scan", &dir, &scan_args);
-                floors.push(f.ms);
-                scans.push(s.ms);
-                floor_hwm = floor_hwm.max(f.hwm_kib);
-                scan_hwm = scan_hwm.max(s.hwm_kib);
-                input = f.get("bytes").and_then(|b| b.parse().ok()).unwrap_or(0);
-                if n <= 10_000 {
-                    bins.push(run_binary(&dir, &scan_args));
-                }
-            }
+            let runs = interleaved(&dir, &scan_args, reps, n <= 10_000);
             let results = sarif_results(&sarif);
-            let input_kib = (input / 1024).max(1);
             println!(
                 "| {n} | {reps} | {:.1} | {} | {:.2} | {results} ({planted}) |",
-                input as f64 / 1e6,
-                times_and_peaks(&floors, &scans, &bins, floor_hwm, scan_hwm, input_kib),
-                scan_hwm.saturating_sub(empty_scan.hwm_kib) as f64 / input_kib as f64,
+                runs.input as f64 / 1e6,
+                runs.columns(),
+                runs.scan_hwm.saturating_sub(empty_scan.hwm_kib) as f64 / runs.input_kib() as f64,
             );
             assert_eq!(
                 results, planted,
@@ -578,30 +562,14 @@ fn main() {
             "hcl-edit failed on {} generated files",
             hcl_files - hcl_parsed
         );
-        let mut floors = Vec::new();
-        let mut scans = Vec::new();
-        let mut bins = Vec::new();
-        let (mut floor_hwm, mut scan_hwm, mut input) = (0u64, 0u64, 0u64);
         let reps = if smoke { reps } else { reps_for(reps, files) };
-        for _ in 0..reps {
-            let f = run_child("floor", &dir, &[]);
-            let s = run_child("scan", &dir, &scan_args);
-            floors.push(f.ms);
-            scans.push(s.ms);
-            floor_hwm = floor_hwm.max(f.hwm_kib);
-            scan_hwm = scan_hwm.max(s.hwm_kib);
-            input = f.get("bytes").and_then(|b| b.parse().ok()).unwrap_or(0);
-            if files <= 25_000 {
-                bins.push(run_binary(&dir, &scan_args));
-            }
-        }
+        let runs = interleaved(&dir, &scan_args, reps, files <= 25_000);
         let results = sarif_results(&sarif);
         let planted: usize = spec.planted().values().sum();
-        let input_kib = (input / 1024).max(1);
         println!(
             "| {shape} | {n} | {files} | {reps} | {:.1} | {} | {results} ({planted}) |",
-            input as f64 / 1e6,
-            times_and_peaks(&floors, &scans, &bins, floor_hwm, scan_hwm, input_kib),
+            runs.input as f64 / 1e6,
+            runs.columns(),
         );
     }
     println!();
@@ -657,31 +625,69 @@ fn main() {
     }
 }
 
-/// The columns both scan tables share: floor and scan times (min / median), their ratios,
-/// the binary's wall time, and the peaks against the input.
-fn times_and_peaks(
-    floors: &[f64],
-    scans: &[f64],
-    bins: &[f64],
+/// The floor and scan runs of one tree.
+struct Runs {
+    floors: Vec<f64>,
+    scans: Vec<f64>,
+    /// The `iamlint` binary's own wall times (none for the largest trees).
+    bins: Vec<f64>,
     floor_hwm: u64,
     scan_hwm: u64,
-    input_kib: u64,
-) -> String {
-    format!(
-        "{:.0} / {:.0} | {:.0} / {:.0} | {:.2} / {:.2} | {} | {:.1} | {:.1} | {:.2}",
-        min(floors),
-        median(floors.to_vec()),
-        min(scans),
-        median(scans.to_vec()),
-        min(scans) / min(floors),
-        median(scans.to_vec()) / median(floors.to_vec()),
-        if bins.is_empty() {
-            "-".to_owned()
-        } else {
-            format!("{:.0}", min(bins))
-        },
-        floor_hwm as f64 / 1024.0,
-        scan_hwm as f64 / 1024.0,
-        scan_hwm as f64 / input_kib as f64,
-    )
+    /// Bytes the floor read.
+    input: u64,
+}
+
+/// `reps` floors and scans of `dir`, interleaved (each rep a floor, then a scan, so the
+/// host's drift hits both alike), each rep also timing the binary when `with_binary`.
+fn interleaved(dir: &Path, scan_args: &[&str], reps: usize, with_binary: bool) -> Runs {
+    let mut runs = Runs {
+        floors: Vec::new(),
+        scans: Vec::new(),
+        bins: Vec::new(),
+        floor_hwm: 0,
+        scan_hwm: 0,
+        input: 0,
+    };
+    for _ in 0..reps {
+        let f = run_child("floor", dir, &[]);
+        let s = run_child("scan", dir, scan_args);
+        runs.floors.push(f.ms);
+        runs.scans.push(s.ms);
+        runs.floor_hwm = runs.floor_hwm.max(f.hwm_kib);
+        runs.scan_hwm = runs.scan_hwm.max(s.hwm_kib);
+        runs.input = f.get("bytes").and_then(|b| b.parse().ok()).unwrap_or(0);
+        if with_binary {
+            runs.bins.push(run_binary(dir, scan_args));
+        }
+    }
+    runs
+}
+
+impl Runs {
+    fn input_kib(&self) -> u64 {
+        (self.input / 1024).max(1)
+    }
+
+    /// The columns both scan tables share: floor and scan times (min / median), their
+    /// ratios, the binary's wall time, and the peaks against the input.
+    fn columns(&self) -> String {
+        let (floors, scans) = (&self.floors, &self.scans);
+        format!(
+            "{:.0} / {:.0} | {:.0} / {:.0} | {:.2} / {:.2} | {} | {:.1} | {:.1} | {:.2}",
+            min(floors),
+            median(floors.to_vec()),
+            min(scans),
+            median(scans.to_vec()),
+            min(scans) / min(floors),
+            median(scans.to_vec()) / median(floors.to_vec()),
+            if self.bins.is_empty() {
+                "-".to_owned()
+            } else {
+                format!("{:.0}", min(&self.bins))
+            },
+            self.floor_hwm as f64 / 1024.0,
+            self.scan_hwm as f64 / 1024.0,
+            self.scan_hwm as f64 / self.input_kib() as f64,
+        )
+    }
 }

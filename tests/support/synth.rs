@@ -134,7 +134,8 @@ impl Shape {
 }
 
 impl OrgSpec {
-    /// A small organisation with a few of every plant, every format and some noise.
+    /// A small organisation with a few of every plant, every format and some noise. The
+    /// other constructors take the shape fields they do not set from it.
     pub fn small() -> Self {
         OrgSpec {
             seed: 7,
@@ -223,18 +224,14 @@ impl OrgSpec {
             accounts: roles.div_ceil(per).max(1),
             roles_per_account: per,
             users_per_account: 8,
-            formats: Format::ALL.to_vec(),
             noise_files: 0,
             wildcard_grants: 2,
             open_trusts: 10,
             console_chains: 10,
             profiles: false,
-            hub: false,
-            hub_humans: 0,
-            hub_orphans: 0,
-            aws_managed: 0,
-            statement_scale: 1,
-            extra_profiles: 0,
+            // The rest (every format, no hub, no AWS managed policies, no extra profiles) as
+            // the small one.
+            ..OrgSpec::small()
         }
     }
 
@@ -248,18 +245,12 @@ impl OrgSpec {
             accounts,
             roles_per_account: 40,
             users_per_account: 8,
-            formats: Format::ALL.to_vec(),
             noise_files: 0,
             wildcard_grants: 2,
             open_trusts: accounts / 10 + 1,
             console_chains: accounts / 10 + 1,
             profiles: true,
-            hub: false,
-            hub_humans: 0,
-            hub_orphans: 0,
-            aws_managed: 0,
-            statement_scale: 1,
-            extra_profiles: 0,
+            ..OrgSpec::small()
         };
         let iam = spec.iam_file_count();
         spec.noise_files = files.saturating_sub(iam);
