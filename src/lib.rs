@@ -584,6 +584,7 @@ fn drop_in_background<T: Send + 'static>(value: T) {
 
 /// Runs a whole command.
 pub fn run(cli: Cli) -> Result<ExitStatus, RunError> {
+    note_command_shadows_path(&cli);
     match cli.command {
         None => check(cli.check),
         Some(Command::Check(args)) => check(args),
@@ -632,6 +633,26 @@ pub fn run(cli: Cli) -> Result<ExitStatus, RunError> {
             emit(&text, None)?;
             Ok(ExitStatus::Success)
         }
+    }
+}
+
+/// Says so when a command's name is also a file or folder where iamlint runs, and the
+/// command was given no path: `iamlint rules` in a repository with a `rules/` folder lists
+/// the rules, and `iamlint inventory` there describes the whole repository, not that
+/// folder. Without the note the user could believe the folder was scanned.
+fn note_command_shadows_path(cli: &Cli) {
+    let no_path = |scan: &ScanArgs| matches!(&scan.paths[..], [p] if p == Path::new("."));
+    let name = match &cli.command {
+        Some(Command::Rules) => "rules",
+        Some(Command::Inventory(args)) if no_path(&args.scan) => "inventory",
+        Some(Command::Graph(args)) if no_path(&args.scan) => "graph",
+        _ => return,
+    };
+    if Path::new(name).exists() {
+        eprintln!(
+            "note: `{name}` is iamlint's `{name}` command here; to scan the file or folder \
+             named `{name}`, run `iamlint ./{name}`"
+        );
     }
 }
 

@@ -1778,3 +1778,34 @@ fn issue_11_cli_profile_arns_are_checked_for_iam_semantics() {
         ]
     );
 }
+
+#[test]
+fn a_command_named_like_a_folder_here_says_how_to_scan_the_folder() {
+    let dir = three_findings();
+    write(dir.path(), "rules/trust.json", b"{}");
+    write(dir.path(), "inventory/readme.txt", b"notes");
+    let rules = iamlint(dir.path(), &["rules"]);
+    assert_eq!(rules.code, 0, "{}", rules.stderr);
+    assert!(
+        rules.stderr.contains("run `iamlint ./rules`"),
+        "{}",
+        rules.stderr
+    );
+    let inventory = iamlint(dir.path(), &["inventory"]);
+    assert!(
+        inventory.stderr.contains("run `iamlint ./inventory`"),
+        "{}",
+        inventory.stderr
+    );
+    // A path given to the command says what it is for; no folder named `graph` here.
+    let graph = iamlint(dir.path(), &["graph"]);
+    assert!(!graph.stderr.contains("note:"), "{}", graph.stderr);
+    let given = iamlint(dir.path(), &["inventory", "."]);
+    assert!(
+        given.stderr.contains("run `iamlint ./inventory`"),
+        "an explicit `.` reads like the default: {}",
+        given.stderr
+    );
+    let elsewhere = iamlint(dir.path(), &["inventory", "rules"]);
+    assert!(!elsewhere.stderr.contains("note:"), "{}", elsewhere.stderr);
+}
