@@ -142,10 +142,8 @@ fn build(
         by_name: HashMap::new(),
         names: NameHasher::default(),
     };
-    for i in 0..set.profiles.len() {
-        if let Some(p) = set.profiles.get(i) {
-            set.by_name.entry(set.names.hash(&p.name)).or_insert(i);
-        }
+    for (i, p) in set.profiles.iter().enumerate() {
+        set.by_name.entry(set.names.hash(&p.name)).or_insert(i);
     }
     for &cred in credentials_profiles {
         match set.index_of(&cred.name) {

@@ -326,9 +326,7 @@ impl<'n> Writer<'n> {
             self.spot(at, base);
         }
         let inner = match &node.at {
-            Some(At::Bytes { start, .. }) if node.at.as_ref().is_some_and(|a| self.in_file(a)) => {
-                *start
-            }
+            Some(at @ At::Bytes { start, .. }) if self.in_file(at) => *start,
             _ => base,
         };
         let start = self.bytes.len();
