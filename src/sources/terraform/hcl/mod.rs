@@ -31,7 +31,7 @@ use crate::model::location::{FileId, Location};
 use crate::model::path::{JsonPath, PathSeg};
 use crate::sources::{FileInput, LoadContext};
 use module::{Evaluated, Evaluation, Instance, ModuleDef, World};
-pub use parse::{hcl_kind, read, HclFile, HclKind, HclRead};
+pub use parse::{hcl_kind, read, FilePaths, HclFile, HclKind, HclRead};
 use value::{Node, Val};
 
 /// The files of the scan, for `file()` and `templatefile()`: which are in it, by path as
@@ -53,6 +53,17 @@ impl<'a> ScanFiles<'a> {
         }
     }
 
+    /// The path of the scan's file `id` as walked (empty for an id not in the scan).
+    fn path_by_id(&self, id: FileId) -> &Path {
+        // Files are listed by id, which is their index.
+        let at = match self.files.get(id as usize) {
+            Some(&(_, i)) if i == id => Some(id as usize),
+            _ => self.files.binary_search_by_key(&id, |f| f.1).ok(),
+        };
+        at.and_then(|i| self.files.get(i))
+            .map_or(Path::new(""), |f| f.0)
+    }
+
     /// The id of the scan's file at `path` (as written, normalised), if it has one.
     fn id(&self, path: &Path) -> Option<FileId> {
         self.ids
@@ -64,6 +75,12 @@ impl<'a> ScanFiles<'a> {
             })
             .get(&module::normalize(path))
             .copied()
+    }
+}
+
+impl FilePaths for ScanFiles<'_> {
+    fn path_of(&self, id: FileId) -> &Path {
+        self.path_by_id(id)
     }
 }
 
@@ -96,7 +113,7 @@ pub fn load_modules(
         mut found,
         mut failed,
         unparsed,
-    } = select::select(reads);
+    } = select::select(reads, scan);
     timings.phase("  select");
     // Called folders are defined once and shared by every instance of them.
     let defs: HashMap<PathBuf, ModuleDef> = called
@@ -136,7 +153,7 @@ pub fn load_modules(
             .with_max_len(1)
             .map(|root| {
                 // Parsed here, evaluated at once, freed when done.
-                let (dir, parsed) = root.parse();
+                let (dir, parsed) = root.parse(scan);
                 let def = ModuleDef::new(dir.clone(), parsed.files.iter().collect());
                 let mut part = evaluate_root(ctx, &world, &def);
                 drop(def);

@@ -45,8 +45,11 @@ pub struct HclFile {
 
 /// A file as the scan's loader hands it to the module phase: parsed, or left unparsed
 /// until its folder is known to matter to IAM (see [`skim`]).
+///
+/// Small on purpose (a boxed file, or a file's text): the loaders hand one over per `.tf`
+/// file, and every one is held until the last file is read.
 pub enum HclRead {
-    Parsed(HclFile),
+    Parsed(Box<HclFile>),
     Deferred(Deferred),
 }
 
@@ -54,18 +57,24 @@ pub enum HclRead {
 /// the thread that evaluates its module, just before it does (the tree is evaluated while
 /// still in cache, and freed as soon as the module is done). Its text is kept from the
 /// read: a folder that turns out to matter is parsed without reading its files again, and
-/// one that does not has its files' structure checked then ([`Deferred::unsound`]).
+/// one that does not has its files' structure checked then ([`Deferred::unsound`]). Its
+/// path is not kept: the scan's file list has it (see [`FilePaths`]).
 ///
 /// [`select`]: super::select
 pub struct Deferred {
     pub id: FileId,
-    pub path: PathBuf,
     kind: HclKind,
     /// Its text may matter to IAM ([`skim::Interest`]): its folder is evaluated.
     matters: bool,
-    /// Its text (without a byte-order mark) and the bytes before it.
+    /// The bytes before its text (a byte-order mark).
+    offset: u8,
+    /// Its text, without a byte-order mark.
     text: Box<str>,
-    offset: usize,
+}
+
+/// The path of each file of the scan, by id.
+pub trait FilePaths: Sync {
+    fn path_of(&self, id: FileId) -> &Path;
 }
 
 impl Deferred {
@@ -80,23 +89,24 @@ impl Deferred {
         skim::structure(&self.text).is_some()
     }
 
-    /// Parses it: the file, or its syntax finding, and whatever else parsing it found
-    /// (credentials).
-    pub fn parse(&self) -> (Result<HclFile, Box<Finding>>, Contribution) {
-        self.parse_in(None)
+    /// Parses it (it is at `path`): the file, or its syntax finding, and whatever else
+    /// parsing it found (credentials).
+    pub fn parse(&self, path: &Path) -> (Result<HclFile, Box<Finding>>, Contribution) {
+        self.parse_in(path, None)
     }
 
     /// [`Deferred::parse`], for a root module: what only a caller reads is not parsed.
     pub fn parse_in(
         &self,
+        path: &Path,
         root: Option<&RootUse>,
     ) -> (Result<HclFile, Box<Finding>>, Contribution) {
         let mut out = Contribution::default();
         let input = FileInput {
             id: self.id,
-            path: &self.path,
+            path,
             text: &self.text,
-            offset: self.offset,
+            offset: usize::from(self.offset),
         };
         let file = parse(&input, self.kind, self.matters, root, &mut out);
         (file, out)
@@ -109,10 +119,10 @@ impl Deferred {
 }
 
 impl HclRead {
-    pub fn path(&self) -> &Path {
+    pub fn path<'p>(&'p self, paths: &'p dyn FilePaths) -> &'p Path {
         match self {
             HclRead::Parsed(f) => &f.path,
-            HclRead::Deferred(d) => &d.path,
+            HclRead::Deferred(d) => paths.path_of(d.id),
         }
     }
 }
@@ -130,19 +140,20 @@ pub fn read(
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("json"));
     if json {
-        return parse(input, kind, true, None, out).map(HclRead::Parsed);
+        return parse(input, kind, true, None, out).map(|f| HclRead::Parsed(Box::new(f)));
     }
     let interest = skim::interest(input.text);
-    if interest.calls {
-        return parse(input, kind, true, None, out).map(HclRead::Parsed);
+    // A byte-order mark is the only thing before a text: three bytes at most.
+    let offset = u8::try_from(input.offset);
+    if interest.calls || offset.is_err() {
+        return parse(input, kind, true, None, out).map(|f| HclRead::Parsed(Box::new(f)));
     }
     Ok(HclRead::Deferred(Deferred {
         id: input.id,
-        path: input.path.to_path_buf(),
         kind,
         matters: interest.matters,
+        offset: offset.unwrap_or(0),
         text: Box::from(input.text),
-        offset: input.offset,
     }))
 }
 

@@ -15,7 +15,7 @@ use foldhash::{HashMap, HashMapExt, HashSet};
 use rayon::prelude::*;
 
 use super::module;
-use super::parse::{named_vars, Deferred, HclFile, HclRead, RootUse};
+use super::parse::{named_vars, Deferred, FilePaths, HclFile, HclRead, RootUse};
 use crate::finding::Finding;
 use crate::model::inventory::Contribution;
 use crate::model::location::FileId;
@@ -73,7 +73,7 @@ impl Parsed {
 
 impl Root {
     /// Parses the waiting files (on this thread): the folder's files in path order.
-    pub fn parse(self) -> (PathBuf, Parsed) {
+    pub fn parse(self, paths: &dyn FilePaths) -> (PathBuf, Parsed) {
         // Which variables the folder names is known when all of its text is at hand (the
         // files parsed while reading keep none).
         let vars = self
@@ -88,7 +88,7 @@ impl Root {
             ..Parsed::default()
         };
         for d in &self.waiting {
-            out.add(d.id, d.parse_in(Some(&root)));
+            out.add(d.id, d.parse_in(paths.path_of(d.id), Some(&root)));
         }
         out.files.sort_by_key(|f| f.id);
         (self.dir, out)
@@ -98,13 +98,13 @@ impl Root {
 /// Takes the files boxed as the loaders made them: moved into one list, 40,000 files'
 /// worth was megabytes of new memory while the boxes were still held.
 #[allow(clippy::vec_box)] // boxed on purpose, see above
-pub fn select(reads: Vec<Box<HclRead>>) -> Selected {
+pub fn select(reads: Vec<Box<HclRead>>, paths: &dyn FilePaths) -> Selected {
     let mut parsed: HashMap<PathBuf, Vec<HclFile>> = HashMap::new();
     let mut deferred: HashMap<PathBuf, Vec<Deferred>> = HashMap::new();
     let mut last: Option<(PathBuf, PathBuf)> = None;
     for read in reads {
         // Files arrive in path order: a folder is normalised once per run of its files.
-        let parent = read.path().parent().unwrap_or(Path::new("."));
+        let parent = read.path(paths).parent().unwrap_or(Path::new("."));
         let dir = match &last {
             Some((p, d)) if p == parent => d.clone(),
             _ => {
@@ -114,7 +114,7 @@ pub fn select(reads: Vec<Box<HclRead>>) -> Selected {
             }
         };
         match *read {
-            HclRead::Parsed(f) => parsed.entry(dir).or_default().push(f),
+            HclRead::Parsed(f) => parsed.entry(dir).or_default().push(*f),
             HclRead::Deferred(d) => deferred.entry(dir).or_default().push(d),
         }
     }
@@ -169,7 +169,7 @@ pub fn select(reads: Vec<Box<HclRead>>) -> Selected {
         .collect();
     let results: Vec<_> = waiting
         .into_par_iter()
-        .map(|(dir, d)| (dir, d.id, d.parse()))
+        .map(|(dir, d)| (dir, d.id, d.parse(paths.path_of(d.id))))
         .collect();
     for (dir, id, result) in results {
         let mut one = Parsed::default();
@@ -200,7 +200,12 @@ pub fn select(reads: Vec<Box<HclRead>>) -> Selected {
     let checked: Vec<(FileId, Option<Box<_>>)> = deferred
         .into_par_iter()
         .flat_map_iter(|(_, files)| files)
-        .map(|d| (d.id, d.unsound().then(|| Box::new(d.parse()))))
+        .map(|d| {
+            (
+                d.id,
+                d.unsound().then(|| Box::new(d.parse(paths.path_of(d.id)))),
+            )
+        })
         .collect();
     for (id, result) in checked {
         match result {
