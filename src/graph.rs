@@ -362,6 +362,7 @@ impl Graph {
     /// Builds the graph.
     pub fn build(inv: &Inventory, _config: &Config) -> Graph {
         let mut g = Graph::default();
+        let mut timings = crate::timings::Timings::start();
         // Nodes are made in parallel (a role's console evidence reads its trust policy),
         // then numbered in inventory order: users first, then roles.
         let users = inv.users.par_iter().enumerate().map(|(i, u)| Node {
@@ -418,6 +419,7 @@ impl Graph {
             pos += run.len();
         }
         let by_arn: Vec<NodeIx> = keyed.into_iter().map(|(_, n)| n).collect();
+        timings.phase("  nodes");
         g.by_arn = by_arn;
         g.arn_hashes = arn_hashes;
         let role_nodes: Vec<NodeIx> = (0..g.nodes.len())
@@ -434,18 +436,16 @@ impl Graph {
             .copied()
             .filter(|&n| matches!(g.nodes[n].kind, NodeKind::Role(_)))
             .collect();
-        // Each principal's identity documents, gathered once for both passes below.
-        let docs_of: Vec<IdentityDocs> = g
-            .nodes
-            .par_iter()
-            .map(|n| identity_docs(inv, n.kind))
-            .collect();
         let g_ref = &g;
+        // Each principal's identity documents are gathered again where they are needed
+        // (here and for the listed pairs below): kept for every principal between the two,
+        // they were a vector per principal, for a few pointers each.
         let Pairs {
             listed: pairs,
             light,
             groups,
-        } = g.pairs(inv, &docs_of, &uniform, &role_nodes, &roles_by_arn);
+        } = g.pairs(inv, &uniform, &role_nodes, &roles_by_arn);
+        timings.phase("  pairs");
         // A trust that may admit callers it does not name (`"AWS": "*"`, a principal a
         // template left unresolved, a trust IAM would refuse) may admit every principal of
         // its own account, grant or no grant: such a role is marked, and its edges from
@@ -489,13 +489,13 @@ impl Graph {
                 w.trust = trust;
             }
         }
-        let docs_of = &docs_of;
         let edges: Vec<Edge> = work
             .par_chunk_by_mut(|a, b| a.from == b.from)
             .flat_map_iter(|run| {
                 let p = run.first().map_or(0, |w| w.from);
                 let from = &g_ref.nodes[p];
-                let docs = PreparedIdentity::new(&docs_of[p], run.len());
+                let docs = identity_docs(inv, from.kind);
+                let docs = PreparedIdentity::new(&docs, run.len());
                 run.iter_mut().filter_map(move |w| {
                     let (trust, requires) = w.trust.take()?;
                     let role = g_ref.role(inv, w.to)?;
@@ -513,6 +513,7 @@ impl Graph {
                 })
             })
             .collect();
+        timings.phase("  edges");
         // Edges come in pair order (sorted by from, then to): `edge` binary-searches them.
         g.edges = edges;
         for (ix, edge) in g.edges.iter().enumerate() {
@@ -531,6 +532,7 @@ impl Graph {
             |r| g_ref.role(inv, r),
             |r| g_ref.out.get(r).is_some_and(|o| !o.is_empty()),
         );
+        timings.phase("  implied");
         g
     }
 

@@ -15,7 +15,7 @@ use rayon::prelude::*;
 
 use super::evaluate::aws_values;
 use super::implied::{is_simple_holder, LightEdge, WideGroup};
-use super::{Graph, IdentityDocs, NodeIx, NodeKind, Pair, WIDE_PATTERN};
+use super::{identity_docs, Graph, NodeIx, NodeKind, Pair, WIDE_PATTERN};
 use crate::model::inventory::Inventory;
 use crate::model::matching::{has_wildcard, matches_resource};
 use crate::model::policy::{PolicyDocument, ASSUME_ROLE};
@@ -37,10 +37,26 @@ enum RoleClass {
     ByAccount,
 }
 
-/// A role a principal's grants name, with how (`GRANTED`, `LITERAL`).
-type Granted = (NodeIx, u8);
 /// A pair with how it is mentioned.
 type Mentioned = (NodeIx, NodeIx, u8);
+
+/// What principals' grants name: pairs, wide patterns with their holder, and the simple
+/// holders (see [`is_simple_holder`]), in no order.
+#[derive(Default)]
+struct Found<'d> {
+    pairs: Vec<Mentioned>,
+    wide: Vec<(&'d str, NodeIx)>,
+    simple: Vec<NodeIx>,
+}
+
+impl Found<'_> {
+    fn append(mut self, mut other: Self) -> Self {
+        self.pairs.append(&mut other.pairs);
+        self.wide.append(&mut other.wide);
+        self.simple.append(&mut other.simple);
+        self
+    }
+}
 
 /// The pairs of the graph, each kept one way.
 pub(super) struct Pairs {
@@ -61,31 +77,38 @@ impl Graph {
     pub(super) fn pairs(
         &self,
         inv: &Inventory,
-        docs_of: &[IdentityDocs],
         uniform: &[bool],
         role_nodes: &[NodeIx],
         roles_by_arn: &[NodeIx],
     ) -> Pairs {
         // Each principal's grants, and whether it is a simple holder (worked out here for a
-        // principal with grants, while its documents are in cache).
-        let found: Vec<(Vec<Granted>, Vec<&str>, bool)> = docs_of
+        // principal with grants, while its documents are in cache). Gathered per job, not
+        // per principal: tens of thousands of principals' small vectors were megabytes.
+        let found = self
+            .nodes
             .par_iter()
-            .zip(&self.nodes)
-            .map(|(docs, n)| {
-                let (mut found, mut wide) = (Vec::new(), Vec::new());
-                self.granted_roles(&docs.docs, role_nodes, roles_by_arn, &mut found, &mut wide);
-                let simple = !(found.is_empty() && wide.is_empty())
-                    && is_simple_holder(docs, n.arn_exact, &n.account);
-                (found, wide, simple)
+            .enumerate()
+            .fold(Found::default, |mut acc, (p, n)| {
+                let docs = identity_docs(inv, n.kind);
+                let (roles, wide) = (acc.pairs.len(), acc.wide.len());
+                self.granted_roles(p, &docs.docs, role_nodes, roles_by_arn, &mut acc);
+                let granted = acc.pairs.len() > roles || acc.wide.len() > wide;
+                if granted && is_simple_holder(&docs, n.arn_exact, &n.account) {
+                    acc.simple.push(p);
+                }
+                acc
             })
-            .collect();
-        let mut pairs: Vec<Mentioned> = Vec::with_capacity(found.iter().map(|f| f.0.len()).sum());
-        let mut wide: Vec<(&str, NodeIx)> = Vec::new();
-        let mut simple = Vec::with_capacity(found.len());
-        for (p, (roles, patterns, is_simple)) in found.into_iter().enumerate() {
-            pairs.extend(roles.into_iter().map(|(r, how)| (p, r, how)));
-            wide.extend(patterns.into_iter().map(|pattern| (pattern, p)));
-            simple.push(is_simple);
+            .reduce(Found::default, Found::append);
+        let Found {
+            mut pairs,
+            mut wide,
+            simple: simple_list,
+        } = found;
+        let mut simple = vec![false; self.nodes.len()];
+        for p in simple_list {
+            if let Some(s) = simple.get_mut(p) {
+                *s = true;
+            }
         }
         let simple = |p: NodeIx| simple.get(p).copied().unwrap_or(false);
         // How a simple holder's grant of each role is kept: listed (a role of no known
@@ -130,13 +153,14 @@ impl Graph {
         pairs.extend(wide_pairs.into_iter().flatten());
         pairs.extend(self.trusted(inv, role_nodes));
         pairs.par_sort_unstable();
-        // Each principal's pairs, with how each is mentioned, kept one way or the other.
-        let (listed, light): (Vec<Vec<Pair>>, Vec<Vec<LightEdge>>) = pairs
+        // Each principal's pairs, with how each is mentioned, kept one way or the other,
+        // gathered per job (rayon's reduce keeps their order: they stay sorted).
+        type Kept = (Vec<Pair>, Vec<LightEdge>);
+        let (listed, light): Kept = pairs
             .par_chunk_by(|a, b| a.0 == b.0)
-            .map(|run| {
+            .fold(Kept::default, |(mut listed, mut light), run| {
                 let p = run.first().map_or(0, |x| x.0);
                 let simple = simple(p);
-                let (mut listed, mut light) = (Vec::new(), Vec::new());
                 for same in run.chunk_by(|a, b| a.1 == b.1) {
                     let r = same.first().map_or(0, |x| x.1);
                     let how = same.iter().fold(0, |how, x| how | x.2);
@@ -153,10 +177,15 @@ impl Graph {
                 }
                 (listed, light)
             })
-            .unzip();
+            .reduce(Kept::default, |(mut a, mut b), (mut c, mut d)| {
+                a.append(&mut c);
+                b.append(&mut d);
+                (a, b)
+            });
+        drop(pairs);
         Pairs {
-            listed: listed.into_iter().flatten().collect(),
-            light: light.into_iter().flatten().collect(),
+            listed,
+            light,
             groups: groups.into_iter().flatten().collect(),
         }
     }
@@ -176,43 +205,45 @@ impl Graph {
             .collect()
     }
 
-    /// The roles identity documents `docs` grant `sts:AssumeRole` on, by ARN (`LITERAL`)
-    /// or pattern, with repeats; wide patterns are put aside in `wide`.
+    /// The roles identity documents `docs` of principal `p` grant `sts:AssumeRole` on, by
+    /// ARN (`LITERAL`) or pattern, with repeats; wide patterns are put aside.
     fn granted_roles<'d>(
         &self,
+        p: NodeIx,
         docs: &[&'d Arc<PolicyDocument>],
         role_nodes: &[NodeIx],
         roles_by_arn: &[NodeIx],
-        found: &mut Vec<Granted>,
-        wide: &mut Vec<&'d str>,
+        found: &mut Found<'d>,
     ) {
         for doc in docs {
             for stmt in doc.allows(ASSUME_ROLE) {
                 let Some(res) = &stmt.resource else { continue };
                 if res.negated {
-                    found.extend(role_nodes.iter().map(|&r| (r, GRANTED)));
+                    found
+                        .pairs
+                        .extend(role_nodes.iter().map(|&r| (p, r, GRANTED)));
                     continue;
                 }
                 for pattern in &res.values {
                     if !has_wildcard(pattern) {
                         for &r in self.nodes_with_arn(pattern) {
                             if matches!(self.nodes[r].kind, NodeKind::Role(_)) {
-                                found.push((r, GRANTED | LITERAL));
+                                found.pairs.push((p, r, GRANTED | LITERAL));
                             }
                         }
                         continue;
                     }
                     let (start, end) = self.prefix_range(pattern, roles_by_arn);
                     if end - start > WIDE_PATTERN {
-                        wide.push(pattern);
+                        found.wide.push((pattern, p));
                         continue;
                     }
                     let roles = roles_by_arn.get(start..end).unwrap_or_default();
-                    found.extend(
+                    found.pairs.extend(
                         roles
                             .iter()
                             .filter(|&&r| matches_resource(pattern, &self.nodes[r].arn))
-                            .map(|&r| (r, GRANTED)),
+                            .map(|&r| (p, r, GRANTED)),
                     );
                 }
             }
