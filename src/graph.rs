@@ -27,6 +27,7 @@ use crate::model::inventory::{Account, Inventory};
 use crate::model::location::Location;
 use crate::model::matching::matches_resource;
 use crate::model::policy::{Effect, PolicyDocument, PrincipalKind};
+use crate::model::shared_str::SharedStr;
 
 mod entry;
 mod evaluate;
@@ -214,7 +215,7 @@ pub enum Verdict {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Requirements {
     /// `sts:ExternalId` values (empty when only its presence is required).
-    pub external_id: Option<Vec<String>>,
+    pub external_id: Option<Vec<SharedStr>>,
     pub mfa: bool,
     pub role_session_name: bool,
     pub source_identity: bool,

@@ -177,12 +177,12 @@ fn cloudformation_entities_take_the_configured_account() {
     );
     let trust = deploy.trust.as_ref().expect("trust");
     assert_eq!(
-        trust.statements[0]
+        *trust.statements[0]
             .conditions_on("sts:ExternalId")
             .next()
             .expect("external id")
             .values,
-        vec!["staging-deploy"]
+        ["staging-deploy"]
     );
     // The CodeBuild role has no name in the template: CloudFormation makes one up.
     let build = inv

@@ -64,7 +64,7 @@ fn subjects(stmt: &Statement, provider: Option<&str>) -> Vec<String> {
                 Some(claim) if !idp.is_non_pinning_claim(&claim) => claim,
                 _ => continue,
             },
-            None if c.key.to_ascii_lowercase().starts_with("saml:") => c.key.clone(),
+            None if c.key.to_ascii_lowercase().starts_with("saml:") => c.key.to_string(),
             // A provider a template left unknown: its claims, whichever it is.
             None if provider.is_none()
                 && c.key.contains(':')
@@ -72,7 +72,7 @@ fn subjects(stmt: &Statement, provider: Option<&str>) -> Vec<String> {
                     .iter()
                     .any(|p| c.key.to_ascii_lowercase().starts_with(p)) =>
             {
-                c.key.clone()
+                c.key.to_string()
             }
             None => continue,
         };

@@ -12,6 +12,7 @@ use crate::model::arn::{is_account_id, ArnRef};
 use crate::model::inventory::Account;
 use crate::model::location::FileId;
 use crate::model::policy::{Effect, PolicyDocument, PrincipalKind, Statement};
+use crate::model::shared_str::SharedStr;
 
 /// How a CloudFormation template spells its own account when no account is known for it
 /// (the loaders keep it literally; see `sources::cloudformation::TEMPLATE_ACCOUNT`).
@@ -131,7 +132,7 @@ pub fn requirements_of(stmt: &Statement) -> Requirements {
                 let values = if c.operator.starts_with("Null") {
                     Vec::new()
                 } else {
-                    c.values.clone()
+                    c.values.to_vec()
                 };
                 req.external_id.get_or_insert_with(Vec::new).extend(values);
             }
@@ -479,7 +480,7 @@ pub fn is_uniform_trust(trust: &PolicyDocument) -> bool {
 }
 
 /// Every `AWS` principal value of a trust's statements, in order.
-pub(super) fn aws_values(trust: &PolicyDocument) -> impl Iterator<Item = &String> {
+pub(super) fn aws_values(trust: &PolicyDocument) -> impl Iterator<Item = &SharedStr> {
     trust
         .statements
         .iter()

@@ -11,3 +11,4 @@ pub mod named_grant;
 pub mod path;
 pub mod policy;
 pub mod profile_set;
+pub mod shared_str;

@@ -13,6 +13,7 @@ use crate::grammar::{grammar, GrammarError, PolicyShape};
 use super::location::{DocOrigin, Location};
 use super::matching::{matches_action, matches_resource};
 use super::path::JsonPath;
+use super::shared_str::SharedStr;
 
 /// Allow or Deny. Anything else is kept as `Invalid` (the grammar rule reports it) and
 /// never grants anything.
@@ -57,7 +58,7 @@ pub struct ValueList {
     pub negated: bool,
     /// The key as written (`Action`, `NotResource`), for positions.
     pub key: ListKey,
-    pub values: Box<[String]>,
+    pub values: Box<[SharedStr]>,
     /// Whether the JSON held a list (positions then need the item index).
     pub is_list: bool,
 }
@@ -94,8 +95,8 @@ pub enum PrincipalKind {
 pub struct PrincipalEntry {
     pub kind: PrincipalKind,
     /// The key as written, for positions.
-    pub key: String,
-    pub values: Box<[String]>,
+    pub key: SharedStr,
+    pub values: Box<[SharedStr]>,
     pub is_list: bool,
 }
 
@@ -171,9 +172,9 @@ impl PrincipalValue<'_> {
 /// `StringEquals`, key `sts:ExternalId`, values `["x"]`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Condition {
-    pub operator: String,
-    pub key: String,
-    pub values: Vec<String>,
+    pub operator: SharedStr,
+    pub key: SharedStr,
+    pub values: Box<[SharedStr]>,
     /// Whether the JSON held a list of values (positions then need the item index).
     pub is_list: bool,
 }
@@ -507,14 +508,14 @@ fn parse_statement(v: &Value, index: Option<u32>) -> Option<Statement> {
 
 /// A string or a list of strings; non-string items are dropped (the grammar rule reports
 /// them). Returns the strings and whether the JSON was a list.
-fn string_list(v: Option<&Value>) -> (Option<Box<[String]>>, bool) {
+fn string_list(v: Option<&Value>) -> (Option<Box<[SharedStr]>>, bool) {
     match v {
-        Some(Value::String(s)) => (Some(Box::new([s.clone()])), false),
+        Some(Value::String(s)) => (Some(Box::new([SharedStr::new(s)])), false),
         Some(Value::Array(items)) => (
             Some(
                 items
                     .iter()
-                    .filter_map(|i| i.as_str().map(str::to_owned))
+                    .filter_map(|i| i.as_str().map(SharedStr::new))
                     .collect(),
             ),
             true,
@@ -553,7 +554,7 @@ fn parse_principal(v: Option<&Value>, negated: bool) -> Option<Principal> {
                             "CanonicalUser" => PrincipalKind::CanonicalUser,
                             other => PrincipalKind::Other(other.to_owned()),
                         },
-                        key: k.clone(),
+                        key: SharedStr::new(k),
                         values: values?,
                         is_list,
                     })
@@ -579,11 +580,11 @@ fn parse_conditions(v: Option<&Value>) -> Vec<Condition> {
         for (key, values) in keys {
             let (values, is_list) = match values {
                 Value::Array(items) => (items.iter().map(scalar_text).collect(), true),
-                other => (vec![scalar_text(other)], false),
+                other => (Box::from([scalar_text(other)]), false),
             };
             out.push(Condition {
-                operator: operator.clone(),
-                key: key.clone(),
+                operator: SharedStr::new(operator),
+                key: SharedStr::new(key),
                 values,
                 is_list,
             });
@@ -592,10 +593,10 @@ fn parse_conditions(v: Option<&Value>) -> Vec<Condition> {
     out
 }
 
-fn scalar_text(v: &Value) -> String {
+fn scalar_text(v: &Value) -> SharedStr {
     match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
+        Value::String(s) => SharedStr::new(s),
+        other => SharedStr::from(other.to_string()),
     }
 }
 
@@ -682,11 +683,11 @@ mod tests {
         let s = &d.statements[0];
         assert!(s.has_condition_key("STS:EXTERNALID"));
         assert_eq!(
-            s.conditions_on("aws:MultiFactorAuthPresent")
+            *s.conditions_on("aws:MultiFactorAuthPresent")
                 .next()
                 .unwrap()
                 .values,
-            vec!["true"]
+            ["true"]
         );
     }
 }

@@ -605,7 +605,7 @@ mod tests {
         let stmt = &doc.statements[0];
         assert!(stmt.covers_action("sts:AssumeRole"));
         // `+` decodes to a space.
-        assert_eq!(stmt.conditions[0].values, vec!["on call"]);
+        assert_eq!(*stmt.conditions[0].values, ["on call"]);
     }
 
     #[test]
