@@ -18,7 +18,7 @@ fn path_of(inv: &Inventory, file: FileId) -> String {
 
 fn account_key(a: &Account, inv: &Inventory) -> String {
     match a {
-        Account::Known(id) => id.clone(),
+        Account::Known(id) => id.to_string(),
         Account::Template(f) => format!("${{AWS::AccountId}} of {}", path_of(inv, *f)),
         Account::Unknown => "unknown".into(),
     }

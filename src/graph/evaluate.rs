@@ -22,7 +22,7 @@ const TEMPLATE_ACCOUNT: &str = "${AWS::AccountId}";
 /// `123456789012`, `arn:aws:iam::123456789012:root`, or the template's own account.
 pub fn account_of_value(value: &str, file: FileId) -> Option<Account> {
     if is_account_id(value) {
-        return Some(Account::Known(value.to_owned()));
+        return Some(Account::Known(SharedStr::new(value)));
     }
     let arn = ArnRef::parse(value).ok()?;
     account_of_arn_part(arn.account, file)
@@ -30,7 +30,7 @@ pub fn account_of_value(value: &str, file: FileId) -> Option<Account> {
 
 fn account_of_arn_part(account: &str, file: FileId) -> Option<Account> {
     if is_account_id(account) {
-        Some(Account::Known(account.to_owned()))
+        Some(Account::Known(SharedStr::new(account)))
     } else if account == TEMPLATE_ACCOUNT {
         Some(Account::Template(file))
     } else {

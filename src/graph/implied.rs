@@ -36,6 +36,7 @@ use super::{
 use crate::model::arn::{is_account_id, ArnRef};
 use crate::model::inventory::{Account, Inventory, Role};
 use crate::model::policy::PolicyDocument;
+use crate::model::shared_str::SharedStr;
 
 /// An account id of a holder, numbered (see [`Accounts`]).
 type AccountIx = u32;
@@ -202,7 +203,7 @@ fn named_accounts(trust: &PolicyDocument) -> impl Iterator<Item = &str> {
 fn caller_of(account: &str) -> (String, Account) {
     (
         format!("arn:aws:iam::{account}:user/{NOBODY}"),
-        Account::Known(account.to_owned()),
+        Account::Known(SharedStr::new(account)),
     )
 }
 

@@ -14,6 +14,7 @@ use super::location::{FileId, Location, Spanned};
 use super::named_grant::NamedGrant;
 use super::policy::PolicyDocument;
 use super::profile_set::ProfileSet;
+use super::shared_str::SharedStr;
 use crate::finding::Finding;
 
 /// The formats iamlint reads.
@@ -85,7 +86,7 @@ impl SourceFile {
 #[serde(rename_all = "kebab-case", tag = "kind", content = "id")]
 pub enum Account {
     /// A 12-digit account id.
-    Known(String),
+    Known(SharedStr),
     /// `${AWS::AccountId}` of one CloudFormation template: one account whose number is not
     /// known, the same everywhere in that file.
     Template(FileId),

@@ -18,6 +18,7 @@ use crate::model::inventory::{Account, Contribution, Group, ManagedPolicy, Role,
 use crate::model::location::{DocOrigin, FileId, Location};
 use crate::model::path::JsonPath;
 use crate::model::policy::{PolicyDocument, PolicyKind};
+use crate::model::shared_str::SharedStr;
 
 /// Loads one dump.
 pub fn load(_ctx: &LoadContext, input: &FileInput, value: &Value) -> Contribution {
@@ -456,7 +457,7 @@ impl Dump {
             .map(str::to_owned);
         let (arn, name) = (arn?, name?);
         let account = match Arn::parse(&arn) {
-            Ok(a) if is_account_id(&a.account) => Account::Known(a.account),
+            Ok(a) if is_account_id(&a.account) => Account::Known(SharedStr::new(&a.account)),
             _ => Account::Unknown,
         };
         let iam_path = entry

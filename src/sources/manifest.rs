@@ -13,6 +13,7 @@ use crate::model::arn::{is_account_id, Arn};
 use crate::model::inventory::{Account, Contribution, Group, Role, User};
 use crate::model::location::{FileId, Location};
 use crate::model::policy::PolicyDocument;
+use crate::model::shared_str::SharedStr;
 
 /// What a file is to an entity.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -186,7 +187,7 @@ pub fn split_entity_arn(arn: &str, prefix: &str) -> (Account, String, String) {
         );
     };
     let account = if is_account_id(&parsed.account) {
-        Account::Known(parsed.account.clone())
+        Account::Known(SharedStr::new(&parsed.account))
     } else {
         Account::Unknown
     };

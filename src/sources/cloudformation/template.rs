@@ -16,6 +16,7 @@ use crate::model::inventory::{Account, Contribution};
 use crate::model::location::{DocOrigin, FileId, Location, MappedSpans, WholePlace};
 use crate::model::path::{JsonPath, PathSeg};
 use crate::model::policy::{PolicyDocument, PolicyKind};
+use crate::model::shared_str::SharedStr;
 use crate::sources::account_dump::{kind_of, strip_position};
 use crate::sources::MALFORMED_SOURCE;
 
@@ -167,7 +168,7 @@ impl<'v> Template<'v> {
 
     pub(super) fn entity_account(&self) -> Account {
         match &self.account {
-            Some(a) => Account::Known(a.clone()),
+            Some(a) => Account::Known(SharedStr::new(a)),
             None => Account::Template(self.file),
         }
     }

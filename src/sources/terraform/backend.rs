@@ -17,6 +17,7 @@ use crate::model::location::{Anchor, DocOrigin, FileId, Location, MappedSpans, W
 use crate::model::named_grant::{EntityKind, NamedGrant};
 use crate::model::path::JsonPath;
 use crate::model::policy::{PolicyDocument, PolicyKind};
+use crate::model::shared_str::SharedStr;
 use crate::sources::manifest::{split_entity_arn, UNKNOWN_ACCOUNT};
 use crate::sources::{FileInput, LoadContext, MALFORMED_SOURCE};
 
@@ -233,7 +234,7 @@ impl<'x> Loader<'x> {
             Some((partition, account)) => AccountRef {
                 partition: partition.clone(),
                 text: account.clone(),
-                account: Account::Known(account.clone()),
+                account: Account::Known(SharedStr::new(account)),
             },
             None => self.account_for(&r.module),
         }
@@ -256,7 +257,7 @@ impl<'x> Loader<'x> {
             return AccountRef {
                 partition: partition.clone(),
                 text: account.clone(),
-                account: Account::Known(account.clone()),
+                account: Account::Known(SharedStr::new(account)),
             };
         }
         let configured = self
@@ -269,7 +270,7 @@ impl<'x> Loader<'x> {
             Some(a) => AccountRef {
                 partition: "aws".into(),
                 text: a.to_owned(),
-                account: Account::Known(a.to_owned()),
+                account: Account::Known(SharedStr::new(a)),
             },
             None => AccountRef {
                 partition: "aws".into(),
