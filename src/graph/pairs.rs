@@ -182,6 +182,7 @@ impl Graph {
                 b.append(&mut d);
                 (a, b)
             });
+        // The sorted pairs are done with: free them before the groups are flattened.
         drop(pairs);
         Pairs {
             listed,

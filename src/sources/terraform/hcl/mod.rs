@@ -53,17 +53,6 @@ impl<'a> ScanFiles<'a> {
         }
     }
 
-    /// The path of the scan's file `id` as walked (empty for an id not in the scan).
-    fn path_by_id(&self, id: FileId) -> &Path {
-        // Files are listed by id, which is their index.
-        let at = match self.files.get(id as usize) {
-            Some(&(_, i)) if i == id => Some(id as usize),
-            _ => self.files.binary_search_by_key(&id, |f| f.1).ok(),
-        };
-        at.and_then(|i| self.files.get(i))
-            .map_or(Path::new(""), |f| f.0)
-    }
-
     /// The id of the scan's file at `path` (as written, normalised), if it has one.
     fn id(&self, path: &Path) -> Option<FileId> {
         self.ids
@@ -79,8 +68,15 @@ impl<'a> ScanFiles<'a> {
 }
 
 impl FilePaths for ScanFiles<'_> {
+    /// The path of the scan's file `id` as walked (empty for an id not in the scan).
     fn path_of(&self, id: FileId) -> &Path {
-        self.path_by_id(id)
+        // Files are listed by id, which is their index.
+        let at = match self.files.get(id as usize) {
+            Some(&(_, i)) if i == id => Some(id as usize),
+            _ => self.files.binary_search_by_key(&id, |f| f.1).ok(),
+        };
+        at.and_then(|i| self.files.get(i))
+            .map_or(Path::new(""), |f| f.0)
     }
 }
 
