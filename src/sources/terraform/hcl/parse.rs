@@ -348,6 +348,17 @@ fn without_unread_blocks(text: &str, root: Option<&RootUse>) -> Option<(String, 
     String::from_utf8(bytes?).ok().map(|t| (t, names))
 }
 
+/// Whether the text is spaces, tabs and line breaks only (`\r` only before `\n`): what
+/// hcl-edit reads as an empty body.
+fn only_blank_lines(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().all(|(i, b)| match b {
+        b' ' | b'\t' | b'\n' => true,
+        b'\r' => bytes.get(i + 1) == Some(&b'\n'),
+        _ => false,
+    })
+}
+
 /// Spaces over `range`, line breaks kept.
 fn blank(bytes: &mut [u8], range: std::ops::Range<usize>) {
     for c in bytes.get_mut(range).into_iter().flatten() {
@@ -452,6 +463,23 @@ fn parse(
         Some((blanked, names)) => (std::borrow::Cow::Owned(blanked), names),
         None => (std::borrow::Cow::Borrowed(text), Vec::new()),
     };
+    // A file of blocks never read (a service's buckets and instances beside its role)
+    // is blank once they are: its body is empty, and hcl-edit need not walk its lines.
+    if matches!(parsed_text, std::borrow::Cow::Owned(_)) && only_blank_lines(&parsed_text) {
+        return Ok(HclFile {
+            id: input.id,
+            path: input.path.to_path_buf(),
+            offset: input.offset,
+            kind,
+            // As hcl-edit places an empty body.
+            body: ast::Body {
+                span: Some(ast::Span { start: 0, end: 0 }),
+                ..ast::Body::default()
+            },
+            dropped,
+            matters,
+        });
+    }
     let body = match hcl_edit::parser::parse_body(&parsed_text) {
         Ok(body) => body,
         Err(e) => {
@@ -675,6 +703,45 @@ mod tests {
         assert!(blanked[..role].trim().is_empty());
         let body = hcl_edit::parser::parse_body(&blanked).expect("parses");
         assert_eq!(body.blocks().count(), 3);
+    }
+
+    #[test]
+    fn blank_lines_are_what_hcl_edit_reads_as_an_empty_body() {
+        for text in ["", "\n", "  \t \n\n   ", "\r\n  \r\n"] {
+            assert!(only_blank_lines(text), "{text:?}");
+            let body = hcl_edit::parser::parse_body(text).expect("parses");
+            assert_eq!(body.iter().count(), 0);
+        }
+        for text in ["# c\n", " \r ", "\u{c}", "x"] {
+            assert!(!only_blank_lines(text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn a_file_of_unread_blocks_only_is_an_empty_body() {
+        let text = "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"x\"\n}\n\n\
+                    data \"aws_region\" \"here\" {}\n";
+        let id = 7;
+        let path = Path::new("s3.tf");
+        let input = FileInput {
+            id,
+            path,
+            text,
+            offset: 0,
+        };
+        let mut out = Contribution::default();
+        let file = parse(&input, HclKind::Config, false, None, &mut out).expect("parses");
+        assert!(file.body.blocks.is_empty() && file.body.attributes.is_empty());
+        assert_eq!(file.dropped, ["aws_s3_bucket.b", "data.aws_region.here"]);
+        // A comment left between the blocks still goes to hcl-edit, and is no block.
+        let commented = format!("# buckets\n{text}");
+        let input = FileInput {
+            text: &commented,
+            ..input
+        };
+        let file = parse(&input, HclKind::Config, false, None, &mut out).expect("parses");
+        assert!(file.body.blocks.is_empty());
+        assert_eq!(file.dropped.len(), 2);
     }
 
     #[test]
