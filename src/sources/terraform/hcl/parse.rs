@@ -287,7 +287,7 @@ const READ_DATA_SOURCES: &[&str] = &[
 ///
 /// A syntax error inside an expression of a blanked block (`bucket = 1 +`) is not
 /// reported, as in a folder without IAM: the scan's structure check passed it.
-fn without_unread_blocks(text: &str, root: Option<&RootUse>) -> Option<(String, Vec<String>)> {
+fn without_unread_blocks(text: &str, root: Option<&RootUse>) -> Option<Unread> {
     // The structure scan costs a tenth of a parse: not run on a file of IAM blocks only.
     if !may_have_unread_blocks(text, root) {
         return None;
@@ -295,6 +295,7 @@ fn without_unread_blocks(text: &str, root: Option<&RootUse>) -> Option<(String, 
     let blocks = skim::top_blocks(text)?;
     let mut bytes: Option<Vec<u8>> = None;
     let mut names = Vec::new();
+    let mut unread_blocks = Vec::new();
     for b in &blocks {
         let label = |i: usize| b.labels.get(i).map(|r| &text[r.clone()]);
         // A label with an escape or a template is left to hcl-edit.
@@ -338,14 +339,44 @@ fn without_unread_blocks(text: &str, root: Option<&RootUse>) -> Option<(String, 
             }
             _ => false,
         };
-        if !unread {
-            continue;
+        if unread {
+            unread_blocks.push(b.range.clone());
         }
-        let out = bytes.get_or_insert_with(|| text.as_bytes().to_vec());
-        blank(out, b.range.clone());
+    }
+    // A file of blocks never read only (a service's buckets and instances beside its
+    // role): no copy to make, and nothing for hcl-edit to walk.
+    if bytes.is_none() && unread_blocks.len() == blocks.len() && !blocks.is_empty() {
+        // The text between the blocks, and after the last.
+        let starts = unread_blocks.iter().map(|r| r.start).chain([text.len()]);
+        let ends = std::iter::once(0).chain(unread_blocks.iter().map(|r| r.end));
+        let all_blank = ends
+            .zip(starts)
+            .all(|(end, start)| text.get(end..start).is_some_and(only_blank_lines));
+        if all_blank {
+            return Some(Unread::Empty(names));
+        }
+    }
+    if unread_blocks.is_empty() && bytes.is_none() {
+        return None;
+    }
+    let out = bytes.get_or_insert_with(|| text.as_bytes().to_vec());
+    for range in unread_blocks {
+        blank(out, range);
     }
     // Whole blocks of UTF-8 text became spaces: still UTF-8.
-    String::from_utf8(bytes?).ok().map(|t| (t, names))
+    String::from_utf8(bytes?)
+        .ok()
+        .map(|t| Unread::Blanked(t, names))
+}
+
+/// What blanking the blocks iamlint never reads leaves of a file.
+#[derive(Debug, PartialEq, Eq)]
+enum Unread {
+    /// The text with those blocks blanked, and their names.
+    Blanked(String, Vec<String>),
+    /// Nothing but blank lines: the body is empty (as hcl-edit would read it). The names
+    /// of the blocks.
+    Empty(Vec<String>),
 }
 
 /// Whether the text is spaces, tabs and line breaks only (`\r` only before `\n`): what
@@ -361,11 +392,15 @@ fn only_blank_lines(text: &str) -> bool {
 
 /// Spaces over `range`, line breaks kept.
 fn blank(bytes: &mut [u8], range: std::ops::Range<usize>) {
-    for c in bytes.get_mut(range).into_iter().flatten() {
-        if *c != b'\n' && *c != b'\r' {
-            *c = b' ';
-        }
+    let Some(part) = bytes.get_mut(range) else {
+        return;
+    };
+    let mut start = 0;
+    while let Some(n) = memchr::memchr2(b'\n', b'\r', &part[start..]) {
+        part[start..start + n].fill(b' ');
+        start += n + 1;
     }
+    part[start..].fill(b' ');
 }
 
 /// The line of a module call's `source` when it names a registry, git or other remote
@@ -460,26 +495,24 @@ fn parse(
         _ => None,
     };
     let (parsed_text, mut dropped) = match unread {
-        Some((blanked, names)) => (std::borrow::Cow::Owned(blanked), names),
+        Some(Unread::Blanked(blanked, names)) => (std::borrow::Cow::Owned(blanked), names),
         None => (std::borrow::Cow::Borrowed(text), Vec::new()),
+        Some(Unread::Empty(dropped)) => {
+            return Ok(HclFile {
+                id: input.id,
+                path: input.path.to_path_buf(),
+                offset: input.offset,
+                kind,
+                // As hcl-edit places an empty body.
+                body: ast::Body {
+                    span: Some(ast::Span { start: 0, end: 0 }),
+                    ..ast::Body::default()
+                },
+                dropped,
+                matters,
+            });
+        }
     };
-    // A file of blocks never read (a service's buckets and instances beside its role)
-    // is blank once they are: its body is empty, and hcl-edit need not walk its lines.
-    if matches!(parsed_text, std::borrow::Cow::Owned(_)) && only_blank_lines(&parsed_text) {
-        return Ok(HclFile {
-            id: input.id,
-            path: input.path.to_path_buf(),
-            offset: input.offset,
-            kind,
-            // As hcl-edit places an empty body.
-            body: ast::Body {
-                span: Some(ast::Span { start: 0, end: 0 }),
-                ..ast::Body::default()
-            },
-            dropped,
-            matters,
-        });
-    }
     let body = match hcl_edit::parser::parse_body(&parsed_text) {
         Ok(body) => body,
         Err(e) => {
@@ -690,7 +723,9 @@ mod tests {
                     data \"aws_region\" \"here\" {}\n\
                     data \"aws_caller_identity\" \"me\" {}\n\
                     terraform {\n  backend \"s3\" {}\n}\n";
-        let (blanked, names) = without_unread_blocks(text, None).expect("something is blanked");
+        let Some(Unread::Blanked(blanked, names)) = without_unread_blocks(text, None) else {
+            panic!("something is blanked");
+        };
         assert_eq!(names, ["aws_s3_bucket.b", "data.aws_region.here"]);
         assert_eq!(blanked.len(), text.len());
         assert_eq!(blanked.matches('\n').count(), text.matches('\n').count());
@@ -729,12 +764,23 @@ mod tests {
             text,
             offset: 0,
         };
+        assert_eq!(
+            without_unread_blocks(text, None),
+            Some(Unread::Empty(vec![
+                "aws_s3_bucket.b".to_owned(),
+                "data.aws_region.here".to_owned()
+            ]))
+        );
         let mut out = Contribution::default();
         let file = parse(&input, HclKind::Config, false, None, &mut out).expect("parses");
         assert!(file.body.blocks.is_empty() && file.body.attributes.is_empty());
         assert_eq!(file.dropped, ["aws_s3_bucket.b", "data.aws_region.here"]);
         // A comment left between the blocks still goes to hcl-edit, and is no block.
         let commented = format!("# buckets\n{text}");
+        assert!(matches!(
+            without_unread_blocks(&commented, None),
+            Some(Unread::Blanked(..))
+        ));
         let input = FileInput {
             text: &commented,
             ..input
@@ -752,7 +798,9 @@ mod tests {
                     resource \"aws_iam_role\" \"r\" {\n  name = var.used\n}\n";
         let vars = named_vars([text].into_iter());
         let root = RootUse { vars: Some(&vars) };
-        let (blanked, names) = without_unread_blocks(text, Some(&root)).expect("blanked");
+        let Some(Unread::Blanked(blanked, names)) = without_unread_blocks(text, Some(&root)) else {
+            panic!("blanked");
+        };
         assert!(names.is_empty());
         let body = hcl_edit::parser::parse_body(&blanked).expect("parses");
         let kept: Vec<String> = body
@@ -782,7 +830,9 @@ mod tests {
     fn a_call_not_followed_is_read_for_its_source_only() {
         let text = "module \"vpc\" {\n  source  = \"terraform-aws-modules/vpc/aws\"\n  version = \"5.5.1\"\n  azs     = [for i in range(3) : i]\n}\n\
                     module \"local\" {\n  source = \"./m\"\n  x      = 1\n}\n";
-        let (blanked, names) = without_unread_blocks(text, None).expect("blanked");
+        let Some(Unread::Blanked(blanked, names)) = without_unread_blocks(text, None) else {
+            panic!("blanked");
+        };
         assert!(names.is_empty());
         assert_eq!(blanked.len(), text.len());
         let body = hcl_edit::parser::parse_body(&blanked).expect("parses");
