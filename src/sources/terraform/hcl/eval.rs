@@ -524,9 +524,21 @@ impl<'e> Eval<'e> {
     }
 }
 
+/// Objects up to this many keys are checked for repeated keys pair by pair.
+const SMALL_OBJECT: usize = 16;
+
 /// Members with the last value of each key (a later duplicate wins, as in HCL), in the
 /// order of first appearance; linear, for objects of tens of thousands of keys.
 pub fn last_of_each_key(members: Vec<Member>) -> Vec<Member> {
+    // Most objects have a handful of keys: comparing each pair costs less than hashing.
+    if members.len() <= SMALL_OBJECT
+        && members
+            .iter()
+            .enumerate()
+            .all(|(i, m)| members[..i].iter().all(|o| o.key != m.key))
+    {
+        return members;
+    }
     let mut last: foldhash::HashMap<Arc<str>, usize> = foldhash::HashMap::default();
     for (i, m) in members.iter().enumerate() {
         last.insert(m.key.clone(), i);
@@ -700,5 +712,52 @@ fn binary(op: BinaryOperator, l: &Node, r: &Node) -> Val {
             };
             float(v).unwrap_or_else(unknown)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn object(keys: &[&str]) -> Vec<Member> {
+        keys.iter()
+            .enumerate()
+            .map(|(i, k)| {
+                let value = Node::new(Val::Number(serde_json::Number::from(i)), None);
+                Member::new(Arc::from(*k), None, value)
+            })
+            .collect()
+    }
+
+    fn keys_and_values(members: &[Member]) -> Vec<(String, String)> {
+        members
+            .iter()
+            .map(|m| (m.key.to_string(), format!("{:?}", m.value.to_json())))
+            .collect()
+    }
+
+    #[test]
+    fn a_later_key_wins_in_the_place_of_the_first_small_or_large() {
+        let small = last_of_each_key(object(&["a", "b", "a", "c"]));
+        assert_eq!(
+            keys_and_values(&small),
+            keys_and_values(&object(&["a", "b", "c"]))
+                .into_iter()
+                .zip(["2", "1", "3"])
+                .map(|((k, _), n)| (k, format!("Some(Number({n}))")))
+                .collect::<Vec<_>>()
+        );
+        let mut keys: Vec<String> = (0..40).map(|i| format!("k{i}")).collect();
+        keys.push("k0".to_owned());
+        let refs: Vec<&str> = keys.iter().map(String::as_str).collect();
+        let large = last_of_each_key(object(&refs));
+        assert_eq!(large.len(), 40);
+        assert_eq!(&*large[0].key, "k0");
+        assert_eq!(
+            format!("{:?}", large[0].value.to_json()),
+            "Some(Number(40))"
+        );
+        let distinct = last_of_each_key(object(&["x", "y"]));
+        assert_eq!(distinct.len(), 2);
     }
 }

@@ -241,8 +241,11 @@ impl Scanner<'_> {
     fn blank(&mut self, lines: bool) -> Scan {
         while let Some(b) = self.peek(0) {
             match b {
-                b' ' | b'\t' => self.i += 1,
-                b'\n' | b'\r' if lines => self.i += 1,
+                // Indentation and empty lines are most of a file's blanks: taken as a run.
+                b' ' | b'\t' | b'\n' | b'\r' if lines => {
+                    self.skip_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+                }
+                b' ' | b'\t' => self.skip_while(|b| matches!(b, b' ' | b'\t')),
                 b'#' => self.line_comment(),
                 b'/' if self.peek(1) == Some(b'/') => self.line_comment(),
                 b'/' if self.peek(1) == Some(b'*') => self.block_comment()?,
@@ -250,6 +253,12 @@ impl Scanner<'_> {
             }
         }
         Ok(())
+    }
+
+    /// Moves past the bytes from here that `keep` takes.
+    fn skip_while(&mut self, keep: impl Fn(u8) -> bool) {
+        let rest = self.b.get(self.i..).unwrap_or_default();
+        self.i += rest.iter().take_while(|&&b| keep(b)).count();
     }
 
     fn line_comment(&mut self) {
@@ -270,9 +279,7 @@ impl Scanner<'_> {
         if !self.peek(0).is_some_and(starts_name) {
             return self.fail();
         }
-        while self.peek(0).is_some_and(is_name_byte) {
-            self.i += 1;
-        }
+        self.skip_while(is_name_byte);
         Ok(())
     }
 
@@ -345,7 +352,11 @@ impl Scanner<'_> {
                 // Nothing in HCL's expression syntax starts with these.
                 b';' | b'@' | b'`' | b'\\' | b'^' | b'$' | b'\'' | b'~' => return self.fail(),
                 _ => {
+                    // Names, numbers and operators: none of them changes what follows.
                     self.i += 1;
+                    self.skip_while(|b| {
+                        b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-')
+                    });
                     any = true;
                 }
             }
@@ -377,7 +388,11 @@ impl Scanner<'_> {
                     }
                     self.nested(|s| s.expression(Until::Brace))?;
                 }
-                _ => self.i += 1,
+                // Literal text up to the next byte that may end or open something.
+                _ => {
+                    self.i += 1;
+                    self.skip_while(|b| !matches!(b, b'"' | b'\n' | b'\r' | b'\\' | b'$' | b'%'));
+                }
             }
         }
     }
