@@ -40,10 +40,36 @@ pub fn file_kind(path: &Path) -> FileKind {
     }
 }
 
+/// Settings of the CLI's config that hold no secret, as written (lowercase): the
+/// commonest keys of a profile or an `sso-session`.
+const COMMON_PLAIN_KEYS: &[&str] = &[
+    "region",
+    "output",
+    "role_arn",
+    "source_profile",
+    "credential_source",
+    "external_id",
+    "mfa_serial",
+    "role_session_name",
+    "duration_seconds",
+    "sso_session",
+    "sso_start_url",
+    "sso_region",
+    "sso_account_id",
+    "sso_role_name",
+    "sso_registration_scopes",
+    "web_identity_token_file",
+];
+
 /// Whether a key's value is worth hiding from snippets: credentials, and anything named
 /// like a secret (tool-specific keys such as `saml_password`), and `credential_process`,
 /// whose command line can embed credentials. Hiding a harmless value costs nothing.
 fn is_sensitive_key(key: &str) -> bool {
+    // The settings most lines hold, answered without the search below (a config of
+    // hundreds of profiles repeats them on every profile).
+    if COMMON_PLAIN_KEYS.contains(&key) {
+        return false;
+    }
     // Without a lowercased copy: this runs for every line of every config file.
     let bytes = key.as_bytes();
     let has = |word: &str| {
@@ -301,6 +327,20 @@ pub fn is_placeholder_credential(value: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_common_plain_keys_are_plain_by_the_full_search_too() {
+        // The shortcut must never change an answer: each key is judged by the search
+        // as if it were not listed (the same key in upper case is not listed).
+        for key in super::COMMON_PLAIN_KEYS {
+            let upper = key.to_ascii_uppercase();
+            assert!(!super::is_sensitive_key(&upper), "{key}");
+            assert!(!super::is_sensitive_key(key), "{key}");
+        }
+        assert!(super::is_sensitive_key("aws_session_token"));
+        assert!(super::is_sensitive_key("sso_token"));
+        assert!(super::is_sensitive_key("credential_process"));
+    }
+
     use super::*;
     use crate::config::Config;
     use crate::model::location::Anchor;
