@@ -359,12 +359,12 @@ fn without_unread_blocks(text: &str, root: Option<&RootUse>) -> Option<Unread> {
     if unread_blocks.is_empty() && bytes.is_none() {
         return None;
     }
-    let out = bytes.get_or_insert_with(|| text.as_bytes().to_vec());
+    let mut out = bytes.unwrap_or_else(|| text.as_bytes().to_vec());
     for range in unread_blocks {
-        blank(out, range);
+        blank(&mut out, range);
     }
     // Whole blocks of UTF-8 text became spaces: still UTF-8.
-    String::from_utf8(bytes?)
+    String::from_utf8(out)
         .ok()
         .map(|t| Unread::Blanked(t, names))
 }
@@ -494,26 +494,43 @@ fn parse(
         HclKind::Config => without_unread_blocks(text, root),
         _ => None,
     };
-    let (parsed_text, mut dropped) = match unread {
-        Some(Unread::Blanked(blanked, names)) => (std::borrow::Cow::Owned(blanked), names),
-        None => (std::borrow::Cow::Borrowed(text), Vec::new()),
-        Some(Unread::Empty(dropped)) => {
-            return Ok(HclFile {
-                id: input.id,
-                path: input.path.to_path_buf(),
-                offset: input.offset,
-                kind,
-                // As hcl-edit places an empty body.
-                body: ast::Body {
-                    span: Some(ast::Span { start: 0, end: 0 }),
-                    ..ast::Body::default()
-                },
-                dropped,
-                matters,
-            });
+    let (body, dropped) = match unread {
+        None => parse_body(input, text, kind, out)?,
+        Some(Unread::Blanked(blanked, mut names)) => {
+            let (body, more) = parse_body(input, &blanked, kind, out)?;
+            names.extend(more);
+            (body, names)
         }
+        // Placed as hcl-edit places an empty body.
+        Some(Unread::Empty(names)) => (
+            ast::Body {
+                span: Some(ast::Span { start: 0, end: 0 }),
+                ..ast::Body::default()
+            },
+            names,
+        ),
     };
-    let body = match hcl_edit::parser::parse_body(&parsed_text) {
+    Ok(HclFile {
+        id: input.id,
+        path: input.path.to_path_buf(),
+        offset: input.offset,
+        kind,
+        body,
+        dropped,
+        matters,
+    })
+}
+
+/// The blocks of `text` (the file's text, or it with blocks blanked) that can matter to
+/// IAM, and the names of the resources and data sources dropped. Credentials written in
+/// it go to `out`.
+fn parse_body(
+    input: &FileInput,
+    text: &str,
+    kind: HclKind,
+    out: &mut Contribution,
+) -> Result<(ast::Body, Vec<String>), Box<Finding>> {
+    let body = match hcl_edit::parser::parse_body(text) {
         Ok(body) => body,
         Err(e) => {
             let loc = e.location();
@@ -534,27 +551,19 @@ fn parse(
     find_secrets(input, &body, kind, out);
     // Converted here, on the thread that parsed it: hcl-edit's tree is dropped at once.
     let kept = ast::convert_body(&body, keep);
-    dropped.extend(
-        body.blocks()
-            .filter(|b| matches!(b.ident.as_str(), "resource" | "data") && !keep_block(b))
-            .filter_map(|b| {
-                let (t, n) = (b.labels.first()?.as_str(), b.labels.get(1)?.as_str());
-                Some(if b.ident.as_str() == "data" {
-                    format!("data.{t}.{n}")
-                } else {
-                    format!("{t}.{n}")
-                })
-            }),
-    );
-    Ok(HclFile {
-        id: input.id,
-        path: input.path.to_path_buf(),
-        offset: input.offset,
-        kind,
-        body: kept,
-        dropped,
-        matters,
-    })
+    let dropped = body
+        .blocks()
+        .filter(|b| matches!(b.ident.as_str(), "resource" | "data") && !keep_block(b))
+        .filter_map(|b| {
+            let (t, n) = (b.labels.first()?.as_str(), b.labels.get(1)?.as_str());
+            Some(if b.ident.as_str() == "data" {
+                format!("data.{t}.{n}")
+            } else {
+                format!("{t}.{n}")
+            })
+        })
+        .collect();
+    Ok((kept, dropped))
 }
 
 fn syntax_finding(input: &FileInput, at: usize, message: String) -> Finding {
