@@ -1523,7 +1523,14 @@ fn profile_loop_config(n: usize) -> Vec<u8> {
 #[test]
 fn issue_11_a_long_profile_loop_is_shortened_in_messages_and_whole_in_code_flows() {
     let n = 2000;
-    let dir = tree(&[("aws/config", &profile_loop_config(n))]);
+    // The credentials file beside it shows the loop's profiles have no keys there.
+    let dir = tree(&[
+        ("aws/config", &profile_loop_config(n)),
+        (
+            "aws/credentials",
+            b"[other]\naws_access_key_id = FAKEKEYID\n",
+        ),
+    ]);
     let shortened = format!(
         "`p0` → `p1` → `p2` → … {} more … → `p1998` → `p1999` → `p0`",
         n - 5
@@ -1570,10 +1577,17 @@ fn issue_11_a_long_profile_loop_is_shortened_in_messages_and_whole_in_code_flows
 /// report lines or send escape sequences to a terminal.
 #[test]
 fn issue_11_control_characters_in_file_names_are_escaped() {
-    let dir = tree(&[(
-        "a\u{1b}[31m\tb\nc/config",
-        b"[profile a]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = a\n",
-    )]);
+    // The credentials file beside the config shows profile `a` has no keys.
+    let dir = tree(&[
+        (
+            "a\u{1b}[31m\tb\nc/config",
+            b"[profile a]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = a\n",
+        ),
+        (
+            "a\u{1b}[31m\tb\nc/credentials",
+            b"[other]\nregion = us-east-1\n",
+        ),
+    ]);
     let human = iamlint(dir.path(), &["--no-config", "--color", "never"]);
     assert_eq!(human.code, 1);
     assert!(
@@ -1621,6 +1635,7 @@ fn issue_11_control_characters_in_input_text_are_escaped() {
             "[profile a]\nrole_arn = arn:aws:iam::123456789012:role/r\n# \u{1b}[2J\u{9b}2J\u{202e}\nsource_profile = a\n"
                 .as_bytes(),
         ),
+        ("ci/credentials", b"[other]\nregion = us-east-1\n"),
     ]);
     let human = iamlint(dir.path(), &["--no-config", "--color", "never"]);
     assert_eq!(human.code, 1, "{}", human.stdout);
