@@ -111,27 +111,34 @@ impl<'a> WebIdentity<'a> {
         }
     }
 
-    /// The scope a wildcard must not cover in a subject pattern, for messages.
-    pub fn scope(&self) -> &'static str {
-        match self.provider {
-            Provider::GitHub => "owner and repository",
-            Provider::Eks => "namespace and service account",
-            Provider::Cognito => "identity pool",
-            Provider::TerraformCloud => "organization",
-            Provider::GitLab => "group and project",
-            Provider::Other => "subject",
-        }
-    }
-
-    /// Whose tokens a wide subject pattern lets in, for messages.
-    pub fn others(&self) -> &'static str {
-        match self.provider {
-            Provider::GitHub => "workflows of other repositories",
-            Provider::Eks => "other service accounts",
-            Provider::Cognito => "identities of other pools",
-            Provider::TerraformCloud => "runs of other organizations",
-            Provider::GitLab => "jobs of other projects",
-            Provider::Other => "other subjects",
+    /// What a wide `pattern` on `claim` leaves open, and whose tokens that lets in, for
+    /// messages. A GitHub owner or GitLab group written out in full before the wildcard
+    /// (`repo:octo-org/*`) is fixed: only its other repositories (projects) get in.
+    pub fn wide_scope(&self, claim: &str, pattern: &str) -> (&'static str, &'static str) {
+        let literal = pattern
+            .find(['*', '?'])
+            .and_then(|w| pattern.get(..w))
+            .unwrap_or(pattern);
+        let path = match (self.provider, claim) {
+            (Provider::GitHub, "sub") => literal.strip_prefix("repo:"),
+            (Provider::GitHub, "repository") => Some(literal),
+            (Provider::GitLab, "sub") => literal.strip_prefix("project_path:"),
+            _ => None,
+        };
+        let owner_fixed = path.is_some_and(|p| p.contains('/'));
+        match (self.provider, owner_fixed) {
+            (Provider::GitHub, true) => {
+                ("repository", "workflows of the owner's other repositories")
+            }
+            (Provider::GitHub, false) => {
+                ("owner and repository", "workflows of other repositories")
+            }
+            (Provider::GitLab, true) => ("project", "jobs of the group's other projects"),
+            (Provider::GitLab, false) => ("group and project", "jobs of other projects"),
+            (Provider::Eks, _) => ("namespace and service account", "other service accounts"),
+            (Provider::Cognito, _) => ("identity pool", "identities of other pools"),
+            (Provider::TerraformCloud, _) => ("organization", "runs of other organizations"),
+            (Provider::Other, _) => ("subject", "other subjects"),
         }
     }
 
@@ -311,5 +318,29 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn wide_scope_says_whether_the_owner_is_fixed() {
+        let gh = github();
+        assert_eq!(gh.wide_scope("sub", "repo:*").0, "owner and repository");
+        assert_eq!(gh.wide_scope("sub", "repo:octo*").0, "owner and repository");
+        assert_eq!(gh.wide_scope("sub", "repo:octo-org/*:*").0, "repository");
+        assert_eq!(
+            gh.wide_scope("repository", "octo-org/app-*").0,
+            "repository"
+        );
+        assert_eq!(
+            gh.wide_scope("repository", "octo-*").0,
+            "owner and repository"
+        );
+        let gitlab =
+            WebIdentity::of_principal("arn:aws:iam::111122223333:oidc-provider/gitlab.com")
+                .unwrap();
+        assert_eq!(
+            gitlab.wide_scope("sub", "project_path:*").0,
+            "group and project"
+        );
+        assert_eq!(gitlab.wide_scope("sub", "project_path:grp/*").0, "project");
     }
 }

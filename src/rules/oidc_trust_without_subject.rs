@@ -180,14 +180,14 @@ impl Rule for OidcTrustWithoutSubject {
                             continue;
                         };
                         let path = c.value_path(&stmt.path(), vi);
+                        let claim = idp.claim_of(&c.key).unwrap_or_default();
+                        let (scope, others) = idp.wide_scope(&claim, v);
                         let mut finding = super::finding(
                             ID,
                             doc.loc(&path),
                             format!(
-                                "`{}` pattern `{v}` leaves the {} open: {} match it",
-                                c.key,
-                                idp.scope(),
-                                idp.others()
+                                "`{}` pattern `{v}` leaves the {scope} open: {others} match it",
+                                c.key
                             ),
                         )
                         .with_label(doc.loc(&pv.path(&stmt.path())), "the provider it trusts")
