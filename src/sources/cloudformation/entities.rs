@@ -63,6 +63,11 @@ impl Template<'_> {
         let template_quiet = self.quiet;
         for (id, res) in resources {
             self.quiet = template_quiet;
+            // A loop of the `AWS::LanguageExtensions` transform (a list: identifier,
+            // collection, resources to stamp out) is not expanded: its resources are not read.
+            if id.starts_with("Fn::ForEach::") {
+                continue;
+            }
             let at = base.key(id);
             let Some(res) = res.as_object() else {
                 self.malformed(
@@ -73,6 +78,9 @@ impl Template<'_> {
             };
             let type_name = match res.get("Type") {
                 Some(Value::String(t)) => t.as_str(),
+                // A module of the Rain tool (`Type: !Rain::Module path`): `rain pkg` turns
+                // it into resources before deployment, so this file is Rain's source.
+                Some(Value::Object(tag)) if tag.contains_key("Fn::Rain::Module") => continue,
                 Some(other) => {
                     self.malformed(
                         &at.key("Type"),

@@ -181,6 +181,14 @@ fn load_template(
             );
             return t.out;
         }
+        // Another tool's file that borrows the key with its own version (org-formation's
+        // `2010-09-09-OC`) is not a template: CloudFormation knows only `2010-09-09`.
+        None if top
+            .get("AWSTemplateFormatVersion")
+            .is_some_and(|v| v.as_str() != Some("2010-09-09")) =>
+        {
+            return t.out;
+        }
         None => {
             t.malformed(&root, "template has no `Resources`".into());
             return t.out;

@@ -544,8 +544,10 @@ pub(super) fn has_macro_transform(top: &Map<String, Value>) -> bool {
 }
 
 /// A parameter's default as text, when it stands for itself: not for list parameters
-/// (a `Ref` to them is a list) and not for SSM parameter types (the default is the name of
-/// an SSM parameter, whose value is what the template gets).
+/// (a `Ref` to them is a list), not for SSM parameter types (the default is the name of
+/// an SSM parameter, whose value is what the template gets), and not for an empty string,
+/// which templates use to mean "fill this in" (or "not used", with a `Condition` that
+/// iamlint does not evaluate).
 pub(super) fn param_default(param: &Value) -> Option<String> {
     let type_name = param
         .get("Type")
@@ -555,6 +557,7 @@ pub(super) fn param_default(param: &Value) -> Option<String> {
         return None;
     }
     match param.get("Default")? {
+        Value::String(s) if s.is_empty() => None,
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
         Value::Bool(b) => Some(b.to_string()),
