@@ -39,7 +39,7 @@ pub const NAMED_FILE_NOT_READ: &str = "IAM007";
 /// line: formats, then the file names that tell them.
 pub const WHAT_IAMLINT_READS: &str = "IAM policy JSON (`*.json`), account dumps and \
     `aws iam get-*` output, Terraform (`*.tf`, `*.tfvars`, `*.tf.json`, plans, state), \
-    CloudFormation templates (`*.json`, `*.template`), AWS CLI `config` and `credentials` \
+    CloudFormation templates (`*.json`, `*.template`, `*.yaml`, `*.yml`), AWS CLI `config` and `credentials` \
     files, and switch-role links in Markdown and HTML";
 
 /// A file whose name says nothing ([`Found::ByContent`]) is read for its content only up

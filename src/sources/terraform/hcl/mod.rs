@@ -11,6 +11,7 @@ mod module;
 pub mod parse;
 pub mod places;
 pub mod policy_document;
+mod repeated_keys;
 mod select;
 mod skim;
 pub mod value;

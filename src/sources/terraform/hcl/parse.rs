@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use hcl_edit::structure::{Body, Structure};
 
-use super::{ast, skim};
+use super::{ast, repeated_keys, skim};
 
 use hcl_edit::expr::Expression;
 use hcl_edit::Span;
@@ -521,6 +521,36 @@ fn parse(
     })
 }
 
+/// hcl-edit's parse of `text`, where an object's repeated key (which Terraform accepts,
+/// the last value winning) is spelt again until hcl-edit takes it (see `repeated_keys`).
+/// The error is the first parse's when that does not help.
+fn parse_respelling_repeated_keys(text: &str) -> Result<Body, hcl_edit::parser::Error> {
+    let first = match hcl_edit::parser::parse_body(text) {
+        Ok(body) => return Ok(body),
+        Err(e) => e,
+    };
+    let repeated_key = |e: &hcl_edit::parser::Error| {
+        e.message()
+            .contains("redefined object key")
+            .then(|| e.location().offset())
+    };
+    let mut at = repeated_key(&first);
+    let mut respelt: Option<String> = None;
+    for _ in 0..repeated_keys::MAX_RESPELLINGS {
+        let Some(offset) = at else { break };
+        let current = respelt.as_deref().unwrap_or(text);
+        let Some(again) = repeated_keys::respell(current, offset) else {
+            break;
+        };
+        match hcl_edit::parser::parse_body(&again) {
+            Ok(body) => return Ok(body),
+            Err(e) => at = repeated_key(&e),
+        }
+        respelt = Some(again);
+    }
+    Err(first)
+}
+
 /// The blocks of `text` (the file's text, or it with blocks blanked) that can matter to
 /// IAM, and the names of the resources and data sources dropped. Credentials written in
 /// it go to `out`.
@@ -530,7 +560,7 @@ fn parse_body(
     kind: HclKind,
     out: &mut Contribution,
 ) -> Result<(ast::Body, Vec<String>), Box<Finding>> {
-    let body = match hcl_edit::parser::parse_body(text) {
+    let body = match parse_respelling_repeated_keys(text) {
         Ok(body) => body,
         Err(e) => {
             let loc = e.location();
