@@ -73,13 +73,15 @@ impl Rule for AssumeRoleWildcardResource {
             let Some(resource) = &stmt.resource else {
                 continue;
             };
+            // Which action pattern grants it, unless it is `sts:AssumeRole` itself.
             let how = match &stmt.action {
-                Some(a) if a.negated => "through `NotAction`".to_owned(),
+                Some(a) if a.negated => " through `NotAction`".to_owned(),
                 Some(a) => a
                     .values
                     .iter()
                     .find(|p| crate::model::matching::matches_action(p, "sts:AssumeRole"))
-                    .map(|p| format!("through `{p}`"))
+                    .filter(|p| !p.eq_ignore_ascii_case("sts:AssumeRole"))
+                    .map(|p| format!(" through `{p}`"))
                     .unwrap_or_default(),
                 None => String::new(),
             };
@@ -89,7 +91,7 @@ impl Rule for AssumeRoleWildcardResource {
                     super::finding(
                         ID,
                         loc,
-                        format!("`Allow` with `NotResource` grants `sts:AssumeRole` {how} on every role not listed, in any account"),
+                        format!("`Allow` with `NotResource` grants `sts:AssumeRole`{how} on every role not listed, in any account"),
                     )
                     .with_help("list the role ARNs this identity may assume in `Resource` instead")
                     .with_identity(format!("{}#{}", doc.label, resource.path(&stmt.path()))),
@@ -105,7 +107,7 @@ impl Rule for AssumeRoleWildcardResource {
                     super::finding(
                         ID,
                         doc.loc(&path),
-                        format!("grants `sts:AssumeRole` {how} on `{pattern}`: any role in any account that trusts this account"),
+                        format!("grants `sts:AssumeRole`{how} on `{pattern}`: any role in any account that trusts this account"),
                     )
                     .with_help("name the role ARNs (or a narrow path such as `arn:aws:iam::123456789012:role/deploy/*`) this identity may assume")
                     .with_identity(format!("{}#{path}", doc.label)),
