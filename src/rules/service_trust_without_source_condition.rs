@@ -53,6 +53,15 @@ fn is_service_linked(role: &Role) -> bool {
         || role.name.starts_with("AWSServiceRoleFor")
 }
 
+/// The role an AWS Config organization aggregator assumes (it carries AWS's policy for
+/// reading the organization): AWS Config's documentation shows the source keys only in the
+/// trust of the recorder's role, so whether the aggregator passes them is not known.
+fn is_config_aggregator(role: &Role) -> bool {
+    role.attached
+        .iter()
+        .any(|arn| arn.ends_with(":policy/service-role/AWSConfigRoleForOrganizations"))
+}
+
 /// Whether the statement binds the source (any operator: the rule does not judge the
 /// values), or its conditions are not known statically.
 fn binds_source(doc: &PolicyDocument, stmt: &Statement) -> bool {
@@ -118,11 +127,11 @@ impl Rule for ServiceTrustWithoutSourceCondition {
 
     fn check(&self, ctx: &Context, out: &mut Vec<Finding>) {
         let mut seen = foldhash::HashSet::default();
-        // A service-linked role's trust is marked seen first, so a document it shares
-        // with nothing else is never judged.
+        // A service-linked (or Config aggregator) role's trust is marked seen first, so a
+        // document it shares with nothing else is never judged.
         for role in &ctx.inventory.roles {
             if let Some(trust) = &role.trust {
-                if is_service_linked(role) {
+                if is_service_linked(role) || is_config_aggregator(role) {
                     seen.insert(Arc::as_ptr(trust));
                 }
             }
