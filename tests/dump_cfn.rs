@@ -73,7 +73,7 @@ fn finding_inside_a_cloudformation_template_points_at_the_intrinsic() {
             "IAM101",
             r#"{"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":iam::*:role/*"]]}"#
                 .to_owned(),
-            "grants `sts:AssumeRole` through `sts:AssumeRole` on `arn:aws:iam::*:role/*`: any role in any account that trusts this account".to_owned()
+            "grants `sts:AssumeRole` on `arn:aws:iam::*:role/*`: any role in any account that trusts this account".to_owned()
         )]
     );
 }
