@@ -2,6 +2,7 @@
 //! file://…` reads). The owner comes from the manifest or the directory convention; the
 //! kind (trust, identity, resource) from that placement or, failing it, from the content.
 
+use std::path::Path;
 use std::sync::Arc;
 
 use serde_json::Value;
@@ -23,7 +24,12 @@ pub fn load(ctx: &LoadContext, input: &FileInput, value: Value) -> Contribution 
     let kind = match placements.first() {
         Some(p) if p.is_trust() => PolicyKind::Trust,
         Some(_) => PolicyKind::Identity,
-        None => classify_by_content(&value),
+        None => match classify_by_content(&value) {
+            PolicyKind::Identity if names_service_control_policy(input.path) => {
+                PolicyKind::ServiceControl
+            }
+            kind => kind,
+        },
     };
     let origin = DocOrigin::Json {
         file: input.id,
@@ -43,4 +49,58 @@ pub fn load(ctx: &LoadContext, input: &FileInput, value: Value) -> Contribution 
         }
     }
     out
+}
+
+/// Whether a file's path calls it a service control policy: a word of a folder or file
+/// name that begins or ends with `scp` (`scp.json`, `example-scp.json`, `scps/`,
+/// `DenyRegionsSCP.json`), or `service-control-policies` in any spelling. SCPs share the
+/// identity grammar but grant nothing ("SCPs alone are not sufficient to granting permissions",
+/// AWS Organizations user guide), so the rules about what an
+/// identity policy allows stay silent on them; a file that says nothing stays an identity
+/// policy.
+fn names_service_control_policy(path: &Path) -> bool {
+    path.components().any(|c| {
+        let Some(name) = c.as_os_str().to_str() else {
+            return false;
+        };
+        let lower = name.to_ascii_lowercase();
+        let squeezed: String = lower.chars().filter(char::is_ascii_alphanumeric).collect();
+        squeezed.contains("servicecontrolpolic")
+            || lower
+                .split(|ch: char| !ch.is_ascii_alphanumeric())
+                .any(|word| {
+                    let word = word.strip_suffix('s').unwrap_or(word);
+                    word.starts_with("scp") || word.ends_with("scp")
+                })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::names_service_control_policy as scp;
+    use std::path::Path;
+
+    #[test]
+    fn service_control_policies_are_named_by_their_path() {
+        for yes in [
+            "adf-bootstrap/example-scp.json",
+            "org/scps/deny-regions.json",
+            "org/SCP/root.json",
+            "DenyRegionsSCP.json",
+            "scp_deny_leave_org.json",
+            "policies/service-control-policies/deny.json",
+            "Service_Control_Policy/deny.json",
+        ] {
+            assert!(scp(Path::new(yes)), "{yes}");
+        }
+        for no in [
+            "iam/111122223333/roles/deploy/policy.json",
+            "policies/admin.json",
+            "escape/policy.json",
+            "transcripts/policy.json",
+            "service-control/policy.json",
+        ] {
+            assert!(!scp(Path::new(no)), "{no}");
+        }
+    }
 }
