@@ -57,9 +57,14 @@ impl fmt::Display for ArnError {
 
 /// Whether the text holds a variable or template placeholder iamlint cannot evaluate:
 /// IAM policy variables (`${aws:username}`), CloudFormation `${AWS::AccountId}`, Terraform
-/// interpolations, or `<ACCOUNT_ID>`-style documentation placeholders.
+/// interpolations, shell and envsubst variables (`$AWS_ACCOUNT_ID`, `$(aws sts …)`), or
+/// `<ACCOUNT_ID>`-style documentation placeholders. No IAM name or account holds `$`.
 pub fn has_placeholder(text: &str) -> bool {
-    text.contains("${") || text.contains('<') || text.contains("{{")
+    text.contains('<')
+        || text.contains("{{")
+        || text.as_bytes().windows(2).any(|w| {
+            w[0] == b'$' && (w[1].is_ascii_alphabetic() || matches!(w[1], b'_' | b'{' | b'('))
+        })
 }
 
 /// Whether the text is a 12-digit AWS account id.
@@ -337,6 +342,28 @@ pub fn user_arn(partition: &str, account: &str, path: &str, name: &str) -> Strin
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn placeholders_of_every_template_kind() {
+        for yes in [
+            "arn:aws:iam::${AWS::AccountId}:role/x",
+            "arn:aws:iam::$AWS_ACCOUNT_ID:role/x",
+            "arn:aws:iam::$account:role/x",
+            "arn:aws:iam::$(aws sts get-caller-identity):role/x",
+            "arn:aws:iam::<ACCOUNT_ID>:role/x",
+            "arn:aws:iam::{{ account }}:role/x",
+        ] {
+            assert!(has_placeholder(yes), "{yes}");
+        }
+        for no in [
+            "arn:aws:iam::123456789012:role/x",
+            "arn:aws:iam::AWS_ACCOUNT_ID:role/x",
+            "arn:aws:s3:::price-in-$5",
+            "arn:aws:s3:::bucket/$",
+        ] {
+            assert!(!has_placeholder(no), "{no}");
+        }
+    }
 
     #[test]
     fn parses_role_with_path() {
