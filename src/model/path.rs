@@ -266,22 +266,28 @@ impl JsonPath {
 
     /// This path with one more object key.
     pub fn key(&self, key: &str) -> Self {
-        let mut segs = self.0.clone();
-        segs.push(PathSeg::Key(PathKey::from(key)));
-        JsonPath(segs)
+        self.then(PathSeg::Key(PathKey::from(key)))
     }
 
     /// This path with one more array index.
     pub fn index(&self, index: usize) -> Self {
-        let mut segs = self.0.clone();
-        segs.push(PathSeg::Index(index));
+        self.then(PathSeg::Index(index))
+    }
+
+    /// This path and one more segment, in one allocation of the exact size (a clone and a
+    /// push grew every new path once more: 1% of a scan).
+    fn then(&self, seg: PathSeg) -> Self {
+        let mut segs = Vec::with_capacity(self.0.len() + 1);
+        segs.extend_from_slice(&self.0);
+        segs.push(seg);
         JsonPath(segs)
     }
 
     /// This path followed by `other`.
     pub fn join(&self, other: &JsonPath) -> Self {
-        let mut segs = self.0.clone();
-        segs.extend(other.0.iter().cloned());
+        let mut segs = Vec::with_capacity(self.0.len() + other.0.len());
+        segs.extend_from_slice(&self.0);
+        segs.extend_from_slice(&other.0);
         JsonPath(segs)
     }
 

@@ -77,24 +77,17 @@ impl ManifestIndex {
 
 /// The placement the directory convention gives a file, if any.
 pub fn placement_by_convention(path: &Path, config: &Config) -> Option<Placement> {
-    let parts: Vec<&str> = path
-        .components()
-        .filter_map(|c| c.as_os_str().to_str())
-        .collect();
-    let n = parts.len();
-    if n < 3 {
-        return None;
-    }
-    let (kind, name, file) = (parts.get(n - 3)?, parts.get(n - 2)?, parts.get(n - 1)?);
+    let mut parts = super::path_names(path).rev();
+    let (file, name, kind) = (parts.next()?, parts.next()?, parts.next()?);
     let account = parts
-        .get(n.checked_sub(4)?)
+        .next()
         .filter(|a| is_account_id(a))
         .map(|a| a.to_string())
         .or_else(|| config.account_for(path).map(str::to_owned))
         .or_else(|| config.default_account.clone())
         .unwrap_or_else(|| UNKNOWN_ACCOUNT.to_owned());
     let arn = |what: &str| format!("arn:aws:iam::{account}:{what}/{name}");
-    match *kind {
+    match kind {
         "roles" if file.eq_ignore_ascii_case("trust.json") => {
             Some(Placement::RoleTrust { arn: arn("role") })
         }

@@ -9,11 +9,14 @@ pub mod aws_config;
 pub mod aws_ini;
 pub mod cloudformation;
 pub mod credential_cache;
+mod file_names;
 pub mod manifest;
 pub mod policy_json;
 mod read;
 pub mod switch_links;
 pub mod terraform;
+
+pub use file_names::{looks_ours_by_name, path_names};
 
 use std::path::Path;
 
@@ -134,37 +137,6 @@ pub(crate) fn record_secret(
         value_at: input.loc(value),
         looks_real: !aws_config::is_placeholder_credential(text),
     });
-}
-
-/// Whether the name or place of a file says it holds IAM configuration, so that a file
-/// that cannot be read or parsed is worth a finding (an unrelated broken JSON file is not).
-pub fn looks_ours_by_name(path: &Path) -> bool {
-    let name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    if name.contains("policy")
-        || name.contains("trust")
-        || name.ends_with(".tf.json")
-        || name.ends_with(".tf")
-        || name.ends_with(".tfvars")
-        || name.ends_with(".tfstate")
-        || name.contains("tfplan")
-        || name == "credentials"
-    {
-        return true;
-    }
-    path.parent()
-        .into_iter()
-        .flat_map(|p| p.components())
-        .filter_map(|c| c.as_os_str().to_str())
-        .any(|c| {
-            matches!(
-                c,
-                "policies" | "roles" | "users" | "groups" | "iam" | ".aws"
-            )
-        })
 }
 
 /// Markers that one of our JSON formats is in a file: a cheap byte search lets the scan

@@ -59,10 +59,7 @@ pub fn load(ctx: &LoadContext, input: &FileInput, value: Value) -> Contribution 
 /// identity policy allows stay silent on them; a file that says nothing stays an identity
 /// policy.
 fn names_service_control_policy(path: &Path) -> bool {
-    path.components().any(|c| {
-        let Some(name) = c.as_os_str().to_str() else {
-            return false;
-        };
+    super::path_names(path).any(|name| {
         let lower = name.to_ascii_lowercase();
         let squeezed: String = lower.chars().filter(char::is_ascii_alphanumeric).collect();
         squeezed.contains("servicecontrolpolic")
