@@ -228,3 +228,37 @@ pub fn manifest_contribution(config: &Config, config_file: FileId) -> Contributi
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn placed(path: &str) -> Option<Placement> {
+        placement_by_convention(Path::new(path), &Config::default())
+    }
+
+    #[test]
+    fn the_convention_reads_the_last_names_of_the_path() {
+        let trust = |arn: &str| Some(Placement::RoleTrust { arn: arn.into() });
+        assert_eq!(
+            placed("iam/111122223333/roles/deploy/trust.json"),
+            trust("arn:aws:iam::111122223333:role/deploy")
+        );
+        // However the folder was named on the command line.
+        for p in ["roles/deploy/trust.json", "./roles/deploy/trust.json"] {
+            assert_eq!(
+                placed(p),
+                trust(&format!("arn:aws:iam::{UNKNOWN_ACCOUNT}:role/deploy")),
+                "{p}"
+            );
+        }
+        assert_eq!(
+            placed("a/users/alice/inline.json"),
+            Some(Placement::UserPolicy {
+                arn: format!("arn:aws:iam::{UNKNOWN_ACCOUNT}:user/alice")
+            })
+        );
+        assert_eq!(placed("deploy/trust.json"), None);
+        assert_eq!(placed("x/buckets/b/policy.json"), None);
+    }
+}
