@@ -60,11 +60,16 @@ impl fmt::Display for ArnError {
 /// interpolations, shell and envsubst variables (`$AWS_ACCOUNT_ID`, `$(aws sts …)`), or
 /// `<ACCOUNT_ID>`-style documentation placeholders. No IAM name or account holds `$`.
 pub fn has_placeholder(text: &str) -> bool {
-    text.contains('<')
-        || text.contains("{{")
-        || text.as_bytes().windows(2).any(|w| {
-            w[0] == b'$' && (w[1].is_ascii_alphabetic() || matches!(w[1], b'_' | b'{' | b'('))
-        })
+    let bytes = text.as_bytes();
+    memchr::memchr3_iter(b'<', b'{', b'$', bytes).any(|i| {
+        let next = bytes.get(i + 1).copied().unwrap_or_default();
+        match bytes.get(i) {
+            Some(b'<') => true,
+            Some(b'{') => next == b'{',
+            Some(b'$') => next.is_ascii_alphabetic() || matches!(next, b'_' | b'{' | b'('),
+            _ => false,
+        }
+    })
 }
 
 /// Whether the text is a 12-digit AWS account id.

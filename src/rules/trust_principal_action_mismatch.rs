@@ -5,8 +5,6 @@
 
 use super::Rule;
 use crate::finding::Finding;
-use crate::model::arn::has_placeholder;
-use crate::model::matching::has_wildcard;
 use crate::model::policy::{Effect, PolicyDocument, PolicyKind, PrincipalKind, Statement};
 
 pub struct TrustPrincipalActionMismatch;
@@ -23,7 +21,6 @@ fn check_federated_action_to_aws(doc: &PolicyDocument, stmt: &Statement, out: &m
     let (Some(principal), Some(actions)) = (&stmt.principal, &stmt.action) else {
         return;
     };
-    let stmt_path = stmt.path();
     if principal.negated
         || principal.star
         || actions.negated
@@ -37,11 +34,9 @@ fn check_federated_action_to_aws(doc: &PolicyDocument, stmt: &Statement, out: &m
         return;
     }
     let kinds: Vec<&str> = principal.entries.iter().map(|e| e.key.as_str()).collect();
+    // Paths are made only for the federated actions: nearly every trust has none.
+    let stmt_path = stmt.path();
     for (i, action) in actions.values.iter().enumerate() {
-        let path = actions.item_path(&stmt_path, i);
-        if has_wildcard(action) || has_placeholder(action) || doc.is_unresolved(&path) {
-            continue;
-        }
         let what = if action.eq_ignore_ascii_case(WITH_WEB_IDENTITY) {
             "a web identity token, whose principal is the OIDC provider"
         } else if action.eq_ignore_ascii_case(WITH_SAML) {
@@ -49,6 +44,10 @@ fn check_federated_action_to_aws(doc: &PolicyDocument, stmt: &Statement, out: &m
         } else {
             continue;
         };
+        let path = actions.item_path(&stmt_path, i);
+        if doc.is_unresolved(&path) {
+            continue;
+        }
         out.push(
             super::finding(
                 ID,
@@ -70,7 +69,6 @@ fn check_saml_audience(doc: &PolicyDocument, stmt: &Statement, out: &mut Vec<Fin
     let Some(principal) = stmt.principal.as_ref().filter(|p| !p.negated) else {
         return;
     };
-    let stmt_path = stmt.path();
     if !stmt.covers_action(WITH_SAML) || doc.has_unresolved_in(stmt, "Condition") {
         return;
     }
@@ -81,12 +79,13 @@ fn check_saml_audience(doc: &PolicyDocument, stmt: &Statement, out: &mut Vec<Fin
     if checks_audience {
         return;
     }
+    let stmt_path = stmt.path();
     for pv in principal.values() {
+        if *pv.kind != PrincipalKind::Federated || !pv.value.contains(":saml-provider/") {
+            continue;
+        }
         let path = pv.path(&stmt_path);
-        if *pv.kind != PrincipalKind::Federated
-            || !pv.value.contains(":saml-provider/")
-            || doc.is_unresolved(&path)
-        {
+        if doc.is_unresolved(&path) {
             continue;
         }
         out.push(
