@@ -54,6 +54,7 @@ mod tests;
 mod yaml;
 #[cfg(test)]
 mod yaml_load_tests;
+mod yaml_relax;
 
 use std::cell::RefCell;
 use std::sync::Arc;
@@ -81,7 +82,7 @@ pub fn load(ctx: &LoadContext, input: &FileInput, value: &Value) -> Contribution
 /// or one finding at the place the YAML stops being readable. Nothing of such a file is
 /// quoted in the finding.
 pub fn load_yaml(ctx: &LoadContext, input: &FileInput) -> Contribution {
-    let doc = match yaml::read(input.text) {
+    let doc = match yaml::read(input.text).or_else(|e| yaml_relax::read_relaxed(input.text, e)) {
         Ok(doc) => doc,
         Err(e) => {
             let mut out = Contribution::default();

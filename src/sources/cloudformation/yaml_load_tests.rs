@@ -207,9 +207,13 @@ fn macros_may_supply_what_a_template_lacks() {
 }
 
 #[test]
-fn yaml_the_spec_forbids_but_cloudformation_takes_is_a_note() {
-    // A quoted scalar continued at its key's indentation: PyYAML and CloudFormation read it.
+fn yaml_the_spec_forbids_but_cloudformation_takes_is_read_or_a_note() {
+    // A quoted scalar continued at its key's indentation: PyYAML and CloudFormation read
+    // it, and so does iamlint (yaml_relax.rs).
     let text = "AWSTemplateFormatVersion: x\nResources:\n  A:\n    Type: 'AWS::IAM::User\n    '\n";
+    assert!(load_yaml_text(text).findings.is_empty());
+    // A flow collection's line after a comment is not joined to it: a note, not read.
+    let text = "AWSTemplateFormatVersion: x\nResources:\n  A:\n    Type: AWS::IoT::Policy\n    Properties:\n      PolicyDocument: {\n        \"Statement\": [\n          {\n            \"Effect\": \"Allow\"\n          }\n        ] # why\n      }\n";
     let out = load_yaml_text(text);
     assert_eq!(out.findings.len(), 1, "{:?}", out.findings);
     assert_eq!(out.findings[0].severity, crate::finding::Severity::Note);
