@@ -490,6 +490,9 @@ impl<'v> Template<'v> {
         kind: PolicyKind,
         label: String,
     ) -> Option<Arc<PolicyDocument>> {
+        if let Some(("Fn::Sub", arg)) = intrinsic(v) {
+            return self.sub_document(arg, &path.key("Fn::Sub"), kind, label);
+        }
         if intrinsic(v).is_some() {
             return None;
         }
@@ -528,6 +531,56 @@ impl<'v> Template<'v> {
             }
         };
         Some(Arc::new(doc))
+    }
+}
+
+impl Template<'_> {
+    /// A document written as the JSON text of an `Fn::Sub` (`!Sub '{"Statement": …}'`,
+    /// or the text of its list form). The text is read as written, its `${…}` left in:
+    /// every string holding one is unresolved, so no rule judges it, and every other
+    /// character is where the template has it. A text that is JSON only once substituted
+    /// (`"Statement": ${List}`) is not read, and not reported.
+    fn sub_document(
+        &mut self,
+        arg: &Value,
+        sub_at: &JsonPath,
+        kind: PolicyKind,
+        label: String,
+    ) -> Option<Arc<PolicyDocument>> {
+        let (text, text_at) = match arg {
+            Value::String(s) => (s.as_str(), sub_at.clone()),
+            Value::Array(items) => (items.first()?.as_str()?, sub_at.index(0)),
+            _ => return None,
+        };
+        let raw: Value = serde_json::from_str(text).ok()?;
+        let mut unresolved = Vec::new();
+        strings_with_variables(&raw, &JsonPath::root(), &mut unresolved);
+        let mut doc = PolicyDocument::from_value(&raw, self.embedded_origin(&text_at), kind, label);
+        doc.unresolved = unresolved.into_boxed_slice();
+        Some(Arc::new(doc))
+    }
+}
+
+/// The paths of the strings of `v`, and of the members whose key, that hold an `Fn::Sub`
+/// variable.
+fn strings_with_variables(v: &Value, at: &JsonPath, out: &mut Vec<JsonPath>) {
+    match v {
+        Value::String(s) if s.contains("${") => out.push(at.clone()),
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                strings_with_variables(item, &at.index(i), out);
+            }
+        }
+        Value::Object(map) => {
+            for (k, item) in map {
+                let member = at.key(k);
+                if k.contains("${") {
+                    out.push(member.clone());
+                }
+                strings_with_variables(item, &member, out);
+            }
+        }
+        _ => {}
     }
 }
 
