@@ -118,7 +118,7 @@ fn no_output_format_shows_a_credential() {
 }
 
 /// A file iamlint could not parse as what it expected (here a dotenv file where a policy
-/// should be, and a JSON array where a policy object should be) is reported by position
+/// should be, and a list of statements where a policy object should be) is reported by position
 /// only: no format shows a byte of it.
 #[test]
 fn unparsed_files_are_shown_by_position_only() {
@@ -131,7 +131,11 @@ fn unparsed_files_are_shown_by_position_only() {
         format!("AWS_PROFILE=ci\nDB_PASSWORD={canary}\n"),
     )
     .expect("write");
-    std::fs::write(iam.join("trust.json"), format!("[\n  \"{canary}\"\n]\n")).expect("write");
+    std::fs::write(
+        iam.join("trust.json"),
+        format!("[\n  {{\"Effect\": \"Allow\", \"Sid\": \"{canary}\"}}\n]\n"),
+    )
+    .expect("write");
     for format in ["human", "json", "sarif", "github"] {
         let (stdout, stderr) = run(&["check", "iam", "--format", format], dir.path());
         assert!(

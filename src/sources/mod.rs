@@ -447,14 +447,35 @@ fn dispatch_json(
     out: Contribution,
 ) -> (SourceFormat, Contribution) {
     let Some(obj) = value.as_object() else {
-        if ours && !is_cloudformation_parameters(&value) {
+        // A file the directory convention or the manifest makes a policy must be one.
+        // Another file named or placed like a policy that holds a list of statements is a
+        // fragment (a sample to paste into a policy): said, not checked. Any other value
+        // there (a list of names, a CloudFormation parameters file) is another kind of
+        // document, as an object without a policy's keys is below.
+        // Neither is what was expected: no snippet shows it.
+        if is_placed(ctx, input.path) {
             let mut out = out;
+            out.hide_source = true;
             out.findings.push(Finding::new(
                 MALFORMED_SOURCE,
                 Severity::Error,
                 Location::json(input.id, Default::default()),
                 "expected a JSON object at the top of the file",
             ));
+            return (SourceFormat::Unknown, out);
+        }
+        if ours && is_statement_list(&value) {
+            let mut out = out;
+            out.hide_source = true;
+            out.findings.push(
+                Finding::new(
+                    MALFORMED_SOURCE,
+                    Severity::Note,
+                    Location::json(input.id, Default::default()),
+                    "holds a list of statements, not a policy document: it is not checked",
+                )
+                .with_help("a policy is `{\"Version\": \"2012-10-17\", \"Statement\": [...]}`; wrap the list in one if the file is meant as a whole policy"),
+            );
             return (SourceFormat::Unknown, out);
         }
         return (SourceFormat::Unknown, out);
@@ -557,15 +578,19 @@ const TERRAFORM_JSON_BLOCKS: &[&str] = &[
     "//",
 ];
 
-/// A CloudFormation parameters file (`aws cloudformation create-stack --parameters
-/// file://…`): a list of `{"ParameterKey", "ParameterValue"}`. It sits beside templates,
-/// often in a folder named `iam/`, and holds nothing iamlint reads.
-fn is_cloudformation_parameters(value: &Value) -> bool {
+/// Whether the manifest or the directory convention says whose policy the file is.
+fn is_placed(ctx: &LoadContext, path: &Path) -> bool {
+    !ctx.manifest.placements(path).is_empty()
+        || manifest::placement_by_convention(path, ctx.config).is_some()
+}
+
+/// A JSON list of policy statements (objects with an `Effect`).
+fn is_statement_list(value: &Value) -> bool {
     value.as_array().is_some_and(|items| {
         !items.is_empty()
             && items
                 .iter()
-                .all(|i| i.get("ParameterKey").is_some_and(Value::is_string))
+                .all(|i| i.as_object().is_some_and(|o| o.contains_key("Effect")))
     })
 }
 
