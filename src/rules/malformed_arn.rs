@@ -54,6 +54,10 @@ fn resource_problem(v: &str) -> Option<String> {
         // ARN. The service segment takes no wildcard, so partition and service must be
         // there. A `*` inside a segment (`arn:aws:s3::bucket/*`) covers no missing colon.
         Err(ArnError::TooFewParts(n)) if n >= 4 && v.rsplit(':').next() == Some("*") => None,
+        // IAM takes an empty resource part in a Resource: AWS's own managed policy
+        // AmazonDevOpsGuruOrganizationsAccess has `arn:aws:organizations::*:`, which Access
+        // Analyzer's policy validation does not flag either.
+        Err(ArnError::EmptyResource) => None,
         Err(e) => Some(format!("resource `{v}` {e}")),
         Ok(arn) => arn.iam_problem().map(|p| format!("resource `{v}` {p}")),
     }
