@@ -547,8 +547,18 @@ fn dispatch_json(
     }
     // A file placed or named like a policy that holds none of a policy's keys is another
     // kind of document (an AWS Organizations AI opt-out, tag or backup policy): not IAM.
+    // So is one whose `Version` is not a policy language version and that has no
+    // `Statement` (SAM's catalogue of policy templates, `{"Templates": …, "Version": "0.0.1"}`).
     let policy_keys = ["Statement", "Version", "Id"];
-    if ours && !obj.is_empty() && !policy_keys.iter().any(|k| obj.contains_key(*k)) {
+    let other_version = !obj.contains_key("Statement")
+        && obj
+            .get("Version")
+            .and_then(Value::as_str)
+            .is_some_and(|v| v != "2012-10-17" && v != "2008-10-17");
+    if ours
+        && !obj.is_empty()
+        && (other_version || !policy_keys.iter().any(|k| obj.contains_key(*k)))
+    {
         return (SourceFormat::Unknown, out);
     }
     if obj.contains_key("Statement") || ours {

@@ -234,7 +234,7 @@ impl<'v> Template<'v> {
             _ => {}
         }
         if let Some(param) = self.params.and_then(|p| p.get(name)) {
-            return param_default(param).map_or_else(|| Text::unknown(name), Text::known);
+            return param_default(name, param).map_or_else(|| Text::unknown(name), Text::known);
         }
         match self.resource(name) {
             Some((type_name, props)) => match EntityKind::of(type_name) {
@@ -598,10 +598,12 @@ pub(super) fn has_macro_transform(top: &Map<String, Value>) -> bool {
 
 /// A parameter's default as text, when it stands for itself: not for list parameters
 /// (a `Ref` to them is a list), not for SSM parameter types (the default is the name of
-/// an SSM parameter, whose value is what the template gets), and not for an empty string,
+/// an SSM parameter, whose value is what the template gets), not for an empty string,
 /// which templates use to mean "fill this in" (or "not used", with a `Condition` that
-/// iamlint does not evaluate).
-pub(super) fn param_default(param: &Value) -> Option<String> {
+/// iamlint does not evaluate), and not for the parameter's own name (the Amplify CLI's
+/// function stacks default `storageproductTableArn` to `"storageproductTableArn"`; the
+/// root stack always passes the value).
+pub(super) fn param_default(name: &str, param: &Value) -> Option<String> {
     let type_name = param
         .get("Type")
         .and_then(Value::as_str)
@@ -610,7 +612,7 @@ pub(super) fn param_default(param: &Value) -> Option<String> {
         return None;
     }
     match param.get("Default")? {
-        Value::String(s) if s.is_empty() => None,
+        Value::String(s) if s.is_empty() || s == name => None,
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
         Value::Bool(b) => Some(b.to_string()),
