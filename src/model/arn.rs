@@ -60,13 +60,27 @@ impl fmt::Display for ArnError {
 /// interpolations, shell and envsubst variables (`$AWS_ACCOUNT_ID`, `$(aws sts …)`), or
 /// `<ACCOUNT_ID>`-style documentation placeholders. No IAM name or account holds `$`.
 pub fn has_placeholder(text: &str) -> bool {
+    placeholder_in(text, true)
+}
+
+/// [`has_placeholder`] without `${…}`: in a bare policy file, `${aws:username}` is an IAM
+/// policy variable, the policy's own, while `<action>` or `$ACCOUNT` is a template's.
+pub fn has_template_placeholder(text: &str) -> bool {
+    placeholder_in(text, false)
+}
+
+fn placeholder_in(text: &str, dollar_brace: bool) -> bool {
     let bytes = text.as_bytes();
     memchr::memchr3_iter(b'<', b'{', b'$', bytes).any(|i| {
         let next = bytes.get(i + 1).copied().unwrap_or_default();
         match bytes.get(i) {
             Some(b'<') => true,
             Some(b'{') => next == b'{',
-            Some(b'$') => next.is_ascii_alphabetic() || matches!(next, b'_' | b'{' | b'('),
+            Some(b'$') => {
+                next.is_ascii_alphabetic()
+                    || matches!(next, b'_' | b'(')
+                    || (dollar_brace && next == b'{')
+            }
             _ => false,
         }
     })

@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::manifest::{place, placement_by_convention};
 use super::{FileInput, LoadContext};
+use crate::model::arn::has_template_placeholder;
 use crate::model::inventory::Contribution;
 use crate::model::location::{DocOrigin, Location};
 use crate::model::path::JsonPath;
@@ -35,12 +36,12 @@ pub fn load(ctx: &LoadContext, input: &FileInput, value: Value) -> Contribution 
         file: input.id,
         base: JsonPath::root(),
     };
-    let doc = Arc::new(PolicyDocument::from_value(
-        &value,
-        origin,
-        kind,
-        input.path.display().to_string(),
-    ));
+    let mut doc =
+        PolicyDocument::from_value(&value, origin, kind, input.path.display().to_string());
+    let mut unresolved = Vec::new();
+    template_parts(&value, &JsonPath::root(), &mut unresolved);
+    doc.unresolved = unresolved.into_boxed_slice();
+    let doc = Arc::new(doc);
     if placements.is_empty() {
         out.documents.push(doc);
     } else {
@@ -49,6 +50,33 @@ pub fn load(ctx: &LoadContext, input: &FileInput, value: Value) -> Contribution 
         }
     }
     out
+}
+
+/// The parts of a policy file that a template fills in before the policy reaches IAM,
+/// which no rule judges: documentation placeholders (`"Action": "<action>"`, `{{ arn }}`),
+/// shell variables (`$ACCOUNT`), and CloudFormation intrinsics (`{"Ref": "Roles"}`,
+/// `{"Fn::Sub": …}`) in statement snippets that a macro merges into a template. IAM
+/// policy variables (`${aws:username}`) are the policy's own and stay.
+fn template_parts(v: &Value, at: &JsonPath, out: &mut Vec<JsonPath>) {
+    match v {
+        Value::String(s) if has_template_placeholder(s) => out.push(at.clone()),
+        Value::Object(map)
+            if map.len() == 1 && map.keys().all(|k| k == "Ref" || k.starts_with("Fn::")) =>
+        {
+            out.push(at.clone());
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                template_parts(item, &at.index(i), out);
+            }
+        }
+        Value::Object(map) => {
+            for (k, item) in map {
+                template_parts(item, &at.key(k), out);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Whether a file's path calls it a service control policy: a word of a folder or file
