@@ -59,14 +59,31 @@ impl fmt::Display for ArnError {
 /// IAM policy variables (`${aws:username}`), CloudFormation `${AWS::AccountId}`, Terraform
 /// interpolations, shell and envsubst variables (`$AWS_ACCOUNT_ID`, `$(aws sts …)`), or
 /// `<ACCOUNT_ID>`-style documentation placeholders. No IAM name or account holds `$`.
+/// An account written as an upper-case word (`arn:aws:iam::ACCOUNT_ID:role/x`, or
+/// `AWS_ACCOUNT_ID` alone) is one too: code or a person replaces it before use, and no
+/// account id has a letter.
 pub fn has_placeholder(text: &str) -> bool {
-    placeholder_in(text, true)
+    placeholder_in(text, true) || account_word(text)
 }
 
 /// [`has_placeholder`] without `${…}`: in a bare policy file, `${aws:username}` is an IAM
 /// policy variable, the policy's own, while `<action>` or `$ACCOUNT` is a template's.
 pub fn has_template_placeholder(text: &str) -> bool {
-    placeholder_in(text, false)
+    placeholder_in(text, false) || account_word(text)
+}
+
+/// Whether the account of an ARN, or the whole text, is an upper-case word
+/// (`ACCOUNT_ID`, `AWS_ACCOUNT_ID`, `ACCOUNT02`).
+fn account_word(text: &str) -> bool {
+    let account = match text.strip_prefix("arn:") {
+        Some(rest) => rest.split(':').nth(3).unwrap_or_default(),
+        None => text,
+    };
+    account.len() >= 3
+        && account.starts_with(|c: char| c.is_ascii_uppercase())
+        && account
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
 }
 
 fn placeholder_in(text: &str, dollar_brace: bool) -> bool {
@@ -374,11 +391,20 @@ mod tests {
         ] {
             assert!(has_placeholder(yes), "{yes}");
         }
+        for yes in [
+            "arn:aws:iam::AWS_ACCOUNT_ID:role/x",
+            "arn:aws:iam::ACCOUNT02:root",
+            "IAM_ACCOUNTID",
+        ] {
+            assert!(has_placeholder(yes), "{yes}");
+        }
         for no in [
             "arn:aws:iam::123456789012:role/x",
-            "arn:aws:iam::AWS_ACCOUNT_ID:role/x",
+            "arn:aws:iam::12345678901O:role/x",
+            "arn:aws:iam::aws:policy/AdministratorAccess",
             "arn:aws:s3:::price-in-$5",
             "arn:aws:s3:::bucket/$",
+            "AB",
         ] {
             assert!(!has_placeholder(no), "{no}");
         }
