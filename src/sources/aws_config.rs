@@ -291,7 +291,10 @@ const PLACEHOLDER_WORDS: [&str; 5] = ["example", "placeholder", "changeme", "red
 /// 3. it holds one of [`PLACEHOLDER_WORDS`] in any case (`AKIAIOSFODNN7EXAMPLE`,
 ///    `YOUR_SECRET_ACCESS_KEY`, `changeme-changeme`);
 /// 4. it is made of at most two distinct characters (`xxxxxxxxxxxxxxxxxxxx`,
-///    `****************`, `0000000000000000`, `x-x-x-x-x-x-x-x-`).
+///    `****************`, `0000000000000000`, `x-x-x-x-x-x-x-x-`);
+/// 5. it has neither an upper-case letter nor a digit (`correct_secret_secondary`,
+///    `secret-refresh-token`): an access key id is upper case, and 40 random characters
+///    of a secret key (or a token) without either come up about once in 10^14.
 pub fn is_placeholder_credential(value: &str) -> bool {
     let v = value.trim();
     let v = ['"', '\'']
@@ -311,6 +314,12 @@ pub fn is_placeholder_credential(value: &str) -> bool {
     }
     let lower = v.to_ascii_lowercase();
     if PLACEHOLDER_WORDS.iter().any(|w| lower.contains(w)) {
+        return true;
+    }
+    if !v
+        .bytes()
+        .any(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    {
         return true;
     }
     let mut distinct: Vec<char> = Vec::with_capacity(3);
@@ -488,6 +497,9 @@ mod tests {
             "'xxxxxxxxxxxxxxxxxxxx'",
             "****************",
             "x-x-x-x-x-x-x-x-x-x",
+            "correct_secret_secondary",
+            "secret-refresh-token",
+            "my secret access key here",
         ] {
             assert!(is_placeholder_credential(fake), "{fake} is a placeholder");
         }
