@@ -429,6 +429,14 @@ fn load_known(
     let value: Value = match serde_json::from_str(text) {
         Ok(v) => v,
         Err(e) => {
+            // CloudFormation reads a template body that is not JSON as YAML, which takes
+            // `#` comment lines and a trailing comma in `[…]`: such a template is read.
+            if !is_tf_json && cloudformation::is_template_yaml_not_json(text) {
+                return (
+                    SourceFormat::CloudFormation,
+                    cloudformation::load_yaml(ctx, &input),
+                );
+            }
             if ours || has_json_marker(text.as_bytes()) {
                 out.findings.push(json_syntax_finding(id, path, text, &e));
             }

@@ -78,6 +78,18 @@ pub fn load(ctx: &LoadContext, input: &FileInput, value: &Value) -> Contribution
     load_template(ctx, input, value, Front::Json)
 }
 
+/// Whether a text that is not JSON is a CloudFormation template in YAML all the same: it
+/// names `Resources` and an `AWS::` type, and reads as YAML (JSON with `#` comment lines,
+/// or with a trailing comma in a list, does).
+pub fn is_template_yaml_not_json(text: &str) -> bool {
+    let has = |m: &[u8]| memchr::memmem::find(text.as_bytes(), m).is_some();
+    has(b"Resources")
+        && has(b"AWS::")
+        && yaml::read(text)
+            .or_else(|e| yaml_relax::read_relaxed(text, e))
+            .is_ok()
+}
+
 /// Loads one YAML template (a file [`is_yaml_template`] says is one): its first document,
 /// or one finding at the place the YAML stops being readable. Nothing of such a file is
 /// quoted in the finding.

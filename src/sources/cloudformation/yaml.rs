@@ -158,7 +158,20 @@ fn read_events(text: &str, bytes: &CharBytes) -> Result<Events, YamlError> {
     for item in Parser::new_from_str(text) {
         let (event, span) = item.map_err(|e| syntax_error(&e, bytes))?;
         let start = bytes.of(span.start.index());
-        let end = bytes.of(span.end.index()).max(start);
+        let mut end = bytes.of(span.end.index()).max(start);
+        // A scalar in a flow collection ends, for saphyr, after the blanks that follow it
+        // (`{ "AWS": "*" }`): they are not the value's.
+        if matches!(event, Event::Scalar(..)) {
+            let blanks = text
+                .as_bytes()
+                .get(start..end)
+                .unwrap_or_default()
+                .iter()
+                .rev()
+                .take_while(|&&b| b == b' ' || b == b'\t')
+                .count();
+            end -= blanks;
+        }
         let (kind, anchor, tag, opens) = match event {
             Event::DocumentStart(_) => {
                 documents += 1;
