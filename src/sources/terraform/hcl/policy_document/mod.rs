@@ -329,9 +329,19 @@ fn hcl_statement(b: &Node, version: &Option<String>) -> Res<Stmt> {
     for (name, key, vars) in sets {
         if let Some((m, v)) = attr(b, name) {
             let set = string_set(v, vars.then_some(version))?;
-            if !matches!(&set.value, Val::List(l) if l.is_empty()) {
-                out.push(member(key, m.key_loc(), set)); // empty sets are left out
-            }
+            // The provider leaves an empty set out, and IAM then rejects a statement
+            // without actions or resources: no one means that. An empty list here is a
+            // variable's default (`default = []`) standing for values given at run time
+            // (tfvars kept elsewhere, `-var`), so the element is unknown, not absent.
+            let set = if matches!(&set.value, Val::List(l) if l.is_empty()) {
+                Node::with_at(
+                    Val::Unknown("an empty list: given at run time".into()),
+                    set.at.clone(),
+                )
+            } else {
+                set
+            };
+            out.push(member(key, m.key_loc(), set));
         }
     }
     for (name, key) in [
