@@ -8,6 +8,7 @@ mod ast;
 mod eval;
 mod functions;
 mod module;
+mod operator_breaks;
 pub mod parse;
 pub mod places;
 pub mod policy_document;

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use hcl_edit::structure::{Body, Structure};
 
-use super::{ast, repeated_keys, skim};
+use super::{ast, operator_breaks, repeated_keys, skim};
 
 use hcl_edit::expr::Expression;
 use hcl_edit::Span;
@@ -522,31 +522,33 @@ fn parse(
 }
 
 /// hcl-edit's parse of `text`, where an object's repeated key (which Terraform accepts,
-/// the last value winning) is spelt again until hcl-edit takes it (see `repeated_keys`).
-/// The error is the first parse's when that does not help.
+/// the last value winning) is spelt again until hcl-edit takes it (see `repeated_keys`),
+/// and a line break after an operator is joined (see `operator_breaks`). The error is the
+/// first parse's when that does not help.
 fn parse_respelling_repeated_keys(text: &str) -> Result<Body, hcl_edit::parser::Error> {
     let first = match hcl_edit::parser::parse_body(text) {
         Ok(body) => return Ok(body),
         Err(e) => e,
     };
-    let repeated_key = |e: &hcl_edit::parser::Error| {
-        e.message()
-            .contains("redefined object key")
-            .then(|| e.location().offset())
-    };
-    let mut at = repeated_key(&first);
-    let mut respelt: Option<String> = None;
-    for _ in 0..repeated_keys::MAX_RESPELLINGS {
-        let Some(offset) = at else { break };
-        let current = respelt.as_deref().unwrap_or(text);
-        let Some(again) = repeated_keys::respell(current, offset) else {
-            break;
-        };
-        match hcl_edit::parser::parse_body(&again) {
-            Ok(body) => return Ok(body),
-            Err(e) => at = repeated_key(&e),
+    // What hcl-edit refuses and Terraform takes: a repeated key, or a line break after an
+    // operator inside brackets (see `operator_breaks`). Each round mends one place.
+    let mend = |current: &str, e: &hcl_edit::parser::Error| {
+        let offset = e.location().offset();
+        if e.message().contains("redefined object key") {
+            repeated_keys::respell(current, offset)
+        } else if e.message().contains("invalid expression") {
+            operator_breaks::join(current, offset)
+        } else {
+            None
         }
-        respelt = Some(again);
+    };
+    let mut again = mend(text, &first);
+    for _ in 0..repeated_keys::MAX_RESPELLINGS {
+        let Some(current) = again else { break };
+        match hcl_edit::parser::parse_body(&current) {
+            Ok(body) => return Ok(body),
+            Err(e) => again = mend(&current, &e),
+        }
     }
     Err(first)
 }
