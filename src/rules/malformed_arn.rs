@@ -54,10 +54,11 @@ fn resource_problem(v: &str) -> Option<String> {
         // ARN. The service segment takes no wildcard, so partition and service must be
         // there. A `*` inside a segment (`arn:aws:s3::bucket/*`) covers no missing colon.
         Err(ArnError::TooFewParts(n)) if n >= 4 && v.rsplit(':').next() == Some("*") => None,
-        // IAM takes an empty resource part in a Resource: AWS's own managed policy
+        // IAM takes an empty resource part in a pattern: AWS's own managed policy
         // AmazonDevOpsGuruOrganizationsAccess has `arn:aws:organizations::*:`, which Access
-        // Analyzer's policy validation does not flag either.
-        Err(ArnError::EmptyResource) => None,
+        // Analyzer's policy validation does not flag either. Without a wildcard
+        // (`arn:aws:s3:::`) the ARN names nothing: a value left empty, reported.
+        Err(ArnError::EmptyResource) if v.contains(['*', '?']) => None,
         Err(e) => Some(format!("resource `{v}` {e}")),
         Ok(arn) => arn.iam_problem().map(|p| format!("resource `{v}` {p}")),
     }
@@ -142,8 +143,9 @@ mod tests {
     #[test]
     fn resources() {
         assert!(resource_problem("my-bucket").is_some());
-        // IAM takes an empty resource part (an AWS managed policy has one): not reported.
-        assert!(resource_problem("arn:aws:s3:::").is_none());
+        // IAM takes an empty resource part in a pattern (an AWS managed policy has one);
+        // without a wildcard the ARN names nothing.
+        assert!(resource_problem("arn:aws:s3:::").is_some());
         assert!(resource_problem("arn:aws:organizations::*:").is_none());
         assert!(resource_problem("arn:aws:s3:::bucket/*").is_none());
         assert!(resource_problem("arn:aws:iam::*:role/*").is_none());
