@@ -68,8 +68,10 @@ pub fn has_placeholder(text: &str) -> bool {
 
 /// [`has_placeholder`] without `${…}`: in a bare policy file, `${aws:username}` is an IAM
 /// policy variable, the policy's own, while `<action>` or `$ACCOUNT` is a template's.
+/// Of the upper-case words only an ARN's account counts here: a whole value in capitals
+/// is a policy's own (`"aws:MultiFactorAuthPresent": "TRUE"`, `"AES256"`).
 pub fn has_template_placeholder(text: &str) -> bool {
-    placeholder_in(text, false) || account_word(text)
+    placeholder_in(text, false) || (text.starts_with("arn:") && account_word(text))
 }
 
 /// Whether the account of an ARN, or the whole text, is an upper-case word
@@ -398,6 +400,14 @@ mod tests {
         ] {
             assert!(has_placeholder(yes), "{yes}");
         }
+        // In a bare policy file a whole value in capitals is the policy's own.
+        assert!(has_template_placeholder("arn:aws:iam::ACCOUNT_ID:role/x"));
+        assert!(has_template_placeholder("<action>"));
+        assert!(!has_template_placeholder("TRUE"));
+        assert!(!has_template_placeholder("AES256"));
+        assert!(!has_template_placeholder(
+            "arn:aws:s3:::b/${aws:username}/*"
+        ));
         for no in [
             "arn:aws:iam::123456789012:role/x",
             "arn:aws:iam::12345678901O:role/x",
