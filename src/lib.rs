@@ -223,12 +223,6 @@ pub fn scan(
         }
     }
     let mut timings = timings::Timings::start();
-    // The policy grammar (two JSON Schemas) takes a millisecond or two to compile, and the
-    // first document loaded needs it: one worker compiles it from the start while the
-    // other reads the first files, instead of both waiting for it at the first document.
-    rayon::spawn(|| {
-        grammar::grammar();
-    });
     let ctx = sources::LoadContext::new(&config);
     let (loaded, files_seen) = discover_and_load(paths, &config, &ctx, rules);
     timings.phase("load");

@@ -8,7 +8,7 @@
 
 use serde_json::Value;
 
-use crate::grammar::{grammar, GrammarError, PolicyShape};
+use crate::grammar::{self, GrammarError, PolicyShape};
 
 use super::location::{DocOrigin, Location};
 use super::matching::{matches_action, matches_resource};
@@ -359,7 +359,7 @@ impl PolicyDocument {
             label,
             statements,
             grammar_errors: if check {
-                grammar().check(raw, shape).into_boxed_slice()
+                grammar::check(raw, shape).into_boxed_slice()
             } else {
                 Box::default()
             },
