@@ -480,21 +480,39 @@ pub fn classify_by_content(raw: &Value) -> PolicyKind {
 
 fn parse_statement(v: &Value, index: Option<u32>) -> Option<Statement> {
     let obj = v.as_object()?;
-    let effect = match obj.get("Effect").and_then(Value::as_str) {
+    // One pass over the members instead of a lookup per key: each lookup hashes its key
+    // (SipHash, the map's), a fifth of the cost of building a statement.
+    let mut m = Members::default();
+    for (key, value) in obj {
+        let slot = match key.as_str() {
+            "Sid" => &mut m.sid,
+            "Effect" => &mut m.effect,
+            "Action" => &mut m.action,
+            "NotAction" => &mut m.not_action,
+            "Resource" => &mut m.resource,
+            "NotResource" => &mut m.not_resource,
+            "Principal" => &mut m.principal,
+            "NotPrincipal" => &mut m.not_principal,
+            "Condition" => &mut m.condition,
+            _ => continue,
+        };
+        *slot = Some(value);
+    }
+    let effect = match m.effect.and_then(Value::as_str) {
         Some("Allow") => Effect::Allow,
         Some("Deny") => Effect::Deny,
         _ => Effect::Invalid,
     };
-    let action = value_list(obj.get("Action"), ListKey::Action, false)
-        .or_else(|| value_list(obj.get("NotAction"), ListKey::NotAction, true));
-    let resource = value_list(obj.get("Resource"), ListKey::Resource, false)
-        .or_else(|| value_list(obj.get("NotResource"), ListKey::NotResource, true));
-    let principal = parse_principal(obj.get("Principal"), false)
-        .or_else(|| parse_principal(obj.get("NotPrincipal"), true));
-    let conditions = parse_conditions(obj.get("Condition"));
+    let action = value_list(m.action, ListKey::Action, false)
+        .or_else(|| value_list(m.not_action, ListKey::NotAction, true));
+    let resource = value_list(m.resource, ListKey::Resource, false)
+        .or_else(|| value_list(m.not_resource, ListKey::NotResource, true));
+    let principal =
+        parse_principal(m.principal, false).or_else(|| parse_principal(m.not_principal, true));
+    let conditions = parse_conditions(m.condition);
     let mut statement = Statement {
         index: index.unwrap_or(LONE),
-        sid: obj.get("Sid").and_then(Value::as_str).map(Box::from),
+        sid: m.sid.and_then(Value::as_str).map(Box::from),
         effect,
         action,
         resource,
@@ -504,6 +522,20 @@ fn parse_statement(v: &Value, index: Option<u32>) -> Option<Statement> {
     };
     statement.assume_role = statement.matches_action(ASSUME_ROLE);
     Some(statement)
+}
+
+/// The members of a statement that iamlint reads.
+#[derive(Default)]
+struct Members<'a> {
+    sid: Option<&'a Value>,
+    effect: Option<&'a Value>,
+    action: Option<&'a Value>,
+    not_action: Option<&'a Value>,
+    resource: Option<&'a Value>,
+    not_resource: Option<&'a Value>,
+    principal: Option<&'a Value>,
+    not_principal: Option<&'a Value>,
+    condition: Option<&'a Value>,
 }
 
 /// A string or a list of strings; non-string items are dropped (the grammar rule reports
