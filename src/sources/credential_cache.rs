@@ -67,13 +67,33 @@ pub fn looks_like_cache(obj: &Map<String, Value>) -> bool {
         || (obj.contains_key("clientSecret") && obj.contains_key("clientId"))
 }
 
-/// Whether a credential key of a cache appears as a key anywhere in the text.
-pub fn holds_cache_key(text: &str) -> bool {
-    let mut found = false;
-    scan_keys(text, &mut |key, _, _| {
-        found |= CACHE_SECRET_KEYS.contains(&key);
-    });
-    found
+/// Whether a credential key of a cache is a key anywhere in a parsed document. Walking
+/// the keys of the document at hand costs a fraction of a pass over every byte of its
+/// text, which this question, asked of every JSON object without a `Statement` (lock
+/// files and dumps of several MB among them), used to take (7% of a scan).
+pub fn holds_cache_key(value: &Value) -> bool {
+    holds_cache_key_at(value)
+}
+
+/// [`holds_cache_key`] for a document parsed from `text`, told by a look at the bytes
+/// first: each credential key ends in `Token"`, `Secret"`, or holds `AccessKey`, and most
+/// documents (a role's `get-role` output, a lock file) hold none of these at all.
+pub fn text_holds_cache_key(text: &str, value: &Value) -> bool {
+    let bytes = text.as_bytes();
+    let may = [&b"Token\""[..], b"Secret\"", b"AccessKey"]
+        .iter()
+        .any(|m| memchr::memmem::find(bytes, m).is_some());
+    may && holds_cache_key_at(value)
+}
+
+fn holds_cache_key_at(value: &Value) -> bool {
+    match value {
+        Value::Object(map) => map
+            .iter()
+            .any(|(k, v)| CACHE_SECRET_KEYS.contains(&k.as_str()) || holds_cache_key_at(v)),
+        Value::Array(items) => items.iter().any(holds_cache_key_at),
+        _ => false,
+    }
 }
 
 /// Records every credential of a cache by position, and every value as a redaction.
@@ -251,7 +271,24 @@ mod tests {
         assert!(!app.as_object().is_some_and(looks_like_cache));
         let policy: Value = serde_json::json!({"Statement": [], "Version": "2012-10-17"});
         assert!(!policy.as_object().is_some_and(looks_like_cache));
-        assert!(holds_cache_key("{\"a\": {\"refreshToken\": 1}}"));
-        assert!(!holds_cache_key("{\"a\": \"refreshToken\"}"));
+        assert!(holds_cache_key(
+            &serde_json::json!({"a": {"refreshToken": 1}})
+        ));
+        assert!(holds_cache_key(
+            &serde_json::json!({"a": [{"b": {"SessionToken": "t"}}]})
+        ));
+        assert!(!holds_cache_key(&serde_json::json!({"a": "refreshToken"})));
+        assert!(!holds_cache_key(
+            &serde_json::json!({"a": ["{\"SecretAccessKey\": 1}"]})
+        ));
+        // The look at the bytes lets every key through.
+        for key in CACHE_SECRET_KEYS {
+            let text = format!("{{\"a\": {{\"{key}\": \"v\"}}}}");
+            let value: Value = serde_json::from_str(&text).expect("JSON");
+            assert!(text_holds_cache_key(&text, &value), "{key}");
+        }
+        let role = r#"{"Role": {"RoleName": "r", "Arn": "arn:aws:iam::1:role/r"}}"#;
+        let value: Value = serde_json::from_str(role).expect("JSON");
+        assert!(!text_holds_cache_key(role, &value));
     }
 }

@@ -543,7 +543,8 @@ fn dispatch_json(
     // iamlint would take for a policy by its place alone but that holds a cache's
     // credential keys instead of a `Statement`.
     if credential_cache::looks_like_cache(obj)
-        || (!obj.contains_key("Statement") && credential_cache::holds_cache_key(input.text))
+        || (!obj.contains_key("Statement")
+            && credential_cache::text_holds_cache_key(input.text, &value))
     {
         return (SourceFormat::CredentialCache, credential_cache::load(input));
     }

@@ -359,7 +359,7 @@ fn is_json_document(text: &str) -> bool {
 fn is_json_document_value(v: &Value) -> bool {
     v.as_object().is_some_and(|obj| {
         !crate::sources::credential_cache::looks_like_cache(obj)
-            && !crate::sources::credential_cache::holds_cache_key(&v.to_string())
+            && !crate::sources::credential_cache::holds_cache_key(v)
     })
 }
 
