@@ -23,7 +23,7 @@ use foldhash::{HashMap, HashMapExt};
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::model::inventory::{Account, Inventory};
+use crate::model::inventory::{Account, Inventory, SourceFormat};
 use crate::model::location::Location;
 use crate::model::matching::matches_resource;
 use crate::model::policy::{Effect, PolicyDocument, PrincipalKind};
@@ -295,10 +295,24 @@ pub struct IdentityDocs<'a> {
 }
 
 /// Every identity document of a user (its own and its groups') or role, and whether all
-/// of them are in the inventory.
+/// of them are in the inventory. A principal that only saved `aws iam get-user` /
+/// `get-role` output (and the like) describes has unknown policies: those calls print
+/// none of its inline or attached policies, nor a user's groups.
 pub fn identity_docs<'a>(inv: &'a Inventory, kind: NodeKind) -> IdentityDocs<'a> {
     let mut docs = Vec::new();
-    let mut complete = true;
+    let only_api_output = |at: &[Location]| {
+        !at.is_empty()
+            && at.iter().all(|l| {
+                inv.files
+                    .get(l.file as usize)
+                    .is_some_and(|f| f.format == SourceFormat::IamApiOutput)
+            })
+    };
+    let mut complete = match kind {
+        NodeKind::User(i) => inv.users.get(i).map(|u| &u.defined_at[..]),
+        NodeKind::Role(i) => inv.roles.get(i).map(|r| &r.defined_at[..]),
+    }
+    .is_none_or(|at| !only_api_output(at));
     // Attached managed policies; false when one is not in the inventory.
     let attach = |arns: &[String], docs: &mut Vec<&'a Arc<PolicyDocument>>| -> bool {
         let mut all = true;

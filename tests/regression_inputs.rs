@@ -205,3 +205,38 @@ fn plan_grants_to_entities_made_elsewhere_give_them_their_policies() {
     assert_eq!(account["users"][0]["path"], "");
     assert_eq!(findings(&dir), vec![]);
 }
+
+/// Layouts an independently generated organisation used (session 13): a role's trust
+/// policy in `roles/<role>/trust-policy.json`, or under a name that says nothing but with
+/// a trust policy's content, is the role's trust, not one of its policies (it was two
+/// IAM301 errors per role); a role that only saved `aws iam get-role` output describes has
+/// policies iamlint does not know, so no trust naming it is missing its grant, while a
+/// user whose policies the directory convention gives still is.
+#[test]
+fn role_folders_name_their_trust_in_more_than_one_way() {
+    let dir = "testdata/regressions/role-layouts";
+    let at = |rule: &str, file: &str, line| (rule.to_owned(), format!("{dir}/{file}"), line);
+    assert_eq!(
+        findings(dir),
+        vec![at("IAM104", "222233334444/roles/reporter/reporter.json", 9)]
+    );
+    let (inv, _) = run_json(&["inventory", dir, "--format", "json"]);
+    let roles = inv["accounts"]["222233334444"]["roles"]
+        .as_array()
+        .expect("roles");
+    let trust_of = |name: &str| {
+        roles
+            .iter()
+            .find(|r| r["name"] == name)
+            .and_then(|r| r["trust"]["file"].as_str())
+            .map(|f| f.strip_prefix(dir).unwrap_or(f).to_owned())
+    };
+    assert_eq!(
+        trust_of("auditor").as_deref(),
+        Some("/222233334444/roles/auditor/trust-policy.json")
+    );
+    assert_eq!(
+        trust_of("reporter").as_deref(),
+        Some("/222233334444/roles/reporter/reporter.json")
+    );
+}

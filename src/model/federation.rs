@@ -125,7 +125,12 @@ impl<'a> WebIdentity<'a> {
             (Provider::GitLab, "sub") => literal.strip_prefix("project_path:"),
             _ => None,
         };
-        let owner_fixed = path.is_some_and(|p| p.contains('/'));
+        let owner_fixed = path.is_some_and(|p| p.contains('/'))
+            // `system:serviceaccount:NS:…`: the namespace is written out.
+            || (self.provider == Provider::Eks
+                && literal
+                    .strip_prefix("system:serviceaccount:")
+                    .is_some_and(|rest| rest.contains(':')));
         match (self.provider, owner_fixed) {
             (Provider::GitHub, true) => {
                 ("repository", "workflows of the owner's other repositories")
@@ -135,7 +140,8 @@ impl<'a> WebIdentity<'a> {
             }
             (Provider::GitLab, true) => ("project", "jobs of the group's other projects"),
             (Provider::GitLab, false) => ("group and project", "jobs of other projects"),
-            (Provider::Eks, _) => ("namespace and service account", "other service accounts"),
+            (Provider::Eks, true) => ("service account", "the namespace's other service accounts"),
+            (Provider::Eks, false) => ("namespace and service account", "other service accounts"),
             (Provider::Cognito, _) => ("identity pool", "identities of other pools"),
             (Provider::TerraformCloud, _) => ("organization", "runs of other organizations"),
             (Provider::Other, _) => ("subject", "other subjects"),

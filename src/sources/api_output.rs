@@ -16,7 +16,7 @@ use std::sync::Arc;
 use serde_json::{Map, Value};
 
 use super::account_dump::Dump;
-use super::manifest::{place, placement_by_convention};
+use super::manifest::{place, placement_by_convention_of};
 use super::{FileInput, LoadContext};
 use crate::model::inventory::Contribution;
 use crate::model::location::Location;
@@ -167,7 +167,7 @@ fn load_unowned(
 ) {
     let mut placements = ctx.manifest.placements(input.path);
     if placements.is_empty() {
-        placements.extend(placement_by_convention(input.path, ctx.config));
+        placements.extend(placement_by_convention_of(input.path, ctx.config, doc));
     }
     let kind = match placements.first() {
         Some(p) if p.is_trust() => PolicyKind::Trust,

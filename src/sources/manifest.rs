@@ -7,12 +7,13 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use foldhash::{HashMap, HashMapExt};
+use serde_json::Value;
 
 use crate::config::Config;
 use crate::model::arn::{is_account_id, Arn};
 use crate::model::inventory::{Account, Contribution, Group, Role, User};
 use crate::model::location::{FileId, Location};
-use crate::model::policy::PolicyDocument;
+use crate::model::policy::{classify_by_content, PolicyDocument, PolicyKind};
 use crate::model::shared_str::SharedStr;
 
 /// What a file is to an entity.
@@ -88,13 +89,40 @@ pub fn placement_by_convention(path: &Path, config: &Config) -> Option<Placement
         .unwrap_or_else(|| UNKNOWN_ACCOUNT.to_owned());
     let arn = |what: &str| format!("arn:aws:iam::{account}:{what}/{name}");
     match kind {
-        "roles" if file.eq_ignore_ascii_case("trust.json") => {
-            Some(Placement::RoleTrust { arn: arn("role") })
-        }
+        // `trust.json`, and the other names a role's trust policy goes by
+        // (`trust-policy.json`, `TrustPolicy.json`, `assume-role-policy.json`).
+        "roles" if names_trust(file) => Some(Placement::RoleTrust { arn: arn("role") }),
         "roles" => Some(Placement::RolePolicy { arn: arn("role") }),
         "users" => Some(Placement::UserPolicy { arn: arn("user") }),
         "groups" => Some(Placement::GroupPolicy { arn: arn("group") }),
         _ => None,
+    }
+}
+
+/// Whether a file name beside a role's policies calls it the role's trust policy.
+/// `assume` alone does not: `assume-deployer.json` is as likely a policy that grants
+/// `sts:AssumeRole` to the role.
+fn names_trust(file: &str) -> bool {
+    let lower = file.to_ascii_lowercase();
+    let squeezed: String = lower.chars().filter(char::is_ascii_alphanumeric).collect();
+    lower.contains("trust") || squeezed.starts_with("assumerolepolicy")
+}
+
+/// The placement the directory convention gives a policy file, its content considered:
+/// the convention takes a file beside a role's policies for one more of them, but a
+/// document every statement of which names a principal allowed to assume the role
+/// (what [`classify_by_content`] calls a trust policy) is the role's trust, whatever its
+/// name (an inline policy with a `Principal` is one IAM refuses, and nobody writes one).
+pub fn placement_by_convention_of(
+    path: &Path,
+    config: &Config,
+    content: &Value,
+) -> Option<Placement> {
+    match placement_by_convention(path, config)? {
+        Placement::RolePolicy { arn } if classify_by_content(content) == PolicyKind::Trust => {
+            Some(Placement::RoleTrust { arn })
+        }
+        placement => Some(placement),
     }
 }
 
@@ -260,5 +288,46 @@ mod tests {
         );
         assert_eq!(placed("deploy/trust.json"), None);
         assert_eq!(placed("x/buckets/b/policy.json"), None);
+    }
+
+    #[test]
+    fn a_role_trust_goes_by_several_names_and_by_its_content() {
+        let role = "arn:aws:iam::111122223333:role/deploy";
+        let trust = Some(Placement::RoleTrust { arn: role.into() });
+        let policy = Some(Placement::RolePolicy { arn: role.into() });
+        for name in [
+            "trust.json",
+            "trust-policy.json",
+            "TrustPolicy.json",
+            "role_trust.json",
+            "assume-role-policy.json",
+            "AssumeRolePolicyDocument.json",
+        ] {
+            assert_eq!(
+                placed(&format!("111122223333/roles/deploy/{name}")),
+                trust,
+                "{name}"
+            );
+        }
+        for name in ["policy.json", "assume-deployer.json", "assume.json"] {
+            assert_eq!(
+                placed(&format!("111122223333/roles/deploy/{name}")),
+                policy,
+                "{name}"
+            );
+        }
+        let by_content = |content: Value| {
+            placement_by_convention_of(
+                Path::new("111122223333/roles/deploy/deploy.json"),
+                &Config::default(),
+                &content,
+            )
+        };
+        let assume = serde_json::json!({"Statement": [{"Effect": "Allow",
+            "Principal": {"Service": "codebuild.amazonaws.com"}, "Action": "sts:AssumeRole"}]});
+        let grant = serde_json::json!({"Statement": [{"Effect": "Allow",
+            "Action": "sts:AssumeRole", "Resource": "arn:aws:iam::*:role/x"}]});
+        assert_eq!(by_content(assume), trust);
+        assert_eq!(by_content(grant), policy);
     }
 }
