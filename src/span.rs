@@ -152,12 +152,25 @@ pub fn decode_json_string(raw: &str) -> Option<Decoded> {
 /// back to `raw` like [`decode_json_string`]. A `%` not followed by two hex digits is kept
 /// literally. Returns `None` if the decoded bytes are not valid UTF-8.
 pub fn decode_url(raw: &str) -> Option<Decoded> {
+    let mut map = Vec::with_capacity(raw.len() + 1);
+    let text = decode_url_into(raw, Some(&mut map))?;
+    Some(Decoded { text, map })
+}
+
+/// [`decode_url`]'s text alone: what loading a dump needs (the map back to the raw text,
+/// eight bytes per byte, is only for positions).
+pub fn decode_url_text(raw: &str) -> Option<String> {
+    decode_url_into(raw, None)
+}
+
+fn decode_url_into(raw: &str, mut map: Option<&mut Vec<usize>>) -> Option<String> {
     let b = raw.as_bytes();
     let mut out = Vec::with_capacity(b.len());
-    let mut map = Vec::with_capacity(b.len() + 1);
     let mut i = 0;
     while let Some(&c) = b.get(i) {
-        map.push(i);
+        if let Some(map) = map.as_deref_mut() {
+            map.push(i);
+        }
         let escaped = match (c, b.get(i + 1), b.get(i + 2)) {
             (b'%', Some(&h), Some(&l)) => hex_val(h).zip(hex_val(l)).map(|(h, l)| h << 4 | l),
             _ => None,
@@ -177,9 +190,10 @@ pub fn decode_url(raw: &str) -> Option<Decoded> {
             }
         }
     }
-    map.push(b.len());
-    let text = String::from_utf8(out).ok()?;
-    Some(Decoded { text, map })
+    if let Some(map) = map {
+        map.push(b.len());
+    }
+    String::from_utf8(out).ok()
 }
 
 /// Start offsets of the lines of a text, for turning byte offsets into line and column.
@@ -570,6 +584,12 @@ fn walk_levels(text: &str, trackers: &mut [Tracker]) -> Option<()> {
                     }
                 }
                 match *b.get(i)? {
+                    // A container no query goes into (most of a large file: an account
+                    // dump's AWS managed policies) is jumped over whole.
+                    b'{' | b'[' if selected.is_empty() => {
+                        i = skip_container(b, i)?;
+                        State::After
+                    }
                     c @ (b'{' | b'[') => {
                         stack.push(c == b'{')?;
                         let inner: Vec<usize> = selected
@@ -907,6 +927,47 @@ fn skip_ws(b: &[u8], mut i: usize) -> usize {
     i
 }
 
+/// The offset after the container (`{…}` or `[…]`) that opens at `i`, found by its
+/// brackets with strings skipped whole; None when it is not closed. Unlike the walk it
+/// checks nothing else: it only runs where no query looks, in a file the loader parsed.
+/// In well-formed JSON the other kind of bracket nests inside, so only this kind is
+/// counted, and the next quote or bracket of it is found by memchr, not byte by byte.
+fn skip_container(b: &[u8], mut i: usize) -> Option<usize> {
+    let open = *b.get(i)?;
+    let close = if open == b'{' { b'}' } else { b']' };
+    let mut depth = 0usize;
+    loop {
+        i += memchr::memchr3(b'"', open, close, b.get(i..)?)?;
+        match b[i] {
+            b'"' => i = string_end(b, i + 1)?,
+            c if c == open => {
+                depth += 1;
+                i += 1;
+            }
+            _ => {
+                depth = depth.checked_sub(1)?;
+                i += 1;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+        }
+    }
+}
+
+/// The offset after the closing quote of the string whose text starts at `i`, found by
+/// memchr alone: an escape is jumped over without being read, and nothing is validated
+/// (see [`skip_container`]).
+fn string_end(b: &[u8], mut i: usize) -> Option<usize> {
+    loop {
+        i += memchr::memchr2(b'"', b'\\', b.get(i..)?)?;
+        match b[i] {
+            b'"' => return Some(i + 1),
+            _ => i += 2,
+        }
+    }
+}
+
 /// Validates the string literal starting at `i` (its opening quote) and returns the offset
 /// after its closing quote.
 fn skip_string(b: &[u8], i: usize) -> Option<usize> {
@@ -1202,6 +1263,20 @@ mod tests {
     }
 
     #[test]
+    fn a_skipped_container_ends_at_its_own_bracket() {
+        let text = r#"{"a": [1, {"b": "}]\"{["}, [[]]], "c": {"d": "]"}} tail"#;
+        let b = text.as_bytes();
+        assert_eq!(skip_container(b, 0), Some(text.find(" tail").unwrap()));
+        let array = text.find('[').unwrap();
+        assert_eq!(
+            &text[array..skip_container(b, array).unwrap()],
+            r#"[1, {"b": "}]\"{["}, [[]]]"#
+        );
+        assert_eq!(skip_container(br#"{"a": [1,"#, 0), None);
+        assert_eq!(skip_container(br#"{"a": "}"#, 0), None);
+    }
+
+    #[test]
     fn line_index_columns() {
         let text = "a😀b\r\nxy\rz\n\n€";
         let lines = LineIndex::new(text);
@@ -1384,6 +1459,11 @@ mod tests {
         assert_eq!(d.raw_range(5..8), 7..16);
         assert_eq!(d.raw_offset(d.text.len()), 23);
         assert!(decode_url("%ff").is_none());
+        assert_eq!(
+            decode_url_text("a%20b+c%e2%82%ACd%zz%4%").as_deref(),
+            Some(d.text.as_str())
+        );
+        assert!(decode_url_text("%ff").is_none());
         assert!(decode_url("%e2%82").is_none());
         assert_eq!(decode_url("").unwrap().raw_offset(0), 0);
         assert_eq!(decode_url("€").unwrap().raw_range(0..3), 0..3);

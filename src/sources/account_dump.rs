@@ -174,8 +174,8 @@ impl Dump {
                 // `+` in a condition value into a space.
                 let url_encoded = !s.trim_start().starts_with('{');
                 let text = if url_encoded {
-                    match crate::span::decode_url(s) {
-                        Some(d) => d.text,
+                    match crate::span::decode_url_text(s) {
+                        Some(text) => text,
                         None => {
                             self.malformed(
                                 path,

@@ -79,10 +79,13 @@ pub fn holds_cache_key(value: &Value) -> bool {
 /// first: each credential key ends in `Token"`, `Secret"`, or holds `AccessKey`, and most
 /// documents (a role's `get-role` output, a lock file) hold none of these at all.
 pub fn text_holds_cache_key(text: &str, value: &Value) -> bool {
+    // Built once: a searcher costs more to set up than a small file costs to search.
+    static FRAGMENTS: std::sync::LazyLock<[memchr::memmem::Finder<'static>; 3]> =
+        std::sync::LazyLock::new(|| {
+            [&b"Token\""[..], b"Secret\"", b"AccessKey"].map(memchr::memmem::Finder::new)
+        });
     let bytes = text.as_bytes();
-    let may = [&b"Token\""[..], b"Secret\"", b"AccessKey"]
-        .iter()
-        .any(|m| memchr::memmem::find(bytes, m).is_some());
+    let may = FRAGMENTS.iter().any(|f| f.find(bytes).is_some());
     may && holds_cache_key_at(value)
 }
 

@@ -158,9 +158,23 @@ const JSON_MARKERS: &[&[u8]] = &[
 const CREDENTIAL_MARKER: &[u8] = b"\"SecretAccessKey\"";
 
 fn has_json_marker(bytes: &[u8]) -> bool {
-    JSON_MARKERS
-        .iter()
-        .any(|m| memchr::memmem::find(bytes, m).is_some())
+    // Built once: setting a searcher up cost more than searching most files (every JSON
+    // candidate is searched).
+    static FINDERS: std::sync::LazyLock<Vec<memchr::memmem::Finder<'static>>> =
+        std::sync::LazyLock::new(|| {
+            JSON_MARKERS
+                .iter()
+                .map(memchr::memmem::Finder::new)
+                .collect()
+        });
+    FINDERS.iter().any(|f| f.find(bytes).is_some())
+}
+
+/// Whether the text holds [`CREDENTIAL_MARKER`] (a searcher built once, as above).
+fn has_credential_marker(bytes: &[u8]) -> bool {
+    static FINDER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(CREDENTIAL_MARKER));
+    FINDER.find(bytes).is_some()
 }
 
 /// Reads, sniffs and loads one candidate. Never panics, never fails: problems become
@@ -411,7 +425,7 @@ fn load_known(
         && !named
         && !is_tf_json
         && !has_json_marker(text.as_bytes())
-        && memchr::memmem::find(text.as_bytes(), CREDENTIAL_MARKER).is_none()
+        && !has_credential_marker(text.as_bytes())
     {
         return (SourceFormat::Unknown, out);
     }
