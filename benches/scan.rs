@@ -24,7 +24,8 @@
 //! files of the HCL tree, as many unrelated ones again; `0` or empty leaves it out),
 //! `IAMLINT_BENCH_HCL_SHAPES` (default `plain,services`: the HCL tree as is, and with a
 //! role in every unrelated folder too), `IAMLINT_BENCH_REPS` (default 5),
-//! `IAMLINT_BENCH_DIR` (default `target/bench-trees`), `IAMLINT_BENCH_GRAPH` (default
+//! `IAMLINT_BENCH_DIR` (default `target/bench-trees`), `IAMLINT_BENCH_TREES` (folders of
+//! your own to measure too, comma-separated; none by default), `IAMLINT_BENCH_GRAPH` (default
 //! `1000,2500,5000,10000` roles), `IAMLINT_BENCH_LOOP` (default `50000`: profiles in the
 //! `source_profile` loop whose one finding is reported in human and in JSON output, issue
 //! #11 §2).
@@ -513,6 +514,45 @@ fn main() {
                 "{name}: the scan's SARIF results are not the planted findings"
             );
         }
+    }
+    // Trees iamlint's generator did not make (`IAMLINT_BENCH_TREES`, comma-separated
+    // folders: an organisation of your own, or one `scripts/heldout_org.py` generates),
+    // measured the same way; nothing is planted in them, so the results are only counted.
+    let external: Vec<PathBuf> = if smoke {
+        Vec::new()
+    } else {
+        std::env::var("IAMLINT_BENCH_TREES")
+            .unwrap_or_default()
+            .split(',')
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| PathBuf::from(s.trim()))
+            .collect()
+    };
+    if !external.is_empty() {
+        println!();
+        println!("external trees (`IAMLINT_BENCH_TREES`): scan = `--format sarif -o <file>`");
+        println!();
+        println!("| tree | files | reps | input MB | floor ms (min / med) | scan ms (min / med) | scan/floor (min / med) | binary wall ms (min) | floor peak MB | scan peak MB | scan peak / input | (scan peak − empty scan) / input | SARIF results |");
+        println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    }
+    for dir in &external {
+        let name = dir
+            .file_name()
+            .map_or_else(|| "tree".to_owned(), |n| n.to_string_lossy().into_owned());
+        let sarif = base.join(format!("external-{name}.sarif"));
+        let sarif_arg = sarif.display().to_string();
+        let scan_args = ["--format", "sarif", "-o", sarif_arg.as_str()];
+        let warm = run_child("floor", dir, &[]);
+        let files: usize = warm.get("files").and_then(|v| v.parse().ok()).unwrap_or(0);
+        let runs = interleaved(dir, &scan_args, reps_for(reps, files), true);
+        println!(
+            "| {name} | {files} | {} | {:.1} | {} | {:.2} | {} |",
+            reps_for(reps, files),
+            runs.input as f64 / 1e6,
+            runs.columns(),
+            runs.scan_hwm.saturating_sub(empty_scan.hwm_kib) as f64 / runs.input_kib() as f64,
+            sarif_results(&sarif),
+        );
     }
     // The HCL tree (issue #12): hand-written Terraform, the scan's report as SARIF in a
     // file. Until iamlint reads `.tf` files its scan sees none of them, so the ratio only
