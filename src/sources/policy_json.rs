@@ -114,16 +114,25 @@ fn path_of(steps: &[Step]) -> JsonPath {
 /// identity policy allows stay silent on them; a file that says nothing stays an identity
 /// policy.
 fn names_service_control_policy(path: &Path) -> bool {
+    const SPELT_OUT: &str = "servicecontrolpolic";
+    // Runs for every file no convention places: no copy of a name unless it is long
+    // enough to spell the words out.
+    let word_names_scp = |word: &str| {
+        let word = word.strip_suffix(['s', 'S']).unwrap_or(word);
+        let scp = |part: Option<&str>| part.is_some_and(|p| p.eq_ignore_ascii_case("scp"));
+        scp(word.get(..3)) || scp(word.get(word.len().saturating_sub(3)..))
+    };
     super::path_names(path).any(|name| {
-        let lower = name.to_ascii_lowercase();
-        let squeezed: String = lower.chars().filter(char::is_ascii_alphanumeric).collect();
-        squeezed.contains("servicecontrolpolic")
-            || lower
-                .split(|ch: char| !ch.is_ascii_alphanumeric())
-                .any(|word| {
-                    let word = word.strip_suffix('s').unwrap_or(word);
-                    word.starts_with("scp") || word.ends_with("scp")
-                })
+        name.split(|ch: char| !ch.is_ascii_alphanumeric())
+            .any(word_names_scp)
+            || (name.len() >= SPELT_OUT.len() && {
+                let squeezed: String = name
+                    .chars()
+                    .filter(char::is_ascii_alphanumeric)
+                    .map(|c| c.to_ascii_lowercase())
+                    .collect();
+                squeezed.contains(SPELT_OUT)
+            })
     })
 }
 
