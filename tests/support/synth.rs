@@ -21,7 +21,8 @@ use serde_json::{json, Value};
 /// The formats an account of the organisation is described in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Format {
-    /// `accounts/<id>/roles/<Role>/trust.json` + identity policies, `users/<User>/*.json`.
+    /// `accounts/<id>/roles/<Role>/trust.json` (or `trust-policy.json`,
+    /// `assume-role-policy.json`) + identity policies, `users/<User>/*.json`.
     Raw,
     /// `aws iam get-account-authorization-details` output (some documents URL-encoded).
     Dump,
@@ -989,7 +990,10 @@ fn write_raw(w: &mut Writer, plan: &AccountPlan) {
     let base = format!("accounts/{}", plan.id);
     for r in &plan.roles {
         let dir = format!("{base}/roles/{}", r.name);
-        w.json("raw", &format!("{dir}/trust.json"), &r.trust);
+        // The names trust policies go by in real trees, in turn by account (a name the
+        // convention does not place would turn every trust into two IAM301 errors).
+        let trust = ["trust.json", "trust-policy.json", "assume-role-policy.json"][plan.index % 3];
+        w.json("raw", &format!("{dir}/{trust}"), &r.trust);
         for (name, doc) in r.policies.iter().chain(r.managed.iter()) {
             w.json("raw", &format!("{dir}/{name}.json"), doc);
         }
