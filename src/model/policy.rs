@@ -464,9 +464,11 @@ pub fn classify_by_content(raw: &Value) -> PolicyKind {
         let (Some(actions), _) = string_list(s.get("Action")) else {
             return false;
         };
-        actions
-            .iter()
-            .any(|a| a.to_ascii_lowercase().starts_with("sts:assumerole") || a == "sts:TagSession")
+        actions.iter().any(|a| {
+            a.get(..14)
+                .is_some_and(|p| p.eq_ignore_ascii_case("sts:assumerole"))
+                || a == "sts:TagSession"
+        })
     });
     let has_resource = statements
         .iter()
