@@ -10,7 +10,7 @@
 use serde_json::{Map, Value};
 
 use super::PolicyShape;
-use crate::model::arn::SplitOnceByte;
+use crate::model::arn::split_once_byte;
 
 /// True only when the schema for `shape` accepts `doc`; false means "ask the schema".
 pub fn plainly_valid(doc: &Value, shape: PolicyShape) -> bool {
@@ -113,7 +113,7 @@ fn action_ok(a: &str) -> bool {
     if a == "*" {
         return true;
     }
-    let Some((service, action)) = a.split_once_byte(b':') else {
+    let Some((service, action)) = split_once_byte(a, b':') else {
         return false;
     };
     let mut service = service.bytes();

@@ -80,7 +80,7 @@ fn account_word(text: &str) -> bool {
     let account = match text.strip_prefix("arn:") {
         // The fourth field, which may also be the last.
         Some(rest) => split_colons::<3>(rest).map_or("", |(_, account)| {
-            account.split_once_byte(b':').map_or(account, |(a, _)| a)
+            split_once_byte(account, b':').map_or(account, |(a, _)| a)
         }),
         None => text,
     };
@@ -116,25 +116,19 @@ fn split_colons<const N: usize>(text: &str) -> Option<([&str; N], &str)> {
     let mut fields = [""; N];
     let mut rest = text;
     for field in &mut fields {
-        let (before, after) = rest.split_once_byte(b':')?;
+        let (before, after) = split_once_byte(rest, b':')?;
         *field = before;
         rest = after;
     }
     Some((fields, rest))
 }
 
-/// `split_once` on one ASCII byte, by a plain loop (see [`split_colons`]).
-pub trait SplitOnceByte {
-    fn split_once_byte(&self, byte: u8) -> Option<(&str, &str)>;
-}
-
-impl SplitOnceByte for str {
-    fn split_once_byte(&self, byte: u8) -> Option<(&str, &str)> {
-        debug_assert!(byte.is_ascii());
-        let at = self.bytes().position(|b| b == byte)?;
-        // An ASCII byte is a whole character: both sides are on char boundaries.
-        Some((&self[..at], &self[at + 1..]))
-    }
+/// `text.split_once(byte)` on one ASCII byte, by a plain loop (see [`split_colons`]).
+pub fn split_once_byte(text: &str, byte: u8) -> Option<(&str, &str)> {
+    debug_assert!(byte.is_ascii());
+    let at = text.bytes().position(|b| b == byte)?;
+    // An ASCII byte is a whole character: both sides are on char boundaries.
+    Some((&text[..at], &text[at + 1..]))
 }
 
 /// Whether the text is a 12-digit AWS account id.
@@ -569,7 +563,7 @@ mod tests {
                 }
                 None => prop_assert!(std.len() < 5),
             }
-            prop_assert_eq!(text.split_once_byte(b':'), text.split_once(':'));
+            prop_assert_eq!(split_once_byte(&text, b':'), text.split_once(':'));
         }
 
         #[test]

@@ -72,7 +72,13 @@ pub fn looks_like_cache(obj: &Map<String, Value>) -> bool {
 /// text, which this question, asked of every JSON object without a `Statement` (lock
 /// files and dumps of several MB among them), used to take (7% of a scan).
 pub fn holds_cache_key(value: &Value) -> bool {
-    holds_cache_key_at(value)
+    match value {
+        Value::Object(map) => map
+            .iter()
+            .any(|(k, v)| CACHE_SECRET_KEYS.contains(&k.as_str()) || holds_cache_key(v)),
+        Value::Array(items) => items.iter().any(holds_cache_key),
+        _ => false,
+    }
 }
 
 /// [`holds_cache_key`] for a document parsed from `text`, told by a look at the bytes
@@ -86,17 +92,7 @@ pub fn text_holds_cache_key(text: &str, value: &Value) -> bool {
         });
     let bytes = text.as_bytes();
     let may = FRAGMENTS.iter().any(|f| f.find(bytes).is_some());
-    may && holds_cache_key_at(value)
-}
-
-fn holds_cache_key_at(value: &Value) -> bool {
-    match value {
-        Value::Object(map) => map
-            .iter()
-            .any(|(k, v)| CACHE_SECRET_KEYS.contains(&k.as_str()) || holds_cache_key_at(v)),
-        Value::Array(items) => items.iter().any(holds_cache_key_at),
-        _ => false,
-    }
+    may && holds_cache_key(value)
 }
 
 /// Records every credential of a cache by position, and every value as a redaction.

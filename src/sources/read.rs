@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 use std::path::Path;
 
-use super::{aws_ini, has_json_marker, CREDENTIAL_MARKER, UNREADABLE_FILE};
+use super::{aws_ini, has_credential_marker, has_json_marker, UNREADABLE_FILE};
 use crate::finding::{Finding, Severity};
 use crate::model::location::{FileId, Location};
 
@@ -60,7 +60,7 @@ pub(super) fn utf16_without_bom(
     let text = decode_utf16(&marked).ok()?;
     let iam = expected
         || has_json_marker(text.as_bytes())
-        || memchr::memmem::find(text.as_bytes(), CREDENTIAL_MARKER).is_some()
+        || has_credential_marker(text.as_bytes())
         || aws_ini::kind_by_content(text.trim_start_matches('\u{feff}')).is_some();
     if !iam {
         return None;
