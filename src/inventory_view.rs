@@ -28,7 +28,8 @@ fn doc_json(inv: &Inventory, d: &Arc<PolicyDocument>) -> Value {
     json!({
         "label": d.label,
         "file": path_of(inv, d.origin.file()),
-        "statements": d.statements.len(),
+        // The statements written, those the model left out included.
+        "statements": d.statements.len() + d.omitted_statements as usize,
     })
 }
 

@@ -11,7 +11,7 @@ use serde_json::Value;
 use crate::grammar::{self, GrammarError, PolicyShape};
 
 use super::location::{DocOrigin, Location};
-use super::matching::{matches_action, matches_resource};
+use super::matching::{has_wildcard, matches_action, matches_resource};
 use super::path::JsonPath;
 use super::shared_str::SharedStr;
 
@@ -320,33 +320,62 @@ pub struct PolicyDocument {
     /// a `${…}` placeholder string there, one value for one value, so paths and positions
     /// are unchanged; rules must not guess what the value would have been.
     pub unresolved: Box<[JsonPath]>,
+    /// Statements left out of `statements` (see [`PolicyDocument::aws_managed`]).
+    pub omitted_statements: u32,
 }
 
 impl PolicyDocument {
     /// An AWS managed policy (from a dump): normalised like any other for the graph, but
     /// its grammar is AWS's business, so it is not checked (real dumps hold hundreds of
     /// them, some of many kilobytes).
+    ///
+    /// Only its statements that may cover an `sts:` action are built: the graph and the
+    /// rules ask an AWS managed policy nothing else, and of the 650 or so in a dump almost
+    /// all grant other services' actions (building them was half of loading a dump).
     pub fn aws_managed(raw: &Value, origin: DocOrigin, label: String) -> Self {
         PolicyDocument {
             aws_managed: true,
-            ..Self::build(raw, origin, PolicyKind::Identity, label, false)
+            ..Self::build(
+                raw,
+                origin,
+                PolicyKind::Identity,
+                label,
+                false,
+                may_cover_sts,
+            )
         }
     }
 
     /// Normalises a parsed JSON policy. Never fails: malformed parts are skipped (and are
     /// in `grammar_errors`).
     pub fn from_value(raw: &Value, origin: DocOrigin, kind: PolicyKind, label: String) -> Self {
-        Self::build(raw, origin, kind, label, true)
+        Self::build(raw, origin, kind, label, true, |_| true)
     }
 
-    fn build(raw: &Value, origin: DocOrigin, kind: PolicyKind, label: String, check: bool) -> Self {
+    /// Builds the statements `keep` accepts (by their JSON); the others are counted in
+    /// `omitted_statements`.
+    fn build(
+        raw: &Value,
+        origin: DocOrigin,
+        kind: PolicyKind,
+        label: String,
+        check: bool,
+        keep: fn(&Value) -> bool,
+    ) -> Self {
+        let mut omitted = 0u32;
+        let mut kept = |v: &Value| {
+            let keep = keep(v);
+            omitted += u32::from(!keep);
+            keep
+        };
         let statements = match raw.get("Statement") {
             Some(Value::Array(items)) => items
                 .iter()
                 .enumerate()
+                .filter(|(_, v)| kept(v))
                 .filter_map(|(i, v)| parse_statement(v, Some(u32::try_from(i).ok()?)))
                 .collect(),
-            Some(v @ Value::Object(_)) => parse_statement(v, None).into_iter().collect(),
+            Some(v @ Value::Object(_)) if kept(v) => parse_statement(v, None).into_iter().collect(),
             _ => Box::default(),
         };
         let shape = match kind {
@@ -368,6 +397,7 @@ impl PolicyDocument {
                 .then(|| u32::try_from(quota_length(raw)).unwrap_or(u32::MAX)),
             aws_managed: false,
             unresolved: Box::default(),
+            omitted_statements: omitted,
         }
     }
 
@@ -477,6 +507,21 @@ pub fn classify_by_content(raw: &Value) -> PolicyKind {
         PolicyKind::Trust
     } else {
         PolicyKind::Resource
+    }
+}
+
+/// Whether a statement's JSON may cover some `sts:` action: a `NotAction`, or an
+/// `Action` pattern whose service part is `sts` or a wildcard (`*`, `s*:*`). Anything
+/// it cannot read is kept, and left to [`parse_statement`] as it would be.
+fn may_cover_sts(v: &Value) -> bool {
+    let pattern_may = |p: &str| match p.split_once(':') {
+        Some((service, _)) => service.eq_ignore_ascii_case("sts") || has_wildcard(service),
+        None => has_wildcard(p),
+    };
+    match v.get("Action") {
+        Some(Value::String(p)) => pattern_may(p),
+        Some(Value::Array(items)) => items.iter().any(|i| i.as_str().is_none_or(pattern_may)),
+        _ => true,
     }
 }
 
@@ -723,5 +768,39 @@ mod tests {
                 .values,
             ["true"]
         );
+    }
+
+    proptest::proptest! {
+        /// A statement an AWS managed policy leaves out covers no `sts:` action: leaving
+        /// it out changes no answer the graph or a rule asks.
+        #[test]
+        fn left_out_statements_cover_no_sts_action(
+            actions in proptest::collection::vec(
+                "(sts|STS|s3|iam|s\\*|\\*|st\\?|ec2)?(:)?(AssumeRole|Assume\\*|\\*|Get\\*|TagSession|SetSource\\?dentity)?",
+                0..4,
+            ),
+            as_list in proptest::prelude::any::<bool>(),
+            negated in proptest::prelude::any::<bool>(),
+        ) {
+            let key = if negated { "NotAction" } else { "Action" };
+            let list = match (as_list, actions.first()) {
+                (false, Some(one)) => json!(one),
+                _ => json!(actions),
+            };
+            let stmt = json!({"Effect": "Allow", key: list, "Resource": "*"});
+            if !may_cover_sts(&stmt) {
+                let built = parse_statement(&stmt, Some(0)).expect("an object");
+                for action in [
+                    "sts:AssumeRole",
+                    "sts:TagSession",
+                    "sts:SetSourceIdentity",
+                    "sts:AssumeRoleWithSAML",
+                    "sts:AssumeRoleWithWebIdentity",
+                    "sts:GetCallerIdentity",
+                ] {
+                    proptest::prop_assert!(!built.covers_action(action), "{stmt} covers {action}");
+                }
+            }
+        }
     }
 }

@@ -662,6 +662,50 @@ mod tests {
     }
 
     #[test]
+    fn aws_managed_policies_keep_only_what_may_cover_sts() {
+        let statements = json!([
+            {"Effect": "Allow", "Action": ["s3:Get*", "ec2:Describe*"], "Resource": "*"},
+            {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"},
+            {"Effect": "Allow", "Action": ["iam:Get*", "STS:GetCallerIdentity"], "Resource": "*"},
+            {"Effect": "Allow", "Action": "*", "Resource": "*"},
+            {"Effect": "Allow", "Action": ["s*:Assume*"], "Resource": "*"},
+            {"Effect": "Deny", "NotAction": "s3:*", "Resource": "*"},
+            {"Effect": "Allow", "Action": "Assume*", "Resource": "*"},
+            {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}
+        ]);
+        let policy = |arn: &str| {
+            json!({"PolicyName": "p", "Arn": arn, "DefaultVersionId": "v1",
+                   "PolicyVersionList": [{"VersionId": "v1", "IsDefaultVersion": true,
+                                          "Document": {"Statement": statements.clone()}}]})
+        };
+        let out = load_value(json!({"Policies": [
+            policy("arn:aws:iam::aws:policy/Broad"),
+            policy("arn:aws:iam::111122223333:policy/Mine"),
+        ]}));
+        let aws = out.managed_policies[0].document.as_ref().unwrap();
+        let kept: Vec<String> = aws
+            .statements
+            .iter()
+            .map(|s| s.path().to_string())
+            .collect();
+        assert_eq!(
+            kept,
+            [
+                "/Statement/1",
+                "/Statement/2",
+                "/Statement/3",
+                "/Statement/4",
+                "/Statement/5",
+                "/Statement/6"
+            ]
+        );
+        assert_eq!(aws.omitted_statements, 2);
+        // A customer managed policy is the user's: every statement is built and checked.
+        let mine = out.managed_policies[1].document.as_ref().unwrap();
+        assert_eq!((mine.statements.len(), mine.omitted_statements), (8, 0));
+    }
+
+    #[test]
     fn console_only_with_evidence() {
         let out = load_value(json!({
             "UserDetailList": [
