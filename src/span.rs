@@ -1723,6 +1723,24 @@ mod tests {
             }
 
             #[test]
+            fn a_prefix_two_bytes_past_an_offset_places_it_as_the_whole_text_does(
+                text in "[\r\na€😀\u{feff}]{0,24}",
+                at in any::<prop::sample::Index>(),
+            ) {
+                // What the report does: lines counted only as far as the last place.
+                let at = at.index(text.len() + 1);
+                let mut cut = (at + 2).min(text.len());
+                while !text.is_char_boundary(cut) {
+                    cut += 1;
+                }
+                let (whole, prefix) = (LineIndex::new(&text), &text[..cut]);
+                let part = LineIndex::new(prefix);
+                prop_assert_eq!(part.line_col(prefix, at), whole.line_col(&text, at));
+                prop_assert_eq!(part.line_col_utf16(prefix, at), whole.line_col_utf16(&text, at));
+                prop_assert_eq!(part.utf16_units_before(prefix, at), whole.utf16_units_before(&text, at));
+            }
+
+            #[test]
             fn url_text_alone_is_the_mapped_decoding(raw in "([%+]|%[0-9a-fA-F]{0,2}|%[eE]2%82%[aA][cC]|[a-z\"{}:é€])*") {
                 prop_assert_eq!(decode_url_text(&raw), decode_url(&raw).map(|d| d.text));
             }

@@ -8,18 +8,16 @@ pub mod human;
 pub mod json;
 pub mod sarif;
 pub mod snippet;
+mod source_cache;
+
+pub use source_cache::SourceCache;
 
 use std::ops::Range;
-use std::path::PathBuf;
 
-use foldhash::{HashMap, HashMapExt};
 use rayon::prelude::*;
 
 use crate::finding::{shorten, Finding, Severity};
-use crate::model::inventory::Inventory;
-use crate::model::location::{Anchor, FileId, Location};
-use crate::model::path::JsonPath;
-use crate::span::{locate_in_string, locate_key, locate_many, locate_value, LineIndex};
+use crate::model::location::{Anchor, Location};
 
 /// A location with its position worked out.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -70,275 +68,6 @@ impl Resolved {
     }
 }
 
-/// Reads each file once and keeps its text and line index.
-pub struct SourceCache<'a> {
-    inventory: &'a Inventory,
-    texts: HashMap<FileId, Option<CachedText>>,
-    /// Ranges of JSON paths (as values, or as keys when the flag is set) found ahead by
-    /// [`SourceCache::locate_ahead`]: one pass over a file for all of them.
-    located: HashMap<PathQuery, Option<Range<usize>>>,
-}
-
-/// A file's text as loaders read it, indexed by line.
-struct CachedText {
-    text: String,
-    index: LineIndex,
-    /// The file is UTF-16: offsets into `text` are not offsets into the file.
-    utf16: bool,
-}
-
-/// A JSON path looked for in a file: as a value, or as a key when the flag is set.
-type PathQuery = (FileId, JsonPath, bool);
-
-impl<'a> SourceCache<'a> {
-    pub fn new(inventory: &'a Inventory) -> Self {
-        SourceCache {
-            inventory,
-            texts: HashMap::new(),
-            located: HashMap::new(),
-        }
-    }
-
-    /// Finds, in one pass over each file (files in parallel), every JSON path that
-    /// [`SourceCache::position`] will look for in `locs`. Finding a path reads its file to
-    /// the end, and a large file (a Terraform plan that many chains pass through) can have
-    /// tens of positions in it.
-    pub fn locate_ahead<'l>(&mut self, locs: impl IntoIterator<Item = &'l Location>) {
-        let mut wanted: HashMap<FileId, Vec<(JsonPath, bool)>> = HashMap::new();
-        for loc in locs {
-            wanted
-                .entry(loc.file)
-                .or_default()
-                .extend(paths_tried(&loc.anchor).map(|(p, k)| (p.clone(), k)));
-        }
-        let mut wanted: Vec<(FileId, Vec<(JsonPath, bool)>)> = wanted
-            .into_iter()
-            .map(|(file, mut queries)| {
-                queries.sort();
-                queries.dedup();
-                queries.retain(|(p, k)| !self.located.contains_key(&(file, p.clone(), *k)));
-                (file, queries)
-            })
-            .filter(|(_, queries)| !queries.is_empty())
-            .collect();
-        wanted.sort_by_key(|(file, _)| *file);
-        let this = &*self;
-        let found: Vec<(PathQuery, Option<Range<usize>>)> = wanted
-            .into_par_iter()
-            .flat_map_iter(|(file, queries)| {
-                let refs: Vec<(&JsonPath, bool)> = queries.iter().map(|(p, k)| (p, *k)).collect();
-                let ranges = match this.text(file) {
-                    Some(text) => locate_many(text, &refs),
-                    None => vec![None; refs.len()],
-                };
-                queries
-                    .into_iter()
-                    .zip(ranges)
-                    .map(move |((path, key), range)| ((file, path, key), range))
-            })
-            .collect();
-        self.located.extend(found);
-    }
-
-    /// The range of `path` in a file's `text`: found ahead, or looked for now.
-    fn locate(&self, file: FileId, text: &str, path: &JsonPath, key: bool) -> Option<Range<usize>> {
-        // Keyed by reference would need a borrowed tuple; a path clone is cheap beside a
-        // pass over the file.
-        match self.located.get(&(file, path.clone(), key)) {
-            Some(found) => found.clone(),
-            None if key => locate_key(text, path),
-            None => locate_value(text, path),
-        }
-    }
-
-    pub fn path(&self, file: FileId) -> PathBuf {
-        self.inventory
-            .file_path(file)
-            .map(|p| p.to_path_buf())
-            .unwrap_or_default()
-    }
-
-    /// Reads the files not read yet, in parallel: only regular files, as the loaders read
-    /// them (a FIFO would block), and only readable UTF-8 (BOM kept: ranges are into the
-    /// file) or UTF-16 with a byte-order mark, decoded as the loaders decode it.
-    pub fn load(&mut self, files: impl IntoIterator<Item = FileId>) {
-        let mut wanted: Vec<FileId> = files
-            .into_iter()
-            .filter(|f| !self.texts.contains_key(f))
-            .collect();
-        wanted.sort_unstable();
-        wanted.dedup();
-        let read: Vec<(FileId, Option<CachedText>)> = wanted
-            .into_par_iter()
-            .map(|file| {
-                let bytes = crate::sources::read_file(&self.path(file), u64::MAX).ok();
-                let cached = bytes.and_then(|b| {
-                    let utf16 = crate::sources::is_utf16(&b);
-                    // UTF-8 as it is, NUL bytes and all (a damaged config file is read
-                    // byte for byte), and UTF-16 decoded.
-                    let text = if utf16 {
-                        crate::sources::decode_file(&b).ok()?.into_owned()
-                    } else {
-                        String::from_utf8(b).ok()?
-                    };
-                    Some(CachedText {
-                        index: LineIndex::new(&text),
-                        text,
-                        utf16,
-                    })
-                });
-                (file, cached)
-            })
-            .collect();
-        self.texts.extend(read);
-    }
-
-    /// The text of a file read by [`SourceCache::load`].
-    pub fn text(&self, file: FileId) -> Option<&str> {
-        self.texts
-            .get(&file)
-            .and_then(|t| t.as_ref())
-            .map(|t| t.text.as_str())
-    }
-
-    /// The text of each of `files` for showing to people: every byte range a loader
-    /// marked as possibly secret ([`Inventory::redactions`]) is overwritten with `*`, line
-    /// breaks kept, so byte offsets and lines stay where they were. A file is masked once
-    /// however many findings show it (files in parallel); a file that cannot be read (or
-    /// whose ranges do not fall on character boundaries) is left out, and so is every file
-    /// that was not parsed as the format it was expected to be, or whose bytes were damaged
-    /// ([`crate::model::inventory::SourceFile::show_source`]): of those only positions are
-    /// ever shown.
-    ///
-    /// Only files already read by [`SourceCache::load`] have text here.
-    pub fn snippet_texts(
-        &self,
-        files: impl IntoIterator<Item = FileId>,
-    ) -> HashMap<FileId, std::sync::Arc<str>> {
-        let mut files: Vec<FileId> = files
-            .into_iter()
-            .filter(|&f| self.shows_source(f))
-            .collect();
-        files.sort_unstable();
-        files.dedup();
-        // The redactions, grouped by file in one pass (not one pass per file shown).
-        let mut secret: HashMap<FileId, Vec<Range<usize>>> = HashMap::new();
-        for loc in &self.inventory.redactions {
-            if let Anchor::Bytes { start, end } = loc.anchor {
-                secret.entry(loc.file).or_default().push(start..end);
-            }
-        }
-        files
-            .into_par_iter()
-            .filter_map(|file| {
-                let mut bytes = self.text(file)?.as_bytes().to_vec();
-                for range in secret.get(&file).into_iter().flatten() {
-                    for b in bytes.get_mut(range.clone()).into_iter().flatten() {
-                        if *b != b'\n' && *b != b'\r' {
-                            *b = b'*';
-                        }
-                    }
-                }
-                neutralize_terminal_controls(&mut bytes);
-                let text = String::from_utf8(bytes).ok()?;
-                Some((file, std::sync::Arc::from(text)))
-            })
-            .collect()
-    }
-
-    /// Whether reporters may show a file's text at all (see [`SourceCache::snippet_texts`]).
-    pub fn shows_source(&self, file: FileId) -> bool {
-        self.inventory
-            .files
-            .get(file as usize)
-            .is_some_and(|f| f.show_source)
-    }
-
-    /// Works out a location's position in a file read by [`SourceCache::load`] (any
-    /// other file gives the file as a whole).
-    pub fn position(&self, loc: &Location) -> Position {
-        let path = display_path(&self.path(loc.file));
-        let whole = Position {
-            path: path.clone(),
-            range: None,
-            file_range: None,
-            start: (1, 1),
-            end: (1, 1),
-            start_utf16: 1,
-            end_utf16: 1,
-        };
-        if loc.anchor == Anchor::File {
-            return whole;
-        }
-        let Some(text) = self.text(loc.file) else {
-            return whole;
-        };
-        let range = match &loc.anchor {
-            Anchor::File => None,
-            Anchor::Bytes { start, end } => Some(*start..*end),
-            Anchor::Json { .. } => paths_tried(&loc.anchor)
-                .find_map(|(path, key)| self.locate(loc.file, text, path, key)),
-            Anchor::Embedded {
-                url_encoded,
-                inner,
-                key,
-                ..
-            } => paths_tried(&loc.anchor)
-                .find_map(|(path, key)| self.locate(loc.file, text, path, key))
-                .and_then(|outer| {
-                    locate_in_string(text, outer.clone(), *url_encoded, inner, *key)
-                        .or_else(|| {
-                            locate_in_string(text, outer.clone(), *url_encoded, inner, false)
-                        })
-                        // The inner path may not exist (a shape error); the string itself
-                        // is still the right place to point at.
-                        .or(Some(outer))
-                }),
-            Anchor::JsonIn {
-                start,
-                end,
-                path,
-                key,
-            } => {
-                let inner = text.get(*start..*end).unwrap_or_default();
-                let found = if *key {
-                    crate::span::locate_key(inner, path)
-                        .or_else(|| crate::span::locate_value(inner, path))
-                } else {
-                    crate::span::locate_value(inner, path)
-                };
-                // A path the text does not hold (a template made it) points at the text.
-                Some(found.map_or(*start..*end, |r| r.start + start..r.end + start))
-            }
-        };
-        let Some(range) = range.filter(|r| r.start <= r.end && r.end <= text.len()) else {
-            return whole;
-        };
-        let Some(cached) = self.texts.get(&loc.file).and_then(|t| t.as_ref()) else {
-            return whole;
-        };
-        let (text, index) = (cached.text.as_str(), &cached.index);
-        let start = index.line_col(text, range.start);
-        let end = index.line_col(text, range.end);
-        // Two bytes a code unit, the byte-order mark being the text's first character.
-        let file_range = if cached.utf16 {
-            2 * index.utf16_units_before(text, range.start)
-                ..2 * index.utf16_units_before(text, range.end)
-        } else {
-            range.clone()
-        };
-        Position {
-            path,
-            start,
-            end,
-            start_utf16: index.line_col_utf16(text, range.start).1,
-            end_utf16: index.line_col_utf16(text, range.end).1,
-            range: Some(range),
-            file_range: Some(file_range),
-        }
-    }
-}
-
 /// The JSON Pointer of the value a location names inside its JSON document, if any (for
 /// suppressions by pointer).
 pub fn pointer_of(loc: &Location) -> Option<String> {
@@ -369,18 +98,10 @@ pub fn stable_hash(parts: &[&str]) -> String {
     format!("{h:016x}")
 }
 
-/// Resolves and sorts findings (see [`sort`]). Finding a position reads the file's JSON
-/// up to its end, so the files are read, and the positions worked out, in parallel.
+/// Resolves and sorts findings (see [`sort`]): every place they show is worked out in
+/// one visit to its file ([`SourceCache::place`]), files in parallel.
 pub fn resolve(findings: Vec<Finding>, cache: &mut SourceCache) -> Vec<Resolved> {
-    cache.load(
-        findings
-            .iter()
-            .flat_map(places)
-            // A file as a whole needs no text (and may be a FIFO, or unreadable).
-            .filter(|loc| loc.anchor != Anchor::File)
-            .map(|loc| loc.file),
-    );
-    cache.locate_ahead(findings.iter().flat_map(places));
+    cache.place(findings.iter().flat_map(places));
     let cache = &*cache;
     let mut out: Vec<Resolved> = findings
         .into_par_iter()
@@ -414,20 +135,6 @@ pub fn resolve(findings: Vec<Finding>, cache: &mut SourceCache) -> Vec<Resolved>
         .collect();
     sort(&mut out);
     out
-}
-
-/// The JSON paths [`SourceCache::position`] looks for to place `anchor` (as a key when the
-/// flag is set), in the order it tries them: a key falls back to its value, and a document
-/// embedded in a string is found through the string. [`SourceCache::locate_ahead`] finds
-/// the same ones ahead.
-fn paths_tried(anchor: &Anchor) -> impl Iterator<Item = (&JsonPath, bool)> {
-    let (first, then) = match anchor {
-        Anchor::Json { path, key: true } => (Some((path, true)), Some((path, false))),
-        Anchor::Json { path, key: false } => (Some((path, false)), None),
-        Anchor::Embedded { string_at, .. } => (Some((string_at, false)), None),
-        Anchor::File | Anchor::Bytes { .. } | Anchor::JsonIn { .. } => (None, None),
-    };
-    first.into_iter().chain(then)
 }
 
 /// Every place a finding shows: its primary location, labels and flow.
