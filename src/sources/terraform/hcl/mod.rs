@@ -643,9 +643,9 @@ fn object_value<'a>(members: impl Iterator<Item = &'a value::Member>) -> (Value,
     for m in members {
         let (v, mask) = virtual_value(&m.value);
         if let Some(mask) = mask {
-            masks.insert(m.key.to_string(), mask);
+            masks.insert(String::from(&*m.key), mask);
         }
-        map.insert(m.key.to_string(), v);
+        map.insert(String::from(&*m.key), v);
     }
     let mask = (!masks.is_empty()).then_some(Value::Object(masks));
     (Value::Object(map), mask)

@@ -441,7 +441,7 @@ mod tests {
             }
             Val::Object(members) => {
                 for m in members {
-                    here.push(PathSeg::Key(m.key.to_string().into()));
+                    here.push(PathSeg::Key(String::from(&*m.key).into()));
                     paths(&m.value, here, out);
                     here.pop();
                 }

@@ -252,7 +252,7 @@ impl Node {
             Val::Null => Value::Null,
             Val::Bool(b) => Value::Bool(*b),
             Val::Number(n) => Value::Number(n.clone()),
-            Val::String(s, _) => Value::String(s.to_string()),
+            Val::String(s, _) => Value::String(String::from(&**s)),
             Val::Json(inner) => Value::String(inner.to_json()?.to_string()),
             Val::List(items) => Value::Array(
                 items
@@ -263,7 +263,7 @@ impl Node {
             Val::Object(members) => {
                 let mut map = Map::new();
                 for m in members {
-                    map.insert(m.key.to_string(), m.value.to_json()?);
+                    map.insert(String::from(&*m.key), m.value.to_json()?);
                 }
                 Value::Object(map)
             }
@@ -298,7 +298,7 @@ impl Node {
                 let mut map = Map::with_capacity(members.len());
                 for m in members {
                     let v = m.value.document_at(&Step::Key(step, &m.key), unresolved);
-                    map.insert(m.key.to_string(), v);
+                    map.insert(String::from(&*m.key), v);
                 }
                 Value::Object(map)
             }

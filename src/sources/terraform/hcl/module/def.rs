@@ -58,14 +58,14 @@ impl<'f> ModuleDef<'f> {
                 HclKind::AutoVars => {
                     for attr in file.body.attributes.iter() {
                         def.auto_vars
-                            .insert(attr.key.to_string(), (&attr.value, file));
+                            .insert(String::from(&*attr.key), (&attr.value, file));
                     }
                 }
                 HclKind::OptionalVars => {
                     def.optional_var_files += 1;
                     for attr in file.body.attributes.iter() {
                         def.optional_vars
-                            .entry(attr.key.to_string())
+                            .entry(String::from(&*attr.key))
                             .or_default()
                             .push((&attr.value, file));
                     }
@@ -86,7 +86,7 @@ impl<'f> ModuleDef<'f> {
                 ("locals", ..) => {
                     for attr in block.body.attributes.iter() {
                         self.locals
-                            .insert(attr.key.to_string(), (&attr.value, file));
+                            .insert(String::from(&*attr.key), (&attr.value, file));
                     }
                 }
                 ("resource", Some(kind), Some(name)) => {

@@ -446,7 +446,7 @@ impl<'w, 'f> Instance<'w, 'f> {
             if let Val::Object(members) = args.value {
                 for m in members {
                     if !META.contains(&&*m.key) {
-                        inputs.insert(m.key.to_string(), m.value);
+                        inputs.insert(String::from(&*m.key), m.value);
                     }
                 }
             }
@@ -585,7 +585,10 @@ impl<'w, 'f> Instance<'w, 'f> {
                     (Instances::Each(_), Val::Object(members)) => {
                         for m in members {
                             push(
-                                format!("{base}[{}]", serde_json::Value::String(m.key.to_string())),
+                                format!(
+                                    "{base}[{}]",
+                                    serde_json::Value::String(String::from(&*m.key))
+                                ),
                                 m.value,
                             );
                         }

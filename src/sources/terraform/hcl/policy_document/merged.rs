@@ -221,9 +221,9 @@ fn read_condition(v: &Node) -> Res<Option<Node>> {
                 Val::List(_) => return Err("a merged condition list holds a non-string".into()),
                 _ => continue,
             };
-            vs.push((m.key.to_string(), m.key_loc(), value));
+            vs.push((String::from(&*m.key), m.key_loc(), value));
         }
-        out.push((t.key.to_string(), t.key_loc(), t.value.loc(), vs));
+        out.push((String::from(&*t.key), t.key_loc(), t.value.loc(), vs));
     }
     Ok(condition_node(out, v.loc()))
 }
