@@ -20,17 +20,9 @@ use crate::span::{locate_in_string, locate_key, locate_many, locate_value, LineI
 pub struct SourceCache<'a> {
     inventory: &'a Inventory,
     /// Texts read by [`SourceCache::load`] (for snippets), by file.
-    texts: HashMap<FileId, Option<CachedText>>,
+    texts: HashMap<FileId, Option<String>>,
     /// Positions worked out by [`SourceCache::place`].
     placed: HashMap<Location, Position>,
-}
-
-/// A file's text as loaders read it, indexed by line.
-struct CachedText {
-    text: String,
-    index: LineIndex,
-    /// The file is UTF-16: offsets into `text` are not offsets into the file.
-    utf16: bool,
 }
 
 impl<'a> SourceCache<'a> {
@@ -141,26 +133,16 @@ impl<'a> SourceCache<'a> {
             .collect();
         wanted.sort_unstable();
         wanted.dedup();
-        let read: Vec<(FileId, Option<CachedText>)> = wanted
+        let read: Vec<(FileId, Option<String>)> = wanted
             .into_par_iter()
-            .map(|file| {
-                let cached = read_text(&self.path(file)).map(|(text, utf16)| CachedText {
-                    index: LineIndex::new(&text),
-                    text,
-                    utf16,
-                });
-                (file, cached)
-            })
+            .map(|file| (file, read_text(&self.path(file)).map(|(text, _)| text)))
             .collect();
         self.texts.extend(read);
     }
 
     /// The text of a file read by [`SourceCache::load`].
     pub fn text(&self, file: FileId) -> Option<&str> {
-        self.texts
-            .get(&file)
-            .and_then(|t| t.as_ref())
-            .map(|t| t.text.as_str())
+        self.texts.get(&file).and_then(|t| t.as_deref())
     }
 
     /// The text of each of `files` for showing to people: every byte range a loader
@@ -216,31 +198,13 @@ impl<'a> SourceCache<'a> {
             .is_some_and(|f| f.show_source)
     }
 
-    /// A location's position: worked out by [`SourceCache::place`], or else from a text
-    /// read by [`SourceCache::load`] (any other file gives the file as a whole).
+    /// A location's position, as [`SourceCache::place`] worked it out; the file as a
+    /// whole for a location it was not given (and for one anchored to the file).
     pub fn position(&self, loc: &Location) -> Position {
-        if let Some(placed) = self.placed.get(loc) {
-            return placed.clone();
-        }
-        let path = display_path(&self.path(loc.file));
-        if loc.anchor == Anchor::File {
-            return Position::whole(path);
-        }
-        let Some(cached) = self.texts.get(&loc.file).and_then(|t| t.as_ref()) else {
-            return Position::whole(path);
-        };
-        let text = cached.text.as_str();
-        let range = range_of(text, &loc.anchor, |path, key| {
-            if key {
-                locate_key(text, path)
-            } else {
-                locate_value(text, path)
-            }
-        });
-        match range {
-            Some(range) => Position::at(path, text, &cached.index, cached.utf16, range),
-            None => Position::whole(path),
-        }
+        self.placed
+            .get(loc)
+            .cloned()
+            .unwrap_or_else(|| Position::whole(display_path(&self.path(loc.file))))
     }
 }
 
