@@ -153,19 +153,26 @@ pub fn decode_json_string(raw: &str) -> Option<Decoded> {
 /// literally. Returns `None` if the decoded bytes are not valid UTF-8.
 pub fn decode_url(raw: &str) -> Option<Decoded> {
     let mut map = Vec::with_capacity(raw.len() + 1);
-    let text = decode_url_into(raw, &mut map)?;
+    let text = decode_url_noting(raw, |at| map.push(at))?;
+    map.push(raw.len());
     Some(Decoded { text, map })
 }
 
 /// [`decode_url`]'s text alone: what loading a dump needs (the map back to the raw text,
 /// eight bytes per byte, is only for positions).
 pub fn decode_url_text(raw: &str) -> Option<String> {
-    // Looks ahead only at a `%`: a dump's documents are megabytes of this, and the mapped
-    // decoding's bookkeeping for every byte cost twice as much.
+    decode_url_noting(raw, |_| {})
+}
+
+/// Percent-decodes `raw`, telling `note` the offset in `raw` that each decoded byte comes
+/// from. Looks ahead only at a `%`: a dump's documents are megabytes of this, and a
+/// look-ahead at every byte cost twice as much.
+fn decode_url_noting(raw: &str, mut note: impl FnMut(usize)) -> Option<String> {
     let b = raw.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
     while let Some(&c) = b.get(i) {
+        note(i);
         let hex = |at: usize| b.get(at).copied().and_then(hex_val);
         match c {
             b'%' => match hex(i + 1).zip(hex(i + 2)) {
@@ -188,35 +195,6 @@ pub fn decode_url_text(raw: &str) -> Option<String> {
             }
         }
     }
-    String::from_utf8(out).ok()
-}
-
-fn decode_url_into(raw: &str, map: &mut Vec<usize>) -> Option<String> {
-    let b = raw.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while let Some(&c) = b.get(i) {
-        map.push(i);
-        let escaped = match (c, b.get(i + 1), b.get(i + 2)) {
-            (b'%', Some(&h), Some(&l)) => hex_val(h).zip(hex_val(l)).map(|(h, l)| h << 4 | l),
-            _ => None,
-        };
-        match (escaped, c) {
-            (Some(v), _) => {
-                out.push(v);
-                i += 3;
-            }
-            (None, b'+') => {
-                out.push(b' ');
-                i += 1;
-            }
-            (None, _) => {
-                out.push(c);
-                i += 1;
-            }
-        }
-    }
-    map.push(b.len());
     String::from_utf8(out).ok()
 }
 
