@@ -12,6 +12,7 @@ use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::{ValidationError, Validator};
 use serde_json::Value;
 
+use crate::model::json_view::JsonView;
 use crate::model::path::{JsonPath, PathSeg};
 
 mod plain;
@@ -95,11 +96,11 @@ impl Grammar {
 /// Checks `doc` against the grammar for `shape`, as [`Grammar::check`] does, without
 /// compiling or running the schemas for a document [`plainly_valid`] vouches for (most
 /// documents of most trees: then the schemas are never compiled at all).
-pub fn check(doc: &Value, shape: PolicyShape) -> Vec<GrammarError> {
+pub fn check<'a, V: JsonView<'a>>(doc: V, shape: PolicyShape) -> Vec<GrammarError> {
     if plainly_valid(doc, shape) {
         return Vec::new();
     }
-    grammar().check(doc, shape)
+    grammar().check(&doc.to_value(), shape)
 }
 
 /// The process-wide [`Grammar`], compiled on first use.

@@ -7,19 +7,18 @@
 //! source of truth for what is wrong and how it is explained. A test holds it to the
 //! schemas on generated documents (a yes here must be a yes there).
 
-use serde_json::{Map, Value};
-
 use super::PolicyShape;
 use crate::model::arn::split_once_byte;
+use crate::model::json_view::{Json, JsonView};
 
 /// True only when the schema for `shape` accepts `doc`; false means "ask the schema".
-pub fn plainly_valid(doc: &Value, shape: PolicyShape) -> bool {
-    let Value::Object(top) = doc else {
+pub fn plainly_valid<'a, V: JsonView<'a>>(doc: V, shape: PolicyShape) -> bool {
+    let Json::Object(top) = doc.json() else {
         return false;
     };
     let mut statement = None;
     for (key, value) in top {
-        let ok = match key.as_str() {
+        let ok = match key {
             "Version" => matches!(value.as_str(), Some("2012-10-17" | "2008-10-17")),
             "Id" => value.is_string(),
             "Statement" => {
@@ -32,12 +31,12 @@ pub fn plainly_valid(doc: &Value, shape: PolicyShape) -> bool {
             return false;
         }
     }
-    match statement {
-        Some(Value::Object(s)) => statement_ok(s, shape),
-        Some(Value::Array(items)) => {
-            !items.is_empty()
-                && items.iter().all(|item| match item {
-                    Value::Object(s) => statement_ok(s, shape),
+    match statement.map(JsonView::json) {
+        Some(Json::Object(s)) => statement_ok::<V>(s, shape),
+        Some(Json::Array(mut items)) => {
+            items.len() > 0
+                && items.all(|item| match item.json() {
+                    Json::Object(s) => statement_ok::<V>(s, shape),
                     _ => false,
                 })
         }
@@ -47,12 +46,12 @@ pub fn plainly_valid(doc: &Value, shape: PolicyShape) -> bool {
 
 /// `statementBody`: the keys each schema allows, `Effect` required, exactly one of each
 /// pair the shape requires, at most one of each other pair.
-fn statement_ok(s: &Map<String, Value>, shape: PolicyShape) -> bool {
+fn statement_ok<'a, V: JsonView<'a>>(s: V::Members, shape: PolicyShape) -> bool {
     let (mut effect, mut action, mut not_action) = (false, false, false);
     let (mut resource, mut not_resource, mut principal, mut not_principal) =
         (false, false, false, false);
     for (key, value) in s {
-        let ok = match key.as_str() {
+        let ok = match key {
             "Sid" => value.is_string(),
             "Effect" => {
                 effect = true;
@@ -98,11 +97,11 @@ fn statement_ok(s: &Map<String, Value>, shape: PolicyShape) -> bool {
 }
 
 /// `actionList`: a pattern-matching string or a non-empty list of them.
-fn action_list(value: &Value) -> bool {
-    match value {
-        Value::String(a) => action_ok(a),
-        Value::Array(items) => {
-            !items.is_empty() && items.iter().all(|i| i.as_str().is_some_and(action_ok))
+fn action_list<'a, V: JsonView<'a>>(value: V) -> bool {
+    match value.json() {
+        Json::String(a) => action_ok(a),
+        Json::Array(mut items) => {
+            items.len() > 0 && items.all(|i| i.as_str().is_some_and(action_ok))
         }
         _ => false,
     }
@@ -126,24 +125,26 @@ fn action_ok(a: &str) -> bool {
 }
 
 /// `stringList`: a string or a non-empty list of strings.
-fn string_list(value: &Value) -> bool {
-    match value {
-        Value::String(_) => true,
-        Value::Array(items) => !items.is_empty() && items.iter().all(Value::is_string),
+fn string_list<'a, V: JsonView<'a>>(value: V) -> bool {
+    match value.json() {
+        Json::String(_) => true,
+        Json::Array(mut items) => items.len() > 0 && items.all(JsonView::is_string),
         _ => false,
     }
 }
 
 /// `condition`: operator to an object of key to a scalar or a list of scalars.
-fn condition(value: &Value) -> bool {
-    let scalar = |v: &Value| matches!(v, Value::String(_) | Value::Number(_) | Value::Bool(_));
-    let Value::Object(operators) = value else {
+fn condition<'a, V: JsonView<'a>>(value: V) -> bool {
+    fn scalar<'a, V: JsonView<'a>>(v: V) -> bool {
+        matches!(v.json(), Json::String(_) | Json::Number(_) | Json::Bool(_))
+    }
+    let Json::Object(mut operators) = value.json() else {
         return false;
     };
-    operators.values().all(|keys| match keys {
-        Value::Object(keys) => keys.values().all(|v| match v {
-            Value::Array(items) => items.iter().all(scalar),
-            v => scalar(v),
+    operators.all(|(_, keys)| match keys.json() {
+        Json::Object(mut keys) => keys.all(|(_, v)| match v.json() {
+            Json::Array(mut items) => items.all(scalar),
+            _ => scalar(v),
         }),
         _ => false,
     })
@@ -151,16 +152,13 @@ fn condition(value: &Value) -> bool {
 
 /// `principal`: `"*"`, or a non-empty object of the four principal types, each a
 /// `stringList`.
-fn principal_ok(value: &Value) -> bool {
-    match value {
-        Value::String(p) => p == "*",
-        Value::Object(types) => {
-            !types.is_empty()
-                && types.iter().all(|(k, v)| {
-                    matches!(
-                        k.as_str(),
-                        "AWS" | "Service" | "Federated" | "CanonicalUser"
-                    ) && string_list(v)
+fn principal_ok<'a, V: JsonView<'a>>(value: V) -> bool {
+    match value.json() {
+        Json::String(p) => p == "*",
+        Json::Object(mut types) => {
+            types.len() > 0
+                && types.all(|(k, v)| {
+                    matches!(k, "AWS" | "Service" | "Federated" | "CanonicalUser") && string_list(v)
                 })
         }
         _ => false,

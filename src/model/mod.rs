@@ -5,6 +5,7 @@ pub mod arn;
 pub mod condition;
 pub mod federation;
 pub mod inventory;
+pub mod json_view;
 pub mod location;
 pub mod matching;
 pub mod named_grant;

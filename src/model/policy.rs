@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use crate::grammar::{self, GrammarError, PolicyShape};
 
+use super::json_view::{quota_length, Json, JsonView};
 use super::location::{DocOrigin, Location};
 use super::matching::{has_wildcard, matches_action, matches_resource};
 use super::path::JsonPath;
@@ -349,33 +350,47 @@ impl PolicyDocument {
     /// Normalises a parsed JSON policy. Never fails: malformed parts are skipped (and are
     /// in `grammar_errors`).
     pub fn from_value(raw: &Value, origin: DocOrigin, kind: PolicyKind, label: String) -> Self {
+        Self::from_view(raw, origin, kind, label)
+    }
+
+    /// [`PolicyDocument::from_value`] for a document however it is held.
+    pub fn from_view<'a, V: JsonView<'a>>(
+        raw: V,
+        origin: DocOrigin,
+        kind: PolicyKind,
+        label: String,
+    ) -> Self {
         Self::build(raw, origin, kind, label, true, |_| true)
     }
 
     /// Builds the statements `keep` accepts (by their JSON); the others are counted in
     /// `omitted_statements`.
-    fn build(
-        raw: &Value,
+    fn build<'a, V: JsonView<'a>>(
+        raw: V,
         origin: DocOrigin,
         kind: PolicyKind,
         label: String,
         check: bool,
-        keep: fn(&Value) -> bool,
+        keep: fn(V) -> bool,
     ) -> Self {
         let mut omitted = 0u32;
-        let mut kept = |v: &Value| {
+        let mut kept = |v: V| {
             let keep = keep(v);
             omitted += u32::from(!keep);
             keep
         };
-        let statements = match raw.get("Statement") {
-            Some(Value::Array(items)) => items
-                .iter()
+        let statement = raw.get("Statement");
+        let statements = match statement.map(JsonView::json) {
+            Some(Json::Array(items)) => items
                 .enumerate()
-                .filter(|(_, v)| kept(v))
+                .filter(|(_, v)| kept(*v))
                 .filter_map(|(i, v)| parse_statement(v, Some(u32::try_from(i).ok()?)))
                 .collect(),
-            Some(v @ Value::Object(_)) if kept(v) => parse_statement(v, None).into_iter().collect(),
+            Some(Json::Object(_)) => statement
+                .filter(|v| kept(*v))
+                .and_then(|v| parse_statement(v, None))
+                .into_iter()
+                .collect(),
             _ => Box::default(),
         };
         let shape = match kind {
@@ -465,14 +480,6 @@ impl PolicyDocument {
     }
 }
 
-/// The characters of the compact JSON that are not white space: what IAM counts against
-/// the length quotas.
-fn quota_length(raw: &Value) -> usize {
-    serde_json::to_string(raw)
-        .map(|s| s.chars().filter(|c| !c.is_whitespace()).count())
-        .unwrap_or(0)
-}
-
 /// Guesses a standalone document's kind from its content: a Principal with
 /// `sts:AssumeRole*` actions is a trust policy, a Principal otherwise is a resource policy.
 pub fn classify_by_content(raw: &Value) -> PolicyKind {
@@ -525,13 +532,15 @@ fn may_cover_sts(v: &Value) -> bool {
     }
 }
 
-fn parse_statement(v: &Value, index: Option<u32>) -> Option<Statement> {
-    let obj = v.as_object()?;
+fn parse_statement<'a, V: JsonView<'a>>(v: V, index: Option<u32>) -> Option<Statement> {
+    let Json::Object(obj) = v.json() else {
+        return None;
+    };
     // One pass over the members instead of a lookup per key: each lookup hashes its key
     // (SipHash, the map's), a fifth of the cost of building a statement.
     let mut m = Members::default();
     for (key, value) in obj {
-        let slot = match key.as_str() {
+        let slot = match key {
             "Sid" => &mut m.sid,
             "Effect" => &mut m.effect,
             "Action" => &mut m.action,
@@ -545,7 +554,7 @@ fn parse_statement(v: &Value, index: Option<u32>) -> Option<Statement> {
         };
         *slot = Some(value);
     }
-    let effect = match m.effect.and_then(Value::as_str) {
+    let effect = match m.effect.and_then(JsonView::as_str) {
         Some("Allow") => Effect::Allow,
         Some("Deny") => Effect::Deny,
         _ => Effect::Invalid,
@@ -559,7 +568,7 @@ fn parse_statement(v: &Value, index: Option<u32>) -> Option<Statement> {
     let conditions = parse_conditions(m.condition);
     let mut statement = Statement {
         index: index.unwrap_or(LONE),
-        sid: m.sid.and_then(Value::as_str).map(Box::from),
+        sid: m.sid.and_then(JsonView::as_str).map(Box::from),
         effect,
         action,
         resource,
@@ -572,28 +581,42 @@ fn parse_statement(v: &Value, index: Option<u32>) -> Option<Statement> {
 }
 
 /// The members of a statement that iamlint reads.
-#[derive(Default)]
-struct Members<'a> {
-    sid: Option<&'a Value>,
-    effect: Option<&'a Value>,
-    action: Option<&'a Value>,
-    not_action: Option<&'a Value>,
-    resource: Option<&'a Value>,
-    not_resource: Option<&'a Value>,
-    principal: Option<&'a Value>,
-    not_principal: Option<&'a Value>,
-    condition: Option<&'a Value>,
+struct Members<V> {
+    sid: Option<V>,
+    effect: Option<V>,
+    action: Option<V>,
+    not_action: Option<V>,
+    resource: Option<V>,
+    not_resource: Option<V>,
+    principal: Option<V>,
+    not_principal: Option<V>,
+    condition: Option<V>,
+}
+
+impl<V> Default for Members<V> {
+    fn default() -> Self {
+        Members {
+            sid: None,
+            effect: None,
+            action: None,
+            not_action: None,
+            resource: None,
+            not_resource: None,
+            principal: None,
+            not_principal: None,
+            condition: None,
+        }
+    }
 }
 
 /// A string or a list of strings; non-string items are dropped (the grammar rule reports
 /// them). Returns the strings and whether the JSON was a list.
-fn string_list(v: Option<&Value>) -> (Option<Box<[SharedStr]>>, bool) {
-    match v {
-        Some(Value::String(s)) => (Some(Box::new([SharedStr::new(s)])), false),
-        Some(Value::Array(items)) => (
+fn string_list<'a, V: JsonView<'a>>(v: Option<V>) -> (Option<Box<[SharedStr]>>, bool) {
+    match v.map(JsonView::json) {
+        Some(Json::String(s)) => (Some(Box::new([SharedStr::new(s)])), false),
+        Some(Json::Array(items)) => (
             Some(
                 items
-                    .iter()
                     .filter_map(|i| i.as_str().map(SharedStr::new))
                     .collect(),
             ),
@@ -603,7 +626,7 @@ fn string_list(v: Option<&Value>) -> (Option<Box<[SharedStr]>>, bool) {
     }
 }
 
-fn value_list(v: Option<&Value>, key: ListKey, negated: bool) -> Option<ValueList> {
+fn value_list<'a, V: JsonView<'a>>(v: Option<V>, key: ListKey, negated: bool) -> Option<ValueList> {
     let (values, is_list) = string_list(v);
     values.map(|values| ValueList {
         negated,
@@ -613,20 +636,19 @@ fn value_list(v: Option<&Value>, key: ListKey, negated: bool) -> Option<ValueLis
     })
 }
 
-fn parse_principal(v: Option<&Value>, negated: bool) -> Option<Principal> {
-    match v? {
-        Value::String(s) => Some(Principal {
+fn parse_principal<'a, V: JsonView<'a>>(v: Option<V>, negated: bool) -> Option<Principal> {
+    match v?.json() {
+        Json::String(s) => Some(Principal {
             negated,
             star: s == "*",
             entries: Box::new([]),
         }),
-        Value::Object(map) => {
+        Json::Object(map) => {
             let entries = map
-                .iter()
                 .filter_map(|(k, v)| {
                     let (values, is_list) = string_list(Some(v));
                     Some(PrincipalEntry {
-                        kind: match k.as_str() {
+                        kind: match k {
                             "AWS" => PrincipalKind::Aws,
                             "Service" => PrincipalKind::Service,
                             "Federated" => PrincipalKind::Federated,
@@ -649,17 +671,19 @@ fn parse_principal(v: Option<&Value>, negated: bool) -> Option<Principal> {
     }
 }
 
-fn parse_conditions(v: Option<&Value>) -> Vec<Condition> {
-    let Some(Value::Object(ops)) = v else {
+fn parse_conditions<'a, V: JsonView<'a>>(v: Option<V>) -> Vec<Condition> {
+    let Some(Json::Object(ops)) = v.map(JsonView::json) else {
         return Vec::new();
     };
     let mut out = Vec::new();
     for (operator, keys) in ops {
-        let Value::Object(keys) = keys else { continue };
+        let Json::Object(keys) = keys.json() else {
+            continue;
+        };
         for (key, values) in keys {
-            let (values, is_list) = match values {
-                Value::Array(items) => (items.iter().map(scalar_text).collect(), true),
-                other => (Box::from([scalar_text(other)]), false),
+            let (values, is_list) = match values.json() {
+                Json::Array(items) => (items.map(scalar_text).collect(), true),
+                _ => (Box::from([scalar_text(values)]), false),
             };
             out.push(Condition {
                 operator: SharedStr::new(operator),
@@ -672,10 +696,10 @@ fn parse_conditions(v: Option<&Value>) -> Vec<Condition> {
     out
 }
 
-fn scalar_text(v: &Value) -> SharedStr {
-    match v {
-        Value::String(s) => SharedStr::new(s),
-        other => SharedStr::from(other.to_string()),
+fn scalar_text<'a, V: JsonView<'a>>(v: V) -> SharedStr {
+    match v.as_str() {
+        Some(s) => SharedStr::new(s),
+        None => SharedStr::from(v.to_value().to_string()),
     }
 }
 

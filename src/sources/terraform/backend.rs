@@ -338,31 +338,39 @@ impl<'x> Loader<'x> {
         let mut origin = None;
         if let Some(node) = self.hcl.and_then(|h| h.node(&path)) {
             match (&node.value, &node.loc()) {
-                (Val::Json(inner), at) => {
-                    let (value, unresolved) = inner.to_document();
-                    if value.is_object() {
-                        let file = inner.at.as_ref().map_or(self.input.id, |l| l.file());
-                        let origin = match at {
-                            // A JSON text in the file (a heredoc with interpolations): its
-                            // parts are found in the text by path.
-                            Some(Location {
-                                file,
-                                anchor: Anchor::Bytes { start, end },
-                            }) if inner.at.is_none() => DocOrigin::JsonIn {
-                                file: *file,
-                                start: *start,
-                                end: *end,
-                            },
-                            _ => DocOrigin::Mapped {
-                                file,
-                                spans: MappedSpans(self.place_table(inner, file)),
-                            },
-                        };
-                        let mut doc =
-                            PolicyDocument::from_value(&value, origin, kind, label.to_owned());
-                        doc.unresolved = unresolved.into_boxed_slice();
-                        return Some(Arc::new(doc));
-                    }
+                (Val::Json(inner), at) if matches!(inner.value, Val::Object(_)) => {
+                    let file = inner.at.as_ref().map_or(self.input.id, |l| l.file());
+                    let origin = match at {
+                        // A JSON text in the file (a heredoc with interpolations): its
+                        // parts are found in the text by path.
+                        Some(Location {
+                            file,
+                            anchor: Anchor::Bytes { start, end },
+                        }) if inner.at.is_none() => DocOrigin::JsonIn {
+                            file: *file,
+                            start: *start,
+                            end: *end,
+                        },
+                        _ => DocOrigin::Mapped {
+                            file,
+                            spans: MappedSpans(self.place_table(inner, file)),
+                        },
+                    };
+                    let label = label.to_owned();
+                    // Read in place; as JSON only when it holds what only JSON shows.
+                    let (mut doc, unresolved) = match inner.plain_document() {
+                        Some((view, unresolved)) => (
+                            PolicyDocument::from_view(view, origin, kind, label),
+                            unresolved,
+                        ),
+                        None => {
+                            let (value, unresolved) = inner.to_document();
+                            let doc = PolicyDocument::from_value(&value, origin, kind, label);
+                            (doc, unresolved)
+                        }
+                    };
+                    doc.unresolved = unresolved.into_boxed_slice();
+                    return Some(Arc::new(doc));
                 }
                 (
                     Val::String(_, Text::Verbatim),

@@ -2,12 +2,18 @@
 //! written, so that a policy built from `jsonencode({…})` or a policy-document data source
 //! points at the HCL token a finding is about.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use serde_json::{Map, Number, Value};
 
+use crate::model::json_view::{Json, JsonView};
 use crate::model::location::{Anchor, FileId, Location};
 use crate::model::path::{JsonPath, PathSeg};
+
+/// What a document built from HCL holds where a value is not known: a string, one value
+/// for one value, so that paths and positions are unchanged.
+const UNKNOWN_PLACEHOLDER: &str = "${unknown}";
 
 /// A value and where it was written (None for values made by iamlint, such as a
 /// function's result, that have no one place).
@@ -284,7 +290,7 @@ impl Node {
     fn document_at(&self, step: &Step, unresolved: &mut Vec<JsonPath>) -> Value {
         let placeholder = |unresolved: &mut Vec<JsonPath>| {
             unresolved.push(step.path());
-            Value::String("${unknown}".to_owned())
+            Value::String(UNKNOWN_PLACEHOLDER.to_owned())
         };
         match &self.value {
             Val::List(items) => Value::Array(
@@ -304,6 +310,37 @@ impl Node {
             }
             Val::Unknown(_) => placeholder(unresolved),
             _ => self.to_json().unwrap_or_else(|| placeholder(unresolved)),
+        }
+    }
+
+    /// The document [`Node::to_document`] makes, read in place instead, with the same
+    /// paths of unknown parts; None when it holds what only that JSON can show (see
+    /// [`PlainDoc`]).
+    pub fn plain_document(&self) -> Option<(PlainDoc<'_>, Vec<JsonPath>)> {
+        let mut unresolved = Vec::new();
+        self.plain_at(&Step::Root, &mut unresolved)
+            .then_some((PlainDoc(self), unresolved))
+    }
+
+    /// Whether the value is plain (see [`PlainDoc`]), noting the paths of unknown parts.
+    fn plain_at(&self, step: &Step, unresolved: &mut Vec<JsonPath>) -> bool {
+        match &self.value {
+            Val::List(items) => items
+                .iter()
+                .enumerate()
+                .all(|(i, n)| n.plain_at(&Step::Index(step, i), unresolved)),
+            Val::Object(members) => {
+                !has_repeated_key(members)
+                    && members
+                        .iter()
+                        .all(|m| m.value.plain_at(&Step::Key(step, &m.key), unresolved))
+            }
+            Val::Unknown(_) => {
+                unresolved.push(step.path());
+                true
+            }
+            Val::Json(_) => false,
+            Val::Null | Val::Bool(_) | Val::Number(_) | Val::String(..) => true,
         }
     }
 
@@ -363,5 +400,168 @@ impl Node {
             }
         }
         best.map(At::location)
+    }
+}
+
+/// Whether two members of an object have one key (a JSON map keeps one of them).
+fn has_repeated_key(members: &[Member]) -> bool {
+    // Objects of a policy have a handful of members: comparing pairs beats hashing.
+    if members.len() <= 16 {
+        return members
+            .iter()
+            .enumerate()
+            .any(|(i, m)| members[..i].iter().any(|o| o.key == m.key));
+    }
+    let mut seen = std::collections::HashSet::with_capacity(members.len());
+    !members.iter().all(|m| seen.insert(&*m.key))
+}
+
+/// An evaluated document read as the JSON [`Node::to_document`] would make of it, without
+/// making it: an unknown value reads as the placeholder string. Only for a node
+/// [`Node::plain_document`] vouches for: no `jsonencode` string inside (whose JSON text
+/// would have to be written) and no key twice in an object (a map keeps the last value at
+/// the first place).
+#[derive(Clone, Copy)]
+pub struct PlainDoc<'a>(&'a Node);
+
+type PlainItems<'a> = std::iter::Map<std::slice::Iter<'a, Node>, fn(&'a Node) -> PlainDoc<'a>>;
+type PlainMembers<'a> =
+    std::iter::Map<std::slice::Iter<'a, Member>, fn(&'a Member) -> (&'a str, PlainDoc<'a>)>;
+
+fn plain_member(m: &Member) -> (&str, PlainDoc<'_>) {
+    (&m.key, PlainDoc(&m.value))
+}
+
+impl<'a> JsonView<'a> for PlainDoc<'a> {
+    type Items = PlainItems<'a>;
+    type Members = PlainMembers<'a>;
+
+    fn json(self) -> Json<'a, Self> {
+        match &self.0.value {
+            Val::Null => Json::Null,
+            Val::Bool(b) => Json::Bool(*b),
+            Val::Number(n) => Json::Number(n),
+            Val::String(s, _) => Json::String(s),
+            Val::List(items) => Json::Array(items.iter().map(PlainDoc as fn(_) -> _)),
+            Val::Object(members) => Json::Object(members.iter().map(plain_member as fn(_) -> _)),
+            // Not in a plain document (a `jsonencode` string is left out by
+            // `plain_document`): read as unknown, as its JSON would be if it were.
+            Val::Unknown(_) | Val::Json(_) => Json::String(UNKNOWN_PLACEHOLDER),
+        }
+    }
+
+    fn to_value(self) -> Cow<'a, Value> {
+        Cow::Owned(self.0.to_document().0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::location::DocOrigin;
+    use crate::model::policy::{PolicyDocument, PolicyKind};
+    use proptest::prelude::*;
+
+    /// Marks a string generated as unknown (see [`Node::from_json`]).
+    const UNKNOWN: &str = "UNK";
+
+    /// Policy-shaped values: the keys and strings a policy holds, unknown strings, repeated
+    /// keys, nesting and every JSON type where a policy expects another.
+    fn policy_like() -> impl Strategy<Value = Node> {
+        let key = prop::sample::select(vec![
+            "Version",
+            "Statement",
+            "Sid",
+            "Effect",
+            "Action",
+            "NotAction",
+            "Resource",
+            "NotResource",
+            "Principal",
+            "NotPrincipal",
+            "AWS",
+            "Service",
+            "Condition",
+            "StringEquals",
+            "aws:PrincipalArn",
+            "Id",
+        ]);
+        let text = prop::sample::select(vec![
+            "2012-10-17",
+            "Allow",
+            "Deny",
+            "sts:AssumeRole",
+            "s3:*",
+            "*",
+            "arn:aws:iam::111122223333:root",
+            "a b\t\"c\"",
+            "UNK",
+            "x-UNK-y",
+            "",
+        ]);
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            (-3i64..1000).prop_map(Value::from),
+            text.prop_map(Value::from),
+        ];
+        let tree = leaf.prop_recursive(5, 64, 5, move |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                prop::collection::vec((key.clone(), inner), 0..5).prop_map(|m| {
+                    Value::Object(m.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+                }),
+            ]
+        });
+        // Some objects with a key twice, and a `jsonencode` value inside: neither is plain.
+        (tree, any::<u8>()).prop_map(|(v, twist)| {
+            let mut node = Node::from_json(&v, None, Some(UNKNOWN));
+            if let Val::Object(members) = &mut node.value {
+                match twist % 8 {
+                    0 if !members.is_empty() => {
+                        let again = members[0].clone();
+                        members.push(again);
+                    }
+                    1 => members.push(Member::new(
+                        "Id".into(),
+                        None,
+                        Node::new(Val::Json(Arc::new(Node::string("x", None))), None),
+                    )),
+                    _ => {}
+                }
+            }
+            node
+        })
+    }
+
+    fn origin() -> DocOrigin {
+        DocOrigin::Json {
+            file: 0,
+            base: JsonPath::root(),
+        }
+    }
+
+    proptest! {
+        /// A document read in place is the document its JSON makes, unknown parts and all.
+        #[test]
+        fn a_plain_document_reads_as_its_json(node in policy_like()) {
+            let (value, unresolved) = node.to_document();
+            let Some((view, plain_unresolved)) = node.plain_document() else {
+                let Val::Object(members) = &node.value else {
+                    return Err(TestCaseError::fail("only an object is made not plain here"));
+                };
+                prop_assert!(
+                    has_repeated_key(members) || members.iter().any(|m| matches!(m.value.value, Val::Json(_)))
+                );
+                return Ok(());
+            };
+            prop_assert_eq!(&plain_unresolved, &unresolved);
+            prop_assert_eq!(view.to_value().into_owned(), value.clone());
+            for kind in [PolicyKind::Identity, PolicyKind::Trust] {
+                let read = PolicyDocument::from_view(view, origin(), kind, String::new());
+                let made = PolicyDocument::from_value(&value, origin(), kind, String::new());
+                prop_assert_eq!(format!("{read:?}"), format!("{made:?}"));
+            }
+        }
     }
 }
