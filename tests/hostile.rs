@@ -268,6 +268,42 @@ fn utf8_bom_is_read() {
     assert!(r.find("IAM002", "switch.json").is_empty());
 }
 
+/// A `.tf` file is kept in the buffer it was read into until its folder is evaluated:
+/// with a byte-order mark (UTF-8 or UTF-16) it is read at the same places, and one that
+/// is not text is reported as any other file is.
+#[test]
+fn terraform_with_a_byte_order_mark_is_read_at_its_places() {
+    let dir = tree();
+    let text = r#"resource "aws_iam_role" "open" {
+  name = "open"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = { AWS = "*" }, Action = "sts:AssumeRole" }]
+  })
+}
+"#;
+    let mut bom = b"\xEF\xBB\xBF".to_vec();
+    bom.extend(text.as_bytes());
+    write(dir.path(), "tf/a/main.tf", &bom);
+    let mut le = vec![0xFF, 0xFE];
+    le.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    write(dir.path(), "tf/b/main.tf", &le);
+    let mut broken = text.as_bytes().to_vec();
+    broken.insert(50, 0xFF);
+    write(dir.path(), "tf/c/main.tf", &broken);
+    let r = run(dir.path(), &[]);
+    r.assert_scanned_on();
+    for (path, offset) in [("tf/a/main.tf", 172), ("tf/b/main.tf", 340)] {
+        let f = r.find("IAM102", path);
+        assert_eq!(f.len(), 1, "{path}: {:?}", r.rules());
+        assert_eq!(f[0]["start"]["line"], 5, "{path}");
+        assert_eq!(f[0]["start"]["column"], 58, "{path}");
+        assert_eq!(f[0]["start"]["offset"], offset, "{path}");
+    }
+    let msg = r.message("IAM001", "tf/c/main.tf");
+    assert!(msg.contains("not valid UTF-8"), "{msg}");
+}
+
 #[test]
 fn utf16_file() {
     let dir = tree();
