@@ -57,6 +57,11 @@ impl SharedStr {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The string as an `Arc<str>`, for values that hold one.
+    pub fn into_arc(self) -> Arc<str> {
+        self.0
+    }
 }
 
 impl Deref for SharedStr {

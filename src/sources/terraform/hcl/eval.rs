@@ -88,21 +88,16 @@ fn node_size(node: &Node, cap: u64, depth: usize) -> Option<u64> {
         return None;
     }
     let mut total: u64 = 1;
-    let children: Box<dyn Iterator<Item = &Node>> = match &node.value {
-        Val::List(items) => Box::new(items.iter()),
-        Val::Object(members) => Box::new(members.iter().map(|m| &m.value)),
-        Val::Json(inner) => Box::new(std::iter::once(&**inner)),
-        Val::String(s, _) => {
-            total += (s.len() / 64) as u64;
-            Box::new(std::iter::empty())
-        }
-        _ => Box::new(std::iter::empty()),
-    };
-    for child in children {
+    let mut add = |child: &Node| -> Option<()> {
         total += node_size(child, cap.checked_sub(total)?, depth + 1)?;
-        if total > cap {
-            return None;
-        }
+        (total <= cap).then_some(())
+    };
+    match &node.value {
+        Val::List(items) => items.iter().try_for_each(&mut add)?,
+        Val::Object(members) => members.iter().try_for_each(|m| add(&m.value))?,
+        Val::Json(inner) => add(inner)?,
+        Val::String(s, _) => total += (s.len() / 64) as u64,
+        _ => {}
     }
     (total <= cap).then_some(total)
 }

@@ -617,6 +617,16 @@ fn syntax_finding(input: &FileInput, at: usize, message: String) -> Finding {
 /// Attribute names that hold an AWS credential in Terraform: the provider's and the S3
 /// backend's arguments, and the names people give variables for them.
 pub fn is_credential_name(name: &str) -> bool {
+    // Asked of every attribute of every parsed file: no lowercased copy of a name that
+    // cannot be one (every credential name holds `key` or `token`).
+    let may = name.len() >= 5
+        && name
+            .as_bytes()
+            .windows(3)
+            .any(|w| w.eq_ignore_ascii_case(b"key") || w.eq_ignore_ascii_case(b"tok"));
+    if !may {
+        return false;
+    }
     let n = name.to_ascii_lowercase();
     matches!(n.as_str(), "access_key" | "secret_key" | "token")
         || n.contains("secret_access_key")
@@ -756,6 +766,26 @@ fn find_secrets(input: &FileInput, body: &Body, kind: HclKind, out: &mut Contrib
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The quick look before lowercasing a name drops none that is a credential's.
+        #[test]
+        fn credential_names_are_told_as_by_their_lowercase(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "access_key", "Secret_Key", "TOKEN", "session_token", "secret_access_key",
+                "access_key_id", "key", "tok", "en", "_", "id", "x", "aws",
+            ]), 0..4)
+        ) {
+            let name = parts.concat();
+            let n = name.to_ascii_lowercase();
+            let expected = matches!(n.as_str(), "access_key" | "secret_key" | "token")
+                || n.contains("secret_access_key")
+                || n.contains("access_key_id")
+                || n.contains("session_token")
+                || n.ends_with("secret_key");
+            proptest::prop_assert_eq!(is_credential_name(&name), expected, "{}", name);
+        }
+    }
 
     #[test]
     fn blocks_never_read_are_blanked_in_place() {

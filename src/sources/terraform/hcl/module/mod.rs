@@ -172,7 +172,13 @@ impl<'w, 'f> Instance<'w, 'f> {
         }
         self.memo.borrow_mut().insert(key.to_owned(), None);
         let node = work();
-        self.memo.borrow_mut().insert(key.to_owned(), Some(node));
+        let mut memo = self.memo.borrow_mut();
+        match memo.get_mut(key) {
+            Some(slot) => *slot = Some(node),
+            None => {
+                memo.insert(key.to_owned(), Some(node));
+            }
+        }
     }
 
     /// Evaluates a block body as Terraform's JSON shows it: attributes as members, nested
