@@ -79,7 +79,7 @@ fn resolve(r: &Resource, target: &Target, names: &Names) -> Option<Entity> {
     let instances = |resource: &str| {
         names
             .instances
-            .get(&(r.module.clone(), resource.to_owned()))
+            .get(&(r.module.to_string(), resource.to_owned()))
     };
     let (resource, key) = match target {
         Target::Keyed(resource, key) => (resource, Some(key.clone())),
@@ -112,11 +112,9 @@ pub(super) type ConfigIndex<'a> = HashMap<(String, String), &'a Map<String, Valu
 /// A managed resource's `type.name` and instance key within its module.
 fn local_instance<'r>(r: &'r Resource) -> Option<(&'r str, Option<&'r str>)> {
     let local = if r.module.is_empty() {
-        r.address.as_str()
+        &*r.address
     } else {
-        r.address
-            .strip_prefix(r.module.as_str())?
-            .strip_prefix('.')?
+        r.address.strip_prefix(&*r.module)?.strip_prefix('.')?
     };
     let (resource, key) = split_instance(local);
     resource
@@ -220,7 +218,7 @@ impl<'x> Loader<'x> {
                 .and_then(|(arn, _)| Arn::parse(arn).ok())
                 .map_or_else(|| "aws".to_owned(), |a| a.partition);
             self.identities
-                .push((r.module.clone(), account.to_owned(), partition));
+                .push((r.module.to_string(), account.to_owned(), partition));
         }
     }
 
@@ -232,8 +230,8 @@ impl<'x> Loader<'x> {
     fn account_of(&self, r: &Resource) -> AccountRef {
         match &r.account {
             Some((partition, account)) => AccountRef {
-                partition: partition.clone(),
-                text: account.clone(),
+                partition: String::from(*partition),
+                text: String::from(*account),
                 account: Account::Known(SharedStr::new(account)),
             },
             None => self.account_for(&r.module),
@@ -435,7 +433,7 @@ impl<'x> Loader<'x> {
             if let (Some((resource, key)), false) = (local_instance(r), expanded) {
                 names
                     .instances
-                    .entry((r.module.clone(), resource.to_owned()))
+                    .entry((r.module.to_string(), resource.to_owned()))
                     .or_default()
                     .push(key.map(str::to_owned));
             }
@@ -516,7 +514,7 @@ impl<'x> Loader<'x> {
         names.roles.entry(name.clone()).or_default().push(index);
         names
             .by_address
-            .insert(r.address.clone(), Entity::Role(index));
+            .insert(r.address.to_string(), Entity::Role(index));
         self.out.roles.push(Role {
             arn,
             account,
@@ -546,7 +544,7 @@ impl<'x> Loader<'x> {
         names.users.entry(name.clone()).or_default().push(index);
         names
             .by_address
-            .insert(r.address.clone(), Entity::User(index));
+            .insert(r.address.to_string(), Entity::User(index));
         self.out.users.push(User {
             arn,
             account,
@@ -569,7 +567,7 @@ impl<'x> Loader<'x> {
         names.groups.entry(name.clone()).or_default().push(index);
         names
             .by_address
-            .insert(r.address.clone(), Entity::Group(index));
+            .insert(r.address.to_string(), Entity::Group(index));
         self.out.groups.push(Group {
             arn,
             account,
@@ -596,7 +594,7 @@ impl<'x> Loader<'x> {
             _ => format!("terraform:{}:{}", self.input.path.display(), r.address),
         };
         names.by_address.insert(
-            r.address.clone(),
+            r.address.to_string(),
             Entity::Policy(self.out.managed_policies.len()),
         );
         self.out.managed_policies.push(ManagedPolicy {

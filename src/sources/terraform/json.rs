@@ -1,5 +1,7 @@
 //! The JSON front end: plans, state and `.tf.json` files become [`Resource`]s.
 
+use std::borrow::Cow;
+
 use foldhash::{HashMap, HashMapExt, HashSet};
 use serde_json::{Map, Value};
 
@@ -42,7 +44,7 @@ pub fn load_plan(ctx: &LoadContext, input: &FileInput, value: &Value) -> Contrib
     // A resource in both planned_values and resource_changes is read once, from
     // planned_values; resource_changes adds only what planned_values lacks. Deleted
     // resources (`after: null`) will not exist and are left out.
-    let mut seen: HashSet<String> = resources.iter().map(|r| r.address.clone()).collect();
+    let mut seen: HashSet<String> = resources.iter().map(|r| r.address.to_string()).collect();
     for (i, rc) in changes.iter().enumerate() {
         let Some(rc_obj) = rc.as_object() else {
             loader.shape(&changes_path.index(i), "resource change is not an object");
@@ -62,12 +64,13 @@ pub fn load_plan(ctx: &LoadContext, input: &FileInput, value: &Value) -> Contrib
         }
         let path = changes_path.index(i);
         resources.push(Resource {
-            address: address.to_owned(),
-            module: rc_obj
-                .get("module_address")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned(),
+            address: Cow::Borrowed(address),
+            module: Cow::Borrowed(
+                rc_obj
+                    .get("module_address")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default(),
+            ),
             kind,
             data: is_data(rc_obj, address),
             attrs: Attrs {
@@ -135,8 +138,8 @@ pub fn load_tf_json(ctx: &LoadContext, input: &FileInput, value: &Value) -> Cont
                 continue;
             };
             resources.push(Resource {
-                address: format!("{kind}.{name}"),
-                module: String::new(),
+                address: Cow::Owned(format!("{kind}.{name}")),
+                module: Cow::Borrowed(""),
                 kind,
                 data: false,
                 attrs: Attrs {
@@ -179,9 +182,9 @@ pub fn load_tf_json(ctx: &LoadContext, input: &FileInput, value: &Value) -> Cont
 /// One resource instance.
 pub(super) struct Resource<'a> {
     /// `module.x.aws_iam_role.y["k"]`: the label of its documents.
-    pub(super) address: String,
+    pub(super) address: Cow<'a, str>,
     /// `module.x` (empty at the root).
-    pub(super) module: String,
+    pub(super) module: Cow<'a, str>,
     pub(super) kind: &'a str,
     pub(super) data: bool,
     pub(super) attrs: Attrs<'a>,
@@ -189,7 +192,7 @@ pub(super) struct Resource<'a> {
     pub(super) at: JsonPath,
     /// (partition, account) of the provider that manages it, when the front end knows it
     /// (HCL: from the provider's `allowed_account_ids` or `assume_role`).
-    pub(super) account: Option<(String, String)>,
+    pub(super) account: Option<(&'a str, &'a str)>,
 }
 
 pub(super) fn is_data(obj: &Map<String, Value>, address: &str) -> bool {
@@ -334,7 +337,7 @@ impl Loader<'_> {
                         }
                     };
                     out.push(Resource {
-                        module: module_address.to_owned(),
+                        module: Cow::Owned(module_address.to_owned()),
                         kind,
                         data: is_data(obj, &address),
                         attrs: Attrs {
@@ -343,7 +346,7 @@ impl Loader<'_> {
                             unknown: unknowns.get(address.as_str()).copied(),
                             flavor,
                         },
-                        address,
+                        address: Cow::Owned(address),
                         at,
                         account: None,
                     });

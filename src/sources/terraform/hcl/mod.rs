@@ -17,6 +17,7 @@ mod select;
 mod skim;
 pub mod value;
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -571,8 +572,8 @@ fn contribution(
         .zip(&values)
         .enumerate()
         .map(|(i, (e, (value, mask)))| Resource {
-            address: e.address.clone(),
-            module: e.module.clone(),
+            address: Cow::Borrowed(&e.address),
+            module: Cow::Borrowed(&e.module),
             kind: &e.kind,
             data: e.data,
             attrs: Attrs {
@@ -582,7 +583,7 @@ fn contribution(
                 flavor: Flavor::Hcl,
             },
             at: base.index(i),
-            account: e.account.clone(),
+            account: e.account.as_ref().map(|(p, a)| (p.as_str(), a.as_str())),
         })
         .collect();
     let input = FileInput {

@@ -570,7 +570,7 @@ impl<'w, 'f> Instance<'w, 'f> {
                         module: self.address.clone(),
                         data,
                         values,
-                        account: account.clone(),
+                        account: account.map(|(p, a)| (p.to_owned(), a.to_owned())),
                         at: at.clone(),
                     });
                 };

@@ -74,16 +74,16 @@ impl Instance<'_, '_> {
     }
 
     pub(super) fn provider_of(&self, block: &Block) -> Option<&ProviderInfo> {
-        let name = match block.body.get_attribute("provider") {
-            Some(attr) => expr_name(Some(&attr.value))?,
-            None => "aws".to_owned(),
-        };
-        self.providers.get(&name)
+        match block.body.get_attribute("provider") {
+            Some(attr) => self.providers.get(&expr_name(Some(&attr.value))?),
+            None => self.providers.get("aws"),
+        }
     }
 
-    pub(super) fn account(&self, block: &Block) -> Option<(String, String)> {
+    /// The (partition, account) of a resource's provider, when its account is known.
+    pub(super) fn account(&self, block: &Block) -> Option<(&str, &str)> {
         let p = self.provider_of(block)?;
-        Some((p.partition.clone(), p.account.clone()?))
+        Some((&p.partition, p.account.as_deref()?))
     }
 
     /// A resource's attributes, with those the provider computes from them (`arn`, `id`,
