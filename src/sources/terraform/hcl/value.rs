@@ -444,8 +444,8 @@ impl<'a> JsonView<'a> for PlainDoc<'a> {
             Val::String(s, _) => Json::String(s),
             Val::List(items) => Json::Array(items.iter().map(PlainDoc as fn(_) -> _)),
             Val::Object(members) => Json::Object(members.iter().map(plain_member as fn(_) -> _)),
-            // Not in a plain document (a `jsonencode` string is left out by
-            // `plain_document`): read as unknown, as its JSON would be if it were.
+            // An unknown value reads as the JSON holds it. A `jsonencode` string is never
+            // in a plain document (`plain_document` sends such a node the JSON way).
             Val::Unknown(_) | Val::Json(_) => Json::String(UNKNOWN_PLACEHOLDER),
         }
     }
