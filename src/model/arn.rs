@@ -78,10 +78,21 @@ pub fn has_template_placeholder(text: &str) -> bool {
 /// (`ACCOUNT_ID`, `AWS_ACCOUNT_ID`, `ACCOUNT02`).
 fn account_word(text: &str) -> bool {
     let account = match text.strip_prefix("arn:") {
-        // The fourth field, which may also be the last.
-        Some(rest) => split_colons::<3>(rest).map_or("", |(_, account)| {
-            split_once_byte(account, b':').map_or(account, |(a, _)| a)
-        }),
+        // The fourth field, which may also be the last: found in one pass, and given up
+        // at its first byte when that is no capital (an account id, `*`, or empty: asked
+        // of every ARN a policy holds).
+        Some(rest) => {
+            let bytes = rest.as_bytes();
+            let mut colons = bytes.iter().enumerate().filter(|(_, b)| **b == b':');
+            let Some((third, _)) = colons.nth(2) else {
+                return false;
+            };
+            if !bytes.get(third + 1).is_some_and(u8::is_ascii_uppercase) {
+                return false;
+            }
+            let end = colons.next().map_or(bytes.len(), |(i, _)| i);
+            &rest[third + 1..end]
+        }
         None => text,
     };
     account.len() >= 3
@@ -402,6 +413,35 @@ pub fn user_arn(partition: &str, account: &str, path: &str, name: &str) -> Strin
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`account_word`] as it was written first: with the splitting helpers.
+    fn account_word_by_splitting(text: &str) -> bool {
+        let account = match text.strip_prefix("arn:") {
+            Some(rest) => split_colons::<3>(rest).map_or("", |(_, account)| {
+                split_once_byte(account, b':').map_or(account, |(a, _)| a)
+            }),
+            None => text,
+        };
+        account.len() >= 3
+            && account.starts_with(|c: char| c.is_ascii_uppercase())
+            && account
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_account_word_is_found_as_by_splitting(
+            arn in proptest::bool::weighted(0.8),
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "arn", ":", ":", ":", "aws", "iam", "ACCOUNT_ID", "AB", "A", "1",
+                "123456789012", "*", "role/x", "_", "é", "ACCOUNT",
+            ]), 0..10)
+        ) {
+            let text = if arn { "arn:" } else { "" }.to_owned() + &parts.concat();
+            proptest::prop_assert_eq!(account_word(&text), account_word_by_splitting(&text), "{}", text);
+        }
+    }
     use proptest::prelude::*;
 
     #[test]
