@@ -1,8 +1,7 @@
 //! A read-only view of a JSON value, so that a policy document is read the same way
 //! whether serde parsed it or iamlint evaluated it from HCL. A document evaluated from
-//! HCL was turned into a serde value only to be read once and dropped: a tenth of the
-//! allocations of a scan of a Terraform tree, and most of its cache misses after the
-//! parser's (BENCHMARKS.md, session 15).
+//! HCL was turned into a serde value only to be read once and dropped: about 7% of the
+//! allocations of a scan of a Terraform tree (BENCHMARKS.md, session 15).
 
 use std::borrow::Cow;
 
@@ -47,10 +46,6 @@ pub trait JsonView<'a>: Copy + 'a {
 
     fn is_string(self) -> bool {
         self.as_str().is_some()
-    }
-
-    fn is_object(self) -> bool {
-        matches!(self.json(), Json::Object(_))
     }
 }
 
