@@ -461,6 +461,16 @@ impl Graph {
             groups,
         } = g.pairs(inv, &uniform, &role_nodes, &roles_by_arn);
         timings.phase("  pairs");
+        if crate::timings::enabled() {
+            eprintln!(
+                "iamlint graph: {} listed pairs, {} light edges, {} groups of {} holders and {} roles",
+                pairs.len(),
+                light.len(),
+                groups.len(),
+                groups.iter().map(|g| g.holders.len()).sum::<usize>(),
+                groups.iter().map(|g| g.roles.len()).sum::<usize>(),
+            );
+        }
         // A trust that may admit callers it does not name (`"AWS": "*"`, a principal a
         // template left unresolved, a trust IAM would refuse) may admit every principal of
         // its own account, grant or no grant: such a role is marked, and its edges from

@@ -5,6 +5,12 @@
 
 use std::time::Instant;
 
+/// Whether `IAMLINT_TIMINGS` is set (rules then print their own times, see
+/// `rules::run_rules`).
+pub fn enabled() -> bool {
+    std::env::var_os("IAMLINT_TIMINGS").is_some()
+}
+
 /// Times the phases of one scan.
 pub struct Timings {
     last: Option<Instant>,

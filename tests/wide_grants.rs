@@ -250,3 +250,118 @@ fn a_wide_grant_held_in_many_accounts_is_judged_per_named_account() {
     // Each CI role reaches its own account's deploy roles, and the next account's first.
     assert_eq!(holds, ACCOUNTS * (DEPLOYS + 1));
 }
+
+/// The hub's humans each hold the same long list of role ARNs (more than 64, none a
+/// pattern), one of them beside a `Deny`: the simple holders and the roles judged by
+/// account make one group, kept once whatever the number of holders, whose pairs name
+/// their roles exactly. The rules that read grants that name a role (IAM103, IAM202) see
+/// its pairs as they saw light edges, and so do the chain (IAM201) and name (IAM204) rules.
+#[test]
+fn a_long_list_of_arns_held_by_many_is_one_group() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let arn = |name: &str| format!("arn:aws:iam::{SPOKE}:role/{name}");
+    let mut names: Vec<String> = (0..SPOKES).map(|j| format!("listed-{j}")).collect();
+    names.extend(["vendor", "no-trust", "jump", LONG].map(str::to_owned));
+    let list: Vec<String> = names.iter().map(|n| arn(n)).collect();
+    let grant = json!({"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": list});
+    let mut harry = user("harry", true, grant.clone());
+    harry["UserPolicyList"][0]["PolicyDocument"]["Statement"]
+        .as_array_mut()
+        .expect("statements")
+        .push(json!({"Effect": "Deny", "Action": "sts:AssumeRole", "Resource": arn("listed-0")}));
+    dump(
+        dir.path(),
+        "hub",
+        vec![
+            user("frank", true, grant.clone()),
+            user("gina", false, grant),
+            harry,
+        ],
+        vec![],
+    );
+    let hub_root = json!(format!("arn:aws:iam::{HUB}:root"));
+    let mut roles: Vec<Value> = names
+        .iter()
+        .filter(|n| !["vendor", "no-trust", "jump"].contains(&n.as_str()))
+        .map(|n| role(SPOKE, n, hub_root.clone(), json!([])))
+        .collect();
+    let mut vendor = role(SPOKE, "vendor", hub_root.clone(), json!([]));
+    vendor["AssumeRolePolicyDocument"]["Statement"][0]["Condition"] =
+        json!({"StringEquals": {"sts:ExternalId": "xyz"}});
+    roles.push(vendor);
+    roles.push(role(SPOKE, "no-trust", json!("333333333333"), json!([])));
+    roles.push(role(
+        SPOKE,
+        "jump",
+        hub_root.clone(),
+        json!([{"PolicyName": "on", "PolicyDocument": policy(json!([
+            {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": arn("target")}
+        ]))}]),
+    ));
+    roles.push(role(SPOKE, "target", json!(arn("jump")), json!([])));
+    roles.push(role(SPOKE, "orphan", hub_root, json!([])));
+    dump(dir.path(), "spoke", vec![], roles);
+
+    let root = dir.path().to_path_buf();
+    let config = || Config {
+        root: root.clone(),
+        ..Config::default()
+    };
+    let scan = iamlint::scan(std::slice::from_ref(&root), config(), &[]).expect("scan runs");
+    let g = &scan.graph;
+    let groups = g.wide_groups();
+    assert_eq!(groups.len(), 1);
+    assert!(groups[0].literal);
+    let holders: Vec<&str> = groups[0]
+        .holders
+        .iter()
+        .map(|&h| g.nodes[h].label.as_str())
+        .collect();
+    assert_eq!(holders, ["user/frank", "user/gina"]);
+    // Every role of the list: each trust judges the hub's callers by their account.
+    assert_eq!(groups[0].roles.len(), names.len());
+    // The one light edge: jump's grant of target.
+    assert_eq!(g.light_edges().len(), 1, "{:?}", g.light_edges());
+    // harry's `Deny` makes each of his pairs listed, judged in full.
+    assert_eq!(
+        g.edges
+            .iter()
+            .filter(|e| g.nodes[e.from].label == "user/harry")
+            .count(),
+        names.len()
+    );
+    for e in g.implied_edges(&scan.inventory) {
+        assert_eq!(g.implied_verdict(e.from, e.to), Some(e.verdict));
+        assert!(
+            matches!(
+                e.identity,
+                iamlint::graph::IdentitySide::Allowed { literal: true, .. }
+            ),
+            "{:?}",
+            e.identity
+        );
+    }
+
+    let results =
+        iamlint::lint(std::slice::from_ref(&root), config(), registry()).expect("scan runs");
+    assert_eq!(
+        messages(&results, "IAM103"),
+        ["frank", "gina", "harry"].map(|u| format!("`user/{u}` is allowed to assume `role/no-trust`, but the role's trust policy does not trust `arn:aws:iam::{HUB}:user/{u}` or its account `{HUB}`")).to_vec()
+    );
+    assert_eq!(
+        messages(&results, "IAM202"),
+        ["frank", "gina", "harry"].map(|u| format!("`role/vendor` requires `sts:ExternalId`, which the console cannot pass, yet console identity `user/{u}` is granted it")).to_vec()
+    );
+    assert_eq!(
+        messages(&results, "IAM201"),
+        vec!["console identity `user/frank` (and 2 other console identities) reaches `role/target` only by chaining user/frank -> role/jump -> role/target: the console switches roles with the original identity and cannot chain".to_owned()]
+    );
+    assert_eq!(
+        messages(&results, "IAM204"),
+        vec![format!("`{LONG}` is {} characters, over the console's 64; `user/frank` cannot switch to it in the console", LONG.len())]
+    );
+    assert_eq!(
+        messages(&results, "IAM104"),
+        vec![format!("trust policy of `role/orphan` delegates to account `{HUB}`, but no user or role of that account is allowed to assume it")]
+    );
+}

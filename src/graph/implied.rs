@@ -54,10 +54,13 @@ pub struct WideGroup {
     /// The roles that may lead on (they have edges of their own or are granted roles),
     /// sorted: the only ones a chain can continue through.
     onward: Vec<NodeIx>,
+    /// Whether the grant names each role's ARN exactly (a long list of ARNs), not through
+    /// a pattern.
+    pub literal: bool,
 }
 
 impl WideGroup {
-    pub(super) fn new(mut holders: Vec<NodeIx>, mut roles: Vec<NodeIx>) -> WideGroup {
+    pub(super) fn new(mut holders: Vec<NodeIx>, mut roles: Vec<NodeIx>, literal: bool) -> Self {
         holders.sort_unstable();
         holders.dedup();
         roles.sort_unstable();
@@ -67,6 +70,7 @@ impl WideGroup {
             roles,
             accounts: Vec::new(),
             onward: Vec::new(),
+            literal,
         }
     }
 }
@@ -584,18 +588,68 @@ impl Graph {
             .collect()
     }
 
-    /// Light edges that pass `keep` (given each one's verdict), judged in full: for rules
-    /// that report on a few of them.
-    pub fn light_edges_judged(
+    /// The implied edges of grants that name their role's ARN exactly (light edges and the
+    /// pairs of long lists of ARNs) into a role that passes `role_ok`, with a verdict that
+    /// passes `verdict_ok`, from a principal that passes `holder_ok`: judged in full, for
+    /// rules that report on a few of them. A group's verdict is asked once per role and
+    /// holders' account, so the cost is its roles times its accounts, not times its
+    /// holders, plus the edges kept.
+    pub fn literal_edges_judged(
         &self,
         inv: &Inventory,
-        keep: impl Fn(&LightEdge, Verdict) -> bool + Sync,
+        role_ok: impl Fn(NodeIx) -> bool + Sync,
+        verdict_ok: impl Fn(Verdict) -> bool + Sync,
+        holder_ok: impl Fn(NodeIx) -> bool + Sync,
     ) -> Vec<Edge> {
-        self.implied
+        let implied = &self.implied;
+        let (role_ok, verdict_ok, holder_ok) = (&role_ok, &verdict_ok, &holder_ok);
+        let mut pairs: Vec<(NodeIx, NodeIx)> = implied
             .light
             .par_iter()
-            .filter(|e| keep(e, self.light_verdict(e)))
-            .filter_map(|e| self.judge(inv, e.from, e.to))
+            .filter(|e| {
+                e.literal
+                    && role_ok(e.to)
+                    && holder_ok(e.from)
+                    && verdict_ok(implied.light_verdict(e))
+            })
+            .map(|e| (e.from, e.to))
+            .collect();
+        for group in implied.groups.iter().filter(|g| g.literal) {
+            // The holders by account: one verdict stands for each account's holders.
+            let mut by_account: Vec<(AccountIx, NodeIx)> = group
+                .holders
+                .iter()
+                .filter_map(|&h| Some((implied.accounts.of(h)?, h)))
+                .collect();
+            by_account.sort_unstable();
+            let found: Vec<(NodeIx, NodeIx)> = group
+                .roles
+                .par_iter()
+                .copied()
+                .filter(|&r| role_ok(r))
+                .flat_map_iter(|r| {
+                    by_account
+                        .chunk_by(|a, b| a.0 == b.0)
+                        .filter(move |run| {
+                            run.first()
+                                .is_some_and(|&(_, h)| verdict_ok(implied.verdict(h, r)))
+                        })
+                        .flatten()
+                        .map(move |&(_, h)| (h, r))
+                })
+                // A light edge (judged above, perhaps with a verdict of its own) or a
+                // listed one stands for the pair.
+                .filter(|&(h, r)| {
+                    holder_ok(h) && implied.light_edge(h, r).is_none() && self.edge(h, r).is_none()
+                })
+                .collect();
+            pairs.extend(found);
+        }
+        pairs.par_sort_unstable();
+        pairs.dedup();
+        pairs
+            .par_iter()
+            .filter_map(|&(p, r)| self.judge(inv, p, r))
             .collect()
     }
 

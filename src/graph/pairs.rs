@@ -19,6 +19,13 @@ use super::{identity_docs, Graph, NodeIx, NodeKind, Pair, WIDE_PATTERN};
 use crate::model::inventory::Inventory;
 use crate::model::matching::{has_wildcard, matches_resource};
 use crate::model::policy::{PolicyDocument, ASSUME_ROLE};
+use crate::model::shared_str::SharedStr;
+
+/// A hash of a list of strings (see `Graph::list_grants`).
+fn hash_list(values: &[SharedStr]) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::with_seed(0).hash_one(values)
+}
 
 /// How a pair is mentioned.
 const GRANTED: u8 = 1;
@@ -40,12 +47,13 @@ enum RoleClass {
 /// A pair with how it is mentioned.
 type Mentioned = (NodeIx, NodeIx, u8);
 
-/// What principals' grants name: pairs, wide patterns with their holder, and the simple
-/// holders (see [`is_simple_holder`]), in no order.
+/// What principals' grants name: pairs, wide patterns and long lists of ARNs with their
+/// holder, and the simple holders (see [`is_simple_holder`]), in no order.
 #[derive(Default)]
 struct Found<'d> {
     pairs: Vec<Mentioned>,
     wide: Vec<(&'d str, NodeIx)>,
+    lists: Vec<(&'d [SharedStr], NodeIx)>,
     simple: Vec<NodeIx>,
 }
 
@@ -53,9 +61,26 @@ impl Found<'_> {
     fn append(mut self, mut other: Self) -> Self {
         self.pairs.append(&mut other.pairs);
         self.wide.append(&mut other.wide);
+        self.lists.append(&mut other.lists);
         self.simple.append(&mut other.simple);
         self
     }
+}
+
+/// Whether a `Resource` list is kept aside as a list of ARNs: more than [`WIDE_PATTERN`]
+/// values, none a pattern. Holders of the same list (a hub's humans each given every
+/// account's role by ARN, the members of one group) are paired with its roles once.
+fn is_long_list(values: &[SharedStr]) -> bool {
+    values.len() > WIDE_PATTERN && !values.iter().any(|v| has_wildcard(v))
+}
+
+/// One grant's holders (sorted) and roles (sorted), before they are kept one way or the
+/// other (see `Graph::keep_grant`).
+struct Grant {
+    holders: Vec<NodeIx>,
+    roles: Vec<NodeIx>,
+    /// Whether the grant names each role's ARN exactly.
+    literal: bool,
 }
 
 /// The pairs of the graph, each kept one way.
@@ -90,9 +115,9 @@ impl Graph {
             .enumerate()
             .fold(Found::default, |mut acc, (p, n)| {
                 let docs = identity_docs(inv, n.kind);
-                let (roles, wide) = (acc.pairs.len(), acc.wide.len());
+                let before = (acc.pairs.len(), acc.wide.len(), acc.lists.len());
                 self.granted_roles(p, &docs.docs, role_nodes, roles_by_arn, &mut acc);
-                let granted = acc.pairs.len() > roles || acc.wide.len() > wide;
+                let granted = (acc.pairs.len(), acc.wide.len(), acc.lists.len()) != before;
                 if granted && is_simple_holder(&docs, n.arn_exact, &n.account) {
                     acc.simple.push(p);
                 }
@@ -102,6 +127,7 @@ impl Graph {
         let Found {
             mut pairs,
             mut wide,
+            lists,
             simple: simple_list,
         } = found;
         let mut simple = vec![false; self.nodes.len()];
@@ -125,32 +151,46 @@ impl Graph {
             _ => RoleClass::Listed,
         };
         let by_account = |r: &NodeIx| class(*r) == RoleClass::ByAccount;
-        wide.par_sort_unstable();
-        let (wide_pairs, groups): (Vec<Vec<Mentioned>>, Vec<Option<WideGroup>>) = wide
-            .par_chunk_by(|a, b| a.0 == b.0)
-            .map(|holders| {
-                let pattern = holders.first().map_or("", |h| h.0);
-                // Few patterns, each of many roles: the roles are split in parallel.
-                let roles = self.roles_matching(pattern, roles_by_arn);
-                let (grouped, listed): (Vec<NodeIx>, Vec<NodeIx>) =
-                    roles.par_iter().copied().partition(by_account);
-                let (simple, other): (Vec<NodeIx>, Vec<NodeIx>) =
-                    holders.iter().map(|&(_, p)| p).partition(|&p| simple(p));
-                let mut pairs: Vec<Mentioned> = other
+        // A grant of many roles, held by many principals: its simple holders and the roles
+        // judged by account make a group; every other of its pairs is mentioned as usual.
+        let keep_grant = |grant: Grant| -> (Vec<Mentioned>, Option<WideGroup>) {
+            let how = if grant.literal {
+                GRANTED | LITERAL
+            } else {
+                GRANTED
+            };
+            let (grouped, listed): (Vec<NodeIx>, Vec<NodeIx>) =
+                grant.roles.par_iter().copied().partition(by_account);
+            let (simple, other): (Vec<NodeIx>, Vec<NodeIx>) =
+                grant.holders.iter().partition(|&&p| simple(p));
+            let roles = &grant.roles;
+            let mut pairs: Vec<Mentioned> = other
+                .iter()
+                .flat_map(|&p| roles.iter().map(move |&r| (p, r, how)))
+                .collect();
+            pairs.extend(
+                simple
                     .iter()
-                    .flat_map(|&p| roles.iter().map(move |&r| (p, r, GRANTED)))
-                    .collect();
-                pairs.extend(
-                    simple
-                        .iter()
-                        .flat_map(|&p| listed.iter().map(move |&r| (p, r, GRANTED))),
-                );
-                let group = (!simple.is_empty() && !grouped.is_empty())
-                    .then(|| WideGroup::new(simple, grouped));
-                (pairs, group)
-            })
-            .unzip();
-        pairs.extend(wide_pairs.into_iter().flatten());
+                    .flat_map(|&p| listed.iter().map(move |&r| (p, r, how))),
+            );
+            let group = (!simple.is_empty() && !grouped.is_empty())
+                .then(|| WideGroup::new(simple, grouped, grant.literal));
+            (pairs, group)
+        };
+        wide.par_sort_unstable();
+        let wide_grants = wide.par_chunk_by(|a, b| a.0 == b.0).map(|holders| {
+            let pattern = holders.first().map_or("", |h| h.0);
+            Grant {
+                holders: holders.iter().map(|&(_, p)| p).collect(),
+                // Few patterns, each of many roles: matched in parallel.
+                roles: self.roles_matching(pattern, roles_by_arn),
+                literal: false,
+            }
+        });
+        let list_grants = self.list_grants(lists).into_par_iter();
+        let (grant_pairs, groups): (Vec<Vec<Mentioned>>, Vec<Option<WideGroup>>) =
+            wide_grants.chain(list_grants).map(keep_grant).unzip();
+        pairs.extend(grant_pairs.into_iter().flatten());
         pairs.extend(self.trusted(inv, role_nodes));
         pairs.par_sort_unstable();
         // Each principal's pairs, with how each is mentioned, kept one way or the other,
@@ -191,6 +231,60 @@ impl Graph {
         }
     }
 
+    /// The grants of long lists of ARNs (see [`is_long_list`]): one per distinct list, its
+    /// roles looked up once however many principals hold it.
+    fn list_grants(&self, mut lists: Vec<(&[SharedStr], NodeIx)>) -> Vec<Grant> {
+        if lists.is_empty() {
+            return Vec::new();
+        }
+        // Equal lists are found by hash, then compared: sorting by content would compare
+        // whole lists many times over.
+        let mut keyed: Vec<(u64, usize)> = lists
+            .par_iter()
+            .enumerate()
+            .map(|(i, (values, _))| (hash_list(values), i))
+            .collect();
+        keyed.par_sort_unstable();
+        let mut grants: Vec<(&[SharedStr], Vec<NodeIx>)> = Vec::new();
+        for run in keyed.chunk_by(|a, b| a.0 == b.0) {
+            // Lists of one hash, nearly always equal: each joins the first equal one.
+            let first = grants.len();
+            for &(_, i) in run {
+                let Some(&(values, p)) = lists.get(i) else {
+                    continue;
+                };
+                match grants
+                    .get_mut(first..)
+                    .and_then(|g| g.iter_mut().find(|(seen, _)| *seen == values))
+                {
+                    Some((_, holders)) => holders.push(p),
+                    None => grants.push((values, vec![p])),
+                }
+            }
+        }
+        lists.clear();
+        grants
+            .into_par_iter()
+            .map(|(values, mut holders)| {
+                holders.sort_unstable();
+                holders.dedup();
+                let mut roles: Vec<NodeIx> = values
+                    .iter()
+                    .flat_map(|arn| self.nodes_with_arn(arn))
+                    .copied()
+                    .filter(|&r| matches!(self.nodes[r].kind, NodeKind::Role(_)))
+                    .collect();
+                roles.sort_unstable();
+                roles.dedup();
+                Grant {
+                    holders,
+                    roles,
+                    literal: true,
+                }
+            })
+            .collect()
+    }
+
     /// The pairs trusts name: principals by ARN (accounts are covered by grants).
     fn trusted(&self, inv: &Inventory, role_nodes: &[NodeIx]) -> Vec<Mentioned> {
         role_nodes
@@ -223,6 +317,10 @@ impl Graph {
                     found
                         .pairs
                         .extend(role_nodes.iter().map(|&r| (p, r, GRANTED)));
+                    continue;
+                }
+                if is_long_list(&res.values) {
+                    found.lists.push((&res.values, p));
                     continue;
                 }
                 for pattern in &res.values {

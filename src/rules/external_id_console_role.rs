@@ -20,12 +20,11 @@ impl Rule for ExternalIdConsoleRole {
     fn check(&self, ctx: &Context, out: &mut Vec<Finding>) {
         let g = ctx.graph;
         // Implied edges of grants that name the role, judged in full where the role's
-        // trust may require an ExternalId (the pairs of wide grants are never literal).
-        let light = g.light_edges_judged(ctx.inventory, |e, v| {
-            e.literal
-                && v == Verdict::Holds
-                && g.nodes[e.from].console != Console::No
-                && g.role(ctx.inventory, e.to)
+        // trust may require an ExternalId (the pairs of wide patterns are never literal).
+        let implied = g.literal_edges_judged(
+            ctx.inventory,
+            |r| {
+                g.role(ctx.inventory, r)
                     .and_then(|r| r.trust.as_ref())
                     .is_some_and(|t| {
                         t.statements.iter().any(|s| {
@@ -34,8 +33,11 @@ impl Rule for ExternalIdConsoleRole {
                                 .any(|c| c.key.eq_ignore_ascii_case("sts:ExternalId"))
                         })
                     })
-        });
-        for e in g.edges.iter().chain(&light) {
+            },
+            |v| v == Verdict::Holds,
+            |p| g.nodes[p].console != Console::No,
+        );
+        for e in g.edges.iter().chain(&implied) {
             let from = &g.nodes[e.from];
             if from.console == Console::No
                 || e.verdict != Verdict::Holds

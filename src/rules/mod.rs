@@ -143,11 +143,17 @@ pub fn registry() -> &'static [&'static dyn Rule] {
 /// checks ran as files were loaded: see [`check_documents`]). The caller sorts the
 /// result.
 pub fn run_rules(rules: &[&'static dyn Rule], ctx: &Context) -> Vec<Finding> {
+    let timed = crate::timings::enabled();
     rules
         .par_iter()
         .flat_map_iter(|rule| {
             let mut acc = Vec::new();
+            let started = timed.then(std::time::Instant::now);
             rule.check(ctx, &mut acc);
+            if let Some(t) = started {
+                let ms = t.elapsed().as_secs_f64() * 1000.0;
+                eprintln!("iamlint timing:   rule {:<8} {ms:8.1} ms", rule.id());
+            }
             acc
         })
         .collect()

@@ -17,11 +17,14 @@ impl Rule for PermissionWithoutTrust {
     fn check(&self, ctx: &Context, out: &mut Vec<Finding>) {
         let g = ctx.graph;
         // Implied edges of grants that name the role: judged in full here, the few that
-        // are missing a trust (the pairs of wide grants are never literal).
-        let light = g.light_edges_judged(ctx.inventory, |e, v| {
-            e.literal && v == Verdict::MissingTrust
-        });
-        for e in g.edges.iter().chain(&light) {
+        // are missing a trust (the pairs of wide patterns are never literal).
+        let implied = g.literal_edges_judged(
+            ctx.inventory,
+            |_| true,
+            |v| v == Verdict::MissingTrust,
+            |_| true,
+        );
+        for e in g.edges.iter().chain(&implied) {
             if e.verdict != Verdict::MissingTrust {
                 continue;
             }
