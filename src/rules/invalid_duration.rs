@@ -27,7 +27,8 @@ impl Rule for InvalidDuration {
                     continue;
                 };
                 let v = duration.value.trim();
-                let identity = format!("profile:{}#duration_seconds", p.name);
+                // Made only for a finding: most durations are fine.
+                let identity = || format!("profile:{}#duration_seconds", p.name);
                 let help = "write a whole number of seconds from 900 (15 minutes) up to the role's maximum session duration (3600 unless raised, at most 43200)";
                 let problem = if v.is_empty() || !v.bytes().all(|b| b.is_ascii_digit()) {
                     Some("is not a whole number of seconds".to_owned())
@@ -58,7 +59,7 @@ impl Rule for InvalidDuration {
                                     ),
                                 )
                                 .with_help(format!("ask for at most {max} seconds, or raise the role's `MaxSessionDuration`"))
-                                .with_identity(identity.clone());
+                                .with_identity(identity());
                             if let Some(at) = target.defined_at.first() {
                                 f = f.with_label(at.clone(), "the role is defined here");
                             }
@@ -75,7 +76,7 @@ impl Rule for InvalidDuration {
                             format!("`duration_seconds` `{v}` of profile `{}` {problem}", p.name),
                         )
                         .with_help(help)
-                        .with_identity(identity),
+                        .with_identity(identity()),
                     );
                 }
             }

@@ -56,16 +56,17 @@ impl Rule for ProfileCredentialSource {
                 let Some(role) = &p.role_arn else {
                     continue;
                 };
-                let sources: Vec<(&str, &Spanned<String>)> = [
+                // An array, not a vector: most of an organisation's profiles have one.
+                let given = [
                     ("source_profile", &p.source_profile),
                     ("credential_source", &p.credential_source),
                     ("web_identity_token_file", &p.web_identity_token_file),
                 ]
-                .into_iter()
-                .filter_map(|(k, v)| v.as_deref().map(|v| (k, v)))
-                .collect();
-                match sources.as_slice() {
-                    [] => {
+                .map(|(k, v)| v.as_deref().map(|v| (k, v)));
+                let mut sources = given.iter().flatten();
+                match (sources.next(), sources.next()) {
+                    (Some(_), None) => {}
+                    (None, _) => {
                         let help = if p.has_static_keys {
                             format!("to assume the role with this profile's own access keys, add `source_profile = {}`; otherwise name a profile with credentials in `source_profile`, or set `credential_source`", p.name)
                         } else if p.credential_process.is_some() || p.sso {
@@ -86,8 +87,9 @@ impl Rule for ProfileCredentialSource {
                             .with_identity(format!("profile:{}#no-source", p.name)),
                         );
                     }
-                    [_] => {}
-                    [first, rest @ ..] => {
+                    (Some(first), Some(_)) => {
+                        let sources: Vec<&(&str, &Spanned<String>)> =
+                            given.iter().flatten().collect();
                         let keys: Vec<&str> = sources.iter().map(|(k, _)| *k).collect();
                         let mut f = ctx
                             .finding(
@@ -102,7 +104,7 @@ impl Rule for ProfileCredentialSource {
                             )
                             .with_help("keep one: the AWS CLI rejects `source_profile` with `credential_source`, and the SDKs disagree on which source wins next to `web_identity_token_file`")
                             .with_identity(format!("profile:{}#sources:{}", p.name, keys.join(",")));
-                        for (k, v) in rest {
+                        for (k, v) in sources.iter().skip(1) {
                             f = f.with_label(v.loc.clone(), format!("`{k}` is here"));
                         }
                         out.push(f);

@@ -112,9 +112,9 @@ impl Rule for ProfileMissingTrustRequirement {
             let Some(req) = req.as_ref() else {
                 continue;
             };
-            let target = format!("role/{}", role.name);
             let mut push =
                 |loc: crate::model::location::Location, what: &str, help: &str, key: &str| {
+                    let target = format!("role/{}", role.name);
                     out.push(
                         ctx.finding(
                             ID,

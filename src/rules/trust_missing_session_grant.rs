@@ -261,11 +261,12 @@ impl Rule for TrustMissingSessionGrant {
                 let Some(source) = set.get(&src.value).filter(|s| s.name != p.name) else {
                     continue;
                 };
+                // The role is looked up only for a profile that chains into its own role.
                 let same = source
                     .role_arn
                     .as_ref()
                     .is_some_and(|s| s.value == role_arn.value);
-                let Some(role) = inv.role_by_arn(&role_arn.value).filter(|_| same) else {
+                let Some(role) = same.then(|| inv.role_by_arn(&role_arn.value)).flatten() else {
                     continue;
                 };
                 out.extend(self_assume_finding(
