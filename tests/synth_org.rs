@@ -179,9 +179,9 @@ fn graph_of_ten_thousand_roles() {
 }
 
 /// Every implied edge (light, or of a wide grant) has the verdict kept for it when judged
-/// in full, as a listed edge is, and a grant that is not conditional; a light edge, or a
-/// group of a long list of ARNs, says whether a grant names its role exactly as the full
-/// judgment does.
+/// in full, as a listed edge is, and an `Allowed` identity side; a light edge, or a group,
+/// says whether the grant is under a condition, and whether it names its role exactly, as
+/// the full judgment does.
 fn assert_implied_edges_judged_alike(scan: &iamlint::Scan) {
     use iamlint::graph::IdentitySide;
     let g = &scan.graph;
@@ -190,7 +190,7 @@ fn assert_implied_edges_judged_alike(scan: &iamlint::Scan) {
         assert_eq!(g.implied_verdict(e.from, e.to), Some(e.verdict), "{what}");
         assert_eq!(g.verdict_between(e.from, e.to), Some(e.verdict), "{what}");
         let IdentitySide::Allowed {
-            conditional: false,
+            conditional,
             literal,
             ..
         } = e.identity
@@ -202,6 +202,12 @@ fn assert_implied_edges_judged_alike(scan: &iamlint::Scan) {
             .binary_search_by_key(&(e.from, e.to), |l| (l.from, l.to))
         {
             assert_eq!(g.light_edges()[i].literal, literal, "{what}");
+            assert_eq!(g.light_edges()[i].conditional, conditional, "{what}");
+        }
+        for group in g.wide_groups() {
+            if group.holders.binary_search(&e.from).is_ok() {
+                assert_eq!(group.conditional, conditional, "{what}");
+            }
         }
         // A pair of a long list of ARNs names its role exactly.
         let in_list = g.wide_groups().iter().any(|group| {

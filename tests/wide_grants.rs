@@ -10,6 +10,7 @@
 use std::path::Path;
 
 use iamlint::config::Config;
+use iamlint::graph::Verdict;
 use iamlint::rules::registry;
 use serde_json::{json, Value};
 
@@ -61,7 +62,7 @@ fn write_org(dir: &Path) {
         "hub",
         vec![
             user("alice", true, grant.clone()),
-            // A condition makes her edges uncertain: listed, never holding.
+            // A condition makes his edges uncertain, never holding.
             user("bob", true, conditional),
             // No evidence of console use either way.
             user("carol", false, grant),
@@ -154,21 +155,33 @@ fn wide_grants_reach_the_rules_through_implied_edges() {
     };
     let scan = iamlint::scan(std::slice::from_ref(&root), config(), &[]).expect("scan runs");
     let g = &scan.graph;
-    // alice and carol hold the pattern as a group; bob's condition lists his edges.
-    assert_eq!(g.wide_groups().len(), 1);
+    // alice and carol hold the pattern as a group; bob, whose grant has a condition, as
+    // another.
+    let groups: Vec<(usize, bool)> = g
+        .wide_groups()
+        .iter()
+        .map(|group| (group.holders.len(), group.conditional))
+        .collect();
+    assert_eq!(groups, [(2, false), (1, true)]);
     let implied = g.edge_count() - g.edges.len();
-    // Light: alice's and carol's into spoke-session (a trust that names a session is
-    // judged per pair), dave's three, erin's one, spoke-jump's (its trust names it).
-    assert_eq!(g.light_edges().len(), 2 + 4 + 1);
+    // Light: alice's, bob's and carol's into spoke-session (a trust that names a session
+    // is judged per pair), dave's three, erin's one, spoke-jump's (its trust names it).
+    assert_eq!(g.light_edges().len(), 3 + 4 + 1);
     assert_eq!(
         implied,
-        2 * (SPOKES + 2) + 7,
-        "alice's and carol's edges into spoke-*, and the light ones"
+        3 * (SPOKES + 2) + 8,
+        "alice's, bob's and carol's edges into spoke-*, and the light ones"
     );
-    // bob's conditional grant is listed, pair by pair.
-    assert_eq!(g.edges.len(), SPOKES + 3);
+    assert!(g.edges.is_empty(), "{:?}", g.edges);
     for e in g.implied_edges(&scan.inventory) {
         assert_eq!(g.implied_verdict(e.from, e.to), Some(e.verdict));
+    }
+    // Where alice's switch holds, bob's condition makes his uncertain.
+    let node = |arn: String| g.node_by_arn(&arn).expect("node");
+    let spoke = node(format!("arn:aws:iam::{SPOKE}:role/spoke-0"));
+    for (user, verdict) in [("alice", Verdict::Holds), ("bob", Verdict::Uncertain)] {
+        let from = node(format!("arn:aws:iam::{HUB}:user/{user}"));
+        assert_eq!(g.verdict_between(from, spoke), Some(verdict), "{user}");
     }
 
     let results =
@@ -245,7 +258,7 @@ fn a_wide_grant_held_in_many_accounts_is_judged_per_named_account() {
     let mut holds = 0;
     for e in g.implied_edges(&scan.inventory) {
         assert_eq!(g.implied_verdict(e.from, e.to), Some(e.verdict));
-        holds += usize::from(e.verdict == iamlint::graph::Verdict::Holds);
+        holds += usize::from(e.verdict == Verdict::Holds);
     }
     // Each CI role reaches its own account's deploy roles, and the next account's first.
     assert_eq!(holds, ACCOUNTS * (DEPLOYS + 1));

@@ -12,10 +12,12 @@
 //!   the trust names the holder or does not judge callers by account.
 //!
 //! A holder is kept so only when its side is the same towards every role it is granted
-//! ([`is_simple_holder`]): every identity policy known, every statement that may be about
-//! `sts:AssumeRole` an unconditional `Allow` on a `Resource` with nothing unresolved, its
-//! ARN exact and its account known. Its identity side towards a role it is granted is then
-//! `Allowed`, not conditional. A role is kept so only when its account is known (a
+//! ([`simple_holder`]): every identity policy known, every statement that may be about
+//! `sts:AssumeRole` an `Allow` on a `Resource` with nothing unresolved, all of them under a
+//! condition or none, its ARN exact and its account known. Its identity side towards a role
+//! it is granted is then `Allowed`, conditional or not as all its grants are; the verdict
+//! kept is the grant's without its condition, made uncertain where it would hold
+//! (`granted_if`). A role is kept so only when its account is known (a
 //! template's literal `${AWS::AccountId}` ARN names only its own template's role); a group
 //! holds only roles whose trust judges every caller of a known account that it does not
 //! name by ARN alike ([`is_uniform_trust`]). Every other pair is listed in `Graph::edges`
@@ -35,7 +37,7 @@ use super::{
 };
 use crate::model::arn::{is_account_id, ArnRef};
 use crate::model::inventory::{Account, Inventory, Role};
-use crate::model::policy::PolicyDocument;
+use crate::model::policy::{PolicyDocument, Statement};
 use crate::model::shared_str::SharedStr;
 
 /// An account id of a holder, numbered (see [`Accounts`]).
@@ -57,10 +59,17 @@ pub struct WideGroup {
     /// Whether the grant names each role's ARN exactly (a long list of ARNs), not through
     /// a pattern.
     pub literal: bool,
+    /// Whether the holders' grants are under a condition (see [`simple_holder`]).
+    pub conditional: bool,
 }
 
 impl WideGroup {
-    pub(super) fn new(mut holders: Vec<NodeIx>, mut roles: Vec<NodeIx>, literal: bool) -> Self {
+    pub(super) fn new(
+        mut holders: Vec<NodeIx>,
+        mut roles: Vec<NodeIx>,
+        literal: bool,
+        conditional: bool,
+    ) -> Self {
         holders.sort_unstable();
         holders.dedup();
         roles.sort_unstable();
@@ -71,29 +80,39 @@ impl WideGroup {
             accounts: Vec::new(),
             onward: Vec::new(),
             literal,
+            conditional,
         }
     }
 }
 
-/// A pair a grant of a simple holder names: its identity side is `Allowed`, not
-/// conditional, and its verdict the role's for the holder's account unless it has its own.
+/// A pair a grant of a simple holder names: its identity side is `Allowed` (conditional or
+/// not, as the holder's every grant), and its verdict the role's for the holder's account
+/// unless it has its own.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct LightEdge {
     pub from: NodeIx,
     pub to: NodeIx,
     /// Whether a grant names the role's ARN exactly (not through a wildcard only).
     pub literal: bool,
-    /// The verdict, worked out for this pair: where the trust names the holder, or does not
-    /// judge callers by account.
+    /// Whether the holder's grants are under a condition.
+    pub conditional: bool,
+    /// The verdict of the grant without its condition, worked out for this pair: where the
+    /// trust names the holder, or does not judge callers by account.
     own: Option<Verdict>,
 }
 
 impl LightEdge {
-    pub(super) fn new(from: NodeIx, to: NodeIx, literal: bool, own: Option<Verdict>) -> Self {
+    pub(super) fn new(
+        (from, to): (NodeIx, NodeIx),
+        literal: bool,
+        conditional: bool,
+        own: Option<Verdict>,
+    ) -> Self {
         LightEdge {
             from,
             to,
             literal,
+            conditional,
             own,
         }
     }
@@ -156,28 +175,47 @@ pub(super) struct Implied {
     /// Each node's position in `verdicts` (`u32::MAX` for none): a verdict is looked up for
     /// every implied edge a rule reads.
     verdicts_at: Vec<u32>,
+    /// The holders whose grants are under a condition, sorted.
+    conditional: Vec<NodeIx>,
 }
 
 /// A text no trust names, for the ARN of "some caller of this account": a role with a
 /// value containing it is not judged by group (see [`may_judge_by_account`]).
 const NOBODY: &str = "\u{1}iamlint-any-caller";
 
-/// Whether a principal's side is the same towards every role it is granted, `Allowed` and
-/// not conditional: its policies are all known (`plain`), none of its statements about
-/// `sts:AssumeRole` has a condition or a `NotResource` (which grants every role but some,
-/// so the roles it pairs with are not all granted), its ARN is exact (a trust may name a
-/// principal known only by a grant under its real path) and its account known (a trust's
-/// account values compare with it).
-pub(super) fn is_simple_holder(ids: &IdentityDocs, exact: bool, account: &Account) -> bool {
-    exact
-        && account.known().is_some()
-        && is_plain(ids)
-        && ids.docs.iter().all(|doc| {
-            doc.statements.iter().all(|s| {
-                !s.covers_action(super::ASSUME_ROLE)
-                    || (s.conditions.is_empty() && s.resource.as_ref().is_none_or(|r| !r.negated))
-            })
-        })
+/// Whether a principal's side is the same towards every role it is granted, `Allowed`,
+/// and whether that is under a condition (`Some(conditional)`): its policies are all known
+/// (`plain`), none of its statements about `sts:AssumeRole` has a `NotResource` (which
+/// grants every role but some, so the roles it pairs with are not all granted), either all
+/// of them have a condition or none has (a hub's humans granted every account's role only
+/// with MFA), its ARN is exact (a trust may name a principal known only by a grant under
+/// its real path) and its account known (a trust's account values compare with it).
+pub(super) fn simple_holder(ids: &IdentityDocs, exact: bool, account: &Account) -> Option<bool> {
+    if !exact || account.known().is_none() || !is_plain(ids) {
+        return None;
+    }
+    let mut statements = ids.docs.iter().flat_map(|doc| {
+        doc.statements
+            .iter()
+            .filter(|s| s.covers_action(super::ASSUME_ROLE))
+    });
+    let first = statements.next()?;
+    let conditional = !first.conditions.is_empty();
+    let alike = |s: &Statement| {
+        s.conditions.is_empty() != conditional && s.resource.as_ref().is_none_or(|r| !r.negated)
+    };
+    (alike(first) && statements.all(alike)).then_some(conditional)
+}
+
+/// The verdict of a grant under a condition iamlint does not evaluate, from the verdict the
+/// grant would have without it: a switch that would hold may or may not (IAM-SEMANTICS §1),
+/// every other verdict stands (see `verdict`).
+fn granted_if(verdict: Verdict, conditional: bool) -> Verdict {
+    if conditional && verdict == Verdict::Holds {
+        Verdict::Uncertain
+    } else {
+        verdict
+    }
 }
 
 /// Whether a role's trust judges every caller of a known account it does not name by ARN
@@ -385,6 +423,14 @@ impl Implied {
                 Some((r, AccountVerdicts { by_account, other }))
             })
             .collect();
+        let mut conditional: Vec<NodeIx> = groups
+            .iter()
+            .filter(|g| g.conditional)
+            .flat_map(|g| g.holders.iter().copied())
+            .chain(light.iter().filter(|e| e.conditional).map(|e| e.from))
+            .collect();
+        conditional.par_sort_unstable();
+        conditional.dedup();
         let mut verdicts_at = vec![u32::MAX; nodes];
         for (i, (r, _)) in verdicts.iter().enumerate() {
             if let (Some(slot), Ok(i)) = (verdicts_at.get_mut(*r), u32::try_from(i)) {
@@ -400,6 +446,7 @@ impl Implied {
             accounts,
             verdicts,
             verdicts_at,
+            conditional,
         }
     }
 
@@ -455,15 +502,19 @@ impl Implied {
     fn pair_verdict(&self, p: NodeIx, r: NodeIx) -> Verdict {
         match self.light_edge(p, r) {
             Some(e) => self.light_verdict(e),
-            None => self.verdict(p, r),
+            None => granted_if(
+                self.verdict(p, r),
+                self.conditional.binary_search(&p).is_ok(),
+            ),
         }
     }
 
     fn light_verdict(&self, e: &LightEdge) -> Verdict {
-        e.own.unwrap_or_else(|| self.verdict(e.from, e.to))
+        let unconditional = e.own.unwrap_or_else(|| self.verdict(e.from, e.to));
+        granted_if(unconditional, e.conditional)
     }
 
-    /// The verdict of an implied edge from `p` to role `r`.
+    /// The verdict of an unconditional grant from `p` to role `r`, by `p`'s account.
     fn verdict(&self, p: NodeIx, r: NodeIx) -> Verdict {
         let at = self.verdicts_at.get(r).copied().unwrap_or(u32::MAX);
         let (Some(account), Some((_, v))) = (self.accounts.of(p), self.verdicts.get(at as usize))
@@ -631,8 +682,9 @@ impl Graph {
                     by_account
                         .chunk_by(|a, b| a.0 == b.0)
                         .filter(move |run| {
-                            run.first()
-                                .is_some_and(|&(_, h)| verdict_ok(implied.verdict(h, r)))
+                            run.first().is_some_and(|&(_, h)| {
+                                verdict_ok(granted_if(implied.verdict(h, r), group.conditional))
+                            })
                         })
                         .flatten()
                         .map(move |&(_, h)| (h, r))

@@ -2,7 +2,7 @@
 //! mentions: P's identity policies grant `sts:AssumeRole` on R (by ARN or pattern), or R's
 //! trust names P's ARN. Most pairs of an organisation are a grant of a principal whose side
 //! is the same towards every role it is granted (a simple holder, see
-//! [`is_simple_holder`]): its identity side is `Allowed`, so only the trust side is left to
+//! [`simple_holder`]): its identity side is `Allowed`, so only the trust side is left to
 //! judge, and the pair is kept as a light edge (two indexes, a flag and a verdict) or, for
 //! a wide pattern, in a group of holders and roles. Where the role's trust judges callers by
 //! account, the verdict is the role's for the holder's account, worked out once per role
@@ -14,7 +14,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::evaluate::aws_values;
-use super::implied::{is_simple_holder, LightEdge, WideGroup};
+use super::implied::{simple_holder, LightEdge, WideGroup};
 use super::{identity_docs, Graph, NodeIx, NodeKind, Pair, WIDE_PATTERN};
 use crate::model::inventory::Inventory;
 use crate::model::matching::{has_wildcard, matches_resource};
@@ -48,13 +48,14 @@ enum RoleClass {
 type Mentioned = (NodeIx, NodeIx, u8);
 
 /// What principals' grants name: pairs, wide patterns and long lists of ARNs with their
-/// holder, and the simple holders (see [`is_simple_holder`]), in no order.
+/// holder, and the simple holders (see [`simple_holder`]), in no order.
 #[derive(Default)]
 struct Found<'d> {
     pairs: Vec<Mentioned>,
     wide: Vec<(&'d str, NodeIx)>,
     lists: Vec<(&'d [SharedStr], NodeIx)>,
-    simple: Vec<NodeIx>,
+    /// With whether their grants are under a condition.
+    simple: Vec<(NodeIx, bool)>,
 }
 
 impl Found<'_> {
@@ -118,8 +119,11 @@ impl Graph {
                 let before = (acc.pairs.len(), acc.wide.len(), acc.lists.len());
                 self.granted_roles(p, &docs.docs, role_nodes, roles_by_arn, &mut acc);
                 let granted = (acc.pairs.len(), acc.wide.len(), acc.lists.len()) != before;
-                if granted && is_simple_holder(&docs, n.arn_exact, &n.account) {
-                    acc.simple.push(p);
+                if let Some(conditional) = granted
+                    .then(|| simple_holder(&docs, n.arn_exact, &n.account))
+                    .flatten()
+                {
+                    acc.simple.push((p, conditional));
                 }
                 acc
             })
@@ -130,13 +134,14 @@ impl Graph {
             lists,
             simple: simple_list,
         } = found;
-        let mut simple = vec![false; self.nodes.len()];
-        for p in simple_list {
+        // Each node: None, or a simple holder with whether its grants are conditional.
+        let mut simple: Vec<Option<bool>> = vec![None; self.nodes.len()];
+        for (p, conditional) in simple_list {
             if let Some(s) = simple.get_mut(p) {
-                *s = true;
+                *s = Some(conditional);
             }
         }
-        let simple = |p: NodeIx| simple.get(p).copied().unwrap_or(false);
+        let simple = |p: NodeIx| simple.get(p).copied().flatten();
         // How a simple holder's grant of each role is kept: listed (a role of no known
         // account: a template's literal `${AWS::AccountId}` ARN names only its own
         // template's role), light with its own verdict, or light judged by account.
@@ -151,9 +156,10 @@ impl Graph {
             _ => RoleClass::Listed,
         };
         let by_account = |r: &NodeIx| class(*r) == RoleClass::ByAccount;
-        // A grant of many roles, held by many principals: its simple holders and the roles
-        // judged by account make a group; every other of its pairs is mentioned as usual.
-        let keep_grant = |grant: Grant| -> (Vec<Mentioned>, Option<WideGroup>) {
+        // A grant of many roles, held by many principals: its simple holders (those with a
+        // condition apart) and the roles judged by account make a group; every other of its
+        // pairs is mentioned as usual.
+        let keep_grant = |grant: Grant| -> (Vec<Mentioned>, [Option<WideGroup>; 2]) {
             let how = if grant.literal {
                 GRANTED | LITERAL
             } else {
@@ -161,21 +167,31 @@ impl Graph {
             };
             let (grouped, listed): (Vec<NodeIx>, Vec<NodeIx>) =
                 grant.roles.par_iter().copied().partition(by_account);
-            let (simple, other): (Vec<NodeIx>, Vec<NodeIx>) =
-                grant.holders.iter().partition(|&&p| simple(p));
+            // Holders by side: unconditional, conditional, or not simple.
+            let (mut unconditional, mut conditional, mut other) = (vec![], vec![], vec![]);
+            for &p in &grant.holders {
+                match simple(p) {
+                    Some(false) => unconditional.push(p),
+                    Some(true) => conditional.push(p),
+                    None => other.push(p),
+                }
+            }
             let roles = &grant.roles;
             let mut pairs: Vec<Mentioned> = other
                 .iter()
                 .flat_map(|&p| roles.iter().map(move |&r| (p, r, how)))
                 .collect();
             pairs.extend(
-                simple
+                unconditional
                     .iter()
+                    .chain(&conditional)
                     .flat_map(|&p| listed.iter().map(move |&r| (p, r, how))),
             );
-            let group = (!simple.is_empty() && !grouped.is_empty())
-                .then(|| WideGroup::new(simple, grouped, grant.literal));
-            (pairs, group)
+            let groups = [(unconditional, false), (conditional, true)].map(|(holders, c)| {
+                (!holders.is_empty() && !grouped.is_empty())
+                    .then(|| WideGroup::new(holders, grouped.clone(), grant.literal, c))
+            });
+            (pairs, groups)
         };
         wide.par_sort_unstable();
         let wide_grants = wide.par_chunk_by(|a, b| a.0 == b.0).map(|holders| {
@@ -188,7 +204,7 @@ impl Graph {
             }
         });
         let list_grants = self.list_grants(lists).into_par_iter();
-        let (grant_pairs, groups): (Vec<Vec<Mentioned>>, Vec<Option<WideGroup>>) =
+        let (grant_pairs, groups): (Vec<Vec<Mentioned>>, Vec<[Option<WideGroup>; 2]>) =
             wide_grants.chain(list_grants).map(keep_grant).unzip();
         pairs.extend(grant_pairs.into_iter().flatten());
         pairs.extend(self.trusted(inv, role_nodes));
@@ -205,15 +221,17 @@ impl Graph {
                     let r = same.first().map_or(0, |x| x.1);
                     let how = same.iter().fold(0, |how, x| how | x.2);
                     let class = class(r);
-                    if !simple || how & GRANTED == 0 || class == RoleClass::Listed {
+                    let Some(conditional) =
+                        simple.filter(|_| how & GRANTED != 0 && class != RoleClass::Listed)
+                    else {
                         listed.push((p, r));
                         continue;
-                    }
+                    };
                     let literal = how & LITERAL != 0;
                     // A trust that names the principal judges it apart from its account.
                     let own = (how & TRUSTED != 0 || class == RoleClass::Own)
                         .then(|| self.light_verdict_of(inv, p, r));
-                    light.push(LightEdge::new(p, r, literal, own));
+                    light.push(LightEdge::new((p, r), literal, conditional, own));
                 }
                 (listed, light)
             })
@@ -227,7 +245,7 @@ impl Graph {
         Pairs {
             listed,
             light,
-            groups: groups.into_iter().flatten().collect(),
+            groups: groups.into_iter().flatten().flatten().collect(),
         }
     }
 

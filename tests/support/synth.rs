@@ -807,7 +807,8 @@ impl AccountPlan {
 
 /// The hub's own principals: a deployer role per other account with literal ARNs, granted
 /// that account's `-deploy-from-hub` role, and humans granted every account's `-from-hub`
-/// role (a quarter by a list of ARNs, the rest by one pattern across accounts).
+/// role (a quarter by a list of ARNs, the rest by one pattern across accounts; a third of
+/// them only with MFA, which makes each of their switches uncertain).
 fn hub_principals(
     spec: &OrgSpec,
     a: &str,
@@ -847,6 +848,15 @@ fn hub_principals(
         } else {
             json!("arn:aws:iam::*:role/*-from-hub")
         };
+        let mut switch = json!({
+            "Sid": "SwitchIntoAccounts",
+            "Effect": "Allow",
+            "Action": "sts:AssumeRole",
+            "Resource": into,
+        });
+        if j % 3 == 1 {
+            switch["Condition"] = json!({"Bool": {"aws:MultiFactorAuthPresent": "true"}});
+        }
         users.push(UserPlan {
             policies: vec![
                 (
@@ -858,15 +868,7 @@ fn hub_principals(
                         "Resource": format!("arn:aws:iam::{}:user/{name}", account_id(0)),
                     })]),
                 ),
-                (
-                    "into-accounts".to_owned(),
-                    policy(vec![json!({
-                        "Sid": "SwitchIntoAccounts",
-                        "Effect": "Allow",
-                        "Action": "sts:AssumeRole",
-                        "Resource": into,
-                    })]),
-                ),
+                ("into-accounts".to_owned(), policy(vec![switch])),
             ],
             name,
             console: rng.chance(50),
