@@ -16,6 +16,7 @@ use serde_json::{json, Value};
 
 const HUB: &str = "111111111111";
 const SPOKE: &str = "222222222222";
+const OTHER: &str = "444444444444";
 /// More roles than a pattern's prefix may leave before it counts as wide (64).
 const SPOKES: usize = 80;
 const LONG: &str = "spoke-with-a-name-far-too-long-for-the-console-switch-role-form-x";
@@ -57,6 +58,15 @@ fn write_org(dir: &Path) {
     let grant = json!({"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": pattern});
     let conditional = json!({"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": pattern,
         "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}});
+    // Of another account, with a managed policy no dump holds: ivan's side towards the
+    // roles his own policy grants is still `Allowed`, and the spokes do not trust him. (In
+    // the hub, a principal whose policies are not all known would silence IAM104 there.)
+    let mut ivan = user("ivan", false, grant.clone());
+    ivan["Arn"] = json!(format!("arn:aws:iam::{OTHER}:user/ivan"));
+    ivan["AttachedManagedPolicies"] = json!([
+        {"PolicyName": "Elsewhere", "PolicyArn": format!("arn:aws:iam::{OTHER}:policy/Elsewhere")}
+    ]);
+    dump(dir, "other", vec![ivan], vec![]);
     dump(
         dir,
         "hub",
@@ -155,32 +165,37 @@ fn wide_grants_reach_the_rules_through_implied_edges() {
     };
     let scan = iamlint::scan(std::slice::from_ref(&root), config(), &[]).expect("scan runs");
     let g = &scan.graph;
-    // alice and carol hold the pattern as a group; bob, whose grant has a condition, as
-    // another.
+    // alice, carol and ivan hold the pattern as a group; bob, whose grant has a
+    // condition, as another.
     let groups: Vec<(usize, bool)> = g
         .wide_groups()
         .iter()
         .map(|group| (group.holders.len(), group.conditional))
         .collect();
-    assert_eq!(groups, [(2, false), (1, true)]);
+    assert_eq!(groups, [(3, false), (1, true)]);
     let implied = g.edge_count() - g.edges.len();
-    // Light: alice's, bob's and carol's into spoke-session (a trust that names a session
-    // is judged per pair), dave's three, erin's one, spoke-jump's (its trust names it).
-    assert_eq!(g.light_edges().len(), 3 + 4 + 1);
+    // Light: the four's into spoke-session (a trust that names a session is judged per
+    // pair), dave's three, erin's one, spoke-jump's (its trust names it).
+    assert_eq!(g.light_edges().len(), 4 + 4 + 1);
     assert_eq!(
         implied,
-        3 * (SPOKES + 2) + 8,
-        "alice's, bob's and carol's edges into spoke-*, and the light ones"
+        4 * (SPOKES + 2) + 9,
+        "alice's, bob's, carol's and ivan's edges into spoke-*, and the light ones"
     );
     assert!(g.edges.is_empty(), "{:?}", g.edges);
     for e in g.implied_edges(&scan.inventory) {
         assert_eq!(g.implied_verdict(e.from, e.to), Some(e.verdict));
     }
-    // Where alice's switch holds, bob's condition makes his uncertain.
+    // Where alice's switch holds, bob's condition makes his uncertain; ivan's account is
+    // not trusted.
     let node = |arn: String| g.node_by_arn(&arn).expect("node");
     let spoke = node(format!("arn:aws:iam::{SPOKE}:role/spoke-0"));
-    for (user, verdict) in [("alice", Verdict::Holds), ("bob", Verdict::Uncertain)] {
-        let from = node(format!("arn:aws:iam::{HUB}:user/{user}"));
+    for (account, user, verdict) in [
+        (HUB, "alice", Verdict::Holds),
+        (HUB, "bob", Verdict::Uncertain),
+        (OTHER, "ivan", Verdict::MissingTrust),
+    ] {
+        let from = node(format!("arn:aws:iam::{account}:user/{user}"));
         assert_eq!(g.verdict_between(from, spoke), Some(verdict), "{user}");
     }
 

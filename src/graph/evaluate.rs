@@ -441,24 +441,29 @@ pub fn verdict(identity: &IdentitySide, trust: &TrustSide, same: Option<bool>) -
 /// its policies are all known, and every statement that may be about `sts:AssumeRole` is
 /// an `Allow` with nothing unresolved (which the graph followed to every role it names).
 pub fn is_plain(ids: &IdentityDocs) -> bool {
-    ids.complete
-        && ids.docs.iter().all(|doc| {
-            let unresolved = !doc.unresolved.is_empty();
-            !(unresolved && doc.has_unknown_statements())
-                && doc.statements.iter().all(|stmt| {
-                    let part_unknown =
-                        |key: &str| unresolved && doc.has_unresolved(&stmt.path().key(key));
-                    let action_unknown = part_unknown("Action") || part_unknown("NotAction");
-                    if !stmt.covers_action(ASSUME_ROLE) && !action_unknown {
-                        return true;
-                    }
-                    stmt.effect == Effect::Allow
-                        && !action_unknown
-                        && !part_unknown("Effect")
-                        && !part_unknown("Resource")
-                        && !part_unknown("NotResource")
-                })
-        })
+    ids.complete && allows_known(ids)
+}
+
+/// Whether every statement of the documents that may be about `sts:AssumeRole` is an
+/// `Allow` with nothing unresolved (whether or not every document is known).
+pub(super) fn allows_known(ids: &IdentityDocs) -> bool {
+    ids.docs.iter().all(|doc| {
+        let unresolved = !doc.unresolved.is_empty();
+        !(unresolved && doc.has_unknown_statements())
+            && doc.statements.iter().all(|stmt| {
+                let part_unknown =
+                    |key: &str| unresolved && doc.has_unresolved(&stmt.path().key(key));
+                let action_unknown = part_unknown("Action") || part_unknown("NotAction");
+                if !stmt.covers_action(ASSUME_ROLE) && !action_unknown {
+                    return true;
+                }
+                stmt.effect == Effect::Allow
+                    && !action_unknown
+                    && !part_unknown("Effect")
+                    && !part_unknown("Resource")
+                    && !part_unknown("NotResource")
+            })
+    })
 }
 
 /// Whether a trust judges every principal of a known account it does not name by ARN

@@ -12,7 +12,7 @@
 //!   the trust names the holder or does not judge callers by account.
 //!
 //! A holder is kept so only when its side is the same towards every role it is granted
-//! ([`simple_holder`]): every identity policy known, every statement that may be about
+//! ([`simple_holder`]): every statement of its known policies that may be about
 //! `sts:AssumeRole` an `Allow` on a `Resource` with nothing unresolved, all of them under a
 //! condition or none, its ARN exact and its account known. Its identity side towards a role
 //! it is granted is then `Allowed`, conditional or not as all its grants are; the verdict
@@ -30,10 +30,10 @@ use std::borrow::Cow;
 use foldhash::{HashMap, HashMapExt};
 use rayon::prelude::*;
 
-use super::evaluate::aws_values;
+use super::evaluate::{allows_known, aws_values};
 use super::{
-    is_plain, is_uniform_trust, trust_side, verdict, Edge, Graph, IdentityDocs, IdentitySide,
-    NodeIx, TrustSide, Verdict,
+    is_uniform_trust, trust_side, verdict, Edge, Graph, IdentityDocs, IdentitySide, NodeIx,
+    TrustSide, Verdict,
 };
 use crate::model::arn::{is_account_id, ArnRef};
 use crate::model::inventory::{Account, Inventory, Role};
@@ -184,14 +184,16 @@ pub(super) struct Implied {
 const NOBODY: &str = "\u{1}iamlint-any-caller";
 
 /// Whether a principal's side is the same towards every role it is granted, `Allowed`,
-/// and whether that is under a condition (`Some(conditional)`): its policies are all known
-/// (`plain`), none of its statements about `sts:AssumeRole` has a `NotResource` (which
-/// grants every role but some, so the roles it pairs with are not all granted), either all
-/// of them have a condition or none has (a hub's humans granted every account's role only
-/// with MFA), its ARN is exact (a trust may name a principal known only by a grant under
-/// its real path) and its account known (a trust's account values compare with it).
+/// and whether that is under a condition (`Some(conditional)`): every statement of its
+/// known policies that may be about `sts:AssumeRole` is an `Allow` with nothing unresolved
+/// (`allows_known`; a policy not in the inventory does not change the side towards a role
+/// a known one grants, see `identity::decide`), none has a `NotResource` (which grants
+/// every role but some, so the roles it pairs with are not all granted), either all of
+/// them have a condition or none has (a hub's humans granted every account's role only with
+/// MFA), its ARN is exact (a trust may name a principal known only by a grant under its
+/// real path) and its account known (a trust's account values compare with it).
 pub(super) fn simple_holder(ids: &IdentityDocs, exact: bool, account: &Account) -> Option<bool> {
-    if !exact || account.known().is_none() || !is_plain(ids) {
+    if !exact || account.known().is_none() || !allows_known(ids) {
         return None;
     }
     let mut statements = ids.docs.iter().flat_map(|doc| {
