@@ -43,7 +43,7 @@ pub use evaluate::{
 };
 pub use identity::identity_side;
 use identity::PreparedIdentity;
-use implied::{may_judge_by_account, Implied};
+use implied::{may_judge_by_account, may_judge_templates, Implied};
 pub use implied::{LightEdge, WideGroup};
 use pairs::Pairs;
 pub use render::verdict_name;
@@ -408,10 +408,10 @@ impl Graph {
                 label: format!("role/{}", r.name),
                 arn_exact: !r.path.is_empty(),
             };
-            (node, may_judge_by_account(r))
+            (node, (may_judge_by_account(r), may_judge_templates(r)))
         });
-        let (nodes, uniform): (Vec<Node>, Vec<bool>) =
-            users.map(|u| (u, false)).chain(roles).unzip();
+        let (nodes, uniform): (Vec<Node>, Vec<(bool, bool)>) =
+            users.map(|u| (u, (false, false))).chain(roles).unzip();
         g.first_role = inv.users.len();
         g.out = vec![Vec::new(); nodes.len()];
         g.nodes = nodes;
@@ -553,7 +553,7 @@ impl Graph {
             groups,
             light,
             g_ref.nodes.len(),
-            |n| g_ref.nodes.get(n).and_then(|n| n.account.known()),
+            |n| g_ref.nodes.get(n).map(|n| &n.account),
             |r| g_ref.role(inv, r),
             |r| g_ref.out.get(r).is_some_and(|o| !o.is_empty()),
         );

@@ -393,3 +393,79 @@ fn a_long_list_of_arns_held_by_many_is_one_group() {
         vec![format!("trust policy of `role/orphan` delegates to account `{HUB}`, but no user or role of that account is allowed to assume it")]
     );
 }
+
+/// CloudFormation templates, whose account is each template's own: a role of one template
+/// granted every role (`Resource: "*"`) is grouped with the roles whose trusts name
+/// accounts only, judged once for its own template and once for every other; a trust
+/// naming a role's ARN is judged pair by pair. Every implied edge has the verdict its full
+/// judgment gives.
+#[test]
+fn a_template_holder_of_a_wide_grant_is_grouped() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let role = |name: &str, principal: Value| {
+        json!({"Type": "AWS::IAM::Role", "Properties": {"RoleName": name, "Path": "/",
+            "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"}]}}})
+    };
+    let root = json!({"AWS": {"Fn::Sub": "arn:aws:iam::${AWS::AccountId}:root"}});
+    let mut own = serde_json::Map::new();
+    let mut admin = role("admin", json!({"Service": "ec2.amazonaws.com"}));
+    admin["Properties"]["Policies"] = json!([{"PolicyName": "all", "PolicyDocument": policy(
+        json!([{"Effect": "Allow", "Action": "*", "Resource": "*"}]))}]);
+    own.insert("Admin".into(), admin);
+    own.insert("Mine".into(), role("mine", root.clone()));
+    std::fs::write(
+        dir.path().join("a.template.json"),
+        serde_json::to_string_pretty(&json!({"Resources": own})).expect("serialise"),
+    )
+    .expect("write");
+    let mut other = serde_json::Map::new();
+    for j in 0..SPOKES {
+        let principal = match j % 3 {
+            0 => json!({"Service": "lambda.amazonaws.com"}),
+            1 => root.clone(),
+            _ => json!({"AWS": format!("arn:aws:iam::{SPOKE}:role/deployer")}),
+        };
+        other.insert(format!("Role{j}"), role(&format!("other-{j}"), principal));
+    }
+    std::fs::write(
+        dir.path().join("b.template.json"),
+        serde_json::to_string_pretty(&json!({"Resources": other})).expect("serialise"),
+    )
+    .expect("write");
+    let root = dir.path().to_path_buf();
+    let config = Config {
+        root: root.clone(),
+        ..Config::default()
+    };
+    let scan = iamlint::scan(std::slice::from_ref(&root), config, &[]).expect("scan runs");
+    let g = &scan.graph;
+    let groups: Vec<(usize, usize)> = g
+        .wide_groups()
+        .iter()
+        .map(|group| (group.holders.len(), group.roles.len()))
+        .collect();
+    // admin, towards every role but the ones whose trusts name the deployer's ARN.
+    let named = (0..SPOKES).filter(|j| j % 3 == 2).count();
+    assert_eq!(groups, [(1, 2 + SPOKES - named)]);
+    assert_eq!(g.edges.len(), named);
+    let mut verdicts = std::collections::BTreeMap::new();
+    for e in g.implied_edges(&scan.inventory) {
+        assert_eq!(g.implied_verdict(e.from, e.to), Some(e.verdict));
+        *verdicts.entry(e.verdict).or_insert(0) += 1;
+    }
+    // The other template's account may or may not be its own (and `mine`, whose trust is
+    // an `Fn::Sub`, is uncertain too); service trusts (and its own EC2 trust) do not admit
+    // it.
+    let lambda = (0..SPOKES).filter(|j| j % 3 == 0).count();
+    let roots = SPOKES - named - lambda;
+    assert_eq!(
+        verdicts,
+        [
+            (Verdict::MissingTrust, lambda + 1),
+            (Verdict::Uncertain, roots + 1)
+        ]
+        .into_iter()
+        .collect()
+    );
+}

@@ -27,7 +27,7 @@
 
 use std::borrow::Cow;
 
-use foldhash::{HashMap, HashMapExt};
+use foldhash::HashMap;
 use rayon::prelude::*;
 
 use super::evaluate::{allows_known, aws_values};
@@ -37,6 +37,7 @@ use super::{
 };
 use crate::model::arn::{is_account_id, ArnRef};
 use crate::model::inventory::{Account, Inventory, Role};
+use crate::model::location::FileId;
 use crate::model::policy::{PolicyDocument, Statement};
 use crate::model::shared_str::SharedStr;
 
@@ -118,18 +119,42 @@ impl LightEdge {
     }
 }
 
-/// The known accounts of the principals, numbered.
+/// The accounts of the principals, numbered: known ids, and templates' own
+/// (`${AWS::AccountId}` of one template, see [`Account::Template`]).
 #[derive(Debug, Default)]
 struct Accounts {
     /// Each node's account, `AccountIx::MAX` when not known.
     of_node: Vec<AccountIx>,
     /// Account id -> number.
     ids: HashMap<Box<str>, AccountIx>,
+    /// Template -> number.
+    templates: HashMap<FileId, AccountIx>,
+    /// Each number's account.
+    accounts: Vec<Account>,
 }
 
 impl Accounts {
     fn id(&self, account: &str) -> Option<AccountIx> {
         self.ids.get(account).copied()
+    }
+
+    /// The number of an account (known or a template's), numbering it if new.
+    fn number(&mut self, account: &Account) -> Option<AccountIx> {
+        let next = AccountIx::try_from(self.accounts.len()).ok()?;
+        let id = match account {
+            Account::Known(id) => *self.ids.entry(Box::from(&**id)).or_insert(next),
+            Account::Template(f) => *self.templates.entry(*f).or_insert(next),
+            Account::Unknown => return None,
+        };
+        if id == next {
+            self.accounts.push(account.clone());
+        }
+        Some(id)
+    }
+
+    /// Whether an account is a template's own.
+    fn is_template(&self, a: AccountIx) -> bool {
+        matches!(self.accounts.get(a as usize), Some(Account::Template(_)))
     }
 
     fn of(&self, n: NodeIx) -> Option<AccountIx> {
@@ -148,6 +173,9 @@ struct AccountVerdicts {
     /// For a holder of any other known account, which the trust does not name (only for a
     /// role of a group of holders of many accounts).
     other: Option<Verdict>,
+    /// For a holder of any template but the role's own (only for a role of a group of
+    /// holders of many templates).
+    other_template: Option<Verdict>,
 }
 
 /// Holders' accounts a group may have before its roles are judged for the accounts their
@@ -156,6 +184,9 @@ const WIDE_ACCOUNTS: usize = 4;
 
 /// In a role's needs, "every account its trust does not name".
 const OTHERS: AccountIx = AccountIx::MAX;
+
+/// In a role's needs, "every template but the role's own".
+const OTHER_TEMPLATES: AccountIx = AccountIx::MAX - 1;
 
 /// Every implied edge, and the indexes that answer for a pair.
 #[derive(Debug, Default)]
@@ -193,7 +224,7 @@ const NOBODY: &str = "\u{1}iamlint-any-caller";
 /// MFA), its ARN is exact (a trust may name a principal known only by a grant under its
 /// real path) and its account known (a trust's account values compare with it).
 pub(super) fn simple_holder(ids: &IdentityDocs, exact: bool, account: &Account) -> Option<bool> {
-    if !exact || account.known().is_none() || !allows_known(ids) {
+    if !exact || matches!(account, Account::Unknown) || !allows_known(ids) {
         return None;
     }
     let mut statements = ids.docs.iter().flat_map(|doc| {
@@ -251,6 +282,24 @@ fn caller_of(account: &str) -> (String, Account) {
     )
 }
 
+/// "Some caller of template `file`'s own account".
+fn caller_of_template(file: FileId) -> (String, Account) {
+    (
+        format!("arn:aws:iam::${{AWS::AccountId}}:user/{NOBODY}"),
+        Account::Template(file),
+    )
+}
+
+/// Whether a role's trust judges every caller of a template it does not name alike: each
+/// `AWS` value is `"*"`, an account id or an account's `:root` (a template's caller may be
+/// any entity of any account, so an entity's ARN, whatever its account, may name it).
+pub(super) fn may_judge_templates(role: &Role) -> bool {
+    may_judge_by_account(role)
+        && role.trust.as_deref().is_none_or(|t| {
+            aws_values(t).all(|v| v == "*" || is_account_id(v) || v.ends_with(":root"))
+        })
+}
+
 /// The verdict of a pair whose identity side is an unconditional grant, given its trust
 /// side (neither whether the grant names the role exactly nor the accounts change it).
 fn granted_verdict(trust: &TrustSide) -> Verdict {
@@ -295,7 +344,7 @@ impl Implied {
         mut groups: Vec<WideGroup>,
         light: Vec<LightEdge>,
         nodes: usize,
-        account_of: impl Fn(NodeIx) -> Option<&'i str> + Sync,
+        account_of: impl Fn(NodeIx) -> Option<&'i Account> + Sync,
         role_of: impl Fn(NodeIx) -> Option<&'i Role> + Sync,
         has_out: impl Fn(NodeIx) -> bool,
     ) -> Implied {
@@ -303,29 +352,25 @@ impl Implied {
             return Implied::default();
         }
         // The accounts of the principals that hold a group or a light edge, numbered.
-        let mut ids: HashMap<Box<str>, AccountIx> = HashMap::new();
-        let mut of_node: Vec<AccountIx> = vec![AccountIx::MAX; nodes];
+        let mut accounts = Accounts {
+            of_node: vec![AccountIx::MAX; nodes],
+            ..Accounts::default()
+        };
         let principals = groups
             .iter()
             .flat_map(|g| g.holders.iter().copied())
             .chain(light.iter().map(|e| e.from));
         for n in principals {
-            let (Some(slot), Some(a)) = (of_node.get_mut(n), account_of(n)) else {
-                continue;
-            };
-            if *slot != AccountIx::MAX {
+            if accounts.of(n).is_some() {
                 continue;
             }
-            *slot = match ids.get(a) {
-                Some(&id) => id,
-                None => {
-                    let id = AccountIx::try_from(ids.len()).unwrap_or(AccountIx::MAX);
-                    ids.insert(Box::from(a), id);
-                    id
-                }
+            let Some(a) = account_of(n).and_then(|a| accounts.number(a)) else {
+                continue;
             };
+            if let Some(slot) = accounts.of_node.get_mut(n) {
+                *slot = a;
+            }
         }
-        let accounts = Accounts { of_node, ids };
         let mut held = Vec::new();
         let mut into = Vec::new();
         for (gi, group) in groups.iter_mut().enumerate() {
@@ -371,26 +416,39 @@ impl Implied {
             .filter_map(|e| Some((e.to, accounts.of(e.from)?)))
             .collect();
         for &(r, g) in &into {
-            if let Some(group) = groups.get(g as usize) {
-                if group.accounts.len() <= WIDE_ACCOUNTS {
-                    needs.extend(group.accounts.iter().map(|&a| (r, a)));
-                } else {
-                    needs.push((r, OTHERS));
-                }
+            let Some(group) = groups.get(g as usize) else {
+                continue;
+            };
+            if group.accounts.len() <= WIDE_ACCOUNTS {
+                needs.extend(group.accounts.iter().map(|&a| (r, a)));
+            } else if group.accounts.iter().any(|&a| accounts.is_template(a)) {
+                // A group of templates' holders: the role's own template, if it holds it,
+                // and every other.
+                let own = role_of(r).and_then(|role| match role.account {
+                    Account::Template(f) => accounts.templates.get(&f).copied(),
+                    _ => None,
+                });
+                needs.extend(
+                    own.filter(|a| group.accounts.binary_search(a).is_ok())
+                        .map(|a| (r, a)),
+                );
+                needs.push((r, OTHER_TEMPLATES));
+            } else {
+                needs.push((r, OTHERS));
             }
         }
         needs.par_sort_unstable();
         needs.dedup();
         // "Some caller of this account", once per account.
-        let callers: Vec<(String, Account)> = {
-            let mut callers = vec![(String::new(), Account::Unknown); accounts.ids.len()];
-            for (name, &id) in &accounts.ids {
-                if let Some(slot) = callers.get_mut(id as usize) {
-                    *slot = caller_of(name);
-                }
-            }
-            callers
-        };
+        let callers: Vec<(String, Account)> = accounts
+            .accounts
+            .iter()
+            .map(|a| match a {
+                Account::Known(id) => caller_of(id),
+                Account::Template(f) => caller_of_template(*f),
+                Account::Unknown => (String::new(), Account::Unknown),
+            })
+            .collect();
         let verdicts: Vec<(NodeIx, AccountVerdicts)> = needs
             .par_chunk_by(|a, b| a.0 == b.0)
             .filter_map(|run| {
@@ -400,6 +458,12 @@ impl Implied {
                 let others = wanted.last() == Some(&OTHERS);
                 if others {
                     wanted.pop();
+                }
+                let other_templates = wanted.last() == Some(&OTHER_TEMPLATES);
+                if other_templates {
+                    wanted.pop();
+                }
+                if others {
                     wanted.extend(
                         role.trust
                             .as_deref()
@@ -417,12 +481,24 @@ impl Implied {
                         Some((a, verdict_for_caller(role, arn, account)))
                     })
                     .collect();
-                // No real account id is empty: "another known account".
+                // No real account id is empty: "another known account"; no file has the
+                // last number: "another template".
                 let other = others.then(|| {
                     let (arn, account) = caller_of("");
                     verdict_for_caller(role, &arn, &account)
                 });
-                Some((r, AccountVerdicts { by_account, other }))
+                let other_template = other_templates.then(|| {
+                    let (arn, account) = caller_of_template(FileId::MAX);
+                    verdict_for_caller(role, &arn, &account)
+                });
+                Some((
+                    r,
+                    AccountVerdicts {
+                        by_account,
+                        other,
+                        other_template,
+                    },
+                ))
             })
             .collect();
         let mut conditional: Vec<NodeIx> = groups
@@ -523,11 +599,16 @@ impl Implied {
         else {
             return Verdict::Uncertain;
         };
+        let other = if self.accounts.is_template(account) {
+            v.other_template
+        } else {
+            v.other
+        };
         v.by_account
             .binary_search_by_key(&account, |&(a, _)| a)
             .ok()
             .and_then(|i| v.by_account.get(i))
-            .map_or(v.other.unwrap_or(Verdict::Uncertain), |&(_, v)| v)
+            .map_or(other.unwrap_or(Verdict::Uncertain), |&(_, v)| v)
     }
 
     /// The roles of a group `p` may switch to next in a chain: all of them, or only those

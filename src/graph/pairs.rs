@@ -16,7 +16,7 @@ use rayon::prelude::*;
 use super::evaluate::aws_values;
 use super::implied::{simple_holder, LightEdge, WideGroup};
 use super::{identity_docs, Graph, NodeIx, NodeKind, Pair, WIDE_PATTERN};
-use crate::model::inventory::Inventory;
+use crate::model::inventory::{Account, Inventory};
 use crate::model::matching::{has_wildcard, matches_resource};
 use crate::model::policy::{PolicyDocument, ASSUME_ROLE};
 use crate::model::shared_str::SharedStr;
@@ -103,7 +103,7 @@ impl Graph {
     pub(super) fn pairs(
         &self,
         inv: &Inventory,
-        uniform: &[bool],
+        uniform: &[(bool, bool)],
         role_nodes: &[NodeIx],
         roles_by_arn: &[NodeIx],
     ) -> Pairs {
@@ -142,12 +142,20 @@ impl Graph {
             }
         }
         let simple = |p: NodeIx| simple.get(p).copied().flatten();
+        // A simple holder of a template's own account is judged by account only in the
+        // group of a wide pattern: a literal `${AWS::AccountId}` ARN names only its own
+        // template's role, so its other grants depend on the pair.
+        let of_template = |p: NodeIx| {
+            self.nodes
+                .get(p)
+                .is_some_and(|n| matches!(n.account, Account::Template(_)))
+        };
         // How a simple holder's grant of each role is kept: listed (a role of no known
         // account: a template's literal `${AWS::AccountId}` ARN names only its own
         // template's role), light with its own verdict, or light judged by account.
         let class = |r: NodeIx| match self.nodes.get(r) {
             Some(n) if matches!(n.kind, NodeKind::Role(_)) && n.account.known().is_some() => {
-                if uniform.get(r).copied().unwrap_or(false) {
+                if uniform.get(r).is_some_and(|u| u.0) {
                     RoleClass::ByAccount
                 } else {
                     RoleClass::Own
@@ -156,23 +164,34 @@ impl Graph {
             _ => RoleClass::Listed,
         };
         let by_account = |r: &NodeIx| class(*r) == RoleClass::ByAccount;
+        // A role a wide pattern's holders of templates are judged towards by account: of a
+        // known account or a template's, its trust naming accounts only.
+        let by_template = |r: &NodeIx| {
+            self.nodes
+                .get(*r)
+                .is_some_and(|n| !matches!(n.account, Account::Unknown))
+                && uniform.get(*r).is_some_and(|u| u.1)
+        };
         // A grant of many roles, held by many principals: its simple holders (those with a
         // condition apart) and the roles judged by account make a group; every other of its
         // pairs is mentioned as usual.
-        let keep_grant = |grant: Grant| -> (Vec<Mentioned>, [Option<WideGroup>; 2]) {
+        let keep_grant = |grant: Grant| -> (Vec<Mentioned>, Vec<WideGroup>) {
             let how = if grant.literal {
                 GRANTED | LITERAL
             } else {
                 GRANTED
             };
-            let (grouped, listed): (Vec<NodeIx>, Vec<NodeIx>) =
-                grant.roles.par_iter().copied().partition(by_account);
-            // Holders by side: unconditional, conditional, or not simple.
-            let (mut unconditional, mut conditional, mut other) = (vec![], vec![], vec![]);
+            // Holders by side (unconditional or conditional) and account (known or a
+            // template's, for a pattern only), and those that are not simple.
+            let mut kinds: [Vec<NodeIx>; 4] = Default::default();
+            let mut other = Vec::new();
             for &p in &grant.holders {
+                let template = of_template(p);
                 match simple(p) {
-                    Some(false) => unconditional.push(p),
-                    Some(true) => conditional.push(p),
+                    Some(_) if template && grant.literal => other.push(p),
+                    Some(conditional) => {
+                        kinds[usize::from(conditional) + 2 * usize::from(template)].push(p)
+                    }
                     None => other.push(p),
                 }
             }
@@ -181,16 +200,31 @@ impl Graph {
                 .iter()
                 .flat_map(|&p| roles.iter().map(move |&r| (p, r, how)))
                 .collect();
-            pairs.extend(
-                unconditional
-                    .iter()
-                    .chain(&conditional)
-                    .flat_map(|&p| listed.iter().map(move |&r| (p, r, how))),
-            );
-            let groups = [(unconditional, false), (conditional, true)].map(|(holders, c)| {
-                (!holders.is_empty() && !grouped.is_empty())
-                    .then(|| WideGroup::new(holders, grouped.clone(), grant.literal, c))
-            });
+            let mut groups = Vec::new();
+            for (kind, holders) in kinds.into_iter().enumerate() {
+                if holders.is_empty() {
+                    continue;
+                }
+                let template = kind >= 2;
+                let (grouped, listed): (Vec<NodeIx>, Vec<NodeIx>) = if template {
+                    roles.par_iter().copied().partition(by_template)
+                } else {
+                    roles.par_iter().copied().partition(by_account)
+                };
+                pairs.extend(
+                    holders
+                        .iter()
+                        .flat_map(|&p| listed.iter().map(move |&r| (p, r, how))),
+                );
+                if !grouped.is_empty() {
+                    groups.push(WideGroup::new(
+                        holders,
+                        grouped,
+                        grant.literal,
+                        kind % 2 == 1,
+                    ));
+                }
+            }
             (pairs, groups)
         };
         wide.par_sort_unstable();
@@ -204,7 +238,7 @@ impl Graph {
             }
         });
         let list_grants = self.list_grants(lists).into_par_iter();
-        let (grant_pairs, groups): (Vec<Vec<Mentioned>>, Vec<[Option<WideGroup>; 2]>) =
+        let (grant_pairs, groups): (Vec<Vec<Mentioned>>, Vec<Vec<WideGroup>>) =
             wide_grants.chain(list_grants).map(keep_grant).unzip();
         pairs.extend(grant_pairs.into_iter().flatten());
         pairs.extend(self.trusted(inv, role_nodes));
@@ -216,13 +250,13 @@ impl Graph {
             .par_chunk_by(|a, b| a.0 == b.0)
             .fold(Kept::default, |(mut listed, mut light), run| {
                 let p = run.first().map_or(0, |x| x.0);
-                let simple = simple(p);
+                let (simple, template) = (simple(p), of_template(p));
                 for same in run.chunk_by(|a, b| a.1 == b.1) {
                     let r = same.first().map_or(0, |x| x.1);
                     let how = same.iter().fold(0, |how, x| how | x.2);
                     let class = class(r);
-                    let Some(conditional) =
-                        simple.filter(|_| how & GRANTED != 0 && class != RoleClass::Listed)
+                    let Some(conditional) = simple
+                        .filter(|_| how & GRANTED != 0 && class != RoleClass::Listed && !template)
                     else {
                         listed.push((p, r));
                         continue;
@@ -245,7 +279,7 @@ impl Graph {
         Pairs {
             listed,
             light,
-            groups: groups.into_iter().flatten().flatten().collect(),
+            groups: groups.into_iter().flatten().collect(),
         }
     }
 
