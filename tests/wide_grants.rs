@@ -144,6 +144,25 @@ fn write_org(dir: &Path) {
     dump(dir, "spoke", vec![], roles);
 }
 
+/// Scans `dir` with the default configuration.
+fn scan(dir: &Path) -> iamlint::Scan {
+    let root = dir.to_path_buf();
+    iamlint::scan(std::slice::from_ref(&root), config(dir), &[]).expect("scan runs")
+}
+
+/// Lints `dir` with every rule and the default configuration.
+fn lint(dir: &Path) -> Vec<iamlint::report::Resolved> {
+    let root = dir.to_path_buf();
+    iamlint::lint(std::slice::from_ref(&root), config(dir), registry()).expect("scan runs")
+}
+
+fn config(dir: &Path) -> Config {
+    Config {
+        root: dir.to_path_buf(),
+        ..Config::default()
+    }
+}
+
 fn messages(results: &[iamlint::report::Resolved], rule: &str) -> Vec<String> {
     let mut m: Vec<String> = results
         .iter()
@@ -158,12 +177,7 @@ fn messages(results: &[iamlint::report::Resolved], rule: &str) -> Vec<String> {
 fn wide_grants_reach_the_rules_through_implied_edges() {
     let dir = tempfile::tempdir().expect("temp dir");
     write_org(dir.path());
-    let root = dir.path().to_path_buf();
-    let config = || Config {
-        root: root.clone(),
-        ..Config::default()
-    };
-    let scan = iamlint::scan(std::slice::from_ref(&root), config(), &[]).expect("scan runs");
+    let scan = scan(dir.path());
     let g = &scan.graph;
     // alice, carol and ivan hold the pattern as a group; bob, whose grant has a
     // condition, as another.
@@ -199,8 +213,7 @@ fn wide_grants_reach_the_rules_through_implied_edges() {
         assert_eq!(g.verdict_between(from, spoke), Some(verdict), "{user}");
     }
 
-    let results =
-        iamlint::lint(std::slice::from_ref(&root), config(), registry()).expect("scan runs");
+    let results = lint(dir.path());
     assert_eq!(
         messages(&results, "IAM104"),
         vec![format!("trust policy of `role/orphan` delegates to account `{HUB}`, but no user or role of that account is allowed to assume it")]
@@ -261,12 +274,7 @@ fn a_wide_grant_held_in_many_accounts_is_judged_per_named_account() {
         }
         dump(dir.path(), &format!("a{k}"), vec![], roles);
     }
-    let root = dir.path().to_path_buf();
-    let config = Config {
-        root: root.clone(),
-        ..Config::default()
-    };
-    let scan = iamlint::scan(std::slice::from_ref(&root), config, &[]).expect("scan runs");
+    let scan = scan(dir.path());
     let g = &scan.graph;
     assert_eq!(g.wide_groups().len(), 1);
     assert_eq!(g.edge_count(), ACCOUNTS * ACCOUNTS * DEPLOYS);
@@ -330,12 +338,7 @@ fn a_long_list_of_arns_held_by_many_is_one_group() {
     roles.push(role(SPOKE, "orphan", hub_root, json!([])));
     dump(dir.path(), "spoke", vec![], roles);
 
-    let root = dir.path().to_path_buf();
-    let config = || Config {
-        root: root.clone(),
-        ..Config::default()
-    };
-    let scan = iamlint::scan(std::slice::from_ref(&root), config(), &[]).expect("scan runs");
+    let scan = scan(dir.path());
     let g = &scan.graph;
     let groups = g.wide_groups();
     assert_eq!(groups.len(), 1);
@@ -370,8 +373,7 @@ fn a_long_list_of_arns_held_by_many_is_one_group() {
         );
     }
 
-    let results =
-        iamlint::lint(std::slice::from_ref(&root), config(), registry()).expect("scan runs");
+    let results = lint(dir.path());
     assert_eq!(
         messages(&results, "IAM103"),
         ["frank", "gina", "harry"].map(|u| format!("`user/{u}` is allowed to assume `role/no-trust`, but the role's trust policy does not trust `arn:aws:iam::{HUB}:user/{u}` or its account `{HUB}`")).to_vec()
@@ -433,12 +435,7 @@ fn a_template_holder_of_a_wide_grant_is_grouped() {
         serde_json::to_string_pretty(&json!({"Resources": other})).expect("serialise"),
     )
     .expect("write");
-    let root = dir.path().to_path_buf();
-    let config = Config {
-        root: root.clone(),
-        ..Config::default()
-    };
-    let scan = iamlint::scan(std::slice::from_ref(&root), config, &[]).expect("scan runs");
+    let scan = scan(dir.path());
     let g = &scan.graph;
     let groups: Vec<(usize, usize)> = g
         .wide_groups()

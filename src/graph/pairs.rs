@@ -285,7 +285,7 @@ impl Graph {
 
     /// The grants of long lists of ARNs (see [`is_long_list`]): one per distinct list, its
     /// roles looked up once however many principals hold it.
-    fn list_grants(&self, mut lists: Vec<(&[SharedStr], NodeIx)>) -> Vec<Grant> {
+    fn list_grants(&self, lists: Vec<(&[SharedStr], NodeIx)>) -> Vec<Grant> {
         if lists.is_empty() {
             return Vec::new();
         }
@@ -314,7 +314,6 @@ impl Graph {
                 }
             }
         }
-        lists.clear();
         grants
             .into_par_iter()
             .map(|(values, mut holders)| {
