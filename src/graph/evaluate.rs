@@ -16,7 +16,7 @@ use crate::model::shared_str::SharedStr;
 
 /// How a CloudFormation template spells its own account when no account is known for it
 /// (the loaders keep it literally; see `sources::cloudformation::TEMPLATE_ACCOUNT`).
-const TEMPLATE_ACCOUNT: &str = "${AWS::AccountId}";
+pub(super) const TEMPLATE_ACCOUNT: &str = "${AWS::AccountId}";
 
 /// The account a principal value of a policy in `file` names, if it names one:
 /// `123456789012`, `arn:aws:iam::123456789012:root`, or the template's own account.

@@ -30,7 +30,7 @@ use std::borrow::Cow;
 use foldhash::HashMap;
 use rayon::prelude::*;
 
-use super::evaluate::{allows_known, aws_values};
+use super::evaluate::{allows_known, aws_values, TEMPLATE_ACCOUNT};
 use super::{
     is_uniform_trust, trust_side, verdict, Edge, Graph, IdentityDocs, IdentitySide, NodeIx,
     TrustSide, Verdict,
@@ -285,7 +285,7 @@ fn caller_of(account: &str) -> (String, Account) {
 /// "Some caller of template `file`'s own account".
 fn caller_of_template(file: FileId) -> (String, Account) {
     (
-        format!("arn:aws:iam::${{AWS::AccountId}}:user/{NOBODY}"),
+        format!("arn:aws:iam::{TEMPLATE_ACCOUNT}:user/{NOBODY}"),
         Account::Template(file),
     )
 }
