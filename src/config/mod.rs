@@ -3,6 +3,8 @@
 //! once, strictly (unknown keys are errors with their position), then compiled into the
 //! form the scan uses.
 
+pub mod apply;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
