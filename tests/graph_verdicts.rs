@@ -311,6 +311,20 @@ fn a_principal_named_only_under_an_unevaluated_condition_is_uncertain_and_not_ia
 
 #[test]
 fn a_principal_in_an_account_iamlint_cannot_resolve_is_never_a_mismatch() {
+    // Every spelling of the template's own account in a trust: the pseudo parameter, and
+    // the account's root ARN built by `Fn::Sub` (whose `${AWS::AccountId}` holds colons)
+    // or `Fn::Join`.
+    for own_account in [
+        json!({"Ref": "AWS::AccountId"}),
+        json!({"Fn::Sub": "arn:aws:iam::${AWS::AccountId}:root"}),
+        json!({"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}),
+        json!({"Fn::Join": ["", ["arn:aws:iam::", {"Ref": "AWS::AccountId"}, ":root"]]}),
+    ] {
+        template_account_trust(&own_account);
+    }
+}
+
+fn template_account_trust(own_account: &serde_json::Value) {
     let dir = tempfile::tempdir().expect("temp dir");
     // A template with no account configured: its own account is `${AWS::AccountId}`.
     write(
@@ -336,7 +350,7 @@ fn a_principal_in_an_account_iamlint_cannot_resolve_is_never_a_mismatch() {
                         "AssumeRolePolicyDocument": {
                             "Version": "2012-10-17",
                             "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                                           "Principal": {"AWS": {"Ref": "AWS::AccountId"}}}]
+                                           "Principal": {"AWS": own_account}}]
                         }
                     }
                 }
@@ -352,7 +366,7 @@ fn a_principal_in_an_account_iamlint_cannot_resolve_is_never_a_mismatch() {
     let found = rules(dir.path());
     assert!(
         !found.iter().any(|r| r == "IAM103" || r == "IAM104"),
-        "{found:?}"
+        "{own_account}: {found:?}"
     );
     let target = "arn:aws:iam::${AWS::AccountId}:role/target";
     // The template's own user: its account is the one the trust names.
@@ -363,11 +377,13 @@ fn a_principal_in_an_account_iamlint_cannot_resolve_is_never_a_mismatch() {
             target
         )
         .as_deref(),
-        Some("holds")
+        Some("holds"),
+        "{own_account}"
     );
     assert_eq!(
         verdict(dir.path(), &user(B, "x"), target).as_deref(),
-        Some("uncertain")
+        Some("uncertain"),
+        "{own_account}"
     );
 }
 

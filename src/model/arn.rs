@@ -134,6 +134,42 @@ fn split_colons<const N: usize>(text: &str) -> Option<([&str; N], &str)> {
     Some((fields, rest))
 }
 
+/// [`split_colons`] for the fields of an ARN, where a `${…}` placeholder is one piece
+/// though it holds colons: CloudFormation builds ARNs with `Fn::Sub` as
+/// `arn:${AWS::Partition}:iam::${AWS::AccountId}:root`, and a policy names the caller's
+/// account as `${aws:PrincipalAccount}`. A `${` with no `}` after it is plain text.
+fn split_arn_fields<const N: usize>(text: &str) -> Option<([&str; N], &str)> {
+    if memchr::memchr(b'$', text.as_bytes()).is_none() {
+        return split_colons::<N>(text);
+    }
+    let mut fields = [""; N];
+    let mut rest = text;
+    for field in &mut fields {
+        let end = field_end(rest)?;
+        *field = &rest[..end];
+        rest = &rest[end + 1..];
+    }
+    Some((fields, rest))
+}
+
+/// The offset of the colon that ends the first field of `text`, skipping the colons of
+/// a `${…}` placeholder; None when there is none.
+fn field_end(text: &str) -> Option<usize> {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        i += match c {
+            b':' => return Some(i),
+            b'$' if b.get(i + 1) == Some(&b'{') => b
+                .get(i + 2..)
+                .and_then(|rest| memchr::memchr(b'}', rest))
+                .map_or(1, |close| close + 3),
+            _ => 1,
+        };
+    }
+    None
+}
+
 /// `text.split_once(byte)` on one ASCII byte, by a plain loop (see [`split_colons`]).
 pub fn split_once_byte(text: &str, byte: u8) -> Option<(&str, &str)> {
     debug_assert!(byte.is_ascii());
@@ -223,7 +259,7 @@ impl<'a> ArnRef<'a> {
     /// ARNs with wildcards); placeholders are accepted in the account part.
     pub fn parse(text: &'a str) -> Result<ArnRef<'a>, ArnError> {
         let rest = text.strip_prefix("arn:").ok_or(ArnError::NotAnArn)?;
-        let Some(([partition, service, region, account], resource)) = split_colons::<4>(rest)
+        let Some(([partition, service, region, account], resource)) = split_arn_fields::<4>(rest)
         else {
             return Err(ArnError::TooFewParts(text.split(':').count()));
         };
@@ -590,6 +626,27 @@ mod tests {
         assert!(!account_word("arn:aws:iam::account_id:role/x"));
     }
 
+    #[test]
+    fn a_placeholder_is_one_field_of_an_arn() {
+        let arn = ArnRef::parse("arn:${AWS::Partition}:iam::${AWS::AccountId}:root").unwrap();
+        assert_eq!(
+            (arn.partition, arn.account, arn.resource),
+            ("${AWS::Partition}", "${AWS::AccountId}", "root")
+        );
+        let arn = ArnRef::parse("arn:aws:iam::${aws:PrincipalAccount}:role/${x:y}").unwrap();
+        assert_eq!(
+            (arn.account, arn.resource),
+            ("${aws:PrincipalAccount}", "role/${x:y}")
+        );
+        // Without a closing brace, `${` is text and the colons split as usual.
+        let arn = ArnRef::parse("arn:aws:s3::${a:b").unwrap();
+        assert_eq!((arn.account, arn.resource), ("${a", "b"));
+        assert_eq!(
+            split_arn_fields::<4>("aws:iam::123456789012:role/a:b"),
+            split_colons::<4>("aws:iam::123456789012:role/a:b")
+        );
+    }
+
     proptest! {
         /// The byte loops split as `str::split` does, multi-byte text included.
         #[test]
@@ -604,6 +661,8 @@ mod tests {
                 None => prop_assert!(std.len() < 5),
             }
             prop_assert_eq!(split_once_byte(&text, b':'), text.split_once(':'));
+            // Text without a placeholder splits the same way as an ARN's fields.
+            prop_assert_eq!(split_arn_fields::<4>(&text), split_colons::<4>(&text));
         }
 
         #[test]
