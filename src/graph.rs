@@ -297,15 +297,19 @@ pub struct IdentityDocs<'a> {
 /// Every identity document of a user (its own and its groups') or role, and whether all
 /// of them are in the inventory. A principal that only saved `aws iam get-user` /
 /// `get-role` output (and the like) describes has unknown policies: those calls print
-/// none of its inline or attached policies, nor a user's groups.
+/// none of its inline or attached policies, nor a user's groups. So has one only a
+/// folder of all roles names (`roles/<Role>.policy.json`): that file is one inline
+/// policy, and its managed policies (or a user's groups) are kept elsewhere.
 pub fn identity_docs<'a>(inv: &'a Inventory, kind: NodeKind) -> IdentityDocs<'a> {
     let mut docs = Vec::new();
     let only_api_output = |at: &[Location]| {
         !at.is_empty()
             && at.iter().all(|l| {
-                inv.files
-                    .get(l.file as usize)
-                    .is_some_and(|f| f.format == SourceFormat::IamApiOutput)
+                inv.files.get(l.file as usize).is_some_and(|f| {
+                    f.format == SourceFormat::IamApiOutput
+                        || (f.format == SourceFormat::PolicyJson
+                            && crate::sources::manifest::is_flat_layout_file(&f.path))
+                })
             })
     };
     let mut complete = match kind {

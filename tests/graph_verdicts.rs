@@ -455,3 +455,45 @@ fn a_conditional_identity_deny_keeps_a_trust_alone_edge_uncertain() {
     );
     assert_eq!(verdict(t.path(), &u, &r).as_deref(), Some("uncertain"));
 }
+
+#[test]
+fn one_folder_for_all_roles_places_each_file_but_never_claims_a_missing_grant() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let d = dir.path();
+    let (deploy, ci, ops) = (role(A, "deploy"), role(B, "ci"), role(B, "ops"));
+    let codebuild = json!([assume(json!({"Service": "codebuild.amazonaws.com"}))]);
+    // `deploy` (account A) trusts `ci` of account B, which has a policy file granting
+    // something else: its managed policies may be elsewhere, so the edge is uncertain
+    // and IAM104 silent (in the folder-per-role layout it would be missing-permission).
+    write(
+        d,
+        &format!("accounts/prod-{A}/iam/roles/deploy.trust.json"),
+        &policy(json!([assume(json!({"AWS": ci}))])),
+    );
+    write(
+        d,
+        &format!("accounts/build-{B}/iam/roles/ci.trust.json"),
+        &policy(codebuild.clone()),
+    );
+    write(
+        d,
+        &format!("accounts/build-{B}/iam/roles/ci.policy.json"),
+        &policy(json!([{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}])),
+    );
+    // `ops` (account B) is granted `deploy` by name, which `deploy`'s trust does not admit.
+    write(
+        d,
+        &format!("accounts/build-{B}/iam/roles/ops.trust.json"),
+        &policy(codebuild),
+    );
+    write(
+        d,
+        &format!("accounts/build-{B}/iam/roles/ops.policy.json"),
+        &allow_assume(&deploy),
+    );
+    assert_eq!(verdict(d, &ci, &deploy).as_deref(), Some("uncertain"));
+    assert_eq!(verdict(d, &ops, &deploy).as_deref(), Some("missing-trust"));
+    let found = rules(d);
+    assert!(found.contains(&"IAM103".to_owned()), "{found:?}");
+    assert!(!found.contains(&"IAM104".to_owned()), "{found:?}");
+}

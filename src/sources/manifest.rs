@@ -1,5 +1,6 @@
-//! Places raw policy files in the inventory: the directory convention
-//! (`[<account>/]roles/<Role>/trust.json`, `users/<User>/*.json`, `groups/<Group>/*.json`)
+//! Places raw policy files in the inventory: the directory conventions
+//! (`[<account>/]roles/<Role>/trust.json`, `users/<User>/*.json`, `groups/<Group>/*.json`,
+//! and one folder for all roles: `roles/<Role>.trust.json`, `roles/<Role>.policy.json`)
 //! and the `[[role]]`/`[[user]]`/`[[group]]` manifest of `.iamlint.toml` for layouts that
 //! follow no convention.
 
@@ -78,6 +79,11 @@ impl ManifestIndex {
 
 /// The placement the directory convention gives a file, if any.
 pub fn placement_by_convention(path: &Path, config: &Config) -> Option<Placement> {
+    nested_placement(path, config).or_else(|| flat_placement(path, config))
+}
+
+/// `[<account>/]roles/<Role>/<file>.json`: a folder per entity.
+fn nested_placement(path: &Path, config: &Config) -> Option<Placement> {
     let mut parts = super::path_names(path).rev();
     let (file, name, kind) = (parts.next()?, parts.next()?, parts.next()?);
     let account = parts
@@ -97,6 +103,73 @@ pub fn placement_by_convention(path: &Path, config: &Config) -> Option<Placement
         "groups" => Some(Placement::GroupPolicy { arn: arn("group") }),
         _ => None,
     }
+}
+
+/// `<account folder>/[<folder>/]roles/<Role>.trust.json` beside `<Role>.policy.json`: one
+/// folder for all of an account's roles (`users/<User>.policy.json` and
+/// `groups/<Group>.policy.json` likewise). Only a name that says which it is counts: a
+/// bare `roles/<x>.json` may be anything about roles (a policy that lets CI assume
+/// them, a template), and a role made up from its name would pair with real ones. The
+/// account is a folder within two levels above `roles/` that is an account id or ends in
+/// one (`prod-123456789012`), else the config's.
+fn flat_placement(path: &Path, config: &Config) -> Option<Placement> {
+    let mut parts = super::path_names(path).rev();
+    let (file, kind) = (parts.next()?, parts.next()?);
+    let (name, trust) = flat_entity(file)?;
+    let account = parts
+        .take(2)
+        .find_map(account_in_folder_name)
+        .map(str::to_owned)
+        .or_else(|| config.account_for(path).map(str::to_owned))
+        .or_else(|| config.default_account.clone())
+        .unwrap_or_else(|| UNKNOWN_ACCOUNT.to_owned());
+    let arn = |what: &str| format!("arn:aws:iam::{account}:{what}/{name}");
+    match (kind, trust) {
+        ("roles", true) => Some(Placement::RoleTrust { arn: arn("role") }),
+        ("roles", false) => Some(Placement::RolePolicy { arn: arn("role") }),
+        ("users", false) => Some(Placement::UserPolicy { arn: arn("user") }),
+        ("groups", false) => Some(Placement::GroupPolicy { arn: arn("group") }),
+        _ => None,
+    }
+}
+
+/// Whether a policy file is placed by the one-folder-for-all layout ([`flat_placement`]):
+/// it names one of its entity's documents, not all of them.
+pub fn is_flat_layout_file(path: &Path) -> bool {
+    let mut parts = super::path_names(path).rev();
+    let (Some(file), Some(kind)) = (parts.next(), parts.next()) else {
+        return false;
+    };
+    matches!(kind, "roles" | "users" | "groups") && flat_entity(file).is_some()
+}
+
+/// The entity a flat layout's file is about, and whether it is the trust policy:
+/// `<Name>.trust.json` (or `.trust-policy.json`) and `<Name>.policy.json`, the name one
+/// IAM allows (letters, digits and `+=,.@_-`, at most 64 characters).
+fn flat_entity(file: &str) -> Option<(&str, bool)> {
+    let stem = file.strip_suffix(".json")?;
+    let (name, kind) = stem.rsplit_once('.')?;
+    let trust = match kind.to_ascii_lowercase().as_str() {
+        "trust" | "trust-policy" => true,
+        "policy" => false,
+        _ => return None,
+    };
+    let valid = !name.is_empty()
+        && name.len() <= 64
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-".contains(&b));
+    valid.then_some((name, trust))
+}
+
+/// The account id a folder's name is or ends in (`123456789012`, `prod-123456789012`,
+/// `prod_123456789012`).
+fn account_in_folder_name(folder: &str) -> Option<&str> {
+    if is_account_id(folder) {
+        return Some(folder);
+    }
+    let (_, id) = folder.rsplit_once(['-', '_'])?;
+    is_account_id(id).then_some(id)
 }
 
 /// Whether a file name beside a role's policies calls it the role's trust policy.
@@ -329,5 +402,57 @@ mod tests {
             "Action": "sts:AssumeRole", "Resource": "arn:aws:iam::*:role/x"}]});
         assert_eq!(by_content(assume), trust);
         assert_eq!(by_content(grant), policy);
+    }
+
+    #[test]
+    fn one_folder_for_all_roles_names_each_file_after_its_role() {
+        let arn = |account: &str, what: &str| format!("arn:aws:iam::{account}:{what}");
+        let trust = |a: &str| Some(Placement::RoleTrust { arn: a.into() });
+        let policy = |a: &str| Some(Placement::RolePolicy { arn: a.into() });
+        let deploy = arn("446836395549", "role/deploy");
+        for p in [
+            "accounts/analytics-perf-446836395549/iam/roles/deploy.trust.json",
+            "446836395549/roles/deploy.trust.json",
+            "org/prod_446836395549/roles/deploy.Trust-Policy.json",
+        ] {
+            assert_eq!(placed(p), trust(&deploy), "{p}");
+        }
+        assert_eq!(
+            placed("accounts/analytics-perf-446836395549/iam/roles/deploy.policy.json"),
+            policy(&deploy)
+        );
+        assert_eq!(
+            placed("446836395549/users/alice.policy.json"),
+            Some(Placement::UserPolicy {
+                arn: arn("446836395549", "user/alice")
+            })
+        );
+        // No account folder near enough: the config's, else unknown.
+        assert_eq!(
+            placed("446836395549/a/b/c/roles/deploy.trust.json"),
+            trust(&arn(UNKNOWN_ACCOUNT, "role/deploy"))
+        );
+        // A name that does not say what the file is, or is no IAM name, places nothing.
+        for p in [
+            "446836395549/roles/deploy.json",
+            "446836395549/roles/deploy-trust.json",
+            "446836395549/roles/.trust.json",
+            "446836395549/roles/a b.trust.json",
+            "446836395549/users/alice.trust.json",
+            "446836395549/buckets/logs.policy.json",
+        ] {
+            assert_eq!(placed(p), None, "{p}");
+        }
+        // A `.policy.json` whose statements let a principal assume the role is its trust.
+        let assume = serde_json::json!({"Statement": [{"Effect": "Allow",
+            "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "sts:AssumeRole"}]});
+        assert_eq!(
+            placement_by_convention_of(
+                Path::new("446836395549/roles/deploy.policy.json"),
+                &Config::default(),
+                &assume
+            ),
+            trust(&deploy)
+        );
     }
 }
