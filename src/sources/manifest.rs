@@ -86,13 +86,7 @@ pub fn placement_by_convention(path: &Path, config: &Config) -> Option<Placement
 fn nested_placement(path: &Path, config: &Config) -> Option<Placement> {
     let mut parts = super::path_names(path).rev();
     let (file, name, kind) = (parts.next()?, parts.next()?, parts.next()?);
-    let account = parts
-        .next()
-        .filter(|a| is_account_id(a))
-        .map(|a| a.to_string())
-        .or_else(|| config.account_for(path).map(str::to_owned))
-        .or_else(|| config.default_account.clone())
-        .unwrap_or_else(|| UNKNOWN_ACCOUNT.to_owned());
+    let account = account_of(parts.next().filter(|a| is_account_id(a)), path, config);
     let arn = |what: &str| format!("arn:aws:iam::{account}:{what}/{name}");
     match kind {
         // `trust.json`, and the other names a role's trust policy goes by
@@ -116,13 +110,7 @@ fn flat_placement(path: &Path, config: &Config) -> Option<Placement> {
     let mut parts = super::path_names(path).rev();
     let (file, kind) = (parts.next()?, parts.next()?);
     let (name, trust) = flat_entity(file)?;
-    let account = parts
-        .take(2)
-        .find_map(account_in_folder_name)
-        .map(str::to_owned)
-        .or_else(|| config.account_for(path).map(str::to_owned))
-        .or_else(|| config.default_account.clone())
-        .unwrap_or_else(|| UNKNOWN_ACCOUNT.to_owned());
+    let account = account_of(parts.take(2).find_map(account_in_folder_name), path, config);
     let arn = |what: &str| format!("arn:aws:iam::{account}:{what}/{name}");
     match (kind, trust) {
         ("roles", true) => Some(Placement::RoleTrust { arn: arn("role") }),
@@ -160,6 +148,16 @@ fn flat_entity(file: &str) -> Option<(&str, bool)> {
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-".contains(&b));
     valid.then_some((name, trust))
+}
+
+/// The account of a file a convention places: the one its folders name, else the one the
+/// config gives its path, else the config's default, else unknown.
+fn account_of(named: Option<&str>, path: &Path, config: &Config) -> String {
+    named
+        .or_else(|| config.account_for(path))
+        .map(str::to_owned)
+        .or_else(|| config.default_account.clone())
+        .unwrap_or_else(|| UNKNOWN_ACCOUNT.to_owned())
 }
 
 /// The account id a folder's name is or ends in (`123456789012`, `prod-123456789012`,
