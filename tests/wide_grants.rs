@@ -467,3 +467,71 @@ fn a_template_holder_of_a_wide_grant_is_grouped() {
         .collect()
     );
 }
+
+/// A holder whose policies deny everything (`NotAction`, `Resource: "*"`) without MFA
+/// beside its grant: the `Deny` may apply to every role alike, so its side towards each
+/// is `Allowed` under a condition and it is grouped as a conditional holder. A `Deny` of
+/// some roles only keeps its holder listed pair by pair. Every implied edge has the
+/// verdict its full judgment gives.
+#[test]
+fn a_holder_denied_everything_without_mfa_is_a_conditional_group() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let grant = json!({"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "arn:aws:iam::*:role/spoke-*"});
+    let with_deny = |name: &str, deny: Value| {
+        let mut u = user(name, false, grant.clone());
+        u["UserPolicyList"][0]["PolicyDocument"]["Statement"]
+            .as_array_mut()
+            .expect("statements")
+            .push(deny);
+        u
+    };
+    let without_mfa = json!({"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}});
+    dump(
+        dir.path(),
+        "hub",
+        vec![
+            with_deny(
+                "frank",
+                json!({"Effect": "Deny", "NotAction": ["iam:ChangePassword"], "Resource": "*",
+                    "Condition": without_mfa.clone()}),
+            ),
+            with_deny(
+                "gina",
+                json!({"Effect": "Deny", "Action": "sts:AssumeRole",
+                    "Resource": format!("arn:aws:iam::{SPOKE}:role/spoke-0"), "Condition": without_mfa}),
+            ),
+        ],
+        vec![],
+    );
+    let mut roles: Vec<Value> = (0..SPOKES)
+        .map(|j| role(SPOKE, &format!("spoke-{j}"), json!(HUB), json!([])))
+        .collect();
+    roles.push(role(
+        SPOKE,
+        "spoke-closed",
+        json!("333333333333"),
+        json!([]),
+    ));
+    dump(dir.path(), "spoke", vec![], roles);
+    let scan = scan(dir.path());
+    let g = &scan.graph;
+    let groups: Vec<(usize, bool)> = g
+        .wide_groups()
+        .iter()
+        .map(|group| (group.holders.len(), group.conditional))
+        .collect();
+    assert_eq!(groups, [(1, true)]);
+    assert_eq!(g.edges.len(), SPOKES + 1, "gina's edges are listed");
+    for e in g.implied_edges(&scan.inventory) {
+        assert_eq!(g.implied_verdict(e.from, e.to), Some(e.verdict));
+    }
+    let node = |arn: String| g.node_by_arn(&arn).expect("node");
+    let frank = node(format!("arn:aws:iam::{HUB}:user/frank"));
+    for (role, verdict) in [
+        ("spoke-0", Verdict::Uncertain),
+        ("spoke-closed", Verdict::MissingTrust),
+    ] {
+        let to = node(format!("arn:aws:iam::{SPOKE}:role/{role}"));
+        assert_eq!(g.verdict_between(frank, to), Some(verdict), "{role}");
+    }
+}

@@ -447,6 +447,27 @@ pub fn is_plain(ids: &IdentityDocs) -> bool {
 /// Whether every statement of the documents that may be about `sts:AssumeRole` is an
 /// `Allow` with nothing unresolved (whether or not every document is known).
 pub(super) fn allows_known(ids: &IdentityDocs) -> bool {
+    assume_role_statements_known(ids, |_| false)
+}
+
+/// A `Deny` under a condition on `Resource: "*"`: it may apply to every role alike, so
+/// beside it an `Allow` makes the side towards each role `Allowed` under a condition
+/// (`identity::decide`), the same towards all of them.
+pub(super) fn is_conditional_deny_of_all(stmt: &Statement) -> bool {
+    stmt.effect == Effect::Deny
+        && !stmt.conditions.is_empty()
+        && stmt
+            .resource
+            .as_ref()
+            .is_some_and(|r| !r.negated && r.values.iter().any(|v| v.as_str() == "*"))
+}
+
+/// Whether every statement of the documents that may be about `sts:AssumeRole` has
+/// nothing unresolved and is an `Allow` or a `Deny` that `deny_ok` accepts.
+pub(super) fn assume_role_statements_known(
+    ids: &IdentityDocs,
+    deny_ok: impl Fn(&Statement) -> bool,
+) -> bool {
     ids.docs.iter().all(|doc| {
         let unresolved = !doc.unresolved.is_empty();
         !(unresolved && doc.has_unknown_statements())
@@ -457,11 +478,12 @@ pub(super) fn allows_known(ids: &IdentityDocs) -> bool {
                 if !stmt.covers_action(ASSUME_ROLE) && !action_unknown {
                     return true;
                 }
-                stmt.effect == Effect::Allow
+                (stmt.effect == Effect::Allow || (stmt.effect == Effect::Deny && deny_ok(stmt)))
                     && !action_unknown
                     && !part_unknown("Effect")
                     && !part_unknown("Resource")
                     && !part_unknown("NotResource")
+                    && !(stmt.effect == Effect::Deny && part_unknown("Condition"))
             })
     })
 }

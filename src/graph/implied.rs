@@ -30,7 +30,9 @@ use std::borrow::Cow;
 use foldhash::HashMap;
 use rayon::prelude::*;
 
-use super::evaluate::{allows_known, aws_values, TEMPLATE_ACCOUNT};
+use super::evaluate::{
+    assume_role_statements_known, aws_values, is_conditional_deny_of_all, TEMPLATE_ACCOUNT,
+};
 use super::{
     is_uniform_trust, trust_side, verdict, Edge, Graph, IdentityDocs, IdentitySide, NodeIx,
     TrustSide, Verdict,
@@ -38,7 +40,7 @@ use super::{
 use crate::model::arn::{is_account_id, ArnRef};
 use crate::model::inventory::{Account, Inventory, Role};
 use crate::model::location::FileId;
-use crate::model::policy::{PolicyDocument, Statement};
+use crate::model::policy::{Effect, PolicyDocument, Statement};
 use crate::model::shared_str::SharedStr;
 
 /// An account id of a holder, numbered (see [`Accounts`]).
@@ -221,17 +223,32 @@ const NOBODY: &str = "\u{1}iamlint-any-caller";
 /// a known one grants, see `identity::decide`), none has a `NotResource` (which grants
 /// every role but some, so the roles it pairs with are not all granted), either all of
 /// them have a condition or none has (a hub's humans granted every account's role only with
-/// MFA), its ARN is exact (a trust may name a principal known only by a grant under its
+/// MFA) or a conditional `Deny` on `Resource: "*"` makes them all conditional (see
+/// `is_conditional_deny_of_all`), its ARN is exact (a trust may name a principal known only by a grant under its
 /// real path) and its account known (a trust's account values compare with it).
 pub(super) fn simple_holder(ids: &IdentityDocs, exact: bool, account: &Account) -> Option<bool> {
-    if !exact || matches!(account, Account::Unknown) || !allows_known(ids) {
+    if !exact
+        || matches!(account, Account::Unknown)
+        || !assume_role_statements_known(ids, is_conditional_deny_of_all)
+    {
         return None;
     }
-    let mut statements = ids.docs.iter().flat_map(|doc| {
-        doc.statements
-            .iter()
-            .filter(|s| s.covers_action(super::ASSUME_ROLE))
-    });
+    let about_assume_role = || {
+        ids.docs.iter().flat_map(|doc| {
+            doc.statements
+                .iter()
+                .filter(|s| s.covers_action(super::ASSUME_ROLE))
+        })
+    };
+    // A `Deny` under a condition on every role makes each grant conditional, whatever
+    // the `Allow`s' own conditions (an organisation's `Deny` of everything without MFA).
+    if about_assume_role().any(|s| s.effect == Effect::Deny) {
+        let no_not_resource = about_assume_role()
+            .filter(|s| s.effect == Effect::Allow)
+            .all(|s| s.resource.as_ref().is_none_or(|r| !r.negated));
+        return no_not_resource.then_some(true);
+    }
+    let mut statements = about_assume_role();
     let first = statements.next()?;
     let conditional = !first.conditions.is_empty();
     let alike = |s: &Statement| {
