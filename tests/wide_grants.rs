@@ -471,7 +471,8 @@ fn a_template_holder_of_a_wide_grant_is_grouped() {
 /// A holder whose policies deny everything (`NotAction`, `Resource: "*"`) without MFA
 /// beside its grant: the `Deny` may apply to every role alike, so its side towards each
 /// is `Allowed` under a condition and it is grouped as a conditional holder. A `Deny` of
-/// some roles only keeps its holder listed pair by pair. Every implied edge has the
+/// a bucket only is no `Deny` of any role; a `Deny` of some roles keeps its holder listed
+/// pair by pair. Every implied edge has the
 /// verdict its full judgment gives.
 #[test]
 fn a_holder_denied_everything_without_mfa_is_a_conditional_group() {
@@ -494,6 +495,11 @@ fn a_holder_denied_everything_without_mfa_is_a_conditional_group() {
                 "frank",
                 json!({"Effect": "Deny", "NotAction": ["iam:ChangePassword"], "Resource": "*",
                     "Condition": without_mfa.clone()}),
+            ),
+            // A `Deny` that names no role changes nothing: hank is an unconditional holder.
+            with_deny(
+                "hank",
+                json!({"Effect": "Deny", "NotAction": ["s3:GetObject"], "Resource": "arn:aws:s3:::logs/*"}),
             ),
             with_deny(
                 "gina",
@@ -520,7 +526,7 @@ fn a_holder_denied_everything_without_mfa_is_a_conditional_group() {
         .iter()
         .map(|group| (group.holders.len(), group.conditional))
         .collect();
-    assert_eq!(groups, [(1, true)]);
+    assert_eq!(groups, [(1, false), (1, true)]);
     assert_eq!(g.edges.len(), SPOKES + 1, "gina's edges are listed");
     for e in g.implied_edges(&scan.inventory) {
         assert_eq!(g.implied_verdict(e.from, e.to), Some(e.verdict));

@@ -11,6 +11,7 @@ use super::{
 use crate::model::arn::{is_account_id, ArnRef};
 use crate::model::inventory::Account;
 use crate::model::location::FileId;
+use crate::model::matching::has_wildcard;
 use crate::model::policy::{Effect, PolicyDocument, PrincipalKind, Statement};
 use crate::model::shared_str::SharedStr;
 
@@ -462,6 +463,26 @@ pub(super) fn is_conditional_deny_of_all(stmt: &Statement) -> bool {
             .is_some_and(|r| !r.negated && r.values.iter().any(|v| v.as_str() == "*"))
 }
 
+/// Whether a statement's `Resource` can name no role: each value an ARN of another
+/// service, spelt out to its service (`arn:aws:s3:::logs/*`), which a role's ARN
+/// (`arn:…:iam::…`) never matches. A `Deny` of `NotAction` on a bucket covers
+/// `sts:AssumeRole` by its action, and no role by its resource.
+pub(super) fn names_no_role(stmt: &Statement) -> bool {
+    stmt.resource.as_ref().is_some_and(|r| {
+        !r.negated
+            && !r.values.is_empty()
+            && r.values.iter().all(|v| {
+                let mut fields = v.splitn(4, ':');
+                match (fields.next(), fields.next(), fields.next(), fields.next()) {
+                    (Some("arn"), Some(partition), Some(service), Some(_)) => {
+                        !has_wildcard(partition) && !has_wildcard(service) && service != "iam"
+                    }
+                    _ => false,
+                }
+            })
+    })
+}
+
 /// Whether every statement of the documents that may be about `sts:AssumeRole` has
 /// nothing unresolved and is an `Allow` or a `Deny` that `deny_ok` accepts.
 pub(super) fn assume_role_statements_known(
@@ -515,4 +536,45 @@ pub(super) fn aws_values(trust: &PolicyDocument) -> impl Iterator<Item = &Shared
         .flat_map(|p| p.entries.iter())
         .filter(|e| e.kind == PrincipalKind::Aws)
         .flat_map(|e| e.values.iter())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::names_no_role;
+    use crate::model::location::DocOrigin;
+    use crate::model::path::JsonPath;
+    use crate::model::policy::{PolicyDocument, PolicyKind};
+
+    #[test]
+    fn only_a_resource_of_another_service_spelt_out_names_no_role() {
+        let names_none = |resource: serde_json::Value| {
+            let doc = PolicyDocument::from_value(
+                &serde_json::json!({"Statement": [{"Effect": "Deny", "NotAction": "s3:GetObject",
+                    "Resource": resource}]}),
+                DocOrigin::Json {
+                    file: 0,
+                    base: JsonPath::root(),
+                },
+                PolicyKind::Identity,
+                "test".into(),
+            );
+            names_no_role(&doc.statements[0])
+        };
+        for none in [
+            serde_json::json!("arn:aws:s3:::logs/*"),
+            serde_json::json!(["arn:aws:s3:::logs", "arn:aws:dynamodb:*:*:table/t"]),
+        ] {
+            assert!(names_none(none.clone()), "{none}");
+        }
+        for some in [
+            serde_json::json!("*"),
+            serde_json::json!("arn:aws:iam::111122223333:role/x"),
+            serde_json::json!("arn:aws:*:*:*:*"),
+            serde_json::json!("arn:*:iam::*:role/*"),
+            serde_json::json!(["arn:aws:s3:::logs", "arn:aws:iam::*:role/*"]),
+            serde_json::json!("logs-bucket"),
+        ] {
+            assert!(!names_none(some.clone()), "{some}");
+        }
+    }
 }

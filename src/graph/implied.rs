@@ -31,7 +31,8 @@ use foldhash::HashMap;
 use rayon::prelude::*;
 
 use super::evaluate::{
-    assume_role_statements_known, aws_values, is_conditional_deny_of_all, TEMPLATE_ACCOUNT,
+    assume_role_statements_known, aws_values, is_conditional_deny_of_all, names_no_role,
+    TEMPLATE_ACCOUNT,
 };
 use super::{
     is_uniform_trust, trust_side, verdict, Edge, Graph, IdentityDocs, IdentitySide, NodeIx,
@@ -229,15 +230,16 @@ const NOBODY: &str = "\u{1}iamlint-any-caller";
 pub(super) fn simple_holder(ids: &IdentityDocs, exact: bool, account: &Account) -> Option<bool> {
     if !exact
         || matches!(account, Account::Unknown)
-        || !assume_role_statements_known(ids, is_conditional_deny_of_all)
+        || !assume_role_statements_known(ids, |s| is_conditional_deny_of_all(s) || names_no_role(s))
     {
         return None;
     }
+    // Statements that name no role (a `Deny` of `NotAction` on a bucket) change no side.
     let about_assume_role = || {
         ids.docs.iter().flat_map(|doc| {
             doc.statements
                 .iter()
-                .filter(|s| s.covers_action(super::ASSUME_ROLE))
+                .filter(|s| s.covers_action(super::ASSUME_ROLE) && !names_no_role(s))
         })
     };
     // A `Deny` under a condition on every role makes each grant conditional, whatever
