@@ -163,6 +163,14 @@ fn config(dir: &Path) -> Config {
     }
 }
 
+/// Each wide group's number of holders, and whether their grants are conditional.
+fn group_shapes(g: &iamlint::graph::Graph) -> Vec<(usize, bool)> {
+    g.wide_groups()
+        .iter()
+        .map(|group| (group.holders.len(), group.conditional))
+        .collect()
+}
+
 fn messages(results: &[iamlint::report::Resolved], rule: &str) -> Vec<String> {
     let mut m: Vec<String> = results
         .iter()
@@ -181,11 +189,7 @@ fn wide_grants_reach_the_rules_through_implied_edges() {
     let g = &scan.graph;
     // alice, carol and ivan hold the pattern as a group; bob, whose grant has a
     // condition, as another.
-    let groups: Vec<(usize, bool)> = g
-        .wide_groups()
-        .iter()
-        .map(|group| (group.holders.len(), group.conditional))
-        .collect();
+    let groups = group_shapes(g);
     assert_eq!(groups, [(3, false), (1, true)]);
     let implied = g.edge_count() - g.edges.len();
     // Light: the four's into spoke-session (a trust that names a session is judged per
@@ -521,11 +525,7 @@ fn a_holder_denied_everything_without_mfa_is_a_conditional_group() {
     dump(dir.path(), "spoke", vec![], roles);
     let scan = scan(dir.path());
     let g = &scan.graph;
-    let groups: Vec<(usize, bool)> = g
-        .wide_groups()
-        .iter()
-        .map(|group| (group.holders.len(), group.conditional))
-        .collect();
+    let groups = group_shapes(g);
     assert_eq!(groups, [(1, false), (1, true)]);
     assert_eq!(g.edges.len(), SPOKES + 1, "gina's edges are listed");
     for e in g.implied_edges(&scan.inventory) {
