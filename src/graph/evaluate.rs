@@ -8,10 +8,9 @@ use std::sync::Arc;
 use super::{
     IdentityDocs, IdentitySide, Place, PlaceKind, Requirements, TrustSide, Verdict, ASSUME_ROLE,
 };
-use crate::model::arn::{is_account_id, ArnRef};
+use crate::model::arn::{is_account_id, is_wild_or_placeholder, ArnRef};
 use crate::model::inventory::Account;
 use crate::model::location::FileId;
-use crate::model::matching::has_wildcard;
 use crate::model::policy::{Effect, PolicyDocument, PrincipalKind, Statement};
 use crate::model::shared_str::SharedStr;
 
@@ -464,21 +463,19 @@ pub(super) fn is_conditional_deny_of_all(stmt: &Statement) -> bool {
 }
 
 /// Whether a statement's `Resource` can name no role: each value an ARN of another
-/// service, spelt out to its service (`arn:aws:s3:::logs/*`), which a role's ARN
-/// (`arn:…:iam::…`) never matches. A `Deny` of `NotAction` on a bucket covers
+/// service, spelt out to its service (`arn:aws:s3:::logs/*`: no wildcard or placeholder
+/// before it), which a role's ARN (`arn:…:iam::…`) never matches. A `Deny` of `NotAction` on a bucket covers
 /// `sts:AssumeRole` by its action, and no role by its resource.
 pub(super) fn names_no_role(stmt: &Statement) -> bool {
     stmt.resource.as_ref().is_some_and(|r| {
         !r.negated
             && !r.values.is_empty()
             && r.values.iter().all(|v| {
-                let mut fields = v.splitn(4, ':');
-                match (fields.next(), fields.next(), fields.next(), fields.next()) {
-                    (Some("arn"), Some(partition), Some(service), Some(_)) => {
-                        !has_wildcard(partition) && !has_wildcard(service) && service != "iam"
-                    }
-                    _ => false,
-                }
+                ArnRef::parse(v).is_ok_and(|arn| {
+                    !is_wild_or_placeholder(arn.partition)
+                        && !is_wild_or_placeholder(arn.service)
+                        && arn.service != "iam"
+                })
             })
     })
 }
@@ -573,6 +570,9 @@ mod tests {
             serde_json::json!("arn:*:iam::*:role/*"),
             serde_json::json!(["arn:aws:s3:::logs", "arn:aws:iam::*:role/*"]),
             serde_json::json!("logs-bucket"),
+            // A placeholder holds colons, and may be any partition or service.
+            serde_json::json!("arn:${AWS::Partition}:iam::${AWS::AccountId}:role/x"),
+            serde_json::json!("arn:aws:${Service}:::x"),
         ] {
             assert!(!names_none(some.clone()), "{some}");
         }

@@ -239,7 +239,7 @@ impl fmt::Display for IamArnProblem {
 }
 
 /// A part iamlint cannot judge: a wildcard, or a placeholder filled in later.
-fn is_wild_or_placeholder(s: &str) -> bool {
+pub fn is_wild_or_placeholder(s: &str) -> bool {
     s.contains('*') || s.contains('?') || has_placeholder(s)
 }
 
