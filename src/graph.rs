@@ -302,7 +302,8 @@ pub struct IdentityDocs<'a> {
 /// policy, and its managed policies (or a user's groups) are kept elsewhere.
 pub fn identity_docs<'a>(inv: &'a Inventory, kind: NodeKind) -> IdentityDocs<'a> {
     let mut docs = Vec::new();
-    let only_api_output = |at: &[Location]| {
+    // Whether every file that defines the entity describes only part of its policies.
+    let only_partial_sources = |at: &[Location]| {
         !at.is_empty()
             && at.iter().all(|l| {
                 inv.files.get(l.file as usize).is_some_and(|f| {
@@ -316,7 +317,7 @@ pub fn identity_docs<'a>(inv: &'a Inventory, kind: NodeKind) -> IdentityDocs<'a>
         NodeKind::User(i) => inv.users.get(i).map(|u| &u.defined_at[..]),
         NodeKind::Role(i) => inv.roles.get(i).map(|r| &r.defined_at[..]),
     }
-    .is_none_or(|at| !only_api_output(at));
+    .is_none_or(|at| !only_partial_sources(at));
     // Attached managed policies; false when one is not in the inventory.
     let attach = |arns: &[String], docs: &mut Vec<&'a Arc<PolicyDocument>>| -> bool {
         let mut all = true;
