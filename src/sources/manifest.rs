@@ -107,28 +107,44 @@ fn nested_placement(path: &Path, config: &Config) -> Option<Placement> {
 /// account is a folder within two levels above `roles/` that is an account id or ends in
 /// one (`prod-123456789012`), else the config's.
 fn flat_placement(path: &Path, config: &Config) -> Option<Placement> {
-    let mut parts = super::path_names(path).rev();
-    let (file, kind) = (parts.next()?, parts.next()?);
-    let (name, trust) = flat_entity(file)?;
-    let account = account_of(parts.take(2).find_map(account_in_folder_name), path, config);
-    let arn = |what: &str| format!("arn:aws:iam::{account}:{what}/{name}");
-    match (kind, trust) {
-        ("roles", true) => Some(Placement::RoleTrust { arn: arn("role") }),
-        ("roles", false) => Some(Placement::RolePolicy { arn: arn("role") }),
-        ("users", false) => Some(Placement::UserPolicy { arn: arn("user") }),
-        ("groups", false) => Some(Placement::GroupPolicy { arn: arn("group") }),
-        _ => None,
-    }
+    let (what, name, trust) = flat_file(path)?;
+    let named = super::path_names(path)
+        .rev()
+        .skip(2)
+        .take(2)
+        .find_map(account_in_folder_name);
+    let arn = format!(
+        "arn:aws:iam::{}:{what}/{name}",
+        account_of(named, path, config)
+    );
+    Some(match (what, trust) {
+        ("role", true) => Placement::RoleTrust { arn },
+        ("role", false) => Placement::RolePolicy { arn },
+        ("user", _) => Placement::UserPolicy { arn },
+        _ => Placement::GroupPolicy { arn },
+    })
 }
 
 /// Whether a policy file is placed by the one-folder-for-all layout ([`flat_placement`]):
 /// it names one of its entity's documents, not all of them.
 pub fn is_flat_layout_file(path: &Path) -> bool {
+    flat_file(path).is_some()
+}
+
+/// What a file of the one-folder-for-all layout is about: the entity's type (`role`,
+/// `user`, `group`), its name, and whether the file is a role's trust (only roles have
+/// one).
+fn flat_file(path: &Path) -> Option<(&'static str, &str, bool)> {
     let mut parts = super::path_names(path).rev();
-    let (Some(file), Some(kind)) = (parts.next(), parts.next()) else {
-        return false;
+    let (file, folder) = (parts.next()?, parts.next()?);
+    let (name, trust) = flat_entity(file)?;
+    let what = match (folder, trust) {
+        ("roles", _) => "role",
+        ("users", false) => "user",
+        ("groups", false) => "group",
+        _ => return None,
     };
-    matches!(kind, "roles" | "users" | "groups") && flat_entity(file).is_some()
+    Some((what, name, trust))
 }
 
 /// The entity a flat layout's file is about, and whether it is the trust policy:
@@ -440,7 +456,11 @@ mod tests {
             "446836395549/buckets/logs.policy.json",
         ] {
             assert_eq!(placed(p), None, "{p}");
+            assert!(!is_flat_layout_file(Path::new(p)), "{p}");
         }
+        assert!(is_flat_layout_file(Path::new(
+            "446836395549/roles/deploy.policy.json"
+        )));
         // A `.policy.json` whose statements let a principal assume the role is its trust.
         let assume = serde_json::json!({"Statement": [{"Effect": "Allow",
             "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "sts:AssumeRole"}]});
