@@ -44,7 +44,7 @@ pub use evaluate::{
 pub use identity::identity_side;
 use identity::PreparedIdentity;
 use implied::{may_judge_by_account, may_judge_templates, Implied};
-pub use implied::{LightEdge, WideGroup};
+pub use implied::{HolderSide, LightEdge, WideGroup};
 use pairs::Pairs;
 pub use render::verdict_name;
 

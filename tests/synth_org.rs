@@ -179,34 +179,46 @@ fn graph_of_ten_thousand_roles() {
 }
 
 /// Every implied edge (light, or of a wide grant) has the verdict kept for it when judged
-/// in full, as a listed edge is, and an `Allowed` identity side; a light edge, or a group,
-/// says whether the grant is under a condition, and whether it names its role exactly, as
-/// the full judgment does.
+/// in full, as a listed edge is, and the identity side its holder's side says (`Allowed`,
+/// or `Denied` for a holder denied every role); a light edge, or a group, says whether the
+/// grant is under a condition, and whether it names its role exactly, as the full judgment
+/// does.
 fn assert_implied_edges_judged_alike(scan: &iamlint::Scan) {
-    use iamlint::graph::IdentitySide;
+    use iamlint::graph::{HolderSide, IdentitySide};
     let g = &scan.graph;
     for e in g.implied_edges(&scan.inventory) {
         let what = format!("{} -> {}", g.nodes[e.from].arn, g.nodes[e.to].arn);
         assert_eq!(g.implied_verdict(e.from, e.to), Some(e.verdict), "{what}");
         assert_eq!(g.verdict_between(e.from, e.to), Some(e.verdict), "{what}");
-        let IdentitySide::Allowed {
-            conditional,
-            literal,
-            ..
-        } = e.identity
-        else {
-            panic!("{what}: {:?}", e.identity);
+        let (side, literal) = match e.identity {
+            IdentitySide::Allowed {
+                conditional,
+                literal,
+                ..
+            } => (
+                if conditional {
+                    HolderSide::AllowedIf
+                } else {
+                    HolderSide::Allowed
+                },
+                Some(literal),
+            ),
+            IdentitySide::Denied { .. } => (HolderSide::Denied, None),
+            _ => panic!("{what}: {:?}", e.identity),
         };
         if let Ok(i) = g
             .light_edges()
             .binary_search_by_key(&(e.from, e.to), |l| (l.from, l.to))
         {
-            assert_eq!(g.light_edges()[i].literal, literal, "{what}");
-            assert_eq!(g.light_edges()[i].conditional, conditional, "{what}");
+            let light = &g.light_edges()[i];
+            assert_eq!(light.side, side, "{what}");
+            if let Some(literal) = literal {
+                assert_eq!(light.literal, literal, "{what}");
+            }
         }
         for group in g.wide_groups() {
             if group.holders.binary_search(&e.from).is_ok() {
-                assert_eq!(group.conditional, conditional, "{what}");
+                assert_eq!(group.side, side, "{what}");
             }
         }
         // A pair of a long list of ARNs names its role exactly.
@@ -215,7 +227,7 @@ fn assert_implied_edges_judged_alike(scan: &iamlint::Scan) {
                 && group.holders.binary_search(&e.from).is_ok()
                 && group.roles.binary_search(&e.to).is_ok()
         });
-        assert!(literal || !in_list, "{what}");
+        assert!(literal.unwrap_or(true) || !in_list, "{what}");
     }
 }
 

@@ -10,7 +10,7 @@
 use std::path::Path;
 
 use iamlint::config::Config;
-use iamlint::graph::Verdict;
+use iamlint::graph::{HolderSide, Verdict};
 use iamlint::rules::registry;
 use serde_json::{json, Value};
 
@@ -164,10 +164,10 @@ fn config(dir: &Path) -> Config {
 }
 
 /// Each wide group's number of holders, and whether their grants are conditional.
-fn group_shapes(g: &iamlint::graph::Graph) -> Vec<(usize, bool)> {
+fn group_shapes(g: &iamlint::graph::Graph) -> Vec<(usize, HolderSide)> {
     g.wide_groups()
         .iter()
-        .map(|group| (group.holders.len(), group.conditional))
+        .map(|group| (group.holders.len(), group.side))
         .collect()
 }
 
@@ -190,7 +190,10 @@ fn wide_grants_reach_the_rules_through_implied_edges() {
     // alice, carol and ivan hold the pattern as a group; bob, whose grant has a
     // condition, as another.
     let groups = group_shapes(g);
-    assert_eq!(groups, [(3, false), (1, true)]);
+    assert_eq!(
+        groups,
+        [(3, HolderSide::Allowed), (1, HolderSide::AllowedIf)]
+    );
     let implied = g.edge_count() - g.edges.len();
     // Light: the four's into spoke-session (a trust that names a session is judged per
     // pair), dave's three, erin's one, spoke-jump's (its trust names it).
@@ -474,10 +477,11 @@ fn a_template_holder_of_a_wide_grant_is_grouped() {
 
 /// A holder whose policies deny everything (`NotAction`, `Resource: "*"`) without MFA
 /// beside its grant: the `Deny` may apply to every role alike, so its side towards each
-/// is `Allowed` under a condition and it is grouped as a conditional holder. A `Deny` of
-/// a bucket only is no `Deny` of any role; a `Deny` of some roles keeps its holder listed
-/// pair by pair. Every implied edge has the
-/// verdict its full judgment gives.
+/// is `Allowed` under a condition and it is grouped as a conditional holder. The same
+/// `Deny` without a condition makes its holder `Denied` towards every role, a group of
+/// its own whatever the roles' trusts. A `Deny` of a bucket only is no `Deny` of any
+/// role; a `Deny` of some roles keeps its holder listed pair by pair. Every implied edge
+/// has the verdict its full judgment gives.
 #[test]
 fn a_holder_denied_everything_without_mfa_is_a_conditional_group() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -499,6 +503,10 @@ fn a_holder_denied_everything_without_mfa_is_a_conditional_group() {
                 "frank",
                 json!({"Effect": "Deny", "NotAction": ["iam:ChangePassword"], "Resource": "*",
                     "Condition": without_mfa.clone()}),
+            ),
+            with_deny(
+                "ivy",
+                json!({"Effect": "Deny", "NotAction": ["iam:ChangePassword"], "Resource": "*"}),
             ),
             // A `Deny` that names no role changes nothing: hank is an unconditional holder.
             with_deny(
@@ -526,18 +534,107 @@ fn a_holder_denied_everything_without_mfa_is_a_conditional_group() {
     let scan = scan(dir.path());
     let g = &scan.graph;
     let groups = group_shapes(g);
-    assert_eq!(groups, [(1, false), (1, true)]);
+    assert_eq!(
+        groups,
+        [
+            (1, HolderSide::Denied),
+            (1, HolderSide::Allowed),
+            (1, HolderSide::AllowedIf)
+        ]
+    );
     assert_eq!(g.edges.len(), SPOKES + 1, "gina's edges are listed");
     for e in g.implied_edges(&scan.inventory) {
         assert_eq!(g.implied_verdict(e.from, e.to), Some(e.verdict));
     }
     let node = |arn: String| g.node_by_arn(&arn).expect("node");
     let frank = node(format!("arn:aws:iam::{HUB}:user/frank"));
+    let ivy = node(format!("arn:aws:iam::{HUB}:user/ivy"));
     for (role, verdict) in [
         ("spoke-0", Verdict::Uncertain),
         ("spoke-closed", Verdict::MissingTrust),
     ] {
         let to = node(format!("arn:aws:iam::{SPOKE}:role/{role}"));
         assert_eq!(g.verdict_between(frank, to), Some(verdict), "{role}");
+        assert_eq!(g.verdict_between(ivy, to), Some(Verdict::Denied), "{role}");
     }
+}
+
+/// A hub's pattern reaches roles whose account iamlint does not know (a Terraform
+/// module's) and roles of a CloudFormation template: both are judged by their trusts
+/// alone, so the hub's holders are grouped with them (no pair listed). A literal grant of a template's `${AWS::AccountId}` ARN from
+/// outside the template names no role of it (only its own template's), so that pair is
+/// listed and judged in full. Every implied edge has the verdict its full judgment gives.
+#[test]
+fn roles_of_no_known_account_and_templates_roles_are_judged_by_their_trusts() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let wide = json!({"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "arn:aws:iam::*:role/app-*"});
+    let literal = json!({"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": [
+        "arn:aws:iam::${AWS::AccountId}:role/app-cfn-0", "arn:aws:iam::*:role/app-tf-1"]});
+    dump(
+        dir.path(),
+        "hub",
+        vec![
+            user("alice", false, wide.clone()),
+            user("carl", false, wide),
+            user("bob", false, literal),
+        ],
+        vec![],
+    );
+    let mut hcl = String::new();
+    for j in 0..SPOKES {
+        let trust = if j % 2 == 0 { HUB } else { OTHER };
+        hcl.push_str(&format!(
+            "resource \"aws_iam_role\" \"tf_{j}\" {{\n  name = \"app-tf-{j}\"\n  assume_role_policy = jsonencode({{\n    Version = \"2012-10-17\"\n    Statement = [{{ Effect = \"Allow\", Action = \"sts:AssumeRole\", Principal = {{ AWS = \"arn:aws:iam::{trust}:root\" }} }}]\n  }})\n}}\n"
+        ));
+    }
+    std::fs::write(dir.path().join("roles.tf"), hcl).expect("write");
+    let mut resources = serde_json::Map::new();
+    for j in 0..SPOKES {
+        resources.insert(
+            format!("Role{j}"),
+            json!({"Type": "AWS::IAM::Role", "Properties": {"RoleName": format!("app-cfn-{j}"),
+                "AssumeRolePolicyDocument": policy(json!([{"Effect": "Allow",
+                    "Principal": {"AWS": HUB}, "Action": "sts:AssumeRole"}]))}}),
+        );
+    }
+    std::fs::write(
+        dir.path().join("app.template.json"),
+        serde_json::to_string_pretty(&json!({"Resources": resources})).expect("serialise"),
+    )
+    .expect("write");
+    let scan = scan(dir.path());
+    let g = &scan.graph;
+    let node = |arn: String| g.node_by_arn(&arn).expect("node");
+    let tf = |j: usize| node(format!("arn:aws:iam::${{unknown-account}}:role/app-tf-{j}"));
+    assert!(
+        g.nodes[tf(0)].account.known().is_none(),
+        "a Terraform role's account is not known"
+    );
+    // (bob's pattern names one role, but its prefix leaves every role to try)
+    assert_eq!(
+        group_shapes(g),
+        [(2, HolderSide::Allowed), (1, HolderSide::Allowed)]
+    );
+    assert_eq!(g.wide_groups()[0].roles.len(), 2 * SPOKES);
+    let bob = node(format!("arn:aws:iam::{HUB}:user/bob"));
+    let cfn0 = node("arn:aws:iam::${AWS::AccountId}:role/app-cfn-0".to_owned());
+    let listed: Vec<(usize, usize)> = g.edges.iter().map(|e| (e.from, e.to)).collect();
+    assert_eq!(listed, [(bob, cfn0)]);
+    let mut verdicts = std::collections::BTreeMap::new();
+    for e in g.implied_edges(&scan.inventory) {
+        assert_eq!(g.implied_verdict(e.from, e.to), Some(e.verdict));
+        *verdicts.entry(e.verdict).or_insert(0) += 1;
+    }
+    // The hub's account is named by half the Terraform trusts; a template's caller of
+    // a bare account id is admitted whatever account the template is deployed to.
+    assert_eq!(
+        verdicts,
+        [
+            (Verdict::Holds, 2 * (SPOKES / 2 + SPOKES)),
+            (Verdict::MissingTrust, 2 * (SPOKES / 2) + 1),
+        ]
+        .into_iter()
+        .collect()
+    );
+    assert_eq!(g.verdict_between(bob, tf(1)), Some(Verdict::MissingTrust));
 }

@@ -462,6 +462,18 @@ pub(super) fn is_conditional_deny_of_all(stmt: &Statement) -> bool {
             .is_some_and(|r| !r.negated && r.values.iter().any(|v| v.as_str() == "*"))
 }
 
+/// An unconditional `Deny` on `Resource: "*"`: where it covers `sts:AssumeRole`, its
+/// holder's side towards every role is `Denied` (`identity::decide` stops at the first
+/// such statement whatever comes before or after it).
+pub(super) fn is_deny_of_all(stmt: &Statement) -> bool {
+    stmt.effect == Effect::Deny
+        && stmt.conditions.is_empty()
+        && stmt
+            .resource
+            .as_ref()
+            .is_some_and(|r| !r.negated && r.values.iter().any(|v| v.as_str() == "*"))
+}
+
 /// Whether a statement's `Resource` can name no role: each value an ARN of another
 /// service, spelt out to its service (`arn:aws:s3:::logs/*`: no wildcard or placeholder
 /// before it), which a role's ARN (`arn:…:iam::…`) never matches. A `Deny` of `NotAction` on a bucket covers

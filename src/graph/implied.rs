@@ -12,18 +12,21 @@
 //!   the trust names the holder or does not judge callers by account.
 //!
 //! A holder is kept so only when its side is the same towards every role it is granted
-//! ([`simple_holder`]): every statement of its known policies that may be about
-//! `sts:AssumeRole` an `Allow` on a `Resource` with nothing unresolved, all of them under a
-//! condition or none, its ARN exact and its account known. Its identity side towards a role
-//! it is granted is then `Allowed`, conditional or not as all its grants are; the verdict
-//! kept is the grant's without its condition, made uncertain where it would hold
-//! (`granted_if`). A role is kept so only when its account is known (a
-//! template's literal `${AWS::AccountId}` ARN names only its own template's role); a group
-//! holds only roles whose trust judges every caller of a known account that it does not
-//! name by ARN alike ([`is_uniform_trust`]). Every other pair is listed in `Graph::edges`
-//! and judged in full. An implied edge made into an [`Edge`] (`Graph::edge_between`) is
-//! judged by the same code as a listed one, and a test requires that verdict to be the one
-//! kept for it.
+//! ([`holder_side`]): either an unconditional `Deny` of `sts:AssumeRole` on `"*"` makes it
+//! `Denied` towards every role (and every pair's verdict `Denied`, whatever the trust), or
+//! every statement of its known policies that may be about `sts:AssumeRole` is an `Allow`
+//! on a `Resource` with nothing unresolved, all of them under a condition or none, its ARN
+//! exact and its account known. Its identity side towards a role it is granted is then
+//! `Allowed`, conditional or not as all its grants are; the verdict kept is the grant's
+//! without its condition, made uncertain where it would hold (`granted_if`). A
+//! template's role is kept so only when a pattern grants it (a template's literal
+//! `${AWS::AccountId}` ARN names only its own template's role); a role of no known account
+//! is judged by its trust as any other (which compares the caller's account, not the
+//! role's). A group holds only roles whose trust judges every caller of a known account
+//! that it does not name by ARN alike ([`is_uniform_trust`]). Every other pair is listed
+//! in `Graph::edges` and judged in full. An implied edge made into an [`Edge`]
+//! (`Graph::edge_between`) is judged by the same code as a listed one, and a test requires
+//! that verdict to be the one kept for it.
 
 use std::borrow::Cow;
 
@@ -31,8 +34,8 @@ use foldhash::HashMap;
 use rayon::prelude::*;
 
 use super::evaluate::{
-    assume_role_statements_known, aws_values, is_conditional_deny_of_all, names_no_role,
-    TEMPLATE_ACCOUNT,
+    assume_role_statements_known, aws_values, is_conditional_deny_of_all, is_deny_of_all,
+    names_no_role, TEMPLATE_ACCOUNT,
 };
 use super::{
     is_uniform_trust, trust_side, verdict, Edge, Graph, IdentityDocs, IdentitySide, NodeIx,
@@ -46,6 +49,29 @@ use crate::model::shared_str::SharedStr;
 
 /// An account id of a holder, numbered (see [`Accounts`]).
 type AccountIx = u32;
+
+/// A holder's identity side towards every role it is granted (see [`holder_side`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum HolderSide {
+    /// `Allowed` without a condition.
+    Allowed,
+    /// `Allowed` under a condition.
+    AllowedIf,
+    /// `Denied`: an unconditional `Deny` of `sts:AssumeRole` on `"*"`.
+    Denied,
+}
+
+impl HolderSide {
+    /// The verdict of a pair of a holder of this side, from the verdict an unconditional
+    /// grant would have (asked only where the side leaves the trust to decide).
+    fn verdict(self, unconditional: impl FnOnce() -> Verdict) -> Verdict {
+        match self {
+            HolderSide::Allowed => unconditional(),
+            HolderSide::AllowedIf => granted_if(unconditional(), true),
+            HolderSide::Denied => Verdict::Denied,
+        }
+    }
+}
 
 /// One wide grant: the principals that hold it (each with the same side towards every
 /// role of it) and the roles it matches whose trust judges their callers by account.
@@ -63,8 +89,8 @@ pub struct WideGroup {
     /// Whether the grant names each role's ARN exactly (a long list of ARNs), not through
     /// a pattern.
     pub literal: bool,
-    /// Whether the holders' grants are under a condition (see [`simple_holder`]).
-    pub conditional: bool,
+    /// The holders' side towards every role.
+    pub side: HolderSide,
 }
 
 impl WideGroup {
@@ -72,7 +98,7 @@ impl WideGroup {
         mut holders: Vec<NodeIx>,
         mut roles: Vec<NodeIx>,
         literal: bool,
-        conditional: bool,
+        side: HolderSide,
     ) -> Self {
         holders.sort_unstable();
         holders.dedup();
@@ -84,22 +110,22 @@ impl WideGroup {
             accounts: Vec::new(),
             onward: Vec::new(),
             literal,
-            conditional,
+            side,
         }
     }
 }
 
-/// A pair a grant of a simple holder names: its identity side is `Allowed` (conditional or
-/// not, as the holder's every grant), and its verdict the role's for the holder's account
-/// unless it has its own.
+/// A pair a grant of a simple holder names: its identity side is the holder's towards
+/// every role, and its verdict `Denied` (for a holder denied every role), or the role's for
+/// the holder's account unless it has its own.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct LightEdge {
     pub from: NodeIx,
     pub to: NodeIx,
     /// Whether a grant names the role's ARN exactly (not through a wildcard only).
     pub literal: bool,
-    /// Whether the holder's grants are under a condition.
-    pub conditional: bool,
+    /// The holder's side towards every role.
+    pub side: HolderSide,
     /// The verdict of the grant without its condition, worked out for this pair: where the
     /// trust names the holder, or does not judge callers by account.
     own: Option<Verdict>,
@@ -109,14 +135,14 @@ impl LightEdge {
     pub(super) fn new(
         (from, to): (NodeIx, NodeIx),
         literal: bool,
-        conditional: bool,
+        side: HolderSide,
         own: Option<Verdict>,
     ) -> Self {
         LightEdge {
             from,
             to,
             literal,
-            conditional,
+            side,
             own,
         }
     }
@@ -209,13 +235,39 @@ pub(super) struct Implied {
     /// Each node's position in `verdicts` (`u32::MAX` for none): a verdict is looked up for
     /// every implied edge a rule reads.
     verdicts_at: Vec<u32>,
-    /// The holders whose grants are under a condition, sorted.
-    conditional: Vec<NodeIx>,
+    /// The holders of groups whose side is not `Allowed` without a condition, sorted.
+    sides: Vec<(NodeIx, HolderSide)>,
 }
 
 /// A text no trust names, for the ARN of "some caller of this account": a role with a
 /// value containing it is not judged by group (see [`may_judge_by_account`]).
 const NOBODY: &str = "\u{1}iamlint-any-caller";
+
+/// A principal's side towards every role it is granted, where it is the same for all of
+/// them: `Denied` where an unconditional `Deny` of `sts:AssumeRole` on `"*"` covers every
+/// role (`identity::decide` stops at it whatever else the policies say, known or not), or
+/// as [`simple_holder`] finds it.
+pub(super) fn holder_side(
+    ids: &IdentityDocs,
+    exact: bool,
+    account: &Account,
+) -> Option<HolderSide> {
+    let denied = ids
+        .docs
+        .iter()
+        .flat_map(|doc| doc.statements.iter())
+        .any(|s| s.covers_action(super::ASSUME_ROLE) && is_deny_of_all(s));
+    if denied {
+        return Some(HolderSide::Denied);
+    }
+    simple_holder(ids, exact, account).map(|conditional| {
+        if conditional {
+            HolderSide::AllowedIf
+        } else {
+            HolderSide::Allowed
+        }
+    })
+}
 
 /// Whether a principal's side is the same towards every role it is granted, `Allowed`,
 /// and whether that is under a condition (`Some(conditional)`): every statement of its
@@ -227,7 +279,7 @@ const NOBODY: &str = "\u{1}iamlint-any-caller";
 /// MFA) or a conditional `Deny` on `Resource: "*"` makes them all conditional (see
 /// `is_conditional_deny_of_all`), its ARN is exact (a trust may name a principal known only by a grant under its
 /// real path) and its account known (a trust's account values compare with it).
-pub(super) fn simple_holder(ids: &IdentityDocs, exact: bool, account: &Account) -> Option<bool> {
+fn simple_holder(ids: &IdentityDocs, exact: bool, account: &Account) -> Option<bool> {
     if !exact
         || matches!(account, Account::Unknown)
         || !assume_role_statements_known(ids, |s| is_conditional_deny_of_all(s) || names_no_role(s))
@@ -429,13 +481,17 @@ impl Implied {
         // accounts (one CI role per account granted `arn:aws:iam::*:role/deploy`) would
         // make that accounts x roles, so such a group asks instead for the accounts the
         // role's trust names and one verdict for every other account (`WIDE_ACCOUNTS`).
+        // A holder denied every role needs no verdict of the role's.
         let mut needs: Vec<(NodeIx, AccountIx)> = light
             .par_iter()
-            .filter(|e| e.own.is_none())
+            .filter(|e| e.own.is_none() && e.side != HolderSide::Denied)
             .filter_map(|e| Some((e.to, accounts.of(e.from)?)))
             .collect();
         for &(r, g) in &into {
-            let Some(group) = groups.get(g as usize) else {
+            let Some(group) = groups
+                .get(g as usize)
+                .filter(|g| g.side != HolderSide::Denied)
+            else {
                 continue;
             };
             if group.accounts.len() <= WIDE_ACCOUNTS {
@@ -520,14 +576,14 @@ impl Implied {
                 ))
             })
             .collect();
-        let mut conditional: Vec<NodeIx> = groups
+        // (A light edge keeps its own.)
+        let mut sides: Vec<(NodeIx, HolderSide)> = groups
             .iter()
-            .filter(|g| g.conditional)
-            .flat_map(|g| g.holders.iter().copied())
-            .chain(light.iter().filter(|e| e.conditional).map(|e| e.from))
+            .filter(|g| g.side != HolderSide::Allowed)
+            .flat_map(|g| g.holders.iter().map(|&h| (h, g.side)))
             .collect();
-        conditional.par_sort_unstable();
-        conditional.dedup();
+        sides.par_sort_unstable();
+        sides.dedup();
         let mut verdicts_at = vec![u32::MAX; nodes];
         for (i, (r, _)) in verdicts.iter().enumerate() {
             if let (Some(slot), Ok(i)) = (verdicts_at.get_mut(*r), u32::try_from(i)) {
@@ -543,7 +599,7 @@ impl Implied {
             accounts,
             verdicts,
             verdicts_at,
-            conditional,
+            sides,
         }
     }
 
@@ -599,16 +655,22 @@ impl Implied {
     fn pair_verdict(&self, p: NodeIx, r: NodeIx) -> Verdict {
         match self.light_edge(p, r) {
             Some(e) => self.light_verdict(e),
-            None => granted_if(
-                self.verdict(p, r),
-                self.conditional.binary_search(&p).is_ok(),
-            ),
+            None => self.side(p).verdict(|| self.verdict(p, r)),
+        }
+    }
+
+    /// The side of a holder of a group.
+    fn side(&self, p: NodeIx) -> HolderSide {
+        let at = self.sides.partition_point(|&(h, _)| h < p);
+        match self.sides.get(at) {
+            Some(&(h, side)) if h == p => side,
+            _ => HolderSide::Allowed,
         }
     }
 
     fn light_verdict(&self, e: &LightEdge) -> Verdict {
-        let unconditional = e.own.unwrap_or_else(|| self.verdict(e.from, e.to));
-        granted_if(unconditional, e.conditional)
+        e.side
+            .verdict(|| e.own.unwrap_or_else(|| self.verdict(e.from, e.to)))
     }
 
     /// The verdict of an unconditional grant from `p` to role `r`, by `p`'s account.
@@ -679,8 +741,8 @@ impl Graph {
     }
 
     /// Whether a principal of `account` is granted role `r` by a grant whose edge is
-    /// implied (its identity side is then `Allowed`, so its verdict is never a missing
-    /// grant).
+    /// implied (its identity side is then `Allowed`, or `Denied` for a holder denied every
+    /// role, so its verdict is never a missing grant).
     pub fn implied_grant_from(&self, account: &str, r: NodeIx) -> bool {
         let Some(a) = self.implied.accounts.id(account) else {
             return false;
@@ -769,10 +831,13 @@ impl Graph {
             .collect();
         for group in implied.groups.iter().filter(|g| g.literal) {
             // The holders by account: one verdict stands for each account's holders.
+            // (Holders denied every role have one verdict whatever their account, known
+            // or not.)
+            let denied = group.side == HolderSide::Denied;
             let mut by_account: Vec<(AccountIx, NodeIx)> = group
                 .holders
                 .iter()
-                .filter_map(|&h| Some((implied.accounts.of(h)?, h)))
+                .filter_map(|&h| Some((if denied { 0 } else { implied.accounts.of(h)? }, h)))
                 .collect();
             by_account.sort_unstable();
             let found: Vec<(NodeIx, NodeIx)> = group
@@ -785,7 +850,7 @@ impl Graph {
                         .chunk_by(|a, b| a.0 == b.0)
                         .filter(move |run| {
                             run.first().is_some_and(|&(_, h)| {
-                                verdict_ok(granted_if(implied.verdict(h, r), group.conditional))
+                                verdict_ok(group.side.verdict(|| implied.verdict(h, r)))
                             })
                         })
                         .flatten()

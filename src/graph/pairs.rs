@@ -1,20 +1,20 @@
 //! Which pairs the graph has, and how each is kept. A pair P → R is one either side
 //! mentions: P's identity policies grant `sts:AssumeRole` on R (by ARN or pattern), or R's
 //! trust names P's ARN. Most pairs of an organisation are a grant of a principal whose side
-//! is the same towards every role it is granted (a simple holder, see
-//! [`simple_holder`]): its identity side is `Allowed`, so only the trust side is left to
-//! judge, and the pair is kept as a light edge (two indexes, a flag and a verdict) or, for
-//! a wide pattern, in a group of holders and roles. Where the role's trust judges callers by
-//! account, the verdict is the role's for the holder's account, worked out once per role
-//! and account; otherwise (the trust names the holder, or does not judge by account) the
-//! pair's own. Every other pair is listed, to be judged in full.
+//! is the same towards every role it is granted (a simple holder, see [`holder_side`]):
+//! its identity side is `Allowed`, so only the trust side is left to judge, or `Denied`,
+//! and so is every verdict. The pair is kept as a light edge (two indexes, flags and a
+//! verdict) or, for a wide pattern, in a group of holders and roles. Where the role's trust
+//! judges callers by account, the verdict is the role's for the holder's account, worked
+//! out once per role and account; otherwise (the trust names the holder, or does not judge
+//! by account) the pair's own. Every other pair is listed, to be judged in full.
 
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use super::evaluate::aws_values;
-use super::implied::{simple_holder, LightEdge, WideGroup};
+use super::implied::{holder_side, HolderSide, LightEdge, WideGroup};
 use super::{identity_docs, Graph, NodeIx, NodeKind, Pair, WIDE_PATTERN};
 use crate::model::inventory::{Account, Inventory};
 use crate::model::matching::{has_wildcard, matches_resource};
@@ -48,14 +48,13 @@ enum RoleClass {
 type Mentioned = (NodeIx, NodeIx, u8);
 
 /// What principals' grants name: pairs, wide patterns and long lists of ARNs with their
-/// holder, and the simple holders (see [`simple_holder`]), in no order.
+/// holder, and the simple holders with their side (see [`holder_side`]), in no order.
 #[derive(Default)]
 struct Found<'d> {
     pairs: Vec<Mentioned>,
     wide: Vec<(&'d str, NodeIx)>,
     lists: Vec<(&'d [SharedStr], NodeIx)>,
-    /// With whether their grants are under a condition.
-    simple: Vec<(NodeIx, bool)>,
+    simple: Vec<(NodeIx, HolderSide)>,
 }
 
 impl Found<'_> {
@@ -88,7 +87,7 @@ struct Grant {
 pub(super) struct Pairs {
     /// Judged in full, sorted.
     pub listed: Vec<Pair>,
-    /// Simple holders' grants (identity side `Allowed`), sorted.
+    /// Simple holders' grants (identity side the holder's towards every role), sorted.
     pub light: Vec<LightEdge>,
     pub groups: Vec<WideGroup>,
 }
@@ -119,11 +118,11 @@ impl Graph {
                 let before = (acc.pairs.len(), acc.wide.len(), acc.lists.len());
                 self.granted_roles(p, &docs.docs, role_nodes, roles_by_arn, &mut acc);
                 let granted = (acc.pairs.len(), acc.wide.len(), acc.lists.len()) != before;
-                if let Some(conditional) = granted
-                    .then(|| simple_holder(&docs, n.arn_exact, &n.account))
+                if let Some(side) = granted
+                    .then(|| holder_side(&docs, n.arn_exact, &n.account))
                     .flatten()
                 {
-                    acc.simple.push((p, conditional));
+                    acc.simple.push((p, side));
                 }
                 acc
             })
@@ -134,11 +133,11 @@ impl Graph {
             lists,
             simple: simple_list,
         } = found;
-        // Each node: None, or a simple holder with whether its grants are conditional.
-        let mut simple: Vec<Option<bool>> = vec![None; self.nodes.len()];
-        for (p, conditional) in simple_list {
+        // Each node: None, or a simple holder with its side.
+        let mut simple: Vec<Option<HolderSide>> = vec![None; self.nodes.len()];
+        for (p, side) in simple_list {
             if let Some(s) = simple.get_mut(p) {
-                *s = Some(conditional);
+                *s = Some(side);
             }
         }
         let simple = |p: NodeIx| simple.get(p).copied().flatten();
@@ -150,11 +149,12 @@ impl Graph {
                 .get(p)
                 .is_some_and(|n| matches!(n.account, Account::Template(_)))
         };
-        // How a simple holder's grant of each role is kept: listed (a role of no known
-        // account: a template's literal `${AWS::AccountId}` ARN names only its own
-        // template's role), light with its own verdict, or light judged by account.
+        // How a simple holder's grant of each role is kept: light with its own verdict, or
+        // light judged by account. A role of no known account (a Terraform module's) is
+        // judged by its trust as any other: the trust side compares the caller's account
+        // with the trust's, never with the role's.
         let class = |r: NodeIx| match self.nodes.get(r) {
-            Some(n) if matches!(n.kind, NodeKind::Role(_)) && n.account.known().is_some() => {
+            Some(n) if matches!(n.kind, NodeKind::Role(_)) => {
                 if uniform.get(r).is_some_and(|u| u.0) {
                     RoleClass::ByAccount
                 } else {
@@ -162,6 +162,15 @@ impl Graph {
                 }
             }
             _ => RoleClass::Listed,
+        };
+        // A template's role is granted alike to every holder by a pattern only: a literal
+        // `${AWS::AccountId}` ARN names only its own template's role.
+        let same_side = |r: NodeIx, literal: bool| {
+            !literal
+                || self
+                    .nodes
+                    .get(r)
+                    .is_some_and(|n| !matches!(n.account, Account::Template(_)))
         };
         let by_account = |r: &NodeIx| class(*r) == RoleClass::ByAccount;
         // A role a wide pattern's holders of templates are judged towards by account: of a
@@ -173,8 +182,9 @@ impl Graph {
                 && uniform.get(*r).is_some_and(|u| u.1)
         };
         // A grant of many roles, held by many principals: its simple holders (those with a
-        // condition apart) and the roles judged by account make a group; every other of its
-        // pairs is mentioned as usual.
+        // condition apart) and the roles judged by account make a group, and its holders
+        // denied every role and all its roles another; every other of its pairs is
+        // mentioned as usual.
         let keep_grant = |grant: Grant| -> (Vec<Mentioned>, Vec<WideGroup>) {
             let how = if grant.literal {
                 GRANTED | LITERAL
@@ -182,16 +192,19 @@ impl Graph {
                 GRANTED
             };
             // Holders by side (unconditional or conditional) and account (known or a
-            // template's, for a pattern only), and those that are not simple.
+            // template's, for a pattern only), those denied every role, and those that are
+            // not simple.
             let mut kinds: [Vec<NodeIx>; 4] = Default::default();
+            let mut denied = Vec::new();
             let mut other = Vec::new();
             for &p in &grant.holders {
                 let template = of_template(p);
                 match simple(p) {
+                    Some(HolderSide::Denied) => denied.push(p),
                     Some(_) if template && grant.literal => other.push(p),
-                    Some(conditional) => {
-                        kinds[usize::from(conditional) + 2 * usize::from(template)].push(p)
-                    }
+                    Some(side) => kinds
+                        [usize::from(side == HolderSide::AllowedIf) + 2 * usize::from(template)]
+                    .push(p),
                     None => other.push(p),
                 }
             }
@@ -201,6 +214,14 @@ impl Graph {
                 .flat_map(|&p| roles.iter().map(move |&r| (p, r, how)))
                 .collect();
             let mut groups = Vec::new();
+            if !denied.is_empty() && !roles.is_empty() {
+                groups.push(WideGroup::new(
+                    denied,
+                    roles.clone(),
+                    grant.literal,
+                    HolderSide::Denied,
+                ));
+            }
             for (kind, holders) in kinds.into_iter().enumerate() {
                 if holders.is_empty() {
                     continue;
@@ -209,7 +230,10 @@ impl Graph {
                 let (grouped, listed): (Vec<NodeIx>, Vec<NodeIx>) = if template {
                     roles.par_iter().copied().partition(by_template)
                 } else {
-                    roles.par_iter().copied().partition(by_account)
+                    roles
+                        .par_iter()
+                        .copied()
+                        .partition(|&r| by_account(&r) && same_side(r, grant.literal))
                 };
                 pairs.extend(
                     holders
@@ -221,7 +245,11 @@ impl Graph {
                         holders,
                         grouped,
                         grant.literal,
-                        kind % 2 == 1,
+                        if kind % 2 == 1 {
+                            HolderSide::AllowedIf
+                        } else {
+                            HolderSide::Allowed
+                        },
                     ));
                 }
             }
@@ -255,17 +283,24 @@ impl Graph {
                     let r = same.first().map_or(0, |x| x.1);
                     let how = same.iter().fold(0, |how, x| how | x.2);
                     let class = class(r);
-                    let Some(conditional) = simple
-                        .filter(|_| how & GRANTED != 0 && class != RoleClass::Listed && !template)
-                    else {
+                    // A holder denied every role: every grant's verdict is `Denied`, whatever
+                    // the role and its trust.
+                    let Some(side) = simple.filter(|&side| {
+                        how & GRANTED != 0
+                            && (side == HolderSide::Denied
+                                || (class != RoleClass::Listed
+                                    && !template
+                                    && same_side(r, how & LITERAL != 0)))
+                    }) else {
                         listed.push((p, r));
                         continue;
                     };
                     let literal = how & LITERAL != 0;
                     // A trust that names the principal judges it apart from its account.
-                    let own = (how & TRUSTED != 0 || class == RoleClass::Own)
+                    let own = (side != HolderSide::Denied
+                        && (how & TRUSTED != 0 || class == RoleClass::Own))
                         .then(|| self.light_verdict_of(inv, p, r));
-                    light.push(LightEdge::new((p, r), literal, conditional, own));
+                    light.push(LightEdge::new((p, r), literal, side, own));
                 }
                 (listed, light)
             })
