@@ -638,3 +638,53 @@ fn roles_of_no_known_account_and_templates_roles_are_judged_by_their_trusts() {
     );
     assert_eq!(g.verdict_between(bob, tf(1)), Some(Verdict::MissingTrust));
 }
+
+/// A holder allowed some roles with MFA and others without: its side towards each role
+/// is `Allowed`, under a condition only where a grant with one names the role, so each
+/// pair is a light edge with the side its grants give it (none listed), and a switch that
+/// would hold is uncertain only behind the condition.
+#[test]
+fn a_holder_with_and_without_conditions_is_judged_by_grant() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut mixed = user(
+        "mia",
+        false,
+        json!({"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "arn:aws:iam::*:role/spoke-*"}),
+    );
+    mixed["UserPolicyList"][0]["PolicyDocument"]["Statement"]
+        .as_array_mut()
+        .expect("statements")
+        .push(json!({"Effect": "Allow", "Action": "sts:AssumeRole",
+            "Resource": [format!("arn:aws:iam::{SPOKE}:role/spoke-0"), format!("arn:aws:iam::{SPOKE}:role/prod")],
+            "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}));
+    dump(dir.path(), "hub", vec![mixed], vec![]);
+    let mut roles: Vec<Value> = (0..SPOKES)
+        .map(|j| role(SPOKE, &format!("spoke-{j}"), json!(HUB), json!([])))
+        .collect();
+    roles.push(role(SPOKE, "prod", json!(HUB), json!([])));
+    dump(dir.path(), "spoke", vec![], roles);
+    let scan = scan(dir.path());
+    let g = &scan.graph;
+    assert!(g.edges.is_empty(), "no pair listed");
+    assert!(g.wide_groups().is_empty());
+    let sides: Vec<HolderSide> = g.light_edges().iter().map(|e| e.side).collect();
+    assert_eq!(sides.len(), SPOKES + 1);
+    let conditional = sides
+        .iter()
+        .filter(|&&s| s == HolderSide::AllowedIf)
+        .count();
+    assert_eq!(conditional, 2, "spoke-0 and prod");
+    let node = |arn: String| g.node_by_arn(&arn).expect("node");
+    let mia = node(format!("arn:aws:iam::{HUB}:user/mia"));
+    for (role, verdict) in [
+        ("spoke-0", Verdict::Uncertain),
+        ("spoke-1", Verdict::Holds),
+        ("prod", Verdict::Uncertain),
+    ] {
+        let to = node(format!("arn:aws:iam::{SPOKE}:role/{role}"));
+        assert_eq!(g.verdict_between(mia, to), Some(verdict), "{role}");
+    }
+    for e in g.implied_edges(&scan.inventory) {
+        assert_eq!(g.implied_verdict(e.from, e.to), Some(e.verdict));
+    }
+}

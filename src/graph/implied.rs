@@ -12,7 +12,7 @@
 //!   the trust names the holder or does not judge callers by account.
 //!
 //! A holder is kept so only when its side is the same towards every role it is granted
-//! ([`holder_side`]): either an unconditional `Deny` of `sts:AssumeRole` on `"*"` makes it
+//! ([`holder`]): either an unconditional `Deny` of `sts:AssumeRole` on `"*"` makes it
 //! `Denied` towards every role (and every pair's verdict `Denied`, whatever the trust), or
 //! every statement of its known policies that may be about `sts:AssumeRole` is an `Allow`
 //! on a `Resource` with nothing unresolved, all of them under a condition or none, its ARN
@@ -44,13 +44,13 @@ use super::{
 use crate::model::arn::{is_account_id, ArnRef};
 use crate::model::inventory::{Account, Inventory, Role};
 use crate::model::location::FileId;
-use crate::model::policy::{Effect, PolicyDocument, Statement};
+use crate::model::policy::{Effect, PolicyDocument};
 use crate::model::shared_str::SharedStr;
 
 /// An account id of a holder, numbered (see [`Accounts`]).
 type AccountIx = u32;
 
-/// A holder's identity side towards every role it is granted (see [`holder_side`]).
+/// A holder's identity side towards every role it is granted (see [`holder`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum HolderSide {
     /// `Allowed` without a condition.
@@ -243,43 +243,47 @@ pub(super) struct Implied {
 /// value containing it is not judged by group (see [`may_judge_by_account`]).
 const NOBODY: &str = "\u{1}iamlint-any-caller";
 
-/// A principal's side towards every role it is granted, where it is the same for all of
-/// them: `Denied` where an unconditional `Deny` of `sts:AssumeRole` on `"*"` covers every
-/// role (`identity::decide` stops at it whatever else the policies say, known or not), or
-/// as [`simple_holder`] finds it.
-pub(super) fn holder_side(
-    ids: &IdentityDocs,
-    exact: bool,
-    account: &Account,
-) -> Option<HolderSide> {
+/// How a holder's side towards the roles it is granted is known without judging each
+/// pair in full (see [`holder`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Holder {
+    /// The same side towards every role.
+    Simple(HolderSide),
+    /// `Allowed` towards every role it is granted, under a condition where a statement
+    /// with one names the role: some of its grants have a condition and some not (an
+    /// admin allowed its own account's roles, and the production ones only with MFA).
+    ByGrant,
+}
+
+/// How a principal's side towards the roles it is granted is known, if it is: `Denied`
+/// towards all where an unconditional `Deny` of `sts:AssumeRole` on `"*"` covers every
+/// role (`identity::decide` stops at it whatever else the policies say, known or not);
+/// otherwise `Allowed` wherever its known policies leave nothing but `Allow`s to decide
+/// (see [`allowed_holder`]).
+pub(super) fn holder(ids: &IdentityDocs, exact: bool, account: &Account) -> Option<Holder> {
     let denied = ids
         .docs
         .iter()
         .flat_map(|doc| doc.statements.iter())
         .any(|s| s.covers_action(super::ASSUME_ROLE) && is_deny_of_all(s));
     if denied {
-        return Some(HolderSide::Denied);
+        return Some(Holder::Simple(HolderSide::Denied));
     }
-    simple_holder(ids, exact, account).map(|conditional| {
-        if conditional {
-            HolderSide::AllowedIf
-        } else {
-            HolderSide::Allowed
-        }
-    })
+    allowed_holder(ids, exact, account)
 }
 
-/// Whether a principal's side is the same towards every role it is granted, `Allowed`,
-/// and whether that is under a condition (`Some(conditional)`): every statement of its
-/// known policies that may be about `sts:AssumeRole` is an `Allow` with nothing unresolved
-/// (`allows_known`; a policy not in the inventory does not change the side towards a role
-/// a known one grants, see `identity::decide`), none has a `NotResource` (which grants
-/// every role but some, so the roles it pairs with are not all granted), either all of
-/// them have a condition or none has (a hub's humans granted every account's role only with
+/// Whether a principal's side towards every role it is granted is `Allowed`, and whether
+/// that is under a condition: every statement of its known policies that may be about
+/// `sts:AssumeRole` is an `Allow` with nothing unresolved (`allows_known`; a policy not in
+/// the inventory does not change the side towards a role a known one grants, see
+/// `identity::decide`), none has a `NotResource` (which grants every role but some, so
+/// the roles it pairs with are not all granted), its ARN is exact (a trust may name a
+/// principal known only by a grant under its real path) and its account known (a trust's
+/// account values compare with it). The side is conditional towards every role where all
+/// the statements have a condition (a hub's humans granted every account's role only with
 /// MFA) or a conditional `Deny` on `Resource: "*"` makes them all conditional (see
-/// `is_conditional_deny_of_all`), its ARN is exact (a trust may name a principal known only by a grant under its
-/// real path) and its account known (a trust's account values compare with it).
-fn simple_holder(ids: &IdentityDocs, exact: bool, account: &Account) -> Option<bool> {
+/// `is_conditional_deny_of_all`), towards none where none has, and otherwise by grant.
+fn allowed_holder(ids: &IdentityDocs, exact: bool, account: &Account) -> Option<Holder> {
     if !exact
         || matches!(account, Account::Unknown)
         || !assume_role_statements_known(ids, |s| is_conditional_deny_of_all(s) || names_no_role(s))
@@ -294,21 +298,31 @@ fn simple_holder(ids: &IdentityDocs, exact: bool, account: &Account) -> Option<b
                 .filter(|s| s.covers_action(super::ASSUME_ROLE) && !names_no_role(s))
         })
     };
+    let no_not_resource = about_assume_role()
+        .filter(|s| s.effect == Effect::Allow)
+        .all(|s| s.resource.as_ref().is_none_or(|r| !r.negated));
+    if !no_not_resource {
+        return None;
+    }
     // A `Deny` under a condition on every role makes each grant conditional, whatever
     // the `Allow`s' own conditions (an organisation's `Deny` of everything without MFA).
     if about_assume_role().any(|s| s.effect == Effect::Deny) {
-        let no_not_resource = about_assume_role()
-            .filter(|s| s.effect == Effect::Allow)
-            .all(|s| s.resource.as_ref().is_none_or(|r| !r.negated));
-        return no_not_resource.then_some(true);
+        return Some(Holder::Simple(HolderSide::AllowedIf));
     }
-    let mut statements = about_assume_role();
-    let first = statements.next()?;
-    let conditional = !first.conditions.is_empty();
-    let alike = |s: &Statement| {
-        s.conditions.is_empty() != conditional && s.resource.as_ref().is_none_or(|r| !r.negated)
-    };
-    (alike(first) && statements.all(alike)).then_some(conditional)
+    let (mut with, mut without) = (false, false);
+    for s in about_assume_role() {
+        if s.conditions.is_empty() {
+            without = true;
+        } else {
+            with = true;
+        }
+    }
+    match (with, without) {
+        (false, false) => None,
+        (true, false) => Some(Holder::Simple(HolderSide::AllowedIf)),
+        (false, true) => Some(Holder::Simple(HolderSide::Allowed)),
+        (true, true) => Some(Holder::ByGrant),
+    }
 }
 
 /// The verdict of a grant under a condition iamlint does not evaluate, from the verdict the

@@ -1,7 +1,7 @@
 //! Which pairs the graph has, and how each is kept. A pair P → R is one either side
 //! mentions: P's identity policies grant `sts:AssumeRole` on R (by ARN or pattern), or R's
 //! trust names P's ARN. Most pairs of an organisation are a grant of a principal whose side
-//! is the same towards every role it is granted (a simple holder, see [`holder_side`]):
+//! is the same towards every role it is granted (a simple holder, see [`holder`]):
 //! its identity side is `Allowed`, so only the trust side is left to judge, or `Denied`,
 //! and so is every verdict. The pair is kept as a light edge (two indexes, flags and a
 //! verdict) or, for a wide pattern, in a group of holders and roles. Where the role's trust
@@ -14,7 +14,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::evaluate::aws_values;
-use super::implied::{holder_side, HolderSide, LightEdge, WideGroup};
+use super::implied::{holder, Holder, HolderSide, LightEdge, WideGroup};
 use super::{identity_docs, Graph, NodeIx, NodeKind, Pair, WIDE_PATTERN};
 use crate::model::inventory::{Account, Inventory};
 use crate::model::matching::{has_wildcard, matches_resource};
@@ -33,6 +33,17 @@ const GRANTED: u8 = 1;
 const LITERAL: u8 = 2;
 /// The role's trust names the principal's ARN.
 const TRUSTED: u8 = 4;
+/// A grant under a condition names the role.
+const CONDITIONAL: u8 = 8;
+
+/// `CONDITIONAL` for a statement with a condition.
+fn condition_flag(stmt: &crate::model::policy::Statement) -> u8 {
+    if stmt.conditions.is_empty() {
+        0
+    } else {
+        CONDITIONAL
+    }
+}
 
 /// How a simple holder's grant of a role is kept.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,14 +58,18 @@ enum RoleClass {
 /// A pair with how it is mentioned.
 type Mentioned = (NodeIx, NodeIx, u8);
 
+/// A holder of a grant, with `CONDITIONAL` where the grant has a condition.
+type Holding = (NodeIx, u8);
+
 /// What principals' grants name: pairs, wide patterns and long lists of ARNs with their
-/// holder, and the simple holders with their side (see [`holder_side`]), in no order.
+/// holder (and `CONDITIONAL` where the grant has a condition), and the simple holders
+/// (see [`holder`]), in no order.
 #[derive(Default)]
 struct Found<'d> {
     pairs: Vec<Mentioned>,
-    wide: Vec<(&'d str, NodeIx)>,
-    lists: Vec<(&'d [SharedStr], NodeIx)>,
-    simple: Vec<(NodeIx, HolderSide)>,
+    wide: Vec<(&'d str, NodeIx, u8)>,
+    lists: Vec<(&'d [SharedStr], NodeIx, u8)>,
+    simple: Vec<(NodeIx, Holder)>,
 }
 
 impl Found<'_> {
@@ -77,7 +92,7 @@ fn is_long_list(values: &[SharedStr]) -> bool {
 /// One grant's holders (sorted) and roles (sorted), before they are kept one way or the
 /// other (see `Graph::keep_grant`).
 struct Grant {
-    holders: Vec<NodeIx>,
+    holders: Vec<Holding>,
     roles: Vec<NodeIx>,
     /// Whether the grant names each role's ARN exactly.
     literal: bool,
@@ -118,11 +133,11 @@ impl Graph {
                 let before = (acc.pairs.len(), acc.wide.len(), acc.lists.len());
                 self.granted_roles(p, &docs.docs, role_nodes, roles_by_arn, &mut acc);
                 let granted = (acc.pairs.len(), acc.wide.len(), acc.lists.len()) != before;
-                if let Some(side) = granted
-                    .then(|| holder_side(&docs, n.arn_exact, &n.account))
+                if let Some(holder) = granted
+                    .then(|| holder(&docs, n.arn_exact, &n.account))
                     .flatten()
                 {
-                    acc.simple.push((p, side));
+                    acc.simple.push((p, holder));
                 }
                 acc
             })
@@ -133,11 +148,11 @@ impl Graph {
             lists,
             simple: simple_list,
         } = found;
-        // Each node: None, or a simple holder with its side.
-        let mut simple: Vec<Option<HolderSide>> = vec![None; self.nodes.len()];
-        for (p, side) in simple_list {
+        // Each node: None, or a simple holder.
+        let mut simple: Vec<Option<Holder>> = vec![None; self.nodes.len()];
+        for (p, holder) in simple_list {
             if let Some(s) = simple.get_mut(p) {
-                *s = Some(side);
+                *s = Some(holder);
             }
         }
         let simple = |p: NodeIx| simple.get(p).copied().flatten();
@@ -197,21 +212,24 @@ impl Graph {
             let mut kinds: [Vec<NodeIx>; 4] = Default::default();
             let mut denied = Vec::new();
             let mut other = Vec::new();
-            for &p in &grant.holders {
+            for &(p, condition) in &grant.holders {
                 let template = of_template(p);
                 match simple(p) {
-                    Some(HolderSide::Denied) => denied.push(p),
-                    Some(_) if template && grant.literal => other.push(p),
-                    Some(side) => kinds
+                    Some(Holder::Simple(HolderSide::Denied)) => denied.push(p),
+                    Some(Holder::Simple(_)) if template && grant.literal => {
+                        other.push((p, condition))
+                    }
+                    Some(Holder::Simple(side)) => kinds
                         [usize::from(side == HolderSide::AllowedIf) + 2 * usize::from(template)]
                     .push(p),
-                    None => other.push(p),
+                    // Its grants are told apart by condition pair by pair.
+                    Some(Holder::ByGrant) | None => other.push((p, condition)),
                 }
             }
             let roles = &grant.roles;
             let mut pairs: Vec<Mentioned> = other
                 .iter()
-                .flat_map(|&p| roles.iter().map(move |&r| (p, r, how)))
+                .flat_map(|&(p, condition)| roles.iter().map(move |&r| (p, r, how | condition)))
                 .collect();
             let mut groups = Vec::new();
             if !denied.is_empty() && !roles.is_empty() {
@@ -259,7 +277,7 @@ impl Graph {
         let wide_grants = wide.par_chunk_by(|a, b| a.0 == b.0).map(|holders| {
             let pattern = holders.first().map_or("", |h| h.0);
             Grant {
-                holders: holders.iter().map(|&(_, p)| p).collect(),
+                holders: holders.iter().map(|&(_, p, c)| (p, c)).collect(),
                 // Few patterns, each of many roles: matched in parallel.
                 roles: self.roles_matching(pattern, roles_by_arn),
                 literal: false,
@@ -283,9 +301,16 @@ impl Graph {
                     let r = same.first().map_or(0, |x| x.1);
                     let how = same.iter().fold(0, |how, x| how | x.2);
                     let class = class(r);
+                    // A holder allowed by grant: conditional where a grant with a condition
+                    // names the role (every grant that names it is mentioned here).
+                    let side = simple.map(|holder| match holder {
+                        Holder::Simple(side) => side,
+                        Holder::ByGrant if how & CONDITIONAL != 0 => HolderSide::AllowedIf,
+                        Holder::ByGrant => HolderSide::Allowed,
+                    });
                     // A holder denied every role: every grant's verdict is `Denied`, whatever
                     // the role and its trust.
-                    let Some(side) = simple.filter(|&side| {
+                    let Some(side) = side.filter(|&side| {
                         how & GRANTED != 0
                             && (side == HolderSide::Denied
                                 || (class != RoleClass::Listed
@@ -320,7 +345,7 @@ impl Graph {
 
     /// The grants of long lists of ARNs (see [`is_long_list`]): one per distinct list, its
     /// roles looked up once however many principals hold it.
-    fn list_grants(&self, lists: Vec<(&[SharedStr], NodeIx)>) -> Vec<Grant> {
+    fn list_grants(&self, lists: Vec<(&[SharedStr], NodeIx, u8)>) -> Vec<Grant> {
         if lists.is_empty() {
             return Vec::new();
         }
@@ -329,23 +354,23 @@ impl Graph {
         let mut keyed: Vec<(u64, usize)> = lists
             .par_iter()
             .enumerate()
-            .map(|(i, (values, _))| (hash_list(values), i))
+            .map(|(i, (values, _, _))| (hash_list(values), i))
             .collect();
         keyed.par_sort_unstable();
-        let mut grants: Vec<(&[SharedStr], Vec<NodeIx>)> = Vec::new();
+        let mut grants: Vec<(&[SharedStr], Vec<Holding>)> = Vec::new();
         for run in keyed.chunk_by(|a, b| a.0 == b.0) {
             // Lists of one hash, nearly always equal: each joins the first equal one.
             let first = grants.len();
             for &(_, i) in run {
-                let Some(&(values, p)) = lists.get(i) else {
+                let Some(&(values, p, condition)) = lists.get(i) else {
                     continue;
                 };
                 match grants
                     .get_mut(first..)
                     .and_then(|g| g.iter_mut().find(|(seen, _)| *seen == values))
                 {
-                    Some((_, holders)) => holders.push(p),
-                    None => grants.push((values, vec![p])),
+                    Some((_, holders)) => holders.push((p, condition)),
+                    None => grants.push((values, vec![(p, condition)])),
                 }
             }
         }
@@ -387,7 +412,8 @@ impl Graph {
     }
 
     /// The roles identity documents `docs` of principal `p` grant `sts:AssumeRole` on, by
-    /// ARN (`LITERAL`) or pattern, with repeats; wide patterns are put aside.
+    /// ARN (`LITERAL`) or pattern, under a condition or not (`CONDITIONAL`), with repeats;
+    /// wide patterns are put aside.
     fn granted_roles<'d>(
         &self,
         p: NodeIx,
@@ -399,28 +425,29 @@ impl Graph {
         for doc in docs {
             for stmt in doc.allows(ASSUME_ROLE) {
                 let Some(res) = &stmt.resource else { continue };
+                let condition = condition_flag(stmt);
                 if res.negated {
                     found
                         .pairs
-                        .extend(role_nodes.iter().map(|&r| (p, r, GRANTED)));
+                        .extend(role_nodes.iter().map(|&r| (p, r, GRANTED | condition)));
                     continue;
                 }
                 if is_long_list(&res.values) {
-                    found.lists.push((&res.values, p));
+                    found.lists.push((&res.values, p, condition));
                     continue;
                 }
                 for pattern in &res.values {
                     if !has_wildcard(pattern) {
                         for &r in self.nodes_with_arn(pattern) {
                             if matches!(self.nodes[r].kind, NodeKind::Role(_)) {
-                                found.pairs.push((p, r, GRANTED | LITERAL));
+                                found.pairs.push((p, r, GRANTED | LITERAL | condition));
                             }
                         }
                         continue;
                     }
                     let (start, end) = self.prefix_range(pattern, roles_by_arn);
                     if end - start > WIDE_PATTERN {
-                        found.wide.push((pattern, p));
+                        found.wide.push((pattern, p, condition));
                         continue;
                     }
                     let roles = roles_by_arn.get(start..end).unwrap_or_default();
@@ -428,7 +455,7 @@ impl Graph {
                         roles
                             .iter()
                             .filter(|&&r| matches_resource(pattern, &self.nodes[r].arn))
-                            .map(|&r| (p, r, GRANTED)),
+                            .map(|&r| (p, r, GRANTED | condition)),
                     );
                 }
             }
