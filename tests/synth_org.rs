@@ -206,19 +206,24 @@ fn assert_implied_edges_judged_alike(scan: &iamlint::Scan) {
             IdentitySide::Denied { .. } => (HolderSide::Denied, None),
             _ => panic!("{what}: {:?}", e.identity),
         };
-        if let Ok(i) = g
+        let light = g
             .light_edges()
-            .binary_search_by_key(&(e.from, e.to), |l| (l.from, l.to))
-        {
+            .binary_search_by_key(&(e.from, e.to), |l| (l.from, l.to));
+        if let Ok(i) = light {
             let light = &g.light_edges()[i];
             assert_eq!(light.side, side, "{what}");
             if let Some(literal) = literal {
                 assert_eq!(light.literal, literal, "{what}");
             }
-        }
-        for group in g.wide_groups() {
-            if group.holders.binary_search(&e.from).is_ok() {
-                assert_eq!(group.side, side, "{what}");
+        } else {
+            // A light edge stands for a group's pair (a grant with a condition of a
+            // holder whose unconditional grant is the group's).
+            for group in g.wide_groups() {
+                if group.holders.binary_search(&e.from).is_ok()
+                    && group.roles.binary_search(&e.to).is_ok()
+                {
+                    assert_eq!(group.side, side, "{what}");
+                }
             }
         }
         // A pair of a long list of ARNs names its role exactly.

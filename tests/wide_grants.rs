@@ -639,25 +639,39 @@ fn roles_of_no_known_account_and_templates_roles_are_judged_by_their_trusts() {
     assert_eq!(g.verdict_between(bob, tf(1)), Some(Verdict::MissingTrust));
 }
 
-/// A holder allowed some roles with MFA and others without: its side towards each role
-/// is `Allowed`, under a condition only where a grant with one names the role, so each
-/// pair is a light edge with the side its grants give it (none listed), and a switch that
-/// would hold is uncertain only behind the condition.
+/// Holders allowed some roles with MFA and others without: the side towards each role is
+/// `Allowed`, under a condition only where a grant with one names the role. mia's
+/// unconditional wide pattern makes her a group's holder, and the two roles her grant
+/// with MFA names are light edges under a condition, which stand for the group's pairs;
+/// max's wide pattern is the one under a condition, so each of its pairs is a light edge
+/// (none listed). A switch that would hold is uncertain only behind the condition.
 #[test]
 fn a_holder_with_and_without_conditions_is_judged_by_grant() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut mixed = user(
+    let pattern = "arn:aws:iam::*:role/spoke-*";
+    let mfa = json!({"Bool": {"aws:MultiFactorAuthPresent": "true"}});
+    let with = |name: &str, first: Value, second: Value| {
+        let mut u = user(name, false, first);
+        u["UserPolicyList"][0]["PolicyDocument"]["Statement"]
+            .as_array_mut()
+            .expect("statements")
+            .push(second);
+        u
+    };
+    let mia = with(
         "mia",
-        false,
-        json!({"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "arn:aws:iam::*:role/spoke-*"}),
-    );
-    mixed["UserPolicyList"][0]["PolicyDocument"]["Statement"]
-        .as_array_mut()
-        .expect("statements")
-        .push(json!({"Effect": "Allow", "Action": "sts:AssumeRole",
+        json!({"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": pattern}),
+        json!({"Effect": "Allow", "Action": "sts:AssumeRole",
             "Resource": [format!("arn:aws:iam::{SPOKE}:role/spoke-0"), format!("arn:aws:iam::{SPOKE}:role/prod")],
-            "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}));
-    dump(dir.path(), "hub", vec![mixed], vec![]);
+            "Condition": mfa.clone()}),
+    );
+    let max = with(
+        "max",
+        json!({"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": pattern, "Condition": mfa}),
+        json!({"Effect": "Allow", "Action": "sts:AssumeRole",
+            "Resource": format!("arn:aws:iam::{SPOKE}:role/prod")}),
+    );
+    dump(dir.path(), "hub", vec![mia, max], vec![]);
     let mut roles: Vec<Value> = (0..SPOKES)
         .map(|j| role(SPOKE, &format!("spoke-{j}"), json!(HUB), json!([])))
         .collect();
@@ -666,23 +680,31 @@ fn a_holder_with_and_without_conditions_is_judged_by_grant() {
     let scan = scan(dir.path());
     let g = &scan.graph;
     assert!(g.edges.is_empty(), "no pair listed");
-    assert!(g.wide_groups().is_empty());
+    assert_eq!(group_shapes(g), [(1, HolderSide::Allowed)]);
     let sides: Vec<HolderSide> = g.light_edges().iter().map(|e| e.side).collect();
-    assert_eq!(sides.len(), SPOKES + 1);
+    assert_eq!(sides.len(), 2 + SPOKES + 1);
     let conditional = sides
         .iter()
         .filter(|&&s| s == HolderSide::AllowedIf)
         .count();
-    assert_eq!(conditional, 2, "spoke-0 and prod");
+    assert_eq!(
+        conditional,
+        2 + SPOKES,
+        "mia's spoke-0 and prod, max's spokes"
+    );
     let node = |arn: String| g.node_by_arn(&arn).expect("node");
     let mia = node(format!("arn:aws:iam::{HUB}:user/mia"));
-    for (role, verdict) in [
-        ("spoke-0", Verdict::Uncertain),
-        ("spoke-1", Verdict::Holds),
-        ("prod", Verdict::Uncertain),
+    let max = node(format!("arn:aws:iam::{HUB}:user/max"));
+    for (who, role, verdict) in [
+        (mia, "spoke-0", Verdict::Uncertain),
+        (mia, "spoke-1", Verdict::Holds),
+        (mia, "prod", Verdict::Uncertain),
+        (max, "spoke-0", Verdict::Uncertain),
+        (max, "spoke-1", Verdict::Uncertain),
+        (max, "prod", Verdict::Holds),
     ] {
         let to = node(format!("arn:aws:iam::{SPOKE}:role/{role}"));
-        assert_eq!(g.verdict_between(mia, to), Some(verdict), "{role}");
+        assert_eq!(g.verdict_between(who, to), Some(verdict), "{role}");
     }
     for e in g.implied_edges(&scan.inventory) {
         assert_eq!(g.implied_verdict(e.from, e.to), Some(e.verdict));

@@ -216,13 +216,17 @@ impl Graph {
                 let template = of_template(p);
                 match simple(p) {
                     Some(Holder::Simple(HolderSide::Denied)) => denied.push(p),
-                    Some(Holder::Simple(_)) if template && grant.literal => {
-                        other.push((p, condition))
-                    }
+                    Some(_) if template && grant.literal => other.push((p, condition)),
                     Some(Holder::Simple(side)) => kinds
                         [usize::from(side == HolderSide::AllowedIf) + 2 * usize::from(template)]
                     .push(p),
-                    // Its grants are told apart by condition pair by pair.
+                    // A holder whose grants are told apart by condition joins the group
+                    // of an unconditional grant: the roles a grant with a condition
+                    // names are its light (or listed) edges too, which stand for the
+                    // group's pair. Its grants with a condition are kept pair by pair.
+                    Some(Holder::ByGrant) if condition == 0 => {
+                        kinds[2 * usize::from(template)].push(p)
+                    }
                     Some(Holder::ByGrant) | None => other.push((p, condition)),
                 }
             }
