@@ -405,9 +405,9 @@ fn a_long_list_of_arns_held_by_many_is_one_group() {
 
 /// CloudFormation templates, whose account is each template's own: a role of one template
 /// granted every role (`Resource: "*"`) is grouped with the roles whose trusts name
-/// accounts only, judged once for its own template and once for every other; a trust
-/// naming a role's ARN is judged pair by pair. Every implied edge has the verdict its full
-/// judgment gives.
+/// accounts only, judged once for its own template and once for every other; a role whose
+/// trust names a role's ARN is a light edge with its own verdict (none is listed). Every
+/// implied edge has the verdict its full judgment gives.
 #[test]
 fn a_template_holder_of_a_wide_grant_is_grouped() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -452,7 +452,8 @@ fn a_template_holder_of_a_wide_grant_is_grouped() {
     // admin, towards every role but the ones whose trusts name the deployer's ARN.
     let named = (0..SPOKES).filter(|j| j % 3 == 2).count();
     assert_eq!(groups, [(1, 2 + SPOKES - named)]);
-    assert_eq!(g.edges.len(), named);
+    assert!(g.edges.is_empty());
+    assert_eq!(g.light_edges().len(), named);
     let mut verdicts = std::collections::BTreeMap::new();
     for e in g.implied_edges(&scan.inventory) {
         assert_eq!(g.implied_verdict(e.from, e.to), Some(e.verdict));
@@ -460,14 +461,14 @@ fn a_template_holder_of_a_wide_grant_is_grouped() {
     }
     // `mine` trusts its own template's account (by an `Fn::Sub` of the root's ARN); the
     // other template's account may or may not be admin's; service trusts (and its own EC2
-    // trust) do not admit it.
+    // trust) do not admit it, nor do the trusts that name the deployer.
     let lambda = (0..SPOKES).filter(|j| j % 3 == 0).count();
     let roots = SPOKES - named - lambda;
     assert_eq!(
         verdicts,
         [
             (Verdict::Holds, 1),
-            (Verdict::MissingTrust, lambda + 1),
+            (Verdict::MissingTrust, lambda + 1 + named),
             (Verdict::Uncertain, roots)
         ]
         .into_iter()
@@ -706,6 +707,57 @@ fn a_holder_with_and_without_conditions_is_judged_by_grant() {
         let to = node(format!("arn:aws:iam::{SPOKE}:role/{role}"));
         assert_eq!(g.verdict_between(who, to), Some(verdict), "{role}");
     }
+    for e in g.implied_edges(&scan.inventory) {
+        assert_eq!(g.implied_verdict(e.from, e.to), Some(e.verdict));
+    }
+}
+
+/// A template's role granted `arn:aws:iam::${AWS::AccountId}:role/deploy` by name: the
+/// text names a role in each of two templates, but only its own template's. Both pairs
+/// are listed and judged in full (allowed towards its own, not towards the other's); its
+/// grant of a role of a known account is a light edge.
+#[test]
+fn a_templates_literal_own_account_arn_names_only_its_own_templates_role() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let spoke = role(SPOKE, "spoke-0", json!(HUB), json!([]));
+    let role = |name: &str, principal: Value| {
+        json!({"Type": "AWS::IAM::Role", "Properties": {"RoleName": name,
+            "AssumeRolePolicyDocument": policy(json!([{"Effect": "Allow",
+                "Principal": principal, "Action": "sts:AssumeRole"}]))}})
+    };
+    let root = json!({"AWS": {"Fn::Sub": "arn:aws:iam::${AWS::AccountId}:root"}});
+    let mut ci = role("ci", json!({"Service": "codebuild.amazonaws.com"}));
+    ci["Properties"]["Policies"] = json!([{"PolicyName": "deploy", "PolicyDocument": policy(json!([
+        {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": [
+            {"Fn::Sub": "arn:aws:iam::${AWS::AccountId}:role/deploy"},
+            format!("arn:aws:iam::{SPOKE}:role/spoke-0")]}]))}]);
+    for (file, resources) in [
+        (
+            "a.template.json",
+            json!({"Ci": ci, "Deploy": role("deploy", root.clone())}),
+        ),
+        ("b.template.json", json!({"Deploy": role("deploy", root)})),
+    ] {
+        std::fs::write(
+            dir.path().join(file),
+            serde_json::to_string_pretty(&json!({"Resources": resources})).expect("serialise"),
+        )
+        .expect("write");
+    }
+    dump(dir.path(), "spoke", vec![], vec![spoke]);
+    let scan = scan(dir.path());
+    let g = &scan.graph;
+    let deploys: Vec<usize> = (0..g.nodes.len())
+        .filter(|&n| g.nodes[n].arn.as_str() == "arn:aws:iam::${AWS::AccountId}:role/deploy")
+        .collect();
+    assert_eq!(deploys.len(), 2);
+    let listed: Vec<usize> = g.edges.iter().map(|e| e.to).collect();
+    assert_eq!(listed, deploys);
+    let verdicts: Vec<Verdict> = g.edges.iter().map(|e| e.verdict).collect();
+    // Its own template's `deploy` trusts the template's account and is granted; the
+    // other template's trusts its own account, which may be the same one.
+    assert_eq!(verdicts, [Verdict::Holds, Verdict::Uncertain]);
+    assert_eq!(g.light_edges().len(), 1, "ci -> spoke-0");
     for e in g.implied_edges(&scan.inventory) {
         assert_eq!(g.implied_verdict(e.from, e.to), Some(e.verdict));
     }

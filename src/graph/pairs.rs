@@ -156,9 +156,8 @@ impl Graph {
             }
         }
         let simple = |p: NodeIx| simple.get(p).copied().flatten();
-        // A simple holder of a template's own account is judged by account only in the
-        // group of a wide pattern: a literal `${AWS::AccountId}` ARN names only its own
-        // template's role, so its other grants depend on the pair.
+        // A holder of a template's own account: grouped only for a wide pattern (a long
+        // list of literal `${AWS::AccountId}` ARNs names only its own template's roles).
         let of_template = |p: NodeIx| {
             self.nodes
                 .get(p)
@@ -304,7 +303,13 @@ impl Graph {
                 for same in run.chunk_by(|a, b| a.1 == b.1) {
                     let r = same.first().map_or(0, |x| x.1);
                     let how = same.iter().fold(0, |how, x| how | x.2);
-                    let class = class(r);
+                    // A template's holder is judged by its template's account only towards
+                    // a role whose trust names accounts only (`by_template`): an ARN in a
+                    // trust may name it in its own template.
+                    let class = match class(r) {
+                        RoleClass::ByAccount if template && !by_template(&r) => RoleClass::Own,
+                        class => class,
+                    };
                     // A holder allowed by grant: conditional where a grant with a condition
                     // names the role (every grant that names it is mentioned here).
                     let side = simple.map(|holder| match holder {
@@ -317,9 +322,7 @@ impl Graph {
                     let Some(side) = side.filter(|&side| {
                         how & GRANTED != 0
                             && (side == HolderSide::Denied
-                                || (class != RoleClass::Listed
-                                    && !template
-                                    && same_side(r, how & LITERAL != 0)))
+                                || (class != RoleClass::Listed && same_side(r, how & LITERAL != 0)))
                     }) else {
                         listed.push((p, r));
                         continue;
