@@ -53,6 +53,15 @@ fn dump(dir: &Path, name: &str, users: Vec<Value>, roles: Vec<Value>) {
     .expect("write dump");
 }
 
+/// Writes a CloudFormation template of `resources` as `dir/name`.
+fn template(dir: &Path, name: &str, resources: Value) {
+    std::fs::write(
+        dir.join(name),
+        serde_json::to_string_pretty(&json!({"Resources": resources})).expect("serialise"),
+    )
+    .expect("write template");
+}
+
 fn write_org(dir: &Path) {
     let pattern = "arn:aws:iam::*:role/spoke-*";
     let grant = json!({"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": pattern});
@@ -423,11 +432,7 @@ fn a_template_holder_of_a_wide_grant_is_grouped() {
         json!([{"Effect": "Allow", "Action": "*", "Resource": "*"}]))}]);
     own.insert("Admin".into(), admin);
     own.insert("Mine".into(), role("mine", root.clone()));
-    std::fs::write(
-        dir.path().join("a.template.json"),
-        serde_json::to_string_pretty(&json!({"Resources": own})).expect("serialise"),
-    )
-    .expect("write");
+    template(dir.path(), "a.template.json", Value::Object(own));
     let mut other = serde_json::Map::new();
     for j in 0..SPOKES {
         let principal = match j % 3 {
@@ -437,11 +442,7 @@ fn a_template_holder_of_a_wide_grant_is_grouped() {
         };
         other.insert(format!("Role{j}"), role(&format!("other-{j}"), principal));
     }
-    std::fs::write(
-        dir.path().join("b.template.json"),
-        serde_json::to_string_pretty(&json!({"Resources": other})).expect("serialise"),
-    )
-    .expect("write");
+    template(dir.path(), "b.template.json", Value::Object(other));
     let scan = scan(dir.path());
     let g = &scan.graph;
     let groups: Vec<(usize, usize)> = g
@@ -598,11 +599,7 @@ fn roles_of_no_known_account_and_templates_roles_are_judged_by_their_trusts() {
                     "Principal": {"AWS": HUB}, "Action": "sts:AssumeRole"}]))}}),
         );
     }
-    std::fs::write(
-        dir.path().join("app.template.json"),
-        serde_json::to_string_pretty(&json!({"Resources": resources})).expect("serialise"),
-    )
-    .expect("write");
+    template(dir.path(), "app.template.json", Value::Object(resources));
     let scan = scan(dir.path());
     let g = &scan.graph;
     let node = |arn: String| g.node_by_arn(&arn).expect("node");
@@ -738,11 +735,7 @@ fn a_templates_literal_own_account_arn_names_only_its_own_templates_role() {
         ),
         ("b.template.json", json!({"Deploy": role("deploy", root)})),
     ] {
-        std::fs::write(
-            dir.path().join(file),
-            serde_json::to_string_pretty(&json!({"Resources": resources})).expect("serialise"),
-        )
-        .expect("write");
+        template(dir.path(), file, resources);
     }
     dump(dir.path(), "spoke", vec![], vec![spoke]);
     let scan = scan(dir.path());
