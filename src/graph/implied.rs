@@ -18,8 +18,11 @@
 //! on a `Resource` with nothing unresolved, all of them under a condition or none, its ARN
 //! exact and its account known. Its identity side towards a role it is granted is then
 //! `Allowed`, conditional or not as all its grants are; the verdict kept is the grant's
-//! without its condition, made uncertain where it would hold (`granted_if`). A
-//! template's role is kept so only when a pattern grants it (a template's literal
+//! without its condition, made uncertain where it would hold (`granted_if`). A holder
+//! with grants both under a condition and not is kept by grant ([`Holder::ByGrant`]):
+//! each pair a light edge, conditional where a grant with a condition names its role, and
+//! the holder in the group of an unconditional wide grant, whose pairs those light edges
+//! stand for where they exist. A template's role is kept so only when a pattern grants it (a template's literal
 //! `${AWS::AccountId}` ARN names only its own template's role); a role of no known account
 //! is judged by its trust as any other (which compares the caller's account, not the
 //! role's). A group holds only roles whose trust judges every caller of a known account
@@ -50,7 +53,7 @@ use crate::model::shared_str::SharedStr;
 /// An account id of a holder, numbered (see [`Accounts`]).
 type AccountIx = u32;
 
-/// A holder's identity side towards every role it is granted (see [`holder`]).
+/// A holder's identity side towards every role it is granted (see `holder`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum HolderSide {
     /// `Allowed` without a condition.
