@@ -755,3 +755,68 @@ fn a_templates_literal_own_account_arn_names_only_its_own_templates_role() {
         assert_eq!(g.implied_verdict(e.from, e.to), Some(e.verdict));
     }
 }
+
+/// Issue 16's held-out organisation, in small: a hub's humans granted a pattern
+/// unconditionally, only with MFA, both (some roles by name with MFA), or denied every
+/// role, reaching roles of Terraform modules (no known account) and of CloudFormation
+/// templates. What the graph keeps grows with holders plus roles, never with their
+/// product: at four times the holders and roles nothing is listed pair by pair, and the
+/// light edges grow with the holders alone.
+#[test]
+fn the_graph_grows_with_holders_plus_roles_not_their_product() {
+    let kept = |holders: usize, roles: usize| {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let pattern = "arn:aws:iam::*:role/app-*";
+        let grant = json!({"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": pattern});
+        let mfa = json!({"Bool": {"aws:MultiFactorAuthPresent": "true"}});
+        let with_mfa = json!({"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": pattern,
+            "Condition": mfa.clone()});
+        let one_with_mfa = json!({"Effect": "Allow", "Action": "sts:AssumeRole",
+            "Resource": "arn:aws:iam::${unknown-account}:role/app-tf-0", "Condition": mfa});
+        let deny_all =
+            json!({"Effect": "Deny", "NotAction": "iam:ChangePassword", "Resource": "*"});
+        let mut users = Vec::new();
+        for i in 0..holders {
+            let (first, second) = match i % 4 {
+                0 => (&grant, None),
+                1 => (&with_mfa, None),
+                2 => (&grant, Some(&one_with_mfa)),
+                _ => (&grant, Some(&deny_all)),
+            };
+            let mut u = user(&format!("h{i}"), true, first.clone());
+            if let Some(statement) = second {
+                u["UserPolicyList"][0]["PolicyDocument"]["Statement"]
+                    .as_array_mut()
+                    .expect("statements")
+                    .push(statement.clone());
+            }
+            users.push(u);
+        }
+        dump(dir.path(), "hub", users, vec![]);
+        let mut hcl = String::new();
+        let mut resources = serde_json::Map::new();
+        for j in 0..roles {
+            hcl.push_str(&format!(
+                "resource \"aws_iam_role\" \"tf_{j}\" {{\n  name = \"app-tf-{j}\"\n  assume_role_policy = jsonencode({{\n    Statement = [{{ Effect = \"Allow\", Action = \"sts:AssumeRole\", Principal = {{ AWS = \"arn:aws:iam::{HUB}:root\" }} }}]\n  }})\n}}\n"
+            ));
+            resources.insert(
+                format!("Role{j}"),
+                json!({"Type": "AWS::IAM::Role", "Properties": {"RoleName": format!("app-cfn-{j}"),
+                    "AssumeRolePolicyDocument": policy(json!([{"Effect": "Allow",
+                        "Principal": {"AWS": HUB}, "Action": "sts:AssumeRole"}]))}}),
+            );
+        }
+        std::fs::write(dir.path().join("roles.tf"), hcl).expect("write");
+        template(dir.path(), "app.template.json", Value::Object(resources));
+        let scan = scan(dir.path());
+        let g = &scan.graph;
+        for e in g.implied_edges(&scan.inventory) {
+            assert_eq!(g.implied_verdict(e.from, e.to), Some(e.verdict));
+        }
+        (g.edges.len(), g.light_edges().len(), g.wide_groups().len())
+    };
+    let small = kept(8, SPOKES);
+    let large = kept(32, 4 * SPOKES);
+    assert_eq!(small, (0, 2, 3), "(listed, light, groups)");
+    assert_eq!(large, (0, 8, 3), "(listed, light, groups)");
+}
