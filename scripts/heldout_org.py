@@ -2244,12 +2244,18 @@ def main():
     # ---- terraform
     tf_accts = [a for a in others if a.layout == "terraform"]
     tf_paths = []
+    stacks_seen = {}
     k = 0
     while k < len(tf_accts):
         take = 1 if rng.random() < 0.5 else 2
         grp = tf_accts[k:k + take]
         k += take
         stack = "iam-%s" % (grp[0].name if len(grp) == 1 else "%s-and-%d-more" % (grp[0].team, len(grp) - 1))
+        # Two pairs of one team's accounts would share a stack name (seeds 1 and 3 at
+        # scale 5); the first keeps it, so trees that never collided stay byte-identical.
+        stacks_seen[stack] = stacks_seen.get(stack, 0) + 1
+        if stacks_seen[stack] > 1:
+            stack = "%s-%d" % (stack, stacks_seen[stack])
         n = gen_tfplan(rng, c, w, stack, grp)
         stats["roles_by_layout"]["terraform"] = stats["roles_by_layout"].get("terraform", 0) + n
         stats["accounts_by_layout"]["terraform"] = stats["accounts_by_layout"].get("terraform", 0) + len(grp)
