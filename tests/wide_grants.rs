@@ -35,6 +35,16 @@ fn user(name: &str, console: bool, statement: Value) -> Value {
     u
 }
 
+/// `user` with a second statement in its policy.
+fn user_with(name: &str, console: bool, statement: Value, second: Value) -> Value {
+    let mut u = user(name, console, statement);
+    u["UserPolicyList"][0]["PolicyDocument"]["Statement"]
+        .as_array_mut()
+        .expect("statements")
+        .push(second);
+    u
+}
+
 fn role(account: &str, name: &str, principal: Value, policies: Value) -> Value {
     json!({"Path": "/", "RoleName": name, "Arn": format!("arn:aws:iam::{account}:role/{name}"),
         "AssumeRolePolicyDocument": policy(json!([
@@ -316,11 +326,12 @@ fn a_long_list_of_arns_held_by_many_is_one_group() {
     names.extend(["vendor", "no-trust", "jump", LONG].map(str::to_owned));
     let list: Vec<String> = names.iter().map(|n| arn(n)).collect();
     let grant = json!({"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": list});
-    let mut harry = user("harry", true, grant.clone());
-    harry["UserPolicyList"][0]["PolicyDocument"]["Statement"]
-        .as_array_mut()
-        .expect("statements")
-        .push(json!({"Effect": "Deny", "Action": "sts:AssumeRole", "Resource": arn("listed-0")}));
+    let harry = user_with(
+        "harry",
+        true,
+        grant.clone(),
+        json!({"Effect": "Deny", "Action": "sts:AssumeRole", "Resource": arn("listed-0")}),
+    );
     dump(
         dir.path(),
         "hub",
@@ -488,14 +499,7 @@ fn a_template_holder_of_a_wide_grant_is_grouped() {
 fn a_holder_denied_everything_without_mfa_is_a_conditional_group() {
     let dir = tempfile::tempdir().expect("temp dir");
     let grant = json!({"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "arn:aws:iam::*:role/spoke-*"});
-    let with_deny = |name: &str, deny: Value| {
-        let mut u = user(name, false, grant.clone());
-        u["UserPolicyList"][0]["PolicyDocument"]["Statement"]
-            .as_array_mut()
-            .expect("statements")
-            .push(deny);
-        u
-    };
+    let with_deny = |name: &str, deny: Value| user_with(name, false, grant.clone(), deny);
     let without_mfa = json!({"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}});
     dump(
         dir.path(),
@@ -648,14 +652,7 @@ fn a_holder_with_and_without_conditions_is_judged_by_grant() {
     let dir = tempfile::tempdir().expect("temp dir");
     let pattern = "arn:aws:iam::*:role/spoke-*";
     let mfa = json!({"Bool": {"aws:MultiFactorAuthPresent": "true"}});
-    let with = |name: &str, first: Value, second: Value| {
-        let mut u = user(name, false, first);
-        u["UserPolicyList"][0]["PolicyDocument"]["Statement"]
-            .as_array_mut()
-            .expect("statements")
-            .push(second);
-        u
-    };
+    let with = |name: &str, first: Value, second: Value| user_with(name, false, first, second);
     let mia = with(
         "mia",
         json!({"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": pattern}),
@@ -783,14 +780,11 @@ fn the_graph_grows_with_holders_plus_roles_not_their_product() {
                 2 => (&grant, Some(&one_with_mfa)),
                 _ => (&grant, Some(&deny_all)),
             };
-            let mut u = user(&format!("h{i}"), true, first.clone());
-            if let Some(statement) = second {
-                u["UserPolicyList"][0]["PolicyDocument"]["Statement"]
-                    .as_array_mut()
-                    .expect("statements")
-                    .push(statement.clone());
-            }
-            users.push(u);
+            let name = format!("h{i}");
+            users.push(match second {
+                Some(second) => user_with(&name, true, first.clone(), second.clone()),
+                None => user(&name, true, first.clone()),
+            });
         }
         dump(dir.path(), "hub", users, vec![]);
         let mut hcl = String::new();

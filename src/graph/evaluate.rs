@@ -454,24 +454,21 @@ pub(super) fn allows_known(ids: &IdentityDocs) -> bool {
 /// beside it an `Allow` makes the side towards each role `Allowed` under a condition
 /// (`identity::decide`), the same towards all of them.
 pub(super) fn is_conditional_deny_of_all(stmt: &Statement) -> bool {
-    stmt.effect == Effect::Deny
-        && !stmt.conditions.is_empty()
-        && stmt
-            .resource
-            .as_ref()
-            .is_some_and(|r| !r.negated && r.values.iter().any(|v| v.as_str() == "*"))
+    stmt.effect == Effect::Deny && !stmt.conditions.is_empty() && names_every_resource(stmt)
 }
 
 /// An unconditional `Deny` on `Resource: "*"`: where it covers `sts:AssumeRole`, its
 /// holder's side towards every role is `Denied` (`identity::decide` stops at the first
 /// such statement whatever comes before or after it).
 pub(super) fn is_deny_of_all(stmt: &Statement) -> bool {
-    stmt.effect == Effect::Deny
-        && stmt.conditions.is_empty()
-        && stmt
-            .resource
-            .as_ref()
-            .is_some_and(|r| !r.negated && r.values.iter().any(|v| v.as_str() == "*"))
+    stmt.effect == Effect::Deny && stmt.conditions.is_empty() && names_every_resource(stmt)
+}
+
+/// Whether a statement's `Resource` (not `NotResource`) holds `"*"`.
+fn names_every_resource(stmt: &Statement) -> bool {
+    stmt.resource
+        .as_ref()
+        .is_some_and(|r| !r.negated && r.values.iter().any(|v| v.as_str() == "*"))
 }
 
 /// Whether a statement's `Resource` can name no role: each value an ARN of another

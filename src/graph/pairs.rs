@@ -179,13 +179,7 @@ impl Graph {
         };
         // A template's role is granted alike to every holder by a pattern only: a literal
         // `${AWS::AccountId}` ARN names only its own template's role.
-        let same_side = |r: NodeIx, literal: bool| {
-            !literal
-                || self
-                    .nodes
-                    .get(r)
-                    .is_some_and(|n| !matches!(n.account, Account::Template(_)))
-        };
+        let same_side = |r: NodeIx, literal: bool| !literal || !of_template(r);
         let by_account = |r: &NodeIx| class(*r) == RoleClass::ByAccount;
         // A role a wide pattern's holders of templates are judged towards by account: of a
         // known account or a template's, its trust naming accounts only.
