@@ -413,14 +413,7 @@ impl Dump {
         let aws_managed = Arn::parse(&arn).is_ok_and(|a| a.account == "aws");
         let default_id = entry.get("DefaultVersionId").and_then(Value::as_str);
         let versions = self.optional_list(entry, path, "PolicyVersionList");
-        let chosen = versions
-            .iter()
-            .position(|v| v.get("IsDefaultVersion").and_then(Value::as_bool) == Some(true))
-            .or_else(|| {
-                versions.iter().position(|v| {
-                    default_id.is_some() && v.get("VersionId").and_then(Value::as_str) == default_id
-                })
-            });
+        let chosen = default_version(versions, default_id);
         let document = match chosen.and_then(|i| Some((i, versions.get(i)?.get("Document")?))) {
             Some((i, doc)) => {
                 let at = path.key("PolicyVersionList").index(i).key("Document");
@@ -467,6 +460,20 @@ impl Dump {
             .to_owned();
         Some((arn, account, name, iam_path))
     }
+}
+
+/// Which of a managed policy's versions is in force: the one marked `IsDefaultVersion`,
+/// else the one whose `VersionId` is the policy's `DefaultVersionId`. The only version
+/// whose document is read (which lets [`super::json_value`] build no other).
+pub(crate) fn default_version(versions: &[Value], default_id: Option<&str>) -> Option<usize> {
+    versions
+        .iter()
+        .position(|v| v.get("IsDefaultVersion").and_then(Value::as_bool) == Some(true))
+        .or_else(|| {
+            versions.iter().position(|v| {
+                default_id.is_some() && v.get("VersionId").and_then(Value::as_str) == default_id
+            })
+        })
 }
 
 /// `role/path/Name` from an ARN (the whole text when it is not one), for labels.
@@ -787,7 +794,68 @@ mod tests {
             })
         }
 
+        /// Loads `text` read as serde_json reads it, and as the scan does
+        /// ([`crate::sources::json_value`], which builds the default version's document
+        /// only): what each gives, as text.
+        fn loaded_both_ways(text: &str) -> (String, String) {
+            let config = Config::default();
+            let ctx = LoadContext::new(&config);
+            let input = FileInput {
+                id: 7,
+                path: Path::new("dump.json"),
+                text,
+                offset: 0,
+            };
+            let full: Value = serde_json::from_str(text).unwrap();
+            let lean = crate::sources::json_value::parse(text).unwrap();
+            let show = |v: &Value| format!("{:?}", load(&ctx, &input, v));
+            (show(&full), show(&lean))
+        }
+
+        /// A managed policy version as a dump holds one, each key there or not.
+        fn version() -> impl Strategy<Value = Value> {
+            let document = prop_oneof![
+                Just(
+                    json!({"Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}]})
+                ),
+                Just(json!({"Statement": {"Effect": "Deny", "Action": "*", "Resource": "*"}})),
+                Just(json!("%7B%22Statement%22%3A%5B%5D%7D")),
+                Just(json!(7)),
+            ];
+            (
+                prop::option::of(document),
+                prop::option::of("v[123]"),
+                prop::option::of(any::<bool>()),
+            )
+                .prop_map(|(document, id, default)| {
+                    let mut v = Map::new();
+                    if let Some(d) = document {
+                        v.insert("Document".into(), d);
+                    }
+                    if let Some(id) = id {
+                        v.insert("VersionId".into(), id.into());
+                    }
+                    if let Some(b) = default {
+                        v.insert("IsDefaultVersion".into(), b.into());
+                    }
+                    Value::Object(v)
+                })
+        }
+
         proptest! {
+            #[test]
+            fn loads_alike_with_only_the_default_version_built(
+                v in json(),
+                versions in prop::collection::vec(version(), 0..4),
+                default_id in prop::option::of("v[12]"),
+                arn in "arn:aws:iam::(aws|111122223333):policy/x",
+            ) {
+                let policy = json!({"Arn": arn, "DefaultVersionId": default_id, "PolicyVersionList": versions});
+                let text = json!({"Policies": [v.clone(), policy, {"PolicyVersionList": v}]}).to_string();
+                let (full, lean) = loaded_both_ways(&text);
+                prop_assert_eq!(full, lean);
+            }
+
             #[test]
             fn never_panics(v in json()) {
                 let _ = load_value(v.clone());

@@ -10,6 +10,7 @@ pub mod aws_ini;
 pub mod cloudformation;
 pub mod credential_cache;
 mod file_names;
+mod json_value;
 pub mod manifest;
 pub mod policy_json;
 mod read;
@@ -440,7 +441,7 @@ fn load_known(
         }
         return (SourceFormat::Unknown, out);
     }
-    let value: Value = match serde_json::from_str(text) {
+    let value: Value = match json_value::parse(text) {
         Ok(v) => v,
         Err(e) => {
             // CloudFormation reads a template body that is not JSON as YAML, which takes

@@ -1,0 +1,451 @@
+//! A JSON file read into the [`Value`] its loader takes, without building what no loader
+//! reads: the documents of an account dump's managed policy versions that are not the
+//! default. AWS keeps up to five versions of a policy and a dump carries them all; in a
+//! real dump most bytes are AWS managed policies' old versions, and only the version in
+//! force is ever read ([`super::account_dump::default_version`]).
+//!
+//! Those documents are still read through, so a file is accepted or refused as
+//! `serde_json::from_str::<Value>` would, with the same error at the same position. The
+//! one difference: a document is parsed on its own once chosen, so the nesting limit
+//! counts from the document, not from the file (a document 123 to 128 levels deep inside
+//! a dump now loads; one deeper still is refused, at the end of its policy entry).
+
+use std::fmt;
+
+use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+use serde_json::{Map, Number, Value};
+
+use super::account_dump::{default_version, strip_position};
+
+/// Parses `text` as one JSON value, as `serde_json::from_str::<Value>` does.
+pub fn parse(text: &str) -> Result<Value, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value = Read {
+        text,
+        at: Place::Top,
+    }
+    .deserialize(&mut de)?;
+    de.end()?;
+    Ok(value)
+}
+
+/// Where in the file the value being read sits: only the way down to a dump's policy
+/// versions is told apart; below any other key a plain [`Value`] is read.
+#[derive(Clone, Copy)]
+enum Place {
+    /// The file's top value.
+    Top,
+    /// The value of the top object's `Policies`.
+    Policies,
+    /// One of its entries.
+    Policy,
+}
+
+/// Reads the value at a place of `text`.
+#[derive(Clone, Copy)]
+struct Read<'t> {
+    text: &'t str,
+    at: Place,
+}
+
+impl<'de> DeserializeSeed<'de> for Read<'de> {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Read<'de> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        // As serde_json's own: JSON text never holds a number that is not finite.
+        Ok(Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let Place::Policies = self.at else {
+            return Value::deserialize(SeqAccessDeserializer::new(seq));
+        };
+        let mut items = Vec::new();
+        let entry = Read {
+            at: Place::Policy,
+            ..self
+        };
+        while let Some(item) = seq.next_element_seed(entry)? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        match self.at {
+            Place::Top => {
+                let mut out = Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    let value = if key == "Policies" {
+                        map.next_value_seed(Read {
+                            at: Place::Policies,
+                            ..self
+                        })?
+                    } else {
+                        map.next_value::<Value>()?
+                    };
+                    out.insert(key, value);
+                }
+                Ok(Value::Object(out))
+            }
+            Place::Policy => policy(self.text, map),
+            Place::Policies => Value::deserialize(MapAccessDeserializer::new(map)),
+        }
+    }
+}
+
+/// A version's `Document`, as far as it was read.
+enum Document {
+    /// Read through, not built: the byte offset of its value in the file.
+    At(usize),
+    /// Built (its key was written with escapes, so where it lies is not known).
+    Built(Value),
+}
+
+/// A managed policy entry: every key as a [`Value`], except that its versions' documents
+/// are read through and only the default version's is built, once the whole entry is
+/// read (`DefaultVersionId` may come after the list).
+fn policy<'de, A: MapAccess<'de>>(text: &'de str, mut map: A) -> Result<Value, A::Error> {
+    let mut out = Map::new();
+    let mut documents = None;
+    while let Some(key) = map.next_key::<String>()? {
+        let value = if key == "PolicyVersionList" {
+            let (value, read) = map.next_value_seed(Versions { text })?;
+            documents = read;
+            value
+        } else {
+            map.next_value::<Value>()?
+        };
+        out.insert(key, value);
+    }
+    let Some(documents) = documents else {
+        return Ok(Value::Object(out));
+    };
+    let default_id = out
+        .get("DefaultVersionId")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    let Some(Value::Array(versions)) = out.get_mut("PolicyVersionList") else {
+        return Ok(Value::Object(out));
+    };
+    let chosen = default_version(versions, default_id.as_deref());
+    let Some((i, Some(document))) = chosen.and_then(|i| Some((i, documents.into_iter().nth(i)?)))
+    else {
+        return Ok(Value::Object(out));
+    };
+    let value = match document {
+        Document::Built(value) => value,
+        Document::At(offset) => {
+            document_at(text, offset).map_err(|e| de::Error::custom(strip_position(&e)))?
+        }
+    };
+    if let Some(Value::Object(version)) = versions.get_mut(i) {
+        version.insert("Document".into(), value);
+    }
+    Ok(Value::Object(out))
+}
+
+/// Parses the one JSON value that starts at `offset` of `text`.
+fn document_at(text: &str, offset: usize) -> Result<Value, serde_json::Error> {
+    let rest = text.get(offset..).unwrap_or_default();
+    Value::deserialize(&mut serde_json::Deserializer::from_str(rest))
+}
+
+/// What a `PolicyVersionList` gives: the list as a [`Value`] whose entries lack their
+/// `Document`, and the documents apart, one per entry (`None` for an entry without one);
+/// `None` for the documents when it is not a list.
+type VersionList = (Value, Option<Vec<Option<Document>>>);
+
+/// Reads a `PolicyVersionList`.
+struct Versions<'t> {
+    text: &'t str,
+}
+
+impl<'de> DeserializeSeed<'de> for Versions<'de> {
+    type Value = VersionList;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<VersionList, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Versions<'de> {
+    type Value = VersionList;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<VersionList, E> {
+        Ok((Value::Bool(v), None))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<VersionList, E> {
+        Ok((Value::Number(v.into()), None))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<VersionList, E> {
+        Ok((Value::Number(v.into()), None))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<VersionList, E> {
+        Ok((Number::from_f64(v).map_or(Value::Null, Value::Number), None))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<VersionList, E> {
+        Ok((Value::String(v.to_owned()), None))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<VersionList, E> {
+        Ok((Value::String(v), None))
+    }
+
+    fn visit_unit<E>(self) -> Result<VersionList, E> {
+        Ok((Value::Null, None))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<VersionList, A::Error> {
+        Ok((Value::deserialize(MapAccessDeserializer::new(map))?, None))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<VersionList, A::Error> {
+        let mut entries = Vec::new();
+        let mut documents = Vec::new();
+        loop {
+            let version = Version { text: self.text };
+            let Some((entry, document)) = seq.next_element_seed(version)? else {
+                break;
+            };
+            entries.push(entry);
+            documents.push(document);
+        }
+        Ok((Value::Array(entries), Some(documents)))
+    }
+}
+
+/// One version entry: its keys but `Document` as [`Value`]s, and its document apart.
+struct Version<'t> {
+    text: &'t str,
+}
+
+impl<'de> DeserializeSeed<'de> for Version<'de> {
+    type Value = (Value, Option<Document>);
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Version<'de> {
+    type Value = (Value, Option<Document>);
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+        Ok((Value::Bool(v), None))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+        Ok((Value::Number(v.into()), None))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+        Ok((Value::Number(v.into()), None))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+        Ok((Number::from_f64(v).map_or(Value::Null, Value::Number), None))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok((Value::String(v.to_owned()), None))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok((Value::String(v), None))
+    }
+
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok((Value::Null, None))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        Ok((Value::deserialize(SeqAccessDeserializer::new(seq))?, None))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut out = Map::new();
+        let mut document = None;
+        while let Some(key) = map.next_key_seed(KeyAt { text: self.text })? {
+            match key {
+                Key::Document(Some(offset)) => {
+                    map.next_value::<IgnoredAny>()?;
+                    document = Some(Document::At(offset));
+                }
+                Key::Document(None) => document = Some(Document::Built(map.next_value()?)),
+                Key::Other(key) => {
+                    let value = map.next_value::<Value>()?;
+                    out.insert(key, value);
+                }
+            }
+        }
+        Ok((Value::Object(out), document))
+    }
+}
+
+/// A key of a version entry.
+enum Key {
+    /// `Document`, with the offset of its value when the key was read in place.
+    Document(Option<usize>),
+    Other(String),
+}
+
+/// Reads a version entry's key, and for `Document` where its value starts.
+struct KeyAt<'t> {
+    text: &'t str,
+}
+
+impl<'de> DeserializeSeed<'de> for KeyAt<'de> {
+    type Value = Key;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Key, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeyAt<'de> {
+    type Value = Key;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a key")
+    }
+
+    fn visit_borrowed_str<E>(self, key: &'de str) -> Result<Key, E> {
+        Ok(match key {
+            "Document" => Key::Document(value_after(self.text, key)),
+            _ => Key::Other(key.to_owned()),
+        })
+    }
+
+    fn visit_str<E>(self, key: &str) -> Result<Key, E> {
+        // A key with escapes, copied out of the text: where it was is not known.
+        Ok(match key {
+            "Document" => Key::Document(None),
+            _ => Key::Other(key.to_owned()),
+        })
+    }
+}
+
+/// The offset in `text` of the value that follows `key`, a slice of `text` (the key's
+/// characters between its quotes), or None when `key` is not such a slice.
+fn value_after(text: &str, key: &str) -> Option<usize> {
+    let start = (key.as_ptr() as usize).checked_sub(text.as_ptr() as usize)?;
+    let end = start.checked_add(key.len())?;
+    let json_space = [' ', '\t', '\n', '\r'];
+    let rest = text
+        .get(end..)?
+        .strip_prefix('"')?
+        .trim_start_matches(json_space)
+        .strip_prefix(':')?
+        .trim_start_matches(json_space);
+    Some(text.len() - rest.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_what_serde_json_reads_elsewhere() {
+        for text in [
+            "{}",
+            "[]",
+            "null",
+            "-1.5e3",
+            r#"{"Policies": {"a": [1, 2.5, true, null, "x"]}}"#,
+            r#"{"Policies": [1, "x", [], {"PolicyVersionList": 3}]}"#,
+            r#"{"a": {"Policies": [{"PolicyVersionList": [{"Document": {}}]}]}}"#,
+            r#"{"Policies": [{"PolicyVersionList": [1, [], {"VersionId": "v1"}]}]}"#,
+        ] {
+            let expected: Value = serde_json::from_str(text).unwrap();
+            assert_eq!(parse(text).unwrap(), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn builds_only_the_default_versions_document() {
+        let text = r#"{"Policies": [
+            {"PolicyVersionList": [
+                {"Document": {"Statement": []}, "VersionId": "v1", "IsDefaultVersion": false},
+                {"Document" : "%7B%7D", "VersionId": "v2", "IsDefaultVersion": true}
+            ]},
+            {"PolicyVersionList": [
+                {"Document": {"a": 1}, "VersionId": "v1"},
+                {"Docu\u006dent": {"b": 2}, "VersionId": "v2"}
+            ], "DefaultVersionId": "v2"},
+            {"PolicyVersionList": [{"Document": {"c": 3}, "VersionId": "v1"}]}
+        ]}"#;
+        let value = parse(text).unwrap();
+        let versions = |p: usize| value["Policies"][p]["PolicyVersionList"].clone();
+        assert_eq!(versions(0)[0].get("Document"), None);
+        assert_eq!(versions(0)[1]["Document"], "%7B%7D");
+        assert_eq!(versions(1)[0].get("Document"), None);
+        assert_eq!(versions(1)[1]["Document"], serde_json::json!({"b": 2}));
+        // No default: no document is built, and the loader finds none, as before.
+        assert_eq!(versions(2)[0].get("Document"), None);
+    }
+
+    #[test]
+    fn refuses_what_serde_json_refuses_at_the_same_place() {
+        for text in [
+            r#"{"Policies": [{"PolicyVersionList": [{"Document": {"a": }}]}]}"#,
+            r#"{"Policies": [{"PolicyVersionList": [{"Document": {}, }]}]}"#,
+            r#"{"Policies": [{"PolicyVersionList": [{"Document": {}}]}], }"#,
+            r#"{"Policies": [] "#,
+            r#"{"Policies": []} x"#,
+        ] {
+            let expected = serde_json::from_str::<Value>(text).unwrap_err().to_string();
+            assert_eq!(parse(text).unwrap_err().to_string(), expected, "{text}");
+        }
+    }
+}
