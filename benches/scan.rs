@@ -51,6 +51,26 @@ fn vm_hwm_kib() -> u64 {
     iamlint::timings::memory_kib("VmHWM").unwrap_or(0)
 }
 
+/// User plus system CPU time of this process so far, every thread's (ended ones too), in
+/// milliseconds: a scan's CPU time over the floor's is what its wall time over the
+/// floor's tends to on a host whose cores are all busy.
+#[cfg(unix)]
+fn cpu_ms() -> f64 {
+    // SAFETY: getrusage only writes the struct it is given, which is zeroed plain data.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: as above; RUSAGE_SELF is a valid `who`.
+    if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) } != 0 {
+        return f64::NAN;
+    }
+    let ms = |t: libc::timeval| t.tv_sec as f64 * 1000.0 + t.tv_usec as f64 / 1000.0;
+    ms(usage.ru_utime) + ms(usage.ru_stime)
+}
+
+#[cfg(not(unix))]
+fn cpu_ms() -> f64 {
+    f64::NAN
+}
+
 /// Terraform's HCL files, which the floor reads and parses whether or not
 /// `is_candidate_name` knows them yet (issue #12).
 fn is_hcl(path: &Path) -> bool {
@@ -155,6 +175,7 @@ fn floor(dir: &Path) -> FloorCount {
 /// Runs one measurement in this process and prints `key=value` lines for the parent.
 fn child(kind: &str, dir: &Path, extra: &[String]) {
     let start_hwm = vm_hwm_kib();
+    let start_cpu = cpu_ms();
     match kind {
         "floor" => {
             let t = Instant::now();
@@ -211,6 +232,7 @@ fn child(kind: &str, dir: &Path, extra: &[String]) {
         "idle" => println!("ms=0"),
         other => panic!("unknown measurement {other}"),
     }
+    println!("cpu_ms={}", cpu_ms() - start_cpu);
     println!("start_hwm_kib={start_hwm}");
     println!("hwm_kib={}", vm_hwm_kib());
 }
@@ -219,6 +241,8 @@ fn child(kind: &str, dir: &Path, extra: &[String]) {
 #[derive(Debug, Default, Clone)]
 struct Sample {
     ms: f64,
+    /// CPU time (user + system, all threads) of the measured part.
+    cpu_ms: f64,
     hwm_kib: u64,
     fields: Vec<(String, String)>,
 }
@@ -251,6 +275,7 @@ fn run_child(kind: &str, dir: &Path, extra: &[&str]) -> Sample {
         if let Some((k, v)) = line.split_once('=') {
             match k {
                 "ms" => s.ms = v.parse().unwrap_or(f64::NAN),
+                "cpu_ms" => s.cpu_ms = v.parse().unwrap_or(f64::NAN),
                 "hwm_kib" => s.hwm_kib = v.parse().unwrap_or(0),
                 _ => {}
             }
@@ -486,8 +511,8 @@ fn main() {
             shape.name()
         );
         println!();
-        println!("| files | reps | input MB | floor ms (min / med) | scan ms (min / med) | scan/floor (min / med) | binary wall ms (min) | floor peak MB | scan peak MB | scan peak / input | (scan peak − empty scan) / input | SARIF results (planted) |");
-        println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
+        println!("| files | reps | input MB | floor ms (min / med) | scan ms (min / med) | scan/floor (min / med) | CPU scan/floor (med) | binary wall ms (min) | floor peak MB | scan peak MB | scan peak / input | (scan peak − empty scan) / input | SARIF results (planted) |");
+        println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         for &n in &sizes {
             // The mixed trees keep their old names (the generator gives them the same bytes).
             let name = match shape {
@@ -532,8 +557,8 @@ fn main() {
         println!();
         println!("external trees (`IAMLINT_BENCH_TREES`): scan = `--format sarif -o <file>`");
         println!();
-        println!("| tree | files | reps | input MB | floor ms (min / med) | scan ms (min / med) | scan/floor (min / med) | binary wall ms (min) | floor peak MB | scan peak MB | scan peak / input | (scan peak − empty scan) / input | SARIF results |");
-        println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        println!("| tree | files | reps | input MB | floor ms (min / med) | scan ms (min / med) | scan/floor (min / med) | CPU scan/floor (med) | binary wall ms (min) | floor peak MB | scan peak MB | scan peak / input | (scan peak − empty scan) / input | SARIF results |");
+        println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     }
     for dir in &external {
         let name = dir
@@ -575,8 +600,8 @@ fn main() {
         println!();
         println!("HCL tree: N IAM `.tf` files (root modules under accounts/<id>/iam, one shared module) and N unrelated `.tf` files, plus a `terraform.tfvars` per folder (shape `services`: each unrelated folder also defines a role, so every folder is evaluated); floor = walk + read + hcl-edit `parse_body` on rayon; scan = `--format sarif -o <file>`");
         println!();
-        println!("| shape | IAM .tf files | files | reps | input MB | floor ms (min / med) | scan ms (min / med) | scan/floor (min / med) | binary wall ms (min) | floor peak MB | scan peak MB | scan peak / input | SARIF results (planted) |");
-        println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        println!("| shape | IAM .tf files | files | reps | input MB | floor ms (min / med) | scan ms (min / med) | scan/floor (min / med) | CPU scan/floor (med) | binary wall ms (min) | floor peak MB | scan peak MB | scan peak / input | SARIF results (planted) |");
+        println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     }
     for (shape, &n) in hcl_shapes
         .iter()
@@ -669,6 +694,9 @@ fn main() {
 struct Runs {
     floors: Vec<f64>,
     scans: Vec<f64>,
+    /// CPU times, as `floors` and `scans`.
+    floor_cpu: Vec<f64>,
+    scan_cpu: Vec<f64>,
     /// The `iamlint` binary's own wall times (none for the largest trees).
     bins: Vec<f64>,
     floor_hwm: u64,
@@ -683,6 +711,8 @@ fn interleaved(dir: &Path, scan_args: &[&str], reps: usize, with_binary: bool) -
     let mut runs = Runs {
         floors: Vec::new(),
         scans: Vec::new(),
+        floor_cpu: Vec::new(),
+        scan_cpu: Vec::new(),
         bins: Vec::new(),
         floor_hwm: 0,
         scan_hwm: 0,
@@ -693,6 +723,8 @@ fn interleaved(dir: &Path, scan_args: &[&str], reps: usize, with_binary: bool) -
         let s = run_child("scan", dir, scan_args);
         runs.floors.push(f.ms);
         runs.scans.push(s.ms);
+        runs.floor_cpu.push(f.cpu_ms);
+        runs.scan_cpu.push(s.cpu_ms);
         runs.floor_hwm = runs.floor_hwm.max(f.hwm_kib);
         runs.scan_hwm = runs.scan_hwm.max(s.hwm_kib);
         runs.input = f.get("bytes").and_then(|b| b.parse().ok()).unwrap_or(0);
@@ -708,18 +740,20 @@ impl Runs {
         (self.input / 1024).max(1)
     }
 
-    /// The columns both scan tables share: floor and scan times (min / median), their
-    /// ratios, the binary's wall time, and the peaks against the input.
+    /// The columns the scan tables share: floor and scan times (min / median), their
+    /// ratios, the ratio of their median CPU times, the binary's wall time, and the peaks
+    /// against the input.
     fn columns(&self) -> String {
         let (floors, scans) = (&self.floors, &self.scans);
         format!(
-            "{:.0} / {:.0} | {:.0} / {:.0} | {:.2} / {:.2} | {} | {:.1} | {:.1} | {:.2}",
+            "{:.0} / {:.0} | {:.0} / {:.0} | {:.2} / {:.2} | {:.2} | {} | {:.1} | {:.1} | {:.2}",
             min(floors),
             median(floors.to_vec()),
             min(scans),
             median(scans.to_vec()),
             min(scans) / min(floors),
             median(scans.to_vec()) / median(floors.to_vec()),
+            median(self.scan_cpu.clone()) / median(self.floor_cpu.clone()),
             if self.bins.is_empty() {
                 "-".to_owned()
             } else {

@@ -104,31 +104,17 @@ pub(crate) fn read_file(path: &Path, max: u64) -> Result<Vec<u8>, ReadProblem> {
     if !meta.is_file() {
         return Err(ReadProblem::Unreadable("not a regular file".into()));
     }
-    // Read in place, not by `read_to_end`: a `File`'s own asks its size and position again
-    // (a statx and an lseek per file, a tenth of a scan's system calls), and a reader
-    // without a size hint reads 8 KiB at a time. Two reads then, as `std::fs::read` makes:
-    // the bytes `meta` promised, and one that finds the end, or that the file grew.
-    let expected = usize::try_from(meta.len()).map_err(|_| ReadProblem::TooLarge(meta.len()))?;
-    let mut bytes = vec![0u8; expected];
-    let mut filled = 0;
-    while let Some(rest) = bytes.get_mut(filled..).filter(|r| !r.is_empty()) {
-        match std::io::Read::read(&mut file, rest) {
-            Ok(0) => break,
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(unreadable(e)),
-        }
-    }
-    bytes.truncate(filled);
-    if filled == expected {
-        // Whatever was added since `meta`, within the limit.
-        let room = max.saturating_sub(meta.len()).saturating_add(1);
-        let mut rest = std::io::Read::take(&mut file, room);
-        std::io::Read::read_to_end(&mut rest, &mut bytes).map_err(unreadable)?;
-        if bytes.len() as u64 > max {
-            let now = file.metadata().map_or(bytes.len() as u64, |m| m.len());
-            return Err(ReadProblem::TooLarge(now));
-        }
+    // Not the `File`'s own `read_to_end`: it asks the file's size and position again (a
+    // statx and an lseek per file, a tenth of a scan's system calls) when `meta` has just
+    // told them. Through `take` the reads go into the room made here: two for a file of
+    // up to 8 KiB (most of a repository's), a few more for a larger one (8, 16, 32 KiB…),
+    // with nothing zeroed first; and the limit also holds for a file grown since `meta`.
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0).saturating_add(1));
+    let mut limited = std::io::Read::take(&mut file, max.saturating_add(1));
+    std::io::Read::read_to_end(&mut limited, &mut bytes).map_err(unreadable)?;
+    if bytes.len() as u64 > max {
+        let now = file.metadata().map_or(bytes.len() as u64, |m| m.len());
+        return Err(ReadProblem::TooLarge(now));
     }
     Ok(bytes)
 }
