@@ -2,6 +2,7 @@
 //! `Fn::Sub`, `Fn::GetAtt` and `Fn::Join` where the template alone says what they give, and
 //! the resolved copy of a policy document (see the module documentation of the parent).
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::sync::Arc;
 
@@ -96,6 +97,19 @@ pub(super) enum Front {
         /// Bytes before the text in the file (a byte-order mark).
         offset: usize,
     },
+}
+
+/// Whether `v` holds an [`intrinsic`] function anywhere (what
+/// [`Template::resolve_doc`] would replace).
+fn has_intrinsic(v: &Value) -> bool {
+    if intrinsic(v).is_some() {
+        return true;
+    }
+    match v {
+        Value::Object(map) => map.values().any(has_intrinsic),
+        Value::Array(items) => items.iter().any(has_intrinsic),
+        _ => false,
+    }
 }
 
 /// The single-key object `{"Ref": …}` or `{"Fn::…": …}`: the function and its argument.
@@ -499,7 +513,14 @@ impl<'v> Template<'v> {
         let doc = match v {
             Value::Object(_) => {
                 let mut unresolved = Vec::new();
-                let raw = self.resolve_doc(v, &mut Vec::new(), &mut unresolved);
+                // Most documents hold no intrinsic function, and their resolved copy is
+                // the same value: built only where one is (a copy of every document was
+                // 6% of a scan of a tree with many templates, its maps hashed again).
+                let raw = if has_intrinsic(v) {
+                    Cow::Owned(self.resolve_doc(v, &mut Vec::new(), &mut unresolved))
+                } else {
+                    Cow::Borrowed(v)
+                };
                 let origin = self.origin(path);
                 let mut doc = PolicyDocument::from_value(&raw, origin, kind, label);
                 doc.unresolved = unresolved.into_boxed_slice();

@@ -304,24 +304,56 @@ fn syntax_error(e: &ScanError, bytes: &CharBytes) -> YamlError {
 }
 
 /// Where each value (and each member's key) of the converted document was written: a
-/// mirror of the value's tree, children in the value's order.
-#[derive(Debug, Default)]
+/// mirror of the value's tree, children in the value's order. Kept as long as a policy
+/// document of the template lives, so kept small: byte offsets as `u32` (a text past 4
+/// GiB has its later places at its 4 GiB mark), children without spare room, and the
+/// index of a large mapping boxed (one node in hundreds has one). A node of a template was
+/// 190 bytes or so before, eight times its text (`profiles` 10k: 10.5 MB of its heap).
+#[derive(Clone, Debug, Default)]
 pub(super) struct SpanNode {
-    pub start: usize,
-    pub end: usize,
+    start: u32,
+    end: u32,
     /// The key's bytes, for a member of a mapping.
-    pub key: Option<(usize, usize)>,
+    key: Option<(u32, u32)>,
     /// Members (with their key) or items (without).
     kids: Vec<(Option<Box<str>>, SpanNode)>,
     /// For a mapping of many members, the last member of each key: the loader places
     /// every resource of `Resources`, and a scan over them each time would be quadratic.
-    index: Option<HashMap<Box<str>, usize>>,
+    index: Option<Box<HashMap<Box<str>, usize>>>,
+}
+
+/// A byte offset as a [`SpanNode`] keeps it.
+fn offset(at: usize) -> u32 {
+    u32::try_from(at).unwrap_or(u32::MAX)
 }
 
 /// Members from which a mapping is indexed.
 const INDEX_FROM: usize = 16;
 
 impl SpanNode {
+    fn new(start: usize, end: usize) -> SpanNode {
+        SpanNode {
+            start: offset(start),
+            end: offset(end),
+            ..SpanNode::default()
+        }
+    }
+
+    /// The bytes of the value.
+    pub fn range(&self) -> (usize, usize) {
+        (self.start as usize, self.end as usize)
+    }
+
+    /// The bytes of the member's key, for a member of a mapping.
+    pub fn key_range(&self) -> Option<(usize, usize)> {
+        self.key.map(|(s, e)| (s as usize, e as usize))
+    }
+
+    /// Gives back the children's spare room, once they are all there.
+    fn done(&mut self) {
+        self.kids.shrink_to_fit();
+    }
+
     /// Indexes a mapping's members by key, when there are many.
     fn index_members(&mut self) {
         if self.kids.len() < INDEX_FROM {
@@ -333,7 +365,7 @@ impl SpanNode {
             .enumerate()
             .filter_map(|(i, (name, _))| Some((name.clone()?, i)))
             .collect();
-        self.index = Some(index);
+        self.index = Some(Box::new(index));
     }
 
     /// The member of key `k` (the last, with duplicate keys, as in the value).
@@ -362,12 +394,12 @@ impl SpanNode {
             };
             match next {
                 Some(kid) => node = kid,
-                None => return (node.start, node.end),
+                None => return node.range(),
             }
         }
-        match (want_key, node.key) {
+        match (want_key, node.key_range()) {
             (true, Some(key)) => key,
-            _ => (node.start, node.end),
+            _ => node.range(),
         }
     }
 }
@@ -423,13 +455,7 @@ impl<'a> Converter<'a> {
             return Err(too_deep(node.start));
         }
         self.spend(node.start)?;
-        let mut span = SpanNode {
-            start: node.start,
-            end: node.end,
-            key: None,
-            kids: Vec::new(),
-            index: None,
-        };
+        let mut span = SpanNode::new(node.start, node.end);
         let value = match &node.kind {
             Kind::Alias(target) => {
                 let Some(target) = *target else {
@@ -438,18 +464,19 @@ impl<'a> Converter<'a> {
                 // The aliased value is where the anchor wrote it; the alias is its place
                 // as a whole.
                 let (value, mut inner) = self.convert(target, depth + 1)?;
-                inner.start = node.start;
-                inner.end = node.end;
+                (inner.start, inner.end) = (offset(node.start), offset(node.end));
                 return Ok((value, inner));
             }
             Kind::Scalar { text, plain } => scalar(text, *plain, &node.tag),
             Kind::Seq(items) => {
                 let mut out = Vec::with_capacity(items.len());
+                span.kids.reserve_exact(items.len());
                 for &i in items {
                     let (v, s) = self.convert(i, depth + 1)?;
                     out.push(v);
                     span.kids.push((None, s));
                 }
+                span.done();
                 Value::Array(out)
             }
             Kind::Map(kids) => self.mapping(kids, &mut span, depth)?,
@@ -459,14 +486,9 @@ impl<'a> Converter<'a> {
                 // `!Sub x` is `{"Fn::Sub": x}`: the tagged node is the whole object and its
                 // one member's value.
                 let mut member = span;
-                member.key = Some((node.start, node.end));
-                let outer = SpanNode {
-                    start: node.start,
-                    end: node.end,
-                    key: None,
-                    kids: vec![(Some(function.as_str().into()), member)],
-                    index: None,
-                };
+                member.key = Some((offset(node.start), offset(node.end)));
+                let mut outer = SpanNode::new(node.start, node.end);
+                outer.kids = vec![(Some(function.as_str().into()), member)];
                 let mut map = Map::new();
                 map.insert(function, value);
                 (Value::Object(map), outer)
@@ -485,6 +507,7 @@ impl<'a> Converter<'a> {
     ) -> Result<Value, YamlError> {
         let mut map = Map::new();
         let mut merges = Vec::new();
+        span.kids.reserve_exact(kids.len().div_ceil(2));
         for pair in kids.chunks(2) {
             let (&k, v) = match pair {
                 [k, v] => (k, Some(*v)),
@@ -523,6 +546,7 @@ impl<'a> Converter<'a> {
                 }
             }
         }
+        span.done();
         span.index_members();
         Ok(Value::Object(map))
     }
@@ -536,7 +560,7 @@ impl<'a> Converter<'a> {
         v: Option<usize>,
         depth: usize,
     ) -> Result<(), YamlError> {
-        let key_at = self.nodes.get(k).map(|n| (n.start, n.end));
+        let key_at = self.nodes.get(k).map(|n| (offset(n.start), offset(n.end)));
         let (value, mut s) = match v {
             Some(v) => self.convert(v, depth + 1)?,
             None => (Value::Null, SpanNode::default()),

@@ -292,8 +292,9 @@ mod props {
         fn never_panics_and_places_stay_in_the_text(text in yaml()) {
             if let Ok(doc) = read(&text) {
                 fn check(node: &SpanNode, text: &str) {
-                    assert!(text.get(node.start..node.end).is_some(), "{node:?}");
-                    if let Some((s, e)) = node.key {
+                    let (start, end) = node.range();
+                    assert!(text.get(start..end).is_some(), "{node:?}");
+                    if let Some((s, e)) = node.key_range() {
                         assert!(text.get(s..e).is_some(), "{node:?}");
                     }
                     for (_, kid) in &node.kids {
