@@ -19,6 +19,48 @@ use serde_json::{Map, Number, Value};
 
 use super::account_dump::{default_version, strip_position};
 
+/// A visitor's `expecting` and its visits of JSON's scalars, each value as serde_json
+/// builds it, passed through `$wrap`: the visitors here differ only in what they do with
+/// lists and objects.
+macro_rules! scalars {
+    ($wrap:expr) => {
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("any JSON value")
+        }
+
+        fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+            Ok(($wrap)(Value::Bool(v)))
+        }
+
+        fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+            Ok(($wrap)(Value::Number(v.into())))
+        }
+
+        fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+            Ok(($wrap)(Value::Number(v.into())))
+        }
+
+        fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+            // As serde_json's own: JSON text never holds a number that is not finite.
+            Ok(($wrap)(
+                Number::from_f64(v).map_or(Value::Null, Value::Number),
+            ))
+        }
+
+        fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(($wrap)(Value::String(v.to_owned())))
+        }
+
+        fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+            Ok(($wrap)(Value::String(v)))
+        }
+
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok(($wrap)(Value::Null))
+        }
+    };
+}
+
 /// Parses `text` as one JSON value, as `serde_json::from_str::<Value>` does.
 pub fn parse(text: &str) -> Result<Value, serde_json::Error> {
     let mut de = serde_json::Deserializer::from_str(text);
@@ -61,38 +103,7 @@ impl<'de> DeserializeSeed<'de> for Read<'de> {
 impl<'de> Visitor<'de> for Read<'de> {
     type Value = Value;
 
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-
-    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
-        Ok(Value::Bool(v))
-    }
-
-    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
-        Ok(Value::Number(v.into()))
-    }
-
-    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
-        Ok(Value::Number(v.into()))
-    }
-
-    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
-        // As serde_json's own: JSON text never holds a number that is not finite.
-        Ok(Number::from_f64(v).map_or(Value::Null, Value::Number))
-    }
-
-    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
-        Ok(Value::String(v.to_owned()))
-    }
-
-    fn visit_string<E>(self, v: String) -> Result<Value, E> {
-        Ok(Value::String(v))
-    }
-
-    fn visit_unit<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
+    scalars!(|v| v);
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let Place::Policies = self.at else {
@@ -210,37 +221,7 @@ impl<'de> DeserializeSeed<'de> for Versions<'de> {
 impl<'de> Visitor<'de> for Versions<'de> {
     type Value = VersionList;
 
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-
-    fn visit_bool<E>(self, v: bool) -> Result<VersionList, E> {
-        Ok((Value::Bool(v), None))
-    }
-
-    fn visit_i64<E>(self, v: i64) -> Result<VersionList, E> {
-        Ok((Value::Number(v.into()), None))
-    }
-
-    fn visit_u64<E>(self, v: u64) -> Result<VersionList, E> {
-        Ok((Value::Number(v.into()), None))
-    }
-
-    fn visit_f64<E>(self, v: f64) -> Result<VersionList, E> {
-        Ok((Number::from_f64(v).map_or(Value::Null, Value::Number), None))
-    }
-
-    fn visit_str<E>(self, v: &str) -> Result<VersionList, E> {
-        Ok((Value::String(v.to_owned()), None))
-    }
-
-    fn visit_string<E>(self, v: String) -> Result<VersionList, E> {
-        Ok((Value::String(v), None))
-    }
-
-    fn visit_unit<E>(self) -> Result<VersionList, E> {
-        Ok((Value::Null, None))
-    }
+    scalars!(|v| (v, None));
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<VersionList, A::Error> {
         Ok((Value::deserialize(MapAccessDeserializer::new(map))?, None))
@@ -277,37 +258,7 @@ impl<'de> DeserializeSeed<'de> for Version<'de> {
 impl<'de> Visitor<'de> for Version<'de> {
     type Value = (Value, Option<Document>);
 
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-
-    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
-        Ok((Value::Bool(v), None))
-    }
-
-    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
-        Ok((Value::Number(v.into()), None))
-    }
-
-    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
-        Ok((Value::Number(v.into()), None))
-    }
-
-    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
-        Ok((Number::from_f64(v).map_or(Value::Null, Value::Number), None))
-    }
-
-    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
-        Ok((Value::String(v.to_owned()), None))
-    }
-
-    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
-        Ok((Value::String(v), None))
-    }
-
-    fn visit_unit<E>(self) -> Result<Self::Value, E> {
-        Ok((Value::Null, None))
-    }
+    scalars!(|v| (v, None));
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
         Ok((Value::deserialize(SeqAccessDeserializer::new(seq))?, None))
