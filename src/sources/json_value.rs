@@ -4,11 +4,13 @@
 //! real dump most bytes are AWS managed policies' old versions, and only the version in
 //! force is ever read ([`super::account_dump::default_version`]).
 //!
-//! Those documents are still read through, so a file is accepted or refused as
-//! `serde_json::from_str::<Value>` would, with the same error at the same position. The
-//! one difference: a document is parsed on its own once chosen, so the nesting limit
-//! counts from the document, not from the file (a document 123 to 128 levels deep inside
-//! a dump now loads; one deeper still is refused, at the end of its policy entry).
+//! Those documents are still read through, so a file that is not JSON is refused as
+//! `serde_json::from_str::<Value>` would refuse it, with the same error at the same
+//! position. What serde_json refuses beyond JSON's grammar (its limits: 128 levels of
+//! nesting, numbers past `f64`) is only checked where a value is built: a document that
+//! is not read may exceed them and the dump still loads; the version in force is parsed
+//! on its own once chosen, so its nesting counts from the document, and a limit it
+//! exceeds is reported at the end of its policy entry.
 
 use std::fmt;
 
@@ -384,6 +386,25 @@ mod tests {
         assert_eq!(versions(1)[1]["Document"], serde_json::json!({"b": 2}));
         // No default: no document is built, and the loader finds none, as before.
         assert_eq!(versions(2)[0].get("Document"), None);
+    }
+
+    #[test]
+    fn serde_json_limits_hold_only_where_a_document_is_built() {
+        let deep = format!("{}1{}", "[".repeat(200), "]".repeat(200));
+        let dump = |old: &str, current: &str| {
+            format!(
+                r#"{{"Policies": [{{"DefaultVersionId": "v2", "PolicyVersionList": [
+                    {{"Document": {old}, "VersionId": "v1"}},
+                    {{"Document": {current}, "VersionId": "v2"}}]}}]}}"#
+            )
+        };
+        for old in [deep.as_str(), "1e400"] {
+            assert!(serde_json::from_str::<Value>(&dump(old, "{}")).is_err());
+            assert!(parse(&dump(old, "{}")).is_ok(), "{old}");
+        }
+        let e = parse(&dump("{}", &deep)).unwrap_err();
+        assert!(e.to_string().starts_with("recursion limit exceeded"), "{e}");
+        assert!(parse(&dump("{}", "1e400")).is_err());
     }
 
     #[test]
