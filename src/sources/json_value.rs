@@ -232,11 +232,7 @@ impl<'de> Visitor<'de> for Versions<'de> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<VersionList, A::Error> {
         let mut entries = Vec::new();
         let mut documents = Vec::new();
-        loop {
-            let version = Version { text: self.text };
-            let Some((entry, document)) = seq.next_element_seed(version)? else {
-                break;
-            };
+        while let Some((entry, document)) = seq.next_element_seed(Version { text: self.text })? {
             entries.push(entry);
             documents.push(document);
         }

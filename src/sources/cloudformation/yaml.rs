@@ -349,7 +349,9 @@ impl SpanNode {
         self.key.map(|(s, e)| (s as usize, e as usize))
     }
 
-    /// Gives back the children's spare room, once they are all there.
+    /// Gives back the children's spare room, once they are all there (a mapping's: its
+    /// members are reserved for one per key, and keys skipped or merged change the count;
+    /// a list's are reserved exactly).
     fn done(&mut self) {
         self.kids.shrink_to_fit();
     }
@@ -476,7 +478,6 @@ impl<'a> Converter<'a> {
                     out.push(v);
                     span.kids.push((None, s));
                 }
-                span.done();
                 Value::Array(out)
             }
             Kind::Map(kids) => self.mapping(kids, &mut span, depth)?,
