@@ -120,8 +120,8 @@ pub fn json(inv: &Inventory) -> String {
         .profiles
         .iter()
         .map(|p| {
-            let v = |s: &Option<Box<crate::model::location::Spanned<String>>>| {
-                s.as_ref().map(|x| x.value.clone())
+            let v = |s: &Option<Box<crate::model::inventory::ProfileValue>>| {
+                s.as_ref().map(|x| x.as_str().to_owned())
             };
             json!({
                 "name": p.name, "file": path_of(inv, p.file),

@@ -10,7 +10,7 @@ use foldhash::{HashMap, HashMapExt};
 use hashbrown::HashTable;
 use serde::Serialize;
 
-use super::location::{FileId, Location, Spanned};
+use super::location::{FileId, Location, Spanned, TextSpan};
 use super::named_grant::NamedGrant;
 use super::policy::PolicyDocument;
 use super::profile_set::ProfileSet;
@@ -157,34 +157,68 @@ pub struct ManagedPolicy {
 }
 
 /// A profile of an AWS CLI config or credentials file.
+///
+/// Kept small: a platform team's configs hold tens of thousands of profiles, and every one
+/// lives until the end of the scan. Most values are absent, so each is boxed.
 #[derive(Clone, Debug, Default)]
 pub struct Profile {
     pub name: String,
     pub file: FileId,
-    /// Where the `[profile NAME]` header is.
-    pub header: Option<Location>,
+    /// Where the `[profile NAME]` header is in `file`.
+    pub header: Option<TextSpan>,
     /// True for `~/.aws/credentials`-style sections.
-    ///
-    /// The values below are boxed: most are absent, and a `Spanned` is 88 bytes
-    /// (a platform team's configs hold tens of thousands of profiles).
     pub from_credentials: bool,
-    pub role_arn: Option<Box<Spanned<String>>>,
-    pub source_profile: Option<Box<Spanned<String>>>,
-    pub credential_source: Option<Box<Spanned<String>>>,
-    pub web_identity_token_file: Option<Box<Spanned<String>>>,
+    pub role_arn: Option<Box<ProfileValue>>,
+    pub source_profile: Option<Box<ProfileValue>>,
+    pub credential_source: Option<Box<ProfileValue>>,
+    pub web_identity_token_file: Option<Box<ProfileValue>>,
     /// Where `credential_process` is; its value is left empty, because the command line
     /// can embed credentials.
-    pub credential_process: Option<Box<Spanned<String>>>,
-    pub external_id: Option<Box<Spanned<String>>>,
-    pub mfa_serial: Option<Box<Spanned<String>>>,
-    pub role_session_name: Option<Box<Spanned<String>>>,
-    pub duration_seconds: Option<Box<Spanned<String>>>,
+    pub credential_process: Option<Box<ProfileValue>>,
+    pub external_id: Option<Box<ProfileValue>>,
+    pub mfa_serial: Option<Box<ProfileValue>>,
+    pub role_session_name: Option<Box<ProfileValue>>,
+    pub duration_seconds: Option<Box<ProfileValue>>,
     /// `sso_session`: the `[sso-session NAME]` this profile signs in with.
-    pub sso_session: Option<Box<Spanned<String>>>,
+    pub sso_session: Option<Box<ProfileValue>>,
     /// Any `sso_*` key (an IAM Identity Center profile).
     pub sso: bool,
     /// Static keys present (`aws_access_key_id`), without their values.
     pub has_static_keys: bool,
+}
+
+/// A setting of a CLI profile as written, and where: 32 bytes where a
+/// `Spanned<String>` is 88 (a profile merged from both files takes a value from either,
+/// so each value names its file).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProfileValue {
+    pub value: Box<str>,
+    pub file: FileId,
+    pub span: TextSpan,
+}
+
+// The sizes the comments above promise, where pointers are 8 bytes.
+#[cfg(target_pointer_width = "64")]
+const _: () =
+    assert!(std::mem::size_of::<ProfileValue>() == 32 && std::mem::size_of::<Profile>() <= 128);
+
+impl ProfileValue {
+    pub fn new(value: impl Into<Box<str>>, file: FileId, span: TextSpan) -> Self {
+        ProfileValue {
+            value: value.into(),
+            file,
+            span,
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.value
+    }
+
+    /// Where the value is written.
+    pub fn loc(&self) -> Location {
+        self.span.loc(self.file)
+    }
 }
 
 /// What a section of an AWS CLI config or credentials file that is not a profile is.

@@ -192,6 +192,37 @@ impl DocOrigin {
     }
 }
 
+/// A byte range of a file, kept in 8 bytes for values the model holds many of (a text
+/// past 4 GiB has its later places at its 4 GiB mark). A [`Location`] is 64.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct TextSpan {
+    start: u32,
+    end: u32,
+}
+
+impl TextSpan {
+    pub fn new(start: usize, end: usize) -> Self {
+        let offset = |at: usize| u32::try_from(at).unwrap_or(u32::MAX);
+        TextSpan {
+            start: offset(start),
+            end: offset(end),
+        }
+    }
+
+    pub fn start(self) -> usize {
+        self.start as usize
+    }
+
+    pub fn end(self) -> usize {
+        self.end as usize
+    }
+
+    /// These bytes of `file`.
+    pub fn loc(self, file: FileId) -> Location {
+        Location::bytes(file, self.start(), self.end())
+    }
+}
+
 /// A value with the place it came from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Spanned<T> {

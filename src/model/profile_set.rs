@@ -199,8 +199,9 @@ fn merge(into: &mut Profile, cred: &Profile) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::inventory::ProfileValue;
     use crate::model::inventory::SourceFile;
-    use crate::model::location::{Location, Spanned};
+    use crate::model::location::TextSpan;
 
     fn file(id: FileId, path: &str, format: SourceFormat) -> SourceFile {
         SourceFile {
@@ -211,8 +212,8 @@ mod tests {
         }
     }
 
-    fn value(file: FileId, v: &str) -> Option<Box<Spanned<String>>> {
-        Some(Box::new(Spanned::new(v.to_owned(), Location::file(file))))
+    fn value(file: FileId, v: &str) -> Option<Box<ProfileValue>> {
+        Some(Box::new(ProfileValue::new(v, file, TextSpan::default())))
     }
 
     #[test]
@@ -260,11 +261,8 @@ mod tests {
         let names: Vec<&str> = a.profiles.iter().map(|p| p.name.as_str()).collect();
         assert_eq!(names, ["dev", "base"]);
         let dev = a.get("dev").expect("merged profile");
-        assert_eq!(
-            dev.role_arn.as_ref().map(|s| s.value.as_str()),
-            Some("creds-arn")
-        );
-        assert_eq!(dev.duration_seconds.as_ref().map(|s| s.loc.file), Some(0));
+        assert_eq!(dev.role_arn.as_ref().map(|s| s.as_str()), Some("creds-arn"));
+        assert_eq!(dev.duration_seconds.as_ref().map(|s| s.loc().file), Some(0));
         assert!(dev.has_static_keys);
         assert_eq!((sets[1].config, sets[1].credentials), (None, Some(2)));
         assert!(sets[1].get("dev").is_none());

@@ -39,21 +39,19 @@ impl Rule for ChainedDurationOverHour {
                         .map(|s| format!("source profile `{}` is itself a role session", s.name))
                 } else {
                     p.credential_source.as_ref().and_then(|c| {
-                        matches!(c.value.as_str(), "Ec2InstanceMetadata" | "EcsContainer").then(
-                            || {
-                                format!(
+                        matches!(c.as_str(), "Ec2InstanceMetadata" | "EcsContainer").then(|| {
+                            format!(
                             "`credential_source = {}` is a role session (instance or task role)",
                             c.value
                         )
-                            },
-                        )
+                        })
                     })
                 };
                 let Some(why) = source else { continue };
                 out.push(
                 ctx.finding(
                     ID,
-                    duration.loc.clone(),
+                    duration.loc(),
                     format!(
                         "profile `{}` asks for {seconds} s on `{}`, but {why}: chained sessions last at most 3600 s and the call fails",
                         p.name, role.value

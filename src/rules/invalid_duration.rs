@@ -52,7 +52,7 @@ impl Rule for InvalidDuration {
                             let mut f = ctx
                                 .finding(
                                     ID,
-                                    duration.loc.clone(),
+                                    duration.loc(),
                                     format!(
                                         "`duration_seconds` `{v}` of profile `{}` is over the {max}-second maximum session duration of role `{role_arn}`",
                                         p.name
@@ -72,7 +72,7 @@ impl Rule for InvalidDuration {
                     out.push(
                         ctx.finding(
                             ID,
-                            duration.loc.clone(),
+                            duration.loc(),
                             format!("`duration_seconds` `{v}` of profile `{}` {problem}", p.name),
                         )
                         .with_help(help)

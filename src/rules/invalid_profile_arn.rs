@@ -4,7 +4,7 @@
 use super::{Context, Rule};
 use crate::finding::Finding;
 use crate::model::arn::{has_placeholder, is_account_id, ArnRef, IamArnProblem};
-use crate::model::location::Spanned;
+use crate::model::inventory::ProfileValue;
 
 pub struct InvalidProfileArn;
 
@@ -105,14 +105,14 @@ fn push(
     out: &mut Vec<Finding>,
     profile: &str,
     key: &str,
-    value: &Spanned<String>,
+    value: &ProfileValue,
     problem: String,
     help: &str,
 ) {
     out.push(
         ctx.finding(
             ID,
-            value.loc.clone(),
+            value.loc(),
             format!("`{key}` of profile `{profile}` {problem}"),
         )
         .with_help(help)

@@ -64,7 +64,7 @@ impl Rule for ProfileChainBroken {
             let mut finding = ctx
                 .finding(
                     ID,
-                    role_arn.loc.clone(),
+                    role_arn.loc(),
                     format!(
                         "profile `{}` chains from profile `{}` (`{}`), but {why}",
                         p.name, src.value, node.label

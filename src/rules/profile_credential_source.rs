@@ -4,7 +4,7 @@
 
 use super::{Context, Rule};
 use crate::finding::Finding;
-use crate::model::location::Spanned;
+use crate::model::inventory::ProfileValue;
 
 pub struct ProfileCredentialSource;
 
@@ -42,7 +42,7 @@ impl Rule for ProfileCredentialSource {
                         out.push(
                             ctx.finding(
                                 ID,
-                                source.loc.clone(),
+                                source.loc(),
                                 format!(
                                     "`credential_source` `{v}` of profile `{}` is not `Environment`, `Ec2InstanceMetadata` or `EcsContainer`",
                                     p.name
@@ -77,7 +77,7 @@ impl Rule for ProfileCredentialSource {
                         out.push(
                             ctx.finding(
                                 ID,
-                                role.loc.clone(),
+                                role.loc(),
                                 format!(
                                     "profile `{}` has `role_arn` but no `source_profile`, `credential_source` or `web_identity_token_file`",
                                     p.name
@@ -88,13 +88,12 @@ impl Rule for ProfileCredentialSource {
                         );
                     }
                     (Some(first), Some(_)) => {
-                        let sources: Vec<&(&str, &Spanned<String>)> =
-                            given.iter().flatten().collect();
+                        let sources: Vec<&(&str, &ProfileValue)> = given.iter().flatten().collect();
                         let keys: Vec<&str> = sources.iter().map(|(k, _)| *k).collect();
                         let mut f = ctx
                             .finding(
                                 ID,
-                                first.1.loc.clone(),
+                                first.1.loc(),
                                 format!(
                                     "profile `{}` has {}{}: a role profile takes one credential source",
                                     p.name,
@@ -105,7 +104,7 @@ impl Rule for ProfileCredentialSource {
                             .with_help("keep one: the AWS CLI rejects `source_profile` with `credential_source`, and the SDKs disagree on which source wins next to `web_identity_token_file`")
                             .with_identity(format!("profile:{}#sources:{}", p.name, keys.join(",")));
                         for (k, v) in sources.iter().skip(1) {
-                            f = f.with_label(v.loc.clone(), format!("`{k}` is here"));
+                            f = f.with_label(v.loc(), format!("`{k}` is here"));
                         }
                         out.push(f);
                     }

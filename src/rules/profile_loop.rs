@@ -117,7 +117,7 @@ fn report(
         out.push(
             ctx.finding(
                 ID,
-                source.loc.clone(),
+                source.loc(),
                 format!(
                     "profile `{}` names itself as `source_profile` but has no access keys to start from",
                     only.name
@@ -139,7 +139,7 @@ fn report(
         .filter_map(|p| {
             let s = p.source_profile.as_ref()?;
             Some(Label {
-                loc: s.loc.clone(),
+                loc: s.loc(),
                 message: format!(
                     "`{}` takes its credentials from `{}`",
                     p.name,
@@ -151,7 +151,7 @@ fn report(
     out.push(
         ctx.finding(
             ID,
-            source.loc.clone(),
+            source.loc(),
             format!(
                 "`source_profile` loops without reaching credentials: {}",
                 join_shortened(&shown, " → ")

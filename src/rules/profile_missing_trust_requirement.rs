@@ -132,7 +132,7 @@ impl Rule for ProfileMissingTrustRequirement {
             if let Some(values) = &req.external_id {
                 match &p.external_id {
                     None => push(
-                        role_arn.loc.clone(),
+                        role_arn.loc(),
                         "`sts:ExternalId`, but the profile sets no `external_id`",
                         "add `external_id = …` with the value the role's owner gave you",
                         "external_id",
@@ -144,7 +144,7 @@ impl Rule for ProfileMissingTrustRequirement {
                             }) =>
                     {
                         push(
-                            given.loc.clone(),
+                            given.loc(),
                             "an `sts:ExternalId` that the profile's `external_id` does not match",
                             "set `external_id` to the value in the role's trust policy",
                             "external_id_mismatch",
@@ -155,7 +155,7 @@ impl Rule for ProfileMissingTrustRequirement {
             }
             if req.mfa && p.mfa_serial.is_none() && ends_in_static_keys(set, p) {
                 push(
-                    role_arn.loc.clone(),
+                    role_arn.loc(),
                     "MFA (`aws:MultiFactorAuthPresent`), but the profile sets no `mfa_serial`",
                     "add `mfa_serial = arn:aws:iam::ACCOUNT:mfa/DEVICE` so the CLI asks for a code",
                     "mfa",
@@ -163,7 +163,7 @@ impl Rule for ProfileMissingTrustRequirement {
             }
             if req.role_session_name && p.role_session_name.is_none() {
                 push(
-                    role_arn.loc.clone(),
+                    role_arn.loc(),
                     "a specific `sts:RoleSessionName`, but the profile sets no `role_session_name` (the CLI would send a generated one)",
                     "add `role_session_name = …` matching the trust policy's condition",
                     "role_session_name",

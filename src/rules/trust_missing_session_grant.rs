@@ -11,7 +11,7 @@ use super::{Context, Rule};
 use crate::finding::{Finding, Severity};
 use crate::model::arn::{has_placeholder, is_account_id, ArnRef};
 use crate::model::inventory::Role;
-use crate::model::location::{Location, Spanned};
+use crate::model::location::Location;
 use crate::model::matching::has_wildcard;
 use crate::model::policy::{
     Effect, PolicyDocument, PolicyKind, PrincipalKind, Statement, ASSUME_ROLE,
@@ -209,7 +209,7 @@ fn check_provider_session_actions(ctx: &Context, out: &mut Vec<Finding>) {
 fn self_assume_finding(
     ctx: &Context,
     role: &Role,
-    at: &Spanned<String>,
+    at: Location,
     how: String,
     identity: String,
 ) -> Option<Finding> {
@@ -220,7 +220,7 @@ fn self_assume_finding(
     let trust_at: Location = trust.loc(&crate::model::path::JsonPath::root());
     let mut finding = ctx.finding(
             ID,
-            at.loc.clone(),
+            at,
             format!(
                 "{how} assumes `{}` from a session of that same role, but the role's trust does not name it: roles no longer trust themselves implicitly, so the call fails",
                 role.arn
@@ -272,7 +272,7 @@ impl Rule for TrustMissingSessionGrant {
                 out.extend(self_assume_finding(
                     ctx,
                     role,
-                    role_arn,
+                    role_arn.loc(),
                     format!("profile `{}`", p.name),
                     format!("profile:{}", p.name),
                 ));
@@ -292,7 +292,7 @@ impl Rule for TrustMissingSessionGrant {
                 out.extend(self_assume_finding(
                     ctx,
                     role,
-                    to,
+                    to.loc.clone(),
                     format!("provider `{}`", chain.name),
                     format!("provider:{}#{}", chain.name, i + 1),
                 ));

@@ -68,7 +68,7 @@ impl Rule for UnknownSourceProfile {
                         out.push(
                             ctx.finding(
                                 ID,
-                                source.loc.clone(),
+                                source.loc(),
                                 format!("`source_profile` of profile `{}` is empty", p.name),
                             )
                             .with_help("name the profile whose credentials assume `role_arn`")
@@ -101,7 +101,7 @@ impl Rule for UnknownSourceProfile {
                         let mut f = ctx
                             .finding(
                                 ID,
-                                source.loc.clone(),
+                                source.loc(),
                                 format!(
                                     "`source_profile` of profile `{}` names `{name}`, which is {where_}",
                                     p.name
@@ -119,7 +119,7 @@ impl Rule for UnknownSourceProfile {
                         out.push(
                             ctx.finding(
                                 ID,
-                                session.loc.clone(),
+                                session.loc(),
                                 format!(
                                     "`sso_session` of profile `{}` names `{name}`, which has no `[sso-session {name}]` section",
                                     p.name

@@ -13,9 +13,10 @@ use super::aws_ini::{parse_ini, FileKind, IniEntry, IniSection, SectionKind};
 use super::{FileInput, LoadContext, MALFORMED_SOURCE};
 use crate::finding::{Finding, Severity};
 use crate::model::inventory::{
-    ConfigSection, ConfigSectionKind, Contribution, Profile, SecretKey, SecretPlace, SourceFormat,
+    ConfigSection, ConfigSectionKind, Contribution, Profile, ProfileValue, SecretKey, SecretPlace,
+    SourceFormat,
 };
-use crate::model::location::{FileId, Location, Spanned};
+use crate::model::location::{FileId, Location, TextSpan};
 
 /// Keys whose values are AWS credentials (AWS CLI user guide, "Configuration and credential
 /// file settings"; IAM-SEMANTICS §7).
@@ -106,7 +107,7 @@ pub fn load_as(
         FileKind::Config => SourceFormat::AwsConfig,
         FileKind::Credentials => SourceFormat::AwsCredentials,
     };
-    let ini = parse_ini(input.text, kind);
+    let mut ini = parse_ini(input.text, kind);
     let at = Spans {
         file: input.id,
         offset: input.offset,
@@ -142,7 +143,7 @@ pub fn load_as(
             .sections
             .iter()
             .any(|s| s.kind == SectionKind::Profile && s.name == "default");
-    for section in &ini.sections {
+    for section in &mut ini.sections {
         let place = || SecretPlace::Section(section.name.clone());
         collect_secrets(&section.entries, place, input.text, &at, &mut out);
         let is_profile = match section.kind {
@@ -201,37 +202,77 @@ impl Spans {
         Location::bytes(self.file, span.start + self.offset, span.end + self.offset)
     }
 
-    fn value(&self, entry: &IniEntry) -> Spanned<String> {
-        Spanned::new(entry.value.clone(), self.loc(&entry.value_span))
+    fn span(&self, span: &Range<usize>) -> TextSpan {
+        TextSpan::new(span.start + self.offset, span.end + self.offset)
     }
 }
 
-fn profile(section: &IniSection, at: &Spans, from_credentials: bool) -> Profile {
-    let get = |key: &str| section.get(key).map(|e| Box::new(at.value(e)));
-    let has = |key: &str| section.get(key).is_some();
-    Profile {
+/// The profile a section declares, in one pass over its entries: a key compares ASCII
+/// case-insensitively and the last one wins, as for the SDKs (and
+/// [`IniSection::get`]). The values are taken from the parsed section, which is not
+/// read again.
+fn profile(section: &mut IniSection, at: &Spans, from_credentials: bool) -> Profile {
+    let mut p = Profile {
         name: section.name.clone(),
         file: at.file,
-        header: Some(at.loc(&section.header_span)),
+        header: Some(at.span(&section.header_span)),
         from_credentials,
-        role_arn: get("role_arn"),
-        source_profile: get("source_profile"),
-        credential_source: get("credential_source"),
-        web_identity_token_file: get("web_identity_token_file"),
-        credential_process: get("credential_process")
-            .map(|s| Box::new(Spanned::new(String::new(), s.loc))),
-        external_id: get("external_id"),
-        mfa_serial: get("mfa_serial"),
-        role_session_name: get("role_session_name"),
-        duration_seconds: get("duration_seconds"),
-        sso_session: get("sso_session"),
-        sso: section.entries.iter().any(|e| {
-            e.key
-                .get(..4)
-                .is_some_and(|p| p.eq_ignore_ascii_case("sso_"))
-        }),
-        has_static_keys: has("aws_access_key_id") || has("aws_secret_access_key"),
+        ..Profile::default()
+    };
+    for entry in &mut section.entries {
+        let key = entry.key.as_str();
+        p.sso |= key.get(..4).is_some_and(|k| k.eq_ignore_ascii_case("sso_"));
+        if key.eq_ignore_ascii_case("aws_access_key_id")
+            || key.eq_ignore_ascii_case("aws_secret_access_key")
+        {
+            p.has_static_keys = true;
+            continue;
+        }
+        let Some(slot) = setting(&mut p, key) else {
+            continue;
+        };
+        // The command line of `credential_process` can embed credentials: only its place
+        // is kept.
+        let value = if key.eq_ignore_ascii_case("credential_process") {
+            String::new()
+        } else {
+            std::mem::take(&mut entry.value)
+        };
+        *slot = Some(Box::new(ProfileValue::new(
+            value,
+            at.file,
+            at.span(&entry.value_span),
+        )));
     }
+    p
+}
+
+/// The field of a profile that a key sets, if the model keeps it.
+fn setting<'p>(p: &'p mut Profile, key: &str) -> Option<&'p mut Option<Box<ProfileValue>>> {
+    let is = |name: &str| key.eq_ignore_ascii_case(name);
+    Some(if is("role_arn") {
+        &mut p.role_arn
+    } else if is("source_profile") {
+        &mut p.source_profile
+    } else if is("credential_source") {
+        &mut p.credential_source
+    } else if is("web_identity_token_file") {
+        &mut p.web_identity_token_file
+    } else if is("credential_process") {
+        &mut p.credential_process
+    } else if is("external_id") {
+        &mut p.external_id
+    } else if is("mfa_serial") {
+        &mut p.mfa_serial
+    } else if is("role_session_name") {
+        &mut p.role_session_name
+    } else if is("duration_seconds") {
+        &mut p.duration_seconds
+    } else if is("sso_session") {
+        &mut p.sso_session
+    } else {
+        return None;
+    })
 }
 
 /// Records every credential key of a section's entries (sub-properties too) by position,
@@ -389,22 +430,19 @@ mod tests {
         assert_eq!(names, ["default", "dev", "sso"]);
         let dev = &out.profiles[1];
         assert!(!dev.from_credentials);
-        let role = dev.role_arn.as_ref().map(|s| slice(text, &s.loc));
+        let role = dev.role_arn.as_ref().map(|s| slice(text, &s.loc()));
         assert_eq!(role, Some("arn:aws:iam::111122223333:role/dev"));
         assert_eq!(
-            dev.source_profile.as_ref().map(|s| s.value.as_str()),
+            dev.source_profile.as_ref().map(|s| s.as_str()),
             Some("default")
         );
         assert_eq!(
-            dev.header.as_ref().map(|l| slice(text, l)),
+            dev.header.map(|h| slice(text, &h.loc(dev.file))),
             Some("[profile dev]")
         );
         let sso = &out.profiles[2];
         assert!(sso.sso);
-        assert_eq!(
-            sso.sso_session.as_ref().map(|s| s.value.as_str()),
-            Some("corp")
-        );
+        assert_eq!(sso.sso_session.as_ref().map(|s| s.as_str()), Some("corp"));
         let sections: Vec<(ConfigSectionKind, &str)> = out
             .config_sections
             .iter()
@@ -417,6 +455,39 @@ mod tests {
                 (ConfigSectionKind::Other, "stray")
             ]
         );
+    }
+
+    #[test]
+    fn a_key_in_any_case_is_read_and_the_last_one_wins() {
+        let text = "[profile dev]\nROLE_ARN = arn:aws:iam::111122223333:role/first\n\
+                    Role_Arn = arn:aws:iam::111122223333:role/last\n\
+                    Credential_Process = /bin/get-creds --secret s3cr3t\n\
+                    AWS_Access_Key_Id = AKIAIOSFODNN7EXAMPLE\nSSO_region = eu-west-1\n\
+                    Duration_Seconds = 900\n[profile other]\nregion = x\n";
+        let (_, out) = load_text("config", text, 0);
+        let dev = &out.profiles[0];
+        let role = dev
+            .role_arn
+            .as_ref()
+            .map(|s| (s.as_str(), slice(text, &s.loc())));
+        assert_eq!(
+            role,
+            Some((
+                "arn:aws:iam::111122223333:role/last",
+                "arn:aws:iam::111122223333:role/last"
+            ))
+        );
+        // Only the place of the command line is kept.
+        let process = dev.credential_process.as_ref().expect("credential_process");
+        assert_eq!(process.as_str(), "");
+        assert!(slice(text, &process.loc()).starts_with("/bin/get-creds"));
+        assert_eq!(
+            dev.duration_seconds.as_ref().map(|s| s.as_str()),
+            Some("900")
+        );
+        assert!(dev.has_static_keys && dev.sso);
+        let other = &out.profiles[1];
+        assert!(other.role_arn.is_none() && !other.has_static_keys && !other.sso);
     }
 
     #[test]
@@ -554,7 +625,7 @@ mod tests {
         let role = out.profiles[0]
             .role_arn
             .as_ref()
-            .map(|s| slice(&file, &s.loc));
+            .map(|s| slice(&file, &s.loc()));
         assert_eq!(role, Some("arn:aws:iam::111122223333:role/a"));
     }
 
