@@ -92,6 +92,11 @@ fn mfa_serial_problem(v: &str) -> Option<String> {
             other => Some(format!("names a `{other}`, not an MFA device (`mfa/NAME`)")),
         };
     }
+    // A serial number is the token's own code (`GAHT12345678`); one that holds an ARN's
+    // `:iam::` is an ARN whose prefix was mistyped (`aarn:`, `ARN:`).
+    if v.contains(":iam::") {
+        return Some("looks like an MFA device ARN but does not start with `arn:`".into());
+    }
     let well_formed = (9..=256).contains(&v.len())
         && v.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"_+=/:,.@-".contains(&b));
