@@ -401,6 +401,42 @@ fn a_trust_iam_would_reject_is_reported_and_its_edges_are_uncertain() {
 }
 
 #[test]
+fn an_effect_in_the_wrong_case_is_reported_and_never_decides_a_verdict() {
+    // IAM documents `Effect` as case sensitive, yet AWS's own modules create roles with
+    // `"Effect": "allow"`: what such a statement does is not known, on either side.
+    let (u, r) = (user(B, "u"), role(A, "R"));
+    let lower = |effect: &str, principal: Value| json!([{"Effect": effect, "Principal": principal, "Action": "sts:AssumeRole"}]);
+    // The trust's only statement names the caller with `allow`: not "missing-trust".
+    let t = Tree::new()
+        .user(B, "u", Some(&r))
+        .role(A, "R", lower("allow", json!({"AWS": u})));
+    assert_eq!(verdict(t.path(), &u, &r).as_deref(), Some("uncertain"));
+    let found = rules(t.path());
+    assert!(found.contains(&"IAM301".to_owned()), "{found:?}");
+    assert!(!found.contains(&"IAM103".to_owned()), "{found:?}");
+    // Beside an Allow of the caller, a `deny` of it may apply: not "holds".
+    let t = Tree::new().user(B, "u", Some(&r)).role(
+        A,
+        "R",
+        json!([assume(json!({"AWS": u})),
+               {"Effect": "deny", "Principal": {"AWS": u}, "Action": "sts:AssumeRole"}]),
+    );
+    assert_eq!(verdict(t.path(), &u, &r).as_deref(), Some("uncertain"));
+    // The trust names the caller, whose only grant says `allow`: not "missing-permission".
+    let t = Tree::new()
+        .role(A, "R", json!([assume(json!({"AWS": u}))]))
+        .user(B, "u", None);
+    write(
+        t.path(),
+        &format!("{B}/users/u/policy.json"),
+        &policy(json!([{"Effect": "allow", "Action": "sts:AssumeRole", "Resource": r}])),
+    );
+    assert_eq!(verdict(t.path(), &u, &r).as_deref(), Some("uncertain"));
+    let found = rules(t.path());
+    assert!(!found.contains(&"IAM104".to_owned()), "{found:?}");
+}
+
+#[test]
 fn a_trust_for_another_action_only_is_a_definite_not_trusted() {
     let (u, r) = (user(A, "u"), role(A, "R"));
     let tag_only =

@@ -356,7 +356,13 @@ pub fn trust_side(
             Place::new(trust, si, what)
         };
         match (stmt.effect, m) {
-            (_, ValueMatch::No) | (Effect::Invalid, _) => {}
+            (_, ValueMatch::No) => {}
+            // An `Effect` that is neither `Allow` nor `Deny` (`allow`): what IAM makes of
+            // it is not known (see `identity::decide`), so it may admit or refuse.
+            (Effect::Invalid, _) => {
+                maybe_allow = Strength::Principal;
+                maybe_deny = true;
+            }
             // A Deny applies to every principal it names: the caller, its account, or
             // everyone. Its conditions are not evaluated: a conditional Deny may apply.
             (Effect::Deny, ValueMatch::Maybe) => maybe_deny = true,

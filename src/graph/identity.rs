@@ -115,6 +115,10 @@ fn decide<'d>(
     let mut literal = false;
     // A Deny under a condition iamlint does not evaluate, which may apply.
     let mut maybe_denied = None;
+    // A statement whose `Effect` is neither `Allow` nor `Deny` (`allow`): IAM documents
+    // the value as case sensitive, yet policies written so are in use, so what it does
+    // is not known; it may allow or deny.
+    let mut unknown_effect = false;
     for hit in hits {
         let Some(res) = &hit.stmt.resource else {
             continue;
@@ -142,7 +146,10 @@ fn decide<'d>(
                 literal |= !res.negated && hit.literal;
                 allowed.push(at);
             }
-            Effect::Invalid => {}
+            Effect::Invalid => {
+                conditional = true;
+                unknown_effect = true;
+            }
         }
     }
     if !allowed.is_empty() {
@@ -153,7 +160,7 @@ fn decide<'d>(
         }
     } else if let Some(at) = maybe_denied {
         IdentitySide::MaybeDenied { at }
-    } else if complete && !maybe_allowed {
+    } else if complete && !maybe_allowed && !unknown_effect {
         IdentitySide::NotAllowed
     } else {
         IdentitySide::Unknown
