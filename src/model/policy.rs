@@ -520,7 +520,7 @@ pub fn classify_by_content(raw: &Value) -> PolicyKind {
 /// Whether a statement's JSON may cover some `sts:` action: a `NotAction`, or an
 /// `Action` pattern whose service part is `sts` or a wildcard (`*`, `s*:*`). Anything
 /// it cannot read is kept, and left to [`parse_statement`] as it would be.
-fn may_cover_sts(v: &Value) -> bool {
+pub(crate) fn may_cover_sts(v: &Value) -> bool {
     let pattern_may = |p: &str| match p.split_once(':') {
         Some((service, _)) => service.eq_ignore_ascii_case("sts") || has_wildcard(service),
         None => has_wildcard(p),

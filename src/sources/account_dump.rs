@@ -187,7 +187,13 @@ impl Dump {
                 } else {
                     s.clone()
                 };
-                match serde_json::from_str::<Value>(&text) {
+                // Of an AWS managed policy only what may cover `sts:` is built.
+                let parsed = if aws_managed {
+                    super::json_value::aws_managed_document(&text)
+                } else {
+                    serde_json::from_str::<Value>(&text)
+                };
+                match parsed {
                     Ok(raw) => (
                         {
                             decoded = raw;
@@ -819,6 +825,10 @@ mod tests {
                     json!({"Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}]})
                 ),
                 Just(json!({"Statement": {"Effect": "Deny", "Action": "*", "Resource": "*"}})),
+                Just(json!({"Statement": [
+                    {"Effect": "Allow", "Action": ["s3:Get*"], "Resource": "*"},
+                    {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}
+                ]})),
                 Just(json!("%7B%22Statement%22%3A%5B%5D%7D")),
                 Just(json!(7)),
             ];

@@ -2,7 +2,9 @@
 //! reads: the documents of an account dump's managed policy versions that are not the
 //! default. AWS keeps up to five versions of a policy and a dump carries them all; in a
 //! real dump most bytes are AWS managed policies' old versions, and only the version in
-//! force is ever read ([`super::account_dump::default_version`]).
+//! force is ever read ([`super::account_dump::default_version`]). Of an AWS managed
+//! policy's version in force, only the statements that may cover an `sts:` action are
+//! built ([`aws_managed_document`]): the model keeps nothing else of it.
 //!
 //! Those documents are still read through, so a file that is not JSON is refused as
 //! `serde_json::from_str::<Value>` would refuse it, with the same error at the same
@@ -17,9 +19,12 @@ use std::fmt;
 use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
+use serde_json::value::RawValue;
 use serde_json::{Map, Number, Value};
 
 use super::account_dump::{default_version, strip_position};
+use crate::model::arn::Arn;
+use crate::model::policy::may_cover_sts;
 
 /// A visitor's `expecting` and its visits of JSON's scalars, each value as serde_json
 /// builds it, passed through `$wrap`: the visitors here differ only in what they do with
@@ -176,6 +181,7 @@ fn policy<'de, A: MapAccess<'de>>(text: &'de str, mut map: A) -> Result<Value, A
         .get("DefaultVersionId")
         .and_then(Value::as_str)
         .map(str::to_owned);
+    let aws_managed = is_aws_managed(&out);
     let Some(Value::Array(versions)) = out.get_mut("PolicyVersionList") else {
         return Ok(Value::Object(out));
     };
@@ -186,9 +192,8 @@ fn policy<'de, A: MapAccess<'de>>(text: &'de str, mut map: A) -> Result<Value, A
     };
     let value = match document {
         Document::Built(value) => value,
-        Document::At(offset) => {
-            document_at(text, offset).map_err(|e| de::Error::custom(strip_position(&e)))?
-        }
+        Document::At(offset) => document_at(text, offset, aws_managed)
+            .map_err(|e| de::Error::custom(strip_position(&e)))?,
     };
     if let Some(Value::Object(version)) = versions.get_mut(i) {
         version.insert("Document".into(), value);
@@ -196,10 +201,144 @@ fn policy<'de, A: MapAccess<'de>>(text: &'de str, mut map: A) -> Result<Value, A
     Ok(Value::Object(out))
 }
 
-/// Parses the one JSON value that starts at `offset` of `text`.
-fn document_at(text: &str, offset: usize) -> Result<Value, serde_json::Error> {
+/// Parses the one JSON value that starts at `offset` of `text`: as an AWS managed
+/// policy's document (see [`aws_managed_document`]) when `aws_managed`.
+fn document_at(text: &str, offset: usize, aws_managed: bool) -> Result<Value, serde_json::Error> {
     let rest = text.get(offset..).unwrap_or_default();
-    Value::deserialize(&mut serde_json::Deserializer::from_str(rest))
+    let mut de = serde_json::Deserializer::from_str(rest);
+    if aws_managed {
+        ManagedDocument.deserialize(&mut de)
+    } else {
+        Value::deserialize(&mut de)
+    }
+}
+
+/// Whether a managed policy entry's `Arn` is an AWS managed policy's (in the
+/// pseudo-account `aws`, as the dump loader tells them).
+fn is_aws_managed(entry: &Map<String, Value>) -> bool {
+    entry
+        .get("Arn")
+        .and_then(Value::as_str)
+        .is_some_and(|arn| Arn::parse(arn).is_ok_and(|a| a.account == "aws"))
+}
+
+/// Parses an AWS managed policy's document (all of `text`) as `serde_json` would, except
+/// that a statement whose `Action` cannot cover an `sts:` action ([`may_cover_sts`]) is
+/// read through and stands as `{"Action": []}`, which covers nothing either: of such a
+/// statement the model keeps only that it was left out
+/// ([`crate::model::policy::PolicyDocument::aws_managed`]), and of the 650 or so policies
+/// in a dump almost all are made of them. As for the versions that are not in force, a
+/// statement read through is checked against JSON's grammar but not serde_json's limits.
+pub fn aws_managed_document(text: &str) -> Result<Value, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value = ManagedDocument.deserialize(&mut de)?;
+    de.end()?;
+    Ok(value)
+}
+
+/// Reads an AWS managed policy's document (see [`aws_managed_document`]).
+#[derive(Clone, Copy)]
+struct ManagedDocument;
+
+impl<'de> DeserializeSeed<'de> for ManagedDocument {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ManagedDocument {
+    type Value = Value;
+
+    scalars!(|v| v);
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Value, A::Error> {
+        Value::deserialize(SeqAccessDeserializer::new(seq))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut out = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let value = if key == "Statement" {
+                map.next_value_seed(ManagedStatements)?
+            } else {
+                map.next_value::<Value>()?
+            };
+            out.insert(key, value);
+        }
+        Ok(Value::Object(out))
+    }
+}
+
+/// An AWS managed policy's `Statement`: a list's statements built only where they may
+/// cover `sts:`; any other value as it is.
+struct ManagedStatements;
+
+impl<'de> DeserializeSeed<'de> for ManagedStatements {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ManagedStatements {
+    type Value = Value;
+
+    scalars!(|v| v);
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Value, A::Error> {
+        Value::deserialize(MapAccessDeserializer::new(map))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(raw) = seq.next_element::<&'de RawValue>()? {
+            let text = raw.get();
+            let value = if may_cover_sts(&action_of(text)) {
+                serde_json::from_str::<Value>(text)
+                    .map_err(|e| de::Error::custom(strip_position(&e)))?
+            } else {
+                serde_json::json!({"Action": []})
+            };
+            items.push(value);
+        }
+        Ok(Value::Array(items))
+    }
+}
+
+/// A statement's `Action` alone, as `{"Action": …}`, for [`may_cover_sts`]: the last
+/// `Action` key wins, as in a [`Value`]. `{}` for anything else (a statement that is
+/// not an object, or text it cannot read): that is kept.
+fn action_of(statement: &str) -> Value {
+    struct ActionOnly;
+    impl<'de> Visitor<'de> for ActionOnly {
+        type Value = Value;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a statement")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+            let mut action = None;
+            while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                if key == "Action" {
+                    action = Some(map.next_value::<Value>()?);
+                } else {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+            let mut out = Map::new();
+            if let Some(action) = action {
+                out.insert("Action".into(), action);
+            }
+            Ok(Value::Object(out))
+        }
+    }
+    serde_json::Deserializer::from_str(statement)
+        .deserialize_map(ActionOnly)
+        .unwrap_or_default()
 }
 
 /// What a `PolicyVersionList` gives: the list as a [`Value`] whose entries lack their
@@ -343,6 +482,94 @@ fn value_after(text: &str, key: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::location::DocOrigin;
+    use crate::model::path::JsonPath;
+    use crate::model::policy::PolicyDocument;
+
+    /// What the model keeps of an AWS managed policy's document read from `text` as
+    /// serde_json reads it, and as [`aws_managed_document`] does.
+    fn managed_both_ways(text: &str) -> (String, String) {
+        let build = |raw: &Value| {
+            let origin = DocOrigin::Json {
+                file: 0,
+                base: JsonPath::root(),
+            };
+            format!("{:?}", PolicyDocument::aws_managed(raw, origin, "p".into()))
+        };
+        let full: Value = serde_json::from_str(text).unwrap();
+        (build(&full), build(&aws_managed_document(text).unwrap()))
+    }
+
+    #[test]
+    fn an_aws_managed_document_keeps_its_sts_statements_where_they_were() {
+        let text = r#"{"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": ["s3:Get*", "ec2:Describe*"], "Resource": "*"},
+            {"Effect": "Allow", "Action": "s3:List*", "Action": "sts:AssumeRole", "Resource": "*"},
+            {"Effect": "Allow", "Action": "sts:AssumeRole", "Action": "s3:List*", "Resource": "*"},
+            "not a statement",
+            {"Effect": "Allow", "Action": [1, "s3:Get*"], "Resource": "*"},
+            {"Effect": "Deny", "NotAction": "s3:*", "Resource": "*"},
+            {"Effect": "Allow", "Action": {"a": 1}, "Resource": "*"},
+            {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*", "Condition": {"StringEquals": {"iam:PassedToService": "sts.amazonaws.com"}}}
+        ]}"#;
+        let value = aws_managed_document(text).unwrap();
+        let statements = value["Statement"].as_array().unwrap();
+        assert_eq!(statements.len(), 8, "every statement keeps its place");
+        // Built: the last `Action` covers sts:, a non-object, a non-string action, a
+        // `NotAction`, an `Action` of another type. Read through: the rest.
+        let built: Vec<bool> = statements
+            .iter()
+            .map(|s| *s != serde_json::json!({"Action": []}))
+            .collect();
+        assert_eq!(built, [false, true, false, true, true, true, true, false]);
+        let (full, lean) = managed_both_ways(text);
+        assert_eq!(full, lean);
+        // A lone statement object, and no list, are read as they are.
+        for text in [
+            r#"{"Statement": {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}}"#,
+            r#"{"Statement": "x"}"#,
+            r#"[{"Statement": []}]"#,
+        ] {
+            let expected: Value = serde_json::from_str(text).unwrap();
+            assert_eq!(aws_managed_document(text).unwrap(), expected, "{text}");
+        }
+        assert!(aws_managed_document(r#"{"Statement": [{"Action": }]}"#).is_err());
+        assert!(aws_managed_document(r#"{"Statement": []} x"#).is_err());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn an_aws_managed_document_loads_as_serde_json_reads_it(
+            statements in proptest::collection::vec(
+                (
+                    proptest::collection::vec(
+                        "(sts|STS|s3|iam|s\\*|\\*|st\\?|ec2)?(:)?(AssumeRole|Assume\\*|\\*|Get\\*|TagSession)?",
+                        0..3,
+                    ),
+                    0..5u8,
+                ),
+                0..6,
+            ),
+        ) {
+            let items: Vec<Value> = statements
+                .into_iter()
+                .map(|(actions, shape)| {
+                    let list = serde_json::json!(actions);
+                    let one = serde_json::json!(actions.first().cloned().unwrap_or_default());
+                    match shape {
+                        0 => serde_json::json!({"Effect": "Allow", "Action": list, "Resource": "*"}),
+                        1 => serde_json::json!({"Effect": "Deny", "Action": one, "Resource": "*"}),
+                        2 => serde_json::json!({"Effect": "Allow", "NotAction": list, "Resource": "*"}),
+                        3 => serde_json::json!({"Effect": "Allow", "Action": one, "Condition": {"Bool": {"aws:SecureTransport": "true"}}}),
+                        _ => list,
+                    }
+                })
+                .collect();
+            let text = serde_json::json!({"Version": "2012-10-17", "Statement": items}).to_string();
+            let (full, lean) = managed_both_ways(&text);
+            proptest::prop_assert_eq!(full, lean);
+        }
+    }
 
     #[test]
     fn reads_what_serde_json_reads_elsewhere() {
