@@ -247,32 +247,31 @@ fn profile(section: &mut IniSection, at: &Spans, from_credentials: bool) -> Prof
     p
 }
 
+/// A profile's field that a setting fills.
+type Slot = fn(&mut Profile) -> &mut Option<Box<ProfileValue>>;
+
+/// The settings the model keeps, as written (compared ignoring case), and their fields.
+const SETTINGS: [(&str, Slot); 10] = [
+    ("role_arn", |p| &mut p.role_arn),
+    ("source_profile", |p| &mut p.source_profile),
+    ("credential_source", |p| &mut p.credential_source),
+    ("web_identity_token_file", |p| {
+        &mut p.web_identity_token_file
+    }),
+    ("credential_process", |p| &mut p.credential_process),
+    ("external_id", |p| &mut p.external_id),
+    ("mfa_serial", |p| &mut p.mfa_serial),
+    ("role_session_name", |p| &mut p.role_session_name),
+    ("duration_seconds", |p| &mut p.duration_seconds),
+    ("sso_session", |p| &mut p.sso_session),
+];
+
 /// The field of a profile that a key sets, if the model keeps it.
 fn setting<'p>(p: &'p mut Profile, key: &str) -> Option<&'p mut Option<Box<ProfileValue>>> {
-    let is = |name: &str| key.eq_ignore_ascii_case(name);
-    Some(if is("role_arn") {
-        &mut p.role_arn
-    } else if is("source_profile") {
-        &mut p.source_profile
-    } else if is("credential_source") {
-        &mut p.credential_source
-    } else if is("web_identity_token_file") {
-        &mut p.web_identity_token_file
-    } else if is("credential_process") {
-        &mut p.credential_process
-    } else if is("external_id") {
-        &mut p.external_id
-    } else if is("mfa_serial") {
-        &mut p.mfa_serial
-    } else if is("role_session_name") {
-        &mut p.role_session_name
-    } else if is("duration_seconds") {
-        &mut p.duration_seconds
-    } else if is("sso_session") {
-        &mut p.sso_session
-    } else {
-        return None;
-    })
+    let (_, slot) = SETTINGS
+        .iter()
+        .find(|(name, _)| key.eq_ignore_ascii_case(name))?;
+    Some(slot(p))
 }
 
 /// Records every credential key of a section's entries (sub-properties too) by position,
