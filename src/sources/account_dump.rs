@@ -415,8 +415,7 @@ impl Dump {
         else {
             return;
         };
-        // AWS managed policies live in the pseudo-account `aws`.
-        let aws_managed = Arn::parse(&arn).is_ok_and(|a| a.account == "aws");
+        let aws_managed = is_aws_managed(&arn);
         let default_id = entry.get("DefaultVersionId").and_then(Value::as_str);
         let versions = self.optional_list(entry, path, "PolicyVersionList");
         let chosen = default_version(versions, default_id);
@@ -466,6 +465,12 @@ impl Dump {
             .to_owned();
         Some((arn, account, name, iam_path))
     }
+}
+
+/// Whether a managed policy's ARN is an AWS managed policy's: those live in the
+/// pseudo-account `aws`.
+pub(crate) fn is_aws_managed(arn: &str) -> bool {
+    Arn::parse(arn).is_ok_and(|a| a.account == "aws")
 }
 
 /// Which of a managed policy's versions is in force: the one marked `IsDefaultVersion`,

@@ -22,8 +22,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::{Map, Number, Value};
 
-use super::account_dump::{default_version, strip_position};
-use crate::model::arn::Arn;
+use super::account_dump::{default_version, is_aws_managed, strip_position};
 use crate::model::policy::may_cover_sts;
 
 /// A visitor's `expecting` and its visits of JSON's scalars, each value as serde_json
@@ -81,7 +80,8 @@ pub fn parse(text: &str) -> Result<Value, serde_json::Error> {
 }
 
 /// Where in the file the value being read sits: only the way down to a dump's policy
-/// versions is told apart; below any other key a plain [`Value`] is read.
+/// versions, and inside an AWS managed policy's document to its statements, is told
+/// apart; below any other key a plain [`Value`] is read.
 #[derive(Clone, Copy)]
 enum Place {
     /// The file's top value.
@@ -90,6 +90,21 @@ enum Place {
     Policies,
     /// One of its entries.
     Policy,
+    /// An AWS managed policy's document (see [`aws_managed_document`]).
+    ManagedDocument,
+    /// Its `Statement`.
+    ManagedStatements,
+}
+
+impl Place {
+    /// The place of the value of an object's `key` at this place, if it is told apart.
+    fn below(self, key: &str) -> Option<Place> {
+        match (self, key) {
+            (Place::Top, "Policies") => Some(Place::Policies),
+            (Place::ManagedDocument, "Statement") => Some(Place::ManagedStatements),
+            _ => None,
+        }
+    }
 }
 
 /// Reads the value at a place of `text`.
@@ -113,39 +128,53 @@ impl<'de> Visitor<'de> for Read<'de> {
     scalars!(|v| v);
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        let Place::Policies = self.at else {
-            return Value::deserialize(SeqAccessDeserializer::new(seq));
-        };
         let mut items = Vec::new();
-        let entry = Read {
-            at: Place::Policy,
-            ..self
-        };
-        while let Some(item) = seq.next_element_seed(entry)? {
-            items.push(item);
+        match self.at {
+            Place::Policies => {
+                let entry = Read {
+                    at: Place::Policy,
+                    ..self
+                };
+                while let Some(item) = seq.next_element_seed(entry)? {
+                    items.push(item);
+                }
+            }
+            // Each statement is read through, and built only if it may cover `sts:`.
+            Place::ManagedStatements => {
+                while let Some(raw) = seq.next_element::<&'de RawValue>()? {
+                    let text = raw.get();
+                    items.push(if may_cover_sts(&action_of(text)) {
+                        serde_json::from_str::<Value>(text)
+                            .map_err(|e| de::Error::custom(strip_position(&e)))?
+                    } else {
+                        serde_json::json!({"Action": []})
+                    });
+                }
+            }
+            Place::Top | Place::Policy | Place::ManagedDocument => {
+                return Value::deserialize(SeqAccessDeserializer::new(seq))
+            }
         }
         Ok(Value::Array(items))
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         match self.at {
-            Place::Top => {
+            Place::Top | Place::ManagedDocument => {
                 let mut out = Map::new();
                 while let Some(key) = map.next_key::<String>()? {
-                    let value = if key == "Policies" {
-                        map.next_value_seed(Read {
-                            at: Place::Policies,
-                            ..self
-                        })?
-                    } else {
-                        map.next_value::<Value>()?
+                    let value = match self.at.below(&key) {
+                        Some(at) => map.next_value_seed(Read { at, ..self })?,
+                        None => map.next_value::<Value>()?,
                     };
                     out.insert(key, value);
                 }
                 Ok(Value::Object(out))
             }
             Place::Policy => policy(self.text, map),
-            Place::Policies => Value::deserialize(MapAccessDeserializer::new(map)),
+            Place::Policies | Place::ManagedStatements => {
+                Value::deserialize(MapAccessDeserializer::new(map))
+            }
         }
     }
 }
@@ -181,7 +210,10 @@ fn policy<'de, A: MapAccess<'de>>(text: &'de str, mut map: A) -> Result<Value, A
         .get("DefaultVersionId")
         .and_then(Value::as_str)
         .map(str::to_owned);
-    let aws_managed = is_aws_managed(&out);
+    let aws_managed = out
+        .get("Arn")
+        .and_then(Value::as_str)
+        .is_some_and(is_aws_managed);
     let Some(Value::Array(versions)) = out.get_mut("PolicyVersionList") else {
         return Ok(Value::Object(out));
     };
@@ -207,19 +239,14 @@ fn document_at(text: &str, offset: usize, aws_managed: bool) -> Result<Value, se
     let rest = text.get(offset..).unwrap_or_default();
     let mut de = serde_json::Deserializer::from_str(rest);
     if aws_managed {
-        ManagedDocument.deserialize(&mut de)
+        Read {
+            text: rest,
+            at: Place::ManagedDocument,
+        }
+        .deserialize(&mut de)
     } else {
         Value::deserialize(&mut de)
     }
-}
-
-/// Whether a managed policy entry's `Arn` is an AWS managed policy's (in the
-/// pseudo-account `aws`, as the dump loader tells them).
-fn is_aws_managed(entry: &Map<String, Value>) -> bool {
-    entry
-        .get("Arn")
-        .and_then(Value::as_str)
-        .is_some_and(|arn| Arn::parse(arn).is_ok_and(|a| a.account == "aws"))
 }
 
 /// Parses an AWS managed policy's document (all of `text`) as `serde_json` would, except
@@ -231,81 +258,13 @@ fn is_aws_managed(entry: &Map<String, Value>) -> bool {
 /// statement read through is checked against JSON's grammar but not serde_json's limits.
 pub fn aws_managed_document(text: &str) -> Result<Value, serde_json::Error> {
     let mut de = serde_json::Deserializer::from_str(text);
-    let value = ManagedDocument.deserialize(&mut de)?;
+    let value = Read {
+        text,
+        at: Place::ManagedDocument,
+    }
+    .deserialize(&mut de)?;
     de.end()?;
     Ok(value)
-}
-
-/// Reads an AWS managed policy's document (see [`aws_managed_document`]).
-#[derive(Clone, Copy)]
-struct ManagedDocument;
-
-impl<'de> DeserializeSeed<'de> for ManagedDocument {
-    type Value = Value;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for ManagedDocument {
-    type Value = Value;
-
-    scalars!(|v| v);
-
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Value, A::Error> {
-        Value::deserialize(SeqAccessDeserializer::new(seq))
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut out = Map::new();
-        while let Some(key) = map.next_key::<String>()? {
-            let value = if key == "Statement" {
-                map.next_value_seed(ManagedStatements)?
-            } else {
-                map.next_value::<Value>()?
-            };
-            out.insert(key, value);
-        }
-        Ok(Value::Object(out))
-    }
-}
-
-/// An AWS managed policy's `Statement`: a list's statements built only where they may
-/// cover `sts:`; any other value as it is.
-struct ManagedStatements;
-
-impl<'de> DeserializeSeed<'de> for ManagedStatements {
-    type Value = Value;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for ManagedStatements {
-    type Value = Value;
-
-    scalars!(|v| v);
-
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Value, A::Error> {
-        Value::deserialize(MapAccessDeserializer::new(map))
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        let mut items = Vec::new();
-        while let Some(raw) = seq.next_element::<&'de RawValue>()? {
-            let text = raw.get();
-            let value = if may_cover_sts(&action_of(text)) {
-                serde_json::from_str::<Value>(text)
-                    .map_err(|e| de::Error::custom(strip_position(&e)))?
-            } else {
-                serde_json::json!({"Action": []})
-            };
-            items.push(value);
-        }
-        Ok(Value::Array(items))
-    }
 }
 
 /// A statement's `Action` alone, as `{"Action": …}`, for [`may_cover_sts`]: the last

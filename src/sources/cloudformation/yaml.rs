@@ -19,7 +19,7 @@ use foldhash::HashMap;
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Tag};
 use serde_json::{Map, Value};
 
-use crate::model::location::{FileId, Location, Places};
+use crate::model::location::{FileId, Location, Places, TextSpan};
 use crate::model::path::{JsonPath, PathSeg};
 
 /// Deepest nesting read, aliases expanded: far deeper than any template, and shallow
@@ -305,26 +305,21 @@ fn syntax_error(e: &ScanError, bytes: &CharBytes) -> YamlError {
 
 /// Where each value (and each member's key) of the converted document was written: a
 /// mirror of the value's tree, children in the value's order. Kept as long as a policy
-/// document of the template lives, so kept small: byte offsets as `u32` (a text past 4
-/// GiB has its later places at its 4 GiB mark), children without spare room, and the
+/// document of the template lives, so kept small: byte ranges as [`TextSpan`]s (`u32`
+/// offsets), children without spare room, and the
 /// index of a large mapping boxed (one node in hundreds has one). A node of a template was
 /// 190 bytes or so before, eight times its text (`profiles` 10k: 10.5 MB of its heap).
 #[derive(Clone, Debug, Default)]
 pub(super) struct SpanNode {
-    start: u32,
-    end: u32,
+    /// The value's bytes.
+    span: TextSpan,
     /// The key's bytes, for a member of a mapping.
-    key: Option<(u32, u32)>,
+    key: Option<TextSpan>,
     /// Members (with their key) or items (without).
     kids: Vec<(Option<Box<str>>, SpanNode)>,
     /// For a mapping of many members, the last member of each key: the loader places
     /// every resource of `Resources`, and a scan over them each time would be quadratic.
     index: Option<Box<HashMap<Box<str>, usize>>>,
-}
-
-/// A byte offset as a [`SpanNode`] keeps it.
-fn offset(at: usize) -> u32 {
-    u32::try_from(at).unwrap_or(u32::MAX)
 }
 
 /// Members from which a mapping is indexed.
@@ -333,20 +328,19 @@ const INDEX_FROM: usize = 16;
 impl SpanNode {
     fn new(start: usize, end: usize) -> SpanNode {
         SpanNode {
-            start: offset(start),
-            end: offset(end),
+            span: TextSpan::new(start, end),
             ..SpanNode::default()
         }
     }
 
     /// The bytes of the value.
     pub fn range(&self) -> (usize, usize) {
-        (self.start as usize, self.end as usize)
+        (self.span.start(), self.span.end())
     }
 
     /// The bytes of the member's key, for a member of a mapping.
     pub fn key_range(&self) -> Option<(usize, usize)> {
-        self.key.map(|(s, e)| (s as usize, e as usize))
+        self.key.map(|k| (k.start(), k.end()))
     }
 
     /// Gives back the children's spare room, once they are all there (a mapping's: its
@@ -466,7 +460,7 @@ impl<'a> Converter<'a> {
                 // The aliased value is where the anchor wrote it; the alias is its place
                 // as a whole.
                 let (value, mut inner) = self.convert(target, depth + 1)?;
-                (inner.start, inner.end) = (offset(node.start), offset(node.end));
+                inner.span = TextSpan::new(node.start, node.end);
                 return Ok((value, inner));
             }
             Kind::Scalar { text, plain } => scalar(text, *plain, &node.tag),
@@ -487,7 +481,7 @@ impl<'a> Converter<'a> {
                 // `!Sub x` is `{"Fn::Sub": x}`: the tagged node is the whole object and its
                 // one member's value.
                 let mut member = span;
-                member.key = Some((offset(node.start), offset(node.end)));
+                member.key = Some(TextSpan::new(node.start, node.end));
                 let mut outer = SpanNode::new(node.start, node.end);
                 outer.kids = vec![(Some(function.as_str().into()), member)];
                 let mut map = Map::new();
@@ -561,15 +555,15 @@ impl<'a> Converter<'a> {
         v: Option<usize>,
         depth: usize,
     ) -> Result<(), YamlError> {
-        let key_at = self.nodes.get(k).map(|n| (offset(n.start), offset(n.end)));
+        let key_at = self.nodes.get(k).map(|n| TextSpan::new(n.start, n.end));
         let (value, mut s) = match v {
             Some(v) => self.convert(v, depth + 1)?,
             None => (Value::Null, SpanNode::default()),
         };
         s.key = key_at;
         if v.is_none() {
-            if let Some((start, end)) = key_at {
-                (s.start, s.end) = (start, end);
+            if let Some(key) = key_at {
+                s.span = key;
             }
         }
         span.kids.push((Some(key.as_str().into()), s));
